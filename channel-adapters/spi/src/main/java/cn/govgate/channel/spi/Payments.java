@@ -1,0 +1,102 @@
+package cn.govgate.channel.spi;
+
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.Map;
+
+/** Channel payments: prepay, signed callbacks and order queries. Amounts are in fen (1/100 yuan). */
+public interface Payments {
+
+  /** Creates the channel order for a gateway order and returns what the mini-program needs to pay. */
+  Future<Prepay> prepay(PrepayRequest request);
+
+  /**
+   * Verifies a payment callback exactly as the channel signed it (signature, time window, app id) and, for
+   * WeChat, decrypts it. Fails with a {@link ChannelException} of fault {@link ChannelException.Fault#INTEGRATION}
+   * when the signature or content is not acceptable; the caller then answers {@link #rejectReply()}.
+   */
+  Future<PaymentEvent> verifyCallback(CallbackRequest request);
+
+  /** The exact reply the channel expects once a callback has been durably handled. */
+  CallbackReply acknowledgeReply();
+
+  /** A reply that makes the channel retry the callback later. */
+  CallbackReply rejectReply();
+
+  /** Asks the channel for the current state of an order (used by reconciliation). */
+  Future<PaymentEvent> queryOrder(String appId, String orderId);
+
+  /**
+   * @param appId the app the payer logged in with
+   * @param payerUserId the channel user key of the payer
+   * @param orderId the gateway's order number ({@code out_trade_no}), unique, ≤ 32 characters
+   * @param amountFen amount in fen, &gt; 0
+   * @param description what is paid, shown to the citizen
+   * @param notifyUrl where the channel sends its callback (HTTPS in production)
+   * @param expiresAt when the order stops being payable, may be null
+   */
+  record PrepayRequest(
+      String appId,
+      String payerUserId,
+      String orderId,
+      long amountFen,
+      String description,
+      String notifyUrl,
+      Instant expiresAt) {}
+
+  /**
+   * @param channelOrderRef the channel's reference (Alipay {@code trade_no}, WeChat {@code prepay_id})
+   * @param clientParams what the mini-program passes to {@code my.tradePay} / {@code wx.requestPayment}
+   */
+  record Prepay(String channelOrderRef, Map<String, String> clientParams) {}
+
+  /**
+   * An incoming callback as received: the raw body, never re-serialized.
+   *
+   * @param headers request headers, names in lower case
+   * @param contentType the request content type, may be null
+   * @param body the raw body
+   */
+  record CallbackRequest(Map<String, String> headers, String contentType, String body) {}
+
+  /** A reply to a callback: status, content type and body. */
+  record CallbackReply(int status, String contentType, String body) {}
+
+  /** Order state as the channel reports it. */
+  enum PaymentStatus {
+    /** Paid in full. */
+    PAID,
+    /** Not paid yet (created, waiting, user paying). */
+    PENDING,
+    /** Closed or cancelled without payment. */
+    CLOSED,
+    /** Paid, then (partly) refunded. */
+    REFUNDED,
+    /** The channel does not know the order. */
+    NOT_FOUND
+  }
+
+  /**
+   * A verified statement from the channel about an order.
+   *
+   * @param channel the channel
+   * @param appId the app id the order belongs to
+   * @param orderId the gateway's order number
+   * @param channelTradeNo the channel's transaction number, null while not paid
+   * @param status the state
+   * @param amountFen the amount the payer paid (or the order total when not paid), in fen
+   * @param payerUserId the channel user key of the payer, null if the channel does not say
+   * @param paidAt when it was paid, null when not paid
+   * @param eventId the channel's notification id (for de-duplication), null for a query
+   */
+  record PaymentEvent(
+      Channel channel,
+      String appId,
+      String orderId,
+      String channelTradeNo,
+      PaymentStatus status,
+      long amountFen,
+      String payerUserId,
+      Instant paidAt,
+      String eventId) {}
+}
