@@ -1,0 +1,174 @@
+package cn.govgate.app;
+
+import cn.govgate.config.GovgateConfig;
+import cn.govgate.demo.DemoManifest;
+import cn.govgate.http.Readiness;
+import cn.govgate.http.Routes;
+import cn.govgate.http.ServerVerticle;
+import cn.govgate.store.Database;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: config → Vert.x (with Micrometer) → PostgreSQL + migrations → the concerns →
+ * server verticles (one per event loop) → demo manifest. {@link #stop()} undoes it in reverse, letting
+ * in-flight requests finish within the grace period.
+ */
+public final class Gateway {
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+  public static final String VERSION = "0.1.0";
+
+  private final GovgateConfig config;
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry registry;
+  private final Database database;
+  private final String deploymentId;
+  private final int port;
+  private final int opsPort;
+  private final Path manifest;
+
+  private Gateway(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry registry, Database database,
+      String deploymentId, int port, int opsPort, Path manifest) {
+    this.config = config;
+    this.vertx = vertx;
+    this.registry = registry;
+    this.database = database;
+    this.deploymentId = deploymentId;
+    this.port = port;
+    this.opsPort = opsPort;
+    this.manifest = manifest;
+  }
+
+  /** Starts everything; the Future fails with a short reason when something cannot start. */
+  public static Future<Gateway> start(GovgateConfig config) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    bindJvmMetrics(registry);
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(false)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
+            Label.POOL_NAME));
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(false))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    String instanceId = UUID.randomUUID().toString();
+    return Database.start(vertx, config.db(), config.dataDir())
+        .compose(db -> recordStart(db, instanceId).map(db))
+        .compose(db -> deploy(config, vertx, registry, db))
+        .onFailure(e -> vertx.close());
+  }
+
+  private static Future<Gateway> deploy(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry registry,
+      Database db) {
+    Readiness readiness = new Readiness()
+        .add("database", () -> db.migrated() ? db.ping() : Future.failedFuture("migrations not done"));
+    Routes routes = new Routes();
+    List<ServerVerticle> servers = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+          ServerVerticle v = new ServerVerticle(config.http(), routes, readiness, registry);
+          servers.add(v);
+          return v;
+        }, new DeploymentOptions().setInstances(config.http().instances()))
+        .compose(id -> {
+          int port = servers.get(0).actualPort();
+          int opsPort = servers.get(0).actualOpsPort();
+          Path manifest = config.demo() ? config.dataDir().resolve("demo-manifest.json") : null;
+          Gateway gateway = new Gateway(config, vertx, registry, db, id, port, opsPort, manifest);
+          if (manifest == null) return Future.succeededFuture(gateway);
+          return vertx.executeBlocking(() -> {
+            DemoManifest.write(manifest, DemoManifest.base(config, gateway.baseUrl(), gateway.opsUrl(), db));
+            return gateway;
+          }, false);
+        })
+        .onFailure(e -> db.close(vertx));
+  }
+
+  private static Future<Void> recordStart(Database db, String instanceId) {
+    return db.pool()
+        .preparedQuery("INSERT INTO gateway_starts (instance_id, version) VALUES ($1, $2)")
+        .execute(Tuple.of(instanceId, VERSION))
+        .mapEmpty();
+  }
+
+  private static void bindJvmMetrics(PrometheusMeterRegistry registry) {
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the pool and database. */
+  public Future<Void> stop() {
+    log.info("shutting down: draining in-flight requests for up to {} ms", config.http().shutdownGrace().toMillis());
+    return vertx.undeploy(deploymentId)
+        .eventually(() -> database.close(vertx))
+        .eventually(vertx::close)
+        .onComplete(ar -> log.info("shutdown complete"));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int opsPort() {
+    return opsPort;
+  }
+
+  public String baseUrl() {
+    return "http://" + displayHost() + ":" + port;
+  }
+
+  public String opsUrl() {
+    return "http://" + displayHost() + ":" + opsPort;
+  }
+
+  private String displayHost() {
+    String host = config.http().host();
+    return "0.0.0.0".equals(host) ? "127.0.0.1" : host;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public GovgateConfig config() {
+    return config;
+  }
+
+  /** The demo manifest path, null outside demo mode. */
+  public Path manifest() {
+    return manifest;
+  }
+}

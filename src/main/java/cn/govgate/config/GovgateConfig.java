@@ -1,0 +1,42 @@
+package cn.govgate.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The whole configuration, loaded once at start-up into immutable records and validated: an invalid value
+ * stops start-up with one line naming the key and the reason.
+ *
+ * @param dataDir where the embedded database, generated keys and the demo manifest live (default
+ *     {@code ./govgate-data})
+ * @param demo whether demo mode is on: the default ({@code demo=auto}) when no database and no channel
+ *     endpoints are configured
+ * @param http HTTP server settings
+ * @param db PostgreSQL settings
+ */
+public record GovgateConfig(Path dataDir, boolean demo, HttpConfig http, DatabaseConfig db) {
+
+  /** Loads defaults → file → environment, validates, and refuses unknown keys. */
+  public static GovgateConfig load(Path file, Map<String, String> env) {
+    return from(ConfigValues.load(file, env));
+  }
+
+  public static GovgateConfig from(ConfigValues v) {
+    Path dataDir = Path.of(v.string("dataDir", "govgate-data")).toAbsolutePath();
+    DatabaseConfig db = DatabaseConfig.from(v);
+    String mode = v.oneOf("demo", "auto", "auto", "true", "false");
+    boolean channelsConfigured = v.isSet("alipay.gatewayUrl") || v.isSet("wechat.apiBaseUrl");
+    boolean demo = switch (mode) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> db.embedded() && !channelsConfigured;
+    };
+    HttpConfig http = HttpConfig.from(v, demo);
+    // Read by logback.xml from the environment; listed here so they are known keys.
+    v.oneOf("log.level", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+    v.oneOf("log.accessLevel", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+    GovgateConfig config = new GovgateConfig(dataDir, demo, http, db);
+    v.rejectUnknown();
+    return config;
+  }
+}
