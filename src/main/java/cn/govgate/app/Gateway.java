@@ -7,6 +7,7 @@ import cn.govgate.http.Routes;
 import cn.govgate.http.ServerVerticle;
 import cn.govgate.store.Database;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -16,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
@@ -62,17 +64,8 @@ public final class Gateway {
 
   /** Starts everything; the Future fails with a short reason when something cannot start. */
   public static Future<Gateway> start(GovgateConfig config) {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    bindJvmMetrics(registry);
-    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
-        .setEnabled(true)
-        .setJvmMetricsEnabled(false)
-        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
-            Label.POOL_NAME));
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(false))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    PrometheusMeterRegistry registry = newRegistry();
+    Vertx vertx = newVertx(registry);
     String instanceId = UUID.randomUUID().toString();
     return Database.start(vertx, config.db(), config.dataDir())
         .compose(db -> recordStart(db, instanceId).map(db))
@@ -112,6 +105,32 @@ public final class Gateway {
         .mapEmpty();
   }
 
+  /** A Prometheus registry with the JVM and process metrics bound. */
+  public static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Vert.x joins a sub-router's template to its mount point with ">" ("/v1/>/proofs/:serial"); show the
+    // template as clients see it. The value stays a template, never a raw path.
+    registry.config().meterFilter(MeterFilter.replaceTagValues("route", r -> r.replace("/>/", "/")));
+    bindJvmMetrics(registry);
+    return registry;
+  }
+
+  /**
+   * A Vert.x instance reporting to {@code registry}: HTTP server requests by route template (never the raw
+   * path), method and status; client, pool and event-bus metrics.
+   */
+  public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(false)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
+            Label.POOL_NAME));
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(false))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
   private static void bindJvmMetrics(PrometheusMeterRegistry registry) {
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
@@ -124,10 +143,19 @@ public final class Gateway {
   /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the pool and database. */
   public Future<Void> stop() {
     log.info("shutting down: draining in-flight requests for up to {} ms", config.http().shutdownGrace().toMillis());
-    return vertx.undeploy(deploymentId)
+    Promise<Void> closed = Promise.promise();
+    vertx.undeploy(deploymentId)
         .eventually(() -> database.close(vertx))
-        .eventually(vertx::close)
-        .onComplete(ar -> log.info("shutdown complete"));
+        .onComplete(ar -> {
+          // Closing Vert.x from one of its own event loops would deliver the completion to a loop that has
+          // stopped; close it from a thread of its own.
+          Thread closer = new Thread(() -> vertx.close().onComplete(done -> {
+            log.info("shutdown complete");
+            closed.complete();
+          }), "govgate-close");
+          closer.start();
+        });
+    return closed.future();
   }
 
   public int port() {

@@ -1,0 +1,62 @@
+package cn.govgate.testing;
+
+import cn.govgate.app.Gateway;
+import cn.govgate.config.ConfigValues;
+import cn.govgate.config.GovgateConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Starts whole gateways for tests: random port, two event loops, a database of their own. */
+public final class TestGateways {
+  private TestGateways() {}
+
+  /** Settings for a gateway on a fresh test database; callers may override any of them. */
+  public static Map<String, String> settings() {
+    Map<String, String> s = new HashMap<>(TestPostgres.newDatabase());
+    s.put("http.port", "0");
+    s.put("http.host", "127.0.0.1");
+    s.put("http.instances", "2");
+    s.put("http.shutdownGrace", "2s");
+    s.put("demo", "false");
+    try {
+      s.put("dataDir", Files.createTempDirectory("govgate-test").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return s;
+  }
+
+  /** Starts a gateway with the given settings and waits for it (blocking: call from the test thread). */
+  public static Gateway start(Map<String, String> settings) {
+    try {
+      return Gateway.start(GovgateConfig.from(ConfigValues.of(settings))).await(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException("gateway did not start: " + e.getMessage(), e);
+    }
+  }
+
+  public static Gateway start() {
+    return start(settings());
+  }
+
+  /** Stops a gateway and waits. */
+  public static void stop(Gateway gateway) {
+    if (gateway == null) return;
+    try {
+      gateway.stop().await(1, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A copy of settings with extra entries. */
+  public static Map<String, String> with(Map<String, String> settings, String... keyValues) {
+    Map<String, String> copy = new HashMap<>(settings);
+    for (int i = 0; i < keyValues.length; i += 2) copy.put(keyValues[i], keyValues[i + 1]);
+    return copy;
+  }
+}
