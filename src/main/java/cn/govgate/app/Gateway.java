@@ -1,5 +1,6 @@
 package cn.govgate.app;
 
+import cn.govgate.audit.AuditLog;
 import cn.govgate.config.GovgateConfig;
 import cn.govgate.demo.DemoManifest;
 import cn.govgate.http.Readiness;
@@ -45,13 +46,15 @@ public final class Gateway {
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
   private final Database database;
+  private final AuditLog audit;
   private final String deploymentId;
   private final int port;
   private final int opsPort;
   private final Path manifest;
 
   private Gateway(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry registry, Database database,
-      String deploymentId, int port, int opsPort, Path manifest) {
+      AuditLog audit, String deploymentId, int port, int opsPort, Path manifest) {
+    this.audit = audit;
     this.config = config;
     this.vertx = vertx;
     this.registry = registry;
@@ -75,6 +78,7 @@ public final class Gateway {
 
   private static Future<Gateway> deploy(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry registry,
       Database db) {
+    AuditLog audit = AuditLog.create(vertx, db.pool(), config.audit().hmacKey(), registry);
     Readiness readiness = new Readiness()
         .add("database", () -> db.migrated() ? db.ping() : Future.failedFuture("migrations not done"));
     Routes routes = new Routes();
@@ -88,7 +92,7 @@ public final class Gateway {
           int port = servers.get(0).actualPort();
           int opsPort = servers.get(0).actualOpsPort();
           Path manifest = config.demo() ? config.dataDir().resolve("demo-manifest.json") : null;
-          Gateway gateway = new Gateway(config, vertx, registry, db, id, port, opsPort, manifest);
+          Gateway gateway = new Gateway(config, vertx, registry, db, audit, id, port, opsPort, manifest);
           if (manifest == null) return Future.succeededFuture(gateway);
           return vertx.executeBlocking(() -> {
             DemoManifest.write(manifest, DemoManifest.base(config, gateway.baseUrl(), gateway.opsUrl(), db));
@@ -102,6 +106,7 @@ public final class Gateway {
     return db.pool()
         .preparedQuery("INSERT INTO gateway_starts (instance_id, version) VALUES ($1, $2)")
         .execute(Tuple.of(instanceId, VERSION))
+        .compose(v -> db.pool().query("SELECT audit_ensure_partitions(3)").execute())
         .mapEmpty();
   }
 
@@ -145,6 +150,7 @@ public final class Gateway {
     log.info("shutting down: draining in-flight requests for up to {} ms", config.http().shutdownGrace().toMillis());
     Promise<Void> closed = Promise.promise();
     vertx.undeploy(deploymentId)
+        .eventually(audit::close)
         .eventually(() -> database.close(vertx))
         .onComplete(ar -> {
           // Closing Vert.x from one of its own event loops would deliver the completion to a loop that has
@@ -185,6 +191,10 @@ public final class Gateway {
 
   public Database database() {
     return database;
+  }
+
+  public AuditLog audit() {
+    return audit;
   }
 
   public PrometheusMeterRegistry registry() {

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -jar govgate.jar [--config FILE]}: loads the configuration, starts the gateway and stops it
- * gracefully on SIGTERM/SIGINT. A configuration error prints one line naming the key and exits with 2; a
+ * gracefully on SIGTERM/SIGINT. {@code java -jar govgate.jar <command> [--config FILE]} runs an operator
+ * command instead (see {@link Commands}). A configuration error prints one line naming the key and exits with 2; a
  * start-up failure prints one line and exits with 1.
  */
 public final class Main {
@@ -26,6 +27,9 @@ public final class Main {
 
   /** Runs the gateway until the JVM shuts down; returns a non-zero exit code when it cannot start. */
   static int run(String[] args, Map<String, String> env, PrintStream err) {
+    if (args.length > 0 && Commands.NAMES.contains(args[0])) {
+      return Commands.run(args[0], java.util.Arrays.copyOfRange(args, 1, args.length), env, System.out, err);
+    }
     GovgateConfig config;
     try {
       config = loadConfig(args, env);
@@ -67,13 +71,14 @@ public final class Main {
           if (i + 1 >= args.length) throw new ConfigException("--config", "needs a file path");
           file = Path.of(args[++i]);
         }
-        default -> throw new ConfigException(args[i], "unknown argument (usage: govgate [--config FILE])");
+        default -> throw new ConfigException(args[i],
+            "unknown argument (usage: govgate [" + String.join("|", Commands.NAMES) + "] [--config FILE])");
       }
     }
     return GovgateConfig.load(file, env);
   }
 
-  private static String reason(Throwable e) {
+  static String reason(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getMessage() == null) t = t.getCause();
     String msg = t.getMessage();

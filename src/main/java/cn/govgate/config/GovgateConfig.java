@@ -13,8 +13,9 @@ import java.util.Map;
  *     endpoints are configured
  * @param http HTTP server settings
  * @param db PostgreSQL settings
+ * @param audit audit log settings
  */
-public record GovgateConfig(Path dataDir, boolean demo, HttpConfig http, DatabaseConfig db) {
+public record GovgateConfig(Path dataDir, boolean demo, HttpConfig http, DatabaseConfig db, AuditConfig audit) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -35,7 +36,7 @@ public record GovgateConfig(Path dataDir, boolean demo, HttpConfig http, Databas
     // Read by logback.xml from the environment; listed here so they are known keys.
     v.oneOf("log.level", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     v.oneOf("log.accessLevel", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
-    GovgateConfig config = new GovgateConfig(dataDir, demo, http, db);
+    GovgateConfig config = new GovgateConfig(dataDir, demo, http, db, AuditConfig.from(v, demo, dataDir));
     v.rejectUnknown();
     return config;
   }

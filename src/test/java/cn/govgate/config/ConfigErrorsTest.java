@@ -79,6 +79,16 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void keysAreRequiredOutsideDemoModeAndChecked() {
+    Result missing = run(new String[0], Map.of("GOVGATE_DB_HOST", "db.internal"));
+    assertThat(missing.code).isEqualTo(2);
+    assertThat(missing.lines()).singleElement().asString().contains("audit.hmacKey: is required");
+    Result shortKey = run(new String[0], Map.of("GOVGATE_DB_HOST", "db.internal", "GOVGATE_AUDIT_HMAC_KEY", "c2hvcnQ="));
+    assertThat(shortKey.lines()).singleElement().asString().contains("audit.hmacKey: must be 32 bytes, got 5")
+        .doesNotContain("c2hvcnQ=");
+  }
+
+  @Test
   void unknownArgumentIsRefused() {
     Result r = run(new String[] {"--verbose"}, Map.of());
     assertThat(r.code).isEqualTo(2);
@@ -88,7 +98,9 @@ class ConfigErrorsTest {
   @Test
   void demoModeIsTheDefaultOnlyWithoutDatabaseAndChannels() {
     assertThat(GovgateConfig.from(ConfigValues.of(Map.of())).demo()).isTrue();
-    assertThat(GovgateConfig.from(ConfigValues.of(Map.of("db.host", "db.internal"))).demo()).isFalse();
+    String key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+    assertThat(GovgateConfig.from(ConfigValues.of(Map.of("db.host", "db.internal", "audit.hmacKey", key))).demo())
+        .isFalse();
     assertThat(GovgateConfig.from(ConfigValues.of(Map.of("db.host", "db.internal", "demo", "true"))).demo()).isTrue();
   }
 

@@ -22,12 +22,20 @@ public final class TestGateways {
     s.put("http.instances", "2");
     s.put("http.shutdownGrace", "2s");
     s.put("demo", "false");
+    s.put("audit.hmacKey", randomKey(32));
     try {
       s.put("dataDir", Files.createTempDirectory("govgate-test").toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return s;
+  }
+
+  /** A random key of {@code bytes} bytes, Base64. */
+  public static String randomKey(int bytes) {
+    byte[] key = new byte[bytes];
+    new java.security.SecureRandom().nextBytes(key);
+    return java.util.Base64.getEncoder().encodeToString(key);
   }
 
   /** Starts a gateway with the given settings and waits for it (blocking: call from the test thread). */

@@ -1,0 +1,117 @@
+package cn.govgate.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.govgate.app.Gateway;
+import cn.govgate.app.MainAccess;
+import cn.govgate.testing.TestGateways;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The audit log is written in batches as a hash chain; the check command finds any change or deletion. */
+class AuditLogTest {
+  private Map<String, String> settings;
+  private Gateway gateway;
+
+  @BeforeEach
+  void start() {
+    settings = TestGateways.settings();
+    settings.put("audit.hmacKey", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+    gateway = TestGateways.start(settings);
+  }
+
+  @AfterEach
+  void stop() {
+    TestGateways.stop(gateway);
+  }
+
+  @Test
+  void recordsAreChainedAndTheCheckCommandReportsAnIntactChain() throws Exception {
+    writeRecords(25);
+    assertThat(count()).isEqualTo(25);
+    assertThat(AuditChain.verify(gateway.database().pool(), key()).await(10, TimeUnit.SECONDS).intact()).isTrue();
+    CommandOutput out = auditCheck();
+    assertThat(out.code).isZero();
+    assertThat(out.stdout).contains("audit chain intact: 25 records checked");
+  }
+
+  @Test
+  void anAlteredRecordIsReportedByTheCheckCommand() throws Exception {
+    writeRecords(10);
+    // An operator with owner rights bypasses the append-only trigger and edits a record.
+    exec("ALTER TABLE audit_log DISABLE TRIGGER USER");
+    exec("UPDATE audit_log SET outcome = 'success' WHERE seq = 4");
+    CommandOutput out = auditCheck();
+    assertThat(out.code).isEqualTo(3);
+    assertThat(out.stdout).contains("BROKEN at record 4").contains("content does not match");
+  }
+
+  @Test
+  void aDeletedRecordIsReportedByTheCheckCommand() throws Exception {
+    writeRecords(10);
+    exec("ALTER TABLE audit_log DISABLE TRIGGER USER");
+    exec("DELETE FROM audit_log WHERE seq = 7");
+    CommandOutput out = auditCheck();
+    assertThat(out.code).isEqualTo(3);
+    assertThat(out.stdout).contains("BROKEN at record 8").contains("sequence gap");
+  }
+
+  @Test
+  void theApplicationCannotUpdateOrDeleteRecords() throws Exception {
+    writeRecords(2);
+    try {
+      exec("DELETE FROM audit_log WHERE seq = 1");
+      throw new AssertionError("delete was allowed");
+    } catch (Exception e) {
+      assertThat(e).hasMessageContaining("append-only");
+    }
+  }
+
+  private void writeRecords(int n) throws Exception {
+    AuditLog audit = gateway.audit();
+    for (int i = 0; i < n; i++) {
+      audit.record(AuditEvent.failure("citizen", "ck-" + i, "identity.face_verification", "ck-" + i, "req-" + i,
+          new JsonObject().put("channel", "alipay").put("code", "face_mismatch")));
+    }
+    audit.flush().await(10, TimeUnit.SECONDS);
+    assertThat(audit.backlog()).isZero();
+  }
+
+  private long count() throws Exception {
+    return gateway.database().pool().query("SELECT count(*) FROM audit_log").execute()
+        .map(r -> r.iterator().next().getLong(0)).await(10, TimeUnit.SECONDS);
+  }
+
+  private void exec(String sql) throws Exception {
+    gateway.database().pool().withConnection(c -> c.query(sql).execute()).await(10, TimeUnit.SECONDS);
+  }
+
+  private byte[] key() {
+    return java.util.Base64.getDecoder().decode(settings.get("audit.hmacKey"));
+  }
+
+  private record CommandOutput(int code, String stdout) {}
+
+  private CommandOutput auditCheck() {
+    Map<String, String> env = new HashMap<>();
+    settings.forEach((k, v) -> env.put("GOVGATE_" + k.replace('.', '_').toUpperCase(), v));
+    PrintStream original = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      int code = MainAccess.run(new String[] {"audit-check"}, env, System.err);
+      return new CommandOutput(code, buf.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(original);
+    }
+  }
+}
