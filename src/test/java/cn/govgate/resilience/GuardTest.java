@@ -28,8 +28,14 @@ class GuardTest {
 
   static final Predicate<Throwable> DEPARTMENT_FAULT = t -> !(t instanceof ApiException api && api.status() < 500);
 
-  // Window of 4 calls, all needed; 50 % failures; 10 s open; 2 probes; 2 concurrent calls; 100 ms deadline.
-  static final GuardConfig CONFIG = GuardConfig.withDeadline(Duration.ofMillis(100))
+  // Window of 4 calls, all needed; 50 % failures; 10 s open; 2 probes; 2 concurrent calls. The deadline is
+  // generous so that a cold JVM on a busy machine never turns a success into a timeout; timeout tests use
+  // HANGING, whose 100 ms deadline is what they wait for.
+  static final GuardConfig CONFIG = GuardConfig.withDeadline(Duration.ofSeconds(5))
+      .withWindow(4, 4)
+      .withOpenState(Duration.ofSeconds(10), 2)
+      .withMaxConcurrentCalls(2);
+  static final GuardConfig HANGING = GuardConfig.withDeadline(Duration.ofMillis(100))
       .withWindow(4, 4)
       .withOpenState(Duration.ofSeconds(10), 2)
       .withMaxConcurrentCalls(2);
@@ -178,6 +184,8 @@ class GuardTest {
 
   @Test
   void callsHangingPastTheDeadlineFailWithDepartmentTimeoutAndCount() {
+    guard.close();
+    guard = newGuard(HANGING);
     Promise<String> hanging = Promise.promise();
 
     Throwable cause = failure(guard.call(hanging::future));
@@ -198,6 +206,8 @@ class GuardTest {
 
   @Test
   void timeoutsOpenTheBreaker() {
+    guard.close();
+    guard = newGuard(HANGING);
     for (int i = 0; i < 4; i++) {
       failure(guard.call(() -> Promise.<String>promise().future()));
     }
@@ -222,10 +232,6 @@ class GuardTest {
 
   @Test
   void fullBulkheadFailsImmediatelyWithDepartmentBusyWhileOthersHang() {
-    // A deadline long enough that the two hanging calls are still in flight while we check.
-    guard.close();
-    guard = newGuard(new GuardConfig(Duration.ofSeconds(30), 50, 80, Duration.ofSeconds(24), 4, 4,
-        Duration.ofSeconds(10), 2, 2));
     Promise<String> first = Promise.promise();
     Promise<String> second = Promise.promise();
     Future<String> one = guard.call(first::future);

@@ -37,7 +37,7 @@ class RetrierTest {
     this.vertx = vertx;
     clock = MutableClock.at("2026-03-01T08:00:00Z");
     department = FakeDepartment.start(vertx);
-    guard = Guard.create(vertx, "hrss", GuardConfig.withDeadline(Duration.ofMillis(500)).withWindow(4, 4),
+    guard = Guard.create(vertx, "hrss", GuardConfig.withDeadline(Duration.ofSeconds(5)).withWindow(4, 4),
         CircuitBreakerRegistry.ofDefaults(), BulkheadRegistry.ofDefaults(), new SimpleMeterRegistry(),
         GuardTest.DEPARTMENT_FAULT, clock);
   }
