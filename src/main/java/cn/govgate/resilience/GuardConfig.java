@@ -62,7 +62,8 @@ public record GuardConfig(
     if (deadline == null) {
       errors.put("deadline", "required");
     } else if (deadline.compareTo(MIN_DEADLINE) < 0 || deadline.compareTo(MAX_DEADLINE) > 0) {
-      errors.put("deadline", "must be between " + MIN_DEADLINE.toMillis() + " ms and " + MAX_DEADLINE.toSeconds() + " s");
+      errors.put("deadline",
+          "must be between " + MIN_DEADLINE.toMillis() + " ms and " + MAX_DEADLINE.toSeconds() + " s");
     }
     percentage(errors, "failureRateThreshold", failureRateThreshold);
     percentage(errors, "slowCallRateThreshold", slowCallRateThreshold);

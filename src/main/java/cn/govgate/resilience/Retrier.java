@@ -53,7 +53,8 @@ public final class Retrier {
   /**
    * @param departmentFault the same predicate the backend's {@link Guard} uses as {@code countsAsFailure}
    */
-  public static Retrier create(Vertx vertx, RetryPolicy policy, RetryBudget budget, Predicate<Throwable> departmentFault) {
+  public static Retrier create(
+      Vertx vertx, RetryPolicy policy, RetryBudget budget, Predicate<Throwable> departmentFault) {
     return create(vertx, policy, budget, departmentFault, Clock.systemUTC());
   }
 
