@@ -1,0 +1,34 @@
+package cn.govgate.resilience;
+
+import cn.govgate.http.ApiException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A call the {@link Guard} refused without reaching the department: breaker open, bulkhead full or backend
+ * draining. A distinct type so that retries and fallbacks can tell "we did not even try" from a department
+ * answer that merely looks the same on the wire (a department's own 503 is a plain {@link ApiException}).
+ */
+public final class GuardRejectedException extends ApiException {
+
+  /** Why the guard refused the call. */
+  public enum Reason {
+    /** Breaker open (or forced open, or half-open with all probes taken). */
+    OPEN,
+    /** Bulkhead full: the department already has its maximum of concurrent calls. */
+    FULL,
+    /** The backend is being drained for deregistration. */
+    DRAINING
+  }
+
+  private final Reason reason;
+
+  GuardRejectedException(Reason reason, String code, String message, String department, int retryAfterSeconds) {
+    super(503, code, Origin.DEPARTMENT, message, new JsonObject().put("department", department), retryAfterSeconds,
+        null);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+}
