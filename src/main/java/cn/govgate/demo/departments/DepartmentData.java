@@ -7,6 +7,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +124,8 @@ public final class DepartmentData {
       Map.entry("330108", "滨江区"), Map.entry("330109", "萧山区"), Map.entry("330110", "余杭区"),
       Map.entry("510104", "锦江区"), Map.entry("510105", "青羊区"), Map.entry("510106", "金牛区"),
       Map.entry("510107", "武侯区"), Map.entry("510108", "成华区"), Map.entry("510112", "龙泉驿区"));
+
+  private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
 
   private DepartmentData() {
   }
@@ -298,6 +301,11 @@ public final class DepartmentData {
     }
     return new Bill(billRef, account.utilityType(), account.accountNo(), period, quantity, unit, amount,
         YearMonth.from(today).atDay(25), random.nextInt(10) < 2);
+  }
+
+  /** RFC 3339 with seconds always present ({@code OffsetDateTime.toString()} drops zero seconds). */
+  public static String formatInstant(OffsetDateTime time) {
+    return RFC_3339.format(time);
   }
 
   private static LocalDate workStart(String idNumber, SplittableRandom random, LocalDate today) {

@@ -471,7 +471,7 @@ final class DepartmentOperations {
     OffsetDateTime paidAt = fine.initiallyPaid() ? fine.paidAt() : payment == null ? null : payment.paidAt();
     JsonObject json = new JsonObject()
         .put("decisionNumber", fine.decisionNumber())
-        .put("time", fine.time().toString())
+        .put("time", DepartmentData.formatInstant(fine.time()))
         .put("place", fine.place())
         .put("offence", new JsonObject().put("code", fine.offenceCode()).put("description",
             fine.offenceDescription()))
@@ -480,7 +480,7 @@ final class DepartmentOperations {
         .put("payable", fine.payable() && paidAt == null)
         .put("status", paidAt == null ? "unpaid" : "paid");
     if (paidAt != null) {
-      json.put("paidAt", paidAt.toString());
+      json.put("paidAt", DepartmentData.formatInstant(paidAt));
     }
     return json;
   }
