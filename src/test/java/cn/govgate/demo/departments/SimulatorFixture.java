@@ -36,6 +36,7 @@ final class SimulatorFixture {
 
   final Vertx vertx;
   final WebClient client;
+  private Future<OpenAPIContract> contract;
 
   SimulatorFixture(Vertx vertx) {
     this.vertx = vertx;
@@ -92,9 +93,21 @@ final class SimulatorFixture {
   }
 
   Future<OpenAPIContract> contract() {
+    if (contract == null) {
+      contract = loadContract();
+    }
+    return contract;
+  }
+
+  private Future<OpenAPIContract> loadContract() {
     Path onDisk = Path.of("..", "contracts", "department-backend.yaml");
     String location = Files.exists(onDisk) ? onDisk.toString() : "contracts/department-backend.yaml";
     return OpenAPIContract.from(vertx, location);
+  }
+
+  /** The failure of a future that is expected to fail, or null when it succeeded. */
+  static Throwable failureOf(Future<?> future) {
+    return await(future.map(result -> (Throwable) null).otherwise(failure -> failure));
   }
 
   static <T> T await(Future<T> future) {
