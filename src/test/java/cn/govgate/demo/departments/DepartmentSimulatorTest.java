@@ -17,6 +17,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -274,6 +275,31 @@ class DepartmentSimulatorTest {
     HttpResponse<Buffer> response = fixture.post(simulator, "/utilities/bill", body("utilities.bill", null, query));
 
     assertError(response, "utilitiesBill", 404, "bill_not_found");
+  }
+
+  @Test
+  void startsWithTenThousandCitizensAndFindsTheirRecords(Vertx vertx) {
+    List<SyntheticCitizen> citizens = cn.govgate.demo.SyntheticCitizens.generate(10_000, 77L);
+    long start = System.nanoTime();
+    DepartmentSimulator traffic = await(DepartmentSimulator.start(vertx, new DepartmentSimulatorOptions(
+        DepartmentFamily.TRAFFIC, "510100", SimulatorFixture.KEY_ID, SimulatorFixture.SECRET, 0, citizens,
+        SimulatorFixture.CLOCK)));
+    DepartmentSimulator utilities = await(DepartmentSimulator.start(vertx, new DepartmentSimulatorOptions(
+        DepartmentFamily.UTILITIES, "510100", SimulatorFixture.KEY_ID, SimulatorFixture.SECRET, 0, citizens,
+        SimulatorFixture.CLOCK)));
+    long startupMs = (System.nanoTime() - start) / 1_000_000;
+    SyntheticCitizen last = citizens.stream().filter(c -> c.homeRegion().equals("510100"))
+        .reduce((first, second) -> second).orElseThrow();
+    HouseholdAccount water = utilities.accountsOf(last).get(0);
+
+    JsonObject bill = fixture.post(utilities, "/utilities/bill", body("utilities.bill", null,
+        new JsonObject().put("utilityType", "water").put("accountNo", water.accountNo())).put("region", "510100"))
+        .bodyAsJsonObject();
+
+    assertThat(startupMs).as("start-up of two simulators in ms").isLessThan(5_000);
+    assertThat(bill.getString("holderName")).isEqualTo(last.name());
+    assertThat(bill.getString("address")).startsWith("成都市");
+    assertThat(traffic.vehiclesOf(last)).isEqualTo(DepartmentData.vehicles(last.idNumber(), LocalDate.of(2025, 6, 15)));
   }
 
   // ---------- helpers ----------
