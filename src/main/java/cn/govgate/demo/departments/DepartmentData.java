@@ -232,7 +232,10 @@ public final class DepartmentData {
     return List.copyOf(vehicles);
   }
 
-  /** The fines recorded against a vehicle: 0–3, within the last two years. */
+  /**
+   * The fines recorded against a vehicle: 0–3, within the last two years. Decision numbers, offences and amounts
+   * depend on the ID number only; the offence times are counted back from {@code today}.
+   */
   public static List<Fine> fines(String idNumber, Vehicle vehicle, LocalDate today) {
     SplittableRandom random = random(idNumber, "fines:" + vehicle.plate() + vehicle.vinLast6());
     int count = random.nextInt(4);

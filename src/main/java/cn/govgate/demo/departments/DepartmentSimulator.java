@@ -17,9 +17,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -226,9 +224,6 @@ public final class DepartmentSimulator {
   }
 
   static JsonObject error(String code, String message) {
-    Map<String, Object> fields = new HashMap<>();
-    fields.put("code", code);
-    fields.put("message", message);
-    return new JsonObject().put("error", new JsonObject(fields));
+    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message));
   }
 }
