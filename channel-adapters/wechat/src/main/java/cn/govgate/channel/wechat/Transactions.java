@@ -25,7 +25,9 @@ final class Transactions {
     }
     String orderId = tx.getString("out_trade_no");
     String state = tx.getString("trade_state");
-    if (orderId == null || state == null) throw WechatErrors.malformed(api, "transaction lacks out_trade_no/trade_state");
+    if (orderId == null || state == null) {
+      throw WechatErrors.malformed(api, "transaction lacks out_trade_no/trade_state");
+    }
     JsonObject amount = tx.getJsonObject("amount", new JsonObject());
     PaymentStatus status = status(state);
     long paid = amount.getLong(status == PaymentStatus.PAID ? "payer_total" : "total", amount.getLong("total", 0L));

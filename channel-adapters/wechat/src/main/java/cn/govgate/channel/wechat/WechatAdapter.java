@@ -54,7 +54,8 @@ public final class WechatAdapter implements ChannelAdapter {
     this.face = new WechatFace(mini, tokens, apps.keySet(), clock);
     PaySignatures signatures = config.merchant() == null ? null : new PaySignatures(config.merchant(), clock);
     this.pay = signatures == null ? null
-        : new WechatPay(new PayClient(client, config.payBaseUrl(), signatures, guard), signatures, apps.keySet(), clock);
+        : new WechatPay(new PayClient(client, config.payBaseUrl(), signatures, guard), signatures, apps.keySet(),
+            clock);
   }
 
   /** Creates the adapter with the system UTC clock. Keys are parsed here; a bad key fails fast. */

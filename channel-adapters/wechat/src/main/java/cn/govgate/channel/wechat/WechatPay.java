@@ -70,7 +70,8 @@ final class WechatPay {
   Future<PaymentEvent> queryOrder(String appId, String orderId) {
     String api = "pay_query";
     if (!appIds.contains(appId)) return Future.failedFuture(WechatErrors.unknownApp(api));
-    String url = "/v3/pay/transactions/out-trade-no/" + WechatAdapter.enc(orderId) + "?mchid=" + WechatAdapter.enc(mchId());
+    String url = "/v3/pay/transactions/out-trade-no/" + WechatAdapter.enc(orderId)
+        + "?mchid=" + WechatAdapter.enc(mchId());
     return client.call(api, HttpMethod.GET, url, null, Set.of("ORDER_NOT_EXIST"), response -> {
       if (response.body() == null) {
         return new PaymentEvent(Channel.WECHAT, appId, orderId, null, PaymentStatus.NOT_FOUND, 0, null, null, null);

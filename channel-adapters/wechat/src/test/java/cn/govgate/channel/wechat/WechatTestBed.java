@@ -52,7 +52,8 @@ final class WechatTestBed implements AutoCloseable {
 
   private WechatTestBed(Vertx vertx, WechatSimulatorOptions options, CircuitBreakerConfig breakerConfig) {
     this.vertx = vertx;
-    this.sim = await(WechatSimulator.start(vertx, options.withClock(options.clock() == null ? clock : options.clock())));
+    Clock simClock = options.clock() == null ? clock : options.clock();
+    this.sim = await(WechatSimulator.start(vertx, options.withClock(simClock)));
     sim.registerApp(APP_ID, APP_SECRET).registerApp(OTHER_APP_ID, OTHER_APP_SECRET)
         .registerMerchant(MCH_ID, base64(MERCHANT_KEYS.getPublic().getEncoded()), MERCHANT_SERIAL, API_V3_KEY)
         .addUser(ZHANG).addUser(LI);

@@ -116,7 +116,8 @@ final class SimMiniProgram {
       sim.json(ctx, 200, errcode(40002, "invalid grant_type"));
       return;
     }
-    issueToken(ctx, body.getString("appid"), body.getString("secret"), Boolean.TRUE.equals(body.getValue("force_refresh")));
+    boolean force = Boolean.TRUE.equals(body.getValue("force_refresh"));
+    issueToken(ctx, body.getString("appid"), body.getString("secret"), force);
   }
 
   private void issueToken(RoutingContext ctx, String appId, String secret, boolean fresh) {
@@ -199,7 +200,8 @@ final class SimMiniProgram {
     String appId = tokenApp(ctx);
     if (appId == null) return;
     JsonObject body = sim.jsonBody(ctx);
-    Verification v = body == null ? null : verifications.get(Objects.requireNonNullElse(body.getString("verify_id"), ""));
+    Verification v = body == null ? null
+        : verifications.get(Objects.requireNonNullElse(body.getString("verify_id"), ""));
     if (v == null || !v.appId().equals(appId)) {
       sim.json(ctx, 200, errcode(47001, "invalid verify_id"));
       return;
@@ -221,6 +223,7 @@ final class SimMiniProgram {
   }
 
   String performLegacyFace(String appId, String openid, String name, String idNumber) {
+    if (!memberships.containsKey(membership(appId, openid))) throw new IllegalArgumentException("not a user of app");
     SimUser person = users.get(openid);
     boolean same = person != null && name.equals(person.name()) && idNumber.equalsIgnoreCase(person.idNumber());
     String verifyResult = "XZ" + WechatCrypto.nonce(60);
@@ -233,7 +236,8 @@ final class SimMiniProgram {
     String appId = tokenApp(ctx);
     if (appId == null) return;
     JsonObject body = sim.jsonBody(ctx);
-    LegacyCheck c = body == null ? null : legacyChecks.get(Objects.requireNonNullElse(body.getString("verify_result"), ""));
+    LegacyCheck c = body == null ? null
+        : legacyChecks.get(Objects.requireNonNullElse(body.getString("verify_result"), ""));
     if (c == null || !c.appId().equals(appId)) {
       sim.json(ctx, 200, ok().put("identify_ret", 10017));
       return;

@@ -101,7 +101,8 @@ final class SimPay {
     String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
     String message = WechatCrypto.requestMessage(ctx.request().method().name(), ctx.request().uri(), timestamp, nonce,
         body);
-    return WechatCrypto.verify(merchant.publicKey(), message, p.get("signature")) ? null : "签名错误 (bad signature)";
+    boolean valid = WechatCrypto.verify(merchant.publicKey(), message, p.get("signature"));
+    return valid ? null : "签名错误 (bad signature)";
   }
 
   private void jsapi(RoutingContext ctx) {
@@ -142,7 +143,9 @@ final class SimPay {
     if (outTradeNo == null || outTradeNo.length() < 6 || outTradeNo.length() > 32) return "out_trade_no invalid";
     if (body.getString("description") == null) return "description missing";
     JsonObject amount = body.getJsonObject("amount");
-    if (amount == null || !(amount.getValue("total") instanceof Number n) || n.longValue() <= 0) return "amount invalid";
+    if (amount == null || !(amount.getValue("total") instanceof Number n) || n.longValue() <= 0) {
+      return "amount invalid";
+    }
     JsonObject payer = body.getJsonObject("payer");
     String openid = payer == null ? null : payer.getString("openid");
     if (openid == null || !sim.mini().memberships.containsKey(SimMiniProgram.membership(appId, openid))) {

@@ -13,7 +13,8 @@ import java.util.List;
  *     rather than a 40-hex-digit platform certificate serial
  * @param notifyRetryDelays delays between payment notification attempts after a non-acknowledged one
  */
-public record WechatSimulatorOptions(int port, Clock clock, boolean publicKeyIdSerial, List<Duration> notifyRetryDelays) {
+public record WechatSimulatorOptions(
+    int port, Clock clock, boolean publicKeyIdSerial, List<Duration> notifyRetryDelays) {
 
   public WechatSimulatorOptions {
     notifyRetryDelays = List.copyOf(notifyRetryDelays);
