@@ -20,11 +20,10 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The WeChat {@link ChannelAdapter}: {@code jscode2session} login, cached access tokens, {@code encryptedData}
@@ -44,7 +43,10 @@ public final class WechatAdapter implements ChannelAdapter {
   private WechatAdapter(Vertx vertx, WechatConfig config, CircuitBreakerRegistry breakers, MeterRegistry meters,
       Clock clock) {
     this.config = config;
-    this.apps = config.apps().stream().collect(Collectors.toUnmodifiableMap(WechatApp::appId, Function.identity()));
+    // A plain map, not Map.copyOf: lookups of a null app id must answer "unknown", not throw.
+    Map<String, WechatApp> byId = new LinkedHashMap<>();
+    config.apps().forEach(app -> byId.put(app.appId(), app));
+    this.apps = Collections.unmodifiableMap(byId);
     WebClient client = WebClient.create(vertx, new WebClientOptions()
         .setConnectTimeout((int) config.timeout().toMillis())
         .setUserAgent("govgate-wechat"));

@@ -35,6 +35,7 @@ final class WechatFace {
   Future<FaceStart> start(FaceRequest request) {
     String api = "getverifyid";
     if (!appIds.contains(request.appId())) return Future.failedFuture(WechatErrors.unknownApp(api));
+    if (incomplete(request)) return Future.failedFuture(incompleteRequest(api));
     JsonObject body = new JsonObject()
         .put("out_seq_no", request.outSeqNo())
         .put("cert_info", new JsonObject()
@@ -54,6 +55,7 @@ final class WechatFace {
   Future<FaceResult> query(FaceRequest request, String verifyId) {
     String api = "queryverifyinfo";
     if (!appIds.contains(request.appId())) return Future.failedFuture(WechatErrors.unknownApp(api));
+    if (incomplete(request) || verifyId == null) return Future.failedFuture(incompleteRequest(api));
     JsonObject body = new JsonObject()
         .put("verify_id", verifyId)
         .put("out_seq_no", request.outSeqNo())
@@ -70,6 +72,9 @@ final class WechatFace {
   Future<FaceResult> queryLegacy(String appId, String openid, String name, String idNumber, String verifyResult) {
     String api = "getinfo";
     if (!appIds.contains(appId)) return Future.failedFuture(WechatErrors.unknownApp(api));
+    if (openid == null || name == null || idNumber == null || verifyResult == null) {
+      return Future.failedFuture(incompleteRequest(api));
+    }
     JsonObject body = new JsonObject().put("verify_result", verifyResult);
     return tokens.withToken(appId, token -> mini.post(api, path("getinfo", token), body, json -> {
       Integer ret = json.getInteger("identify_ret");
@@ -89,6 +94,14 @@ final class WechatFace {
       if (age.compareTo(LEGACY_MAX_AGE) > 0) return new FaceResult(Outcome.FAILED, code, "face check is stale");
       return new FaceResult(Outcome.PASSED, code, null);
     }));
+  }
+
+  private static boolean incomplete(FaceRequest r) {
+    return r.userId() == null || r.name() == null || r.idNumber() == null || r.outSeqNo() == null;
+  }
+
+  private static RuntimeException incompleteRequest(String api) {
+    return WechatErrors.integration(api, Kind.REJECTED, "face request lacks user, name, ID number or reference");
   }
 
   private static String path(String endpoint, String token) {

@@ -41,6 +41,9 @@ final class WechatPay {
   Future<Prepay> prepay(PrepayRequest request, String defaultNotifyUrl) {
     String api = "pay_jsapi";
     if (!appIds.contains(request.appId())) return Future.failedFuture(WechatErrors.unknownApp(api));
+    if (request.orderId() == null || request.payerUserId() == null || request.amountFen() <= 0) {
+      return Future.failedFuture(WechatErrors.integration(api, Kind.REJECTED, "prepay lacks order, payer or amount"));
+    }
     JsonObject body = new JsonObject()
         .put("appid", request.appId())
         .put("mchid", mchId())
@@ -70,6 +73,7 @@ final class WechatPay {
   Future<PaymentEvent> queryOrder(String appId, String orderId) {
     String api = "pay_query";
     if (!appIds.contains(appId)) return Future.failedFuture(WechatErrors.unknownApp(api));
+    if (orderId == null) return Future.failedFuture(WechatErrors.integration(api, Kind.REJECTED, "no order id"));
     String url = "/v3/pay/transactions/out-trade-no/" + WechatAdapter.enc(orderId)
         + "?mchid=" + WechatAdapter.enc(mchId());
     return client.call(api, HttpMethod.GET, url, null, Set.of("ORDER_NOT_EXIST"), response -> {

@@ -126,6 +126,14 @@ class FaceTest {
   }
 
   @Test
+  void refusesAnIncompleteRequestWithoutCallingThePlatform() {
+    FaceRequest noIdNumber = new FaceRequest(APP_ID, ZHANG.openid(), ZHANG.name(), null, "seq_incomplete", null);
+
+    assertThat(failure(bed.adapter.startFace(noIdNumber)).kind()).isEqualTo(Kind.REJECTED);
+    assertThat(failure(bed.adapter.queryFace(noIdNumber, "verify_id_x")).kind()).isEqualTo(Kind.REJECTED);
+  }
+
+  @Test
   void legacyFlowPassesForTheClaimedIdentity() {
     String verifyResult = bed.sim.performLegacyFace(APP_ID, ZHANG.openid(), ZHANG.name(), ZHANG.idNumber());
 

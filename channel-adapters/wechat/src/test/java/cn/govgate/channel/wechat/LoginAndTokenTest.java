@@ -118,6 +118,13 @@ class LoginAndTokenTest {
   }
 
   @Test
+  void refusesAMissingAppIdOrCodeWithoutCallingThePlatform() {
+    assertThat(failure(bed.adapter.exchangeCode(null, "code")).kind()).isEqualTo(Kind.UNKNOWN_APP);
+    assertThat(failure(bed.adapter.exchangeCode(APP_ID, " ")).kind()).isEqualTo(Kind.INVALID_AUTH_CODE);
+    assertThat(bed.sim.calls("jscode2session")).isZero();
+  }
+
+  @Test
   void reportsAWrongAppSecretAsAnIntegrationFault() {
     WechatAdapter wrongSecret = bed.adapter(c -> new WechatConfig(c.apiBaseUrl(), c.payBaseUrl(), c.timeout(),
         List.of(new WechatApp(APP_ID, "wrong-secret")), c.merchant()));

@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
@@ -19,8 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The simulator on its own: control API, notification delivery and retries, serial formats, merchant checks. */
+@ExtendWith(VertxExtension.class)
 class WechatSimulatorTest {
 
   static final String APP = "wxsimtest00000001";
@@ -33,8 +36,8 @@ class WechatSimulatorTest {
   static final KeyPair MERCHANT = rsa();
 
   @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
+  void start(Vertx vertx) {
+    this.vertx = vertx;
     sim = await(WechatSimulator.start(vertx, WechatSimulatorOptions.defaults()
         .withNotifyRetryDelays(List.of(Duration.ofMillis(20), Duration.ofMillis(40)))));
     http = WebClient.create(vertx);
@@ -53,7 +56,6 @@ class WechatSimulatorTest {
   @AfterEach
   void stop() {
     await(sim.close());
-    await(vertx.close());
   }
 
   @Test
