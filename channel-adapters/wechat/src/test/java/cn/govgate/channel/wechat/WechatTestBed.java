@@ -80,7 +80,7 @@ final class WechatTestBed implements AutoCloseable {
   WechatConfig config() {
     WechatMerchant merchant = new WechatMerchant(MCH_ID, base64(MERCHANT_KEYS.getPrivate().getEncoded()),
         MERCHANT_SERIAL, API_V3_KEY, sim.platformPublicKey(), sim.platformSerial(), "https://gov.example.cn/notify");
-    return new WechatConfig(sim.baseUrl(), sim.baseUrl(), Duration.ofSeconds(2),
+    return new WechatConfig(sim.baseUrl(), sim.baseUrl(), Duration.ofSeconds(10),
         List.of(new WechatApp(APP_ID, APP_SECRET), new WechatApp(OTHER_APP_ID, OTHER_APP_SECRET)), merchant);
   }
 
