@@ -1,5 +1,6 @@
 package cn.govgate.channel.wechat;
 
+import cn.govgate.channel.spi.ChannelException;
 import cn.govgate.channel.spi.ChannelException.Fault;
 import cn.govgate.channel.spi.ChannelException.Kind;
 import io.vertx.core.Future;
@@ -61,7 +62,11 @@ final class PayClient {
   private PayResponse verify(String api, HttpResponse<Buffer> response, Set<String> answers) {
     int status = response.statusCode();
     String text = response.body() == null ? "" : response.body().toString();
-    if (status < 200 || status > 299) return failure(api, status, text, answers);
+    if (status < 200 || status > 299) {
+      ErrorBody error = ErrorBody.parse(text);
+      if (error.code() != null && answers.contains(error.code())) return new PayResponse(status, null);
+      throw failure(api, status, error);
+    }
     Map<String, String> headers = new HashMap<>();
     response.headers().forEach(e -> headers.putIfAbsent(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
     signatures.verifyPlatformSignature(api, headers, text);
@@ -77,28 +82,27 @@ final class PayClient {
     }
   }
 
-  private static PayResponse failure(String api, int status, String text, Set<String> answers) {
-    String code = null;
-    String message = "";
-    try {
-      JsonObject error = new JsonObject(text);
-      code = error.getString("code");
-      message = error.getString("message", "");
-    } catch (RuntimeException ignored) {
-      // A proxy's HTML error page: classified by status alone.
+  /** The unsigned {@code {code, message}} of a non-2xx answer; both null for a body that is not that JSON. */
+  private record ErrorBody(String code, String message) {
+    static ErrorBody parse(String text) {
+      try {
+        JsonObject error = new JsonObject(text);
+        return new ErrorBody(error.getString("code"), error.getString("message", ""));
+      } catch (RuntimeException e) {
+        return new ErrorBody(null, null);
+      }
     }
-    if (code != null && answers.contains(code)) return new PayResponse(status, null);
-    String detail = "HTTP " + status + (code == null ? "" : " " + code + ": " + message);
-    if (status >= 500 || status == 429 || (code != null && PLATFORM_CODES.contains(code))) {
-      return thrown(WechatErrors.of(api, Kind.PLATFORM_ERROR, Fault.PLATFORM, code, detail));
-    }
-    if (status == 401 || "SIGN_ERROR".equals(code)) {
-      return thrown(WechatErrors.of(api, Kind.SIGNATURE_INVALID, Fault.INTEGRATION, code, detail));
-    }
-    return thrown(WechatErrors.of(api, Kind.REJECTED, Fault.INTEGRATION, code, detail));
   }
 
-  private static PayResponse thrown(RuntimeException e) {
-    throw e;
+  private static ChannelException failure(String api, int status, ErrorBody error) {
+    String code = error.code();
+    String detail = "HTTP " + status + (code == null ? "" : " " + code + ": " + error.message());
+    if (status >= 500 || status == 429 || (code != null && PLATFORM_CODES.contains(code))) {
+      return WechatErrors.of(api, Kind.PLATFORM_ERROR, Fault.PLATFORM, code, detail);
+    }
+    if (status == 401 || "SIGN_ERROR".equals(code)) {
+      return WechatErrors.of(api, Kind.SIGNATURE_INVALID, Fault.INTEGRATION, code, detail);
+    }
+    return WechatErrors.of(api, Kind.REJECTED, Fault.INTEGRATION, code, detail);
   }
 }

@@ -1,6 +1,7 @@
 package cn.govgate.channel.wechat;
 
 import cn.govgate.channel.spi.Channel;
+import cn.govgate.channel.spi.ChannelException;
 import cn.govgate.channel.spi.ChannelException.Kind;
 import cn.govgate.channel.spi.Payments.CallbackRequest;
 import cn.govgate.channel.spi.Payments.PaymentEvent;
@@ -92,8 +93,11 @@ final class WechatPay {
   Future<PaymentEvent> verifyCallback(CallbackRequest request) {
     try {
       return Future.succeededFuture(verifyNow(request));
+    } catch (ChannelException e) {
+      return Future.failedFuture(e);
     } catch (RuntimeException e) {
-      return Future.failedFuture(CallGuard.classify(NOTIFY, e));
+      // Whatever else a hostile body provokes (wrong JSON types, missing fields) is a malformed callback.
+      return Future.failedFuture(WechatErrors.malformed(NOTIFY, "malformed callback: " + e.getClass().getSimpleName()));
     }
   }
 

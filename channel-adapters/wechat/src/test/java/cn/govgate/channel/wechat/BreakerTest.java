@@ -60,7 +60,7 @@ class BreakerTest {
     assertThat(refused.kind()).isEqualTo(Kind.CIRCUIT_OPEN);
     assertThat(refused.fault()).isEqualTo(Fault.PLATFORM);
     assertThat(bed.calls("jscode2session", "circuit_open")).isEqualTo(1);
-    assertThat(bed.sim.calls("jscode2session")).isZero();
+    assertThat(bed.sim.calls("jscode2session")).isEqualTo(4);
 
     bed.sim.knobs().outage(false);
     breakerClock.advance(Duration.ofSeconds(31));

@@ -227,8 +227,8 @@ final class SimPay {
     if (!"NOTPAY".equals(order.state())) return Future.failedFuture(new IllegalStateException("order not payable"));
     String successTime = sim.now().atOffset(ZoneOffset.ofHours(8)).truncatedTo(ChronoUnit.SECONDS)
         .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-    String transactionId = "4200" + String.format("%024d", Math.abs(ThreadLocalRandom.current().nextLong()));
-    Order paid = order.with("SUCCESS", transactionId.substring(0, 28), successTime);
+    String transactionId = "4200" + String.format("%024d", ThreadLocalRandom.current().nextLong(0, Long.MAX_VALUE));
+    Order paid = order.with("SUCCESS", transactionId, successTime);
     orders.put(outTradeNo, paid);
     return deliver(paid, notificationBody(paid), 0);
   }

@@ -101,7 +101,7 @@ public final class WechatSimulator {
     return knobs;
   }
 
-  /** How many requests reached one API (after the outage check, before latency and errors). */
+  /** How many requests reached one API, whatever the knobs made of them. */
   public int calls(String api) {
     AtomicInteger n = calls.get(api);
     return n == null ? 0 : n.get();
@@ -194,11 +194,11 @@ public final class WechatSimulator {
 
   /** Applies outage, latency and forced or random errors, then runs the handler. */
   void gate(RoutingContext ctx, String api, boolean payApi, Handler<RoutingContext> handler) {
+    calls.computeIfAbsent(api, k -> new AtomicInteger()).incrementAndGet();
     if (knobs.outage()) {
       ctx.response().setStatusCode(503).end();
       return;
     }
-    calls.computeIfAbsent(api, k -> new AtomicInteger()).incrementAndGet();
     long delay = knobs.latency().toMillis();
     if (delay > 0) vertx.setTimer(delay, id -> answer(ctx, api, payApi, handler));
     else answer(ctx, api, payApi, handler);
