@@ -133,6 +133,7 @@ class LoginAndTokenTest {
 
     assertThat(e.fault()).isEqualTo(Fault.INTEGRATION);
     assertThat(e.channelCode()).isEqualTo("40125");
+    assertThat(bed.calls("jscode2session", "integration_error")).isEqualTo(1);
   }
 
   @Test

@@ -285,8 +285,10 @@ public final class WechatSimulator {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 18090;
     Vertx vertx = Vertx.vertx();
     start(vertx, WechatSimulatorOptions.defaults().withPort(port)).onSuccess(sim -> {
-      LOG.info("WeChat simulator on {} (control API under /__sim/)", sim.baseUrl());
-      LOG.info("platform serial {} public key {}", sim.platformSerial(), sim.platformPublicKey());
+      // Command-line output, not logging: the operator needs these even without a logging backend.
+      System.out.println("WeChat simulator on " + sim.baseUrl() + " (control API under /__sim/)");
+      System.out.println("platform serial " + sim.platformSerial());
+      System.out.println("platform public key " + sim.platformPublicKey());
     }).onFailure(e -> {
       LOG.error("WeChat simulator failed to start", e);
       vertx.close();
