@@ -1,0 +1,282 @@
+package cn.govgate.channel.wechat.sim;
+
+import cn.govgate.channel.wechat.WechatCrypto;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The simulated WeChat Pay v3 (§7): verifies the merchant's {@code Authorization} exactly as §7.1, serves JSAPI
+ * prepay, order query and close with signed answers, and delivers encrypted notifications with retries.
+ */
+final class SimPay {
+
+  private static final String SCHEMA = "WECHATPAY2-SHA256-RSA2048";
+  private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+  private static final long WINDOW_SECONDS = 300;
+
+  record Merchant(String mchId, PublicKey publicKey, String serialNo, String apiV3Key) {}
+
+  record Order(String appId, String mchId, String outTradeNo, String description, long total, String openid,
+      String notifyUrl, String prepayId, String state, String transactionId, String successTime) {
+
+    Order with(String newState, String newTransactionId, String newSuccessTime) {
+      return new Order(appId, mchId, outTradeNo, description, total, openid, notifyUrl, prepayId, newState,
+          newTransactionId, newSuccessTime);
+    }
+  }
+
+  final Map<String, Merchant> merchants = new ConcurrentHashMap<>();
+  final Map<String, Order> orders = new ConcurrentHashMap<>();
+  final Map<String, AtomicInteger> notifyAttempts = new ConcurrentHashMap<>();
+
+  private final WechatSimulator sim;
+  private final WebClient notifier;
+
+  SimPay(WechatSimulator sim, WebClient notifier) {
+    this.sim = sim;
+    this.notifier = notifier;
+  }
+
+  void mount(Router router) {
+    router.post("/v3/pay/transactions/jsapi").handler(ctx -> sim.gate(ctx, "pay_jsapi", true, this::jsapi));
+    router.get("/v3/pay/transactions/out-trade-no/:no").handler(ctx -> sim.gate(ctx, "pay_query", true, this::query));
+    router.post("/v3/pay/transactions/out-trade-no/:no/close")
+        .handler(ctx -> sim.gate(ctx, "pay_close", true, this::close));
+  }
+
+  /** Checks the {@code Authorization} header as WeChat Pay does; answers 401 and returns null when it fails. */
+  private Merchant authenticate(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    String problem = null;
+    Merchant merchant = null;
+    if (header == null || !header.startsWith(SCHEMA + " ")) {
+      problem = "Authorization header missing or not " + SCHEMA;
+    } else {
+      Map<String, String> p = new HashMap<>();
+      Matcher m = PARAM.matcher(header.substring(SCHEMA.length() + 1));
+      while (m.find()) p.put(m.group(1), m.group(2));
+      merchant = p.get("mchid") == null ? null : merchants.get(p.get("mchid"));
+      problem = check(ctx, merchant, p);
+    }
+    if (problem != null) {
+      sim.json(ctx, 401, new JsonObject().put("code", "SIGN_ERROR").put("message", problem));
+      return null;
+    }
+    return merchant;
+  }
+
+  private String check(RoutingContext ctx, Merchant merchant, Map<String, String> p) {
+    if (merchant == null) return "商户号不存在 (unknown mchid)";
+    if (!merchant.serialNo().equals(p.get("serial_no"))) return "证书序列号不匹配 (serial_no mismatch)";
+    String timestamp = p.get("timestamp");
+    String nonce = p.get("nonce_str");
+    if (timestamp == null || nonce == null || nonce.isEmpty()) return "timestamp or nonce_str missing";
+    try {
+      if (Math.abs(sim.now().getEpochSecond() - Long.parseLong(timestamp)) >= WINDOW_SECONDS) {
+        return "timestamp outside 5 minutes";
+      }
+    } catch (NumberFormatException e) {
+      return "timestamp not numeric";
+    }
+    String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
+    String message = WechatCrypto.requestMessage(ctx.request().method().name(), ctx.request().uri(), timestamp, nonce,
+        body);
+    boolean valid = WechatCrypto.verify(merchant.publicKey(), message, p.get("signature"));
+    return valid ? null : "签名错误 (bad signature)";
+  }
+
+  private void jsapi(RoutingContext ctx) {
+    Merchant merchant = authenticate(ctx);
+    if (merchant == null) return;
+    JsonObject body = sim.jsonBody(ctx);
+    String problem = validatePrepay(merchant, body);
+    if (problem != null) {
+      sim.json(ctx, 400, new JsonObject().put("code", "PARAM_ERROR").put("message", problem));
+      return;
+    }
+    String outTradeNo = body.getString("out_trade_no");
+    Order existing = orders.get(outTradeNo);
+    if (existing != null) {
+      boolean same = existing.total() == body.getJsonObject("amount").getLong("total")
+          && existing.appId().equals(body.getString("appid"));
+      if (!same || !"NOTPAY".equals(existing.state())) {
+        sim.json(ctx, 400, new JsonObject().put("code", "INVALID_REQUEST").put("message", "商户订单号重复"));
+        return;
+      }
+      sim.signedJson(ctx, 200, new JsonObject().put("prepay_id", existing.prepayId()).encode());
+      return;
+    }
+    String prepayId = "wx" + DateTimeFormatter.ofPattern("ddHHmmss").withZone(ZoneOffset.ofHours(8)).format(sim.now())
+        + WechatCrypto.nonce(24).toLowerCase(java.util.Locale.ROOT);
+    orders.put(outTradeNo, new Order(body.getString("appid"), merchant.mchId(), outTradeNo,
+        body.getString("description"), body.getJsonObject("amount").getLong("total"),
+        body.getJsonObject("payer").getString("openid"), body.getString("notify_url"), prepayId, "NOTPAY", null, null));
+    sim.signedJson(ctx, 200, new JsonObject().put("prepay_id", prepayId).encode());
+  }
+
+  private String validatePrepay(Merchant merchant, JsonObject body) {
+    if (body == null) return "body is not JSON";
+    if (!merchant.mchId().equals(body.getString("mchid"))) return "mchid does not match the signer";
+    String appId = body.getString("appid");
+    if (appId == null || !sim.mini().apps.containsKey(appId)) return "appid unknown";
+    String outTradeNo = body.getString("out_trade_no");
+    if (outTradeNo == null || outTradeNo.length() < 6 || outTradeNo.length() > 32) return "out_trade_no invalid";
+    if (body.getString("description") == null) return "description missing";
+    JsonObject amount = body.getJsonObject("amount");
+    if (amount == null || !(amount.getValue("total") instanceof Number n) || n.longValue() <= 0) {
+      return "amount invalid";
+    }
+    JsonObject payer = body.getJsonObject("payer");
+    String openid = payer == null ? null : payer.getString("openid");
+    if (openid == null || !sim.mini().memberships.containsKey(SimMiniProgram.membership(appId, openid))) {
+      return "payer.openid is not a user of appid";
+    }
+    String notifyUrl = body.getString("notify_url");
+    try {
+      URI uri = URI.create(notifyUrl == null ? "" : notifyUrl);
+      if (!uri.isAbsolute() || uri.getRawQuery() != null) return "notify_url must be absolute without query";
+    } catch (IllegalArgumentException e) {
+      return "notify_url invalid";
+    }
+    return null;
+  }
+
+  private Order ownOrder(RoutingContext ctx, Merchant merchant, String mchIdParam) {
+    Order order = orders.get(ctx.pathParam("no"));
+    if (mchIdParam == null || !merchant.mchId().equals(mchIdParam)) {
+      sim.json(ctx, 400, new JsonObject().put("code", "PARAM_ERROR").put("message", "mchid missing or not the signer"));
+      return null;
+    }
+    if (order == null || !order.mchId().equals(merchant.mchId())) {
+      sim.json(ctx, 404, new JsonObject().put("code", "ORDER_NOT_EXIST").put("message", "订单不存在"));
+      return null;
+    }
+    return order;
+  }
+
+  private void query(RoutingContext ctx) {
+    Merchant merchant = authenticate(ctx);
+    if (merchant == null) return;
+    Order order = ownOrder(ctx, merchant, ctx.queryParams().get("mchid"));
+    if (order == null) return;
+    sim.signedJson(ctx, 200, transaction(order).encode());
+  }
+
+  private void close(RoutingContext ctx) {
+    Merchant merchant = authenticate(ctx);
+    if (merchant == null) return;
+    JsonObject body = sim.jsonBody(ctx);
+    Order order = ownOrder(ctx, merchant, body == null ? null : body.getString("mchid"));
+    if (order == null) return;
+    if ("SUCCESS".equals(order.state())) {
+      sim.json(ctx, 400, new JsonObject().put("code", "ORDERPAID").put("message", "订单已支付"));
+      return;
+    }
+    orders.put(order.outTradeNo(), order.with("CLOSED", null, null));
+    sim.signedJson(ctx, 204, "");
+  }
+
+  static JsonObject transaction(Order order) {
+    JsonObject amount = new JsonObject().put("total", order.total()).put("currency", "CNY");
+    JsonObject tx = new JsonObject()
+        .put("appid", order.appId())
+        .put("mchid", order.mchId())
+        .put("out_trade_no", order.outTradeNo())
+        .put("trade_state", order.state())
+        .put("trade_state_desc", switch (order.state()) {
+          case "SUCCESS" -> "支付成功";
+          case "CLOSED" -> "已关闭";
+          default -> "未支付";
+        });
+    if ("SUCCESS".equals(order.state())) {
+      tx.put("transaction_id", order.transactionId())
+          .put("trade_type", "JSAPI")
+          .put("bank_type", "OTHERS")
+          .put("attach", "")
+          .put("success_time", order.successTime())
+          .put("payer", new JsonObject().put("openid", order.openid()));
+      amount.put("payer_total", order.total()).put("payer_currency", "CNY");
+    }
+    return tx.put("amount", amount);
+  }
+
+  /** Marks the order paid and delivers the notification until acknowledged or retries run out. */
+  Future<Void> payOrder(String outTradeNo) {
+    Order order = orders.get(outTradeNo);
+    if (order == null) return Future.failedFuture(new IllegalArgumentException("unknown order"));
+    if (!"NOTPAY".equals(order.state())) return Future.failedFuture(new IllegalStateException("order not payable"));
+    String successTime = sim.now().atOffset(ZoneOffset.ofHours(8)).truncatedTo(ChronoUnit.SECONDS)
+        .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    String transactionId = "4200" + String.format("%024d", ThreadLocalRandom.current().nextLong(0, Long.MAX_VALUE));
+    Order paid = order.with("SUCCESS", transactionId, successTime);
+    orders.put(outTradeNo, paid);
+    return deliver(paid, notificationBody(paid), 0);
+  }
+
+  /** The §7.4 envelope for a paid order, resource encrypted with the merchant's APIv3 key. */
+  String notificationBody(Order order) {
+    Merchant merchant = merchants.get(order.mchId());
+    String nonce = WechatCrypto.nonce(12);
+    String ciphertext = WechatCrypto.encryptAesGcm(merchant.apiV3Key(), nonce, "transaction",
+        transaction(order).encode());
+    return new JsonObject()
+        .put("id", "EV-" + java.util.UUID.randomUUID())
+        .put("create_time", order.successTime())
+        .put("resource_type", "encrypt-resource")
+        .put("event_type", "TRANSACTION.SUCCESS")
+        .put("summary", "支付成功")
+        .put("resource", new JsonObject()
+            .put("original_type", "transaction")
+            .put("algorithm", "AEAD_AES_256_GCM")
+            .put("ciphertext", ciphertext)
+            .put("associated_data", "transaction")
+            .put("nonce", nonce))
+        .encode();
+  }
+
+  private Future<Void> deliver(Order order, String body, int attempt) {
+    notifyAttempts.computeIfAbsent(order.outTradeNo(), k -> new AtomicInteger()).incrementAndGet();
+    Map<String, String> headers = sim.platformSignatureHeaders(body);
+    var request = notifier.postAbs(order.notifyUrl()).putHeader("Content-Type", "application/json");
+    headers.forEach(request::putHeader);
+    request.putHeader("Wechatpay-Signature-Type", SCHEMA);
+    return request.sendBuffer(Buffer.buffer(body))
+        .map(this::acknowledged)
+        .otherwise(false)
+        .compose(ok -> {
+          if (ok) return Future.<Void>succeededFuture();
+          List<Duration> delays = sim.options().notifyRetryDelays();
+          if (attempt >= delays.size()) {
+            return Future.failedFuture(new IllegalStateException("notification not acknowledged"));
+          }
+          Promise<Void> retried = Promise.promise();
+          sim.vertx().setTimer(Math.max(1, delays.get(attempt).toMillis()),
+              id -> deliver(order, body, attempt + 1).onComplete(retried));
+          return retried.future();
+        });
+  }
+
+  private boolean acknowledged(HttpResponse<Buffer> response) {
+    return response.statusCode() == 200 || (response.statusCode() == 204 && sim.knobs().acceptNoContentAck());
+  }
+}
