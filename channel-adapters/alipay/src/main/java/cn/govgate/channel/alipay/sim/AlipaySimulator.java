@@ -13,12 +13,14 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -120,7 +122,7 @@ public final class AlipaySimulator {
   public static Future<AlipaySimulator> start(Vertx vertx, AlipaySimulatorOptions options) {
     AlipaySimulator sim = new AlipaySimulator(vertx, options);
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
+    router.route("/__sim/*").handler(BodyHandler.create().setBodyLimit(1 << 16));
     router.route("/gateway.do").handler(sim::gateway);
     SimControlRoutes.mount(router, sim);
     return vertx.createHttpServer()
@@ -248,21 +250,28 @@ public final class AlipaySimulator {
   // ---- gateway ----
 
   private void gateway(RoutingContext ctx) {
-    Map<String, String> params;
-    try {
-      params = new LinkedHashMap<>(AlipayWire.parseForm(ctx.request().query()));
-      String type = ctx.request().getHeader("Content-Type");
-      if (type != null && type.toLowerCase().startsWith("application/x-www-form-urlencoded") && ctx.body().length() > 0) {
-        AlipayWire.parseForm(ctx.body().asString("UTF-8")).forEach(params::putIfAbsent);
+    ctx.request().body().onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.response().setStatusCode(400).end("bad request");
+        return;
       }
-    } catch (IllegalArgumentException e) {
-      ctx.response().setStatusCode(400).end("bad request");
-      return;
-    }
-    requestListeners.forEach(l -> l.accept(Map.copyOf(params)));
-    long latency = knobs.latency.toMillis();
-    if (latency > 0) vertx.setTimer(latency, id -> answer(ctx, params));
-    else answer(ctx, params);
+      Map<String, String> params;
+      try {
+        params = new LinkedHashMap<>(AlipayWire.parseForm(ctx.request().query()));
+        String type = ctx.request().getHeader("Content-Type");
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+          // §1.1: clients split parameters differently between query and body, so merge both.
+          AlipayWire.parseForm(ar.result().toString(StandardCharsets.UTF_8)).forEach(params::putIfAbsent);
+        }
+      } catch (IllegalArgumentException e) {
+        ctx.response().setStatusCode(400).end("bad request");
+        return;
+      }
+      requestListeners.forEach(l -> l.accept(Map.copyOf(params)));
+      long latency = knobs.latency.toMillis();
+      if (latency > 0) vertx.setTimer(latency, id -> answer(ctx, params));
+      else answer(ctx, params);
+    });
   }
 
   private void answer(RoutingContext ctx, Map<String, String> params) {
@@ -412,7 +421,7 @@ public final class AlipaySimulator {
       return Reply.business(method, "INVALID_PARAMETER", "参数有误");
     }
     String name = identity.getString("cert_name", "");
-    String certNo = identity.getString("cert_no", "").toUpperCase();
+    String certNo = identity.getString("cert_no", "").toUpperCase(Locale.ROOT);
     if (name.isEmpty() || certNo.isEmpty() || !"IDENTITY_CARD".equals(identity.getString("cert_type"))) {
       return Reply.business(method, "INVALID_PARAMETER", "身份信息参数有误");
     }
