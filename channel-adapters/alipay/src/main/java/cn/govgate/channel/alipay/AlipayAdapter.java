@@ -36,6 +36,8 @@ public final class AlipayAdapter implements ChannelAdapter {
   static final String TRADE_CREATE = "alipay.trade.create";
   static final String TRADE_QUERY = "alipay.trade.query";
   static final String NOTIFY = "notify";
+  private static final String CERTIFY_EXPIRED = "CERTIFY_ID_EXPIRED";
+  private static final String NOT_EXIST = "ACQ.TRADE_NOT_EXIST";
 
   private static final CallbackReply ACK = new CallbackReply(200, "text/plain", "success");
   private static final CallbackReply REJECT = new CallbackReply(200, "text/plain", "fail");
@@ -146,11 +148,10 @@ public final class AlipayAdapter implements ChannelAdapter {
   @Override
   public Future<FaceResult> queryFace(FaceRequest request, String reference) {
     return app(request.appId(), CERTIFY_QUERY).compose(app -> gateway.call(app, GatewayCall.of(CERTIFY_QUERY)
-            .application("biz_content", new JsonObject().put("certify_id", reference).encode()))
-        .map(AlipayAdapter::faceResult)
-        .recover(e -> e instanceof ChannelException ce && "CERTIFY_ID_EXPIRED".equals(ce.channelCode())
-            ? Future.succeededFuture(new FaceResult(Outcome.FAILED, "CERTIFY_ID_EXPIRED", "certification expired"))
-            : Future.failedFuture(e)));
+            .application("biz_content", new JsonObject().put("certify_id", reference).encode()), Set.of(CERTIFY_EXPIRED))
+        .map(answer -> CERTIFY_EXPIRED.equals(answer.getString("sub_code"))
+            ? new FaceResult(Outcome.FAILED, CERTIFY_EXPIRED, "certification expired or unknown")
+            : faceResult(answer)));
   }
 
   private static FaceResult faceResult(JsonObject answer) {
@@ -190,15 +191,13 @@ public final class AlipayAdapter implements ChannelAdapter {
   @Override
   public Future<PaymentEvent> queryOrder(String appId, String orderId) {
     return app(appId, TRADE_QUERY).compose(app -> gateway.call(app, GatewayCall.of(TRADE_QUERY)
-            .application("biz_content", new JsonObject().put("out_trade_no", orderId).encode()))
-        .map(answer -> new PaymentEvent(Channel.ALIPAY, appId, orderId, string(answer, "trade_no"),
-            status(TRADE_QUERY, string(answer, "trade_status")), amount(TRADE_QUERY, string(answer, "total_amount")),
-            firstNonEmpty(string(answer, "buyer_user_id"), string(answer, "buyer_open_id")),
-            AlipayWire.parseTimestamp(string(answer, "send_pay_date")), null))
-        .recover(e -> e instanceof ChannelException ce && "ACQ.TRADE_NOT_EXIST".equals(ce.channelCode())
-            ? Future.succeededFuture(
-                new PaymentEvent(Channel.ALIPAY, appId, orderId, null, PaymentStatus.NOT_FOUND, 0, null, null, null))
-            : Future.failedFuture(e)));
+            .application("biz_content", new JsonObject().put("out_trade_no", orderId).encode()), Set.of(NOT_EXIST))
+        .map(answer -> NOT_EXIST.equals(answer.getString("sub_code"))
+            ? new PaymentEvent(Channel.ALIPAY, appId, orderId, null, PaymentStatus.NOT_FOUND, 0, null, null, null)
+            : new PaymentEvent(Channel.ALIPAY, appId, orderId, string(answer, "trade_no"),
+                status(TRADE_QUERY, string(answer, "trade_status")), amount(TRADE_QUERY, string(answer, "total_amount")),
+                firstNonEmpty(string(answer, "buyer_user_id"), string(answer, "buyer_open_id")),
+                AlipayWire.parseTimestamp(string(answer, "send_pay_date")), null)));
   }
 
   @Override

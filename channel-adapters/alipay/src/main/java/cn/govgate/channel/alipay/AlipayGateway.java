@@ -21,6 +21,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -92,10 +93,18 @@ final class AlipayGateway {
 
   /** Runs a call under the API's breaker and timer; answers the verified inner object of a successful call. */
   Future<JsonObject> call(KeyedApp app, GatewayCall call) {
-    return guarded(call.method(), () -> send(app, call));
+    return call(app, call, Set.of());
   }
 
-  private Future<JsonObject> send(KeyedApp app, GatewayCall call) {
+  /**
+   * As {@link #call(KeyedApp, GatewayCall)}, but answers whose {@code sub_code} is in {@code expected} (e.g.
+   * {@code ACQ.TRADE_NOT_EXIST}) are results, not failures: they count as successes for breaker and metrics.
+   */
+  Future<JsonObject> call(KeyedApp app, GatewayCall call, Set<String> expected) {
+    return guarded(call.method(), () -> send(app, call, expected));
+  }
+
+  private Future<JsonObject> send(KeyedApp app, GatewayCall call, Set<String> expected) {
     Map<String, String> signed = signedParams(app, call);
     Map<String, String> query = new TreeMap<>(signed);
     query.keySet().removeAll(call.applicationParams().keySet());
@@ -108,7 +117,7 @@ final class AlipayGateway {
         .sendForm(form, "utf-8")
         .timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .recover(t -> Future.failedFuture(transportFailure(api, t)))
-        .compose(resp -> Future.succeededFuture(verify(app, api, resp)));
+        .compose(resp -> Future.succeededFuture(verify(app, api, resp, expected)));
   }
 
   private static ChannelException transportFailure(String api, Throwable t) {
@@ -120,7 +129,7 @@ final class AlipayGateway {
         "Alipay " + api + " unreachable: " + t.getClass().getSimpleName());
   }
 
-  private JsonObject verify(KeyedApp app, String api, HttpResponse<Buffer> resp) {
+  private JsonObject verify(KeyedApp app, String api, HttpResponse<Buffer> resp, Set<String> expected) {
     if (resp.statusCode() >= 500) {
       throw AlipayErrors.of(api, Kind.PLATFORM_UNAVAILABLE, Fault.PLATFORM, "http." + resp.statusCode(),
           "Alipay " + api + " answered HTTP " + resp.statusCode());
@@ -130,11 +139,11 @@ final class AlipayGateway {
           "Alipay " + api + " answered HTTP " + resp.statusCode());
     }
     String body = resp.body() == null ? "" : resp.body().toString(StandardCharsets.UTF_8);
-    return verifyBody(app, api, body);
+    return verifyBody(app, api, body, expected);
   }
 
   /** Verifies a raw response body and returns the inner object, or throws the classified failure. */
-  static JsonObject verifyBody(KeyedApp app, String api, String body) {
+  static JsonObject verifyBody(KeyedApp app, String api, String body, Set<String> expected) {
     AlipayWire.SignedPart part;
     try {
       part = AlipayWire.extractSigned(body, api);
@@ -165,6 +174,7 @@ final class AlipayGateway {
       return inner; // captured oauth.token successes carry no code/msg (§2.2)
     }
     if (code == null) throw AlipayErrors.malformed(api, "Alipay " + api + " response has no code");
+    if (expected.contains(inner.getString("sub_code", ""))) return inner;
     throw AlipayErrors.fromAnswer(api, code, inner.getString("sub_code"), inner.getString("sub_msg"));
   }
 
