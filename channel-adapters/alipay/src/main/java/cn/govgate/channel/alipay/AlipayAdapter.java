@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The Alipay {@link ChannelAdapter} over the classic {@code gateway.do}: {@code alipay.system.oauth.token} +
@@ -38,6 +39,7 @@ public final class AlipayAdapter implements ChannelAdapter {
   static final String NOTIFY = "notify";
   private static final String CERTIFY_EXPIRED = "CERTIFY_ID_EXPIRED";
   private static final String NOT_EXIST = "ACQ.TRADE_NOT_EXIST";
+  private static final Pattern USER_ID = Pattern.compile("2088\\d{12}");
 
   private static final CallbackReply ACK = new CallbackReply(200, "text/plain", "success");
   private static final CallbackReply REJECT = new CallbackReply(200, "text/plain", "fail");
@@ -168,13 +170,17 @@ public final class AlipayAdapter implements ChannelAdapter {
 
   @Override
   public Future<Prepay> prepay(PrepayRequest request) {
-    if (request.amountFen() <= 0) throw new IllegalArgumentException("amount must be positive");
+    if (request.amountFen() <= 0) {
+      return Future.failedFuture(new IllegalArgumentException("amount must be positive"));
+    }
     return app(request.appId(), TRADE_CREATE).compose(app -> {
+      // user_id mode gives 2088 + 12 digits; anything else is an open_id (open_id mode, §4.1).
+      String buyerKey = USER_ID.matcher(request.payerUserId()).matches() ? "buyer_id" : "buyer_open_id";
       JsonObject biz = new JsonObject()
           .put("out_trade_no", request.orderId())
           .put("total_amount", AlipayWire.yuan(request.amountFen()))
           .put("subject", request.description())
-          .put("buyer_id", request.payerUserId());
+          .put(buyerKey, request.payerUserId());
       if (request.expiresAt() != null) biz.put("time_expire", AlipayWire.timestamp(request.expiresAt()));
       String notifyUrl = firstNonEmpty(request.notifyUrl(), app.app().notifyUrl());
       return gateway.call(app, GatewayCall.of(TRADE_CREATE)
