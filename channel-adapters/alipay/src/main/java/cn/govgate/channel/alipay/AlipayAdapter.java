@@ -294,9 +294,4 @@ public final class AlipayAdapter implements ChannelAdapter {
     return a != null && !a.isEmpty() ? a : (b != null && !b.isEmpty() ? b : null);
   }
 
-  /** Exposed for tests and dashboards: the breaker name of an API. */
-  static String breakerName(String api) {
-    return AlipayGateway.breakerName(api);
-  }
-
 }

@@ -17,8 +17,7 @@ final class AlipayErrors {
   /** Classifies an error answer: the gateway said {@code code} (not 10000) with {@code sub_code}. */
   static ChannelException fromAnswer(String api, String code, String subCode, String subMsg) {
     String sub = subCode == null ? "" : subCode;
-    String message = "Alipay " + api + " answered " + code + (sub.isEmpty() ? "" : " " + sub)
-        + (subMsg == null ? "" : ": " + subMsg);
+    String message = "Alipay " + api + " answered " + code + (sub.isEmpty() ? "" : " " + sub) + safe(subMsg);
     String channelCode = sub.isEmpty() ? code : sub;
     if (isAuthCodeError(code, sub)) return of(api, Kind.INVALID_AUTH_CODE, Fault.CITIZEN, channelCode, message);
     if ("20000".equals(code) || sub.startsWith("isp.") || sub.equals("aop.unknow-error")) {
@@ -32,6 +31,16 @@ final class AlipayErrors {
       return of(api, Kind.TIMESTAMP_OUT_OF_WINDOW, Fault.INTEGRATION, channelCode, message);
     }
     return of(api, Kind.REJECTED, Fault.INTEGRATION, channelCode, message);
+  }
+
+  /**
+   * The gateway's sub_msg can echo the signed request (isv.invalid-signature quotes the whole sign string,
+   * biz_content with names and ID numbers included); keep only its lead-in, so messages are safe to log.
+   */
+  private static String safe(String subMsg) {
+    if (subMsg == null || subMsg.isEmpty()) return "";
+    String lead = subMsg.split("[：:，,]", 2)[0];
+    return ": " + (lead.length() > 40 ? lead.substring(0, 40) : lead);
   }
 
   private static boolean isAuthCodeError(String code, String sub) {

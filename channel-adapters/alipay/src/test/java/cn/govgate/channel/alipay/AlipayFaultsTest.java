@@ -163,6 +163,17 @@ class AlipayFaultsTest {
     assertThat(await(adapter.queryOrder(APP, "X1")).status()).isEqualTo(PaymentStatus.NOT_FOUND);
   }
 
+  @Test
+  void requestSignedWithTheWrongAppKeyIsRejectedWithoutEchoingTheSignedString() {
+    sim.registerApp("2021000200000009", SignType.RSA2, AlipayCrypto.generate(SignType.RSA2).publicKey(), null);
+    adapter = adapter(sim.gatewayUrl(), "2021000200000009", sim.platformPublicKey(), Duration.ofSeconds(2));
+    ChannelException e = awaitFailure(adapter.startFace(new cn.govgate.channel.spi.FaceVerification.FaceRequest(
+        "2021000200000009", USER, "王五", "110101199901011239", "SIGFAIL00001", null)));
+    assertKind(e, Kind.SIGNATURE_INVALID, Fault.INTEGRATION);
+    assertThat(e.channelCode()).isEqualTo("isv.invalid-signature");
+    assertThat(e.getMessage()).doesNotContain("110101199901011239").doesNotContain("王五");
+  }
+
   // ---- citizen errors ----
 
   @Test
