@@ -114,6 +114,7 @@ final class AlipayGateway {
     String api = call.method();
     return client.postAbs(url)
         .putHeader("Accept", "text/plain,text/xml,text/javascript,text/html,application/json")
+        .idleTimeout(config.timeout().toMillis())
         .sendForm(form, "utf-8")
         .timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .recover(t -> Future.failedFuture(transportFailure(api, t)))
