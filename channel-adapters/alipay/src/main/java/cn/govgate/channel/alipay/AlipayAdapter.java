@@ -132,7 +132,8 @@ public final class AlipayAdapter implements ChannelAdapter {
               .put("cert_type", "IDENTITY_CARD")
               .put("cert_name", request.name())
               .put("cert_no", request.idNumber().toUpperCase(Locale.ROOT)))
-          .put("merchant_config", new JsonObject().put("return_url", request.returnUrl() == null ? "" : request.returnUrl()));
+          .put("merchant_config",
+              new JsonObject().put("return_url", request.returnUrl() == null ? "" : request.returnUrl()));
       return gateway.call(app, GatewayCall.of(CERTIFY_INITIALIZE).application("biz_content", biz.encode()))
           .compose(answer -> {
             String certifyId = string(answer, "certify_id");

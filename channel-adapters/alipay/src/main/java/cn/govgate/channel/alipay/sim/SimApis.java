@@ -102,7 +102,8 @@ final class SimApis {
       return SimReply.business(method, "INVALID_PARAMETER", "身份信息参数有误");
     }
     String certifyId = SimState.randomHex(16);
-    state.certifications.put(certifyId, new Certification(app.appId(), outer, name, certNo, merchant.getString("return_url")));
+    state.certifications.put(certifyId,
+        new Certification(app.appId(), outer, name, certNo, merchant.getString("return_url")));
     return SimReply.ok(method, new JsonObject().put("certify_id", certifyId));
   }
 
@@ -133,7 +134,9 @@ final class SimApis {
     if (!outTradeNo.matches("[0-9A-Za-z_-]{1,64}") || subject.isEmpty() || buyerId.isEmpty() || !validAmount(amount)) {
       return SimReply.business(method, "ACQ.INVALID_PARAMETER", "参数无效");
     }
-    if (!knobs.openIdMode && !state.users.containsKey(buyerId)) return SimReply.business(method, "ACQ.BUYER_NOT_EXIST", "买家不存在");
+    if (!knobs.openIdMode && !state.users.containsKey(buyerId)) {
+      return SimReply.business(method, "ACQ.BUYER_NOT_EXIST", "买家不存在");
+    }
     String key = app.appId() + "/" + outTradeNo;
     Order existing = state.orders.get(key);
     if (existing != null) {
