@@ -154,7 +154,28 @@ public final class AlipayAdapter implements ChannelAdapter {
             .application("biz_content", new JsonObject().put("certify_id", reference).encode()), Set.of(CERTIFY_EXPIRED))
         .map(answer -> CERTIFY_EXPIRED.equals(answer.getString("sub_code"))
             ? new FaceResult(Outcome.FAILED, CERTIFY_EXPIRED, "certification expired or unknown")
-            : faceResult(answer)));
+            : bound(request, faceResult(answer), answer)));
+  }
+
+  /**
+   * When Alipay echoes the verified identity in {@code identity_info} (❓ usually "{}"), a pass only counts for
+   * exactly the identity this request names: a certify id started for someone else must not pass here.
+   */
+  private static FaceResult bound(FaceRequest request, FaceResult result, JsonObject answer) {
+    if (result.outcome() != Outcome.PASSED) return result;
+    JsonObject identity;
+    try {
+      String raw = string(answer, "identity_info");
+      identity = raw == null ? new JsonObject() : new JsonObject(raw);
+    } catch (RuntimeException e) {
+      return result;
+    }
+    String certNo = identity.getString("cert_no");
+    String certName = identity.getString("cert_name");
+    boolean mismatch = certNo != null && !certNo.equalsIgnoreCase(request.idNumber())
+        || certName != null && !certName.equals(request.name());
+    return mismatch ? new FaceResult(Outcome.FAILED, result.channelCode(), "identity_info differs from the request")
+        : result;
   }
 
   private static FaceResult faceResult(JsonObject answer) {

@@ -80,7 +80,8 @@ class AlipayRoundTripTest {
   @AfterEach
   void resetKnobs() {
     sim.knobs().clearForcedErrors().passedEncoding(SimKnobs.PassedEncoding.STRING)
-        .pendingEncoding(SimKnobs.PendingEncoding.OMIT).oauthCodeMsg(false).shareRealName(true);
+        .pendingEncoding(SimKnobs.PendingEncoding.OMIT).oauthCodeMsg(false).shareRealName(true)
+        .identityInfoPopulated(false);
   }
 
   static String nextOrderId() {
@@ -199,6 +200,19 @@ class AlipayRoundTripTest {
     FaceResult result = await(adapter.queryFace(request, start.reference()));
     assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
     assertThat(result.channelCode()).isEqualTo("passed=F");
+  }
+
+  @Test
+  void aPassedCertificationDoesNotCountForAnotherIdentityWhenAlipayEchoesIt() {
+    sim.knobs().identityInfoPopulated(true);
+    FaceRequest request = faceRequest(ZHANG);
+    FaceStart start = await(adapter.startFace(request));
+    sim.performFace(start.reference(), ZHANG.userId());
+    assertThat(await(adapter.queryFace(request, start.reference())).outcome()).isEqualTo(Outcome.PASSED);
+    FaceRequest other = new FaceRequest(APP, LI.userId(), LI.name(), LI.idNumber(), request.outSeqNo(), null);
+    FaceResult result = await(adapter.queryFace(other, start.reference()));
+    assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(result.detail()).contains("identity_info");
   }
 
   @Test
