@@ -1,0 +1,242 @@
+package cn.govgate.channel.alipay;
+
+import cn.govgate.channel.spi.ChannelException;
+import cn.govgate.channel.spi.ChannelException.Fault;
+import cn.govgate.channel.spi.ChannelException.Kind;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Signed calls to {@code gateway.do}: builds and signs the request, sends it without blocking, verifies the
+ * signed part of the answer, classifies failures, and runs each API under its own circuit breaker and timer.
+ */
+final class AlipayGateway {
+
+  static final String METRIC = "govgate.channel.calls";
+
+  /** One configured app with its keys parsed once. */
+  record KeyedApp(AlipayApp app, AlipayCrypto.Signer signer, AlipayCrypto.Verifier verifier) {
+    static KeyedApp of(AlipayApp app) {
+      return new KeyedApp(
+          app,
+          AlipayCrypto.signer(app.signType(), app.appPrivateKey(), app.sm2UserId()),
+          AlipayCrypto.verifier(app.signType(), app.alipayPublicKey(), app.sm2UserId()));
+    }
+  }
+
+  private final WebClient client;
+  private final AlipayConfig config;
+  private final CircuitBreakerRegistry breakers;
+  private final MeterRegistry meters;
+  private final Clock clock;
+  private final Map<String, CircuitBreaker> breakerByApi = new ConcurrentHashMap<>();
+
+  AlipayGateway(Vertx vertx, AlipayConfig config, CircuitBreakerRegistry breakers, MeterRegistry meters, Clock clock) {
+    this.config = config;
+    this.breakers = breakers;
+    this.meters = meters;
+    this.clock = clock;
+    this.client = WebClient.create(vertx, new WebClientOptions()
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis()))
+        .setUserAgent("govgate-alipay")
+        .setFollowRedirects(false));
+  }
+
+  /** All signed parameters of a call, protocol and application, {@code sign} included. */
+  Map<String, String> signedParams(KeyedApp app, GatewayCall call) {
+    Map<String, String> all = new TreeMap<>(protocolParams(app, call));
+    all.putAll(call.applicationParams());
+    all.put("sign", app.signer().sign(AlipayWire.requestSignContent(all)));
+    return all;
+  }
+
+  private Map<String, String> protocolParams(KeyedApp app, GatewayCall call) {
+    Map<String, String> p = new TreeMap<>();
+    p.put("app_id", app.app().appId());
+    p.put("method", call.method());
+    p.put("format", "json");
+    p.put("charset", "utf-8");
+    p.put("sign_type", app.app().signType().name());
+    p.put("timestamp", AlipayWire.timestamp(clock.instant()));
+    p.put("version", "1.0");
+    p.putAll(call.protocolParams());
+    return p;
+  }
+
+  /** The GET URL of a page API (e.g. certify): every parameter, signed, URL-encoded in the query string. */
+  String pageUrl(KeyedApp app, GatewayCall call) {
+    return config.gatewayUrl() + (config.gatewayUrl().contains("?") ? "&" : "?")
+        + AlipayWire.formEncode(signedParams(app, call));
+  }
+
+  /** Runs a call under the API's breaker and timer; answers the verified inner object of a successful call. */
+  Future<JsonObject> call(KeyedApp app, GatewayCall call) {
+    return call(app, call, Set.of());
+  }
+
+  /**
+   * As {@link #call(KeyedApp, GatewayCall)}, but answers whose {@code sub_code} is in {@code expected} (e.g.
+   * {@code ACQ.TRADE_NOT_EXIST}) are results, not failures: they count as successes for breaker and metrics.
+   */
+  Future<JsonObject> call(KeyedApp app, GatewayCall call, Set<String> expected) {
+    return guarded(call.method(), () -> send(app, call, expected));
+  }
+
+  private Future<JsonObject> send(KeyedApp app, GatewayCall call, Set<String> expected) {
+    Map<String, String> signed = signedParams(app, call);
+    Map<String, String> query = new TreeMap<>(signed);
+    query.keySet().removeAll(call.applicationParams().keySet());
+    MultiMap form = MultiMap.caseInsensitiveMultiMap();
+    call.applicationParams().forEach(form::add);
+    String url = config.gatewayUrl() + (config.gatewayUrl().contains("?") ? "&" : "?") + AlipayWire.formEncode(query);
+    String api = call.method();
+    return client.postAbs(url)
+        .putHeader("Accept", "text/plain,text/xml,text/javascript,text/html,application/json")
+        .idleTimeout(config.timeout().toMillis())
+        .sendForm(form, "utf-8")
+        .timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .recover(t -> Future.failedFuture(transportFailure(api, t)))
+        .compose(resp -> Future.succeededFuture(verify(app, api, resp, expected)));
+  }
+
+  private static ChannelException transportFailure(String api, Throwable t) {
+    if (t instanceof ChannelException ce) return ce;
+    if (t instanceof TimeoutException) {
+      return AlipayErrors.of(api, Kind.TIMEOUT, Fault.PLATFORM, null, "Alipay " + api + " timed out");
+    }
+    return AlipayErrors.of(api, Kind.PLATFORM_UNAVAILABLE, Fault.PLATFORM, null,
+        "Alipay " + api + " unreachable: " + t.getClass().getSimpleName());
+  }
+
+  private JsonObject verify(KeyedApp app, String api, HttpResponse<Buffer> resp, Set<String> expected) {
+    if (resp.statusCode() >= 500) {
+      throw AlipayErrors.of(api, Kind.PLATFORM_UNAVAILABLE, Fault.PLATFORM, "http." + resp.statusCode(),
+          "Alipay " + api + " answered HTTP " + resp.statusCode());
+    }
+    if (resp.statusCode() != 200) {
+      throw AlipayErrors.of(api, Kind.REJECTED, Fault.INTEGRATION, "http." + resp.statusCode(),
+          "Alipay " + api + " answered HTTP " + resp.statusCode());
+    }
+    String body = resp.body() == null ? "" : resp.body().toString(StandardCharsets.UTF_8);
+    return verifyBody(app, api, body, expected);
+  }
+
+  /** Verifies a raw response body and returns the inner object, or throws the classified failure. */
+  static JsonObject verifyBody(KeyedApp app, String api, String body, Set<String> expected) {
+    AlipayWire.SignedPart part;
+    try {
+      part = AlipayWire.extractSigned(body, api);
+    } catch (AlipayWire.UnsignableResponseException e) {
+      throw AlipayErrors.of(api, e.duplicateNode() ? Kind.SIGNATURE_INVALID : Kind.MALFORMED_RESPONSE,
+          Fault.INTEGRATION, null, "Alipay " + api + " response refused: " + e.getMessage());
+    }
+    JsonObject envelope;
+    JsonObject inner;
+    try {
+      envelope = new JsonObject(body);
+      inner = new JsonObject(part.content());
+    } catch (DecodeException | ClassCastException e) {
+      throw AlipayErrors.malformed(api, "Alipay " + api + " response is not JSON");
+    }
+    Object sign = envelope.getValue("sign");
+    if (!(sign instanceof String s) || s.isEmpty()) {
+      throw AlipayErrors.of(api, Kind.SIGNATURE_INVALID, Fault.INTEGRATION, null, "Alipay " + api + " response unsigned");
+    }
+    if (!app.verifier().verify(part.content(), s)) {
+      throw AlipayErrors.of(api, Kind.SIGNATURE_INVALID, Fault.INTEGRATION, null,
+          "Alipay " + api + " response signature does not verify");
+    }
+    String code = inner.getValue("code") == null ? null : String.valueOf(inner.getValue("code"));
+    boolean errorNode = part.node().equals("error_response");
+    if (!errorNode && "10000".equals(code)) return inner;
+    if (!errorNode && code == null && api.equals("alipay.system.oauth.token") && inner.getValue("access_token") != null) {
+      return inner; // captured oauth.token successes carry no code/msg (§2.2)
+    }
+    if (code == null) throw AlipayErrors.malformed(api, "Alipay " + api + " response has no code");
+    if (expected.contains(inner.getString("sub_code", ""))) return inner;
+    throw AlipayErrors.fromAnswer(api, code, inner.getString("sub_code"), inner.getString("sub_msg"));
+  }
+
+  /** Non-blocking breaker protocol (STYLE.md): acquire, time, exactly one onResult/onError; plus the call timer. */
+  <T> Future<T> guarded(String api, Supplier<Future<T>> call) {
+    long started = System.nanoTime();
+    CircuitBreaker breaker = breaker(api);
+    Future<T> result;
+    if (!breaker.tryAcquirePermission()) {
+      result = Future.failedFuture(AlipayErrors.of(api, Kind.CIRCUIT_OPEN, Fault.PLATFORM, null,
+          "Alipay " + api + " circuit breaker is open"));
+    } else {
+      long start = breaker.getCurrentTimestamp();
+      Future<T> attempt;
+      try {
+        attempt = call.get();
+      } catch (RuntimeException e) {
+        attempt = Future.failedFuture(e);
+      }
+      result = attempt.andThen(ar -> {
+        long elapsed = breaker.getCurrentTimestamp() - start;
+        if (ar.succeeded()) breaker.onResult(elapsed, breaker.getTimestampUnit(), ar.result());
+        else breaker.onError(elapsed, breaker.getTimestampUnit(), ar.cause());
+      });
+    }
+    return result.andThen(ar -> timer(api, outcome(ar)).record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+  }
+
+  CircuitBreaker breaker(String api) {
+    return breakerByApi.computeIfAbsent(api, a -> breakers.circuitBreaker(breakerName(a),
+        CircuitBreakerConfig.from(breakers.getDefaultConfig())
+            .recordException(e -> !(e instanceof ChannelException ce) || ce.countsForBreaker())
+            .build()));
+  }
+
+  static String breakerName(String api) {
+    return "channel.alipay." + api.replace('.', '_');
+  }
+
+  private Timer timer(String api, String outcome) {
+    return Timer.builder(METRIC)
+        .description("Calls from the gateway to a channel platform")
+        .tag("channel", "alipay")
+        .tag("api", api)
+        .tag("outcome", outcome)
+        .register(meters);
+  }
+
+  static String outcome(AsyncResult<?> ar) {
+    if (ar.succeeded()) return "ok";
+    if (!(ar.cause() instanceof ChannelException ce)) return "platform_error";
+    if (ce.kind() == Kind.CIRCUIT_OPEN) return "circuit_open";
+    if (ce.kind() == Kind.TIMEOUT) return "timeout";
+    return switch (ce.fault()) {
+      case CITIZEN -> "citizen_error";
+      case PLATFORM -> "platform_error";
+      case INTEGRATION -> "integration_error";
+    };
+  }
+
+  void close() {
+    client.close();
+  }
+}
