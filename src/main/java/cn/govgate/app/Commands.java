@@ -3,6 +3,8 @@ package cn.govgate.app;
 import cn.govgate.audit.AuditChain;
 import cn.govgate.config.ConfigException;
 import cn.govgate.config.GovgateConfig;
+import cn.govgate.identity.PersonalDataCipher;
+import cn.govgate.identity.Reencryption;
 import cn.govgate.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,11 +16,13 @@ import java.util.function.BiFunction;
 
 /**
  * Operator commands that run against the configured database without starting the HTTP server:
- * {@code audit-check} verifies the audit hash chain (exit 0 when intact, 3 when broken).
+ * {@code audit-check} verifies the audit hash chain (exit 0 when intact, 3 when broken); {@code reencrypt}
+ * re-encrypts every personal-data row under the current data key ({@code identity.dataKeys}, first entry), after
+ * which retired data keys can be removed from the configuration.
  */
 final class Commands {
   static final int EXIT_CHECK_FAILED = 3;
-  static final List<String> NAMES = List.of("audit-check");
+  static final List<String> NAMES = List.of("audit-check", "reencrypt");
 
   private Commands() {}
 
@@ -40,6 +44,14 @@ final class Commands {
             out.println("audit chain BROKEN at record " + r.brokenAt() + ": " + r.reason()
                 + " (" + r.records() + " records verified before it)");
             return EXIT_CHECK_FAILED;
+          }));
+      case "reencrypt" -> withDatabase(config, out, err, (db, vertx) -> Reencryption.create(db.pool(),
+          PersonalDataCipher.create(config.identity().dataKeys(), config.identity().blindIndexKey())).run()
+          .map(r -> {
+            out.println("re-encrypted under data key " + config.identity().dataKeys().get(0).id() + ": "
+                + r.citizens() + " citizens, " + r.channelIdentities() + " channel identities, "
+                + r.verifications() + " verifications");
+            return 0;
           }));
       default -> throw new IllegalArgumentException(name);
     };

@@ -1,6 +1,21 @@
 package cn.govgate.app;
 
 import cn.govgate.audit.AuditLog;
+import cn.govgate.channel.alipay.AlipayAdapter;
+import cn.govgate.channel.spi.Channel;
+import cn.govgate.channel.spi.ChannelAdapter;
+import cn.govgate.channel.wechat.WechatAdapter;
+import cn.govgate.config.ChannelsConfig;
+import cn.govgate.demo.DemoChannels;
+import cn.govgate.identity.Identity;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import cn.govgate.config.GovgateConfig;
 import cn.govgate.demo.DemoManifest;
 import cn.govgate.http.Readiness;
@@ -34,7 +49,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: config → Vert.x (with Micrometer) → PostgreSQL + migrations → the concerns →
+ * The composition root: config → Vert.x (with Micrometer) → PostgreSQL + migrations → channel adapters (or, in
+ * demo mode, the in-process channel simulators) → the concerns (identity…) →
  * server verticles (one per event loop) → demo manifest. {@link #stop()} undoes it in reverse, letting
  * in-flight requests finish within the grace period.
  */
@@ -47,14 +63,16 @@ public final class Gateway {
   private final PrometheusMeterRegistry registry;
   private final Database database;
   private final AuditLog audit;
+  private final Parts parts;
   private final String deploymentId;
   private final int port;
   private final int opsPort;
   private final Path manifest;
 
   private Gateway(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry registry, Database database,
-      AuditLog audit, String deploymentId, int port, int opsPort, Path manifest) {
-    this.audit = audit;
+      Parts parts, String deploymentId, int port, int opsPort, Path manifest) {
+    this.audit = parts.audit;
+    this.parts = parts;
     this.config = config;
     this.vertx = vertx;
     this.registry = registry;
@@ -79,9 +97,54 @@ public final class Gateway {
   private static Future<Gateway> deploy(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry registry,
       Database db) {
     AuditLog audit = AuditLog.create(vertx, db.pool(), config.audit().hmacKey(), registry);
+    CircuitBreakerRegistry breakers = channelBreakers(registry);
+    boolean simulate = config.demo() && !config.channels().any();
+    Future<DemoChannels> demoChannels = simulate
+        ? DemoChannels.start(vertx, config.dataDir(), "http://127.0.0.1:" + config.http().port())
+        : Future.succeededFuture(null);
+    Parts parts = new Parts(audit);
+    return demoChannels
+        .compose(demo -> {
+          parts.demo = demo;
+          ChannelsConfig channels = demo != null ? demo.config() : config.channels();
+          parts.adapters = adapters(vertx, channels, breakers, registry);
+          return Identity.start(vertx, db, config.identity(), parts.adapters, audit, registry, Clock.systemUTC());
+        })
+        .compose(identity -> {
+          parts.identity = identity;
+          return serve(config, vertx, registry, db, parts);
+        })
+        .onFailure(e -> parts.close(vertx).eventually(() -> db.close(vertx)));
+  }
+
+  /** What deploy built, so that a failure half-way or {@link #stop()} can undo it. */
+  private static final class Parts {
+    final AuditLog audit;
+    DemoChannels demo;
+    Map<Channel, ChannelAdapter> adapters = Map.of();
+    Identity identity;
+
+    Parts(AuditLog audit) {
+      this.audit = audit;
+    }
+
+    Future<Void> close(Vertx vertx) {
+      Future<Void> f = identity == null ? Future.succeededFuture() : identity.close();
+      return f.eventually(() -> {
+        adapters.values().forEach(a -> {
+          if (a instanceof AlipayAdapter alipay) alipay.close();
+        });
+        return demo == null ? Future.succeededFuture() : demo.close();
+      });
+    }
+  }
+
+  private static Future<Gateway> serve(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry registry,
+      Database db, Parts parts) {
     Readiness readiness = new Readiness()
         .add("database", () -> db.migrated() ? db.ping() : Future.failedFuture("migrations not done"));
     Routes routes = new Routes();
+    parts.identity.mount(routes);
     List<ServerVerticle> servers = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
           ServerVerticle v = new ServerVerticle(config.http(), routes, readiness, registry);
@@ -92,14 +155,42 @@ public final class Gateway {
           int port = servers.get(0).actualPort();
           int opsPort = servers.get(0).actualOpsPort();
           Path manifest = config.demo() ? config.dataDir().resolve("demo-manifest.json") : null;
-          Gateway gateway = new Gateway(config, vertx, registry, db, audit, id, port, opsPort, manifest);
+          Gateway gateway = new Gateway(config, vertx, registry, db, parts, id, port, opsPort, manifest);
           if (manifest == null) return Future.succeededFuture(gateway);
           return vertx.executeBlocking(() -> {
-            DemoManifest.write(manifest, DemoManifest.base(config, gateway.baseUrl(), gateway.opsUrl(), db));
+            JsonObject content = DemoManifest.base(config, gateway.baseUrl(), gateway.opsUrl(), db);
+            if (parts.demo != null) content.put("channels", parts.demo.manifest(gateway.baseUrl()));
+            DemoManifest.write(manifest, content);
             return gateway;
           }, false);
-        })
-        .onFailure(e -> db.close(vertx));
+        });
+  }
+
+  /** One breaker registry for every channel API: opens at 50 % failures over the last 20 calls (≥ 5). */
+  static CircuitBreakerRegistry channelBreakers(PrometheusMeterRegistry registry) {
+    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(20)
+        .minimumNumberOfCalls(5)
+        .failureRateThreshold(50)
+        .waitDurationInOpenState(Duration.ofSeconds(30))
+        .permittedNumberOfCallsInHalfOpenState(2)
+        .automaticTransitionFromOpenToHalfOpenEnabled(false)
+        .build());
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+    return breakers;
+  }
+
+  private static Map<Channel, ChannelAdapter> adapters(Vertx vertx, ChannelsConfig channels,
+      CircuitBreakerRegistry breakers, PrometheusMeterRegistry registry) {
+    Map<Channel, ChannelAdapter> adapters = new EnumMap<>(Channel.class);
+    if (channels.alipay() != null) {
+      adapters.put(Channel.ALIPAY, AlipayAdapter.create(vertx, channels.alipay(), breakers, registry));
+    }
+    if (channels.wechat() != null) {
+      adapters.put(Channel.WECHAT, WechatAdapter.create(vertx, channels.wechat(), breakers, registry));
+    }
+    return adapters;
   }
 
   private static Future<Void> recordStart(Database db, String instanceId) {
@@ -150,6 +241,7 @@ public final class Gateway {
     log.info("shutting down: draining in-flight requests for up to {} ms", config.http().shutdownGrace().toMillis());
     Promise<Void> closed = Promise.promise();
     vertx.undeploy(deploymentId)
+        .eventually(() -> parts.close(vertx))
         .eventually(audit::close)
         .eventually(() -> database.close(vertx))
         .onComplete(ar -> {
@@ -199,6 +291,21 @@ public final class Gateway {
 
   public PrometheusMeterRegistry registry() {
     return registry;
+  }
+
+  /** The identity concern: session guard, assurance gate, citizen directory, signing keys. */
+  public Identity identity() {
+    return parts.identity;
+  }
+
+  /** The channel adapters in use, by channel. */
+  public Map<Channel, ChannelAdapter> channels() {
+    return parts.adapters;
+  }
+
+  /** The in-process channel simulators of the demo, null when real channels are configured. */
+  public DemoChannels demoChannels() {
+    return parts.demo;
   }
 
   public GovgateConfig config() {

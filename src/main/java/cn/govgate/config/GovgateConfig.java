@@ -14,8 +14,11 @@ import java.util.Map;
  * @param http HTTP server settings
  * @param db PostgreSQL settings
  * @param audit audit log settings
+ * @param identity government identity settings (sessions, personal-data keys, step-up policy)
+ * @param channels channel adapter settings (Alipay, WeChat); in demo mode with none configured, the simulators
  */
-public record GovgateConfig(Path dataDir, boolean demo, HttpConfig http, DatabaseConfig db, AuditConfig audit) {
+public record GovgateConfig(Path dataDir, boolean demo, HttpConfig http, DatabaseConfig db, AuditConfig audit,
+    IdentityConfig identity, ChannelsConfig channels) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -26,7 +29,8 @@ public record GovgateConfig(Path dataDir, boolean demo, HttpConfig http, Databas
     Path dataDir = Path.of(v.string("dataDir", "govgate-data")).toAbsolutePath();
     DatabaseConfig db = DatabaseConfig.from(v);
     String mode = v.oneOf("demo", "auto", "auto", "true", "false");
-    boolean channelsConfigured = v.isSet("alipay.gatewayUrl") || v.isSet("wechat.apiBaseUrl");
+    boolean channelsConfigured = v.isSet("alipay.gatewayUrl") || v.isSet("wechat.apiBaseUrl")
+        || v.isSet("alipay.apps") || v.isSet("wechat.apps");
     boolean demo = switch (mode) {
       case "true" -> true;
       case "false" -> false;
@@ -36,7 +40,8 @@ public record GovgateConfig(Path dataDir, boolean demo, HttpConfig http, Databas
     // Read by logback.xml from the environment; listed here so they are known keys.
     v.oneOf("log.level", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     v.oneOf("log.accessLevel", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
-    GovgateConfig config = new GovgateConfig(dataDir, demo, http, db, AuditConfig.from(v, demo, dataDir));
+    GovgateConfig config = new GovgateConfig(dataDir, demo, http, db, AuditConfig.from(v, demo, dataDir),
+        IdentityConfig.from(v, demo, dataDir), ChannelsConfig.from(v));
     v.rejectUnknown();
     return config;
   }

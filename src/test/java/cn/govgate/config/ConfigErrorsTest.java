@@ -99,8 +99,13 @@ class ConfigErrorsTest {
   void demoModeIsTheDefaultOnlyWithoutDatabaseAndChannels() {
     assertThat(GovgateConfig.from(ConfigValues.of(Map.of())).demo()).isTrue();
     String key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
-    assertThat(GovgateConfig.from(ConfigValues.of(Map.of("db.host", "db.internal", "audit.hmacKey", key))).demo())
-        .isFalse();
+    Map<String, String> real = new java.util.HashMap<>(Map.of("db.host", "db.internal", "audit.hmacKey", key));
+    try {
+      real.putAll(cn.govgate.testing.TestGateways.identityKeys(java.nio.file.Files.createTempDirectory("cfg")));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertThat(GovgateConfig.from(ConfigValues.of(real)).demo()).isFalse();
     assertThat(GovgateConfig.from(ConfigValues.of(Map.of("db.host", "db.internal", "demo", "true"))).demo()).isTrue();
   }
 

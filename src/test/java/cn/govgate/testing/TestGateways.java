@@ -23,11 +23,29 @@ public final class TestGateways {
     s.put("http.shutdownGrace", "2s");
     s.put("demo", "false");
     s.put("audit.hmacKey", randomKey(32));
+    java.nio.file.Path dataDir;
     try {
-      s.put("dataDir", Files.createTempDirectory("govgate-test").toString());
+      dataDir = Files.createTempDirectory("govgate-test");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    s.put("dataDir", dataDir.toString());
+    s.putAll(identityKeys(dataDir));
+    return s;
+  }
+
+  /**
+   * The identity keys a gateway needs outside demo mode: one session key, one data key, a blind-index key and
+   * an ES256 signing key written as a PEM file into {@code dir}.
+   */
+  public static Map<String, String> identityKeys(java.nio.file.Path dir) {
+    Map<String, String> s = new HashMap<>();
+    s.put("identity.sessionKeys", "s1:" + randomKey(32));
+    s.put("identity.dataKeys", "d1:" + randomKey(32));
+    s.put("identity.blindIndexKey", randomKey(32));
+    java.nio.file.Path pem = dir.resolve("signing-" + java.util.UUID.randomUUID() + ".pem");
+    cn.govgate.config.DemoKeys.ecPem(pem);
+    s.put("signing.keys", pem.toString());
     return s;
   }
 

@@ -1,0 +1,151 @@
+package cn.govgate.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Government identity settings: session tokens, personal-data encryption, step-up policy and the ES256 keys
+ * published at {@code /.well-known/jwks.json}. Outside demo mode every key must be configured; in demo mode
+ * missing keys are generated once into {@code <dataDir>/keys/} and reused on restart.
+ *
+ * <table>
+ *   <caption>Keys</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code identity.sessionKeys}</td><td>required</td><td>{@code kid:key,kid2:key2}: HS256 session
+ *       keys, 32 bytes each (Base64 or {@code file:/path}); the first signs, all verify (rotation)</td></tr>
+ *   <tr><td>{@code identity.dataKeys}</td><td>required</td><td>{@code kid:key,…}: AES-256-GCM keys of personal
+ *       data; the first encrypts, all decrypt ({@code govgate reencrypt} moves rows to the first)</td></tr>
+ *   <tr><td>{@code identity.blindIndexKey}</td><td>required</td><td>32-byte HMAC-SHA256 key of the blind
+ *       indexes; separate from the data keys and never rotated without re-indexing</td></tr>
+ *   <tr><td>{@code identity.sessionTtl}</td><td>15m</td><td>session token lifetime</td></tr>
+ *   <tr><td>{@code identity.issuer}</td><td>{@code govgate}</td><td>{@code iss} of session tokens</td></tr>
+ *   <tr><td>{@code identity.audience}</td><td>{@code govgate-citizen}</td><td>{@code aud} of session
+ *       tokens</td></tr>
+ *   <tr><td>{@code identity.faceFreshness}</td><td>30m</td><td>default freshness window of L3</td></tr>
+ *   <tr><td>{@code identity.verificationLimit}</td><td>5</td><td>verification attempts per channel user and per
+ *       ID number within the window</td></tr>
+ *   <tr><td>{@code identity.verificationWindow}</td><td>1h</td><td>the window of the attempt limit</td></tr>
+ *   <tr><td>{@code identity.revocationPoll}</td><td>5s</td><td>poll interval of the revoked-session list, the
+ *       fallback of LISTEN/NOTIFY</td></tr>
+ *   <tr><td>{@code signing.keys}</td><td>required</td><td>comma-separated PEM files (PKCS#8 EC P-256 private
+ *       keys, optionally {@code file:}-prefixed): the current ES256 proof-signing key first, then previous
+ *       ones still published in the JWKS</td></tr>
+ * </table>
+ *
+ * @param sessionKeys HS256 keys, the signing one first
+ * @param dataKeys AES-256-GCM keys, the encrypting one first
+ * @param blindIndexKey HMAC-SHA256 key of the blind indexes
+ * @param sessionTtl token lifetime
+ * @param issuer {@code iss}
+ * @param audience {@code aud}
+ * @param faceFreshness default L3 freshness window
+ * @param verificationLimit attempts allowed per window
+ * @param verificationWindow window of the attempt limit
+ * @param revocationPoll revoked-session poll interval
+ * @param signingKeysPem PKCS#8 PEM texts of the ES256 keys, current first
+ */
+public record IdentityConfig(
+    List<NamedKey> sessionKeys,
+    List<NamedKey> dataKeys,
+    byte[] blindIndexKey,
+    Duration sessionTtl,
+    String issuer,
+    String audience,
+    Duration faceFreshness,
+    int verificationLimit,
+    Duration verificationWindow,
+    Duration revocationPoll,
+    List<String> signingKeysPem) {
+
+  private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+
+  /**
+   * A symmetric key with its id.
+   *
+   * @param id the key id ({@code kid}), 1–32 characters of {@code [A-Za-z0-9_-]}
+   * @param key the key bytes
+   */
+  public record NamedKey(String id, byte[] key) {
+    @Override
+    public String toString() {
+      return "NamedKey[" + id + "]";
+    }
+  }
+
+  public IdentityConfig {
+    sessionKeys = List.copyOf(sessionKeys);
+    dataKeys = List.copyOf(dataKeys);
+    signingKeysPem = List.copyOf(signingKeysPem);
+  }
+
+  static IdentityConfig from(ConfigValues v, boolean demo, Path dataDir) {
+    List<NamedKey> sessionKeys = keyList(v, "identity.sessionKeys", demo, dataDir, "session");
+    List<NamedKey> dataKeys = keyList(v, "identity.dataKeys", demo, dataDir, "data");
+    byte[] blind = KeyMaterial.read(v, "identity.blindIndexKey", 32, demo, dataDir, "blind-index");
+    List<String> pems = signingKeys(v, demo, dataDir);
+    return new IdentityConfig(sessionKeys, dataKeys, blind,
+        v.duration("identity.sessionTtl", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(12)),
+        v.string("identity.issuer", "govgate"),
+        v.string("identity.audience", "govgate-citizen"),
+        v.duration("identity.faceFreshness", Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofDays(30)),
+        v.integer("identity.verificationLimit", 5, 1, 1000),
+        v.duration("identity.verificationWindow", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7)),
+        v.duration("identity.revocationPoll", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(5)),
+        pems);
+  }
+
+  /** Parses {@code kid:key,kid2:key2}; in demo mode a missing list becomes one generated key {@code <stem>1}. */
+  static List<NamedKey> keyList(ConfigValues v, String key, boolean demo, Path dataDir, String stem) {
+    String raw = v.raw(key);
+    if (raw == null) {
+      if (!demo) {
+        throw new ConfigException(key, "is required: kid:key[,kid:key…], 32 random bytes each, Base64 or file:/path");
+      }
+      String id = stem + "1";
+      return List.of(new NamedKey(id, KeyMaterial.read(v, key, 32, true, dataDir, stem + "-" + id)));
+    }
+    List<NamedKey> keys = new ArrayList<>();
+    Set<String> ids = new LinkedHashSet<>();
+    for (String item : raw.split(",")) {
+      String entry = item.trim();
+      int colon = entry.indexOf(':');
+      if (colon <= 0) throw new ConfigException(key, "each entry must be kid:key");
+      String id = entry.substring(0, colon);
+      if (!KID.matcher(id).matches()) throw new ConfigException(key, "key id '" + id + "' must be 1-32 of [A-Za-z0-9_-]");
+      if (!ids.add(id)) throw new ConfigException(key, "key id '" + id + "' appears twice");
+      keys.add(new NamedKey(id, KeyMaterial.decode(key, entry.substring(colon + 1), 32)));
+    }
+    return keys;
+  }
+
+  private static List<String> signingKeys(ConfigValues v, boolean demo, Path dataDir) {
+    String raw = v.raw("signing.keys");
+    if (raw == null) {
+      if (!demo) throw new ConfigException("signing.keys", "is required: PEM files of ES256 keys, current first");
+      return List.of(DemoKeys.ecPem(dataDir.resolve("keys").resolve("signing-current.pem")));
+    }
+    List<String> pems = new ArrayList<>();
+    for (String item : raw.split(",")) {
+      String path = item.trim();
+      if (path.startsWith("file:")) path = path.substring(5);
+      try {
+        pems.add(Files.readString(Path.of(path)));
+      } catch (IOException e) {
+        throw new ConfigException("signing.keys", "cannot read PEM file " + path);
+      }
+    }
+    return pems;
+  }
+
+  @Override
+  public String toString() {
+    return "IdentityConfig[sessionKeys=" + sessionKeys + ", dataKeys=" + dataKeys + ", ttl=" + sessionTtl + "]";
+  }
+}

@@ -1,0 +1,216 @@
+package cn.govgate.identity;
+
+import cn.govgate.channel.spi.Channel;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** The SQL of the identity concern, kept apart from the flows. Values arrive sealed or as blind indexes. */
+final class IdentityStore {
+  private final Pool pool;
+
+  IdentityStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A channel identity row. */
+  record ChannelIdentity(String identityKey, Channel channel, String appId, String subjectEnc, String citizenKey,
+      Level level, Instant verifiedAt, String realnameIndex, String realnameNameMac) {}
+
+  /** A verification row. */
+  record Verification(String id, String identityKey, Channel channel, String appId, String outSeqNo,
+      String claimedIndex, String claimedEnc, String channelRef, String status, Instant createdAt, Instant expiresAt,
+      Instant completedAt) {}
+
+  /** A citizen row (sealed values). */
+  record CitizenRow(String citizenKey, String idNumberEnc, String nameEnc) {}
+
+  /** The outcome of binding after a passed check. */
+  enum BindOutcome { BOUND, ALREADY_BOUND_TO_OTHER, ALREADY_COMPLETED }
+
+  record Bind(BindOutcome outcome, String citizenKey) {}
+
+  private static OffsetDateTime ts(Instant i) {
+    return i == null ? null : OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+  }
+
+  private static Instant instant(Row r, String col) {
+    OffsetDateTime t = r.getOffsetDateTime(col);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static final String IDENTITY_COLS = "identity_key, channel, app_id, subject_enc, citizen_key, level, "
+      + "verified_at, realname_index, realname_name_mac";
+
+  private static ChannelIdentity identity(Row r) {
+    return new ChannelIdentity(r.getString("identity_key"), Channel.fromWire(r.getString("channel")),
+        r.getString("app_id"), r.getString("subject_enc"), r.getString("citizen_key"),
+        Level.parse(r.getString("level")), instant(r, "verified_at"), r.getString("realname_index"),
+        r.getString("realname_name_mac"));
+  }
+
+  Future<ChannelIdentity> upsertIdentity(String newKey, Channel channel, String appId, String subjectIndex,
+      String subjectEnc, String keyId, String realnameIndex, String realnameNameMac) {
+    return pool.preparedQuery("INSERT INTO channel_identities (identity_key, channel, app_id, subject_index, "
+            + "subject_enc, key_id, realname_index, realname_name_mac) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) "
+            + "ON CONFLICT (channel, app_id, subject_index) DO UPDATE SET last_login_at = now(), "
+            + "realname_index = EXCLUDED.realname_index, realname_name_mac = EXCLUDED.realname_name_mac "
+            + "RETURNING " + IDENTITY_COLS)
+        .execute(Tuple.of(newKey, channel.wireName(), appId, subjectIndex, subjectEnc, keyId, realnameIndex,
+            realnameNameMac))
+        .map(rows -> identity(rows.iterator().next()));
+  }
+
+  Future<ChannelIdentity> identity(String identityKey) {
+    return pool.preparedQuery("SELECT " + IDENTITY_COLS + " FROM channel_identities WHERE identity_key = $1")
+        .execute(Tuple.of(identityKey))
+        .map(rows -> rows.size() == 0 ? null : identity(rows.iterator().next()));
+  }
+
+  /**
+   * Attempts since {@code since} by this channel identity and for this ID number: the larger count and the
+   * oldest attempt time among the counted ones of the exceeded kind.
+   */
+  record Attempts(long byUser, Instant oldestByUser, long byId, Instant oldestById) {}
+
+  Future<Attempts> attempts(String identityKey, String claimedIndex, Instant since) {
+    return pool.preparedQuery("SELECT "
+            + "(SELECT count(*) FROM identity_verifications WHERE identity_key = $1 AND created_at > $3) AS by_user, "
+            + "(SELECT min(created_at) FROM identity_verifications WHERE identity_key = $1 AND created_at > $3) AS u0, "
+            + "(SELECT count(*) FROM identity_verifications WHERE claimed_index = $2 AND created_at > $3) AS by_id, "
+            + "(SELECT min(created_at) FROM identity_verifications WHERE claimed_index = $2 AND created_at > $3) AS i0")
+        .execute(Tuple.of(identityKey, claimedIndex, ts(since)))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Attempts(r.getLong("by_user"), instant(r, "u0"), r.getLong("by_id"), instant(r, "i0"));
+        });
+  }
+
+  Future<Void> insertVerification(Verification v, String keyId) {
+    return pool.preparedQuery("INSERT INTO identity_verifications (verification_id, identity_key, channel, app_id, "
+            + "out_seq_no, claimed_index, claimed_enc, key_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
+        .execute(Tuple.of(v.id(), v.identityKey(), v.channel().wireName(), v.appId(), v.outSeqNo(), v.claimedIndex(),
+            v.claimedEnc(), keyId).addValue(ts(v.createdAt())))
+        .mapEmpty();
+  }
+
+  Future<Void> markStarted(String id, String ref, Instant expiresAt) {
+    return pool.preparedQuery("UPDATE identity_verifications SET status = 'started', channel_ref = $2, "
+            + "expires_at = $3 WHERE verification_id = $1")
+        .execute(Tuple.of(id, ref, ts(expiresAt)))
+        .mapEmpty();
+  }
+
+  Future<Void> markStartFailed(String id, String code) {
+    return pool.preparedQuery("UPDATE identity_verifications SET status = 'start_failed', channel_code = $2 "
+            + "WHERE verification_id = $1")
+        .execute(Tuple.of(id, code))
+        .mapEmpty();
+  }
+
+  Future<Verification> verification(String id) {
+    return pool.preparedQuery("SELECT * FROM identity_verifications WHERE verification_id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> {
+          if (rows.size() == 0) return null;
+          Row r = rows.iterator().next();
+          return new Verification(r.getString("verification_id"), r.getString("identity_key"),
+              Channel.fromWire(r.getString("channel")), r.getString("app_id"), r.getString("out_seq_no"),
+              r.getString("claimed_index"), r.getString("claimed_enc"), r.getString("channel_ref"),
+              r.getString("status"), instant(r, "created_at"), instant(r, "expires_at"),
+              instant(r, "completed_at"));
+        });
+  }
+
+  /** Marks a verification failed, once; false when it was already completed. */
+  Future<Boolean> completeFailed(String id, String code, Instant now) {
+    return pool.preparedQuery("UPDATE identity_verifications SET status = 'failed', channel_code = $2, "
+            + "completed_at = $3 WHERE verification_id = $1 AND completed_at IS NULL")
+        .execute(Tuple.of(id, code, ts(now)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * After a passed face check, in one transaction: completes the verification (once), finds or creates the
+   * citizen by blind index and binds the channel identity at L3 — unless it is bound to another citizen.
+   */
+  Future<Bind> completePassed(Verification v, String code, NewCitizen citizen, Instant now) {
+    return pool.withTransaction(conn -> conn
+        .preparedQuery("UPDATE identity_verifications SET status = 'passed', channel_code = $2, completed_at = $3 "
+            + "WHERE verification_id = $1 AND completed_at IS NULL")
+        .execute(Tuple.of(v.id(), code, ts(now)))
+        .compose(done -> {
+          if (done.rowCount() != 1) return Future.succeededFuture(new Bind(BindOutcome.ALREADY_COMPLETED, null));
+          return findOrCreate(conn, citizen)
+              .compose(citizenKey -> bind(conn, v.identityKey(), citizenKey, Level.L3, now, true))
+              .compose(bind -> conn.preparedQuery("UPDATE identity_verifications SET citizen_key = $2, "
+                      + "status = CASE WHEN $3 THEN 'passed' ELSE 'refused' END WHERE verification_id = $1")
+                  .execute(Tuple.of(v.id(), bind.citizenKey(), bind.outcome() == BindOutcome.BOUND))
+                  .map(bind));
+        }));
+  }
+
+  /** Binds at L2 from channel-asserted real-name data; does nothing when already bound. */
+  Future<Bind> bindRealName(String identityKey, NewCitizen citizen, Instant now) {
+    return pool.withTransaction(conn -> findOrCreate(conn, citizen)
+        .compose(citizenKey -> bind(conn, identityKey, citizenKey, Level.L2, now, false)));
+  }
+
+  /** A citizen to find by blind index, or create with these sealed values. */
+  record NewCitizen(String newKey, String idIndex, String idNumberEnc, String nameEnc, String keyId) {}
+
+  private static Future<String> findOrCreate(SqlConnection conn, NewCitizen c) {
+    return conn.preparedQuery("INSERT INTO citizens (citizen_key, id_index, id_number_enc, name_enc, key_id) "
+            + "VALUES ($1,$2,$3,$4,$5) ON CONFLICT (id_index) DO NOTHING")
+        .execute(Tuple.of(c.newKey(), c.idIndex(), c.idNumberEnc(), c.nameEnc(), c.keyId()))
+        .compose(v -> conn.preparedQuery("SELECT citizen_key FROM citizens WHERE id_index = $1")
+            .execute(Tuple.of(c.idIndex())))
+        .map(rows -> rows.iterator().next().getString("citizen_key"));
+  }
+
+  private static Future<Bind> bind(SqlConnection conn, String identityKey, String citizenKey, Level level,
+      Instant now, boolean face) {
+    return conn.preparedQuery("SELECT citizen_key, level FROM channel_identities WHERE identity_key = $1 FOR UPDATE")
+        .execute(Tuple.of(identityKey))
+        .compose(rows -> {
+          Row r = rows.iterator().next();
+          String bound = r.getString("citizen_key");
+          if (bound != null && !bound.equals(citizenKey)) {
+            return Future.succeededFuture(new Bind(BindOutcome.ALREADY_BOUND_TO_OTHER, bound));
+          }
+          if (!face && bound != null) return Future.succeededFuture(new Bind(BindOutcome.BOUND, bound));
+          return conn.preparedQuery("UPDATE channel_identities SET citizen_key = $2, level = $3, verified_at = $4 "
+                  + "WHERE identity_key = $1")
+              .execute(Tuple.of(identityKey, citizenKey, level.name(), ts(now)))
+              .map(v -> new Bind(BindOutcome.BOUND, citizenKey));
+        });
+  }
+
+  /** Unbinds; false when it was not bound. */
+  Future<Boolean> unbind(String identityKey) {
+    return pool.preparedQuery("UPDATE channel_identities SET citizen_key = NULL, level = 'L1', verified_at = NULL "
+            + "WHERE identity_key = $1 AND citizen_key IS NOT NULL")
+        .execute(Tuple.of(identityKey))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  Future<CitizenRow> citizen(String citizenKey) {
+    return pool.preparedQuery("SELECT citizen_key, id_number_enc, name_enc FROM citizens WHERE citizen_key = $1")
+        .execute(Tuple.of(citizenKey))
+        .map(rows -> {
+          if (rows.size() == 0) return null;
+          Row r = rows.iterator().next();
+          return new CitizenRow(r.getString("citizen_key"), r.getString("id_number_enc"), r.getString("name_enc"));
+        });
+  }
+
+  static long count(RowSet<Row> rows) {
+    return rows.rowCount();
+  }
+}
