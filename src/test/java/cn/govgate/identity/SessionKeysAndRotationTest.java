@@ -1,0 +1,278 @@
+package cn.govgate.identity;
+
+import static cn.govgate.identity.IdentityTestBed.bearer;
+import static cn.govgate.identity.IdentityTestBed.me;
+import static cn.govgate.identity.IdentityTestBed.payload;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.govgate.app.Gateway;
+import cn.govgate.app.MainAccess;
+import cn.govgate.demo.SyntheticCitizen;
+import cn.govgate.testing.ApiContract;
+import cn.govgate.testing.Http;
+import cn.govgate.testing.TestGateways;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Session tokens under attack and under rotation, revocation across instances sharing a database, data-key
+ * rotation with the {@code reencrypt} command, and the audit chain check over identity records.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SessionKeysAndRotationTest {
+  private static final ApiContract API = ApiContract.of("gateway-api.yaml");
+
+  private IdentityTestBed bed;
+  private Map<String, String> settings;
+  private Gateway a;
+  private byte[] k1;
+
+  @BeforeAll
+  void startGateway() throws Exception {
+    bed = new IdentityTestBed(10, 99);
+    settings = bed.settings();
+    k1 = Base64.getDecoder().decode(settings.get("identity.sessionKeys").substring(3));
+    a = TestGateways.start(settings);
+  }
+
+  @AfterAll
+  void stopGateway() throws Exception {
+    TestGateways.stop(a);
+    bed.close();
+  }
+
+  private String mint(String alg, String kid, byte[] key, JWTClaimsSet claims) throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.parse(alg)).keyID(kid).build(), claims);
+    jwt.sign(new MACSigner(key));
+    return jwt.serialize();
+  }
+
+  /** Claims as the gateway would issue them for an unbound user, with the given audience and expiry. */
+  private JWTClaimsSet.Builder claims(String aud, Instant exp) {
+    Instant now = Instant.now();
+    return new JWTClaimsSet.Builder().issuer("govgate").audience(aud).subject("ci_x").jwtID("j" + System.nanoTime())
+        .issueTime(Date.from(now)).expirationTime(Date.from(exp)).claim("acr", "L1").claim("amr", List.of("channel"))
+        .claim("auth_time", now.getEpochSecond()).claim("cid", "ci_x").claim("chn", "wechat").claim("app", "wx");
+  }
+
+  private int status(String token) {
+    HttpResponse<String> r = me(a, token);
+    if (r.statusCode() == 401) {
+      API.assertValid("getMe", r);
+      assertThat(Http.json(r).getString("code")).isEqualTo("auth.invalid_token");
+    }
+    return r.statusCode();
+  }
+
+  @Test
+  void aWellFormedTokenIsAcceptedAndEveryForgeryRefused() throws Exception {
+    Instant later = Instant.now().plusSeconds(600);
+    assertThat(status(mint("HS256", "s1", k1, claims("govgate-citizen", later).build())))
+        .as("the control: a correctly minted token works").isEqualTo(200);
+
+    assertThat(status(mint("HS256", "s1", k1, claims("someone-else", later).build()))).as("wrong aud").isEqualTo(401);
+    assertThat(status(mint("HS256", "s1", k1, claims("govgate-citizen", Instant.now().minusSeconds(5)).build())))
+        .as("expired").isEqualTo(401);
+    assertThat(status(mint("HS256", "s1", k1, claims("govgate-citizen", later).issuer("evil").build())))
+        .as("wrong iss").isEqualTo(401);
+    byte[] other = new byte[32];
+    new java.security.SecureRandom().nextBytes(other);
+    assertThat(status(mint("HS256", "s1", other, claims("govgate-citizen", later).build())))
+        .as("right kid, wrong key").isEqualTo(401);
+    assertThat(status(mint("HS256", "s9", k1, claims("govgate-citizen", later).build())))
+        .as("unknown kid").isEqualTo(401);
+
+    String good = bed.wechatToken(a, bed.wechatUser(bed.people.get(0)));
+    String[] parts = good.split("\\.");
+    JsonObject body = payload(good).put("acr", "L3");
+    String tampered = parts[0] + "." + b64(body.encode()) + "." + parts[2];
+    assertThat(status(tampered)).as("tampered payload").isEqualTo(401);
+    String none = b64("{\"alg\":\"none\",\"kid\":\"s1\",\"typ\":\"JWT\"}") + "." + parts[1] + ".";
+    assertThat(status(none)).as("alg none").isEqualTo(401);
+    assertThat(status(b64("{\"alg\":\"none\"}") + "." + parts[1] + ".")).as("alg none, no kid").isEqualTo(401);
+    String esHeader = b64("{\"alg\":\"ES256\",\"kid\":\"s1\",\"typ\":\"JWT\"}");
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(k1, "HmacSHA256"));
+    String confused = esHeader + "." + parts[1] + "."
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(
+            mac.doFinal((esHeader + "." + parts[1]).getBytes(StandardCharsets.US_ASCII)));
+    assertThat(status(confused)).as("ES256 header, HMAC key as the 'public key'").isEqualTo(401);
+    assertThat(status("garbage")).isEqualTo(401);
+    assertThat(Http.get(a.baseUrl() + "/v1/me").statusCode()).as("no token").isEqualTo(401);
+    assertThat(status(good)).isEqualTo(200);
+  }
+
+  @Test
+  void aTokenIssuedByTheGatewayExpires() {
+    SessionTokens past = SessionTokens.create(a.config().identity(),
+        Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-16)));
+    SessionTokens.Issued old = past.issue(new SessionTokens.Grant("ci_old", null, Level.L1,
+        cn.govgate.channel.spi.Channel.WECHAT, IdentityTestBed.WECHAT_APP, Instant.now().minusSeconds(960), null,
+        List.of("channel")));
+    assertThat(status(old.token())).isEqualTo(401);
+  }
+
+  @Test
+  void keysRotateWithoutLoggingAnyoneOutAndRowsStayReadableThroughReencryption() throws Exception {
+    SyntheticCitizen p = bed.people.get(1);
+    String openid = bed.wechatUser(p);
+    String oldToken = bed.wechatToL3(a, openid, p);
+    String k2 = TestGateways.randomKey(32);
+    String d1 = settings.get("identity.dataKeys");
+    String d2 = "d2:" + TestGateways.randomKey(32);
+    Map<String, String> rotated = TestGateways.with(settings, "identity.sessionKeys",
+        "s2:" + k2 + "," + settings.get("identity.sessionKeys"), "identity.dataKeys", d2 + "," + d1);
+    Gateway b = TestGateways.start(rotated);
+    try {
+      // The old token (kid s1) still works on the rotated instance; old rows decrypt there.
+      HttpResponse<String> viaB = me(b, oldToken);
+      assertThat(viaB.statusCode()).isEqualTo(200);
+      assertThat(Http.json(viaB).getString("idNumber")).isEqualTo(IdNumber.mask(p.idNumber()));
+      // New tokens are signed with the new key, which the old instance does not know.
+      String newToken = bed.wechatToken(b, openid);
+      assertThat(header(newToken).getString("kid")).isEqualTo("s2");
+      assertThat(me(b, newToken).statusCode()).isEqualTo(200);
+      assertThat(status(newToken)).isEqualTo(401);
+      // A citizen created on the rotated instance is sealed under the new data key.
+      SyntheticCitizen q = bed.people.get(2);
+      bed.alipayToL3(b, bed.alipayUser(q, false), q);
+      assertThat(keyIds()).contains("d1", "d2");
+    } finally {
+      TestGateways.stop(b);
+    }
+
+    CommandOutput re = command("reencrypt", rotated);
+    assertThat(re.code()).as(re.stdout()).isZero();
+    assertThat(re.stdout()).contains("re-encrypted under data key d2");
+    assertThat(keyIds()).containsOnly("d2");
+
+    // The old keys retired: old tokens refused, every row readable with the new key alone.
+    Map<String, String> retired = TestGateways.with(settings, "identity.sessionKeys", "s2:" + k2,
+        "identity.dataKeys", d2);
+    Gateway c = TestGateways.start(retired);
+    try {
+      assertThat(me(c, oldToken).statusCode()).as("retired key").isEqualTo(401);
+      String fresh = bed.wechatToken(c, openid);
+      HttpResponse<String> m = me(c, fresh);
+      assertThat(m.statusCode()).isEqualTo(200);
+      assertThat(Http.json(m).getString("name")).isEqualTo(Masking.maskName(p.name()));
+      for (Row row : c.database().pool().query("SELECT citizen_key FROM citizens").execute().await()) {
+        Citizen citizen = c.identity().directory().resolve(row.getString("citizen_key")).await(10, TimeUnit.SECONDS);
+        assertThat(IdNumber.validate(citizen.idNumber()).valid()).isTrue();
+      }
+    } finally {
+      TestGateways.stop(c);
+    }
+  }
+
+  @Test
+  void aRevokedTokenIsRefusedByAnotherInstanceSharingTheDatabase() throws Exception {
+    Gateway b = TestGateways.start(settings);
+    try {
+      String token = bed.alipayToken(a, bed.alipayUser(bed.people.get(3), false));
+      assertThat(me(b, token).statusCode()).isEqualTo(200);
+      assertThat(Http.send("DELETE", a.baseUrl() + "/v1/sessions/current", null, bearer(token)).statusCode())
+          .isEqualTo(204);
+      assertThat(eventually(() -> me(b, token).statusCode() == 401)).as("LISTEN/NOTIFY").isTrue();
+
+      // The poll catches a revocation whose notification was lost.
+      String other = bed.alipayToken(a, bed.alipayUser(bed.people.get(4), false));
+      assertThat(me(b, other).statusCode()).isEqualTo(200);
+      JsonObject claims = payload(other);
+      b.database().pool().preparedQuery("INSERT INTO revoked_sessions (jti, expires_at) VALUES ($1, now() + "
+              + "interval '10 minutes')")
+          .execute(Tuple.of(claims.getString("jti"))).await(10, TimeUnit.SECONDS);
+      assertThat(eventually(() -> me(b, other).statusCode() == 401)).as("poll").isTrue();
+    } finally {
+      TestGateways.stop(b);
+    }
+  }
+
+  @Test
+  void anAlteredIdentityAuditRecordIsReportedByTheCheckCommand() throws Exception {
+    bed.alipayToken(a, bed.alipayUser(bed.people.get(5), false));
+    a.audit().flush().await(10, TimeUnit.SECONDS);
+    assertThat(command("audit-check", settings).code()).isZero();
+    // Someone with the database owner's rights goes around the append-only trigger.
+    a.database().pool().query("ALTER TABLE audit_log DISABLE TRIGGER USER").execute().await(10, TimeUnit.SECONDS);
+    a.database().pool().query("UPDATE audit_log SET outcome = 'failure' WHERE seq = "
+        + "(SELECT max(seq) FROM audit_log WHERE action = 'identity.login' AND outcome = 'success')")
+        .execute().await(10, TimeUnit.SECONDS);
+    CommandOutput broken = command("audit-check", settings);
+    assertThat(broken.code()).isEqualTo(3);
+    assertThat(broken.stdout()).contains("BROKEN");
+    // put it back for the other tests of this class
+    a.database().pool().query("UPDATE audit_log SET outcome = 'success' WHERE seq = "
+        + "(SELECT max(seq) FROM audit_log WHERE action = 'identity.login' AND outcome = 'failure')")
+        .execute().await(10, TimeUnit.SECONDS);
+    a.database().pool().query("ALTER TABLE audit_log ENABLE TRIGGER USER").execute().await(10, TimeUnit.SECONDS);
+  }
+
+  private List<String> keyIds() {
+    List<String> ids = new java.util.ArrayList<>();
+    for (String table : List.of("citizens", "channel_identities", "identity_verifications")) {
+      for (Row r : a.database().pool().query("SELECT DISTINCT key_id FROM " + table).execute().await()) {
+        ids.add(r.getString("key_id"));
+      }
+    }
+    return ids;
+  }
+
+  private static JsonObject header(String jwt) {
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[0]), StandardCharsets.UTF_8));
+  }
+
+  private static String b64(String s) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static boolean eventually(java.util.function.BooleanSupplier check) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < until) {
+      if (check.getAsBoolean()) return true;
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
+  private record CommandOutput(int code, String stdout) {}
+
+  private static synchronized CommandOutput command(String name, Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>();
+    settings.forEach((k, v) -> env.put("GOVGATE_" + k.replace('.', '_').toUpperCase(), v));
+    PrintStream original = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      int code = MainAccess.run(new String[] {name}, env, System.err);
+      return new CommandOutput(code, buf.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(original);
+    }
+  }
+}
