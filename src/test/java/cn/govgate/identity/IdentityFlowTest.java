@@ -328,18 +328,42 @@ class IdentityFlowTest {
   }
 
   @Test
-  void noIdNumberNameOrChannelUserIdIsStoredInPlaintext() throws Exception {
+  void noIdNumberNameOrChannelUserIdAppearsInTheDatabaseTheLogsOrAToken() throws Exception {
     List<String> secrets = new ArrayList<>();
     SyntheticCitizen p = person(17);
     String openid = bed.wechatUser(p);
     String user = bed.alipayUser(p, true);
-    String t1 = bed.wechatToL3(gateway, openid, p);
-    String t2 = bed.alipayToL3(gateway, user, p);
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    String t1;
+    String t2;
+    try {
+      t1 = bed.wechatToL3(gateway, openid, p);
+      t2 = bed.alipayToL3(gateway, user, p);
+      String broken = p.idNumber().substring(0, 17) + (p.idNumber().charAt(17) == '1' ? '2' : '1');
+      assertThat(start(gateway, t1, p.name(), broken).statusCode()).isEqualTo(400);
+      assertThat(me(gateway, "x" + t1).statusCode()).isEqualTo(401);
+    } finally {
+      root.detachAppender(logs);
+    }
+    StringBuilder logged = new StringBuilder();
+    for (ch.qos.logback.classic.spi.ILoggingEvent e : logs.list) {
+      logged.append(e.getFormattedMessage()).append(' ').append(java.util.Arrays.toString(e.getArgumentArray()))
+          .append(' ').append(e.getMDCPropertyMap()).append('\n');
+      if (e.getThrowableProxy() != null) logged.append(e.getThrowableProxy().getMessage()).append('\n');
+    }
+    assertThat(logs.list).as("the flows were logged").isNotEmpty();
     secrets.add(p.idNumber());
     secrets.add(p.idNumber().substring(6, 14));
     secrets.add(p.name());
     secrets.add(openid);
     secrets.add(user);
+    secrets.add(t1.substring(t1.lastIndexOf('.') + 1));
+    secrets.add(t2.substring(t2.lastIndexOf('.') + 1));
     gateway.audit().flush().await(10, TimeUnit.SECONDS);
     StringBuilder dump = new StringBuilder();
     for (String table : List.of("citizens", "channel_identities", "identity_verifications", "revoked_sessions",
@@ -352,7 +376,10 @@ class IdentityFlowTest {
     assertThat(dump.toString()).contains("c_").contains("identity.bind");
     for (String s : secrets) {
       assertThat(dump.toString()).as("plaintext in the database").doesNotContain(s);
-      assertThat(payload(t1).encode() + payload(t2).encode()).as("plaintext in a token").doesNotContain(s);
+      assertThat(logged.toString()).as("plaintext in the logs").doesNotContain(s);
+      if (s.length() < 40) {
+        assertThat(payload(t1).encode() + payload(t2).encode()).as("plaintext in a token").doesNotContain(s);
+      }
     }
   }
 }

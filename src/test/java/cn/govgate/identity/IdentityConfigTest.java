@@ -1,0 +1,91 @@
+package cn.govgate.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cn.govgate.config.ConfigException;
+import cn.govgate.config.ConfigValues;
+import cn.govgate.config.GovgateConfig;
+import cn.govgate.testing.TestGateways;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Identity and channel settings: parsed, and refused with one line naming the key. */
+class IdentityConfigTest {
+  @TempDir
+  Path dir;
+
+  private Map<String, String> real() {
+    Map<String, String> s = new HashMap<>(Map.of("db.host", "db.internal", "demo", "false",
+        "audit.hmacKey", TestGateways.randomKey(32), "dataDir", dir.toString()));
+    s.putAll(TestGateways.identityKeys(dir));
+    return s;
+  }
+
+  private static GovgateConfig load(Map<String, String> s) {
+    return GovgateConfig.from(ConfigValues.of(s));
+  }
+
+  @Test
+  void keyListsKeepTheirOrderAndIds() {
+    Map<String, String> s = real();
+    s.put("identity.sessionKeys", "new:" + TestGateways.randomKey(32) + ", old:" + TestGateways.randomKey(32));
+    GovgateConfig c = load(s);
+    assertThat(c.identity().sessionKeys()).extracting(k -> k.id()).containsExactly("new", "old");
+    assertThat(c.identity().sessionTtl()).hasMinutes(15);
+    assertThat(c.identity().verificationLimit()).isEqualTo(5);
+    assertThat(c.channels().any()).isFalse();
+  }
+
+  @Test
+  void missingOrMalformedKeysOutsideDemoAreOneLineErrors() {
+    Map<String, String> missing = real();
+    missing.remove("identity.sessionKeys");
+    assertThatThrownBy(() -> load(missing)).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("identity.sessionKeys: is required");
+    Map<String, String> shortKey = real();
+    shortKey.put("identity.dataKeys", "d1:" + TestGateways.randomKey(16));
+    assertThatThrownBy(() -> load(shortKey)).hasMessageContaining("identity.dataKeys: must be 32 bytes, got 16");
+    Map<String, String> noKid = real();
+    noKid.put("identity.sessionKeys", TestGateways.randomKey(32));
+    assertThatThrownBy(() -> load(noKid)).hasMessageContaining("identity.sessionKeys");
+    Map<String, String> noSigning = real();
+    noSigning.remove("signing.keys");
+    assertThatThrownBy(() -> load(noSigning)).hasMessageStartingWith("signing.keys: is required");
+    Map<String, String> app = real();
+    app.put("alipay.apps", "2021000000000009");
+    assertThatThrownBy(() -> load(app))
+        .hasMessageStartingWith("alipay.app.2021000000000009.privateKey: is required");
+    Map<String, String> wx = real();
+    wx.put("wechat.apps", "wx1");
+    wx.put("wechat.app.wx1.secret", "s");
+    wx.put("wechat.merchant.mchId", "1900");
+    assertThatThrownBy(() -> load(wx)).hasMessageStartingWith("wechat.merchant.privateKey: is required");
+  }
+
+  @Test
+  void channelSecretsMayComeFromFiles() throws Exception {
+    Path secret = Files.writeString(dir.resolve("wx-secret"), "abc123\n");
+    Map<String, String> s = real();
+    s.put("wechat.apps", "wx1");
+    s.put("wechat.app.wx1.secret", "file:" + secret);
+    GovgateConfig c = load(s);
+    assertThat(c.channels().wechat().apps().get(0).appSecret()).isEqualTo("abc123");
+    assertThat(c.channels().wechat().apiBaseUrl()).isEqualTo("https://api.weixin.qq.com");
+    assertThat(c.demo()).isFalse();
+  }
+
+  @Test
+  void demoModeGeneratesTheKeysOnceAndReusesThem() {
+    Map<String, String> s = Map.of("demo", "true", "dataDir", dir.toString());
+    GovgateConfig first = load(s);
+    GovgateConfig second = load(s);
+    assertThat(second.identity().sessionKeys().get(0).key()).isEqualTo(first.identity().sessionKeys().get(0).key());
+    assertThat(second.identity().signingKeysPem()).isEqualTo(first.identity().signingKeysPem());
+    assertThat(SigningKeys.fromPem(first.identity().signingKeysPem()).jwks().getJsonArray("keys")).hasSize(1);
+  }
+}
