@@ -67,7 +67,8 @@ public record ChannelsConfig(AlipayConfig alipay, WechatConfig wechat) {
 
   private static AlipayConfig alipay(ConfigValues v) {
     String url = v.string("alipay.gatewayUrl", AlipayConfig.PRODUCTION_GATEWAY);
-    Duration timeout = v.duration("alipay.timeout", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(1));
+    Duration timeout = v.duration("alipay.timeout", Duration.ofSeconds(5), Duration.ofMillis(100),
+        Duration.ofMinutes(1));
     String list = v.raw("alipay.apps");
     if (list == null) return null;
     List<AlipayApp> apps = new ArrayList<>();
@@ -83,7 +84,8 @@ public record ChannelsConfig(AlipayConfig alipay, WechatConfig wechat) {
   private static WechatConfig wechat(ConfigValues v) {
     String api = v.string("wechat.apiBaseUrl", "https://api.weixin.qq.com");
     String pay = v.string("wechat.payBaseUrl", "https://api.mch.weixin.qq.com");
-    Duration timeout = v.duration("wechat.timeout", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(1));
+    Duration timeout = v.duration("wechat.timeout", Duration.ofSeconds(5), Duration.ofMillis(100),
+        Duration.ofMinutes(1));
     WechatMerchant merchant = null;
     if (v.isSet("wechat.merchant.mchId")) {
       String p = "wechat.merchant.";

@@ -118,7 +118,9 @@ public record IdentityConfig(
       int colon = entry.indexOf(':');
       if (colon <= 0) throw new ConfigException(key, "each entry must be kid:key");
       String id = entry.substring(0, colon);
-      if (!KID.matcher(id).matches()) throw new ConfigException(key, "key id '" + id + "' must be 1-32 of [A-Za-z0-9_-]");
+      if (!KID.matcher(id).matches()) {
+        throw new ConfigException(key, "key id '" + id + "' must be 1-32 of [A-Za-z0-9_-]");
+      }
       if (!ids.add(id)) throw new ConfigException(key, "key id '" + id + "' appears twice");
       keys.add(new NamedKey(id, KeyMaterial.decode(key, entry.substring(colon + 1), 32)));
     }

@@ -211,15 +211,17 @@ final class IdentityRoutes {
     }
     Instant now = clock.instant();
     store.identity(s.identityKey())
-        .compose(identity -> identity == null
-            ? Future.failedFuture(Sessions.invalid("The session's channel identity no longer exists"))
-            : checkAttempts(s, claimedIndex, now).map(identity))
         .compose(identity -> {
+          if (identity == null) {
+            return Future.failedFuture(Sessions.invalid("The session's channel identity no longer exists"));
+          }
           Verification v = new Verification(randomKey("vf_"), identity.identityKey(), identity.channel(),
               identity.appId(), HexFormat.of().formatHex(randomBytes(16)), claimedIndex,
               cipher.seal(CLAIM_PURPOSE, new JsonObject().put("name", name).put("idNumber", idNumber).encode()),
               null, "starting", now, null, null);
-          return store.insertVerification(v, cipher.currentKeyId())
+          return store.reserveAttempt(v, cipher.currentKeyId(), now.minus(config.verificationWindow()),
+                  config.verificationLimit())
+              .compose(refused -> refused == null ? Future.succeededFuture() : tooMany(s, refused, now, requestId))
               .compose(x -> realNameShortcut(s, identity, name, idNumber, claimedIndex, now, requestId))
               .compose(l2 -> {
                 String userId = cipher.open(SUBJECT_PURPOSE, identity.subjectEnc());
@@ -250,23 +252,19 @@ final class IdentityRoutes {
         });
   }
 
-  private Future<Void> checkAttempts(Session s, String claimedIndex, Instant now) {
+  private Future<Void> tooMany(Session s, IdentityStore.Attempts a, Instant now, String requestId) {
     Duration window = config.verificationWindow();
-    return store.attempts(s.identityKey(), claimedIndex, now.minus(window)).compose(a -> {
-      int limit = config.verificationLimit();
-      Instant oldest = null;
-      if (a.byUser() >= limit) oldest = a.oldestByUser();
-      if (a.byId() >= limit && (oldest == null || a.oldestById().isAfter(oldest))) oldest = a.oldestById();
-      if (oldest == null) return Future.succeededFuture();
-      long retry = Math.max(1, Duration.between(now, oldest.plus(window)).toSeconds() + 1);
-      count("govgate.identity.verifications", s.channel(), "rate_limited");
-      audit.record(new AuditEvent("channel_user", s.identityKey(), "identity.verification.start", s.citizenKey(),
-          "denied", null, new JsonObject().put("reason", a.byUser() >= limit ? "user_limit" : "id_number_limit")));
-      return Future.failedFuture(new ApiException(429, "identity.too_many_attempts", ApiException.Origin.CLIENT,
-          "Too many verification attempts; try again later",
-          new JsonObject().put("limit", limit).put("window", window.toString()), (int) Math.min(retry, 86_400),
-          null));
-    });
+    int limit = config.verificationLimit();
+    Instant oldest = null;
+    if (a.byUser() >= limit) oldest = a.oldestByUser();
+    if (a.byId() >= limit && (oldest == null || a.oldestById().isAfter(oldest))) oldest = a.oldestById();
+    long retry = Math.max(1, Duration.between(now, oldest.plus(window)).toSeconds() + 1);
+    count("govgate.identity.verifications", s.channel(), "rate_limited");
+    audit.record(new AuditEvent("channel_user", s.identityKey(), "identity.verification.start", s.citizenKey(),
+        "denied", requestId, new JsonObject().put("reason", a.byUser() >= limit ? "user_limit" : "id_number_limit")));
+    return Future.failedFuture(new ApiException(429, "identity.too_many_attempts", ApiException.Origin.CLIENT,
+        "Too many verification attempts; try again later",
+        new JsonObject().put("limit", limit).put("window", window.toString()), (int) Math.min(retry, 86_400), null));
   }
 
   /**

@@ -4,7 +4,6 @@ import cn.govgate.channel.spi.Channel;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -79,25 +78,34 @@ final class IdentityStore {
    */
   record Attempts(long byUser, Instant oldestByUser, long byId, Instant oldestById) {}
 
-  Future<Attempts> attempts(String identityKey, String claimedIndex, Instant since) {
-    return pool.preparedQuery("SELECT "
-            + "(SELECT count(*) FROM identity_verifications WHERE identity_key = $1 AND created_at > $3) AS by_user, "
-            + "(SELECT min(created_at) FROM identity_verifications WHERE identity_key = $1 AND created_at > $3) AS u0, "
-            + "(SELECT count(*) FROM identity_verifications WHERE claimed_index = $2 AND created_at > $3) AS by_id, "
-            + "(SELECT min(created_at) FROM identity_verifications WHERE claimed_index = $2 AND created_at > $3) AS i0")
-        .execute(Tuple.of(identityKey, claimedIndex, ts(since)))
-        .map(rows -> {
+  /**
+   * Records a verification attempt unless the channel user or the claimed ID number already had {@code limit}
+   * attempts since {@code since}: one transaction holding advisory locks on both, so parallel requests cannot
+   * slip past the limit. Returns null when recorded, else the counts that refused it.
+   */
+  Future<Attempts> reserveAttempt(Verification v, String keyId, Instant since, int limit) {
+    return pool.withTransaction(conn -> conn
+        .preparedQuery("SELECT pg_advisory_xact_lock(1, hashtext($1)), pg_advisory_xact_lock(2, hashtext($2))")
+        .execute(Tuple.of(v.identityKey(), v.claimedIndex()))
+        .compose(x -> conn.preparedQuery("SELECT "
+                + "(SELECT count(*) FROM identity_verifications WHERE identity_key = $1 AND created_at > $3) AS by_user, "
+                + "(SELECT min(created_at) FROM identity_verifications WHERE identity_key = $1 AND created_at > $3) "
+                + "AS u0, "
+                + "(SELECT count(*) FROM identity_verifications WHERE claimed_index = $2 AND created_at > $3) AS by_id, "
+                + "(SELECT min(created_at) FROM identity_verifications WHERE claimed_index = $2 AND created_at > $3) "
+                + "AS i0")
+            .execute(Tuple.of(v.identityKey(), v.claimedIndex(), ts(since))))
+        .compose(rows -> {
           Row r = rows.iterator().next();
-          return new Attempts(r.getLong("by_user"), instant(r, "u0"), r.getLong("by_id"), instant(r, "i0"));
-        });
-  }
-
-  Future<Void> insertVerification(Verification v, String keyId) {
-    return pool.preparedQuery("INSERT INTO identity_verifications (verification_id, identity_key, channel, app_id, "
-            + "out_seq_no, claimed_index, claimed_enc, key_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
-        .execute(Tuple.of(v.id(), v.identityKey(), v.channel().wireName(), v.appId(), v.outSeqNo(), v.claimedIndex(),
-            v.claimedEnc(), keyId).addValue(ts(v.createdAt())))
-        .mapEmpty();
+          Attempts a = new Attempts(r.getLong("by_user"), instant(r, "u0"), r.getLong("by_id"), instant(r, "i0"));
+          if (a.byUser() >= limit || a.byId() >= limit) return Future.succeededFuture(a);
+          return conn.preparedQuery("INSERT INTO identity_verifications (verification_id, identity_key, channel, "
+                  + "app_id, out_seq_no, claimed_index, claimed_enc, key_id, created_at) "
+                  + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
+              .execute(Tuple.of(v.id(), v.identityKey(), v.channel().wireName(), v.appId(), v.outSeqNo(),
+                  v.claimedIndex(), v.claimedEnc(), keyId).addValue(ts(v.createdAt())))
+              .map(done -> (Attempts) null);
+        }));
   }
 
   Future<Void> markStarted(String id, String ref, Instant expiresAt) {
@@ -208,9 +216,5 @@ final class IdentityStore {
           Row r = rows.iterator().next();
           return new CitizenRow(r.getString("citizen_key"), r.getString("id_number_enc"), r.getString("name_enc"));
         });
-  }
-
-  static long count(RowSet<Row> rows) {
-    return rows.rowCount();
   }
 }

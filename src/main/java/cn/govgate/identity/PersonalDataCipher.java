@@ -100,7 +100,8 @@ public final class PersonalDataCipher {
       mac.init(blindKey);
       mac.update(purpose.getBytes(StandardCharsets.UTF_8));
       mac.update((byte) 0);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+      byte[] digest = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 unavailable", e);
     }

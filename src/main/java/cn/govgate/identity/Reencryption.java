@@ -70,7 +70,8 @@ public final class Reencryption {
                 cipher.open(IdentityRoutes.SUBJECT_PURPOSE, r.getString("subject_enc")));
             chain = chain.compose(v -> pool.preparedQuery("UPDATE channel_identities SET subject_enc = $2, key_id = $3 "
                     + "WHERE identity_key = $1 AND subject_enc = $4")
-                .execute(Tuple.of(r.getString("identity_key"), subject, cipher.currentKeyId(), r.getString("subject_enc")))
+                .execute(Tuple.of(r.getString("identity_key"), subject, cipher.currentKeyId(),
+                    r.getString("subject_enc")))
                 .mapEmpty());
           }
           return chain.compose(v -> identities(done + rows.size()));

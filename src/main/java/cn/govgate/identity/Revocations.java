@@ -105,7 +105,8 @@ public final class Revocations {
             .execute(Tuple.of(jti, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)))
             .compose(v -> conn.preparedQuery("SELECT pg_notify($1, $2)")
                 .execute(Tuple.of(CHANNEL, jti + " " + expiresAt.getEpochSecond())))
-            .compose(v -> conn.preparedQuery("DELETE FROM revoked_sessions WHERE expires_at < now() - interval '1 hour'")
+            .compose(v -> conn
+                .preparedQuery("DELETE FROM revoked_sessions WHERE expires_at < now() - interval '1 hour'")
                 .execute()))
         .mapEmpty();
   }

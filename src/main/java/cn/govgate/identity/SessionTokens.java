@@ -17,7 +17,6 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -123,10 +122,6 @@ public final class SessionTokens {
   /** Whether {@code kid} names a configured session key. */
   boolean knownKid(String kid) {
     return kid != null && kids.contains(kid);
-  }
-
-  Duration ttl() {
-    return config.sessionTtl();
   }
 
   private static String randomId() {

@@ -267,6 +267,25 @@ class IdentityFlowTest {
   }
 
   @Test
+  void parallelAttemptsCannotSlipPastTheLimit() throws Exception {
+    SyntheticCitizen p = person(18);
+    String token = bed.wechatToken(gateway, bed.wechatUser(p));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+    try {
+      List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        results.add(pool.submit(() -> start(gateway, token, p.name(), p.idNumber()).statusCode()));
+      }
+      List<Integer> statuses = new ArrayList<>();
+      for (var f : results) statuses.add(f.get(60, TimeUnit.SECONDS));
+      assertThat(statuses).filteredOn(st -> st == 201).hasSize(5);
+      assertThat(statuses).filteredOn(st -> st == 429).hasSize(5);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void aBoundAccountIsNeverSilentlyReboundAndUnbindingAllowsANewBinding() {
     SyntheticCitizen a = person(14);
     SyntheticCitizen b = person(15);
