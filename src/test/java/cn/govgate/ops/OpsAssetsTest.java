@@ -2,10 +2,29 @@ package cn.govgate.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.govgate.app.Gateway;
+import cn.govgate.config.HttpConfig;
+import cn.govgate.http.Readiness;
+import cn.govgate.http.Routes;
+import cn.govgate.http.ServerVerticle;
+import cn.govgate.http.Surface;
+import cn.govgate.resilience.DepartmentMetrics;
+import cn.govgate.resilience.DepartmentMetrics.Outcome;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -181,6 +201,68 @@ class OpsAssetsTest {
     String sources = sources();
     KNOWN_METRICS.forEach((metric, evidence) ->
         assertThat(sources).as("main sources must produce %s (looked for %s)", metric, evidence).contains(evidence));
+  }
+
+  /**
+   * The names as Prometheus really sees them: a real server verticle (separate ops port, the gateway's registry
+   * with its route filter) answers a templated route and a failing readiness check, department metrics and the
+   * resilience4j binders record, and the ops port's /metrics must carry every known name of those producers.
+   * Channel, audit and pool meters need a platform or a database and are covered by the source check above.
+   */
+  @Test
+  void scrapeOfARealServerCarriesTheKnownNamesWithTheLabelsTheRulesUse() throws Exception {
+    PrometheusMeterRegistry registry = Gateway.newRegistry();
+    DepartmentMetrics departments = DepartmentMetrics.create(registry);
+    departments.recordCall("hz-social-security", "contributions", Outcome.OK, 12, TimeUnit.MILLISECONDS);
+    departments.staleServed("hz-social-security", "contributions");
+    departments.transition("dept.hz-social-security", CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN);
+    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+    BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
+    DepartmentMetrics.bindRegistries(registry, breakers, bulkheads);
+    CircuitBreaker breaker = breakers.circuitBreaker("dept.hz-social-security");
+    breaker.onSuccess(5, TimeUnit.MILLISECONDS);
+    breaker.transitionToOpenState();
+    assertThat(breaker.tryAcquirePermission()).isFalse();
+    bulkheads.bulkhead("dept.hz-social-security");
+
+    Vertx vertx = Gateway.newVertx(registry);
+    try {
+      Routes routes = new Routes().add(Surface.CITIZEN,
+          (v, router) -> router.get("/things/:id").handler(ctx -> ctx.response().end("ok")));
+      Readiness readiness = new Readiness().add("database", () -> Future.failedFuture("unreachable"));
+      ServerVerticle server = new ServerVerticle(
+          new HttpConfig("127.0.0.1", 0, 0, 1, 1024 * 1024, Duration.ofSeconds(1)), routes, readiness, registry);
+      vertx.deployVerticle(server, new DeploymentOptions()).await(30, TimeUnit.SECONDS);
+      HttpClient http = HttpClient.newHttpClient();
+      assertThat(get(http, "http://127.0.0.1:" + server.actualPort() + "/v1/things/42").statusCode()).isEqualTo(200);
+      String ops = "http://127.0.0.1:" + server.actualOpsPort();
+      assertThat(get(http, ops + "/health/ready").statusCode()).isEqualTo(503);
+      assertThat(get(http, ops + "/health/live").statusCode()).isEqualTo(200);
+      String scrape = get(http, ops + "/metrics").body();
+
+      Set<String> scraped = scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+          .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toSet());
+      Set<String> expected = KNOWN_METRICS.keySet().stream()
+          .filter(m -> !m.startsWith("govgate_channel_") && !m.startsWith("govgate_audit_")
+              && !m.startsWith("vertx_pool_") && !m.startsWith("jvm_gc_pause_"))
+          .collect(Collectors.toSet());
+      assertThat(scraped).containsAll(expected);
+      assertThat(scrape)
+          .contains("vertx_http_server_requests_total{code=\"200\",method=\"GET\",route=\"/v1/things/:id\"}")
+          .contains("vertx_http_server_requests_total{code=\"503\",method=\"GET\",route=\"/health/ready\"}")
+          .contains("resilience4j_circuitbreaker_state{name=\"dept.hz-social-security\",state=\"open\"} 1.0")
+          .containsPattern("govgate_department_calls_seconds_bucket\\{department=\"hz-social-security\","
+              + "outcome=\"ok\",service=\"contributions\",le=\"[0-9.]+\"}")
+          .containsPattern("govgate_eventloop_lag_seconds\\{loop=\"[0-9]+\",quantile=\"0.99\"}")
+          .contains("govgate_breaker_transitions_total{from=\"closed\",name=\"dept.hz-social-security\",to=\"open\"}");
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
