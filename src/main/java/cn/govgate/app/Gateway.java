@@ -1,11 +1,23 @@
 package cn.govgate.app;
 
 import cn.govgate.audit.AuditLog;
+import cn.govgate.certificates.LocalProofKeys;
+import cn.govgate.certificates.ProofKeys;
+import cn.govgate.certificates.ProofRoutes;
+import cn.govgate.certificates.Proofs;
+import cn.govgate.ratings.RatingRoutes;
+import cn.govgate.ratings.RatingStats;
+import cn.govgate.ratings.Ratings;
+import cn.govgate.ratings.Rectifications;
+import cn.govgate.services.Catalogue;
+import cn.govgate.services.CatalogueRoutes;
+import cn.govgate.services.Interactions;
 import cn.govgate.config.GovgateConfig;
 import cn.govgate.demo.DemoManifest;
 import cn.govgate.http.Readiness;
 import cn.govgate.http.Routes;
 import cn.govgate.http.ServerVerticle;
+import cn.govgate.http.Surface;
 import cn.govgate.store.Database;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -51,9 +63,11 @@ public final class Gateway {
   private final int port;
   private final int opsPort;
   private final Path manifest;
+  private final Interactions interactions;
 
   private Gateway(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry registry, Database database,
-      AuditLog audit, String deploymentId, int port, int opsPort, Path manifest) {
+      AuditLog audit, String deploymentId, int port, int opsPort, Path manifest, Interactions interactions) {
+    this.interactions = interactions;
     this.audit = audit;
     this.config = config;
     this.vertx = vertx;
@@ -67,21 +81,63 @@ public final class Gateway {
 
   /** Starts everything; the Future fails with a short reason when something cannot start. */
   public static Future<Gateway> start(GovgateConfig config) {
+    return start(config, Seams.unwired());
+  }
+
+  /** Starts everything with the given seams to identity and the registry. */
+  public static Future<Gateway> start(GovgateConfig config, Seams seams) {
     PrometheusMeterRegistry registry = newRegistry();
     Vertx vertx = newVertx(registry);
     String instanceId = UUID.randomUUID().toString();
     return Database.start(vertx, config.db(), config.dataDir())
         .compose(db -> recordStart(db, instanceId).map(db))
-        .compose(db -> deploy(config, vertx, registry, db))
+        .compose(db -> deploy(config, seams, vertx, registry, db))
         .onFailure(e -> vertx.close());
   }
 
-  private static Future<Gateway> deploy(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry registry,
-      Database db) {
+  private static Future<Gateway> deploy(GovgateConfig config, Seams seams, Vertx vertx,
+      PrometheusMeterRegistry registry, Database db) {
     AuditLog audit = AuditLog.create(vertx, db.pool(), config.audit().hmacKey(), registry);
     Readiness readiness = new Readiness()
         .add("database", () -> db.migrated() ? db.ping() : Future.failedFuture("migrations not done"));
     Routes routes = new Routes();
+    Interactions interactions = Interactions.create(db.pool(), seams.clock());
+    // Key files and the catalogue resource are read once, off the event loop.
+    return vertx.executeBlocking(() -> new Loaded(seams.proofKeys() != null
+            ? seams.proofKeys()
+            : LocalProofKeys.load(config.certificates(), config.dataDir()), Catalogue.load(seams.offered())), false)
+        .compose(loaded -> {
+          addServiceRoutes(routes, config, seams, db, audit, interactions, loaded);
+          return deployServers(config, vertx, registry, db, audit, readiness, routes, interactions);
+        })
+        .onFailure(e -> db.close(vertx));
+  }
+
+  private record Loaded(ProofKeys proofKeys, Catalogue catalogue) {}
+
+  private static void addServiceRoutes(Routes routes, GovgateConfig config, Seams seams, Database db, AuditLog audit,
+      Interactions interactions, Loaded loaded) {
+    Ratings ratings = Ratings.create(db.pool(), interactions, config.ratings(), seams.clock());
+    RatingRoutes ratingRoutes = new RatingRoutes(ratings, Rectifications.create(db.pool(), seams.clock()),
+        RatingStats.create(db.pool(), seams.clock()), seams.callers(), seams.departmentAccess(), seams.offered(),
+        audit);
+    ProofRoutes proofRoutes = new ProofRoutes(Proofs.create(db.pool(), loaded.proofKeys(), seams.clock()),
+        loaded.proofKeys(), seams.proofSource(), interactions, seams.callers(), seams.departmentAccess(),
+        seams.offered(), audit);
+    routes.add(Surface.CITIZEN, (vertx, router) -> {
+      CatalogueRoutes.mount(router, loaded.catalogue());
+      ratingRoutes.mountCitizen(router);
+      proofRoutes.mountCitizen(router);
+    });
+    routes.add(Surface.ADMIN, (vertx, router) -> {
+      ratingRoutes.mountAdmin(router);
+      proofRoutes.mountAdmin(router);
+    });
+    routes.add(Surface.PUBLIC, (vertx, router) -> proofRoutes.mountPublic(router));
+  }
+
+  private static Future<Gateway> deployServers(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry registry,
+      Database db, AuditLog audit, Readiness readiness, Routes routes, Interactions interactions) {
     List<ServerVerticle> servers = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
           ServerVerticle v = new ServerVerticle(config.http(), routes, readiness, registry);
@@ -92,14 +148,14 @@ public final class Gateway {
           int port = servers.get(0).actualPort();
           int opsPort = servers.get(0).actualOpsPort();
           Path manifest = config.demo() ? config.dataDir().resolve("demo-manifest.json") : null;
-          Gateway gateway = new Gateway(config, vertx, registry, db, audit, id, port, opsPort, manifest);
+          Gateway gateway = new Gateway(config, vertx, registry, db, audit, id, port, opsPort, manifest,
+              interactions);
           if (manifest == null) return Future.succeededFuture(gateway);
           return vertx.executeBlocking(() -> {
             DemoManifest.write(manifest, DemoManifest.base(config, gateway.baseUrl(), gateway.opsUrl(), db));
             return gateway;
           }, false);
-        })
-        .onFailure(e -> db.close(vertx));
+        });
   }
 
   private static Future<Void> recordStart(Database db, String instanceId) {
@@ -195,6 +251,11 @@ public final class Gateway {
 
   public AuditLog audit() {
     return audit;
+  }
+
+  /** Where service answers record their interactions (the {@code interactionId} a rating refers to). */
+  public Interactions interactions() {
+    return interactions;
   }
 
   public PrometheusMeterRegistry registry() {
