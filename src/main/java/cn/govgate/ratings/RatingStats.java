@@ -59,21 +59,19 @@ public final class RatingStats {
     JsonObject j = new JsonObject();
     if (region != null) j.put("region", region);
     if (departmentId != null) j.put("departmentId", departmentId);
-    return j.put("count", total)
-        .put("levels", byLevel)
-        .put("satisfactionRate", rate(satisfied, total))
-        .put("badRatings", bad)
-        .put("rectification", new JsonObject()
-            .put("closedWithinDeadline", f.getLong("in_time"))
-            .put("closed", f.getLong("closed"))
-            .put("overdue", f.getLong("overdue"))
-            .put("rate", rate(f.getLong("in_time"), bad)))
-        .put("asOf", now.toString());
+    JsonObject rectification = new JsonObject()
+        .put("closedWithinDeadline", f.getLong("in_time"))
+        .put("closed", f.getLong("closed"))
+        .put("overdue", f.getLong("overdue"));
+    // A rate over nothing is absent rather than 0 or 1: no ratings is not a satisfaction figure.
+    if (bad > 0) rectification.put("rate", rate(f.getLong("in_time"), bad));
+    j.put("count", total).put("levels", byLevel);
+    if (total > 0) j.put("satisfactionRate", rate(satisfied, total));
+    return j.put("badRatings", bad).put("rectification", rectification).put("asOf", now.toString());
   }
 
-  /** A fraction with four decimals, null when there is nothing to divide by. */
-  private static Double rate(long part, long whole) {
-    if (whole == 0) return null;
+  /** A fraction with four decimals. */
+  private static double rate(long part, long whole) {
     return BigDecimal.valueOf(part).divide(BigDecimal.valueOf(whole), 4, RoundingMode.HALF_UP).doubleValue();
   }
 }
