@@ -67,7 +67,7 @@ public final class RatingStats {
     if (bad > 0) rectification.put("rate", rate(f.getLong("in_time"), bad));
     j.put("count", total).put("levels", byLevel);
     if (total > 0) j.put("satisfactionRate", rate(satisfied, total));
-    return j.put("badRatings", bad).put("rectification", rectification).put("asOf", now.toString());
+    return j.put("badRatings", bad).put("rectification", rectification).put("asOf", now.toInstant().toString());
   }
 
   /** A fraction with four decimals. */

@@ -74,7 +74,7 @@ public final class Ratings {
     String[] indicators = r.indicators().stream().map(Indicator::code).toArray(String[]::new);
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     JsonObject answer = new JsonObject().put("interactionId", i.id()).put("level", r.level())
-        .put("ratedAt", at.toString());
+        .put("ratedAt", at.toInstant().toString());
     return conn.preparedQuery("INSERT INTO ratings (interaction_id, service_type, department_id, region, level, "
             + "indicators, comment, rated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
         .execute(Tuple.of(i.id(), i.serviceType(), i.departmentId(), i.region(), (short) r.level(), indicators,
@@ -86,7 +86,7 @@ public final class Ratings {
                   + "opened_at, deadline) VALUES ($1, $2, $3, $4, $5, $6)")
               .execute(Tuple.of(rows.iterator().next().getLong("id"), i.departmentId(), i.region(), i.serviceType(),
                   at, deadline))
-              .map(v -> answer.put("rectificationDeadline", deadline.toString()));
+              .map(v -> answer.put("rectificationDeadline", deadline.toInstant().toString()));
         });
   }
 }

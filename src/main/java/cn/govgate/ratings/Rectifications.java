@@ -101,12 +101,12 @@ public final class Rectifications {
         .put("level", (int) row.getShort("level"))
         .put("indicators", indicators)
         .put("comment", row.getString("comment"))
-        .put("openedAt", row.getOffsetDateTime("opened_at").toString())
-        .put("deadline", row.getOffsetDateTime("deadline").toString())
+        .put("openedAt", row.getOffsetDateTime("opened_at").toInstant().toString())
+        .put("deadline", row.getOffsetDateTime("deadline").toInstant().toString())
         .put("state", RectificationState.of(answeredAt, closedAt, deadline, now).wireName());
     if (row.getString("answer") != null) j.put("answer", row.getString("answer"));
-    if (answeredAt != null) j.put("answeredAt", row.getOffsetDateTime("answered_at").toString());
-    if (closedAt != null) j.put("closedAt", row.getOffsetDateTime("closed_at").toString());
+    if (answeredAt != null) j.put("answeredAt", answeredAt.toString());
+    if (closedAt != null) j.put("closedAt", closedAt.toString());
     return j;
   }
 
