@@ -20,7 +20,10 @@ import cn.govgate.http.ServerVerticle;
 import cn.govgate.http.Surface;
 import cn.govgate.store.Database;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import java.time.Duration;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -172,6 +175,19 @@ public final class Gateway {
     // Vert.x joins a sub-router's template to its mount point with ">" ("/v1/>/proofs/:serial"); show the
     // template as clients see it. The value stays a template, never a raw path.
     registry.config().meterFilter(MeterFilter.replaceTagValues("route", r -> r.replace("/>/", "/")));
+    // Latency buckets for HTTP server requests, so dashboards and alerts can read p99 per route.
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        if (!id.getName().equals("vertx.http.server.response.time")) return config;
+        return DistributionStatisticConfig.builder()
+            .percentilesHistogram(true)
+            .minimumExpectedValue(Duration.ofMillis(1).toNanos() * 1.0)
+            .maximumExpectedValue(Duration.ofSeconds(30).toNanos() * 1.0)
+            .build()
+            .merge(config);
+      }
+    });
     bindJvmMetrics(registry);
     return registry;
   }

@@ -163,6 +163,7 @@ class HttpSurfaceTest {
     }
     assertThat(r.body())
         .containsPattern("vertx_http_server_requests_total\\{[^}]*route=\"/v1/things/:id\"")
+        .containsPattern("vertx_http_server_response_time_seconds_bucket\\{[^}]*route=\"/v1/things/:id\"")
         .doesNotContain("987654321")
         .contains("jvm_memory_used_bytes")
         .contains("govgate_eventloop_lag_seconds");
