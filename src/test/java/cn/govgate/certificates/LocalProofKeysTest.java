@@ -8,6 +8,7 @@ import cn.govgate.config.ConfigException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class LocalProofKeysTest {
     LocalProofKeys again = LocalProofKeys.load(new CertificatesConfig("ES256", null), dataDir);
     assertThat(again.current().kid()).isEqualTo(first.current().kid());
     Path file = dataDir.resolve("keys/proof-es256.key");
-    assertThat(Files.getPosixFilePermissions(file).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
   }
 
   @Test
