@@ -1,6 +1,12 @@
 package cn.govgate.app;
 
 import cn.govgate.audit.AuditLog;
+import cn.govgate.certificates.LocalProofKeys;
+import cn.govgate.certificates.ProofAlgorithm;
+import cn.govgate.certificates.ProofKey;
+import cn.govgate.certificates.ProofKeys;
+import cn.govgate.certificates.ProofRoutes;
+import cn.govgate.certificates.Proofs;
 import cn.govgate.channel.alipay.AlipayAdapter;
 import cn.govgate.channel.spi.Channel;
 import cn.govgate.channel.spi.ChannelAdapter;
@@ -8,6 +14,18 @@ import cn.govgate.channel.wechat.WechatAdapter;
 import cn.govgate.config.ChannelsConfig;
 import cn.govgate.demo.DemoChannels;
 import cn.govgate.identity.Identity;
+import cn.govgate.identity.Level;
+import cn.govgate.identity.Session;
+import cn.govgate.identity.SigningKeys;
+import cn.govgate.ratings.RatingRoutes;
+import cn.govgate.ratings.RatingStats;
+import cn.govgate.ratings.Ratings;
+import cn.govgate.ratings.Rectifications;
+import cn.govgate.services.Caller;
+import cn.govgate.services.CallerResolver;
+import cn.govgate.services.Catalogue;
+import cn.govgate.services.CatalogueRoutes;
+import cn.govgate.services.Interactions;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
@@ -21,6 +39,9 @@ import cn.govgate.demo.DemoManifest;
 import cn.govgate.http.Readiness;
 import cn.govgate.http.Routes;
 import cn.govgate.http.ServerVerticle;
+import cn.govgate.http.Surface;
+import cn.govgate.services.DepartmentAccess;
+import cn.govgate.services.OfferedServices;
 import cn.govgate.store.Database;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.Meter;
@@ -88,17 +109,25 @@ public final class Gateway {
 
   /** Starts everything; the Future fails with a short reason when something cannot start. */
   public static Future<Gateway> start(GovgateConfig config) {
+    return start(config, null);
+  }
+
+  /**
+   * Starts everything; {@code seams} replaces what the service concerns get from identity and the registry
+   * (tests of those concerns in isolation), null wires them to the real ones.
+   */
+  public static Future<Gateway> start(GovgateConfig config, Seams seams) {
     PrometheusMeterRegistry registry = newRegistry();
     Vertx vertx = newVertx(registry);
     String instanceId = UUID.randomUUID().toString();
     return Database.start(vertx, config.db(), config.dataDir())
         .compose(db -> recordStart(db, instanceId).map(db))
-        .compose(db -> deploy(config, vertx, registry, db))
+        .compose(db -> deploy(config, seams, vertx, registry, db))
         .onFailure(e -> vertx.close());
   }
 
-  private static Future<Gateway> deploy(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry registry,
-      Database db) {
+  private static Future<Gateway> deploy(GovgateConfig config, Seams given, Vertx vertx,
+      PrometheusMeterRegistry registry, Database db) {
     AuditLog audit = AuditLog.create(vertx, db.pool(), config.audit().hmacKey(), registry);
     CircuitBreakerRegistry breakers = channelBreakers(registry);
     boolean simulate = config.demo() && !config.channels().any();
@@ -115,8 +144,18 @@ public final class Gateway {
         })
         .compose(identity -> {
           parts.identity = identity;
-          return serve(config, vertx, registry, db, parts);
+          Seams seams = given != null ? given : wiredSeams(identity);
+          // Key files and the catalogue resource are read once, off the event loop.
+          return vertx.executeBlocking(() -> {
+            parts.seams = seams;
+            parts.proofKeys = seams.proofKeys() != null
+                ? seams.proofKeys()
+                : LocalProofKeys.load(config.certificates(), config.dataDir());
+            parts.catalogue = Catalogue.load(seams.offered());
+            return parts;
+          }, false);
         })
+        .compose(p -> serve(config, vertx, registry, db, parts))
         .onFailure(e -> parts.close(vertx).eventually(() -> db.close(vertx)));
   }
 
@@ -126,6 +165,10 @@ public final class Gateway {
     DemoChannels demo;
     Map<Channel, ChannelAdapter> adapters = Map.of();
     Identity identity;
+    Seams seams;
+    ProofKeys proofKeys;
+    Catalogue catalogue;
+    Interactions interactions;
 
     Parts(AuditLog audit) {
       this.audit = audit;
@@ -148,6 +191,7 @@ public final class Gateway {
         .add("database", () -> db.migrated() ? db.ping() : Future.failedFuture("migrations not done"));
     Routes routes = new Routes();
     parts.identity.mount(routes);
+    addServiceRoutes(routes, config, db, parts);
     List<ServerVerticle> servers = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
           ServerVerticle v = new ServerVerticle(config.http(), routes, readiness, registry);
@@ -167,6 +211,60 @@ public final class Gateway {
             return gateway;
           }, false);
         });
+  }
+
+  /** The service concerns' view of identity: sessions are optional for them (anonymous at L1 without one). */
+  private static Seams wiredSeams(Identity identity) {
+    CallerResolver callers = ctx -> {
+      Session session = Session.find(ctx);
+      return session == null || session.citizenKey() == null
+          ? Caller.anonymous()
+          : new Caller(session.citizenKey(), session.level().ordinal() + 1, session.channel().wireName());
+    };
+    return new Seams(OfferedServices.fixed(Map.of()), callers, DepartmentAccess.denyAll(),
+        proofKeysOf(identity.signingKeys()), null, Clock.systemUTC());
+  }
+
+  /** The identity concern's ES256 keys, as the proofs concern signs and publishes them. */
+  private static ProofKeys proofKeysOf(SigningKeys keys) {
+    var jwks = keys.jwks().getJsonArray("keys");
+    var list = new java.util.ArrayList<ProofKey>();
+    for (int i = 0; i < keys.all().size(); i++) {
+      SigningKeys.SigningKey k = keys.all().get(i);
+      list.add(new ProofKey(k.kid(), ProofAlgorithm.ES256, k.privateKey(), k.publicKey(), jwks.getJsonObject(i)));
+    }
+    return LocalProofKeys.of(list.get(0), list.subList(1, list.size()));
+  }
+
+  private static void addServiceRoutes(Routes routes, GovgateConfig config, Database db, Parts parts) {
+    Seams seams = parts.seams;
+    Identity identity = parts.identity;
+    Interactions interactions = Interactions.create(db.pool(), seams.clock());
+    parts.interactions = interactions;
+    Ratings ratings = Ratings.create(db.pool(), interactions, config.ratings(), seams.clock());
+    RatingRoutes ratingRoutes = new RatingRoutes(ratings, Rectifications.create(db.pool(), seams.clock()),
+        RatingStats.create(db.pool(), seams.clock()), seams.callers(), seams.departmentAccess(), seams.offered(),
+        parts.audit);
+    ProofRoutes proofRoutes = new ProofRoutes(Proofs.create(db.pool(), parts.proofKeys, seams.clock()),
+        parts.proofKeys, seams.proofSource(), interactions, seams.callers(), seams.departmentAccess(),
+        seams.offered(), parts.audit);
+    routes.add(Surface.CITIZEN, (vertx, router) -> {
+      var sessions = identity.sessions(vertx);
+      // L3 with fresh face for issuing proofs; the proofs routes check the level again themselves.
+      router.post("/housing-fund/proofs").handler(sessions.authenticate())
+          .handler(identity.gate().require(Level.L3, identity.faceFreshness()));
+      // The remaining service routes take a session when one is presented (ratings and statistics also work
+      // anonymously at L1).
+      router.route().handler(sessions.authenticateOptional());
+      CatalogueRoutes.mount(router, parts.catalogue);
+      ratingRoutes.mountCitizen(router);
+      proofRoutes.mountCitizen(router);
+    });
+    routes.add(Surface.ADMIN, (vertx, router) -> {
+      ratingRoutes.mountAdmin(router);
+      proofRoutes.mountAdmin(router);
+    });
+    routes.add(Surface.PUBLIC, (vertx, router) -> proofRoutes.mountPublic(router));
   }
 
   /** One breaker registry for every channel API: opens at 50 % failures over the last 20 calls (≥ 5). */
@@ -312,6 +410,11 @@ public final class Gateway {
   /** The identity concern: session guard, assurance gate, citizen directory, signing keys. */
   public Identity identity() {
     return parts.identity;
+  }
+
+  /** Service interactions (every service answer carries one; ratings refer to them). */
+  public Interactions interactions() {
+    return parts.interactions;
   }
 
   /** The channel adapters in use, by channel. */

@@ -16,9 +16,12 @@ import java.util.Map;
  * @param audit audit log settings
  * @param identity government identity settings (sessions, personal-data keys, step-up policy)
  * @param channels channel adapter settings (Alipay, WeChat); in demo mode with none configured, the simulators
+ * @param ratings 好差评 settings
+ * @param certificates electronic proof settings
  */
-public record GovgateConfig(Path dataDir, boolean demo, HttpConfig http, DatabaseConfig db, AuditConfig audit,
-    IdentityConfig identity, ChannelsConfig channels) {
+public record GovgateConfig(
+    Path dataDir, boolean demo, HttpConfig http, DatabaseConfig db, AuditConfig audit, IdentityConfig identity,
+    ChannelsConfig channels, RatingsConfig ratings, CertificatesConfig certificates) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -41,7 +44,8 @@ public record GovgateConfig(Path dataDir, boolean demo, HttpConfig http, Databas
     v.oneOf("log.level", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     v.oneOf("log.accessLevel", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
     GovgateConfig config = new GovgateConfig(dataDir, demo, http, db, AuditConfig.from(v, demo, dataDir),
-        IdentityConfig.from(v, demo, dataDir), ChannelsConfig.from(v));
+        IdentityConfig.from(v, demo, dataDir), ChannelsConfig.from(v), RatingsConfig.from(v),
+        CertificatesConfig.from(v));
     v.rejectUnknown();
     return config;
   }

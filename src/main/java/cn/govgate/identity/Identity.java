@@ -71,14 +71,10 @@ public final class Identity {
             cipher));
   }
 
-  /** Adds the citizen routes and the JWKS. */
+  /** Adds the citizen routes. */
   public void mount(Routes all) {
     all.add(Surface.CITIZEN, (vertx, router) -> mountCitizen(sessions(vertx), router));
-    String jwks = signingKeys.jwks().encode();
-    all.add(Surface.PUBLIC, (vertx, router) -> router.get("/.well-known/jwks.json").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "public, max-age=300")
-        .end(jwks)));
+    // /.well-known/jwks.json is served by the proofs concern from the same keys (see Gateway).
   }
 
   private void mountCitizen(Sessions sessions, Router router) {

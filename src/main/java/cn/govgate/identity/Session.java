@@ -32,6 +32,11 @@ public record Session(
     return s;
   }
 
+  /** The session of this request, or null when none was presented (see {@link Sessions#authenticateOptional()}). */
+  public static Session find(RoutingContext ctx) {
+    return ctx.get(KEY);
+  }
+
   /** Whether the channel identity is bound to a citizen. */
   public boolean bound() {
     return citizenKey != null;

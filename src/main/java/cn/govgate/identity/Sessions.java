@@ -64,6 +64,21 @@ public final class Sessions {
   }
 
   /**
+   * Like {@link #authenticate()} when an {@code Authorization} header is presented (a bad token is still 401);
+   * lets the request through without a session otherwise, for routes that also serve anonymous callers.
+   */
+  public Handler<RoutingContext> authenticateOptional() {
+    Handler<RoutingContext> required = authenticate();
+    return ctx -> {
+      if (ctx.get(Session.KEY) != null || ctx.request().getHeader("Authorization") == null) {
+        ctx.next();
+      } else {
+        required.handle(ctx);
+      }
+    };
+  }
+
+  /**
    * Only {@code alg=HS256} with a configured {@code kid}: {@code none}, asymmetric algorithms (the HMAC key
    * offered as a "public key") and retired keys never reach the signature check.
    */

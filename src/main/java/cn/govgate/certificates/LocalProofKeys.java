@@ -1,0 +1,109 @@
+package cn.govgate.certificates;
+
+import cn.govgate.config.CertificatesConfig;
+import cn.govgate.config.ConfigException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Proof keys held by the gateway itself: a configured PKCS#8 key ({@code certificates.signingKey}), or one
+ * generated once into {@code <dataDir>/keys/proof-<alg>.key} (owner-only) and reused on restart. Previous keys
+ * (verification only) can be added for rotation.
+ */
+public final class LocalProofKeys implements ProofKeys {
+  private final ProofKey current;
+  private final List<ProofKey> all;
+
+  private LocalProofKeys(ProofKey current, List<ProofKey> previous) {
+    this.current = current;
+    List<ProofKey> keys = new ArrayList<>();
+    keys.add(current);
+    keys.addAll(previous);
+    this.all = List.copyOf(keys);
+  }
+
+  /** Signs with {@code current}; also accepts proofs signed by {@code previous}. */
+  public static LocalProofKeys of(ProofKey current, List<ProofKey> previous) {
+    return new LocalProofKeys(current, previous);
+  }
+
+  /** A freshly generated key (tests, or a throw-away gateway). */
+  public static LocalProofKeys generate(ProofAlgorithm algorithm) {
+    return new LocalProofKeys(ProofCrypto.generate(algorithm), List.of());
+  }
+
+  /** A key from PKCS#8 DER. */
+  public static ProofKey key(ProofAlgorithm algorithm, byte[] pkcs8) {
+    return ProofCrypto.fromPkcs8(algorithm, pkcs8);
+  }
+
+  /** The configured key, or the generated one in the data directory. Blocking file I/O: call at start-up. */
+  public static LocalProofKeys load(CertificatesConfig config, Path dataDir) {
+    ProofAlgorithm algorithm = ProofAlgorithm.valueOf(config.algorithm());
+    if (config.signingKey() != null) {
+      byte[] pkcs8 = decode(config.signingKey());
+      try {
+        return of(ProofCrypto.fromPkcs8(algorithm, pkcs8), List.of());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("certificates.signingKey", "is not a PKCS#8 " + algorithm + " private key");
+      }
+    }
+    return of(generated(algorithm, dataDir.resolve("keys").resolve("proof-" + algorithm.name().toLowerCase(
+        java.util.Locale.ROOT) + ".key")), List.of());
+  }
+
+  private static byte[] decode(String raw) {
+    String value = raw;
+    if (raw.startsWith("file:")) {
+      try {
+        value = Files.readString(Path.of(raw.substring(5))).trim();
+      } catch (IOException e) {
+        throw new ConfigException("certificates.signingKey", "cannot read key file " + raw.substring(5));
+      }
+    }
+    value = value.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    try {
+      return Base64.getDecoder().decode(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("certificates.signingKey", "must be Base64 PKCS#8 (or PEM), or file:/path");
+    }
+  }
+
+  private static synchronized ProofKey generated(ProofAlgorithm algorithm, Path file) {
+    try {
+      if (Files.exists(file)) {
+        return ProofCrypto.fromPkcs8(algorithm, Base64.getDecoder().decode(Files.readString(file).trim()));
+      }
+      Files.createDirectories(file.getParent());
+      ProofKey key = ProofCrypto.generate(algorithm);
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.writeString(tmp, Base64.getEncoder().encodeToString(key.privateKey().getEncoded()));
+      try {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException ignored) {
+        // not a POSIX file system; the data directory's own permissions apply
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+      return key;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the generated proof key " + file, e);
+    }
+  }
+
+  @Override
+  public ProofKey current() {
+    return current;
+  }
+
+  @Override
+  public List<ProofKey> verificationKeys() {
+    return all;
+  }
+}

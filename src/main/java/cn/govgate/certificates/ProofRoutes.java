@@ -1,0 +1,157 @@
+package cn.govgate.certificates;
+
+import cn.govgate.audit.AuditEvent;
+import cn.govgate.audit.AuditLog;
+import cn.govgate.http.ApiException;
+import cn.govgate.http.RequestIds;
+import cn.govgate.services.Caller;
+import cn.govgate.services.CallerResolver;
+import cn.govgate.services.Catalogue;
+import cn.govgate.services.DepartmentAccess;
+import cn.govgate.services.Interactions;
+import cn.govgate.services.OfferedServices;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The routes of proofs: {@code POST /v1/housing-fund/proofs} (L3), {@code GET /v1/proofs/{serial}} (the holder),
+ * public {@code POST /v1/proofs/verify}, the department's {@code POST
+ * /admin/v1/departments/{departmentId}/proofs/{serial}/revoke}, and the JWKS at {@code /.well-known/jwks.json}.
+ */
+public final class ProofRoutes {
+  public static final String SERVICE_TYPE = "housing-fund.proof-data";
+  private static final int MAX_PROOF_CHARS = 16_384;
+
+  private final Proofs proofs;
+  private final ProofKeys keys;
+  private final HousingFundProofSource source;
+  private final Interactions interactions;
+  private final CallerResolver callers;
+  private final DepartmentAccess access;
+  private final OfferedServices offered;
+  private final AuditLog audit;
+
+  /** {@code source} may be null: then the issuing endpoint is not mounted (nothing to issue from). */
+  public ProofRoutes(Proofs proofs, ProofKeys keys, HousingFundProofSource source, Interactions interactions,
+      CallerResolver callers, DepartmentAccess access, OfferedServices offered, AuditLog audit) {
+    this.proofs = proofs;
+    this.keys = keys;
+    this.source = source;
+    this.interactions = interactions;
+    this.callers = callers;
+    this.access = access;
+    this.offered = offered;
+    this.audit = audit;
+  }
+
+  public void mountCitizen(Router router) {
+    if (source != null) router.post("/housing-fund/proofs").respond(this::issueHousingFundProof);
+    router.post("/proofs/verify").respond(ctx -> {
+      JsonObject body = body(ctx);
+      Object proof = body.getValue("proof");
+      if (!(proof instanceof String p) || p.isBlank() || p.length() > MAX_PROOF_CHARS) {
+        return Future.failedFuture(ApiException.invalidFields(new JsonObject().put("proof", "a compact JWS")));
+      }
+      return proofs.verify(p);
+    });
+    router.get("/proofs/:serial").respond(ctx -> {
+      Caller caller = callers.resolve(ctx);
+      if (caller.isAnonymous()) return Future.failedFuture(sessionRequired());
+      return proofs.find(ctx.pathParam("serial"), caller.citizenKey())
+          .andThen(ar -> audit(ctx, "citizen", caller.citizenKey(), "certificates.read", caller.citizenKey(),
+              ar.succeeded(), new JsonObject().put("serial", ctx.pathParam("serial"))));
+    });
+  }
+
+  public void mountAdmin(Router router) {
+    router.post("/departments/:departmentId/proofs/:serial/revoke").respond(ctx -> {
+      String department = ctx.pathParam("departmentId");
+      String serial = ctx.pathParam("serial");
+      Object reason = ctx.body().isEmpty() ? null : body(ctx).getValue("reason");
+      if (reason != null && (!(reason instanceof String r) || r.length() > 200)) {
+        return Future.failedFuture(ApiException.invalidFields(new JsonObject().put("reason", "at most 200 characters")));
+      }
+      return access.authorize(ctx, department).compose(actor -> proofs.revoke(department, serial, (String) reason)
+          .andThen(ar -> audit(ctx, "department", actor, "certificates.revoke", null, ar.succeeded(),
+              new JsonObject().put("departmentId", department).put("serial", serial))));
+    });
+  }
+
+  /** Publishes the proof keys; to be replaced by identity's JWKS (which then includes these keys) once it lands. */
+  public void mountPublic(Router router) {
+    router.get("/.well-known/jwks.json").respond(ctx -> {
+      ctx.response().putHeader("Cache-Control", "public, max-age=300");
+      return Future.succeededFuture(keys.jwks());
+    });
+  }
+
+  private Future<JsonObject> issueHousingFundProof(RoutingContext ctx) {
+    Caller caller = callers.resolve(ctx);
+    if (caller.isAnonymous()) return Future.failedFuture(sessionRequired());
+    if (caller.level() < 3) {
+      return Future.failedFuture(ApiException.forbidden("identity.step_up_required",
+          "This service needs real-name and face verification (L3)").withDetails(new JsonObject().put("required", "L3")));
+    }
+    JsonObject body = body(ctx);
+    Object region = body.getValue("region");
+    Object days = body.getValue("validDays");
+    Object purpose = body.getValue("purpose");
+    if (!(region instanceof String r) || !r.matches("[0-9]{6}")) {
+      return Future.failedFuture(ApiException.invalidFields(
+          new JsonObject().put("region", "must be a six-digit GB/T 2260 code")));
+    }
+    Proofs.validate(purpose instanceof String p ? p : null, days instanceof Integer d ? d : null);
+    String departmentId = department(r);
+    String requestId = RequestIds.of(ctx);
+    return source.load(caller, r, departmentId, requestId)
+        .compose(subject -> proofs.issue(new ProofIssue(caller.citizenKey(), ProofType.HOUSING_FUND_DEPOSIT, r,
+            departmentId, subject.departmentName(), subject.holderName(), subject.holderIdNumber(), subject.data(),
+            (String) purpose, (Integer) days)))
+        .compose(issued -> interactions.record(caller, SERVICE_TYPE, departmentId, r)
+            .map(interaction -> issued.toJson().put("interactionId", interaction.id())))
+        .andThen(ar -> audit(ctx, "citizen", caller.citizenKey(), "certificates.issue", caller.citizenKey(),
+            ar.succeeded(), new JsonObject().put("departmentId", departmentId).put("serviceType", SERVICE_TYPE)
+                .put("serial", ar.succeeded() ? ar.result().getString("serial") : null)))
+        .map(answer -> {
+          ctx.response().setStatusCode(201);
+          return answer;
+        });
+  }
+
+  private String department(String region) {
+    if (!offered.knownRegions().contains(region)) throw Catalogue.unknownRegion(offered);
+    return offered.departmentFor(SERVICE_TYPE, region).orElseThrow(() -> {
+      JsonArray regions = new JsonArray();
+      offered.knownRegions().stream().filter(r -> offered.departmentFor(SERVICE_TYPE, r).isPresent())
+          .forEach(regions::add);
+      return ApiException.notFound("service.not_offered", "Housing-fund proofs are not offered in this region")
+          .withDetails(new JsonObject().put("offeredIn", regions));
+    });
+  }
+
+  private void audit(RoutingContext ctx, String actorType, String actor, String action, String citizenKey,
+      boolean success, JsonObject details) {
+    String requestId = RequestIds.of(ctx);
+    audit.record(success
+        ? AuditEvent.success(actorType, actor, action, citizenKey, requestId, details)
+        : AuditEvent.failure(actorType, actor, action, citizenKey, requestId, details));
+  }
+
+  private static ApiException sessionRequired() {
+    return ApiException.unauthorized("identity.session_required", "Log in first");
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest("request.malformed_json", "The body is not a JSON object");
+    }
+    if (body == null) throw ApiException.badRequest("request.malformed_json", "The body is not a JSON object");
+    return body;
+  }
+}
