@@ -6,7 +6,12 @@ import cn.govgate.demo.DemoManifest;
 import cn.govgate.http.Readiness;
 import cn.govgate.http.Routes;
 import cn.govgate.http.ServerVerticle;
+import cn.govgate.http.Surface;
+import cn.govgate.registry.AdminApi;
+import cn.govgate.registry.DepartmentClient;
+import cn.govgate.registry.Registry;
 import cn.govgate.store.Database;
+import cn.govgate.demo.DemoDepartments;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -24,8 +29,10 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
@@ -51,10 +58,16 @@ public final class Gateway {
   private final int port;
   private final int opsPort;
   private final Path manifest;
+  private final Registry departmentRegistry;
+  private final DepartmentClient departments;
+  private volatile DemoDepartments demoDepartments;
 
   private Gateway(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry registry, Database database,
-      AuditLog audit, String deploymentId, int port, int opsPort, Path manifest) {
+      AuditLog audit, String deploymentId, int port, int opsPort, Path manifest, Registry departmentRegistry,
+      DepartmentClient departments) {
     this.audit = audit;
+    this.departmentRegistry = departmentRegistry;
+    this.departments = departments;
     this.config = config;
     this.vertx = vertx;
     this.registry = registry;
@@ -67,39 +80,67 @@ public final class Gateway {
 
   /** Starts everything; the Future fails with a short reason when something cannot start. */
   public static Future<Gateway> start(GovgateConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(GovgateConfig)}, with the clock that drives department breakers, signatures and the
+   * last-known-good cache (tests move it instead of sleeping).
+   */
+  public static Future<Gateway> start(GovgateConfig config, Clock clock) {
     PrometheusMeterRegistry registry = newRegistry();
     Vertx vertx = newVertx(registry);
     String instanceId = UUID.randomUUID().toString();
     return Database.start(vertx, config.db(), config.dataDir())
         .compose(db -> recordStart(db, instanceId).map(db))
-        .compose(db -> deploy(config, vertx, registry, db))
+        .compose(db -> deploy(config, vertx, registry, db, clock))
         .onFailure(e -> vertx.close());
   }
 
   private static Future<Gateway> deploy(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry registry,
-      Database db) {
+      Database db, Clock clock) {
     AuditLog audit = AuditLog.create(vertx, db.pool(), config.audit().hmacKey(), registry);
+    Registry departmentRegistry = Registry.create(vertx, db.pool(), db.connectOptions(), config.registry(), registry,
+        clock);
     Readiness readiness = new Readiness()
-        .add("database", () -> db.migrated() ? db.ping() : Future.failedFuture("migrations not done"));
+        .add("database", () -> db.migrated() ? db.ping() : Future.failedFuture("migrations not done"))
+        .add("registry", () -> departmentRegistry.loaded()
+            ? Future.succeededFuture() : Future.failedFuture("registry not loaded"));
     Routes routes = new Routes();
+    AdminApi admin = AdminApi.create(departmentRegistry, audit, config.admin().bootstrapKey());
+    routes.add(Surface.ADMIN, admin::mount);
     List<ServerVerticle> servers = new CopyOnWriteArrayList<>();
-    return vertx.deployVerticle(() -> {
+    List<DepartmentClient> client = new CopyOnWriteArrayList<>();
+    return departmentRegistry.start()
+        .compose(v -> DepartmentClient.create(departmentRegistry))
+        .onSuccess(client::add)
+        .compose(started -> vertx.deployVerticle(() -> {
           ServerVerticle v = new ServerVerticle(config.http(), routes, readiness, registry);
           servers.add(v);
           return v;
-        }, new DeploymentOptions().setInstances(config.http().instances()))
+        }, new DeploymentOptions().setInstances(config.http().instances())))
         .compose(id -> {
           int port = servers.get(0).actualPort();
           int opsPort = servers.get(0).actualOpsPort();
           Path manifest = config.demo() ? config.dataDir().resolve("demo-manifest.json") : null;
-          Gateway gateway = new Gateway(config, vertx, registry, db, audit, id, port, opsPort, manifest);
+          Gateway gateway = new Gateway(config, vertx, registry, db, audit, id, port, opsPort, manifest,
+              departmentRegistry, client.get(0));
           if (manifest == null) return Future.succeededFuture(gateway);
-          return vertx.executeBlocking(() -> {
-            DemoManifest.write(manifest, DemoManifest.base(config, gateway.baseUrl(), gateway.opsUrl(), db));
-            return gateway;
-          }, false);
+          // The demo departments register through the admin API, like any department would.
+          return DemoDepartments.start(vertx, gateway.baseUrl(), config.admin().bootstrapKey())
+              .compose(demo -> {
+                gateway.demoDepartments = demo;
+                return vertx.executeBlocking(() -> {
+                  DemoManifest.write(manifest, DemoManifest.base(config, gateway.baseUrl(), gateway.opsUrl(), db)
+                      .put("admin", new JsonObject()
+                          .put("baseUrl", gateway.baseUrl() + "/admin/v1")
+                          .put("bootstrapKeyFile", String.valueOf(config.admin().bootstrapKeyFile())))
+                      .put("departments", demo.manifest()));
+                  return gateway;
+                }, false);
+              });
         })
-        .onFailure(e -> db.close(vertx));
+        .onFailure(e -> departmentRegistry.close().eventually(() -> db.close(vertx)));
   }
 
   private static Future<Void> recordStart(Database db, String instanceId) {
@@ -150,6 +191,8 @@ public final class Gateway {
     log.info("shutting down: draining in-flight requests for up to {} ms", config.http().shutdownGrace().toMillis());
     Promise<Void> closed = Promise.promise();
     vertx.undeploy(deploymentId)
+        .eventually(departmentRegistry::close)
+        .eventually(() -> demoDepartments == null ? Future.succeededFuture() : demoDepartments.close())
         .eventually(audit::close)
         .eventually(() -> database.close(vertx))
         .onComplete(ar -> {
@@ -191,6 +234,16 @@ public final class Gateway {
 
   public Database database() {
     return database;
+  }
+
+  /** The department registry of this instance. */
+  public Registry departmentRegistry() {
+    return departmentRegistry;
+  }
+
+  /** The client the services layer calls departments with. */
+  public DepartmentClient departments() {
+    return departments;
   }
 
   public AuditLog audit() {

@@ -14,8 +14,12 @@ import java.util.Map;
  * @param http HTTP server settings
  * @param db PostgreSQL settings
  * @param audit audit log settings
+ * @param admin admin API settings
+ * @param registry department registry settings
  */
-public record GovgateConfig(Path dataDir, boolean demo, HttpConfig http, DatabaseConfig db, AuditConfig audit) {
+public record GovgateConfig(
+    Path dataDir, boolean demo, HttpConfig http, DatabaseConfig db, AuditConfig audit, AdminConfig admin,
+    RegistryConfig registry) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -36,7 +40,8 @@ public record GovgateConfig(Path dataDir, boolean demo, HttpConfig http, Databas
     // Read by logback.xml from the environment; listed here so they are known keys.
     v.oneOf("log.level", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     v.oneOf("log.accessLevel", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
-    GovgateConfig config = new GovgateConfig(dataDir, demo, http, db, AuditConfig.from(v, demo, dataDir));
+    GovgateConfig config = new GovgateConfig(dataDir, demo, http, db, AuditConfig.from(v, demo, dataDir),
+        AdminConfig.from(v, demo, dataDir), RegistryConfig.from(v, demo, dataDir));
     v.rejectUnknown();
     return config;
   }

@@ -99,7 +99,8 @@ class ConfigErrorsTest {
   void demoModeIsTheDefaultOnlyWithoutDatabaseAndChannels() {
     assertThat(GovgateConfig.from(ConfigValues.of(Map.of())).demo()).isTrue();
     String key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
-    assertThat(GovgateConfig.from(ConfigValues.of(Map.of("db.host", "db.internal", "audit.hmacKey", key))).demo())
+    assertThat(GovgateConfig.from(ConfigValues.of(Map.of("db.host", "db.internal", "audit.hmacKey", key,
+        "registry.secretKey", key))).demo())
         .isFalse();
     assertThat(GovgateConfig.from(ConfigValues.of(Map.of("db.host", "db.internal", "demo", "true"))).demo()).isTrue();
   }
