@@ -15,6 +15,7 @@ import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -104,7 +105,9 @@ public final class DepartmentClient {
       if (served instanceof LastKnownGoodCache.Stale<JsonObject> s) {
         return new DepartmentAnswer(s.value().copy(), true, s.asOf(), backend.departmentId(), backend.id());
       }
-      return fresh(backend, served.value());
+      // Same instant as the stored copy, so that a later stale serve shows exactly when this answer was given.
+      Instant asOf = lastKnownGood.serveStale(key).map(LastKnownGoodCache.Stale::asOf).orElseGet(clock::instant);
+      return new DepartmentAnswer(served.value().copy(), false, asOf, backend.departmentId(), backend.id());
     });
   }
 

@@ -68,6 +68,7 @@ public final class Registry {
   private final AtomicReference<RouteTable> table = new AtomicReference<>(RouteTable.EMPTY);
   private final Map<String, Long> appliedOverride = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> health = new ConcurrentHashMap<>();
+  private final java.util.Set<String> checking = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean reloadQueued = new AtomicBoolean();
   private final AtomicInteger reloads = new AtomicInteger();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -265,9 +266,10 @@ public final class Registry {
         options.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(spec.auth().trustedCaPem())));
       }
     }
+    // One connection more than the bulkhead admits, for the health check (which never overlaps itself).
+    int connections = spec.guard().maxConcurrentCalls() + 1;
     WebClient client = WebClient.create(vertx, options,
-        new PoolOptions().setHttp1MaxSize(spec.guard().maxConcurrentCalls()).setMaxWaitQueueSize(
-            spec.guard().maxConcurrentCalls()));
+        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(connections));
     healthOf(row);
     return new Backend(row, lb.secrets(), guard, retrier, client);
   }
@@ -317,7 +319,7 @@ public final class Registry {
 
   /** One active health check: GET of the health path, signed when the backend has an HMAC secret. */
   Future<Boolean> checkHealth(Backend b) {
-    if (b.guard().draining()) {
+    if (b.guard().draining() || !checking.add(b.id())) {
       return Future.succeededFuture(false);
     }
     BackendSpec spec = b.spec();
@@ -338,7 +340,8 @@ public final class Registry {
           if (value != null) {
             value.set(up ? 1 : 0);
           }
-        });
+        })
+        .onComplete(ar -> checking.remove(b.id()));
   }
 
   /** Stops listening and health checks, drains and closes every backend. */

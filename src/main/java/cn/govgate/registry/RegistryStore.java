@@ -54,9 +54,11 @@ public final class RegistryStore {
     public JsonObject toJson() {
       JsonObject json = spec.toJson();
       json.remove("weightExplicit");
-      return json.put("id", id).put("departmentId", departmentId).put("version", version).put("status", status)
-          .put("breakerOverride", breakerOverride)
-          .put("createdAt", createdAt.toString()).put("updatedAt", updatedAt.toString());
+      json.put("id", id).put("departmentId", departmentId).put("version", version).put("status", status);
+      if (breakerOverride != null) {
+        json.put("breakerOverride", breakerOverride);
+      }
+      return json.put("createdAt", createdAt.toString()).put("updatedAt", updatedAt.toString());
     }
   }
 
