@@ -134,6 +134,16 @@ final class RegistryFixture implements AutoCloseable {
     return awaitBackend(gateway, id, Http.json(r).getInteger("version"));
   }
 
+  /** Remembers a backend registered by other means, for {@link #deregisterAll}. */
+  void registeredElsewhere(JsonObject department, String backendId) {
+    registered.add(new JsonObject().put("department", department).put("backend", backendId));
+  }
+
+  /** Forgets a backend the test deregistered itself. */
+  void forget(String backendId) {
+    registered.removeIf(e -> e.getString("backend").equals(backendId));
+  }
+
   /** Deregisters what {@link #register} registered, so that the next test may serve the same routes. */
   void deregisterAll() {
     for (JsonObject entry : registered) {
