@@ -91,7 +91,8 @@ public record BackendSpec(
       String name = services.get(i);
       var type = ServiceTypes.find(name);
       if (type.isEmpty()) {
-        errors.put("serviceTypes[" + i + "]", "unknown service type; one of " + String.join(", ", ServiceTypes.names()));
+        errors.put("serviceTypes[" + i + "]",
+            "unknown service type; one of " + String.join(", ", ServiceTypes.names()));
       } else if (!type.get().family().equals(family)) {
         errors.put("serviceTypes[" + i + "]", "not offered by a " + family + " department");
       }

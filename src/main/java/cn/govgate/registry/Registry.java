@@ -69,6 +69,7 @@ public final class Registry {
   private final Map<String, Long> appliedOverride = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> health = new ConcurrentHashMap<>();
   private final java.util.Set<String> checking = ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> checked = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean reloadQueued = new AtomicBoolean();
   private final AtomicInteger reloads = new AtomicInteger();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -302,6 +303,7 @@ public final class Registry {
     if (table.get().backend(b.id()) != null) {
       return; // registered again meanwhile
     }
+    checked.remove(b.id());
     if (health.remove(b.id()) != null) {
       meters.find(HEALTH).tag("backend", b.id()).meters().forEach(meters::remove);
     }
@@ -310,7 +312,7 @@ public final class Registry {
   /** The last health-check result of a backend: true (200), false, or null when unknown. */
   public Boolean healthy(String backendId) {
     AtomicInteger value = health.get(backendId);
-    return value == null ? null : value.get() == 1;
+    return value == null || !checked.contains(backendId) ? null : value.get() == 1;
   }
 
   private void checkHealth() {
@@ -339,6 +341,7 @@ public final class Registry {
         .onSuccess(up -> {
           if (value != null) {
             value.set(up ? 1 : 0);
+            checked.add(b.id());
           }
         })
         .onComplete(ar -> checking.remove(b.id()));

@@ -314,7 +314,8 @@ public final class RegistryStore {
    * traffic) or replaces the existing one.
    */
   private Future<Void> checkRoutes(SqlConnection conn, String departmentId, String self, BackendSpec.Parsed parsed) {
-    return conn.preparedQuery("SELECT " + BACKEND_COLUMNS + " FROM backends WHERE status <> 'deregistered' AND id <> $1")
+    return conn.preparedQuery("SELECT " + BACKEND_COLUMNS + " FROM backends "
+            + "WHERE status <> 'deregistered' AND id <> $1")
         .execute(Tuple.of(self))
         .compose(rows -> {
           JsonObject errors = new JsonObject();

@@ -67,7 +67,10 @@ public final class RouteTable {
     return enabled.get(enabled.size() - 1);
   }
 
-  /** What is offered, for the {@code region.service_not_offered} details: services in the region, regions of the service. */
+  /**
+   * What is offered, for the {@code region.service_not_offered} details: the services offered in the region and
+   * the regions offering the service.
+   */
   public JsonObject offered(String serviceType, String region) {
     TreeSet<String> services = new TreeSet<>();
     TreeSet<String> regions = new TreeSet<>();

@@ -113,9 +113,10 @@ class DepartmentCallFaultsTest {
   @Test
   void slowDepartmentOpensTheBreakerOnSlowCalls() {
     Setup s = setup(new JsonObject().put("deadlineMs", 5000)
-        .put("breaker", new JsonObject().put("slowCallRateThreshold", 50).put("slowCallDurationMs", 300)));
-    // 600 ms is well within the deadline but over the slow-call duration.
-    s.sim().faults(DepartmentFaults.none().withLatencyMs(600));
+        .put("breaker", new JsonObject().put("slowCallRateThreshold", 50).put("slowCallDurationMs", 1000)));
+    // 1.2 s is well within the deadline but over the slow-call duration (which a healthy call on a busy test
+    // machine stays far below).
+    s.sim().faults(DepartmentFaults.none().withLatencyMs(1200));
     for (int i = 0; i < 4; i++) {
       DepartmentAnswer slow = fx.answer(ACCOUNT, HANGZHOU, CITIZEN);
       assertThat(slow.stale()).isFalse();

@@ -131,7 +131,11 @@ final class RegistryFixture implements AutoCloseable {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     String id = Http.json(r).getString("id");
     registered.add(new JsonObject().put("department", department).put("backend", id));
-    return awaitBackend(gateway, id, Http.json(r).getInteger("version"));
+    Backend backend = awaitBackend(gateway, id, Http.json(r).getInteger("version"));
+    // The first health check runs as soon as a backend is wired; let it finish so that it is not counted as a
+    // request of the test.
+    waitFor(() -> gateway.departmentRegistry().healthy(id) != null, Duration.ofSeconds(10));
+    return backend;
   }
 
   /** Remembers a backend registered by other means, for {@link #deregisterAll}. */
