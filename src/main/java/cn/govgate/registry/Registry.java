@@ -129,7 +129,14 @@ public final class Registry {
     Promise<Void> firstLoad = Promise.promise();
     subscriber.channel(RegistryStore.CHANNEL)
         .handler(payload -> reload())
-        .subscribeHandler(v -> reload().onComplete(firstLoad));
+        // Called again after every reconnect: notifications may have been missed meanwhile.
+        .subscribeHandler(v -> reload().onComplete(ar -> {
+          if (ar.succeeded()) {
+            firstLoad.tryComplete();
+          } else {
+            firstLoad.tryFail(ar.cause());
+          }
+        }));
     healthTimer = vertx.setPeriodic(config.healthInterval().toMillis(), id -> checkHealth());
     return subscriber.connect().compose(v -> firstLoad.future());
   }
