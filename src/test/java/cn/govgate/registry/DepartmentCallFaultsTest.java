@@ -203,6 +203,10 @@ class DepartmentCallFaultsTest {
     assertThat(busy.status()).isEqualTo(503);
     assertThat(busy.retryAfterSeconds()).isEqualTo(1);
     assertThat(tookMs).as("refused without waiting for the hung call").isLessThan(1000);
+    assertThat(fx.gateway.registry().find(DepartmentMetrics.CALLS).tag("department", s.backend().id())
+        .tag("service", "social-security_account").tag("outcome", "rejected_full").timer().count()).isEqualTo(1);
+    assertThat(fx.gateway.registry().find("resilience4j.bulkhead.available.concurrent.calls")
+        .tag("name", s.backend().guard().resilienceName()).gauge().value()).isZero();
     ApiException held = RegistryFixture.failure(holding);
     assertThat(held.code()).as(String.valueOf(held.getCause())).isEqualTo("department.timeout");
   }
