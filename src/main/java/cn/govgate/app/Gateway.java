@@ -2,8 +2,6 @@ package cn.govgate.app;
 
 import cn.govgate.audit.AuditLog;
 import cn.govgate.certificates.LocalProofKeys;
-import cn.govgate.certificates.ProofAlgorithm;
-import cn.govgate.certificates.ProofKey;
 import cn.govgate.certificates.ProofKeys;
 import cn.govgate.certificates.ProofRoutes;
 import cn.govgate.certificates.Proofs;
@@ -13,16 +11,16 @@ import cn.govgate.channel.spi.ChannelAdapter;
 import cn.govgate.channel.wechat.WechatAdapter;
 import cn.govgate.config.ChannelsConfig;
 import cn.govgate.demo.DemoChannels;
+import cn.govgate.demo.DemoDepartments;
+import cn.govgate.registry.AdminApi;
+import cn.govgate.registry.DepartmentClient;
+import cn.govgate.registry.Registry;
 import cn.govgate.identity.Identity;
 import cn.govgate.identity.Level;
-import cn.govgate.identity.Session;
-import cn.govgate.identity.SigningKeys;
 import cn.govgate.ratings.RatingRoutes;
 import cn.govgate.ratings.RatingStats;
 import cn.govgate.ratings.Ratings;
 import cn.govgate.ratings.Rectifications;
-import cn.govgate.services.Caller;
-import cn.govgate.services.CallerResolver;
 import cn.govgate.services.Catalogue;
 import cn.govgate.services.CatalogueRoutes;
 import cn.govgate.services.Interactions;
@@ -40,8 +38,6 @@ import cn.govgate.http.Readiness;
 import cn.govgate.http.Routes;
 import cn.govgate.http.ServerVerticle;
 import cn.govgate.http.Surface;
-import cn.govgate.services.DepartmentAccess;
-import cn.govgate.services.OfferedServices;
 import cn.govgate.store.Database;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.Meter;
@@ -109,7 +105,15 @@ public final class Gateway {
 
   /** Starts everything; the Future fails with a short reason when something cannot start. */
   public static Future<Gateway> start(GovgateConfig config) {
-    return start(config, null);
+    return start(config, null, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(GovgateConfig)}, with the clock that drives department breakers, signatures and the
+   * last-known-good cache (tests move it instead of sleeping).
+   */
+  public static Future<Gateway> start(GovgateConfig config, Clock clock) {
+    return start(config, null, clock);
   }
 
   /**
@@ -117,24 +121,31 @@ public final class Gateway {
    * (tests of those concerns in isolation), null wires them to the real ones.
    */
   public static Future<Gateway> start(GovgateConfig config, Seams seams) {
+    return start(config, seams, seams == null ? Clock.systemUTC() : seams.clock());
+  }
+
+  private static Future<Gateway> start(GovgateConfig config, Seams seams, Clock clock) {
     PrometheusMeterRegistry registry = newRegistry();
     Vertx vertx = newVertx(registry);
     String instanceId = UUID.randomUUID().toString();
     return Database.start(vertx, config.db(), config.dataDir())
         .compose(db -> recordStart(db, instanceId).map(db))
-        .compose(db -> deploy(config, seams, vertx, registry, db))
+        .compose(db -> deploy(config, seams, clock, vertx, registry, db))
         .onFailure(e -> vertx.close());
   }
 
-  private static Future<Gateway> deploy(GovgateConfig config, Seams given, Vertx vertx,
+  private static Future<Gateway> deploy(GovgateConfig config, Seams given, Clock clock, Vertx vertx,
       PrometheusMeterRegistry registry, Database db) {
     AuditLog audit = AuditLog.create(vertx, db.pool(), config.audit().hmacKey(), registry);
+    Registry departmentRegistry = Registry.create(vertx, db.pool(), db.connectOptions(), config.registry(), registry,
+        clock);
     CircuitBreakerRegistry breakers = channelBreakers(registry);
     boolean simulate = config.demo() && !config.channels().any();
     Future<DemoChannels> demoChannels = simulate
         ? DemoChannels.start(vertx, config.dataDir(), "http://127.0.0.1:" + config.http().port())
         : Future.succeededFuture(null);
-    Parts parts = new Parts(audit);
+    Parts parts = new Parts(audit, departmentRegistry);
+    parts.admin = AdminApi.create(departmentRegistry, audit, config.admin().bootstrapKey());
     return demoChannels
         .compose(demo -> {
           parts.demo = demo;
@@ -144,7 +155,14 @@ public final class Gateway {
         })
         .compose(identity -> {
           parts.identity = identity;
-          Seams seams = given != null ? given : wiredSeams(identity);
+          return departmentRegistry.start().compose(v -> DepartmentClient.create(departmentRegistry));
+        })
+        .compose(departments -> {
+          parts.departments = departments;
+          Seams seams = given != null
+              ? given
+              : WiredSeams.create(parts.identity, departmentRegistry, departments, parts.admin, clock,
+                  "SM2".equals(config.certificates().algorithm()));
           // Key files and the catalogue resource are read once, off the event loop.
           return vertx.executeBlocking(() -> {
             parts.seams = seams;
@@ -163,7 +181,11 @@ public final class Gateway {
   /** What deploy built, so that a failure half-way or {@link #stop()} can undo it. */
   private static final class Parts {
     final AuditLog audit;
+    final Registry departmentRegistry;
+    AdminApi admin;
+    DepartmentClient departments;
     DemoChannels demo;
+    DemoDepartments demoDepartments;
     Map<Channel, ChannelAdapter> adapters = Map.of();
     Identity identity;
     Seams seams;
@@ -172,12 +194,15 @@ public final class Gateway {
     Catalogue catalogue;
     Interactions interactions;
 
-    Parts(AuditLog audit) {
+    Parts(AuditLog audit, Registry departmentRegistry) {
       this.audit = audit;
+      this.departmentRegistry = departmentRegistry;
     }
 
     Future<Void> close(Vertx vertx) {
-      Future<Void> f = identity == null ? Future.succeededFuture() : identity.close();
+      Future<Void> f = departmentRegistry.close()
+          .eventually(() -> demoDepartments == null ? Future.succeededFuture() : demoDepartments.close())
+          .eventually(() -> identity == null ? Future.succeededFuture() : identity.close());
       return f.eventually(() -> {
         adapters.values().forEach(a -> {
           if (a instanceof AlipayAdapter alipay) alipay.close();
@@ -190,9 +215,14 @@ public final class Gateway {
   private static Future<Gateway> serve(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry registry,
       Database db, Parts parts) {
     Readiness readiness = new Readiness()
-        .add("database", () -> db.migrated() ? db.ping() : Future.failedFuture("migrations not done"));
+        .add("database", () -> db.migrated() ? db.ping() : Future.failedFuture("migrations not done"))
+        .add("registry", () -> parts.departmentRegistry.loaded()
+            ? Future.succeededFuture() : Future.failedFuture("registry not loaded"));
     Routes routes = new Routes();
     parts.identity.mount(routes);
+    // The admin API first: its guard authenticates every /admin/v1/departments* request, including the
+    // rectification and revocation routes of other concerns.
+    routes.add(Surface.ADMIN, parts.admin::mount);
     addServiceRoutes(routes, config, db, parts);
     List<ServerVerticle> servers = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
@@ -206,36 +236,22 @@ public final class Gateway {
           Path manifest = config.demo() ? config.dataDir().resolve("demo-manifest.json") : null;
           Gateway gateway = new Gateway(config, vertx, registry, db, parts, id, port, opsPort, manifest);
           if (manifest == null) return Future.succeededFuture(gateway);
-          return vertx.executeBlocking(() -> {
-            JsonObject content = DemoManifest.base(config, gateway.baseUrl(), gateway.opsUrl(), db);
-            if (parts.demo != null) content.put("channels", parts.demo.manifest(gateway.baseUrl()));
-            DemoManifest.write(manifest, content);
-            return gateway;
-          }, false);
+          // The demo departments register through the admin API, like any department would.
+          return DemoDepartments.start(vertx, gateway.baseUrl(), config.admin().bootstrapKey())
+              .compose(demoDepartments -> {
+                parts.demoDepartments = demoDepartments;
+                return vertx.executeBlocking(() -> {
+                  JsonObject content = DemoManifest.base(config, gateway.baseUrl(), gateway.opsUrl(), db);
+                  if (parts.demo != null) content.put("channels", parts.demo.manifest(gateway.baseUrl()));
+                  content.put("admin", new JsonObject()
+                          .put("baseUrl", gateway.baseUrl() + "/admin/v1")
+                          .put("bootstrapKeyFile", String.valueOf(config.admin().bootstrapKeyFile())))
+                      .put("departments", demoDepartments.manifest());
+                  DemoManifest.write(manifest, content);
+                  return gateway;
+                }, false);
+              });
         });
-  }
-
-  /** The service concerns' view of identity: sessions are optional for them (anonymous at L1 without one). */
-  private static Seams wiredSeams(Identity identity) {
-    CallerResolver callers = ctx -> {
-      Session session = Session.find(ctx);
-      return session == null || session.citizenKey() == null
-          ? Caller.anonymous()
-          : new Caller(session.citizenKey(), session.level().ordinal() + 1, session.channel().wireName());
-    };
-    return new Seams(OfferedServices.fixed(Map.of()), callers, DepartmentAccess.denyAll(),
-        proofKeysOf(identity.signingKeys()), null, Clock.systemUTC());
-  }
-
-  /** The identity concern's ES256 keys, as the proofs concern signs and publishes them. */
-  private static ProofKeys proofKeysOf(SigningKeys keys) {
-    var jwks = keys.jwks().getJsonArray("keys");
-    var list = new java.util.ArrayList<ProofKey>();
-    for (int i = 0; i < keys.all().size(); i++) {
-      SigningKeys.SigningKey k = keys.all().get(i);
-      list.add(new ProofKey(k.kid(), ProofAlgorithm.ES256, k.privateKey(), k.publicKey(), jwks.getJsonObject(i)));
-    }
-    return LocalProofKeys.of(list.get(0), list.subList(1, list.size()));
   }
 
   private static void addServiceRoutes(Routes routes, GovgateConfig config, Database db, Parts parts) {
@@ -414,6 +430,21 @@ public final class Gateway {
   /** The identity concern: session guard, assurance gate, citizen directory, signing keys. */
   public Identity identity() {
     return parts.identity;
+  }
+
+  /** The department client: route lookup, guarded signed calls, stale fallback. */
+  public DepartmentClient departments() {
+    return parts.departments;
+  }
+
+  /** This instance's department registry (route table, guards). */
+  public Registry departmentRegistry() {
+    return parts.departmentRegistry;
+  }
+
+  /** The in-process department simulators of the demo, null outside demo mode. */
+  public DemoDepartments demoDepartments() {
+    return parts.demoDepartments;
   }
 
   /** Service interactions (every service answer carries one; ratings refer to them). */

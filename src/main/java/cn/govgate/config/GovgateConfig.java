@@ -18,10 +18,13 @@ import java.util.Map;
  * @param channels channel adapter settings (Alipay, WeChat); in demo mode with none configured, the simulators
  * @param ratings 好差评 settings
  * @param certificates electronic proof settings
+ * @param admin admin API settings
+ * @param registry department registry settings
  */
 public record GovgateConfig(
     Path dataDir, boolean demo, HttpConfig http, DatabaseConfig db, AuditConfig audit, IdentityConfig identity,
-    ChannelsConfig channels, RatingsConfig ratings, CertificatesConfig certificates) {
+    ChannelsConfig channels, RatingsConfig ratings, CertificatesConfig certificates, AdminConfig admin,
+    RegistryConfig registry) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -45,7 +48,7 @@ public record GovgateConfig(
     v.oneOf("log.accessLevel", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
     GovgateConfig config = new GovgateConfig(dataDir, demo, http, db, AuditConfig.from(v, demo, dataDir),
         IdentityConfig.from(v, demo, dataDir), ChannelsConfig.from(v), RatingsConfig.from(v),
-        CertificatesConfig.from(v));
+        CertificatesConfig.from(v), AdminConfig.from(v, demo, dataDir), RegistryConfig.from(v, demo, dataDir));
     v.rejectUnknown();
     return config;
   }

@@ -99,7 +99,8 @@ class ConfigErrorsTest {
   void demoModeIsTheDefaultOnlyWithoutDatabaseAndChannels() {
     assertThat(GovgateConfig.from(ConfigValues.of(Map.of())).demo()).isTrue();
     String key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
-    Map<String, String> real = new java.util.HashMap<>(Map.of("db.host", "db.internal", "audit.hmacKey", key));
+    Map<String, String> real = new java.util.HashMap<>(Map.of("db.host", "db.internal", "audit.hmacKey", key,
+        "registry.secretKey", key));
     try {
       real.putAll(cn.govgate.testing.TestGateways.identityKeys(java.nio.file.Files.createTempDirectory("cfg")));
     } catch (java.io.IOException e) {

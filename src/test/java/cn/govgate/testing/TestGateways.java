@@ -23,6 +23,8 @@ public final class TestGateways {
     s.put("http.shutdownGrace", "2s");
     s.put("demo", "false");
     s.put("audit.hmacKey", randomKey(32));
+    s.put("registry.secretKey", randomKey(32));
+    s.put("admin.bootstrapKey", randomKey(32));
     java.nio.file.Path dataDir;
     try {
       dataDir = Files.createTempDirectory("govgate-test");

@@ -1,0 +1,336 @@
+package cn.govgate.registry;
+
+import cn.govgate.audit.AuditEvent;
+import cn.govgate.audit.AuditLog;
+import cn.govgate.http.ApiException;
+import cn.govgate.http.RequestIds;
+import cn.govgate.registry.RegistryStore.Actor;
+import cn.govgate.registry.RegistryStore.BackendRow;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The admin API ({@code contracts/admin-api.yaml}), mounted under {@code /admin/v1}. The operator authenticates
+ * with the bootstrap key, a department with a credential the operator issued; a department credential reaches
+ * only its own department ({@code 403 auth.forbidden_department}). Every change is versioned in
+ * {@code backend_versions}, audited, and reaches every instance through the registry's NOTIFY.
+ */
+public final class AdminApi {
+
+  private static final String PRINCIPAL = "govgate.admin.principal";
+
+  private final Registry registry;
+  private final RegistryStore store;
+  private final AuditLog audit;
+  private final byte[] bootstrapKey;
+
+  /** Who is calling: the operator, or one department through one of its credentials. */
+  record Principal(String type, String id, String departmentId) {
+    boolean operator() {
+      return "operator".equals(type);
+    }
+
+    Actor actor() {
+      return new Actor(type, id);
+    }
+  }
+
+  /** A reply with its status. */
+  private record Reply(int status, Object body) {}
+
+  private AdminApi(Registry registry, AuditLog audit, byte[] bootstrapKey) {
+    this.registry = registry;
+    this.store = registry.store();
+    this.audit = audit;
+    this.bootstrapKey = bootstrapKey == null ? null : bootstrapKey.clone();
+  }
+
+  /** @param bootstrapKey the operator key ({@code admin.bootstrapKey}); null disables operator access */
+  public static AdminApi create(Registry registry, AuditLog audit, byte[] bootstrapKey) {
+    return new AdminApi(registry, audit, bootstrapKey);
+  }
+
+  /** Adds the routes to the admin sub-router (mounted at {@code /admin/v1}). */
+  public void mount(Vertx vertx, Router router) {
+    router.route("/departments*").handler(this::authenticate);
+    router.route("/backends/*").handler(this::authenticate);
+    router.post("/departments").handler(ctx -> handle(ctx, true, p -> createDepartment(ctx, p)));
+    router.get("/departments").handler(ctx -> handle(ctx, true, p -> store.departments().map(list -> ok(
+        new JsonObject().put("departments", new JsonArray(list.stream().map(d -> d.toJson()).toList()))))));
+    router.get("/departments/:departmentId").handler(ctx -> scoped(ctx, false,
+        p -> store.department(ctx.pathParam("departmentId")).map(d -> ok(d.toJson()))));
+    router.post("/departments/:departmentId/credentials").handler(ctx -> scoped(ctx, true,
+        p -> issueCredential(ctx, p)));
+    router.get("/departments/:departmentId/backends").handler(ctx -> scoped(ctx, false,
+        p -> store.department(ctx.pathParam("departmentId"))
+            .compose(d -> store.backends(d.id(), false))
+            .map(list -> ok(new JsonObject().put("backends",
+                new JsonArray(list.stream().map(this::withRuntime).toList()))))));
+    router.post("/departments/:departmentId/backends").handler(ctx -> scoped(ctx, false, p -> register(ctx, p)));
+    router.get("/departments/:departmentId/backends/:backendId").handler(ctx -> scoped(ctx, false,
+        p -> store.backend(ctx.pathParam("departmentId"), ctx.pathParam("backendId")).map(b -> ok(withRuntime(b)))));
+    router.put("/departments/:departmentId/backends/:backendId").handler(ctx -> scoped(ctx, false,
+        p -> update(ctx, p)));
+    router.post("/departments/:departmentId/backends/:backendId/disable").handler(ctx -> scoped(ctx, false,
+        p -> status(ctx, p, "disabled", "disabled", "registry.backend_disabled")));
+    router.post("/departments/:departmentId/backends/:backendId/enable").handler(ctx -> scoped(ctx, false,
+        p -> status(ctx, p, "active", "enabled", "registry.backend_enabled")));
+    router.delete("/departments/:departmentId/backends/:backendId").handler(ctx -> scoped(ctx, false,
+        p -> status(ctx, p, "deregistered", "deregistered", "registry.backend_deregistered")));
+    router.get("/departments/:departmentId/backends/:backendId/versions").handler(ctx -> scoped(ctx, false,
+        p -> store.versions(ctx.pathParam("departmentId"), ctx.pathParam("backendId"))
+            .map(v -> ok(new JsonObject().put("versions", v)))));
+    router.post("/backends/:backendId/breaker").handler(ctx -> handle(ctx, true, p -> breaker(ctx, p)));
+  }
+
+  /**
+   * For other concerns' routes under {@code /departments/:departmentId/...} (rectifications, proof revocation):
+   * the credential authenticated by this API's guard must be the operator's or one of that department's.
+   * Succeeds with the pseudonymous actor id; fails 401/403 otherwise.
+   */
+  public Future<String> authorizeDepartment(RoutingContext ctx, String departmentId) {
+    Principal p = ctx.get(PRINCIPAL);
+    if (p == null) {
+      return Future.failedFuture(ApiException.unauthorized("auth.missing_credentials", "An admin credential is required"));
+    }
+    if (!p.operator() && !p.departmentId().equals(departmentId)) {
+      audit.record(new AuditEvent("department", p.id(), "registry.access", null, "denied", RequestIds.of(ctx),
+          new JsonObject().put("department", p.departmentId()).put("target", safeLabel(departmentId))
+              .put("method", ctx.request().method().name())));
+      return Future.failedFuture(
+          ApiException.forbidden("auth.forbidden_department", "This credential manages another department"));
+    }
+    return Future.succeededFuture(p.type() + ":" + p.id());
+  }
+
+  // ---------- authentication and scoping ----------
+
+  private void authenticate(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    if (token == null || token.isEmpty()) {
+      ctx.fail(ApiException.unauthorized("auth.missing_credentials", "An admin credential is required"));
+      return;
+    }
+    if (token.startsWith("gdc_")) {
+      store.authenticate(token).onComplete(ar -> {
+        if (ar.failed()) {
+          ctx.fail(ar.cause());
+        } else if (ar.result() == null) {
+          ctx.fail(invalidCredentials());
+        } else {
+          String credentialId = token.substring(4, token.indexOf('.'));
+          ctx.put(PRINCIPAL, new Principal("department", credentialId, ar.result()));
+          ctx.next();
+        }
+      });
+      return;
+    }
+    if (bootstrapKey != null && operatorKeyMatches(token)) {
+      ctx.put(PRINCIPAL, new Principal("operator", "bootstrap", null));
+      ctx.next();
+      return;
+    }
+    ctx.fail(invalidCredentials());
+  }
+
+  private boolean operatorKeyMatches(String token) {
+    byte[] presented;
+    try {
+      presented = Base64.getDecoder().decode(token.getBytes(StandardCharsets.US_ASCII));
+    } catch (IllegalArgumentException e) {
+      presented = token.getBytes(StandardCharsets.UTF_8);
+    }
+    // MessageDigest.isEqual is constant-time for equal lengths and leaks nothing useful about a 32-byte key.
+    return MessageDigest.isEqual(presented, bootstrapKey);
+  }
+
+  private static ApiException invalidCredentials() {
+    return ApiException.unauthorized("auth.invalid_credentials", "The admin credential is not valid");
+  }
+
+  private void handle(RoutingContext ctx, boolean operatorOnly, Function<Principal, Future<Reply>> action) {
+    Principal p = ctx.get(PRINCIPAL);
+    if (operatorOnly && !p.operator()) {
+      ctx.fail(ApiException.forbidden("auth.operator_only", "Only the operator may do this"));
+      return;
+    }
+    Future<Reply> reply;
+    try {
+      reply = action.apply(p);
+    } catch (RuntimeException e) {
+      reply = Future.failedFuture(e);
+    }
+    reply.onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      Object body = ar.result().body();
+      ctx.response().setStatusCode(ar.result().status())
+          .putHeader("Content-Type", "application/json; charset=utf-8")
+          .putHeader("Cache-Control", "no-store")
+          .end(body instanceof JsonObject o ? o.toBuffer() : ((JsonArray) body).toBuffer());
+    });
+  }
+
+  /** A route under {@code /departments/:departmentId}: a department credential reaches only its own. */
+  private void scoped(RoutingContext ctx, boolean operatorOnly, Function<Principal, Future<Reply>> action) {
+    Principal p = ctx.get(PRINCIPAL);
+    String departmentId = ctx.pathParam("departmentId");
+    if (!p.operator() && !p.departmentId().equals(departmentId)) {
+      audit.record(new AuditEvent("department", p.id(), "registry.access", null, "denied", RequestIds.of(ctx),
+          new JsonObject().put("department", p.departmentId()).put("target", safeLabel(departmentId))
+              .put("method", ctx.request().method().name())));
+      ctx.fail(ApiException.forbidden("auth.forbidden_department", "This credential manages another department"));
+      return;
+    }
+    handle(ctx, operatorOnly, action);
+  }
+
+  private static String safeLabel(String value) {
+    return value != null && value.matches("[a-z0-9-]{1,64}") ? value : "invalid";
+  }
+
+  private static Reply ok(JsonObject body) {
+    return new Reply(200, body);
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    try {
+      JsonObject json = ctx.body().asJsonObject();
+      if (json == null) {
+        throw ApiException.invalidFields(new JsonObject().put("body", "must be a JSON object"));
+      }
+      return json;
+    } catch (ClassCastException e) {
+      throw ApiException.invalidFields(new JsonObject().put("body", "must be a JSON object"));
+    }
+  }
+
+  // ---------- departments ----------
+
+  private Future<Reply> createDepartment(RoutingContext ctx, Principal p) {
+    JsonObject body = body(ctx);
+    JsonObject errors = new JsonObject();
+    String id = body.getValue("id") instanceof String s ? s : null;
+    String name = body.getValue("name") instanceof String s ? s.trim() : null;
+    String kind = body.getValue("kind") instanceof String s ? s : null;
+    if (id == null || !id.matches("[a-z][a-z0-9-]{1,31}")) {
+      errors.put("id", "2-32 characters: lower-case letters, digits and '-', starting with a letter");
+    }
+    if (name == null || name.isEmpty() || name.length() > 100) {
+      errors.put("name", "required, at most 100 characters");
+    }
+    if (kind == null || !ServiceTypes.FAMILIES.contains(kind)) {
+      errors.put("kind", "one of " + String.join(", ", ServiceTypes.FAMILIES));
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.invalidFields(errors);
+    }
+    return store.createDepartment(id, name, kind).map(d -> {
+      audit.record(AuditEvent.success("operator", p.id(), "registry.department_created", null, RequestIds.of(ctx),
+          new JsonObject().put("department", d.id()).put("kind", d.kind())));
+      return new Reply(201, d.toJson());
+    });
+  }
+
+  private Future<Reply> issueCredential(RoutingContext ctx, Principal p) {
+    return store.issueCredential(ctx.pathParam("departmentId")).map(json -> {
+      audit.record(AuditEvent.success("operator", p.id(), "registry.credential_issued", null, RequestIds.of(ctx),
+          new JsonObject().put("department", json.getString("departmentId"))
+              .put("credentialId", json.getString("credentialId"))));
+      return new Reply(201, json);
+    });
+  }
+
+  // ---------- backends ----------
+
+  private Future<Reply> register(RoutingContext ctx, Principal p) {
+    JsonObject body = body(ctx);
+    return store.department(ctx.pathParam("departmentId")).compose(d -> {
+      BackendSpec.Parsed parsed = BackendSpec.parse(body, d.kind(), null);
+      return store.register(d, parsed, p.actor()).map(row -> {
+        audit.record(AuditEvent.success(p.type(), p.id(), "registry.backend_registered", null, RequestIds.of(ctx),
+            change(row).put("replaces", parsed.replaces())));
+        return new Reply(201, withRuntime(row));
+      });
+    });
+  }
+
+  private Future<Reply> update(RoutingContext ctx, Principal p) {
+    JsonObject body = body(ctx);
+    String departmentId = ctx.pathParam("departmentId");
+    String backendId = ctx.pathParam("backendId");
+    return store.department(departmentId)
+        .compose(d -> store.backend(departmentId, backendId)
+            .compose(existing -> store.secrets(backendId))
+            .compose(previous -> {
+              BackendSpec.Parsed parsed = BackendSpec.parse(body, d.kind(), previous);
+              return store.update(departmentId, backendId, parsed, p.actor());
+            }))
+        .map(row -> {
+          audit.record(AuditEvent.success(p.type(), p.id(), "registry.backend_updated", null, RequestIds.of(ctx),
+              change(row)));
+          return ok(withRuntime(row));
+        });
+  }
+
+  private Future<Reply> status(RoutingContext ctx, Principal p, String status, String change, String action) {
+    return store.setStatus(ctx.pathParam("departmentId"), ctx.pathParam("backendId"), status, change, p.actor())
+        .map(row -> {
+          audit.record(AuditEvent.success(p.type(), p.id(), action, null, RequestIds.of(ctx), change(row)));
+          return ok(withRuntime(row));
+        });
+  }
+
+  private Future<Reply> breaker(RoutingContext ctx, Principal p) {
+    JsonObject body = body(ctx);
+    String action = body.getValue("action") instanceof String s ? s.toLowerCase(Locale.ROOT) : null;
+    String override = switch (action == null ? "" : action) {
+      case "open" -> "open";
+      case "closed" -> "closed";
+      case "reset" -> null;
+      default -> throw ApiException.invalidFields(new JsonObject().put("action", "one of open, closed, reset"));
+    };
+    String backendId = ctx.pathParam("backendId");
+    return store.overrideBreaker(backendId, override)
+        .compose(row -> registry.reload().otherwiseEmpty().map(row))
+        .map(row -> {
+          audit.record(AuditEvent.success("operator", p.id(), "registry.breaker_override", null, RequestIds.of(ctx),
+              new JsonObject().put("department", row.departmentId()).put("backend", row.id()).put("action", action)));
+          return ok(withRuntime(row));
+        });
+  }
+
+  private static JsonObject change(BackendRow row) {
+    return new JsonObject().put("department", row.departmentId()).put("backend", row.id())
+        .put("version", row.version()).put("status", row.status());
+  }
+
+  /** The stored backend plus what this instance sees of it right now. */
+  private JsonObject withRuntime(BackendRow row) {
+    JsonObject json = row.toJson();
+    Backend live = registry.routes().backend(row.id());
+    if (live != null && live.row().version() == row.version()) {
+      JsonObject runtime = new JsonObject()
+          .put("breakerState", live.guard().state().name().toLowerCase(Locale.ROOT))
+          .put("inFlight", live.guard().inFlight());
+      Boolean healthy = registry.healthy(row.id());
+      if (healthy != null) {
+        runtime.put("healthy", healthy);
+      }
+      json.put("runtime", runtime);
+    }
+    return json;
+  }
+}

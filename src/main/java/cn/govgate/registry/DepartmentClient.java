@@ -1,0 +1,243 @@
+package cn.govgate.registry;
+
+import cn.govgate.http.ApiException;
+import cn.govgate.http.ApiException.Origin;
+import cn.govgate.registry.ServiceTypes.ServiceType;
+import cn.govgate.resilience.LastKnownGoodCache;
+import cn.govgate.resilience.Retrier.Idempotency;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.ResponseValidator;
+import io.vertx.openapi.validation.ValidatableResponse;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Calls departments for the services layer: route lookup by (service type, region), a signed {@code POST} per
+ * {@code contracts/department-backend.yaml} inside the backend's {@link cn.govgate.resilience.Guard} (bulkhead,
+ * breaker, deadline), budgeted retries outside the guard for idempotent reads, response validation against the
+ * contract, typed department errors mapped to {@link ApiException}s, and the last-known-good cache for reads.
+ *
+ * <p>Client-facing codes: {@code region.service_not_offered} 404 (details list what is offered),
+ * {@code department.citizen_not_found} / {@code vehicle_not_found} / {@code bill_not_found} 404,
+ * {@code department.already_paid} / {@code amount_mismatch} / {@code not_payable} 409,
+ * {@code department.under_maintenance} 503, {@code department.unavailable} / {@code department.busy} 503,
+ * {@code department.timeout} 504, {@code department.error} 502 (its 5xx), {@code department.connection_failed}
+ * 502, {@code department.bad_response} 502 (not JSON or against the contract). Citizen-caused answers never count
+ * for the breaker and are never hidden behind a stale copy.
+ */
+public final class DepartmentClient {
+
+  private static final Set<String> NOT_FOUND = Set.of("citizen_not_found", "vehicle_not_found", "bill_not_found");
+  private static final Set<String> CONFLICT = Set.of("already_paid", "amount_mismatch", "not_payable");
+
+  private final Registry registry;
+  private final ResponseValidator validator;
+  private final LastKnownGoodCache<JsonObject> lastKnownGood;
+  private final Clock clock;
+
+  private DepartmentClient(Registry registry, ResponseValidator validator) {
+    this.registry = registry;
+    this.validator = validator;
+    this.clock = registry.clock();
+    this.lastKnownGood = LastKnownGoodCache.create(registry.config().staleEntries(), registry.config().staleTtl(),
+        clock, registry.meters());
+  }
+
+  /** Loads the department contract (from the contracts jar) and builds the client. */
+  public static Future<DepartmentClient> create(Registry registry) {
+    return OpenAPIContract.from(registry.vertx(), "contracts/department-backend.yaml")
+        .map(contract -> new DepartmentClient(registry, ResponseValidator.create(registry.vertx(), contract)));
+  }
+
+  /**
+   * Asks the department serving {@code serviceType} in {@code region}.
+   *
+   * @param citizen {@code {idNumber, name}} of the verified citizen, or null where the contract allows none
+   * @param query the operation's query object (see the contract)
+   * @param requestId the gateway request id, sent as {@code X-Request-Id}
+   * @param idempotentRead true for queries: retried on department faults and backed by the last-known-good cache;
+   *     false for payments (never retried, never cached)
+   */
+  public Future<DepartmentAnswer> call(String serviceType, String region, JsonObject citizen, JsonObject query,
+      String requestId, boolean idempotentRead) {
+    ServiceType type = ServiceTypes.find(serviceType).orElse(null);
+    if (type == null) {
+      return Future.failedFuture(ApiException.badRequest("request.unknown_service_type", "No such service type"));
+    }
+    RouteTable routes = registry.routes();
+    Backend backend = routes.pick(serviceType, region);
+    if (backend == null) {
+      if (!routes.candidates(serviceType, region).isEmpty()) {
+        return Future.failedFuture(new ApiException(503, "department.unavailable", Origin.DEPARTMENT,
+            "The department has taken this service offline for now",
+            routes.offered(serviceType, region).put("reason", "disabled"), 60, null));
+      }
+      return Future.failedFuture(new ApiException(404, "region.service_not_offered", Origin.CLIENT,
+          "This service is not offered in this region", routes.offered(serviceType, region), null, null));
+    }
+    JsonObject request = new JsonObject().put("serviceType", serviceType).put("region", region);
+    if (citizen != null) {
+      request.put("citizen", citizen);
+    }
+    Buffer payload = request.put("query", query == null ? new JsonObject() : query).toBuffer();
+    Supplier<Future<JsonObject>> attempt =
+        () -> backend.guard().call(type.metricLabel(), () -> send(backend, type, payload, requestId));
+    if (!idempotentRead) {
+      return attempt.get().map(data -> fresh(backend, data));
+    }
+    Supplier<Future<JsonObject>> withRetries = () -> backend.retrier().execute(Idempotency.READ, attempt);
+    String citizenKey = citizen == null ? "" : Objects.toString(citizen.getString("idNumber"), "");
+    LastKnownGoodCache.Key key = LastKnownGoodCache.Key.of(backend.id(), type.metricLabel(), citizenKey,
+        region + "|" + canonical(query == null ? new JsonObject() : query));
+    return lastKnownGood.withFallback(key, withRetries).map(served -> {
+      if (served instanceof LastKnownGoodCache.Stale<JsonObject> s) {
+        return new DepartmentAnswer(s.value().copy(), true, s.asOf(), backend.departmentId(), backend.id());
+      }
+      // Same instant as the stored copy, so that a later stale serve shows exactly when this answer was given.
+      Instant asOf = lastKnownGood.serveStale(key).map(LastKnownGoodCache.Stale::asOf).orElseGet(clock::instant);
+      return new DepartmentAnswer(served.value().copy(), false, asOf, backend.departmentId(), backend.id());
+    });
+  }
+
+  private DepartmentAnswer fresh(Backend backend, JsonObject data) {
+    return new DepartmentAnswer(data.copy(), false, clock.instant(), backend.departmentId(), backend.id());
+  }
+
+  private Future<JsonObject> send(Backend backend, ServiceType type, Buffer body, String requestId) {
+    BackendSpec spec = backend.spec();
+    String url = spec.baseUrl() + type.path();
+    var request = backend.client().postAbs(url)
+        // Bounds an abandoned request after the guard's deadline gave up on it (see Guard).
+        .idleTimeout(spec.guard().deadline().toMillis() + 1000)
+        .putHeader("Content-Type", "application/json")
+        .putHeader(DepartmentAuth.REQUEST_ID_HEADER, requestId);
+    if (spec.auth().keyId() != null && backend.secrets().hmacSecret() != null) {
+      DepartmentAuth.sign("POST", URI.create(url).getRawPath(), body, clock, spec.auth().keyId(),
+          backend.secrets().hmacSecret(), requestId).addTo(request.headers());
+    }
+    String department = backend.departmentId();
+    return request.sendBuffer(body)
+        .recover(e -> Future.failedFuture(new ApiException(502, "department.connection_failed", Origin.DEPARTMENT,
+            "The department's system could not be reached", new JsonObject().put("department", department),
+            null, e)))
+        .compose(response -> interpret(type, department, response));
+  }
+
+  private Future<JsonObject> interpret(ServiceType type, String department, HttpResponse<Buffer> response) {
+    String contentType = response.getHeader("Content-Type");
+    String mediaType = contentType == null ? null : contentType.split(";")[0].trim();
+    Map<String, String> headers = new HashMap<>();
+    if (mediaType != null) {
+      headers.put("content-type", mediaType);
+    }
+    String retryAfter = response.getHeader("Retry-After");
+    if (retryAfter != null) {
+      headers.put("Retry-After", retryAfter);
+    }
+    Buffer body = response.body() == null ? Buffer.buffer() : response.body();
+    ValidatableResponse validatable = ValidatableResponse.create(response.statusCode(), headers, body, mediaType);
+    return validator.validate(validatable, type.operationId())
+        .recover(e -> Future.failedFuture(ApiException.departmentBadResponse(department,
+            "The department answered outside its contract")))
+        .compose(validated -> {
+          JsonObject json;
+          try {
+            json = body.toJsonObject();
+          } catch (RuntimeException e) {
+            return Future.failedFuture(ApiException.departmentBadResponse(department,
+                "The department answered outside its contract"));
+          }
+          if (response.statusCode() == 200) {
+            return Future.succeededFuture(json);
+          }
+          return Future.failedFuture(mapError(department, response.statusCode(),
+              json.getJsonObject("error").getString("code"), retryAfter));
+        });
+  }
+
+  static ApiException mapError(String department, int status, String code, String retryAfter) {
+    JsonObject details = new JsonObject().put("department", department);
+    if (NOT_FOUND.contains(code)) {
+      return new ApiException(404, "department." + code, Origin.DEPARTMENT, switch (code) {
+        case "citizen_not_found" -> "The department has no record of this citizen";
+        case "vehicle_not_found" -> "The department has no record of this vehicle";
+        default -> "The department has no such bill";
+      }, details, null, null);
+    }
+    if (CONFLICT.contains(code)) {
+      return new ApiException(409, "department." + code, Origin.DEPARTMENT, switch (code) {
+        case "already_paid" -> "This has already been paid";
+        case "amount_mismatch" -> "The amount does not match the amount due";
+        default -> "This cannot be paid online; please visit a service window";
+      }, details, null, null);
+    }
+    return switch (code) {
+      case "under_maintenance" -> new ApiException(503, "department.under_maintenance", Origin.DEPARTMENT,
+          "The department's system is under planned maintenance", details, retryAfterSeconds(retryAfter), null);
+      // The department refusing our request or our signature is an integration fault on the gateway side; it
+      // must not open the department's breaker.
+      case "bad_request" -> new ApiException(502, "department.request_rejected", Origin.GATEWAY,
+          "The department refused the gateway's request", details, null, null);
+      case "unauthorized" -> new ApiException(502, "department.authentication_failed", Origin.GATEWAY,
+          "The department refused the gateway's credentials", details, null, null);
+      default -> new ApiException(502, "department.error", Origin.DEPARTMENT,
+          "The department's system failed to answer", details.put("status", status), null, null);
+    };
+  }
+
+  private static int retryAfterSeconds(String header) {
+    try {
+      return header == null ? 60 : Math.max(1, Integer.parseInt(header.trim()));
+    } catch (NumberFormatException e) {
+      return 60;
+    }
+  }
+
+  /** JSON with object keys sorted, so that equal queries make equal cache keys. */
+  static String canonical(Object value) {
+    if (value instanceof JsonObject object) {
+      StringBuilder out = new StringBuilder("{");
+      new TreeMap<>(object.getMap()).forEach((k, v) -> {
+        if (out.length() > 1) {
+          out.append(',');
+        }
+        out.append(io.vertx.core.json.Json.encode(k)).append(':').append(canonical(wrap(v)));
+      });
+      return out.append('}').toString();
+    }
+    if (value instanceof JsonArray array) {
+      StringBuilder out = new StringBuilder("[");
+      for (int i = 0; i < array.size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        out.append(canonical(array.getValue(i)));
+      }
+      return out.append(']').toString();
+    }
+    return io.vertx.core.json.Json.encode(value);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object wrap(Object v) {
+    if (v instanceof Map<?, ?> m) {
+      return new JsonObject((Map<String, Object>) m);
+    }
+    if (v instanceof java.util.List<?> l) {
+      return new JsonArray(l);
+    }
+    return v;
+  }
+}

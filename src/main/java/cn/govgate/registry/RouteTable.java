@@ -1,0 +1,93 @@
+package cn.govgate.registry;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * An immutable snapshot of (service type, region) → backends. Instances swap whole tables atomically, so a
+ * request sees either the old or the new registry, never half a change.
+ */
+public final class RouteTable {
+
+  static final RouteTable EMPTY = new RouteTable(List.of());
+
+  private final Map<String, Backend> byId;
+  private final Map<String, List<Backend>> routes;
+
+  RouteTable(Collection<Backend> backends) {
+    Map<String, Backend> ids = new HashMap<>();
+    Map<String, List<Backend>> table = new HashMap<>();
+    for (Backend b : backends) {
+      ids.put(b.id(), b);
+      for (String key : b.spec().routeKeys()) {
+        table.computeIfAbsent(key, k -> new ArrayList<>()).add(b);
+      }
+    }
+    table.replaceAll((k, v) -> List.copyOf(v));
+    this.byId = Collections.unmodifiableMap(ids);
+    this.routes = Collections.unmodifiableMap(table);
+  }
+
+  /** Every backend of the table, enabled or not. */
+  public Collection<Backend> backends() {
+    return byId.values();
+  }
+
+  public Backend backend(String id) {
+    return byId.get(id);
+  }
+
+  /** The backends registered for the route (enabled or disabled), empty when none. */
+  public List<Backend> candidates(String serviceType, String region) {
+    return routes.getOrDefault(serviceType + "|" + region, List.of());
+  }
+
+  /** One enabled backend for the route, by weight; null when none is enabled. */
+  public Backend pick(String serviceType, String region) {
+    List<Backend> enabled = candidates(serviceType, region).stream().filter(Backend::enabled).toList();
+    if (enabled.size() <= 1) {
+      return enabled.isEmpty() ? null : enabled.get(0);
+    }
+    int total = enabled.stream().mapToInt(b -> b.spec().weight()).sum();
+    int draw = ThreadLocalRandom.current().nextInt(total);
+    for (Backend b : enabled) {
+      draw -= b.spec().weight();
+      if (draw < 0) {
+        return b;
+      }
+    }
+    return enabled.get(enabled.size() - 1);
+  }
+
+  /**
+   * What is offered, for the {@code region.service_not_offered} details: the services offered in the region and
+   * the regions offering the service.
+   */
+  public JsonObject offered(String serviceType, String region) {
+    TreeSet<String> services = new TreeSet<>();
+    TreeSet<String> regions = new TreeSet<>();
+    routes.forEach((key, backends) -> {
+      if (backends.stream().noneMatch(Backend::enabled)) {
+        return;
+      }
+      String[] parts = key.split("\\|");
+      if (parts[1].equals(region)) {
+        services.add(parts[0]);
+      }
+      if (parts[0].equals(serviceType)) {
+        regions.add(parts[1]);
+      }
+    });
+    return new JsonObject().put("serviceType", serviceType).put("region", region)
+        .put("servicesInRegion", new JsonArray(new ArrayList<>(services)))
+        .put("regionsOfService", new JsonArray(new ArrayList<>(regions)));
+  }
+}
