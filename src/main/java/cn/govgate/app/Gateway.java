@@ -142,7 +142,8 @@ public final class Gateway {
     CircuitBreakerRegistry breakers = channelBreakers(registry);
     boolean simulate = config.demo() && !config.channels().any();
     Future<DemoChannels> demoChannels = simulate
-        ? DemoChannels.start(vertx, config.dataDir(), "http://127.0.0.1:" + config.http().port())
+        ? DemoChannels.start(vertx, config.dataDir(), "http://127.0.0.1:" + config.http().port(),
+            config.demoCitizens())
         : Future.succeededFuture(null);
     Parts parts = new Parts(audit, departmentRegistry);
     parts.admin = AdminApi.create(departmentRegistry, audit, config.admin().bootstrapKey());
@@ -237,7 +238,8 @@ public final class Gateway {
           Gateway gateway = new Gateway(config, vertx, registry, db, parts, id, port, opsPort, manifest);
           if (manifest == null) return Future.succeededFuture(gateway);
           // The demo departments register through the admin API, like any department would.
-          return DemoDepartments.start(vertx, gateway.baseUrl(), config.admin().bootstrapKey())
+          return DemoDepartments.start(vertx, gateway.baseUrl(), config.admin().bootstrapKey(),
+              config.demoCitizens())
               .compose(demoDepartments -> {
                 parts.demoDepartments = demoDepartments;
                 return vertx.executeBlocking(() -> {

@@ -20,11 +20,13 @@ import java.util.Map;
  * @param certificates electronic proof settings
  * @param admin admin API settings
  * @param registry department registry settings
+ * @param demoCitizens {@code demo.citizens}: how many synthetic citizens (seed 2024) the demo's channel and department
+ *     simulators know (default 200; the benchmark uses more than 10,000); ignored outside demo mode
  */
 public record GovgateConfig(
     Path dataDir, boolean demo, HttpConfig http, DatabaseConfig db, AuditConfig audit, IdentityConfig identity,
     ChannelsConfig channels, RatingsConfig ratings, CertificatesConfig certificates, AdminConfig admin,
-    RegistryConfig registry) {
+    RegistryConfig registry, int demoCitizens) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -48,7 +50,8 @@ public record GovgateConfig(
     v.oneOf("log.accessLevel", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
     GovgateConfig config = new GovgateConfig(dataDir, demo, http, db, AuditConfig.from(v, demo, dataDir),
         IdentityConfig.from(v, demo, dataDir), ChannelsConfig.from(v), RatingsConfig.from(v),
-        CertificatesConfig.from(v), AdminConfig.from(v, demo, dataDir), RegistryConfig.from(v, demo, dataDir));
+        CertificatesConfig.from(v), AdminConfig.from(v, demo, dataDir), RegistryConfig.from(v, demo, dataDir),
+        v.integer("demo.citizens", 200, 1, 1_000_000));
     v.rejectUnknown();
     return config;
   }

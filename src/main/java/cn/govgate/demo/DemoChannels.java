@@ -23,11 +23,12 @@ import java.util.Locale;
 
 /**
  * The demo's channels: the Alipay and WeChat simulators in-process on loopback ports, app and merchant keys
- * generated into {@code <dataDir>/keys/}, the first {@value #CITIZENS} synthetic citizens (seed
- * {@value #SEED}) as test users of both, and the adapter settings pointing at them.
+ * generated into {@code <dataDir>/keys/}, the first {@code demo.citizens} synthetic citizens (seed {@value #SEED})
+ * as test users of both (the manifest lists the first {@value #MANIFEST_CITIZENS}), and the adapter settings
+ * pointing at them.
  */
 public final class DemoChannels {
-  static final int CITIZENS = 20;
+  static final int MANIFEST_CITIZENS = 20;
   static final long SEED = 2024;
   /** The demo's Alipay mini-program. */
   public static final String ALIPAY_APP_ID = "2021000000000001";
@@ -53,7 +54,7 @@ public final class DemoChannels {
   private record Keys(DemoKeys.RsaKeys alipayApp, DemoKeys.RsaKeys merchant, String wechatSecret, String apiV3Key) {}
 
   /** Generates (or reuses) the keys, starts both simulators and registers the app, merchant and users. */
-  public static Future<DemoChannels> start(Vertx vertx, Path dataDir, String notifyBaseUrl) {
+  public static Future<DemoChannels> start(Vertx vertx, Path dataDir, String notifyBaseUrl, int citizenCount) {
     Path keys = dataDir.resolve("keys");
     return vertx.executeBlocking(() -> new Keys(
             DemoKeys.rsa(keys.resolve("alipay-app-private.pem")),
@@ -62,16 +63,17 @@ public final class DemoChannels {
             DemoKeys.hexSecret(keys.resolve("wechat-apiv3-key.txt"), 32)), false)
         .compose(k -> AlipaySimulator.start(vertx, AlipaySimulatorOptions.defaults().withPort(0))
             .compose(a -> WechatSimulator.start(vertx, WechatSimulatorOptions.defaults().withPort(0))
-                .map(w -> wire(a, w, k, keys, notifyBaseUrl))));
+                .map(w -> wire(a, w, k, keys, notifyBaseUrl, citizenCount))));
   }
 
-  private static DemoChannels wire(AlipaySimulator a, WechatSimulator w, Keys k, Path keys, String notifyBaseUrl) {
+  private static DemoChannels wire(AlipaySimulator a, WechatSimulator w, Keys k, Path keys, String notifyBaseUrl,
+      int citizenCount) {
     a.registerApp(ALIPAY_APP_ID, SignType.RSA2, k.alipayApp().publicKeyBase64(), null);
     String merchantSerial = "DEMO" + k.merchant().publicKeyBase64().substring(40, 56).toUpperCase(Locale.ROOT)
         .replaceAll("[^A-Z0-9]", "0");
     w.registerApp(WECHAT_APP_ID, k.wechatSecret())
         .registerMerchant(MCH_ID, k.merchant().publicKeyBase64(), merchantSerial, k.apiV3Key());
-    List<SyntheticCitizen> citizens = SyntheticCitizens.generate(CITIZENS, SEED);
+    List<SyntheticCitizen> citizens = SyntheticCitizens.generate(citizenCount, SEED);
     for (int i = 0; i < citizens.size(); i++) {
       SyntheticCitizen c = citizens.get(i);
       a.addUser(cn.govgate.channel.alipay.sim.SimUser.certified(alipayUserId(i), c.name(), c.idNumber()));
@@ -118,7 +120,7 @@ public final class DemoChannels {
   public JsonObject manifest(String gatewayBaseUrl) {
     String alipayBase = alipay.gatewayUrl().replaceFirst("/gateway\\.do$", "");
     JsonArray people = new JsonArray();
-    for (int i = 0; i < citizens.size(); i++) {
+    for (int i = 0; i < Math.min(MANIFEST_CITIZENS, citizens.size()); i++) {
       SyntheticCitizen c = citizens.get(i);
       people.add(new JsonObject()
           .put("name", c.name())

@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * The demo's departments: a {@link DepartmentSimulator} for each family in Hangzhou (330100) and Chengdu (510100),
- * with the synthetic citizens of seed 2024, each created as a department and registered as a backend THROUGH THE
+ * with the first {@code demo.citizens} synthetic citizens of seed 2024, each created as a department and registered as a backend THROUGH THE
  * ADMIN API of the running gateway — the operator creates the department and issues a credential, the department
  * registers (or, after a restart with the same data directory, updates) its backend with that credential.
  */
@@ -34,21 +34,37 @@ public final class DemoDepartments {
       SyntheticCitizens.CHENGDU, "成都市");
 
   private final List<DepartmentSimulator> simulators;
+  private final List<SigningKey> keys;
   private final JsonArray manifest;
   private final WebClient client;
 
-  private DemoDepartments(List<DepartmentSimulator> simulators, JsonArray manifest, WebClient client) {
+  private DemoDepartments(List<DepartmentSimulator> simulators, List<SigningKey> keys, JsonArray manifest,
+      WebClient client) {
     this.simulators = simulators;
+    this.keys = keys;
     this.manifest = manifest;
     this.client = client;
   }
 
+  /**
+   * The HMAC credential a demo department's simulator accepts, for clients that call the simulator directly
+   * (the benchmark's baseline). A secret: never log it.
+   */
+  public record SigningKey(DepartmentFamily family, String region, String keyId, String secret, String baseUrl) {
+    @Override
+    public String toString() {
+      return "SigningKey[" + family + ", " + region + ", " + keyId + "]";
+    }
+  }
+
   /** Starts the simulators and registers them at {@code gatewayBaseUrl} with the operator's bootstrap key. */
-  public static Future<DemoDepartments> start(Vertx vertx, String gatewayBaseUrl, byte[] bootstrapKey) {
-    List<SyntheticCitizen> citizens = SyntheticCitizens.generate(200, SEED);
+  public static Future<DemoDepartments> start(Vertx vertx, String gatewayBaseUrl, byte[] bootstrapKey,
+      int citizenCount) {
+    List<SyntheticCitizen> citizens = SyntheticCitizens.generate(citizenCount, SEED);
     WebClient client = WebClient.create(vertx);
     String operator = "Bearer " + Base64.getEncoder().encodeToString(bootstrapKey);
     List<DepartmentSimulator> simulators = new ArrayList<>();
+    List<SigningKey> keys = new ArrayList<>();
     JsonArray manifest = new JsonArray();
     Future<Void> chain = Future.succeededFuture();
     for (String region : SyntheticCitizens.REGIONS) {
@@ -56,17 +72,18 @@ public final class DemoDepartments {
         chain = chain.compose(v -> startOne(vertx, client, gatewayBaseUrl, operator, family, region, citizens)
             .map(started -> {
               simulators.add(started.simulator());
+              keys.add(started.key());
               manifest.add(started.entry());
               return null;
             }));
       }
     }
-    return chain.map(v -> new DemoDepartments(simulators, manifest, client))
+    return chain.map(v -> new DemoDepartments(simulators, keys, manifest, client))
         .recover(e -> Future.join(simulators.stream().map(DepartmentSimulator::close).toList())
             .transform(ar -> Future.failedFuture(e)));
   }
 
-  private record Started(DepartmentSimulator simulator, JsonObject entry) {}
+  private record Started(DepartmentSimulator simulator, JsonObject entry, SigningKey key) {}
 
   private static Future<Started> startOne(Vertx vertx, WebClient client, String base, String operator,
       DepartmentFamily family, String region, List<SyntheticCitizen> citizens) {
@@ -115,7 +132,8 @@ public final class DemoDepartments {
                   .put("backend", r.bodyAsJsonObject().getString("id"))
                   .put("serviceTypes", new JsonArray(ServiceTypes.ofFamily(family.wireName())))
                   .put("simulatorUrl", sim.baseUrl())
-                  .put("faultsUrl", sim.baseUrl() + "/__sim/faults")));
+                  .put("faultsUrl", sim.baseUrl() + "/__sim/faults"),
+                  new SigningKey(family, region, keyId, secret, sim.baseUrl())));
         });
   }
 
@@ -144,6 +162,12 @@ public final class DemoDepartments {
   /** The manifest's {@code departments} entries. */
   public JsonArray manifest() {
     return manifest.copy();
+  }
+
+  /** The credential of the simulator for {@code family} in {@code region}. */
+  public SigningKey signingKey(DepartmentFamily family, String region) {
+    return keys.stream().filter(k -> k.family() == family && k.region().equals(region)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no demo department " + family + " in " + region));
   }
 
   public List<DepartmentSimulator> simulators() {
