@@ -1,0 +1,57 @@
+-- Shared by every scenario script: thread numbering, optional rate limit, and the result line.
+-- Environment: BENCH_THREADS (wrk's -t), BENCH_OFFSET (first table entry to use, 0-based), BENCH_RATE
+-- (requests/s over all connections, 0 = as fast as possible), BENCH_CONNECTIONS.
+
+local common = {}
+local counter = 0
+
+-- Runs in the main Lua state once per thread: number the threads so that each one walks its own stride of the
+-- data table and no two threads send the same entry. (A thread starts before the next one is set up, so the
+-- thread count comes from the environment, not from counting here.)
+function common.setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+
+-- The first index (1-based) of this thread and its stride.
+function common.walk()
+  local stride = tonumber(os.getenv("BENCH_THREADS") or "1") or 1
+  local offset = tonumber(os.getenv("BENCH_OFFSET") or "0") or 0
+  return offset + (tonumber(id) or 0) + 1, stride
+end
+
+-- Per-connection pacing for the half-load runs: each connection waits connections/rate seconds between
+-- requests. wrk takes whole milliseconds, so the fraction is dithered to keep the average exact.
+local pause_ms = nil
+function common.init_rate()
+  local rate = tonumber(os.getenv("BENCH_RATE") or "0") or 0
+  local connections = tonumber(os.getenv("BENCH_CONNECTIONS") or "0") or 0
+  if rate > 0 and connections > 0 then
+    pause_ms = connections * 1000.0 / rate
+  end
+end
+
+function common.delay()
+  if pause_ms == nil then
+    return 0
+  end
+  local whole = math.floor(pause_ms)
+  if math.random() < pause_ms - whole then
+    whole = whole + 1
+  end
+  return whole
+end
+
+-- One machine-readable line per run; latencies in microseconds.
+function common.done(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_RESULT {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50":%d,"p99":%d,"p999":%d,"max":%d,'
+      .. '"non2xx":%d,"socketErrors":%d}\n',
+    summary.requests, seconds, summary.requests / seconds,
+    latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max,
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+
+return common

@@ -1,0 +1,30 @@
+-- (d) POST /v1/sessions with single-use WeChat auth codes issued before the run (BENCH_CODES): the gateway
+-- exchanges each code with the simulator and looks up the citizen's binding. Each thread takes its own stride
+-- of the codes from BENCH_OFFSET on (the warm-up uses the codes before it) and stops when they are used up;
+-- wrk may still send a few requests after that, which then fail and are counted as non-2xx.
+package.path = (os.getenv("BENCH_LUA") or ".") .. "/?.lua;" .. package.path
+local common = require("common")
+setup = common.setup
+delay = common.delay
+done = common.done
+
+local codes, i, stride, app
+
+function init(args)
+  codes = dofile(os.getenv("BENCH_CODES"))
+  app = os.getenv("BENCH_APP_ID")
+  i, stride = common.walk()
+  common.init_rate()
+end
+
+function request()
+  if i > #codes then
+    io.stderr:write("scenario d: auth codes used up, thread stops early\n")
+    wrk.thread:stop()
+    i = #codes
+  end
+  local code = codes[i]
+  i = i + stride
+  local body = '{"channel":"wechat","appId":"' .. app .. '","authCode":"' .. code .. '"}'
+  return wrk.format("POST", "/v1/sessions", { ["Content-Type"] = "application/json" }, body)
+end
