@@ -1,6 +1,7 @@
 -- Shared by every scenario script: thread numbering, optional rate limit, and the result line.
--- Environment: BENCH_THREADS (wrk's -t), BENCH_OFFSET (first table entry to use, 0-based), BENCH_RATE
--- (requests/s over all connections, 0 = as fast as possible), BENCH_CONNECTIONS.
+-- Environment: BENCH_THREADS (wrk's -t), BENCH_RATE (requests/s over all connections, 0 = as fast as possible),
+-- BENCH_CONNECTIONS; for single-use tables BENCH_FROM and BENCH_TO (1-based, inclusive: the entries this run
+-- may spend).
 
 local common = {}
 local counter = 0
@@ -13,11 +14,21 @@ function common.setup(thread)
   counter = counter + 1
 end
 
--- The first index (1-based) of this thread and its stride.
+-- For reusable tables: the first index (1-based) of this thread and its stride.
 function common.walk()
   local stride = tonumber(os.getenv("BENCH_THREADS") or "1") or 1
-  local offset = tonumber(os.getenv("BENCH_OFFSET") or "0") or 0
-  return offset + (tonumber(id) or 0) + 1, stride
+  return (tonumber(id) or 0) + 1, stride
+end
+
+-- For single-use tables of n entries: this thread's own contiguous block [first, last] of BENCH_FROM..BENCH_TO,
+-- so that threads running at different speeds never reach each other's entries.
+function common.block(n)
+  local threads = tonumber(os.getenv("BENCH_THREADS") or "1") or 1
+  local from = tonumber(os.getenv("BENCH_FROM") or "1") or 1
+  local to = math.min(tonumber(os.getenv("BENCH_TO") or tostring(n)) or n, n)
+  local size = math.floor((to - from + 1) / threads)
+  local first = from + (tonumber(id) or 0) * size
+  return first, first + size - 1
 end
 
 -- Per-connection pacing for the half-load runs: each connection waits connections/rate seconds between

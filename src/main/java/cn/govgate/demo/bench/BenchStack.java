@@ -69,9 +69,9 @@ public final class BenchStack {
       }
     }
 
-    /** Defaults of the benchmark: 22,000 seeded, 10,000 at L3, 80,000 auth codes, 64 at once. */
+    /** Defaults of the benchmark: 22,000 seeded, 10,000 at L3, 100,000 auth codes, 64 at once. */
     public static BenchOptions defaults(Path out) {
-      return new BenchOptions(out, 22_000, 10_000, 80_000, 64);
+      return new BenchOptions(out, 22_000, 10_000, 100_000, 64);
     }
   }
 
