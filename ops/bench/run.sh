@@ -71,6 +71,7 @@ rm -rf "$WORK"
 mkdir -p "$WORK/nginx/logs"
 
 # ---- the stack ----
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 say "starting BenchStack on cpus $CPUS: $CITIZENS citizens, $L3 to step up to L3, $CODES auth codes"
 GOVGATE_LOG_ACCESS_LEVEL=OFF taskset -c "$CPUS" java -Xms"$HEAP" -Xmx"$HEAP" -cp "$JAR" cn.govgate.demo.bench.BenchStack \
   --out "$WORK" --citizens "$CITIZENS" --l3 "$L3" --codes "$CODES" >"$WORK/stack.log" 2>&1 &
@@ -213,6 +214,7 @@ JAVA_VERSION=$(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')
   echo "- memory: $MEM; kernel: $(uname -r)"
   echo "- java: $JAVA_VERSION (heap $HEAP)"
   echo "- wrk: $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); nginx: $("$NGINX" -v 2>&1 | cut -d/ -f2)"
+  echo "- load average (1/5/15 min) when the run started: $LOAD_BEFORE — other work on the same cores skews the figures"
   echo "- every process (gateway JVM with its embedded PostgreSQL and simulators, nginx, wrk) pinned with \`taskset -c $CPUS\`"
   echo
   echo "## Setup"

@@ -19,9 +19,10 @@ import java.util.Map;
 
 /**
  * The demo's departments: a {@link DepartmentSimulator} for each family in Hangzhou (330100) and Chengdu (510100),
- * with the first {@code demo.citizens} synthetic citizens of seed 2024, each created as a department and registered as a backend THROUGH THE
- * ADMIN API of the running gateway — the operator creates the department and issues a credential, the department
- * registers (or, after a restart with the same data directory, updates) its backend with that credential.
+ * with the first {@code demo.citizens} synthetic citizens of seed 2024, each created as a department and registered
+ * as a backend THROUGH THE ADMIN API of the running gateway — the operator creates the department and issues a
+ * credential, the department registers (or, after a restart with the same data directory, updates) its backend with
+ * that credential.
  */
 public final class DemoDepartments {
 

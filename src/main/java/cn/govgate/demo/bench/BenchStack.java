@@ -203,7 +203,8 @@ public final class BenchStack {
   public static void main(String[] args) throws Exception {
     BenchOptions options = parse(args);
     // The bench profile has no access log; run.sh also sets GOVGATE_LOG_ACCESS_LEVEL=OFF for logback.
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("govgate.access")).setLevel(ch.qos.logback.classic.Level.OFF);
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("govgate.access"))
+        .setLevel(ch.qos.logback.classic.Level.OFF);
     long started = System.nanoTime();
     BenchStack stack = start(options, settings(options, Map.of()));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
