@@ -362,7 +362,10 @@ public final class Gateway {
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
             Label.POOL_NAME));
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(false))
+        .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(false)
+            // Tests lower this (surefire sets the property) so that the blocked-thread checker is loud.
+            .setMaxEventLoopExecuteTime(Long.getLong("govgate.maxEventLoopExecuteTimeMs", 2000))
+            .setMaxEventLoopExecuteTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }
