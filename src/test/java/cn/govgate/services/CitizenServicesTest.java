@@ -429,8 +429,8 @@ class CitizenServicesTest {
         token))).containsKeys("utilityType", "accountNo");
   }
 
-  private static JsonObject fields(String operationId, HttpResponse<String> r) {
-    return error(operationId, r, 400, "request.invalid").getJsonObject("details").getJsonObject("fields");
+  private static java.util.Map<String, Object> fields(String operationId, HttpResponse<String> r) {
+    return error(operationId, r, 400, "request.invalid").getJsonObject("details").getJsonObject("fields").getMap();
   }
 
   // ---------- department outage ----------

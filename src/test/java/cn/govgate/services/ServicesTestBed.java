@@ -12,12 +12,11 @@ import cn.govgate.demo.departments.DepartmentSimulatorOptions;
 import cn.govgate.identity.IdentityTestBed;
 import cn.govgate.registry.RegistryFixture;
 import cn.govgate.testing.Http;
-import cn.govgate.testing.SettableClock;
+import cn.govgate.registry.ShiftClock;
 import cn.govgate.testing.TestGateways;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServicesTestBed implements AutoCloseable {
   final IdentityTestBed identity;
-  final SettableClock clock = new SettableClock(Instant.now());
+  final ShiftClock clock = new ShiftClock();
   final Gateway gateway;
   final String operator;
   private final List<DepartmentSimulator> simulators = new ArrayList<>();
