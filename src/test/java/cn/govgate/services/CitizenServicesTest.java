@@ -411,6 +411,9 @@ class CitizenServicesTest {
         .containsKey("region");
     assertThat(fields("getSocialSecurityAccount", bed.get("/v1/social-security/account", token)))
         .containsKey("region");
+    // A repeated parameter is refused rather than letting one of its values win.
+    assertThat(fields("getSocialSecurityAccount", bed.get("/v1/social-security/account?region=" + HZ + "&region="
+        + CD, token))).containsKey("region");
     assertThat(fields("getHousingFundContributions",
         bed.get("/v1/housing-fund/contributions?region=" + HZ + "&from=2024-13&to=2024-05", token))).containsKey("from");
     assertThat(fields("getHousingFundContributions",
