@@ -79,8 +79,6 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   public static final String VERSION = "0.1.0";
-  /** Lookups of vehicles not registered to the citizen, per citizen and hour. */
-  static final int VEHICLE_LOOKUPS_PER_HOUR = 10;
 
   private final GovgateConfig config;
   private final Vertx vertx;
@@ -272,8 +270,8 @@ public final class Gateway {
         seams.offered(), parts.audit);
     CitizenServiceRoutes citizenServices = parts.seamsWired
         ? CitizenServiceRoutes.create(parts.departments, identity.directory(), interactions, seams.callers(),
-            seams.offered(), VehicleLookupLimit.create(db.pool(), seams.clock(), VEHICLE_LOOKUPS_PER_HOUR,
-                Duration.ofHours(1)), parts.audit)
+            seams.offered(), VehicleLookupLimit.create(db.pool(), seams.clock(),
+                config.services().vehicleLookupLimit(), config.services().vehicleLookupWindow()), parts.audit)
         : null;
     routes.add(Surface.CITIZEN, (vertx, router) -> {
       var sessions = identity.sessions(vertx);

@@ -358,7 +358,10 @@ class CitizenServicesTest {
     String wrongVin = car.vinLast6().equals("000000") ? "111111" : "000000";
     error("lookUpVehicle", bed.post("/v1/traffic/vehicle-lookups", key.copy().put("vinLast6", wrongVin), token), 404,
         "department.vehicle_not_found");
-    for (int i = 2; i < 10; i++) ok("lookUpVehicle", bed.post("/v1/traffic/vehicle-lookups", key, token));
+    // The unknown vehicle counted too: a citizen cannot sweep VINs for free.
+    for (int i = 2; i < ServicesTestBed.VEHICLE_LOOKUP_LIMIT; i++) {
+      ok("lookUpVehicle", bed.post("/v1/traffic/vehicle-lookups", key, token));
+    }
     HttpResponse<String> limited = bed.post("/v1/traffic/vehicle-lookups", key, token);
     error("lookUpVehicle", limited, 429, "traffic.lookup_rate_limited");
     long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());

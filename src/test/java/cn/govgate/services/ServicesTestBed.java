@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  * the departments' own credentials, as a real department would register. Blocking helpers for the test thread.
  */
 final class ServicesTestBed implements AutoCloseable {
+  static final int VEHICLE_LOOKUP_LIMIT = 5;
   final IdentityTestBed identity;
   final ShiftClock clock = new ShiftClock();
   final Gateway gateway;
@@ -37,7 +38,9 @@ final class ServicesTestBed implements AutoCloseable {
 
   ServicesTestBed(int people, long seed) throws Exception {
     identity = new IdentityTestBed(people, seed);
-    Map<String, String> settings = TestGateways.with(identity.settings(), "registry.healthInterval", "1h");
+    // A vehicle-lookup limit other than the default, so that the test shows the setting is honoured.
+    Map<String, String> settings = TestGateways.with(identity.settings(), "registry.healthInterval", "1h",
+        "services.vehicleLookupLimit", String.valueOf(VEHICLE_LOOKUP_LIMIT));
     gateway = Gateway.start(GovgateConfig.from(ConfigValues.of(settings)), clock).await(2, TimeUnit.MINUTES);
     operator = "Bearer " + settings.get("admin.bootstrapKey");
   }
