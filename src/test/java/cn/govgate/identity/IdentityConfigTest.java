@@ -21,7 +21,8 @@ class IdentityConfigTest {
 
   private Map<String, String> real() {
     Map<String, String> s = new HashMap<>(Map.of("db.host", "db.internal", "demo", "false",
-        "audit.hmacKey", TestGateways.randomKey(32), "dataDir", dir.toString()));
+        "audit.hmacKey", TestGateways.randomKey(32), "registry.secretKey", TestGateways.randomKey(32),
+        "dataDir", dir.toString()));
     s.putAll(TestGateways.identityKeys(dir));
     return s;
   }
