@@ -20,11 +20,12 @@ import java.util.Map;
  * @param certificates electronic proof settings
  * @param admin admin API settings
  * @param registry department registry settings
+ * @param services citizen service settings (vehicle lookup limit)
  */
 public record GovgateConfig(
     Path dataDir, boolean demo, HttpConfig http, DatabaseConfig db, AuditConfig audit, IdentityConfig identity,
     ChannelsConfig channels, RatingsConfig ratings, CertificatesConfig certificates, AdminConfig admin,
-    RegistryConfig registry) {
+    RegistryConfig registry, ServicesConfig services) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -48,7 +49,8 @@ public record GovgateConfig(
     v.oneOf("log.accessLevel", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
     GovgateConfig config = new GovgateConfig(dataDir, demo, http, db, AuditConfig.from(v, demo, dataDir),
         IdentityConfig.from(v, demo, dataDir), ChannelsConfig.from(v), RatingsConfig.from(v),
-        CertificatesConfig.from(v), AdminConfig.from(v, demo, dataDir), RegistryConfig.from(v, demo, dataDir));
+        CertificatesConfig.from(v), AdminConfig.from(v, demo, dataDir), RegistryConfig.from(v, demo, dataDir),
+        ServicesConfig.from(v));
     v.rejectUnknown();
     return config;
   }
