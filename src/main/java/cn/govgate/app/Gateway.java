@@ -23,6 +23,8 @@ import cn.govgate.ratings.Ratings;
 import cn.govgate.ratings.Rectifications;
 import cn.govgate.services.Catalogue;
 import cn.govgate.services.CatalogueRoutes;
+import cn.govgate.services.CitizenServiceRoutes;
+import cn.govgate.services.VehicleLookupLimit;
 import cn.govgate.services.Interactions;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -274,8 +276,19 @@ public final class Gateway {
     ProofRoutes proofRoutes = new ProofRoutes(Proofs.create(db.pool(), parts.proofKeys, seams.clock()),
         parts.proofKeys, seams.proofSource(), interactions, seams.callers(), seams.departmentAccess(),
         seams.offered(), parts.audit);
+    CitizenServiceRoutes citizenServices = parts.seamsWired
+        ? CitizenServiceRoutes.create(parts.departments, identity.directory(), interactions, seams.callers(),
+            seams.offered(), VehicleLookupLimit.create(db.pool(), seams.clock(),
+                config.services().vehicleLookupLimit(), config.services().vehicleLookupWindow()), parts.audit)
+        : null;
     routes.add(Surface.CITIZEN, (vertx, router) -> {
       var sessions = identity.sessions(vertx);
+      if (citizenServices != null) {
+        // The four service families: session, assurance level (L3 with the configured face freshness), then
+        // the department. Mounted before the optional-session catch-all below, which they do not need.
+        citizenServices.mount(router, sessions.authenticate(), level -> identity.gate().require(level,
+            level == Level.L3 ? identity.faceFreshness() : null));
+      }
       if (parts.seamsWired) {
         // L3 with fresh face for issuing proofs; the proofs routes check the level again themselves.
         router.post("/housing-fund/proofs").handler(sessions.authenticate())
@@ -364,7 +377,10 @@ public final class Gateway {
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
             Label.POOL_NAME));
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(false))
+        .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(false)
+            // Tests lower this (surefire sets the property) so that the blocked-thread checker is loud.
+            .setMaxEventLoopExecuteTime(Long.getLong("govgate.maxEventLoopExecuteTimeMs", 2000))
+            .setMaxEventLoopExecuteTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }

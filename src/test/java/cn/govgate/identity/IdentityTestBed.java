@@ -30,19 +30,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Both channel simulators with a set of synthetic people, and gateway settings that point real adapters at
  * them through configuration (no demo shortcut). Blocking helpers for the test thread.
  */
-final class IdentityTestBed implements AutoCloseable {
-  static final String ALIPAY_APP = "2021000000000042";
-  static final String WECHAT_APP = "wx0000000000test42";
-  static final String WECHAT_SECRET = "0123456789abcdef0123456789abcdef";
+public final class IdentityTestBed implements AutoCloseable {
+  public static final String ALIPAY_APP = "2021000000000042";
+  public static final String WECHAT_APP = "wx0000000000test42";
+  public static final String WECHAT_SECRET = "0123456789abcdef0123456789abcdef";
 
-  final Vertx vertx = Vertx.vertx();
-  final AlipaySimulator alipay;
-  final WechatSimulator wechat;
-  final List<SyntheticCitizen> people;
+  public final Vertx vertx = Vertx.vertx();
+  public final AlipaySimulator alipay;
+  public final WechatSimulator wechat;
+  public final List<SyntheticCitizen> people;
   private final String appPrivateKey;
   private final AtomicInteger nextUser = new AtomicInteger();
 
-  IdentityTestBed(int count, long seed) throws Exception {
+  public IdentityTestBed(int count, long seed) throws Exception {
     alipay = AlipaySimulator.start(vertx, AlipaySimulatorOptions.defaults().withPort(0)).await(30, TimeUnit.SECONDS);
     wechat = WechatSimulator.start(vertx, WechatSimulatorOptions.defaults().withPort(0)).await(30, TimeUnit.SECONDS);
     KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
@@ -56,7 +56,7 @@ final class IdentityTestBed implements AutoCloseable {
   }
 
   /** Gateway settings: a fresh database, identity keys, both channels pointing at the simulators. */
-  Map<String, String> settings() {
+  public Map<String, String> settings() {
     Map<String, String> s = new HashMap<>(TestGateways.settings());
     s.put("alipay.apps", ALIPAY_APP);
     s.put("alipay.gatewayUrl", alipay.gatewayUrl());
@@ -73,62 +73,62 @@ final class IdentityTestBed implements AutoCloseable {
   }
 
   /** A new Alipay user who really is {@code person}; certified = Alipay shares the real name. */
-  String alipayUser(SyntheticCitizen person, boolean certified) {
+  public String alipayUser(SyntheticCitizen person, boolean certified) {
     String id = String.format(Locale.ROOT, "2088%012d", 500_000 + nextUser.incrementAndGet());
     alipay.addUser(new cn.govgate.channel.alipay.sim.SimUser(id, person.name(), person.idNumber(), certified));
     return id;
   }
 
   /** A new WeChat user who really is {@code person}. */
-  String wechatUser(SyntheticCitizen person) {
+  public String wechatUser(SyntheticCitizen person) {
     String openid = String.format(Locale.ROOT, "oTest%023d", nextUser.incrementAndGet());
     wechat.addUser(new cn.govgate.channel.wechat.sim.SimUser(openid, null, person.name(), person.idNumber()));
     return openid;
   }
 
-  static HttpResponse<String> login(Gateway g, String channel, String appId, String code) {
+  public static HttpResponse<String> login(Gateway g, String channel, String appId, String code) {
     return Http.post(g.baseUrl() + "/v1/sessions", new JsonObject().put("channel", channel).put("appId", appId)
         .put("authCode", code).encode());
   }
 
-  String alipayToken(Gateway g, String userId) {
+  public String alipayToken(Gateway g, String userId) {
     HttpResponse<String> r = login(g, "alipay", ALIPAY_APP, alipay.issueAuthCode(ALIPAY_APP, userId));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return Http.json(r).getString("token");
   }
 
-  String wechatToken(Gateway g, String openid) {
+  public String wechatToken(Gateway g, String openid) {
     HttpResponse<String> r = login(g, "wechat", WECHAT_APP, wechat.issueAuthCode(WECHAT_APP, openid));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return Http.json(r).getString("token");
   }
 
-  static Map<String, String> bearer(String token) {
+  public static Map<String, String> bearer(String token) {
     return Map.of("Authorization", "Bearer " + token);
   }
 
-  static HttpResponse<String> start(Gateway g, String token, String name, String idNumber) {
+  public static HttpResponse<String> start(Gateway g, String token, String name, String idNumber) {
     return Http.post(g.baseUrl() + "/v1/identity/verifications",
         new JsonObject().put("name", name).put("idNumber", idNumber).encode(), bearer(token));
   }
 
-  static HttpResponse<String> complete(Gateway g, String token, String verificationId) {
+  public static HttpResponse<String> complete(Gateway g, String token, String verificationId) {
     return Http.send("POST", g.baseUrl() + "/v1/identity/verifications/" + verificationId + "/complete", null,
         bearer(token));
   }
 
-  static HttpResponse<String> me(Gateway g, String token) {
+  public static HttpResponse<String> me(Gateway g, String token) {
     return Http.get(g.baseUrl() + "/v1/me", bearer(token));
   }
 
   /** The decoded payload of a JWT (for assertions; the gateway itself verifies). */
-  static JsonObject payload(String jwt) {
+  public static JsonObject payload(String jwt) {
     String[] parts = jwt.split("\\.");
     return new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
   }
 
   /** Logs in on Alipay, verifies as {@code person} with the face check done by the user, returns the L3 token. */
-  String alipayToL3(Gateway g, String userId, SyntheticCitizen person) {
+  public String alipayToL3(Gateway g, String userId, SyntheticCitizen person) {
     String token = alipayToken(g, userId);
     HttpResponse<String> started = start(g, token, person.name(), person.idNumber());
     assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
@@ -140,7 +140,7 @@ final class IdentityTestBed implements AutoCloseable {
   }
 
   /** The same on WeChat. */
-  String wechatToL3(Gateway g, String openid, SyntheticCitizen person) {
+  public String wechatToL3(Gateway g, String openid, SyntheticCitizen person) {
     String token = wechatToken(g, openid);
     HttpResponse<String> started = start(g, token, person.name(), person.idNumber());
     assertThat(started.statusCode()).as(started.body()).isEqualTo(201);

@@ -531,7 +531,7 @@ class OpsAssetsTest {
     Set<String> keys = new TreeSet<>();
     Matcher m = Pattern.compile(
         "\\b\\w+\\.(?:string|integer|longValue|bool|duration|oneOf|raw|isSet)\\(\\s*\"([A-Za-z][A-Za-z0-9.]*)\""
-            + "|KeyMaterial\\.read\\(\\s*\\w+,\\s*\"([A-Za-z][A-Za-z0-9.]*)\"").matcher(sources());
+            + "|(?:KeyMaterial\\.read|keyList)\\(\\s*\\w+,\\s*\"([A-Za-z][A-Za-z0-9.]*)\"").matcher(sources());
     while (m.find()) keys.add(m.group(1) != null ? m.group(1) : m.group(2));
     return keys;
   }

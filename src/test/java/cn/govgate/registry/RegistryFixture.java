@@ -33,7 +33,7 @@ import java.util.function.BooleanSupplier;
  * A gateway on a fresh database with a movable clock, department simulators on a Vert.x of their own, and helpers
  * that drive the admin API over HTTP the way an operator and a department would.
  */
-final class RegistryFixture implements AutoCloseable {
+public final class RegistryFixture implements AutoCloseable {
 
   static final List<SyntheticCitizen> CITIZENS = SyntheticCitizens.generate(200, 2024);
   static final String HANGZHOU = SyntheticCitizens.HANGZHOU;
@@ -106,7 +106,7 @@ final class RegistryFixture implements AutoCloseable {
    * A registration body for a simulator, with small windows so that a few calls decide the breaker. Deadlines are
    * generous and slow calls do not count unless a test asks for it: the test machines are shared and busy.
    */
-  static JsonObject backendBody(DepartmentSimulator sim, String keyId, String secret, String... serviceTypes) {
+  public static JsonObject backendBody(DepartmentSimulator sim, String keyId, String secret, String... serviceTypes) {
     return new JsonObject()
         .put("serviceTypes", new JsonArray(List.of(serviceTypes)))
         .put("regions", new JsonArray().add(sim.region()))
@@ -160,7 +160,7 @@ final class RegistryFixture implements AutoCloseable {
     registered.clear();
   }
 
-  static Backend awaitBackend(Gateway g, String backendId, int version) {
+  public static Backend awaitBackend(Gateway g, String backendId, int version) {
     waitFor(() -> {
       Backend b = g.departmentRegistry().routes().backend(backendId);
       return b != null && b.row().version() >= version;
@@ -169,7 +169,7 @@ final class RegistryFixture implements AutoCloseable {
   }
 
   /** Polls a condition (no fixed sleeps standing in for logic: it returns as soon as the condition holds). */
-  static void waitFor(BooleanSupplier condition, Duration max) {
+  public static void waitFor(BooleanSupplier condition, Duration max) {
     long end = System.nanoTime() + max.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > end) {

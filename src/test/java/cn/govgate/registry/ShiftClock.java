@@ -11,12 +11,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * The system clock plus an offset tests move by hand: real calls still take real time (so a slow department is
  * measured as slow), while a breaker's open wait passes by {@link #advance} instead of sleeping.
  */
-final class ShiftClock extends Clock {
+public final class ShiftClock extends Clock {
 
   private final AtomicReference<Duration> offset;
   private final ZoneId zone;
 
-  ShiftClock() {
+  public ShiftClock() {
     this(new AtomicReference<>(Duration.ZERO), ZoneOffset.UTC);
   }
 
@@ -25,7 +25,7 @@ final class ShiftClock extends Clock {
     this.zone = zone;
   }
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     offset.updateAndGet(o -> o.plus(by));
   }
 

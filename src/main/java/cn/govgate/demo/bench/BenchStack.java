@@ -8,6 +8,7 @@ import cn.govgate.demo.SyntheticCitizen;
 import cn.govgate.demo.SyntheticCitizens;
 import cn.govgate.demo.departments.DepartmentFamily;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
@@ -90,18 +92,41 @@ public final class BenchStack {
     return s;
   }
 
-  /** Starts the gateway with {@code settings} and prepares the data files; blocking. */
-  public static BenchStack start(BenchOptions options, Map<String, String> settings) throws Exception {
-    Gateway gateway = Gateway.start(GovgateConfig.from(ConfigValues.of(settings))).await(10, TimeUnit.MINUTES);
+  /**
+   * Starts the gateway with {@code settings} and prepares the data files. The Future is bound to no Vert.x
+   * context: when preparation fails, the gateway (and its Vert.x) is stopped before the failure is reported.
+   */
+  public static Future<BenchStack> start(BenchOptions options, Map<String, String> settings) {
+    Promise<BenchStack> result = Promise.promise();
+    GovgateConfig config;
     try {
-      List<SyntheticCitizen> all = SyntheticCitizens.generate(options.citizens(), DemoDepartments.SEED);
-      BenchStack stack = new BenchStack(gateway, options, BenchData.livingIn(all, REGION, options.l3Citizens()));
-      stack.prepare().await(30, TimeUnit.MINUTES);
-      return stack;
-    } catch (Exception e) {
-      gateway.stop().await(2, TimeUnit.MINUTES);
-      throw e;
+      config = GovgateConfig.from(ConfigValues.of(settings));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
     }
+    Gateway.start(config).onComplete(started -> {
+      if (started.failed()) {
+        result.fail(started.cause());
+        return;
+      }
+      Gateway gateway = started.result();
+      BenchStack stack;
+      try {
+        List<SyntheticCitizen> all = SyntheticCitizens.generate(options.citizens(), DemoDepartments.SEED);
+        stack = new BenchStack(gateway, options, BenchData.livingIn(all, REGION, options.l3Citizens()));
+      } catch (RuntimeException e) {
+        gateway.stop().onComplete(stopped -> result.fail(e));
+        return;
+      }
+      stack.prepare().onComplete(prepared -> {
+        if (prepared.succeeded()) {
+          result.complete(stack);
+        } else {
+          stack.stop().onComplete(stopped -> result.fail(prepared.cause()));
+        }
+      });
+    });
+    return result.future();
   }
 
   private Future<Void> prepare() {
@@ -190,33 +215,43 @@ public final class BenchStack {
   }
 
   /**
-   * Stops the control server, then the gateway; blocking (never on an event loop). Two waits rather than one
-   * chain: the gateway closes Vert.x, after which a continuation on its contexts would never run.
+   * Stops the control server, then the gateway. The Future is bound to no Vert.x context, because the gateway
+   * closes Vert.x, after which a continuation on one of its contexts would never run.
    */
-  public void stop() throws Exception {
-    if (control != null) {
-      control.close().await(30, TimeUnit.SECONDS);
-    }
-    gateway.stop().await(2, TimeUnit.MINUTES);
+  public Future<Void> stop() {
+    Promise<Void> stopped = Promise.promise();
+    Future<Void> closed = control == null ? Future.succeededFuture() : control.close();
+    closed.onComplete(ar -> gateway.stop().onComplete(stopped));
+    return stopped.future();
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     BenchOptions options = parse(args);
     // The bench profile has no access log; run.sh also sets GOVGATE_LOG_ACCESS_LEVEL=OFF for logback.
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("govgate.access"))
         .setLevel(ch.qos.logback.classic.Level.OFF);
     long started = System.nanoTime();
-    BenchStack stack = start(options, settings(options, Map.of()));
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        stack.stop();
-      } catch (Exception e) {
-        System.err.println("bench: shutdown did not complete: " + e.getMessage());
+    start(options, settings(options, Map.of())).onComplete(ar -> {
+      if (ar.failed()) {
+        System.err.println("bench: the stack did not start: " + ar.cause());
+        System.exit(1);
       }
-    }, "bench-shutdown"));
-    System.out.println(stack.description()
-        .put("prepareSeconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0).encode());
-    System.out.flush();
+      BenchStack stack = ar.result();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        CountDownLatch done = new CountDownLatch(1);
+        stack.stop().onComplete(x -> done.countDown());
+        try {
+          if (!done.await(1, TimeUnit.MINUTES)) {
+            System.err.println("bench: shutdown did not complete within a minute");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "bench-shutdown"));
+      System.out.println(stack.description()
+          .put("prepareSeconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0).encode());
+      System.out.flush();
+    });
   }
 
   static BenchOptions parse(String[] args) {

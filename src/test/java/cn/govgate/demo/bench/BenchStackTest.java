@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -36,14 +37,14 @@ class BenchStackTest {
     BenchStack.BenchOptions options = new BenchStack.BenchOptions(out, 40, 10, 15, 4);
     Map<String, String> base = TestGateways.with(TestGateways.settings(), "demo", "true");
     base.remove("dataDir");
-    stack = BenchStack.start(options, BenchStack.settings(options, base));
+    stack = BenchStack.start(options, BenchStack.settings(options, base)).await(3, TimeUnit.MINUTES);
     description = stack.description();
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (stack != null) {
-      stack.stop();
+      stack.stop().await(1, TimeUnit.MINUTES);
     }
   }
 
@@ -70,6 +71,16 @@ class BenchStackTest {
       subjects.add(Http.json(me).getString("idNumber"));
     }
     assertThat(subjects).hasSize(10);
+  }
+
+  @Test
+  void eachTokenQueriesItsOwnSocialSecurityAccountAsScenarioADoes() throws Exception {
+    for (String token : strings(stack.tokensFile()).subList(0, 3)) {
+      HttpResponse<String> account = Http.get(description.getString("gateway")
+          + "/v1/social-security/account?region=" + description.getString("region"),
+          Map.of("Authorization", "Bearer " + token));
+      assertThat(account.statusCode()).as(account.body()).isEqualTo(200);
+    }
   }
 
   @Test

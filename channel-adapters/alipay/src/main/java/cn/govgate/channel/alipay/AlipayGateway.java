@@ -1,14 +1,14 @@
 package cn.govgate.channel.alipay;
 
+import cn.govgate.channel.spi.Channel;
+import cn.govgate.channel.spi.ChannelCalls;
+
 import cn.govgate.channel.spi.ChannelException;
 import cn.govgate.channel.spi.ChannelException.Fault;
 import cn.govgate.channel.spi.ChannelException.Kind;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -34,7 +33,7 @@ import java.util.function.Supplier;
  */
 final class AlipayGateway {
 
-  static final String METRIC = "govgate.channel.calls";
+  static final String METRIC = ChannelCalls.METRIC;
 
   /** One configured app with its keys parsed once. */
   record KeyedApp(AlipayApp app, AlipayCrypto.Signer signer, AlipayCrypto.Verifier verifier) {
@@ -48,15 +47,12 @@ final class AlipayGateway {
 
   private final WebClient client;
   private final AlipayConfig config;
-  private final CircuitBreakerRegistry breakers;
-  private final MeterRegistry meters;
+  private final ChannelCalls calls;
   private final Clock clock;
-  private final Map<String, CircuitBreaker> breakerByApi = new ConcurrentHashMap<>();
 
   AlipayGateway(Vertx vertx, AlipayConfig config, CircuitBreakerRegistry breakers, MeterRegistry meters, Clock clock) {
     this.config = config;
-    this.breakers = breakers;
-    this.meters = meters;
+    this.calls = ChannelCalls.create(Channel.ALIPAY, breakers, meters);
     this.clock = clock;
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis()))
@@ -179,61 +175,13 @@ final class AlipayGateway {
     throw AlipayErrors.fromAnswer(api, code, inner.getString("sub_code"), inner.getString("sub_msg"));
   }
 
-  /** Non-blocking breaker protocol (STYLE.md): acquire, time, exactly one onResult/onError; plus the call timer. */
+  /** Runs one API call under its breaker and call timer (the channels' shared {@link ChannelCalls}). */
   <T> Future<T> guarded(String api, Supplier<Future<T>> call) {
-    long started = System.nanoTime();
-    CircuitBreaker breaker = breaker(api);
-    Future<T> result;
-    if (!breaker.tryAcquirePermission()) {
-      result = Future.failedFuture(AlipayErrors.of(api, Kind.CIRCUIT_OPEN, Fault.PLATFORM, null,
-          "Alipay " + api + " circuit breaker is open"));
-    } else {
-      long start = breaker.getCurrentTimestamp();
-      Future<T> attempt;
-      try {
-        attempt = call.get();
-      } catch (RuntimeException e) {
-        attempt = Future.failedFuture(e);
-      }
-      result = attempt.andThen(ar -> {
-        long elapsed = breaker.getCurrentTimestamp() - start;
-        if (ar.succeeded()) breaker.onResult(elapsed, breaker.getTimestampUnit(), ar.result());
-        else breaker.onError(elapsed, breaker.getTimestampUnit(), ar.cause());
-      });
-    }
-    return result.andThen(ar -> timer(api, outcome(ar)).record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+    return calls.guarded(api, call);
   }
 
   CircuitBreaker breaker(String api) {
-    return breakerByApi.computeIfAbsent(api, a -> breakers.circuitBreaker(breakerName(a),
-        CircuitBreakerConfig.from(breakers.getDefaultConfig())
-            .recordException(e -> !(e instanceof ChannelException ce) || ce.countsForBreaker())
-            .build()));
-  }
-
-  static String breakerName(String api) {
-    return "channel.alipay." + api.replace('.', '_');
-  }
-
-  private Timer timer(String api, String outcome) {
-    return Timer.builder(METRIC)
-        .description("Calls from the gateway to a channel platform")
-        .tag("channel", "alipay")
-        .tag("api", api)
-        .tag("outcome", outcome)
-        .register(meters);
-  }
-
-  static String outcome(AsyncResult<?> ar) {
-    if (ar.succeeded()) return "ok";
-    if (!(ar.cause() instanceof ChannelException ce)) return "platform_error";
-    if (ce.kind() == Kind.CIRCUIT_OPEN) return "circuit_open";
-    if (ce.kind() == Kind.TIMEOUT) return "timeout";
-    return switch (ce.fault()) {
-      case CITIZEN -> "citizen_error";
-      case PLATFORM -> "platform_error";
-      case INTEGRATION -> "integration_error";
-    };
+    return calls.breaker(api);
   }
 
   void close() {

@@ -1,13 +1,14 @@
 package cn.govgate.channel.wechat;
 
+import cn.govgate.channel.spi.Channel;
+import cn.govgate.channel.spi.ChannelCalls;
+
 import cn.govgate.channel.spi.ChannelException;
 import cn.govgate.channel.spi.ChannelException.Fault;
 import cn.govgate.channel.spi.ChannelException.Kind;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import java.io.IOException;
@@ -22,48 +23,26 @@ import java.util.function.Supplier;
  */
 final class CallGuard {
 
-  static final String METRIC = "govgate.channel.calls";
+  static final String METRIC = ChannelCalls.METRIC;
 
-  private final CircuitBreakerRegistry breakers;
-  private final MeterRegistry meters;
+  private final ChannelCalls calls;
   private final long timeoutMillis;
 
   CallGuard(CircuitBreakerRegistry breakers, MeterRegistry meters, Duration timeout) {
-    this.breakers = breakers;
-    this.meters = meters;
+    this.calls = ChannelCalls.create(Channel.WECHAT, breakers, meters);
     this.timeoutMillis = timeout.toMillis();
   }
 
   /** The breaker of one API; only PLATFORM faults count, the registry's defaults decide everything else. */
   CircuitBreaker breaker(String api) {
-    return breakers.circuitBreaker("channel.wechat." + api, () -> CircuitBreakerConfig
-        .from(breakers.getDefaultConfig())
-        .recordException(e -> !(e instanceof ChannelException ce) || ce.countsForBreaker())
-        .build());
+    return calls.breaker(api);
   }
 
+  /** Runs a call under its breaker with the deadline inside, so that the breaker sees timeouts. */
   <T> Future<T> run(String api, Supplier<Future<T>> call) {
-    CircuitBreaker breaker = breaker(api);
-    Timer.Sample sample = Timer.start(meters);
-    if (!breaker.tryAcquirePermission()) {
-      record(sample, api, "circuit_open");
-      return Future.failedFuture(WechatErrors.of(api, Kind.CIRCUIT_OPEN, Fault.PLATFORM, null,
-          "circuit breaker open for " + api));
-    }
-    long start = breaker.getCurrentTimestamp();
-    return invoke(call)
+    return calls.guarded(api, () -> invoke(call)
         .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .recover(e -> Future.<T>failedFuture(classify(api, e)))
-        .andThen(ar -> {
-          long elapsed = breaker.getCurrentTimestamp() - start;
-          if (ar.succeeded()) {
-            breaker.onResult(elapsed, breaker.getTimestampUnit(), ar.result());
-            record(sample, api, "ok");
-          } else {
-            breaker.onError(elapsed, breaker.getTimestampUnit(), ar.cause());
-            record(sample, api, outcome((ChannelException) ar.cause()));
-          }
-        });
+        .recover(e -> Future.<T>failedFuture(classify(api, e))));
   }
 
   private static <T> Future<T> invoke(Supplier<Future<T>> call) {
@@ -86,20 +65,5 @@ final class CallGuard {
       return WechatErrors.platformUnavailable(api, null, "transport failure: " + e.getClass().getSimpleName());
     }
     return WechatErrors.platformUnavailable(api, null, "unexpected failure: " + e.getClass().getSimpleName());
-  }
-
-  private static String outcome(ChannelException e) {
-    if (e.kind() == Kind.TIMEOUT) return "timeout";
-    return switch (e.fault()) {
-      case CITIZEN -> "citizen_error";
-      case PLATFORM -> "platform_error";
-      case INTEGRATION -> "integration_error";
-    };
-  }
-
-  private void record(Timer.Sample sample, String api, String outcome) {
-    sample.stop(Timer.builder(METRIC)
-        .tags("channel", "wechat", "api", api, "outcome", outcome)
-        .register(meters));
   }
 }
