@@ -85,7 +85,7 @@ for _ in $(seq 1 1800); do
 done
 [ -n "$DESC" ] || die "BenchStack did not get ready in 30 minutes"
 j() { jq -r ".$1" <<<"$DESC"; }
-GATEWAY=$(j gateway); DEPARTMENT=$(j department); DEPT_PATH=$(j departmentPath); CONTROL=$(j control)
+GATEWAY=$(j gateway); OPS=$(j ops); DEPARTMENT=$(j department); DEPT_PATH=$(j departmentPath); CONTROL=$(j control)
 REGION=$(j region); APP_ID=$(j appId)
 say "ready after $(j prepareSeconds) s: gateway $GATEWAY, department $DEPARTMENT"
 
@@ -139,7 +139,19 @@ measure() { # NAME URL SCRIPT [RATE]: warm-up, then the measured run
   if [ "$script" = scenario-department.lua ]; then presign; fi
   local paced=""; if [ "$rate" != 0 ]; then paced=", paced to $rate/s"; fi
   say "scenario $name: ${DURATION}s, $CONNECTIONS connections$paced"
+  curl -sf "$OPS/metrics" >"$WORK/metrics-$name-before.txt" || true
   run_wrk "$name" "$url" "$script" "$DURATION" "$rate"
+  curl -sf "$OPS/metrics" >"$WORK/metrics-$name-after.txt" || true
+}
+
+# mean_ms NAME METRIC LABEL_FILTER: mean of a Prometheus timer over the measured run of NAME, in ms ("?" if absent)
+mean_ms() {
+  local name=$1 metric=$2 filter=$3
+  sum_of() { awk -v m="$metric$2" -v f="$filter" 'index($0, m) == 1 && index($0, f) { s += $NF } END { print s + 0 }' "$1"; }
+  local b="$WORK/metrics-$name-before.txt" a="$WORK/metrics-$name-after.txt"
+  [ -s "$b" ] && [ -s "$a" ] || { echo "?"; return; }
+  awk -v s1="$(sum_of "$b" _sum)" -v s2="$(sum_of "$a" _sum)" -v c1="$(sum_of "$b" _count)" -v c2="$(sum_of "$a" _count)" \
+    'BEGIN { if (c2 > c1) printf "%.2f", (s2 - s1) / (c2 - c1) * 1000; else print "?" }'
 }
 
 C=$(measure c "$DEPARTMENT" scenario-department.lua)
@@ -192,9 +204,12 @@ if [ -n "$A" ]; then
   ADD50=$(diffms "$(jq -r .p50 <<<"$A")" "$(jq -r .p50 <<<"$C")")
   ADD99=$(diffms "$(jq -r .p99 <<<"$A")" "$(jq -r .p99 <<<"$C")")
   HALF99=$(diffms "$(jq -r .p99 <<<"$AH")" "$(jq -r .p99 <<<"$CH")")
+  SERVER_MS=$(mean_ms a vertx_http_server_response_time_seconds 'route="/v1/social-security/account"')
+  DEPT_MS=$(mean_ms a govgate_department_calls_seconds 'service="social-security_account"')
   SUMMARY=$(
     echo "- throughput (a)/(b): **$RATIO** (target >= 0.8: $(awk -v r="$RATIO" 'BEGIN { print (r >= 0.8) ? "met" : "NOT met" }'))"
     echo "- added latency (a)-(c) at max load: p50 **$ADD50 ms**, p99 **$ADD99 ms**"
+    echo "- where (a)'s time goes, from the gateway's own metrics over the measured run: mean server time of \`/v1/social-security/account\` **$SERVER_MS ms**, of which the guarded department call **$DEPT_MS ms** (the rest: session, assurance gate, citizen lookup, interaction and audit records)"
     echo "- added p99 (a)-(c) at half of (a)'s max rate (paced to $HALF requests/s): **$HALF99 ms** (target <= 1 ms: $(awk -v r="$HALF99" 'BEGIN { print (r <= 1) ? "met" : "NOT met" }'))"
   )
 else
