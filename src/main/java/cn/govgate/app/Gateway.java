@@ -202,7 +202,8 @@ public final class Gateway {
     }
 
     Future<Void> close(Vertx vertx) {
-      Future<Void> f = departmentRegistry.close()
+      Future<Void> f = (interactions == null ? Future.<Void>succeededFuture() : interactions.close())
+          .eventually(departmentRegistry::close)
           .eventually(() -> demoDepartments == null ? Future.succeededFuture() : demoDepartments.close())
           .eventually(() -> identity == null ? Future.succeededFuture() : identity.close());
       return f.eventually(() -> {
@@ -226,10 +227,10 @@ public final class Gateway {
       // The admin API first: its guard authenticates every /admin/v1/departments* request, including the
       // rectification and revocation routes of other concerns, which then ask it who the caller is.
       routes.add(Surface.ADMIN, parts.admin::mount);
-      addServiceRoutes(routes, config, db, parts);
+      addServiceRoutes(vertx, routes, config, db, parts);
     } else {
       // Seams given (a concern tested in isolation): its department access decides on its own routes.
-      addServiceRoutes(routes, config, db, parts);
+      addServiceRoutes(vertx, routes, config, db, parts);
       routes.add(Surface.ADMIN, parts.admin::mount);
     }
     List<ServerVerticle> servers = new CopyOnWriteArrayList<>();
@@ -262,10 +263,10 @@ public final class Gateway {
         });
   }
 
-  private static void addServiceRoutes(Routes routes, GovgateConfig config, Database db, Parts parts) {
+  private static void addServiceRoutes(Vertx owner, Routes routes, GovgateConfig config, Database db, Parts parts) {
     Seams seams = parts.seams;
     Identity identity = parts.identity;
-    Interactions interactions = Interactions.create(db.pool(), seams.clock());
+    Interactions interactions = Interactions.create(owner, db.pool(), seams.clock());
     parts.interactions = interactions;
     Ratings ratings = Ratings.create(db.pool(), interactions, config.ratings(), seams.clock());
     RatingRoutes ratingRoutes = new RatingRoutes(ratings, Rectifications.create(db.pool(), seams.clock()),
