@@ -1,0 +1,366 @@
+package cn.govgate.payments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.govgate.channel.spi.Channel;
+import cn.govgate.channel.spi.Payments.PaymentEvent;
+import cn.govgate.channel.spi.Payments.PaymentStatus;
+import cn.govgate.demo.SyntheticCitizen;
+import cn.govgate.demo.SyntheticCitizens;
+import cn.govgate.demo.departments.DepartmentData.Bill;
+import cn.govgate.demo.departments.DepartmentData.Fine;
+import cn.govgate.demo.departments.DepartmentData.HouseholdAccount;
+import cn.govgate.demo.departments.DepartmentData.Vehicle;
+import cn.govgate.demo.departments.DepartmentFamily;
+import cn.govgate.demo.departments.DepartmentFaults;
+import cn.govgate.demo.departments.DepartmentSimulator;
+import cn.govgate.identity.IdentityTestBed;
+import cn.govgate.registry.RegistryFixture;
+import cn.govgate.testing.ApiContract;
+import cn.govgate.testing.Http;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Paying fines and bills end to end: mini-program session → department confirms the amount → channel prepay →
+ * the channel simulator pays and POSTs its signed callback → paid exactly once → outbox → the department books it →
+ * receipt. Every citizen-facing answer is checked against {@code gateway-api.yaml}.
+ */
+class PaymentsTest {
+  private static final ApiContract API = ApiContract.of("gateway-api.yaml");
+  private static final String HZ = SyntheticCitizens.HANGZHOU;
+
+  private static PaymentsTestBed bed;
+  private static DepartmentSimulator traffic;
+  private static DepartmentSimulator utilities;
+  private static final Set<String> usedBills = new HashSet<>();
+  private static final Set<String> usedPeople = new HashSet<>();
+
+  private record PayableFine(SyntheticCitizen owner, Fine fine) {}
+
+  private record PayableBill(SyntheticCitizen holder, HouseholdAccount account, Bill bill) {}
+
+  @BeforeAll
+  static void start() throws Exception {
+    bed = new PaymentsTestBed(60, 4242L);
+    traffic = bed.department("hz-jj", DepartmentFamily.TRAFFIC, HZ, "traffic.vehicles", "traffic.fines",
+        "traffic.fine-payment");
+    utilities = bed.department("hz-water", DepartmentFamily.UTILITIES, HZ, "utilities.bill",
+        "utilities.bill-payment");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (bed != null) bed.close();
+  }
+
+  @Test
+  void paysAFineThroughAlipayExactlyOnceAndShowsTheReceipt() {
+    PayableFine f = nextFine();
+    String token = bed.alipayL2(f.owner());
+    String key = UUID.randomUUID().toString();
+    JsonObject ask = fineRequest(f);
+
+    HttpResponse<String> created = bed.pay(token, key, ask);
+    API.assertValid("createPayment", created);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonObject order = Http.json(created);
+    String orderId = order.getString("orderId");
+    assertThat(order.getLong("amountFen")).isEqualTo(f.fine().amountFen());
+    assertThat(order.getString("status")).isEqualTo("pending");
+    assertThat(order.getString("channel")).isEqualTo("alipay");
+    assertThat(order.getJsonObject("clientParams").getString("tradeNO")).isNotBlank();
+
+    // The same request with the same key: the same order, nothing new at the channel.
+    HttpResponse<String> again = bed.pay(token, key, ask);
+    API.assertValid("createPayment", again);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(Http.json(again).getString("orderId")).isEqualTo(orderId);
+
+    String tradeNo = PaymentsTestBed.await(bed.identity.alipay.payOrder(orderId));
+    JsonObject delivered = bed.awaitStatus(token, orderId, "delivered");
+    API.assertValid("getPayment", bed.order(token, orderId));
+    assertThat(delivered.getJsonObject("receipt").getString("receiptNo")).isNotBlank();
+    assertThat(delivered.getJsonObject("receipt").getString("department")).isEqualTo("hz-jj");
+    assertThat(delivered.containsKey("clientParams")).isFalse();
+    assertThat(bed.identity.alipay.notificationAcknowledged(orderId)).isTrue();
+    assertThat(tradeNo).isNotBlank();
+
+    // The department shows the fine paid.
+    JsonObject fines = Http.json(Http.get(bed.gateway.baseUrl() + "/v1/traffic/fines?region=" + HZ + "&plate="
+        + URLEncoder.encode(vehicleOf(f).plate(), StandardCharsets.UTF_8) + "&plateType=" + vehicleOf(f).plateType(),
+        IdentityTestBed.bearer(token)));
+    JsonObject fine = fines.getJsonObject("data").getJsonArray("fines").stream().map(JsonObject.class::cast)
+        .filter(x -> x.getString("decisionNumber").equals(f.fine().decisionNumber())).findFirst().orElseThrow();
+    assertThat(fine.getString("status")).isEqualTo("paid");
+
+    // Alipay's notification replayed byte for byte: acknowledged, nothing changes, still one delivery.
+    Map<String, String> notification = bed.identity.alipay.lastNotification(orderId);
+    HttpResponse<String> replay = Http.send("POST", bed.gateway.baseUrl() + "/callbacks/alipay", form(notification),
+        Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"));
+    assertThat(replay.statusCode()).isEqualTo(200);
+    assertThat(replay.body()).isEqualTo("success");
+    JsonObject outbox = PaymentsTestBed.await(bed.payments().store().outboxRow(orderId));
+    assertThat(outbox.getInteger("attempts")).isEqualTo(1);
+    assertThat(outbox.getBoolean("done")).isTrue();
+    assertThat(bed.awaitStatus(token, orderId, "delivered").getJsonObject("receipt"))
+        .isEqualTo(delivered.getJsonObject("receipt"));
+  }
+
+  @Test
+  void rejectsACallbackWithATamperedSignatureSoTheChannelRetries() {
+    PayableFine f = nextFine();
+    String token = bed.alipayL2(f.owner());
+    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), fineRequest(f))).getString("orderId");
+    PaymentsTestBed.await(bed.identity.alipay.payOrder(orderId));
+    bed.awaitStatus(token, orderId, "delivered");
+    Map<String, String> forged = new java.util.HashMap<>(bed.identity.alipay.lastNotification(orderId));
+    forged.put("total_amount", "0.01");
+    HttpResponse<String> r = Http.send("POST", bed.gateway.baseUrl() + "/callbacks/alipay", form(forged),
+        Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"));
+    assertThat(r.body()).isEqualTo("fail");
+    assertThat(bed.awaitStatus(token, orderId, "delivered").getLong("amountFen")).isEqualTo(f.fine().amountFen());
+  }
+
+  @Test
+  void paysAUtilityBillThroughWechatAtL1() {
+    PayableBill b = nextBill();
+    String token = bed.wechatL1(b.holder());
+    HttpResponse<String> created = bed.pay(token, UUID.randomUUID().toString(), billRequest(b));
+    API.assertValid("createPayment", created);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonObject order = Http.json(created);
+    String orderId = order.getString("orderId");
+    assertThat(order.getString("billRef")).isEqualTo(b.bill().billRef());
+    assertThat(order.getLong("amountFen")).isEqualTo(b.bill().amountFen());
+    assertThat(order.getJsonObject("clientParams").getString("package")).startsWith("prepay_id=");
+
+    PaymentsTestBed.await(bed.identity.wechat.payOrder(orderId));
+    JsonObject delivered = bed.awaitStatus(token, orderId, "delivered");
+    API.assertValid("getPayment", bed.order(token, orderId));
+    assertThat(delivered.getJsonObject("receipt").getString("receiptNo")).isNotBlank();
+    assertThat(delivered.getString("paidAt")).isNotBlank();
+    assertThat(bed.identity.wechat.notificationAttempts(orderId)).isEqualTo(1);
+
+    JsonObject bill = Http.json(Http.get(bed.gateway.baseUrl() + "/v1/utilities/bill?region=" + HZ + "&utilityType="
+        + b.account().utilityType() + "&accountNo=" + b.account().accountNo(), IdentityTestBed.bearer(token)));
+    assertThat(bill.getJsonObject("data").getString("status")).isEqualTo("paid");
+  }
+
+  @Test
+  void aSecondOrderForTheSameBillIsRefusedWithTheExistingOrder() {
+    PayableBill b = nextBill();
+    String token = bed.wechatL1(b.holder());
+    String first = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
+
+    // Another key, or another citizen: one order per bill, kept by the database.
+    HttpResponse<String> second = bed.pay(token, UUID.randomUUID().toString(), billRequest(b));
+    API.assertValid("createPayment", second);
+    assertThat(second.statusCode()).isEqualTo(409);
+    JsonObject error = Http.json(second);
+    assertThat(error.getString("code")).isEqualTo("payment.bill_already_has_order");
+    assertThat(error.getJsonObject("details").getString("orderId")).isEqualTo(first);
+
+    String someoneElse = bed.wechatL1(nextPerson());
+    HttpResponse<String> third = bed.pay(someoneElse, UUID.randomUUID().toString(), billRequest(b));
+    assertThat(third.statusCode()).isEqualTo(409);
+  }
+
+  @Test
+  void theSameKeyForAnotherBillIsRefused() {
+    PayableBill one = nextBill();
+    PayableBill two = nextBill();
+    String token = bed.wechatL1(one.holder());
+    String key = UUID.randomUUID().toString();
+    assertThat(bed.pay(token, key, billRequest(one)).statusCode()).isEqualTo(201);
+    HttpResponse<String> reused = bed.pay(token, key, billRequest(two));
+    API.assertValid("createPayment", reused);
+    assertThat(reused.statusCode()).isEqualTo(422);
+    assertThat(Http.json(reused).getString("code")).isEqualTo("payment.idempotency_key_reused");
+  }
+
+  @Test
+  void anotherCitizenCannotReadTheOrder() {
+    PayableBill b = nextBill();
+    String token = bed.wechatL1(b.holder());
+    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
+    HttpResponse<String> mine = bed.order(token, orderId);
+    API.assertValid("getPayment", mine);
+    assertThat(mine.statusCode()).isEqualTo(200);
+
+    HttpResponse<String> theirs = bed.order(bed.wechatL1(nextPerson()), orderId);
+    API.assertValid("getPayment", theirs);
+    assertThat(theirs.statusCode()).isEqualTo(404);
+    assertThat(Http.json(theirs).getString("code")).isEqualTo("payment.not_found");
+  }
+
+  @Test
+  void finesNeedAVerifiedRealNameAndAKey() {
+    PayableFine f = nextFine();
+    String l1 = bed.wechatL1(f.owner());
+    HttpResponse<String> refused = bed.pay(l1, UUID.randomUUID().toString(), fineRequest(f));
+    API.assertValid("createPayment", refused);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(Http.json(refused).getString("code")).isEqualTo("identity.step_up_required");
+
+    HttpResponse<String> keyless = bed.pay(bed.alipayL2(f.owner()), null, fineRequest(f));
+    API.assertValid("createPayment", keyless);
+    assertThat(keyless.statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aPaymentOfAnotherAmountIsKeptForReviewAndNeverDelivered() {
+    PayableBill b = nextBill();
+    String token = bed.wechatL1(b.holder());
+    JsonObject order = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b)));
+    String orderId = order.getString("orderId");
+    // A verified statement, as WechatAdapter.verifyCallback returns it, of 1 fen less than the order.
+    PaymentEvent less = new PaymentEvent(Channel.WECHAT, IdentityTestBed.WECHAT_APP, orderId, "4200000000000000001",
+        PaymentStatus.PAID, b.bill().amountFen() - 1, null, Instant.now(), "evt-" + UUID.randomUUID());
+    assertThat(PaymentsTestBed.await(bed.payments().events().applyPaid(less, "callback", "test")))
+        .isEqualTo("amount_mismatch");
+    JsonObject review = bed.awaitStatus(token, orderId, "needs_review");
+    API.assertValid("getPayment", bed.order(token, orderId));
+    assertThat(review.getString("statusReason")).isEqualTo("amount_mismatch");
+    assertThat(PaymentsTestBed.await(bed.payments().store().outboxRow(orderId))).isNull();
+    // The same statement again changes nothing; the bill stays blocked for a human to settle.
+    assertThat(PaymentsTestBed.await(bed.payments().events().applyPaid(less, "callback", "test")))
+        .isEqualTo("duplicate");
+    assertThat(Http.json(bed.order(token, orderId)).getString("status")).isEqualTo("needs_review");
+    assertThat(bed.pay(token, UUID.randomUUID().toString(), billRequest(b)).statusCode()).isEqualTo(409);
+  }
+
+  @Test
+  void aDepartmentThatIsDownGetsThePaymentLaterExactlyOnce() {
+    PayableBill b = nextBill();
+    String token = bed.wechatL1(b.holder());
+    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
+    utilities.faults(DepartmentFaults.none().withUnderMaintenance(true));
+    try {
+      PaymentsTestBed.await(bed.identity.wechat.payOrder(orderId));
+      bed.awaitStatus(token, orderId, "paid");
+      RegistryFixture.waitFor(() -> {
+        JsonObject row = PaymentsTestBed.await(bed.payments().store().outboxRow(orderId));
+        return row.getInteger("attempts") == 1 && row.getString("lastError") != null;
+      }, Duration.ofSeconds(20));
+    } finally {
+      utilities.faults(DepartmentFaults.none());
+    }
+    // Up again, but the next attempt waits for its backoff: an explicit round finds nothing due.
+    PaymentsTestBed.await(bed.payments().outbox().runOnce());
+    JsonObject row = PaymentsTestBed.await(bed.payments().store().outboxRow(orderId));
+    assertThat(row.getInteger("attempts")).isEqualTo(1);
+    assertThat(row.getString("lastError")).isEqualTo("department.under_maintenance");
+
+    bed.clock.advance(PaymentsTestBed.BACKOFF.plusSeconds(1));
+    JsonObject delivered = bed.awaitStatus(token, orderId, "delivered");
+    assertThat(delivered.getJsonObject("receipt").getString("receiptNo")).isNotBlank();
+    JsonObject done = PaymentsTestBed.await(bed.payments().store().outboxRow(orderId));
+    assertThat(done.getInteger("attempts")).isEqualTo(2);
+    assertThat(done.getBoolean("done")).isTrue();
+  }
+
+  @Test
+  void aCallbackLostWhileTheGatewayWasDownIsFoundByTheReconciler() throws Exception {
+    PayableFine f = nextFine();
+    String token = bed.alipayL2(f.owner());
+    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), fineRequest(f))).getString("orderId");
+    bed.stopGateway();
+    bed.identity.alipay.knobs().notifyRetryDelays(List.of());
+    try {
+      PaymentsTestBed.await(bed.identity.alipay.payOrder(orderId));
+      RegistryFixture.waitFor(() -> bed.identity.alipay.notificationAttempts(orderId) == 1, Duration.ofSeconds(10));
+    } finally {
+      bed.startGateway();
+      bed.identity.alipay.knobs().notifyRetryDelays(
+          cn.govgate.channel.alipay.sim.AlipaySimulatorOptions.ALIPAY_RETRY_SCHEDULE);
+    }
+    assertThat(bed.identity.alipay.notificationAcknowledged(orderId)).isFalse();
+    assertThat(Http.json(bed.order(token, orderId)).getString("status")).isEqualTo("pending");
+
+    bed.clock.advance(PaymentsTestBed.RECONCILE_AFTER.plusSeconds(1));
+    JsonObject delivered = bed.awaitStatus(token, orderId, "delivered");
+    assertThat(delivered.getJsonObject("receipt").getString("receiptNo")).isNotBlank();
+    assertThat(PaymentsTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts")).isEqualTo(1);
+  }
+
+  // ---------- data ----------
+
+  private static JsonObject fineRequest(PayableFine f) {
+    return new JsonObject().put("billType", "traffic_fine").put("region", HZ)
+        .put("decisionNumber", f.fine().decisionNumber());
+  }
+
+  private static JsonObject billRequest(PayableBill b) {
+    return new JsonObject().put("billType", "utility_bill").put("region", HZ)
+        .put("utilityType", b.account().utilityType()).put("accountNo", b.account().accountNo());
+  }
+
+  private static Vehicle vehicleOf(PayableFine f) {
+    return traffic.vehiclesOf(f.owner()).stream()
+        .filter(v -> traffic.finesOf(f.owner(), v).stream()
+            .anyMatch(x -> x.decisionNumber().equals(f.fine().decisionNumber())))
+        .findFirst().orElseThrow();
+  }
+
+  private static synchronized PayableFine nextFine() {
+    for (SyntheticCitizen p : hangzhou()) {
+      if (usedPeople.contains(p.idNumber())) continue;
+      for (Vehicle v : traffic.vehiclesOf(p)) {
+        for (Fine fine : traffic.finesOf(p, v)) {
+          if (!fine.initiallyPaid() && fine.payable() && fine.amountFen() > 0
+              && usedBills.add(fine.decisionNumber())) {
+            usedPeople.add(p.idNumber());
+            return new PayableFine(p, fine);
+          }
+        }
+      }
+    }
+    throw new IllegalStateException("no payable fine left in the synthetic data");
+  }
+
+  private static synchronized PayableBill nextBill() {
+    for (SyntheticCitizen p : hangzhou()) {
+      if (usedPeople.contains(p.idNumber())) continue;
+      for (HouseholdAccount a : utilities.accountsOf(p)) {
+        Bill bill = utilities.billOf(a);
+        if (!bill.initiallyPaid() && bill.amountFen() > 0 && usedBills.add(bill.billRef())) {
+          usedPeople.add(p.idNumber());
+          return new PayableBill(p, a, bill);
+        }
+      }
+    }
+    throw new IllegalStateException("no unpaid bill left in the synthetic data");
+  }
+
+  private static synchronized SyntheticCitizen nextPerson() {
+    for (SyntheticCitizen p : bed.identity.people) {
+      if (usedPeople.add(p.idNumber())) return p;
+    }
+    throw new IllegalStateException("no person left");
+  }
+
+  private static List<SyntheticCitizen> hangzhou() {
+    return bed.identity.people.stream().filter(p -> p.homeRegion().equals(HZ)).toList();
+  }
+
+  private static String form(Map<String, String> params) {
+    return params.entrySet().stream()
+        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+  }
+}
