@@ -18,6 +18,7 @@ import cn.govgate.identity.IdentityTestBed;
 import cn.govgate.registry.RegistryFixture;
 import cn.govgate.testing.ApiContract;
 import cn.govgate.testing.Http;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -295,6 +296,69 @@ class PaymentsTest {
     JsonObject delivered = bed.awaitStatus(token, orderId, "delivered");
     assertThat(delivered.getJsonObject("receipt").getString("receiptNo")).isNotBlank();
     assertThat(PaymentsTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts")).isEqualTo(1);
+  }
+
+  @Test
+  void concurrentStatementsOfOnePaymentMarkItPaidOnce() {
+    PayableBill b = nextBill();
+    String token = bed.wechatL1(b.holder());
+    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
+    // What the adapter returns for one payment told several times at once (channel retries racing each other).
+    PaymentEvent paid = new PaymentEvent(Channel.WECHAT, IdentityTestBed.WECHAT_APP, orderId, "4200000000000000777",
+        PaymentStatus.PAID, b.bill().amountFen(), null, Instant.now(), "evt-" + UUID.randomUUID());
+    List<Future<String>> all = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) all.add(bed.payments().events().applyPaid(paid, "callback", "test-" + i));
+    PaymentsTestBed.await(Future.join(all));
+    assertThat(all.stream().map(Future::result).toList())
+        .containsOnlyOnce("paid").containsOnly("paid", "duplicate");
+    JsonObject delivered = bed.awaitStatus(token, orderId, "delivered");
+    assertThat(delivered.getJsonObject("receipt").getString("receiptNo")).isNotBlank();
+    assertThat(PaymentsTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts")).isEqualTo(1);
+  }
+
+  @Test
+  void aChannelThatCannotCreateTheOrderLeavesTheBillFree() {
+    PayableFine f = nextFine();
+    String token = bed.alipayL2(f.owner());
+    String key = UUID.randomUUID().toString();
+    bed.identity.alipay.knobs().forceSystemBusy("alipay.trade.create");
+    HttpResponse<String> failed;
+    try {
+      failed = bed.pay(token, key, fineRequest(f));
+    } finally {
+      bed.identity.alipay.knobs().clearForcedErrors();
+    }
+    API.assertValid("createPayment", failed);
+    assertThat(failed.statusCode()).as(failed.body()).isEqualTo(502);
+    assertThat(Http.json(failed).getString("code")).isEqualTo("payment.channel_failed");
+
+    // The closed order is what that key stands for; a new attempt (new key) gets a new, payable order.
+    HttpResponse<String> replay = bed.pay(token, key, fineRequest(f));
+    assertThat(Http.json(replay).getString("status")).isEqualTo("closed");
+    HttpResponse<String> retried = bed.pay(token, UUID.randomUUID().toString(), fineRequest(f));
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(201);
+    assertThat(Http.json(retried).getString("orderId")).isNotEqualTo(Http.json(replay).getString("orderId"));
+  }
+
+  @Test
+  void countsOutcomesByChannelAndExportsTheBacklog() {
+    PayableBill b = nextBill();
+    String token = bed.wechatL1(b.holder());
+    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
+    double before = counter("wechat", "paid");
+    PaymentsTestBed.await(bed.identity.wechat.payOrder(orderId));
+    bed.awaitStatus(token, orderId, "delivered");
+    assertThat(counter("wechat", "paid")).isEqualTo(before + 1);
+    assertThat(counter("wechat", "created")).isPositive();
+    assertThat(bed.gateway.registry().find("govgate.payments.outbox.backlog").gauge()).isNotNull();
+    assertThat(bed.gateway.registry().find("govgate.payments.deliveries").tag("outcome", "delivered").counter()
+        .count()).isPositive();
+  }
+
+  private static double counter(String channel, String outcome) {
+    var c = bed.gateway.registry().find("govgate.payments").tag("channel", channel).tag("outcome", outcome)
+        .counter();
+    return c == null ? 0 : c.count();
   }
 
   // ---------- data ----------
