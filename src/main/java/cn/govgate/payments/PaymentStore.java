@@ -120,8 +120,13 @@ final class PaymentStore {
           String outcome = decide(o, e, payerMatches);
           Future<?> change = switch (outcome) {
             case "paid" -> markPaid(conn, o, e, now);
+            // A closed order whose bill has a live order again cannot go to needs_review (one live order per
+            // bill): it stays closed with the reason, the statement kept below, for the same review.
             case "amount_mismatch", "payer_mismatch", "paid_after_close" -> conn
-                .preparedQuery("UPDATE payment_orders SET status = 'needs_review', status_reason = $2, "
+                .preparedQuery("UPDATE payment_orders o SET status = CASE WHEN o.status = 'closed' AND EXISTS "
+                    + "(SELECT 1 FROM payment_orders x WHERE x.bill_type = o.bill_type AND x.region = o.region "
+                    + "AND x.bill_ref = o.bill_ref AND x.order_id <> o.order_id AND x.status IN ('pending', 'paid', "
+                    + "'delivered', 'needs_review')) THEN 'closed' ELSE 'needs_review' END, status_reason = $2, "
                     + "channel_trade_no = $3, paid_amount_fen = $4, paid_at = $5, updated_at = $6 "
                     + "WHERE order_id = $1 AND status IN ('pending', 'closed')")
                 .execute(Tuple.of(o.orderId(), outcome, e.channelTradeNo(), e.amountFen(), ts(paidAt(e, now)),

@@ -337,7 +337,56 @@ class PaymentsTest {
     assertThat(Http.json(replay).getString("status")).isEqualTo("closed");
     HttpResponse<String> retried = bed.pay(token, UUID.randomUUID().toString(), fineRequest(f));
     assertThat(retried.statusCode()).as(retried.body()).isEqualTo(201);
-    assertThat(Http.json(retried).getString("orderId")).isNotEqualTo(Http.json(replay).getString("orderId"));
+    String closedId = Http.json(replay).getString("orderId");
+    assertThat(Http.json(retried).getString("orderId")).isNotEqualTo(closedId);
+
+    // Should the channel still report the closed order paid, the money is kept track of: the statement is stored,
+    // the order keeps its place (the bill has a live order again) with the reason, and nothing is delivered.
+    PaymentEvent late = new PaymentEvent(Channel.ALIPAY, IdentityTestBed.ALIPAY_APP, closedId, "2024000000000000099",
+        PaymentStatus.PAID, f.fine().amountFen(), null, Instant.now(), null);
+    assertThat(PaymentsTestBed.await(bed.payments().events().applyPaid(late, "reconciler", "test")))
+        .isEqualTo("paid_after_close");
+    JsonObject kept = Http.json(bed.order(token, closedId));
+    assertThat(kept.getString("status")).isEqualTo("closed");
+    assertThat(kept.getString("statusReason")).isEqualTo("paid_after_close");
+    assertThat(PaymentsTestBed.await(bed.payments().store().outboxRow(closedId))).isNull();
+  }
+
+  @Test
+  void aPaymentBySomeoneElseIsKeptForReview() {
+    PayableBill b = nextBill();
+    String token = bed.wechatL1(b.holder());
+    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
+    PaymentEvent other = new PaymentEvent(Channel.WECHAT, IdentityTestBed.WECHAT_APP, orderId, "4200000000000000888",
+        PaymentStatus.PAID, b.bill().amountFen(), "oSomebodyElse0000000000000001", Instant.now(), "evt-x");
+    assertThat(PaymentsTestBed.await(bed.payments().events().applyPaid(other, "callback", "test")))
+        .isEqualTo("payer_mismatch");
+    assertThat(Http.json(bed.order(token, orderId)).getString("status")).isEqualTo("needs_review");
+    assertThat(PaymentsTestBed.await(bed.payments().store().outboxRow(orderId))).isNull();
+  }
+
+  @Test
+  void twoInstancesDeliverEachPaymentOnce() throws Exception {
+    var second = cn.govgate.app.Gateway.start(cn.govgate.config.GovgateConfig.from(
+        cn.govgate.config.ConfigValues.of(bed.settings)), bed.clock).await(2, java.util.concurrent.TimeUnit.MINUTES);
+    try {
+      List<String> tokens = new java.util.ArrayList<>();
+      List<String> orders = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        PayableBill b = nextBill();
+        String token = bed.wechatL1(b.holder());
+        tokens.add(token);
+        orders.add(Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId"));
+      }
+      for (String orderId : orders) PaymentsTestBed.await(bed.identity.wechat.payOrder(orderId));
+      for (int i = 0; i < orders.size(); i++) bed.awaitStatus(tokens.get(i), orders.get(i), "delivered");
+      for (String orderId : orders) {
+        assertThat(PaymentsTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts"))
+            .as("claims of " + orderId).isEqualTo(1);
+      }
+    } finally {
+      cn.govgate.testing.TestGateways.stop(second);
+    }
   }
 
   @Test
