@@ -1,5 +1,7 @@
 package cn.govgate.payments;
 
+import cn.govgate.audit.AuditEvent;
+import cn.govgate.audit.AuditLog;
 import cn.govgate.config.PaymentsConfig;
 import cn.govgate.http.ApiException;
 import cn.govgate.registry.DepartmentClient;
@@ -33,12 +35,14 @@ final class PaymentOutbox {
   private final DepartmentClient departments;
   private final PaymentsConfig config;
   private final MeterRegistry meters;
+  private final AuditLog audit;
   private final Clock clock;
   private final AtomicLong backlog = new AtomicLong();
   private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
 
   PaymentOutbox(PaymentStore store, DepartmentClient departments, PaymentsConfig config, MeterRegistry meters,
-      Clock clock) {
+      AuditLog audit, Clock clock) {
+    this.audit = audit;
     this.store = store;
     this.departments = departments;
     this.config = config;
@@ -72,10 +76,14 @@ final class PaymentOutbox {
         .put("channelTradeNo", d.channelTradeNo())
         .put("paidAt", d.paidAt().toString());
     // The department needs no personal data to book a payment: the order and the bill identify it.
-    return departments.call(d.billType().paymentServiceType(), d.region(), null, query, "outbox-" + d.orderId(),
-            false)
+    String requestId = "outbox-" + d.orderId();
+    JsonObject details = new JsonObject().put("orderId", d.orderId()).put("billType", d.billType().wireName())
+        .put("region", d.region()).put("attempt", d.attempts());
+    return departments.call(d.billType().paymentServiceType(), d.region(), null, query, requestId, false)
         .compose(answer -> {
           count("delivered");
+          audit.record(AuditEvent.success("gateway", "payments.outbox", "payment.delivered", d.citizenKey(), requestId,
+              details.copy().put("department", answer.department())));
           return store.delivered(d.orderId(), answer.data().getString("receiptNo"), clock.instant());
         })
         .recover(e -> {
@@ -83,6 +91,8 @@ final class PaymentOutbox {
           if (FINAL.contains(code)) {
             count("refused");
             log.warn("payment {} refused by the department: {}", d.orderId(), code);
+            audit.record(AuditEvent.failure("gateway", "payments.outbox", "payment.delivered", d.citizenKey(),
+                requestId, details.copy().put("code", code)));
             return store.deliveryRefused(d.orderId(), code, clock.instant());
           }
           count("retry");

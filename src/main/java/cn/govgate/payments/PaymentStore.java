@@ -196,7 +196,7 @@ final class PaymentStore {
 
   /** A paid order claimed for delivery. */
   record Delivery(String orderId, int attempts, BillType billType, String region, String billRef, long amountFen,
-      String channelTradeNo, Instant paidAt, Channel channel) {}
+      String channelTradeNo, Instant paidAt, Channel channel, String citizenKey) {}
 
   /**
    * Claims due deliveries: their next attempt moves to {@code leaseUntil}, so an instance that dies mid-delivery
@@ -207,7 +207,7 @@ final class PaymentStore {
             + "FROM payment_orders p WHERE p.order_id = o.order_id AND o.order_id IN (SELECT order_id "
             + "FROM payment_outbox WHERE done_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at "
             + "LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING o.order_id, o.attempts, p.bill_type, p.region, p.bill_ref, "
-            + "p.paid_amount_fen, p.channel_trade_no, p.paid_at, p.channel")
+            + "p.paid_amount_fen, p.channel_trade_no, p.paid_at, p.channel, p.citizen_key")
         .execute(Tuple.of(ts(now), ts(leaseUntil), limit))
         .map(rows -> {
           List<Delivery> out = new ArrayList<>();
@@ -215,7 +215,7 @@ final class PaymentStore {
             out.add(new Delivery(r.getString("order_id"), r.getInteger("attempts"),
                 BillType.fromWire(r.getString("bill_type")), r.getString("region"), r.getString("bill_ref"),
                 r.getLong("paid_amount_fen"), r.getString("channel_trade_no"), instant(r, "paid_at"),
-                Channel.fromWire(r.getString("channel"))));
+                Channel.fromWire(r.getString("channel")), r.getString("citizen_key")));
           }
           return out;
         });

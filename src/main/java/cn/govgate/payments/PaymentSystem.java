@@ -65,7 +65,7 @@ public final class PaymentSystem {
             + "/callbacks/" + channel.wireName(),
         config.orderTtl(), clock);
     return new PaymentSystem(vertx, config, store, events, new PaymentRoutes(orders, events, channels, audit),
-        new PaymentOutbox(store, departments, config, meters, clock),
+        new PaymentOutbox(store, departments, config, meters, audit, clock),
         new PaymentReconciler(store, events, channels, config, clock));
   }
 

@@ -119,6 +119,22 @@ class PaymentsTest {
     assertThat(outbox.getBoolean("done")).isTrue();
     assertThat(bed.awaitStatus(token, orderId, "delivered").getJsonObject("receipt"))
         .isEqualTo(delivered.getJsonObject("receipt"));
+
+    // The trail: created by the citizen, paid (then the replay, a duplicate), delivered; no personal data in it.
+    PaymentsTestBed.await(bed.gateway.audit().flush());
+    List<String> trail = PaymentsTestBed.await(bed.gateway.database().pool()
+        .preparedQuery("SELECT action, outcome, details FROM audit_log WHERE details LIKE $1 ORDER BY seq")
+        .execute(io.vertx.sqlclient.Tuple.of("%" + orderId + "%"))
+        .map(rows -> {
+          List<String> out = new java.util.ArrayList<>();
+          rows.forEach(r -> {
+            assertThat(r.getString("details")).doesNotContain(f.owner().idNumber()).doesNotContain(f.owner().name());
+            out.add(r.getString("action") + ":" + r.getString("outcome"));
+          });
+          return out;
+        }));
+    assertThat(trail).contains("payment.create:success", "payment.paid:success", "payment.delivered:success");
+    assertThat(trail.stream().filter(a -> a.equals("payment.delivered:success")).count()).isEqualTo(1);
   }
 
   @Test
