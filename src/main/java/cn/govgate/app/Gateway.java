@@ -198,7 +198,8 @@ public final class Gateway {
     Interactions interactions;
     PaymentSystem payments;
     // The gateway's base URL once it listens (port 0 in tests): payment callback URLs are built from it.
-    final java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
+    final java.util.concurrent.atomic.AtomicReference<String> baseUrl =
+        new java.util.concurrent.atomic.AtomicReference<>();
 
     Parts(AuditLog audit, Registry departmentRegistry) {
       this.audit = audit;

@@ -179,7 +179,8 @@ final class PaymentStore {
   private static Future<Void> insertEvent(SqlConnection conn, PaymentEvent e, String source, Boolean payerMatches,
       String outcome, Instant now) {
     return conn.preparedQuery("INSERT INTO payment_events (channel, order_id, source, event_id, channel_trade_no, "
-            + "channel_status, amount_fen, payer_matches, outcome, received_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)")
+            + "channel_status, amount_fen, payer_matches, outcome, received_at) "
+            + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)")
         .execute(Tuple.from(new Object[] {e.channel().wireName(), e.orderId(), source, e.eventId(),
             e.channelTradeNo(), e.status().name(), e.amountFen(), payerMatches, outcome, ts(now)}))
         .mapEmpty();

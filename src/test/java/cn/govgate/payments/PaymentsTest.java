@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Paying fines and bills end to end: mini-program session → department confirms the amount → channel prepay →
- * the channel simulator pays and POSTs its signed callback → paid exactly once → outbox → the department books it →
- * receipt. Every citizen-facing answer is checked against {@code gateway-api.yaml}.
+ * the channel simulator pays and POSTs its signed callback → paid exactly once → outbox → the department books
+ * it → receipt. Every citizen-facing answer is checked against {@code gateway-api.yaml}.
  */
 class PaymentsTest {
   private static final ApiContract API = ApiContract.of("gateway-api.yaml");
