@@ -81,6 +81,9 @@ class OpsAssetsTest {
     m.put(prometheusName("govgate.audit.backlog"), literal("govgate.audit.backlog"));
     m.put(prometheusName("govgate.audit.records") + "_total", literal("govgate.audit.records"));
     m.put(prometheusName("govgate.audit.write_failures") + "_total", literal("govgate.audit.write_failures"));
+    m.put(prometheusName("govgate.payments") + "_total", literal("govgate.payments"));
+    m.put(prometheusName("govgate.payments.deliveries") + "_total", literal("govgate.payments.deliveries"));
+    m.put(prometheusName("govgate.payments.outbox.backlog"), literal("govgate.payments.outbox.backlog"));
     // Vert.x Micrometer metrics (HTTP server with the route label, pools with type/name labels, SQL client).
     for (String s : List.of("vertx_http_server_requests_total", "vertx_http_server_response_time_seconds_count",
         "vertx_http_server_response_time_seconds_sum", "vertx_http_server_response_time_seconds_max",
