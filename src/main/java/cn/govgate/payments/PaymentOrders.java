@@ -258,7 +258,7 @@ final class PaymentOrders {
       throw ApiException.badRequest("payment.idempotency_key_required",
           "An Idempotency-Key header of 8 to 64 printable characters is required");
     }
-    if (body == null) throw ApiException.badRequest("request.invalid_json", "The body must be a JSON object");
+    if (body == null) throw ApiException.badRequest("request.malformed_json", "The body is not a JSON object");
     BillType type = BillType.fromWire(string(body, "billType"));
     if (type == null) errors.put("billType", "one of traffic_fine, utility_bill");
     String region = string(body, "region");
