@@ -21,11 +21,12 @@ import java.util.Map;
  * @param admin admin API settings
  * @param registry department registry settings
  * @param services citizen service settings (vehicle lookup limit)
+ * @param payments payment settings (callback URL, outbox, reconciliation)
  */
 public record GovgateConfig(
     Path dataDir, boolean demo, HttpConfig http, DatabaseConfig db, AuditConfig audit, IdentityConfig identity,
     ChannelsConfig channels, RatingsConfig ratings, CertificatesConfig certificates, AdminConfig admin,
-    RegistryConfig registry, ServicesConfig services) {
+    RegistryConfig registry, ServicesConfig services, PaymentsConfig payments) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -50,7 +51,7 @@ public record GovgateConfig(
     GovgateConfig config = new GovgateConfig(dataDir, demo, http, db, AuditConfig.from(v, demo, dataDir),
         IdentityConfig.from(v, demo, dataDir), ChannelsConfig.from(v), RatingsConfig.from(v),
         CertificatesConfig.from(v), AdminConfig.from(v, demo, dataDir), RegistryConfig.from(v, demo, dataDir),
-        ServicesConfig.from(v));
+        ServicesConfig.from(v), PaymentsConfig.from(v));
     v.rejectUnknown();
     return config;
   }
