@@ -26,6 +26,7 @@ import cn.govgate.services.CatalogueRoutes;
 import cn.govgate.services.CitizenServiceRoutes;
 import cn.govgate.services.VehicleLookupLimit;
 import cn.govgate.services.Interactions;
+import cn.govgate.payments.PaymentSystem;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
@@ -196,6 +197,10 @@ public final class Gateway {
     ProofKeys proofKeys;
     Catalogue catalogue;
     Interactions interactions;
+    PaymentSystem payments;
+    // The gateway's base URL once it listens (port 0 in tests): payment callback URLs are built from it.
+    final java.util.concurrent.atomic.AtomicReference<String> baseUrl =
+        new java.util.concurrent.atomic.AtomicReference<>();
 
     Parts(AuditLog audit, Registry departmentRegistry) {
       this.audit = audit;
@@ -203,7 +208,9 @@ public final class Gateway {
     }
 
     Future<Void> close(Vertx vertx) {
-      Future<Void> f = departmentRegistry.close()
+      Future<Void> f = (payments == null ? Future.<Void>succeededFuture() : payments.close())
+          .eventually(() -> interactions == null ? Future.<Void>succeededFuture() : interactions.close())
+          .eventually(departmentRegistry::close)
           .eventually(() -> demoDepartments == null ? Future.succeededFuture() : demoDepartments.close())
           .eventually(() -> identity == null ? Future.succeededFuture() : identity.close());
       return f.eventually(() -> {
@@ -227,10 +234,10 @@ public final class Gateway {
       // The admin API first: its guard authenticates every /admin/v1/departments* request, including the
       // rectification and revocation routes of other concerns, which then ask it who the caller is.
       routes.add(Surface.ADMIN, parts.admin::mount);
-      addServiceRoutes(routes, config, db, parts);
+      addServiceRoutes(routes, config, db, parts, vertx, registry);
     } else {
       // Seams given (a concern tested in isolation): its department access decides on its own routes.
-      addServiceRoutes(routes, config, db, parts);
+      addServiceRoutes(routes, config, db, parts, vertx, registry);
       routes.add(Surface.ADMIN, parts.admin::mount);
     }
     List<ServerVerticle> servers = new CopyOnWriteArrayList<>();
@@ -244,6 +251,8 @@ public final class Gateway {
           int opsPort = servers.get(0).actualOpsPort();
           Path manifest = config.demo() ? config.dataDir().resolve("demo-manifest.json") : null;
           Gateway gateway = new Gateway(config, vertx, registry, db, parts, id, port, opsPort, manifest);
+          parts.baseUrl.set(gateway.baseUrl());
+          if (parts.payments != null) parts.payments.start();
           if (manifest == null) return Future.succeededFuture(gateway);
           // The demo departments register through the admin API, like any department would.
           return DemoDepartments.start(vertx, gateway.baseUrl(), config.admin().bootstrapKey(),
@@ -264,10 +273,11 @@ public final class Gateway {
         });
   }
 
-  private static void addServiceRoutes(Routes routes, GovgateConfig config, Database db, Parts parts) {
+  private static void addServiceRoutes(Routes routes, GovgateConfig config, Database db, Parts parts, Vertx owner,
+      PrometheusMeterRegistry meters) {
     Seams seams = parts.seams;
     Identity identity = parts.identity;
-    Interactions interactions = Interactions.create(db.pool(), seams.clock());
+    Interactions interactions = Interactions.create(owner, db.pool(), seams.clock());
     parts.interactions = interactions;
     Ratings ratings = Ratings.create(db.pool(), interactions, config.ratings(), seams.clock());
     RatingRoutes ratingRoutes = new RatingRoutes(ratings, Rectifications.create(db.pool(), seams.clock()),
@@ -281,8 +291,16 @@ public final class Gateway {
             seams.offered(), VehicleLookupLimit.create(db.pool(), seams.clock(),
                 config.services().vehicleLookupLimit(), config.services().vehicleLookupWindow()), parts.audit)
         : null;
+    PaymentSystem payments = parts.seamsWired
+        ? PaymentSystem.create(owner, db.pool(), config.payments(), parts.adapters,
+            parts.departments, identity, parts.audit, meters, seams.clock(),
+            parts.baseUrl::get)
+        : null;
+    parts.payments = payments;
+    if (payments != null) routes.add(Surface.CALLBACKS, (vertx, router) -> payments.mountCallbacks(router));
     routes.add(Surface.CITIZEN, (vertx, router) -> {
       var sessions = identity.sessions(vertx);
+      if (payments != null) payments.mountCitizen(router, sessions.authenticate());
       if (citizenServices != null) {
         // The four service families: session, assurance level (L3 with the configured face freshness), then
         // the department. Mounted before the optional-session catch-all below, which they do not need.
@@ -479,6 +497,11 @@ public final class Gateway {
   /** The channel adapters in use, by channel. */
   public Map<Channel, ChannelAdapter> channels() {
     return parts.adapters;
+  }
+
+  /** The payments concern, null when the service concerns run on test seams. */
+  public PaymentSystem payments() {
+    return parts.payments;
   }
 
   /** The in-process channel simulators of the demo, null when real channels are configured. */

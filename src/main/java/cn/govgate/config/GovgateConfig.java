@@ -21,13 +21,14 @@ import java.util.Map;
  * @param admin admin API settings
  * @param registry department registry settings
  * @param services citizen service settings (vehicle lookup limit)
+ * @param payments payment settings (callback URL, outbox, reconciliation)
  * @param demoCitizens {@code demo.citizens}: how many synthetic citizens (seed 2024) the demo's channel and department
  *     simulators know (default 200; the benchmark uses more than 10,000); ignored outside demo mode
  */
 public record GovgateConfig(
     Path dataDir, boolean demo, HttpConfig http, DatabaseConfig db, AuditConfig audit, IdentityConfig identity,
     ChannelsConfig channels, RatingsConfig ratings, CertificatesConfig certificates, AdminConfig admin,
-    RegistryConfig registry, ServicesConfig services, int demoCitizens) {
+    RegistryConfig registry, ServicesConfig services, PaymentsConfig payments, int demoCitizens) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -52,7 +53,7 @@ public record GovgateConfig(
     GovgateConfig config = new GovgateConfig(dataDir, demo, http, db, AuditConfig.from(v, demo, dataDir),
         IdentityConfig.from(v, demo, dataDir), ChannelsConfig.from(v), RatingsConfig.from(v),
         CertificatesConfig.from(v), AdminConfig.from(v, demo, dataDir), RegistryConfig.from(v, demo, dataDir),
-        ServicesConfig.from(v), v.integer("demo.citizens", 200, 1, 1_000_000));
+        ServicesConfig.from(v), PaymentsConfig.from(v), v.integer("demo.citizens", 200, 1, 1_000_000));
     v.rejectUnknown();
     return config;
   }

@@ -81,11 +81,11 @@ public final class DemoChannels {
     }
     AlipayConfig alipayConfig = new AlipayConfig(a.gatewayUrl(), Duration.ofSeconds(5), List.of(
         new AlipayApp(ALIPAY_APP_ID, SignType.RSA2, k.alipayApp().privateKeyBase64(), a.platformPublicKey(), null,
-            notifyBaseUrl + "/callbacks/alipay/notify")));
+            notifyBaseUrl + "/callbacks/alipay")));
     WechatConfig wechatConfig = new WechatConfig(w.baseUrl(), w.baseUrl(), Duration.ofSeconds(5),
         List.of(new WechatApp(WECHAT_APP_ID, k.wechatSecret())),
         new WechatMerchant(MCH_ID, k.merchant().privateKeyBase64(), merchantSerial, k.apiV3Key(),
-            w.platformPublicKey(), w.platformSerial(), notifyBaseUrl + "/callbacks/wechat/notify"));
+            w.platformPublicKey(), w.platformSerial(), notifyBaseUrl + "/callbacks/wechat"));
     return new DemoChannels(a, w, new ChannelsConfig(alipayConfig, wechatConfig), keys, citizens);
   }
 

@@ -38,9 +38,12 @@ public final class Identity {
   private final AssuranceGate gate;
   private final IdentityRoutes routes;
   private final PersonalDataCipher cipher;
+  private final IdentityStore store;
 
   private Identity(IdentityConfig config, SessionTokens tokens, Revocations revocations, CitizenDirectory directory,
-      SigningKeys signingKeys, AssuranceGate gate, IdentityRoutes routes, PersonalDataCipher cipher) {
+      SigningKeys signingKeys, AssuranceGate gate, IdentityRoutes routes, PersonalDataCipher cipher,
+      IdentityStore store) {
+    this.store = store;
     this.config = config;
     this.tokens = tokens;
     this.revocations = revocations;
@@ -68,7 +71,17 @@ public final class Identity {
         .map(revocations -> new Identity(config, tokens, revocations, directory, signing, AssuranceGate.create(clock),
             new IdentityRoutes(config, Map.copyOf(adapters), store, cipher, tokens, revocations, directory, audit,
                 meters, clock),
-            cipher));
+            cipher, store));
+  }
+
+  /**
+   * The channel user id (Alipay user id, WeChat openid) of a channel identity, decrypted in memory: what a
+   * payment prepay names as the payer. Fails with 404 {@code identity.not_found} when the identity is gone.
+   */
+  public Future<String> channelSubject(String identityKey) {
+    return store.identity(identityKey).compose(identity -> identity == null
+        ? Future.failedFuture(cn.govgate.http.ApiException.notFound("identity.not_found", "No such channel identity"))
+        : Future.succeededFuture(cipher.open(IdentityRoutes.SUBJECT_PURPOSE, identity.subjectEnc())));
   }
 
   /** Adds the citizen routes. */

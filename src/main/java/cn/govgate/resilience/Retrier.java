@@ -18,9 +18,11 @@ import java.util.function.Supplier;
  * breaker sees every attempt and its refusal stops the retries.
  *
  * <p>A failure is retried only when all hold: the call is an idempotent read, retries are left, the failure is
- * the department's fault (a timeout or {@code departmentFault} true — never a citizen-caused answer, never a
- * {@link GuardRejectedException} from the breaker, bulkhead or a drain), the backoff still ends within the
- * policy's overall budget, and the {@link RetryBudget} yields a token. Backoff waits are Vert.x timers.
+ * the department's fault ({@code departmentFault} true: a 5xx, a dropped connection — never a citizen-caused
+ * answer, never a {@link GuardRejectedException} from the breaker, bulkhead or a drain), the backoff still ends
+ * within the policy's overall budget, and the {@link RetryBudget} yields a token. Backoff waits are Vert.x
+ * timers. A deadline that passed is not retried: the department is slow, another attempt would add its load and
+ * make the citizen wait a whole deadline more before the stale copy or the clear error.
  */
 public final class Retrier {
 
@@ -109,6 +111,6 @@ public final class Retrier {
     if (failure instanceof GuardRejectedException) {
       return false;
     }
-    return failure instanceof DeadlineExceededException || departmentFault.test(failure);
+    return !(failure instanceof DeadlineExceededException) && departmentFault.test(failure);
   }
 }

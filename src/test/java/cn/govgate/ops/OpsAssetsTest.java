@@ -81,6 +81,9 @@ class OpsAssetsTest {
     m.put(prometheusName("govgate.audit.backlog"), literal("govgate.audit.backlog"));
     m.put(prometheusName("govgate.audit.records") + "_total", literal("govgate.audit.records"));
     m.put(prometheusName("govgate.audit.write_failures") + "_total", literal("govgate.audit.write_failures"));
+    m.put(prometheusName("govgate.payments") + "_total", literal("govgate.payments"));
+    m.put(prometheusName("govgate.payments.deliveries") + "_total", literal("govgate.payments.deliveries"));
+    m.put(prometheusName("govgate.payments.outbox.backlog"), literal("govgate.payments.outbox.backlog"));
     // Vert.x Micrometer metrics (HTTP server with the route label, pools with type/name labels, SQL client).
     for (String s : List.of("vertx_http_server_requests_total", "vertx_http_server_response_time_seconds_count",
         "vertx_http_server_response_time_seconds_sum", "vertx_http_server_response_time_seconds_max",
@@ -207,7 +210,8 @@ class OpsAssetsTest {
    * The names as Prometheus really sees them: a real server verticle (separate ops port, the gateway's registry
    * with its route filter) answers a templated route and a failing readiness check, department metrics and the
    * resilience4j binders record, and the ops port's /metrics must carry every known name of those producers.
-   * Channel, audit and pool meters need a platform or a database and are covered by the source check above.
+   * Channel, audit, payment and pool meters need a platform or a database and are covered by the source check
+   * above (payments also by PaymentsTest, which reads them from a running gateway).
    */
   @Test
   void scrapeOfARealServerCarriesTheKnownNamesWithTheLabelsTheRulesUse() throws Exception {
@@ -244,7 +248,7 @@ class OpsAssetsTest {
           .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toSet());
       Set<String> expected = KNOWN_METRICS.keySet().stream()
           .filter(m -> !m.startsWith("govgate_channel_") && !m.startsWith("govgate_audit_")
-              && !m.startsWith("vertx_pool_") && !m.startsWith("jvm_gc_pause_"))
+              && !m.startsWith("govgate_payments_") && !m.startsWith("vertx_pool_") && !m.startsWith("jvm_gc_pause_"))
           .collect(Collectors.toSet());
       assertThat(scraped).containsAll(expected);
       assertThat(scrape)
