@@ -10,7 +10,8 @@
 #
 # Knobs (environment): BENCH_CPUS (default: all cores, e.g. 0-1), BENCH_CONNECTIONS (32), BENCH_THREADS (2),
 # BENCH_DURATION (15 s), BENCH_WARMUP (5 s), BENCH_CITIZENS (22000 seeded), BENCH_L3 (10000 tokens),
-# BENCH_CODES (100000 auth codes), BENCH_NGINX_PORT (18080), BENCH_HEAP (2g), BENCH_RESULTS (ops/bench/RESULTS.md).
+# BENCH_CODES (100000 auth codes), BENCH_NGINX_PORT (18080), BENCH_HEAP (2g), BENCH_RESULTS (ops/bench/RESULTS.md),
+# BENCH_JAVA_OPTS (extra JVM options, e.g. -XX:StartFlightRecording=filename=/tmp/bench.jfr to profile).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,6 +27,7 @@ L3=${BENCH_L3:-10000}
 CODES=${BENCH_CODES:-100000}
 NGINX_PORT=${BENCH_NGINX_PORT:-18080}
 HEAP=${BENCH_HEAP:-2g}
+JAVA_OPTS=${BENCH_JAVA_OPTS:-}
 RESULTS=${BENCH_RESULTS:-$HERE/RESULTS.md}
 JAR="$ROOT/src/target/govgate.jar"
 
@@ -73,7 +75,7 @@ mkdir -p "$WORK/nginx/logs"
 # ---- the stack ----
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 say "starting BenchStack on cpus $CPUS: $CITIZENS citizens, $L3 to step up to L3, $CODES auth codes"
-GOVGATE_LOG_ACCESS_LEVEL=OFF taskset -c "$CPUS" java -Xms"$HEAP" -Xmx"$HEAP" -cp "$JAR" cn.govgate.demo.bench.BenchStack \
+GOVGATE_LOG_ACCESS_LEVEL=OFF taskset -c "$CPUS" java -Xms"$HEAP" -Xmx"$HEAP" $JAVA_OPTS -cp "$JAR" cn.govgate.demo.bench.BenchStack \
   --out "$WORK" --citizens "$CITIZENS" --l3 "$L3" --codes "$CODES" >"$WORK/stack.log" 2>&1 &
 STACK_PID=$!
 DESC=""
