@@ -1,13 +1,12 @@
 package cn.govgate.certificates;
 
 import cn.govgate.config.CertificatesConfig;
+import cn.govgate.config.KeyMaterial;
 import cn.govgate.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -81,16 +80,8 @@ public final class LocalProofKeys implements ProofKeys {
       if (Files.exists(file)) {
         return ProofCrypto.fromPkcs8(algorithm, Base64.getDecoder().decode(Files.readString(file).trim()));
       }
-      Files.createDirectories(file.getParent());
       ProofKey key = ProofCrypto.generate(algorithm);
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(tmp, Base64.getEncoder().encodeToString(key.privateKey().getEncoded()));
-      try {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system; the data directory's own permissions apply
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+      KeyMaterial.writeSecret(file, Base64.getEncoder().encodeToString(key.privateKey().getEncoded()));
       return key;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the generated proof key " + file, e);

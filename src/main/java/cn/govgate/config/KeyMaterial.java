@@ -55,20 +55,28 @@ public final class KeyMaterial {
     return bytes;
   }
 
+  /**
+   * Writes a generated secret atomically (temp file + move) and readable by its owner only, where the file system
+   * supports POSIX permissions. Blocking.
+   */
+  public static void writeSecret(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, content);
+    try {
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException ignored) {
+      // not a POSIX file system; the data directory's own permissions apply
+    }
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
   private static synchronized byte[] generated(Path file, int length) {
     try {
       if (Files.exists(file)) return decode(file.toString(), Files.readString(file).trim(), length);
-      Files.createDirectories(file.getParent());
       byte[] bytes = new byte[length];
       RANDOM.nextBytes(bytes);
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(tmp, Base64.getEncoder().encodeToString(bytes));
-      try {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system; the data directory's own permissions apply
-      }
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      writeSecret(file, Base64.getEncoder().encodeToString(bytes));
       return bytes;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write generated key " + file, e);
