@@ -160,6 +160,42 @@ public final class RegistryFixture implements AutoCloseable {
     registered.clear();
   }
 
+  /** A department created and registered through the admin API, with its running simulator. */
+  public record RegisteredDepartment(DepartmentSimulator simulator, String credential, String backendId) {}
+
+  /**
+   * As a department would: the operator creates department {@code id} of {@code family} and issues its credential;
+   * the department starts its simulator for {@code region} (signing with a fresh key) and registers it for
+   * {@code serviceTypes} with that credential; returns once this gateway routes to it.
+   */
+  public static RegisteredDepartment registerSimulator(Gateway gateway, String operator, Vertx vertx, String id,
+      DepartmentFamily family, String region, List<SyntheticCitizen> people, java.time.Clock clock,
+      String... serviceTypes) {
+    HttpResponse<String> created = Http.post(gateway.baseUrl() + "/admin/v1/departments",
+        new JsonObject().put("id", id).put("name", "测试" + id).put("kind", family.wireName()).encode(),
+        Map.of("Authorization", operator));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    HttpResponse<String> credential = Http.post(gateway.baseUrl() + "/admin/v1/departments/" + id + "/credentials",
+        null, Map.of("Authorization", operator));
+    assertThat(credential.statusCode()).as(credential.body()).isEqualTo(201);
+    String auth = "Bearer " + Http.json(credential).getString("token");
+    String keyId = "key-" + id;
+    String secret = TestGateways.randomKey(24);
+    DepartmentSimulator sim;
+    try {
+      sim = DepartmentSimulator.start(vertx, DepartmentSimulatorOptions.create(family, region, keyId, secret, people)
+          .withClock(clock)).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    HttpResponse<String> registered = Http.post(gateway.baseUrl() + "/admin/v1/departments/" + id + "/backends",
+        backendBody(sim, keyId, secret, serviceTypes).encode(), Map.of("Authorization", auth));
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    String backend = Http.json(registered).getString("id");
+    awaitBackend(gateway, backend, Http.json(registered).getInteger("version"));
+    return new RegisteredDepartment(sim, auth, backend);
+  }
+
   public static Backend awaitBackend(Gateway g, String backendId, int version) {
     waitFor(() -> {
       Backend b = g.departmentRegistry().routes().backend(backendId);

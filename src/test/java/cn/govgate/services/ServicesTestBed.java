@@ -8,7 +8,6 @@ import cn.govgate.config.GovgateConfig;
 import cn.govgate.demo.SyntheticCitizen;
 import cn.govgate.demo.departments.DepartmentFamily;
 import cn.govgate.demo.departments.DepartmentSimulator;
-import cn.govgate.demo.departments.DepartmentSimulatorOptions;
 import cn.govgate.identity.IdentityTestBed;
 import cn.govgate.registry.RegistryFixture;
 import cn.govgate.testing.Http;
@@ -50,31 +49,13 @@ final class ServicesTestBed implements AutoCloseable {
    * {@code serviceTypes}; returns the simulator. The department's admin credential is in {@link #credential}.
    */
   DepartmentSimulator department(String id, DepartmentFamily family, String region, String... serviceTypes) {
-    HttpResponse<String> created = Http.post(gateway.baseUrl() + "/admin/v1/departments",
-        new JsonObject().put("id", id).put("name", "测试" + id).put("kind", family.wireName()).encode(),
-        Map.of("Authorization", operator));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    HttpResponse<String> credential = Http.post(gateway.baseUrl() + "/admin/v1/departments/" + id + "/credentials",
-        null, Map.of("Authorization", operator));
-    assertThat(credential.statusCode()).as(credential.body()).isEqualTo(201);
-    String auth = "Bearer " + Http.json(credential).getString("token");
-    credentials.put(id, auth);
-    String keyId = "key-" + id;
-    String secret = TestGateways.randomKey(24);
-    DepartmentSimulator sim;
-    try {
-      sim = DepartmentSimulator.start(identity.vertx, DepartmentSimulatorOptions.create(family, region, keyId, secret,
-          identity.people).withClock(clock)).await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    RegistryFixture.RegisteredDepartment registered = RegistryFixture.registerSimulator(gateway, operator,
+        identity.vertx, id, family, region, identity.people, clock, serviceTypes);
+    DepartmentSimulator sim = registered.simulator();
     simulators.add(sim);
-    HttpResponse<String> registered = Http.post(gateway.baseUrl() + "/admin/v1/departments/" + id + "/backends",
-        RegistryFixture.backendBody(sim, keyId, secret, serviceTypes).encode(), Map.of("Authorization", auth));
-    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-    String backend = Http.json(registered).getString("id");
-    RegistryFixture.awaitBackend(gateway, backend, Http.json(registered).getInteger("version"));
-    RegistryFixture.waitFor(() -> gateway.departmentRegistry().healthy(backend) != null, Duration.ofSeconds(10));
+    credentials.put(id, registered.credential());
+    RegistryFixture.waitFor(() -> gateway.departmentRegistry().healthy(registered.backendId()) != null,
+        Duration.ofSeconds(10));
     return sim;
   }
 
