@@ -47,6 +47,7 @@ public final class ServerVerticle extends VerticleBase {
       }
       Router sub = Router.router(vertx);
       routes.of(surface).forEach(c -> c.accept(vertx, sub));
+      RouteLabel.recordOnFailure(sub, surface.mountPoint());
       root.route(surface.mountPoint() + "/*").subRouter(sub);
     }
     Router ops = root;

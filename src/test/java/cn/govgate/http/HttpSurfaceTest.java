@@ -118,6 +118,23 @@ class HttpSurfaceTest {
   }
 
   @Test
+  void theErrorLogNamesTheRouteTemplateOfAFailedSubRouterRoute() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ErrorResponder.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+        new ch.qos.logback.core.read.ListAppender<>();
+    captured.start();
+    logger.addAppender(captured);
+    try {
+      assertThat(Http.get(base + "/v1/test/refused").statusCode()).isEqualTo(409);
+    } finally {
+      logger.detachAppender(captured);
+    }
+    assertThat(captured.list).singleElement()
+        .satisfies(e -> assertThat(e.getFormattedMessage()).contains("route=/v1/test/refused"));
+  }
+
+  @Test
   void apiExceptionKeepsItsCodeStatusAndMessage() {
     HttpResponse<String> r = Http.get(base + "/v1/test/refused");
     assertThat(r.statusCode()).isEqualTo(409);
