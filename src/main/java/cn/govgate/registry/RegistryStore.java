@@ -246,11 +246,19 @@ public final class RegistryStore {
     return pool.withConnection(conn -> current(conn, departmentId, backendId));
   }
 
+  /** The history of a backend of this department, deregistered ones included (their history stays readable). */
   Future<JsonArray> versions(String departmentId, String backendId) {
-    return backend(departmentId, backendId)
-        .compose(b -> pool.preparedQuery("SELECT version, status, spec, change, actor_type, actor_id, changed_at "
-                + "FROM backend_versions WHERE backend_id = $1 ORDER BY version")
-            .execute(Tuple.of(backendId)))
+    return pool.preparedQuery("SELECT 1 FROM backends WHERE id = $1 AND department_id = $2")
+        .execute(Tuple.of(backendId, departmentId))
+        .compose(owned -> {
+          if (owned.size() == 0) {
+            return Future.failedFuture(
+                ApiException.notFound("admin.backend_not_found", "No such backend in this department"));
+          }
+          return pool.preparedQuery("SELECT version, status, spec, change, actor_type, actor_id, changed_at "
+                  + "FROM backend_versions WHERE backend_id = $1 ORDER BY version")
+              .execute(Tuple.of(backendId));
+        })
         .map(rows -> {
           JsonArray list = new JsonArray();
           rows.forEach(r -> {

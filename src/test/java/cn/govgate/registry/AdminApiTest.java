@@ -281,6 +281,11 @@ class AdminApiTest {
     CONTRACT.assertValid("deregisterBackend", deleted);
     assertThat(Http.json(deleted).getString("status")).isEqualTo("deregistered");
 
+    HttpResponse<String> history = fx.admin("GET", base + "/" + id + "/versions", d.getString("auth"), null);
+    assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+    CONTRACT.assertValid("listBackendVersions", history);
+    assertThat(Http.json(history).getJsonArray("versions")).hasSize(5);
+
     var versions = fx.gateway.database().pool().preparedQuery(
             "SELECT version, status, change, actor_type FROM backend_versions WHERE backend_id = $1 ORDER BY version")
         .execute(Tuple.of(id)).await(10, TimeUnit.SECONDS);
