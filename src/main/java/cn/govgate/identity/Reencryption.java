@@ -60,41 +60,31 @@ public final class Reencryption {
   }
 
   private Future<Long> identities(long done) {
-    return pool.preparedQuery("SELECT identity_key, subject_enc FROM channel_identities WHERE key_id <> $1 LIMIT $2")
-        .execute(Tuple.of(cipher.currentKeyId(), BATCH))
-        .compose(rows -> {
-          if (rows.size() == 0) return Future.succeededFuture(done);
-          Future<Void> chain = Future.succeededFuture();
-          for (Row r : rows) {
-            String subject = cipher.seal(IdentityRoutes.SUBJECT_PURPOSE,
-                cipher.open(IdentityRoutes.SUBJECT_PURPOSE, r.getString("subject_enc")));
-            chain = chain.compose(v -> pool.preparedQuery("UPDATE channel_identities SET subject_enc = $2, key_id = $3 "
-                    + "WHERE identity_key = $1 AND subject_enc = $4")
-                .execute(Tuple.of(r.getString("identity_key"), subject, cipher.currentKeyId(),
-                    r.getString("subject_enc")))
-                .mapEmpty());
-          }
-          return chain.compose(v -> identities(done + rows.size()));
-        });
+    return singleColumn("channel_identities", "identity_key", "subject_enc", IdentityRoutes.SUBJECT_PURPOSE, done);
   }
 
   private Future<Long> verifications(long done) {
-    return pool.preparedQuery("SELECT verification_id, claimed_enc FROM identity_verifications WHERE key_id <> $1 "
-            + "LIMIT $2")
+    return singleColumn("identity_verifications", "verification_id", "claimed_enc", IdentityRoutes.CLAIM_PURPOSE,
+        done);
+  }
+
+  /** Moves one sealed column of {@code table} to the current key, batch by batch (names are constants). */
+  private Future<Long> singleColumn(String table, String keyColumn, String column, String purpose, long done) {
+    return pool.preparedQuery(
+            "SELECT " + keyColumn + ", " + column + " FROM " + table + " WHERE key_id <> $1 LIMIT $2")
         .execute(Tuple.of(cipher.currentKeyId(), BATCH))
         .compose(rows -> {
           if (rows.size() == 0) return Future.succeededFuture(done);
           Future<Void> chain = Future.succeededFuture();
           for (Row r : rows) {
-            String claim = cipher.seal(IdentityRoutes.CLAIM_PURPOSE,
-                cipher.open(IdentityRoutes.CLAIM_PURPOSE, r.getString("claimed_enc")));
-            chain = chain.compose(v -> pool.preparedQuery("UPDATE identity_verifications SET claimed_enc = $2, "
-                    + "key_id = $3 WHERE verification_id = $1 AND claimed_enc = $4")
-                .execute(Tuple.of(r.getString("verification_id"), claim, cipher.currentKeyId(),
-                    r.getString("claimed_enc")))
+            String old = r.getString(column);
+            String resealed = cipher.seal(purpose, cipher.open(purpose, old));
+            chain = chain.compose(v -> pool.preparedQuery("UPDATE " + table + " SET " + column + " = $2, key_id = $3 "
+                    + "WHERE " + keyColumn + " = $1 AND " + column + " = $4")
+                .execute(Tuple.of(r.getString(keyColumn), resealed, cipher.currentKeyId(), old))
                 .mapEmpty());
           }
-          return chain.compose(v -> verifications(done + rows.size()));
+          return chain.compose(v -> singleColumn(table, keyColumn, column, purpose, done + rows.size()));
         });
   }
 }
