@@ -3,6 +3,7 @@ package cn.govgate.certificates;
 import cn.govgate.config.CertificatesConfig;
 import cn.govgate.config.KeyMaterial;
 import cn.govgate.config.ConfigException;
+import cn.govgate.config.KeyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -61,11 +62,7 @@ public final class LocalProofKeys implements ProofKeys {
   private static byte[] decode(String raw) {
     String value = raw;
     if (raw.startsWith("file:")) {
-      try {
-        value = Files.readString(Path.of(raw.substring(5))).trim();
-      } catch (IOException e) {
-        throw new ConfigException("certificates.signingKey", "cannot read key file " + raw.substring(5));
-      }
+      value = KeyFiles.read("certificates.signingKey", Path.of(raw.substring(5))).trim();
     }
     value = value.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     try {
@@ -78,6 +75,7 @@ public final class LocalProofKeys implements ProofKeys {
   private static synchronized ProofKey generated(ProofAlgorithm algorithm, Path file) {
     try {
       if (Files.exists(file)) {
+        KeyFiles.checkPrivate("certificates.signingKey", file);
         return ProofCrypto.fromPkcs8(algorithm, Base64.getDecoder().decode(Files.readString(file).trim()));
       }
       ProofKey key = ProofCrypto.generate(algorithm);

@@ -6,8 +6,6 @@ import cn.govgate.channel.alipay.SignType;
 import cn.govgate.channel.wechat.WechatApp;
 import cn.govgate.channel.wechat.WechatConfig;
 import cn.govgate.channel.wechat.WechatMerchant;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,10 +112,6 @@ public record ChannelsConfig(AlipayConfig alipay, WechatConfig wechat) {
   static String secret(ConfigValues v, String key) {
     String raw = v.required(key);
     if (!raw.startsWith("file:")) return raw;
-    try {
-      return Files.readString(Path.of(raw.substring(5))).trim();
-    } catch (IOException e) {
-      throw new ConfigException(key, "cannot read file " + raw.substring(5));
-    }
+    return KeyFiles.read(key, Path.of(raw.substring(5))).trim();
   }
 }

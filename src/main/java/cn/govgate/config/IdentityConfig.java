@@ -1,7 +1,5 @@
 package cn.govgate.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -137,11 +135,7 @@ public record IdentityConfig(
     for (String item : raw.split(",")) {
       String path = item.trim();
       if (path.startsWith("file:")) path = path.substring(5);
-      try {
-        pems.add(Files.readString(Path.of(path)));
-      } catch (IOException e) {
-        throw new ConfigException("signing.keys", "cannot read PEM file " + path);
-      }
+      pems.add(KeyFiles.read("signing.keys", Path.of(path)));
     }
     return pems;
   }

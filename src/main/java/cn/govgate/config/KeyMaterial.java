@@ -37,11 +37,7 @@ public final class KeyMaterial {
   public static byte[] decode(String key, String raw, int length) {
     String value = raw;
     if (raw.startsWith("file:")) {
-      try {
-        value = Files.readString(Path.of(raw.substring(5))).trim();
-      } catch (IOException e) {
-        throw new ConfigException(key, "cannot read key file " + raw.substring(5));
-      }
+      value = KeyFiles.read(key, Path.of(raw.substring(5))).trim();
     }
     byte[] bytes;
     try {
@@ -62,12 +58,14 @@ public final class KeyMaterial {
   public static void writeSecret(Path file, String content) throws IOException {
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, content);
+    Files.deleteIfExists(tmp);
     try {
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // not a POSIX file system; the data directory's own permissions apply
+      // Created owner-only, so the secret is never readable by others, not even between create and chmod.
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createFile(tmp);
     }
+    Files.writeString(tmp, content);
     Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 

@@ -71,6 +71,7 @@ class IdentityConfigTest {
   @Test
   void channelSecretsMayComeFromFiles() throws Exception {
     Path secret = Files.writeString(dir.resolve("wx-secret"), "abc123\n");
+    Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Map<String, String> s = real();
     s.put("wechat.apps", "wx1");
     s.put("wechat.app.wx1.secret", "file:" + secret);

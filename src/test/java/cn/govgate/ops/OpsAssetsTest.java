@@ -415,6 +415,15 @@ class OpsAssetsTest {
     int termination = (Integer) podSpec.get("terminationGracePeriodSeconds");
     assertThat(termination).isGreaterThan((int) grace + preStop);
 
+    // Secret volumes hold key files: owner-read only (0400), or the gateway refuses to start.
+    List<Map<String, Object>> secretVolumes = list(podSpec.get("volumes")).stream().map(OpsAssetsTest::map)
+        .filter(v -> v.containsKey("secret")).map(v -> map(v.get("secret"))).toList();
+    assertThat(secretVolumes).isNotEmpty()
+        .allSatisfy(v -> assertThat(v).as("secret volume mode").containsEntry("defaultMode", 0400));
+    List<String> secretNames = yamlDocuments(OPS.resolve("kubernetes").resolve("secret.template.yaml")).stream()
+        .map(OpsAssetsTest::map).map(d -> String.valueOf(map(d.get("metadata")).get("name"))).toList();
+    secretVolumes.forEach(v -> assertThat(secretNames).contains(String.valueOf(v.get("secretName"))));
+
     Map<String, Object> resources = map(container.get("resources"));
     assertThat(map(resources.get("requests"))).containsKeys("cpu", "memory");
     assertThat(map(resources.get("limits"))).containsKey("memory");
@@ -431,8 +440,9 @@ class OpsAssetsTest {
     assertThat(minAvailable).isLessThan((Integer) map(hpa.get("spec")).get("minReplicas"));
     Map<String, Object> monitor = kubernetesObject("servicemonitor.yaml", "ServiceMonitor");
     assertThat(list(map(monitor.get("spec")).get("endpoints")).toString()).contains("port=ops", "path=/metrics");
-    Map<String, Object> secret = kubernetesObject("secret.template.yaml", "Secret");
-    map(secret.get("stringData")).values().forEach(v -> assertThat(v.toString()).startsWith("REPLACE_ME"));
+    for (Object secret : yamlDocuments(OPS.resolve("kubernetes").resolve("secret.template.yaml"))) {
+      map(map(secret).get("stringData")).values().forEach(v -> assertThat(v.toString()).startsWith("REPLACE_ME"));
+    }
   }
 
   // --- runbooks ----------------------------------------------------------------------------------------------

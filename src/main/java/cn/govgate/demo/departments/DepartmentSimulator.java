@@ -121,12 +121,12 @@ public final class DepartmentSimulator {
 
   private Router router(Vertx vertx) {
     Router router = Router.router(vertx);
-    router.route("/__sim/faults").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::controlFaults);
+    router.route("/__sim/faults").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::controlFaults);
     router.route().handler(ctx -> {
       requests.incrementAndGet();
       ctx.next();
     });
-    router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.route().handler(ctx -> applyFaults(vertx, ctx));
     router.get("/health").handler(ctx -> answer(ctx, 200, new JsonObject().put("status", "UP")));
     String prefix = "/" + options.family().wireName() + "/";

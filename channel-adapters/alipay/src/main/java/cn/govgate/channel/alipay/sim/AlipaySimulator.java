@@ -58,7 +58,7 @@ public final class AlipaySimulator {
   public static Future<AlipaySimulator> start(Vertx vertx, AlipaySimulatorOptions options) {
     AlipaySimulator sim = new AlipaySimulator(vertx, options);
     Router router = Router.router(vertx);
-    router.route("/__sim/*").handler(BodyHandler.create().setBodyLimit(1 << 16));
+    router.route("/__sim/*").handler(BodyHandler.create(false).setBodyLimit(1 << 16));
     router.route("/gateway.do").handler(sim::gateway);
     SimControlRoutes.mount(router, sim);
     return vertx.createHttpServer()

@@ -62,7 +62,7 @@ public final class WechatSimulator {
   public static Future<WechatSimulator> start(Vertx vertx, WechatSimulatorOptions options) {
     WechatSimulator sim = new WechatSimulator(vertx, options);
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
     sim.mini.mount(router);
     sim.pay.mount(router);
     new SimControl(sim).mount(router);
