@@ -4,6 +4,8 @@ import cn.govgate.config.CertificatesConfig;
 import cn.govgate.config.KeyMaterial;
 import cn.govgate.config.ConfigException;
 import cn.govgate.config.KeyFiles;
+import cn.govgate.identity.SigningKeys;
+import io.vertx.core.json.JsonArray;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,6 +44,17 @@ public final class LocalProofKeys implements ProofKeys {
   /** A key from PKCS#8 DER. */
   public static ProofKey key(ProofAlgorithm algorithm, byte[] pkcs8) {
     return ProofCrypto.fromPkcs8(algorithm, pkcs8);
+  }
+
+  /** The identity concern's ES256 signing keys, as proofs are signed with them and published in the JWKS. */
+  public static LocalProofKeys fromSigningKeys(SigningKeys keys) {
+    JsonArray jwks = keys.jwks().getJsonArray("keys");
+    List<ProofKey> list = new ArrayList<>();
+    for (int i = 0; i < keys.all().size(); i++) {
+      SigningKeys.SigningKey k = keys.all().get(i);
+      list.add(new ProofKey(k.kid(), ProofAlgorithm.ES256, k.privateKey(), k.publicKey(), jwks.getJsonObject(i)));
+    }
+    return of(list.get(0), list.subList(1, list.size()));
   }
 
   /** The configured key, or the generated one in the data directory. Blocking file I/O: call at start-up. */

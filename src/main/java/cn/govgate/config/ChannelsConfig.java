@@ -13,8 +13,7 @@ import java.util.List;
 
 /**
  * The channel adapters' settings. A channel is on when its app list is set; every app listed must then have
- * its keys. In demo mode with no channel configured the gateway starts both simulators instead and builds
- * these settings itself. Values marked "secret" accept {@code file:/path}.
+ * its keys (the demo points them at its channel simulators). Values marked "secret" accept {@code file:/path}.
  *
  * <table>
  *   <caption>Keys</caption>

@@ -23,7 +23,7 @@ class KeyFilesTest {
     Path key = keyFile(dir.resolve("audit.key"), "rw-r--r--");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = cn.govgate.app.MainAccess.run(new String[0], Map.of("GOVGATE_DB_HOST", "db.internal",
-        "GOVGATE_DEMO", "false", "GOVGATE_AUDIT_HMAC_KEY", "file:" + key), new PrintStream(err, true, StandardCharsets.UTF_8));
+        "GOVGATE_AUDIT_HMAC_KEY", "file:" + key), new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
         .startsWith("govgate: configuration error: audit.hmacKey: key file " + key + " is accessible by group or others")
