@@ -114,7 +114,10 @@ public final class Demo {
         .compose(s -> DemoDepartments.start(vertx, s.gateway().baseUrl(), s.configured().prepared().keys()
                 .bootstrapKey(), options.citizens(), options.port(2))
             .compose(departments -> {
+              // Closed after the gateway has drained, which may still be calling them.
+              Supplier<Future<?>> gatewayStop = closing.pop();
               closing.push(departments::close);
+              closing.push(gatewayStop);
               Demo demo = new Demo(vertx, options.dataDir(), s.gateway(), s.configured().channels(), departments,
                   closing);
               return vertx.executeBlocking(() -> {
@@ -178,12 +181,14 @@ public final class Demo {
     Promise<Void> done = Promise.promise();
     // Bound to no Vert.x context: the gateway and the demo's Vert.x close on the way.
     Thread closer = new Thread(() -> {
-      while (!closing.isEmpty()) {
-        Supplier<Future<?>> step = closing.pop();
-        try {
-          step.get().await();
-        } catch (Exception e) {
-          log.warn("demo shutdown step failed: {}", e.toString());
+      synchronized (closing) {
+        while (!closing.isEmpty()) {
+          Supplier<Future<?>> step = closing.pop();
+          try {
+            step.get().await();
+          } catch (Exception e) {
+            log.warn("demo shutdown step failed: {}", e.toString());
+          }
         }
       }
       done.complete();

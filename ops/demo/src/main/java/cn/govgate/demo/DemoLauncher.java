@@ -4,9 +4,10 @@ import cn.govgate.config.ConfigException;
 import cn.govgate.config.ConfigValues;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
 
 /**
  * {@code java -jar ops/demo/target/govgate-demo.jar [--config FILE]}: starts the {@link Demo} and stops it
@@ -44,20 +45,34 @@ public final class DemoLauncher {
       err.println("govgate demo: start-up failed: " + reason(e));
       return EXIT_STARTUP;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    // SIGTERM/SIGINT stop the demo in order (gateway drained and its audit and interaction batches written, then
+    // PostgreSQL) before the JVM exits. Shutdown hooks alone would race: the database library stops PostgreSQL
+    // from a hook of its own, which would run while the gateway still drains.
+    Runnable stopThenExit = () -> {
+      stop(demo, err);
+      System.exit(0);
+    };
+    for (String signal : List.of("TERM", "INT")) {
       try {
-        demo.stop().await(2, TimeUnit.MINUTES);
-      } catch (Exception e) {
-        err.println("govgate demo: shutdown did not complete cleanly: " + reason(e));
-      } finally {
-        stopped.countDown();
+        Signal.handle(new Signal(signal), s -> new Thread(stopThenExit, "demo-stop").start());
+      } catch (IllegalArgumentException notOnThisSystem) {
+        // the shutdown hook below still stops the demo
       }
-    }, "demo-shutdown"));
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(demo, err), "demo-shutdown"));
     err.println("govgate demo listening on " + demo.gateway().baseUrl() + " (health: " + demo.gateway().opsUrl()
         + "/health/ready, metrics: " + demo.gateway().opsUrl() + "/metrics)");
     err.println("govgate demo: manifest written to " + demo.manifest());
     return 0;
+  }
+
+  /** Stops the demo once; a second call (the shutdown hook after a signal) finds nothing left to stop. */
+  private static void stop(Demo demo, PrintStream err) {
+    try {
+      demo.stop().await(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      err.println("govgate demo: shutdown did not complete cleanly: " + reason(e));
+    }
   }
 
   private static Path configFile(String[] args, Map<String, String> env) {
