@@ -6,8 +6,12 @@ import cn.govgate.certificates.LocalProofKeys;
 import cn.govgate.certificates.ProofKeys;
 import cn.govgate.certificates.ProofRoutes;
 import cn.govgate.certificates.Proofs;
+import cn.govgate.calendar.WorkingCalendar;
 import cn.govgate.channel.spi.Channel;
 import cn.govgate.channel.spi.ChannelAdapter;
+import cn.govgate.complaints.ComplaintRoutes;
+import cn.govgate.complaints.Complaints;
+import cn.govgate.complaints.OverdueWatch;
 import cn.govgate.config.GovgateConfig;
 import cn.govgate.http.Readiness;
 import cn.govgate.http.Routes;
@@ -69,7 +73,8 @@ public final class Gateway {
 
   /** Everything the gateway wired, for the accessors tests and embedding programs use. */
   private record Concerns(AuditLog audit, Registry registry, DepartmentClient departments,
-      Map<Channel, ChannelAdapter> channels, Identity identity, Interactions interactions, PaymentSystem payments) {}
+      Map<Channel, ChannelAdapter> channels, Identity identity, Interactions interactions, PaymentSystem payments,
+      Complaints complaints, OverdueWatch overdue) {}
 
   private Gateway(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry meters, Database database,
       Concerns concerns, Shutdown shutdown, int port, int opsPort) {
@@ -129,15 +134,20 @@ public final class Gateway {
         .compose(identity -> registry.start().compose(v -> DepartmentClient.create(registry))
             // Key files and the catalogue resource are read once, off the event loop.
             .compose(departments -> vertx.executeBlocking(() -> new Loaded(proofKeys(config, identity),
-                Catalogue.load(offered)), false)
+                Catalogue.load(offered), WorkingCalendar.load(config.complaints().calendarFiles())), false)
                 .compose(loaded -> {
                   AtomicReference<String> baseUrl = new AtomicReference<>();
                   Interactions interactions = shutdown.add(Interactions.create(vertx, db.pool(), clock),
                       Interactions::close);
                   PaymentSystem payments = shutdown.add(PaymentSystem.create(vertx, db.pool(), config.payments(),
                       channels, departments, identity, audit, meters, clock, baseUrl::get), PaymentSystem::close);
+                  Complaints complaints = Complaints.create(db.pool(), identity.cipher(), loaded.calendar(),
+                      config.complaints(), offered, interactions, registry.store(),
+                      (id, citizen, kind, department, at) -> Future.succeededFuture(), meters, clock);
+                  OverdueWatch overdue = shutdown.add(OverdueWatch.create(vertx, complaints, loaded.calendar(), audit,
+                      meters, clock, config.complaints().overdueInterval()), OverdueWatch::close);
                   Concerns concerns = new Concerns(audit, registry, departments, channels, identity, interactions,
-                      payments);
+                      payments, complaints, overdue);
                   Routes routes = routes(config, clock, db, admin, offered, loaded, concerns);
                   Readiness readiness = new Readiness()
                       .add("database", () -> db.migrated() ? db.ping() : Future.failedFuture("migrations not done"))
@@ -147,12 +157,13 @@ public final class Gateway {
                   return serve(config, vertx, meters, db, routes, readiness, shutdown).map(gateway -> {
                     baseUrl.set(gateway.baseUrl());
                     payments.start();
+                    overdue.start();
                     return new Gateway(config, vertx, meters, db, concerns, shutdown, gateway.port, gateway.opsPort);
                   });
                 })));
   }
 
-  private record Loaded(ProofKeys proofKeys, Catalogue catalogue) {}
+  private record Loaded(ProofKeys proofKeys, Catalogue catalogue, WorkingCalendar calendar) {}
 
   /** Proofs are signed with the identity's ES256 keys, or with the SM2 key of {@code certificates.*}. */
   private static ProofKeys proofKeys(GovgateConfig config, Identity identity) {
@@ -172,6 +183,7 @@ public final class Gateway {
     ProofRoutes proofs = new ProofRoutes(Proofs.create(db.pool(), loaded.proofKeys(), clock), loaded.proofKeys(),
         HousingFundProofSource.fromDepartment(identity.directory(), c.departments(), c.registry().store()),
         c.interactions(), callers, admin::authorizeDepartment, offered, c.audit());
+    ComplaintRoutes complaints = new ComplaintRoutes(c.complaints(), callers, admin::authorizeDepartment, c.audit());
     CitizenServiceRoutes citizenServices = CitizenServiceRoutes.create(c.departments(), identity.directory(),
         c.interactions(), callers, offered, VehicleLookupLimit.create(db.pool(), clock,
             config.services().vehicleLookupLimit(), config.services().vehicleLookupWindow()), c.audit());
@@ -185,6 +197,7 @@ public final class Gateway {
     routes.add(Surface.CITIZEN, (vertx, router) -> {
       var sessions = identity.sessions(vertx);
       c.payments().mountCitizen(router, sessions.authenticate());
+      complaints.mountCitizen(router, sessions.authenticate(), identity.gate().require(Level.L2, null));
       // The four service families: session, assurance level (L3 with the configured face freshness), then the
       // department. Mounted before the optional-session catch-all below, which they do not need.
       citizenServices.mount(router, sessions.authenticate(), level -> identity.gate().require(level,
@@ -202,6 +215,7 @@ public final class Gateway {
     routes.add(Surface.ADMIN, (vertx, router) -> {
       ratings.mountAdmin(router);
       proofs.mountAdmin(router);
+      complaints.mountAdmin(router);
     });
     routes.add(Surface.PUBLIC, (vertx, router) -> proofs.mountPublic(router));
     return routes;
@@ -322,5 +336,15 @@ public final class Gateway {
   /** The payments concern: orders, channel callbacks, outbox delivery, reconciliation. */
   public PaymentSystem payments() {
     return concerns.payments();
+  }
+
+  /** Consultations and complaints (政务互动). */
+  public Complaints complaints() {
+    return concerns.complaints();
+  }
+
+  /** The round that marks unanswered consultations and complaints overdue (tests run it by hand). */
+  public OverdueWatch overdueWatch() {
+    return concerns.overdue();
   }
 }
