@@ -35,6 +35,9 @@ import cn.govgate.services.Interactions;
 import cn.govgate.services.OfferedServices;
 import cn.govgate.services.VehicleLookupLimit;
 import cn.govgate.store.Database;
+import cn.govgate.supervision.CallLedger;
+import cn.govgate.supervision.ServiceLevelRoutes;
+import cn.govgate.supervision.ServiceLevels;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -74,7 +77,7 @@ public final class Gateway {
   /** Everything the gateway wired, for the accessors tests and embedding programs use. */
   private record Concerns(AuditLog audit, Registry registry, DepartmentClient departments,
       Map<Channel, ChannelAdapter> channels, Identity identity, Interactions interactions, PaymentSystem payments,
-      Complaints complaints, OverdueWatch overdue) {}
+      Complaints complaints, OverdueWatch overdue, CallLedger ledger, ServiceLevels serviceLevels) {}
 
   private Gateway(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry meters, Database database,
       Concerns concerns, Shutdown shutdown, int port, int opsPort) {
@@ -129,9 +132,11 @@ public final class Gateway {
     Map<Channel, ChannelAdapter> channels = shutdown.add(Channels.create(vertx, config.channels(), meters),
         Channels::close);
     OfferedServices offered = OfferedServices.routedBy(registry);
+    CallLedger ledger = shutdown.add(CallLedger.create(vertx, db.pool(), clock,
+        config.serviceLevels().flushInterval()), CallLedger::close);
     return Identity.start(vertx, db, config.identity(), channels, audit, meters, Clock.systemUTC())
         .map(identity -> shutdown.add(identity, Identity::close))
-        .compose(identity -> registry.start().compose(v -> DepartmentClient.create(registry))
+        .compose(identity -> registry.start().compose(v -> DepartmentClient.create(registry, ledger))
             // Key files and the catalogue resource are read once, off the event loop.
             .compose(departments -> vertx.executeBlocking(() -> new Loaded(proofKeys(config, identity),
                 Catalogue.load(offered), WorkingCalendar.load(config.complaints().calendarFiles())), false)
@@ -146,8 +151,10 @@ public final class Gateway {
                       (id, citizen, kind, department, at) -> Future.succeededFuture(), meters, clock);
                   OverdueWatch overdue = shutdown.add(OverdueWatch.create(vertx, complaints, loaded.calendar(), audit,
                       meters, clock, config.complaints().overdueInterval()), OverdueWatch::close);
+                  ServiceLevels serviceLevels = shutdown.add(ServiceLevels.create(vertx, db.pool(),
+                      config.serviceLevels(), meters, clock), ServiceLevels::close);
                   Concerns concerns = new Concerns(audit, registry, departments, channels, identity, interactions,
-                      payments, complaints, overdue);
+                      payments, complaints, overdue, ledger, serviceLevels);
                   Routes routes = routes(config, clock, db, admin, offered, loaded, concerns);
                   Readiness readiness = new Readiness()
                       .add("database", () -> db.migrated() ? db.ping() : Future.failedFuture("migrations not done"))
@@ -158,6 +165,7 @@ public final class Gateway {
                     baseUrl.set(gateway.baseUrl());
                     payments.start();
                     overdue.start();
+                    serviceLevels.start();
                     return new Gateway(config, vertx, meters, db, concerns, shutdown, gateway.port, gateway.opsPort);
                   });
                 })));
@@ -183,6 +191,7 @@ public final class Gateway {
     ProofRoutes proofs = new ProofRoutes(Proofs.create(db.pool(), loaded.proofKeys(), clock), loaded.proofKeys(),
         HousingFundProofSource.fromDepartment(identity.directory(), c.departments(), c.registry().store()),
         c.interactions(), callers, admin::authorizeDepartment, offered, c.audit());
+    ServiceLevelRoutes serviceLevels = new ServiceLevelRoutes(c.serviceLevels(), offered, clock);
     ComplaintRoutes complaints = new ComplaintRoutes(c.complaints(), callers, admin::authorizeDepartment, c.audit());
     CitizenServiceRoutes citizenServices = CitizenServiceRoutes.create(c.departments(), identity.directory(),
         c.interactions(), callers, offered, VehicleLookupLimit.create(db.pool(), clock,
@@ -211,6 +220,7 @@ public final class Gateway {
       CatalogueRoutes.mount(router, loaded.catalogue());
       ratings.mountCitizen(router);
       proofs.mountCitizen(router);
+      serviceLevels.mountCitizen(router);
     });
     routes.add(Surface.ADMIN, (vertx, router) -> {
       ratings.mountAdmin(router);
@@ -341,6 +351,16 @@ public final class Gateway {
   /** Consultations and complaints (政务互动). */
   public Complaints complaints() {
     return concerns.complaints();
+  }
+
+  /** This instance's ledger of department calls (flushed to PostgreSQL every minute and on stop). */
+  public CallLedger callLedger() {
+    return concerns.ledger();
+  }
+
+  /** The published service levels (效能监察), their rollup and gauges. */
+  public ServiceLevels serviceLevels() {
+    return concerns.serviceLevels();
   }
 
   /** The round that marks unanswered consultations and complaints overdue (tests run it by hand). */

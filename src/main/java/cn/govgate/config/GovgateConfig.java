@@ -21,11 +21,13 @@ import java.util.Map;
  * @param services citizen service settings (vehicle lookup limit)
  * @param payments payment settings (callback URL, outbox, reconciliation)
  * @param complaints consultations and complaints (reply deadlines, holiday calendar)
+ * @param serviceLevels published service levels (flush, rollup, gauges)
  */
 public record GovgateConfig(
     Path dataDir, HttpConfig http, DatabaseConfig db, AuditConfig audit, IdentityConfig identity,
     ChannelsConfig channels, RatingsConfig ratings, CertificatesConfig certificates, AdminConfig admin,
-    RegistryConfig registry, ServicesConfig services, PaymentsConfig payments, ComplaintsConfig complaints) {
+    RegistryConfig registry, ServicesConfig services, PaymentsConfig payments, ComplaintsConfig complaints,
+    ServiceLevelsConfig serviceLevels) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -41,7 +43,8 @@ public record GovgateConfig(
     v.oneOf("log.accessLevel", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
     GovgateConfig config = new GovgateConfig(dataDir, http, db, AuditConfig.from(v), IdentityConfig.from(v),
         ChannelsConfig.from(v), RatingsConfig.from(v), CertificatesConfig.from(v), AdminConfig.from(v),
-        RegistryConfig.from(v), ServicesConfig.from(v), PaymentsConfig.from(v), ComplaintsConfig.from(v));
+        RegistryConfig.from(v), ServicesConfig.from(v), PaymentsConfig.from(v), ComplaintsConfig.from(v),
+        ServiceLevelsConfig.from(v));
     v.rejectUnknown();
     return config;
   }

@@ -43,19 +43,25 @@ public final class DepartmentClient {
   private final ContractCheck contract;
   private final LastKnownGoodCache<JsonObject> lastKnownGood;
   private final Clock clock;
+  private final CallObserver observer;
 
-  private DepartmentClient(Registry registry, ContractCheck contract) {
+  private DepartmentClient(Registry registry, ContractCheck contract, CallObserver observer) {
     this.registry = registry;
     this.contract = contract;
+    this.observer = observer;
     this.clock = registry.clock();
     this.lastKnownGood = LastKnownGoodCache.create(registry.config().staleEntries(), registry.config().staleTtl(),
         clock, registry.meters());
   }
 
-  /** Loads the department contract (from the contracts jar) and builds the client. */
-  public static Future<DepartmentClient> create(Registry registry) {
+  /**
+   * Loads the department contract (from the contracts jar) and builds the client.
+   *
+   * @param observer told of every call and how it ended (the service levels' ledger)
+   */
+  public static Future<DepartmentClient> create(Registry registry, CallObserver observer) {
     return OpenAPIContract.from(registry.vertx(), "contracts/department-backend.yaml")
-        .map(contract -> new DepartmentClient(registry, new ContractCheck(contract)));
+        .map(contract -> new DepartmentClient(registry, new ContractCheck(contract), Objects.requireNonNull(observer)));
   }
 
   /**
@@ -69,6 +75,20 @@ public final class DepartmentClient {
    */
   public Future<DepartmentAnswer> call(String serviceType, String region, JsonObject citizen, JsonObject query,
       String requestId, boolean idempotentRead) {
+    long started = System.nanoTime();
+    String[] department = new String[1];
+    return routedCall(serviceType, region, citizen, query, requestId, idempotentRead, department)
+        .andThen(ar -> {
+          // Only calls that reached a backend count; a route that does not exist is the caller's mistake.
+          if (department[0] != null) {
+            observer.observe(department[0], serviceType, region, CallObserver.classify(ar),
+                (System.nanoTime() - started) / 1000);
+          }
+        });
+  }
+
+  private Future<DepartmentAnswer> routedCall(String serviceType, String region, JsonObject citizen, JsonObject query,
+      String requestId, boolean idempotentRead, String[] department) {
     ServiceType type = ServiceTypes.find(serviceType).orElse(null);
     if (type == null) {
       return Future.failedFuture(ApiException.badRequest("request.unknown_service_type", "No such service type"));
@@ -77,6 +97,8 @@ public final class DepartmentClient {
     Backend backend = routes.pick(serviceType, region);
     if (backend == null) {
       if (!routes.candidates(serviceType, region).isEmpty()) {
+        // The department took the service offline: unavailable, and counted as such in its service levels.
+        department[0] = routes.candidates(serviceType, region).get(0).departmentId();
         return Future.failedFuture(new ApiException(503, "department.unavailable", Origin.DEPARTMENT,
             "The department has taken this service offline for now",
             routes.offered(serviceType, region).put("reason", "disabled"), 60, null));
@@ -84,6 +106,7 @@ public final class DepartmentClient {
       return Future.failedFuture(new ApiException(404, "region.service_not_offered", Origin.CLIENT,
           "This service is not offered in this region", routes.offered(serviceType, region), null, null));
     }
+    department[0] = backend.departmentId();
     JsonObject request = new JsonObject().put("serviceType", serviceType).put("region", region);
     if (citizen != null) {
       request.put("citizen", citizen);
