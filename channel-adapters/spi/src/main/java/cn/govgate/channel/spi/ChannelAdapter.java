@@ -7,7 +7,7 @@ import java.util.Set;
  * {@code WebClient}, never block, put a circuit breaker around each channel API and export call metrics
  * ({@code govgate_channel_calls} by channel, api and outcome). They never expose vendor types.
  */
-public interface ChannelAdapter extends ChannelLogin, FaceVerification, Payments {
+public interface ChannelAdapter extends ChannelLogin, FaceVerification, Payments, SubscriptionMessages {
 
   /** The channel this adapter speaks to. */
   Channel channel();

@@ -32,7 +32,9 @@ public final class ChannelException extends RuntimeException {
     PLATFORM_UNAVAILABLE,
     TIMEOUT,
     CIRCUIT_OPEN,
-    REJECTED
+    REJECTED,
+    /** The citizen refused, unsubscribed or has no subscription grant left (WeChat 43101): never retry. */
+    USER_REFUSED
   }
 
   private final Channel channel;

@@ -177,6 +177,21 @@ public final class WechatAdapter implements ChannelAdapter {
     return payments("pay_query").compose(p -> p.queryOrder(appId, orderId));
   }
 
+  /**
+   * {@code POST /cgi-bin/message/subscribe/send} (§10.2) with a cached access token (refreshed once on 40001/42001).
+   * Values are cut to the length their keyword's type allows ({@code thing} 20 characters…), since the platform
+   * refuses a long value (47003) rather than shortening it. 43101 fails with USER_REFUSED, any other errcode
+   * with REJECTED (or PLATFORM_ERROR for -1).
+   */
+  @Override
+  public Future<Void> sendSubscriptionMessage(SubscriptionMessage message) {
+    String api = SubscribeMessages.API;
+    if (!apps.containsKey(message.appId())) return Future.failedFuture(WechatErrors.unknownApp(api));
+    JsonObject body = SubscribeMessages.body(message);
+    return tokens.withToken(message.appId(), token -> mini.post(api, "/cgi-bin/message/subscribe/send?access_token="
+        + enc(token), body, json -> (Void) null));
+  }
+
   private Future<WechatPay> payments(String api) {
     if (pay == null) {
       return Future.failedFuture(WechatErrors.integration(api, Kind.REJECTED, "no WeChat Pay merchant configured"));

@@ -162,6 +162,48 @@ public final class AlipaySimulator {
     return Future.succeededFuture(order.tradeNo);
   }
 
+  /** Registers a subscription template of an app with its keywords ({@code keyword1}…). */
+  public void registerTemplate(String appId, String templateId, List<String> keywords, boolean longTerm) {
+    state.templates.put(appId + "/" + templateId, new SimState.Template(appId, templateId, List.copyOf(keywords),
+        longTerm));
+  }
+
+  /**
+   * The user answers {@code my.requestSubscribeMessage} (§11.2): template id → {@code accept} / {@code reject}.
+   * Returns the success callback's object: {@code behavior}, {@code result} lists and one answer per template.
+   */
+  public JsonObject requestSubscribeMessage(String appId, String userId, Map<String, String> choices) {
+    if (choices.isEmpty() || choices.size() > 3) throw new IllegalArgumentException("1 to 3 entity ids");
+    io.vertx.core.json.JsonArray subscribed = new io.vertx.core.json.JsonArray();
+    io.vertx.core.json.JsonArray unsubscribed = new io.vertx.core.json.JsonArray();
+    JsonObject answer = new JsonObject();
+    synchronized (state) {
+      choices.forEach((templateId, choice) -> {
+        SimState.Template t = state.templates.get(appId + "/" + templateId);
+        String key = appId + "/" + userId + "/" + templateId;
+        if (t != null && "accept".equals(choice)) {
+          state.grants.put(key, t.longTerm() ? Integer.MAX_VALUE : state.grants.getOrDefault(key, 0) + 1);
+          subscribed.add(templateId);
+          answer.put(templateId, "accept");
+        } else {
+          state.grants.remove(key);
+          unsubscribed.add(templateId);
+          answer.put(templateId, "reject");
+        }
+      });
+    }
+    return answer.put("behavior", "subscribe").put("show", true).put("keep", false).put("refuse", false)
+        .put("result", new JsonObject().put("subscribeEntityIds", new io.vertx.core.json.JsonArray(
+                List.copyOf(choices.keySet())))
+            .put("subscribedEntityIds", subscribed).put("unsubscribedEntityIds", unsubscribed)
+            .put("currentSubscribedEntityIds", subscribed));
+  }
+
+  /** The subscription messages the platform accepted, oldest first. */
+  public List<SimSubscriptionMessage> subscriptionMessages() {
+    return List.copyOf(state.delivered);
+  }
+
   /** How many times the notification of an order was POSTed so far. */
   public int notificationAttempts(String outTradeNo) {
     Order o = state.findOrder(outTradeNo);

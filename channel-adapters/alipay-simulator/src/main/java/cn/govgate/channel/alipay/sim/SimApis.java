@@ -42,6 +42,7 @@ final class SimApis {
       case "alipay.user.certify.open.query" -> certifyQuery(biz, app);
       case "alipay.trade.create" -> tradeCreate(biz, p, app);
       case "alipay.trade.query" -> tradeQuery(biz, app);
+      case "alipay.open.app.mini.templatemessage.send" -> templateMessage(p, app);
       default -> SimReply.gatewayError("40002", "Invalid Arguments", "isv.invalid-method", "不存在的方法名");
     };
   }
@@ -173,6 +174,39 @@ final class SimApis {
           .put("send_pay_date", AlipayWire.timestamp(o.paidAt));
     }
     return SimReply.ok(method, fields);
+  }
+
+  /**
+   * §11.3: the recipient must be a user, the template one of the app's, {@code data} (JSON text, or an object) must
+   * hold exactly the template's keywords with non-empty values, and the user must hold a grant; each accepted
+   * one-time send spends one.
+   */
+  private SimReply templateMessage(Map<String, String> p, SimApp app) {
+    String method = "alipay.open.app.mini.templatemessage.send";
+    JsonObject biz;
+    try {
+      biz = new JsonObject(p.getOrDefault("biz_content", "{}"));
+    } catch (DecodeException e) {
+      return SimReply.business(method, "INVALID_PARAMETER", "参数有误");
+    }
+    String recipient = biz.getString("to_user_id", biz.getString("to_open_id", ""));
+    if (recipient.isEmpty() || biz.containsKey("to_user_id") && !state.users.containsKey(recipient)) {
+      return SimReply.business(method, "USER_NOT_EXIST", "用户不存在");
+    }
+    SimState.Template template = state.templates.get(app.appId() + "/" + biz.getString("user_template_id", ""));
+    if (template == null) return SimReply.business(method, "TEMPLATE_NOT_EXIST", "模板不存在");
+    JsonObject data = jsonField(biz, "data");
+    if (data == null || !data.fieldNames().equals(new java.util.HashSet<>(template.keywords()))
+        || data.stream().anyMatch(e -> !(e.getValue() instanceof JsonObject v)
+            || !(v.getValue("value") instanceof String s) || s.isEmpty())) {
+      return SimReply.business(method, "INVALID_PARAMETER", "消息内容与模板不符");
+    }
+    if (!state.spendGrant(app.appId() + "/" + recipient + "/" + template.templateId(), template.longTerm())) {
+      return SimReply.business(method, knobs.subscriptionRefusedSubCode, "用户未订阅该消息");
+    }
+    state.delivered.add(new SimSubscriptionMessage(app.appId(), recipient, template.templateId(),
+        biz.getString("page"), data.copy(), clock.instant()));
+    return SimReply.ok(method, new JsonObject());
   }
 
   private static JsonObject jsonField(JsonObject biz, String key) {

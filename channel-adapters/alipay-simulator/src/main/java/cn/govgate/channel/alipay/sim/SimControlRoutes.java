@@ -41,6 +41,25 @@ final class SimControlRoutes {
     router.post("/__sim/orders/pay").respond(ctx -> body(ctx)
         .compose(body -> sim.payOrder(body.getString("outTradeNo")))
         .map(tradeNo -> new JsonObject().put("tradeNo", tradeNo)));
+    router.post("/__sim/subscribe/templates").respond(json(body -> {
+      List<String> keywords = new ArrayList<>();
+      body.getJsonArray("keywords").forEach(k -> keywords.add(k.toString()));
+      sim.registerTemplate(body.getString("appId"), body.getString("templateId"), keywords,
+          body.getBoolean("longTerm", false));
+      return new JsonObject().put("registered", body.getString("templateId"));
+    }));
+    router.post("/__sim/subscribe/request").respond(json(body -> {
+      java.util.Map<String, String> choices = new java.util.LinkedHashMap<>();
+      body.getJsonObject("choices").forEach(e -> choices.put(e.getKey(), String.valueOf(e.getValue())));
+      return sim.requestSubscribeMessage(body.getString("appId"), body.getString("userId"), choices);
+    }));
+    router.get("/__sim/subscribe/messages").respond(ctx -> {
+      JsonArray messages = new JsonArray();
+      sim.subscriptionMessages().forEach(m -> messages.add(new JsonObject().put("appId", m.appId())
+          .put("recipient", m.recipient()).put("templateId", m.templateId()).put("page", m.page())
+          .put("data", m.data()).put("at", m.at().toString())));
+      return Future.succeededFuture(new JsonObject().put("messages", messages));
+    });
     router.get("/__sim/knobs").respond(ctx -> Future.succeededFuture(describe(sim.knobs())));
     router.post("/__sim/knobs").respond(json(body -> {
       apply(sim.knobs(), body);
@@ -84,6 +103,7 @@ final class SimControlRoutes {
       k.timestampSkewTolerance(s == null ? null : Duration.ofSeconds(s));
     }
     if (b.containsKey("authCodeTtlSeconds")) k.authCodeTtl(Duration.ofSeconds(b.getLong("authCodeTtlSeconds")));
+    if (b.containsKey("subscriptionRefusedSubCode")) k.subscriptionRefusedSubCode(b.getString("subscriptionRefusedSubCode"));
     if (b.containsKey("notifyRetryDelaysMillis")) {
       List<Duration> delays = new ArrayList<>();
       b.getJsonArray("notifyRetryDelaysMillis").forEach(v -> delays.add(Duration.ofMillis(((Number) v).longValue())));
@@ -120,6 +140,7 @@ final class SimControlRoutes {
         .put("forcedFaceOutcome", k.forcedFaceOutcome)
         .put("timestampSkewSeconds", k.timestampSkewTolerance == null ? null : k.timestampSkewTolerance.toSeconds())
         .put("authCodeTtlSeconds", k.authCodeTtl.toSeconds())
+        .put("subscriptionRefusedSubCode", k.subscriptionRefusedSubCode)
         .put("notifyRetryDelaysMillis", delays)
         .put("forcedErrors", forced);
   }

@@ -60,6 +60,7 @@ public final class SimKnobs {
   volatile Duration timestampSkewTolerance;
   volatile Duration authCodeTtl;
   volatile List<Duration> notifyRetryDelays;
+  volatile String subscriptionRefusedSubCode = "USER_NOT_SUBSCRIBED";
 
   SimKnobs(Duration authCodeTtl, List<Duration> notifyRetryDelays) {
     this.authCodeTtl = authCodeTtl;
@@ -153,6 +154,15 @@ public final class SimKnobs {
 
   public SimKnobs authCodeTtl(Duration ttl) {
     this.authCodeTtl = ttl;
+    return this;
+  }
+
+  /**
+   * The {@code sub_code} of the 40004 a subscription send gets without a grant (the real one is undocumented, ❓).
+   * Default {@code USER_NOT_SUBSCRIBED}.
+   */
+  public SimKnobs subscriptionRefusedSubCode(String subCode) {
+    this.subscriptionRefusedSubCode = subCode;
     return this;
   }
 

@@ -73,6 +73,26 @@ final class SimState {
   final Map<String, AuthCode> authCodes = new ConcurrentHashMap<>();
   final Map<String, Token> tokens = new ConcurrentHashMap<>();
   final Map<String, Certification> certifications = new ConcurrentHashMap<>();
+  /** A subscription template of an app: its keywords and whether it is long-term. */
+  record Template(String appId, String templateId, java.util.List<String> keywords, boolean longTerm) {}
+
+  /** Templates keyed by {@code appId/templateId}. */
+  final Map<String, Template> templates = new ConcurrentHashMap<>();
+  /** Grants keyed by {@code appId/userId/templateId}: sends left (Integer.MAX_VALUE for a long-term template). */
+  final Map<String, Integer> grants = new ConcurrentHashMap<>();
+  final java.util.List<SimSubscriptionMessage> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Spends one grant of a one-time template (none of a long-term one); false when there is none. */
+  synchronized boolean spendGrant(String key, boolean longTerm) {
+    Integer n = grants.get(key);
+    if (n == null || n <= 0) return false;
+    if (!longTerm) {
+      if (n == 1) grants.remove(key);
+      else grants.put(key, n - 1);
+    }
+    return true;
+  }
+
   /** Orders keyed by {@code appId/outTradeNo}: out_trade_no is unique per app. */
   final Map<String, Order> orders = new ConcurrentHashMap<>();
 

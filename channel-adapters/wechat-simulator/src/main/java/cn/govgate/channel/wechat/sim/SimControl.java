@@ -39,6 +39,19 @@ final class SimControl {
     router.post("/__sim/face/legacy").handler(ctx -> withBody(ctx, b -> new JsonObject().put("verifyResult",
         sim.performLegacyFace(b.getString("appId"), b.getString("openid"), b.getString("name"),
             b.getString("idNumber")))));
+    router.post("/__sim/subscribe/templates").handler(ctx -> withBody(ctx, b -> {
+      java.util.List<String> keywords = new java.util.ArrayList<>();
+      b.getJsonArray("keywords").forEach(k -> keywords.add(k.toString()));
+      sim.registerTemplate(b.getString("appId"), b.getString("templateId"), keywords, b.getBoolean("longTerm", false));
+      return new JsonObject();
+    }));
+    router.post("/__sim/subscribe/request").handler(ctx -> withBody(ctx, b -> {
+      java.util.Map<String, String> choices = new java.util.LinkedHashMap<>();
+      b.getJsonObject("choices").forEach(e -> choices.put(e.getKey(), String.valueOf(e.getValue())));
+      return sim.requestSubscribeMessage(b.getString("appId"), b.getString("openid"), choices);
+    }));
+    router.get("/__sim/subscribe/messages").handler(ctx -> sim.json(ctx, 200,
+        new JsonObject().put("messages", sim.subscribeDeliveredJson())));
     router.post("/__sim/orders/:no/pay").handler(this::pay);
     router.get("/__sim/knobs").handler(ctx -> sim.json(ctx, 200, sim.knobs().toJson()));
     router.put("/__sim/knobs").handler(ctx -> withBody(ctx, b -> sim.knobs().update(b).toJson()));

@@ -144,6 +144,11 @@ final class SimMiniProgram {
     currentToken.clear();
   }
 
+  /** The app of the request's access token, or null after answering 40001/42001. */
+  String tokenAppOf(RoutingContext ctx) {
+    return tokenApp(ctx);
+  }
+
   private String tokenApp(RoutingContext ctx) {
     Token token = tokens.get(Objects.requireNonNullElse(ctx.queryParams().get("access_token"), ""));
     if (token == null || !sim.now().isBefore(token.expiresAt())) {

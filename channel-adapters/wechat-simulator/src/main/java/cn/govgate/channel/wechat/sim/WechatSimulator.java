@@ -42,6 +42,7 @@ public final class WechatSimulator {
   private final String platformSerial;
   private final SimMiniProgram mini;
   private final SimPay pay;
+  private final SimSubscribe subscribe;
   private final WebClient client;
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private HttpServer server;
@@ -56,6 +57,7 @@ public final class WechatSimulator {
     this.mini = new SimMiniProgram(this);
     this.client = WebClient.create(vertx);
     this.pay = new SimPay(this, client);
+    this.subscribe = new SimSubscribe(this);
   }
 
   /** Starts the simulator on 127.0.0.1 ({@code options.port()}, 0 for a free port). */
@@ -65,6 +67,7 @@ public final class WechatSimulator {
     router.route().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
     sim.mini.mount(router);
     sim.pay.mount(router);
+    sim.subscribe.mount(router);
     new SimControl(sim).mount(router);
     return vertx.createHttpServer().requestHandler(router).listen(options.port(), "127.0.0.1").map(server -> {
       sim.server = server;
@@ -149,6 +152,34 @@ public final class WechatSimulator {
    */
   public String performLegacyFace(String appId, String openid, String name, String idNumber) {
     return mini.performLegacyFace(appId, openid, name, idNumber);
+  }
+
+  /**
+   * Registers a subscribe-message template of an app with its keywords (e.g. {@code thing1}, {@code amount2}); a
+   * long-term template allows repeated sends once accepted.
+   */
+  public WechatSimulator registerTemplate(String appId, String templateId, java.util.List<String> keywords,
+      boolean longTerm) {
+    subscribe.registerTemplate(appId, templateId, keywords, longTerm);
+    return this;
+  }
+
+  /**
+   * The user answers {@code wx.requestSubscribeMessage} in the app: template id → {@code accept} / {@code reject};
+   * returns the success callback's object ({@code errMsg} plus one answer per template, {@code filter} for an
+   * unknown template).
+   */
+  public JsonObject requestSubscribeMessage(String appId, String openid, Map<String, String> choices) {
+    return subscribe.request(appId, openid, choices);
+  }
+
+  io.vertx.core.json.JsonArray subscribeDeliveredJson() {
+    return subscribe.deliveredJson();
+  }
+
+  /** The subscribe messages the platform accepted, oldest first. */
+  public java.util.List<SimSubscribeMessage> subscribeMessages() {
+    return subscribe.delivered();
   }
 
   /** Drops every access token, so the next call with one gets errcode 40001. */
