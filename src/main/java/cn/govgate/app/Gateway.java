@@ -27,6 +27,8 @@ import cn.govgate.ratings.Rectifications;
 import cn.govgate.registry.AdminApi;
 import cn.govgate.registry.DepartmentClient;
 import cn.govgate.registry.Registry;
+import cn.govgate.reminders.ReminderRoutes;
+import cn.govgate.reminders.Reminders;
 import cn.govgate.services.CallerResolver;
 import cn.govgate.services.Catalogue;
 import cn.govgate.services.CatalogueRoutes;
@@ -77,7 +79,8 @@ public final class Gateway {
   /** Everything the gateway wired, for the accessors tests and embedding programs use. */
   private record Concerns(AuditLog audit, Registry registry, DepartmentClient departments,
       Map<Channel, ChannelAdapter> channels, Identity identity, Interactions interactions, PaymentSystem payments,
-      Complaints complaints, OverdueWatch overdue, CallLedger ledger, ServiceLevels serviceLevels) {}
+      Complaints complaints, OverdueWatch overdue, CallLedger ledger, ServiceLevels serviceLevels,
+      Reminders reminders) {}
 
   private Gateway(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry meters, Database database,
       Concerns concerns, Shutdown shutdown, int port, int opsPort) {
@@ -146,15 +149,16 @@ public final class Gateway {
                       Interactions::close);
                   PaymentSystem payments = shutdown.add(PaymentSystem.create(vertx, db.pool(), config.payments(),
                       channels, departments, identity, audit, meters, clock, baseUrl::get), PaymentSystem::close);
+                  Reminders reminders = shutdown.add(Reminders.create(vertx, db.pool(), config.reminders(), channels,
+                      departments, identity, audit, meters, clock), Reminders::close);
                   Complaints complaints = Complaints.create(db.pool(), identity.cipher(), loaded.calendar(),
-                      config.complaints(), offered, interactions, registry.store(),
-                      (id, citizen, kind, department, at) -> Future.succeededFuture(), meters, clock);
+                      config.complaints(), offered, interactions, registry.store(), reminders, meters, clock);
                   OverdueWatch overdue = shutdown.add(OverdueWatch.create(vertx, complaints, loaded.calendar(), audit,
                       meters, clock, config.complaints().overdueInterval()), OverdueWatch::close);
                   ServiceLevels serviceLevels = shutdown.add(ServiceLevels.create(vertx, db.pool(),
                       config.serviceLevels(), meters, clock), ServiceLevels::close);
                   Concerns concerns = new Concerns(audit, registry, departments, channels, identity, interactions,
-                      payments, complaints, overdue, ledger, serviceLevels);
+                      payments, complaints, overdue, ledger, serviceLevels, reminders);
                   Routes routes = routes(config, clock, db, admin, offered, loaded, concerns);
                   Readiness readiness = new Readiness()
                       .add("database", () -> db.migrated() ? db.ping() : Future.failedFuture("migrations not done"))
@@ -166,6 +170,7 @@ public final class Gateway {
                     payments.start();
                     overdue.start();
                     serviceLevels.start();
+                    reminders.start();
                     return new Gateway(config, vertx, meters, db, concerns, shutdown, gateway.port, gateway.opsPort);
                   });
                 })));
@@ -191,6 +196,7 @@ public final class Gateway {
     ProofRoutes proofs = new ProofRoutes(Proofs.create(db.pool(), loaded.proofKeys(), clock), loaded.proofKeys(),
         HousingFundProofSource.fromDepartment(identity.directory(), c.departments(), c.registry().store()),
         c.interactions(), callers, admin::authorizeDepartment, offered, c.audit());
+    ReminderRoutes reminders = new ReminderRoutes(c.reminders(), offered, c.audit());
     ServiceLevelRoutes serviceLevels = new ServiceLevelRoutes(c.serviceLevels(), offered, clock);
     ComplaintRoutes complaints = new ComplaintRoutes(c.complaints(), callers, admin::authorizeDepartment, c.audit());
     CitizenServiceRoutes citizenServices = CitizenServiceRoutes.create(c.departments(), identity.directory(),
@@ -207,6 +213,7 @@ public final class Gateway {
       var sessions = identity.sessions(vertx);
       c.payments().mountCitizen(router, sessions.authenticate());
       complaints.mountCitizen(router, sessions.authenticate(), identity.gate().require(Level.L2, null));
+      reminders.mountCitizen(router, sessions.authenticate(), identity.gate().require(Level.L2, null));
       // The four service families: session, assurance level (L3 with the configured face freshness), then the
       // department. Mounted before the optional-session catch-all below, which they do not need.
       citizenServices.mount(router, sessions.authenticate(), level -> identity.gate().require(level,
@@ -361,6 +368,11 @@ public final class Gateway {
   /** The published service levels (效能监察), their rollup and gauges. */
   public ServiceLevels serviceLevels() {
     return concerns.serviceLevels();
+  }
+
+  /** Proactive reminders: subscriptions, the finding and sending rounds (tests run them by hand). */
+  public Reminders reminders() {
+    return concerns.reminders();
   }
 
   /** The round that marks unanswered consultations and complaints overdue (tests run it by hand). */

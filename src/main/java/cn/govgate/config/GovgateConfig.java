@@ -22,12 +22,13 @@ import java.util.Map;
  * @param payments payment settings (callback URL, outbox, reconciliation)
  * @param complaints consultations and complaints (reply deadlines, holiday calendar)
  * @param serviceLevels published service levels (flush, rollup, gauges)
+ * @param reminders proactive reminders (scheduler rhythm, subscription templates per app)
  */
 public record GovgateConfig(
     Path dataDir, HttpConfig http, DatabaseConfig db, AuditConfig audit, IdentityConfig identity,
     ChannelsConfig channels, RatingsConfig ratings, CertificatesConfig certificates, AdminConfig admin,
     RegistryConfig registry, ServicesConfig services, PaymentsConfig payments, ComplaintsConfig complaints,
-    ServiceLevelsConfig serviceLevels) {
+    ServiceLevelsConfig serviceLevels, RemindersConfig reminders) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -41,10 +42,11 @@ public record GovgateConfig(
     // Read by logback.xml from the environment; listed here so they are known keys.
     v.oneOf("log.level", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     v.oneOf("log.accessLevel", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+    ChannelsConfig channels = ChannelsConfig.from(v);
     GovgateConfig config = new GovgateConfig(dataDir, http, db, AuditConfig.from(v), IdentityConfig.from(v),
-        ChannelsConfig.from(v), RatingsConfig.from(v), CertificatesConfig.from(v), AdminConfig.from(v),
+        channels, RatingsConfig.from(v), CertificatesConfig.from(v), AdminConfig.from(v),
         RegistryConfig.from(v), ServicesConfig.from(v), PaymentsConfig.from(v), ComplaintsConfig.from(v),
-        ServiceLevelsConfig.from(v));
+        ServiceLevelsConfig.from(v), RemindersConfig.from(v, channels));
     v.rejectUnknown();
     return config;
   }

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The ten service types of {@code contracts/department-backend.yaml}: each is {@code <family>.<operation>}, is
+ * The twelve service types of {@code contracts/department-backend.yaml}: each is {@code <family>.<operation>}, is
  * served at {@code POST /<family>/<operation>} and answered per the contract's operation of that path.
  */
 public final class ServiceTypes {
@@ -36,8 +36,10 @@ public final class ServiceTypes {
     add("traffic.vehicles", "trafficVehicles");
     add("traffic.fines", "trafficFines");
     add("traffic.fine-payment", "trafficFinePayment");
+    add("traffic.due-fines", "trafficDueFines");
     add("utilities.bill", "utilitiesBill");
     add("utilities.bill-payment", "utilitiesBillPayment");
+    add("utilities.due-bills", "utilitiesDueBills");
   }
 
   private ServiceTypes() {

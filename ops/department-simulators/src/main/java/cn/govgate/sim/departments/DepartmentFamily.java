@@ -6,8 +6,8 @@ import java.util.List;
 public enum DepartmentFamily {
   SOCIAL_SECURITY("social-security", List.of("account", "contributions")),
   HOUSING_FUND("housing-fund", List.of("account", "contributions", "proof-data")),
-  TRAFFIC("traffic", List.of("vehicles", "fines", "fine-payment")),
-  UTILITIES("utilities", List.of("bill", "bill-payment"));
+  TRAFFIC("traffic", List.of("vehicles", "fines", "fine-payment", "due-fines")),
+  UTILITIES("utilities", List.of("bill", "bill-payment", "due-bills"));
 
   private final String wireName;
   private final List<String> operations;

@@ -149,6 +149,8 @@ final class DepartmentOperations {
       case "traffic.fine-payment" -> finePayment(optionalCitizen(citizenJson), query);
       case "utilities.bill" -> utilitiesBill(query);
       case "utilities.bill-payment" -> billPayment(query);
+      case "traffic.due-fines" -> dueFines(query);
+      case "utilities.due-bills" -> dueBills(query);
       default -> throw badRequest("Unknown operation");
     };
   }
@@ -341,6 +343,79 @@ final class DepartmentOperations {
       }
       return accepted(record(decisionNumber, payment, "JJ")).put("decisionNumber", decisionNumber);
     }
+  }
+
+  /** Days a fine may be paid in without a late fee (行政处罚法: 15 days from the decision, then 3 % a day). */
+  static final int FINE_PAYMENT_DAYS = 15;
+  private static final int MAX_BATCH = 100;
+
+  /**
+   * Unpaid, payable fines of the citizens asked about whose last day to pay is on or before {@code dueBefore}
+   * (already late ones included). A citizen this department does not know has no items; an unknown name is the same.
+   */
+  private JsonObject dueFines(JsonObject query) {
+    LocalDate dueBefore = dueBefore(query);
+    JsonArray items = new JsonArray();
+    for (JsonObject asked : batch(query, "citizens")) {
+      String ref = requireString(asked, "ref");
+      SyntheticCitizen citizen = citizens.get(requireString(asked, "idNumber"));
+      if (citizen == null || !citizen.name().equals(requireString(asked, "name").strip())) continue;
+      for (Vehicle vehicle : vehiclesOf(citizen)) {
+        for (Fine fine : DepartmentData.fines(citizen.idNumber(), vehicle, today())) {
+          JsonObject shown = fineJson(fine);
+          LocalDate due = fine.time().toLocalDate().plusDays(FINE_PAYMENT_DAYS);
+          if (!"unpaid".equals(shown.getString("status")) || !shown.getBoolean("payable") || due.isAfter(dueBefore)) {
+            continue;
+          }
+          items.add(new JsonObject().put("ref", ref).put("decisionNumber", fine.decisionNumber())
+              .put("plate", vehicle.plate()).put("plateType", vehicle.plateType())
+              .put("amountFen", fine.amountFen()).put("dueDate", due.toString())
+              .put("offence", shown.getJsonObject("offence")));
+        }
+      }
+    }
+    return new JsonObject().put("items", items);
+  }
+
+  /** Unpaid current bills of the accounts asked about, due on or before {@code dueBefore}. */
+  private JsonObject dueBills(JsonObject query) {
+    LocalDate dueBefore = dueBefore(query);
+    JsonArray items = new JsonArray();
+    for (JsonObject asked : batch(query, "accounts")) {
+      String ref = requireString(asked, "ref");
+      AccountOwner owner = accountOwners.get(requireString(asked, "accountNo"));
+      if (owner == null || !owner.account().utilityType().equals(requireString(asked, "utilityType"))) continue;
+      Bill bill = DepartmentData.currentBill(owner.account(), today());
+      boolean paid;
+      synchronized (this) {
+        paid = bill.initiallyPaid() || paymentsByRef.containsKey(bill.billRef());
+      }
+      if (paid || bill.amountFen() <= 0 || bill.dueDate().isAfter(dueBefore)) continue;
+      items.add(new JsonObject().put("ref", ref).put("billRef", bill.billRef()).put("utilityType",
+              bill.utilityType()).put("accountNo", bill.accountNo()).put("period", bill.period().toString())
+          .put("amountFen", bill.amountFen()).put("dueDate", bill.dueDate().toString()));
+    }
+    return new JsonObject().put("items", items);
+  }
+
+  private static LocalDate dueBefore(JsonObject query) {
+    try {
+      return LocalDate.parse(requireString(query, "dueBefore"));
+    } catch (DateTimeParseException e) {
+      throw badRequest("dueBefore must be a date");
+    }
+  }
+
+  private static List<JsonObject> batch(JsonObject query, String field) {
+    if (!(query.getValue(field) instanceof JsonArray array) || array.isEmpty() || array.size() > MAX_BATCH) {
+      throw badRequest(field + " must hold 1 to " + MAX_BATCH + " entries");
+    }
+    List<JsonObject> out = new java.util.ArrayList<>();
+    for (Object o : array) {
+      if (!(o instanceof JsonObject entry)) throw badRequest(field + " entries must be objects");
+      out.add(entry);
+    }
+    return out;
   }
 
   // ---------- utilities ----------
