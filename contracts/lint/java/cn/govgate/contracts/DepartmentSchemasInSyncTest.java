@@ -33,7 +33,7 @@ class DepartmentSchemasInSyncTest {
     SwaggerParseResult result = new OpenAPIV3Parser().readLocation(CONTRACT.toString(), null, null);
 
     assertThat(result.getMessages()).isEmpty();
-    assertThat(result.getOpenAPI().getPaths()).hasSize(11);
+    assertThat(result.getOpenAPI().getPaths()).hasSize(13);
   }
 
   @Test

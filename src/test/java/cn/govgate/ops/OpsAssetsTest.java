@@ -84,6 +84,18 @@ class OpsAssetsTest {
     m.put(prometheusName("govgate.payments") + "_total", literal("govgate.payments"));
     m.put(prometheusName("govgate.payments.deliveries") + "_total", literal("govgate.payments.deliveries"));
     m.put(prometheusName("govgate.payments.outbox.backlog"), literal("govgate.payments.outbox.backlog"));
+    // Consultations and complaints, the holiday calendar, reminders and the published service levels.
+    m.put(prometheusName("govgate.complaints.overdue"), literal("govgate.complaints.overdue"));
+    m.put(prometheusName("govgate.complaints.marked_overdue") + "_total", literal("govgate.complaints.marked_overdue"));
+    m.put(prometheusName("govgate.complaints.filed") + "_total", literal("govgate.complaints.filed"));
+    m.put(prometheusName("govgate.complaints.replies") + "_total", literal("govgate.complaints.replies"));
+    m.put(prometheusName("govgate.calendar.coverage.days"), literal("govgate.calendar.coverage.days"));
+    m.put(prometheusName("govgate.reminders") + "_total", literal("govgate.reminders"));
+    m.put(prometheusName("govgate.reminders.backlog"), literal("govgate.reminders.backlog"));
+    for (String g : List.of("calls", "availability", "error_ratio", "stale_ratio", "latency_seconds",
+        "on_time_reply_ratio", "satisfaction_ratio")) {
+      m.put("govgate_service_level_" + g, literal("govgate.service_level." + g));
+    }
     // Vert.x Micrometer metrics (HTTP server with the route label, pools with type/name labels, SQL client).
     for (String s : List.of("vertx_http_server_requests_total", "vertx_http_server_response_time_seconds_count",
         "vertx_http_server_response_time_seconds_sum", "vertx_http_server_response_time_seconds_max",
@@ -248,7 +260,9 @@ class OpsAssetsTest {
           .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toSet());
       Set<String> expected = KNOWN_METRICS.keySet().stream()
           .filter(m -> !m.startsWith("govgate_channel_") && !m.startsWith("govgate_audit_")
-              && !m.startsWith("govgate_payments_") && !m.startsWith("vertx_pool_") && !m.startsWith("jvm_gc_pause_"))
+              && !m.startsWith("govgate_payments_") && !m.startsWith("vertx_pool_") && !m.startsWith("jvm_gc_pause_")
+              && !m.startsWith("govgate_complaints_") && !m.startsWith("govgate_calendar_")
+              && !m.startsWith("govgate_reminders") && !m.startsWith("govgate_service_level_"))
           .collect(Collectors.toSet());
       assertThat(scraped).containsAll(expected);
       assertThat(scrape)

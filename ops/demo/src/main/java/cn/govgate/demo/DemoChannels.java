@@ -98,7 +98,42 @@ public final class DemoChannels {
     s.put("wechat.merchant.platformPublicKey", w.platformPublicKey());
     s.put("wechat.merchant.platformSerial", w.platformSerial());
     s.put("wechat.merchant.notifyUrl", notifyBaseUrl + "/callbacks/wechat");
+    reminderTemplates(a, w, s);
     return new DemoChannels(a, w, Map.copyOf(s), keys, citizens);
+  }
+
+  /** Subscription templates of the demo apps, in both simulators and in the gateway's reminder settings. */
+  static final Map<String, String> WECHAT_TEMPLATES = Map.of(
+      "traffic_fine", "DemoWxFine0001:thing1=title,car_number2=plate,amount3=amount,date4=due",
+      "utility_bill", "DemoWxBill0001:thing1=title,character_string2=account,amount3=amount,date4=due",
+      "proof_expiring", "DemoWxProof001:thing1=title,character_string2=serial,date3=due",
+      "complaint_reply", "DemoWxReply001:thing1=title,character_string2=reference,time3=time");
+  static final Map<String, String> ALIPAY_TEMPLATES = Map.of(
+      "traffic_fine", "DemoAliFine001:keyword1=title,keyword2=plate,keyword3=amount,keyword4=due",
+      "utility_bill", "DemoAliBill001:keyword1=title,keyword2=account,keyword3=amount,keyword4=due",
+      "proof_expiring", "DemoAliProof01:keyword1=title,keyword2=serial,keyword3=due",
+      "complaint_reply", "DemoAliReply01:keyword1=title,keyword2=reference,keyword3=time");
+
+  private static void reminderTemplates(AlipaySimulator a, WechatSimulator w, Map<String, String> s) {
+    WECHAT_TEMPLATES.forEach((topic, spec) -> {
+      String[] parts = spec.split(":", 2);
+      w.registerTemplate(WECHAT_APP_ID, parts[0], keywords(parts[1]), false);
+      s.put("reminders.templates." + WECHAT_APP_ID + "." + topic, parts[0]);
+      s.put("reminders.templates." + WECHAT_APP_ID + "." + topic + ".fields", parts[1]);
+    });
+    ALIPAY_TEMPLATES.forEach((topic, spec) -> {
+      String[] parts = spec.split(":", 2);
+      a.registerTemplate(ALIPAY_APP_ID, parts[0], keywords(parts[1]), false);
+      s.put("reminders.templates." + ALIPAY_APP_ID + "." + topic, parts[0]);
+      s.put("reminders.templates." + ALIPAY_APP_ID + "." + topic + ".fields", parts[1]);
+    });
+    // The demo looks for what is due every 30 s instead of every hour, so a walkthrough sees its reminder soon.
+    s.put("reminders.findInterval", "30s");
+    s.put("reminders.sendInterval", "5s");
+  }
+
+  private static List<String> keywords(String fields) {
+    return java.util.Arrays.stream(fields.split(",")).map(pair -> pair.split("=")[0]).toList();
   }
 
   /** The Alipay user id of demo citizen {@code i}. */
@@ -159,6 +194,26 @@ public final class DemoChannels {
             .put("apiV3KeyFile", keys.file("wechat-apiv3-key.txt").toString())
             .put("platformSerial", wechat.platformSerial()))
         .put("testCitizens", people)
+        .put("reminders", new JsonObject()
+            .put("note", "Play the citizen accepting a template in the mini-program's subscription dialog, then "
+                + "tell the gateway (POST /v1/reminders/subscriptions with the session token). What the platforms "
+                + "delivered: GET <controlUrl>/subscribe/messages.")
+            .put("wechat", new JsonArray()
+                .add("curl -s " + json + " -d '{\"appId\":\"" + WECHAT_APP_ID + "\",\"openid\":\"<openid>\","
+                    + "\"choices\":{\"" + WECHAT_TEMPLATES.get("traffic_fine").split(":")[0] + "\":\"accept\"}}' "
+                    + wechat.baseUrl() + "/__sim/subscribe/request")
+                .add("curl -s " + json + " -H 'Authorization: Bearer <token>' -d '{\"topic\":\"traffic_fine\","
+                    + "\"templateId\":\"" + WECHAT_TEMPLATES.get("traffic_fine").split(":")[0] + "\",\"region\":"
+                    + "\"330100\"}' " + gatewayBaseUrl + "/v1/reminders/subscriptions")
+                .add("curl -s " + wechat.baseUrl() + "/__sim/subscribe/messages"))
+            .put("alipay", new JsonArray()
+                .add("curl -s " + json + " -d '{\"appId\":\"" + ALIPAY_APP_ID + "\",\"userId\":\"<userId>\","
+                    + "\"choices\":{\"" + ALIPAY_TEMPLATES.get("traffic_fine").split(":")[0] + "\":\"accept\"}}' "
+                    + alipayBase + "/__sim/subscribe/request")
+                .add("curl -s " + json + " -H 'Authorization: Bearer <token>' -d '{\"topic\":\"traffic_fine\","
+                    + "\"templateId\":\"" + ALIPAY_TEMPLATES.get("traffic_fine").split(":")[0] + "\",\"region\":"
+                    + "\"330100\"}' " + gatewayBaseUrl + "/v1/reminders/subscriptions")
+                .add("curl -s " + alipayBase + "/__sim/subscribe/messages")))
         .put("login", new JsonObject()
             .put("note", "Synthetic people (valid, never-issued ID numbers). Replace <userId>/<openid>, <name>, "
                 + "<idNumber> with a test citizen's values; <token> with the token of the previous step.")
