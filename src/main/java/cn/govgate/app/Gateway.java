@@ -299,7 +299,7 @@ public final class Gateway {
     parts.payments = payments;
     if (payments != null) routes.add(Surface.CALLBACKS, (vertx, router) -> payments.mountCallbacks(router));
     routes.add(Surface.CITIZEN, (vertx, router) -> {
-      var sessions = identity.sessions(vertx);
+      var sessions = identity.sessions();
       if (payments != null) payments.mountCitizen(router, sessions.authenticate());
       if (citizenServices != null) {
         // The four service families: session, assurance level (L3 with the configured face freshness), then

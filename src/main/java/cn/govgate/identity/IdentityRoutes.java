@@ -26,9 +26,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -137,14 +135,7 @@ final class IdentityRoutes {
     Level level = identity.citizenKey() == null ? Level.L1 : identity.level();
     Instant face = level == Level.L3 ? identity.verifiedAt() : null;
     return new SessionTokens.Grant(identity.identityKey(), identity.citizenKey(), level, identity.channel(),
-        identity.appId(), authTime, face, amr(level));
-  }
-
-  private static List<String> amr(Level level) {
-    List<String> amr = new ArrayList<>(List.of("channel"));
-    if (level.atLeast(Level.L2)) amr.add("realname");
-    if (level == Level.L3) amr.add("face");
-    return amr;
+        identity.appId(), authTime, face);
   }
 
   // ---- DELETE /v1/sessions/current ----
@@ -284,7 +275,7 @@ final class IdentityRoutes {
               requestId, new JsonObject().put("level", "L2").put("channel", identity.channel().wireName())
                   .put("method", "channel_realname")));
           return tokens.issue(new SessionTokens.Grant(identity.identityKey(), bind.citizenKey(), Level.L2,
-              identity.channel(), identity.appId(), s.authTime(), null, amr(Level.L2)));
+              identity.channel(), identity.appId(), s.authTime(), null));
         });
   }
 
@@ -374,7 +365,7 @@ final class IdentityRoutes {
                   bind.citizenKey(), requestId, new JsonObject().put("level", "L3")
                       .put("channel", v.channel().wireName()).put("method", "face")));
               SessionTokens.Issued issued = tokens.issue(new SessionTokens.Grant(identity.identityKey(),
-                  bind.citizenKey(), Level.L3, v.channel(), v.appId(), s.authTime(), now, amr(Level.L3)));
+                  bind.citizenKey(), Level.L3, v.channel(), v.appId(), s.authTime(), now));
               return Future.succeededFuture(sessionBody(issued));
             });
     }
@@ -397,7 +388,7 @@ final class IdentityRoutes {
           audit.record(AuditEvent.success("channel_user", s.identityKey(), "identity.unbind", s.citizenKey(),
               requestId, new JsonObject().put("channel", s.channel().wireName())));
           SessionTokens.Issued issued = tokens.issue(new SessionTokens.Grant(s.identityKey(), null, Level.L1,
-              s.channel(), s.appId(), s.authTime(), null, amr(Level.L1)));
+              s.channel(), s.appId(), s.authTime(), null));
           return revocations.revoke(s.jti(), s.expiresAt()).map(x -> sessionBody(issued));
         })
         .onSuccess(out -> respond(ctx, 200, out))
