@@ -13,6 +13,7 @@ import cn.govgate.channel.spi.RealName;
 import cn.govgate.config.IdentityConfig;
 import cn.govgate.http.ApiException;
 import cn.govgate.http.RequestIds;
+import cn.govgate.http.JsonBody;
 import cn.govgate.identity.IdentityStore.BindOutcome;
 import cn.govgate.identity.IdentityStore.ChannelIdentity;
 import cn.govgate.identity.IdentityStore.NewCitizen;
@@ -70,7 +71,7 @@ final class IdentityRoutes {
   // ---- POST /v1/sessions ----
 
   void login(RoutingContext ctx) {
-    JsonObject body = body(ctx);
+    JsonObject body = JsonBody.optional(ctx);
     String channelName = body.getValue("channel") instanceof String s ? s : null;
     String appId = body.getValue("appId") instanceof String s ? s : null;
     String authCode = body.getValue("authCode") instanceof String s ? s : null;
@@ -175,7 +176,7 @@ final class IdentityRoutes {
   void startVerification(RoutingContext ctx) {
     Session s = Session.of(ctx);
     String requestId = RequestIds.of(ctx);
-    JsonObject body = body(ctx);
+    JsonObject body = JsonBody.optional(ctx);
     String name = body.getValue("name") instanceof String n ? n.strip() : null;
     String rawId = body.getValue("idNumber") instanceof String i ? i : null;
     if (name == null || name.isEmpty() || name.length() > MAX_NAME || rawId == null) {
@@ -438,11 +439,6 @@ final class IdentityRoutes {
 
   private void count(String name, Channel channel, String outcome) {
     Counter.builder(name).tag("channel", channel.wireName()).tag("outcome", outcome).register(meters).increment();
-  }
-
-  private static JsonObject body(RoutingContext ctx) {
-    JsonObject body = ctx.body() == null || ctx.body().length() == 0 ? null : ctx.body().asJsonObject();
-    return body == null ? new JsonObject() : body;
   }
 
   private static void respond(RoutingContext ctx, int status, JsonObject body) {

@@ -4,6 +4,7 @@ import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
 import cn.govgate.http.ApiException;
 import cn.govgate.http.RequestIds;
+import cn.govgate.http.JsonBody;
 import cn.govgate.registry.RegistryStore.Actor;
 import cn.govgate.registry.RegistryStore.BackendRow;
 import io.vertx.core.Future;
@@ -206,15 +207,7 @@ public final class AdminApi {
   }
 
   private static JsonObject body(RoutingContext ctx) {
-    try {
-      JsonObject json = ctx.body().asJsonObject();
-      if (json == null) {
-        throw ApiException.invalidFields(new JsonObject().put("body", "must be a JSON object"));
-      }
-      return json;
-    } catch (ClassCastException e) {
-      throw ApiException.invalidFields(new JsonObject().put("body", "must be a JSON object"));
-    }
+    return JsonBody.required(ctx);
   }
 
   // ---------- departments ----------
