@@ -277,7 +277,9 @@ class MalformedRequestsTest {
     String header(String name) {
       for (String line : head.split("\r\n")) {
         int colon = line.indexOf(':');
-        if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) return line.substring(colon + 1).trim();
+        if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+          return line.substring(colon + 1).trim();
+        }
       }
       return "";
     }
