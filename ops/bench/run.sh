@@ -2,7 +2,7 @@
 # The govgate benchmark, one command: bash ops/bench/run.sh   (see ops/bench/README.md)
 #
 # Installs wrk, nginx-light and jq (Debian packages) when missing, builds the jar when missing, starts
-# BenchStack (gateway in demo mode + embedded PostgreSQL + channel and department simulators, >= 10,000
+# BenchStack (the demo from ops/demo: gateway + embedded PostgreSQL + channel and department simulators, >= 10,000
 # citizens, L3 tokens prepared through the real APIs), nginx as a plain reverse proxy in front of the
 # social-security department simulator, and drives the scenarios with wrk. Every process - the JVM (and the
 # PostgreSQL it starts), nginx and wrk - runs under taskset on the same cores. Prints the table and writes
@@ -29,7 +29,7 @@ NGINX_PORT=${BENCH_NGINX_PORT:-18080}
 HEAP=${BENCH_HEAP:-2g}
 JAVA_OPTS=${BENCH_JAVA_OPTS:-}
 RESULTS=${BENCH_RESULTS:-$HERE/RESULTS.md}
-JAR="$ROOT/src/target/govgate.jar"
+JAR="$ROOT/ops/demo/target/govgate-demo.jar"
 
 say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }

@@ -62,11 +62,11 @@ final class Commands {
       BiFunction<Database, Vertx, Future<Integer>> command) {
     Vertx vertx = Vertx.vertx();
     try {
-      Database db = Database.start(vertx, config.db(), config.dataDir()).await(5, TimeUnit.MINUTES);
+      Database db = Database.start(vertx, config.db()).await(5, TimeUnit.MINUTES);
       try {
         return command.apply(db, vertx).await(30, TimeUnit.MINUTES);
       } finally {
-        db.close(vertx).await(1, TimeUnit.MINUTES);
+        db.close().await(1, TimeUnit.MINUTES);
       }
     } catch (Exception e) {
       err.println("govgate: command failed: " + Main.reason(e));

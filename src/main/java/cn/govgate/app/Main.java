@@ -56,9 +56,6 @@ public final class Main {
     }, "govgate-shutdown"));
     err.println("govgate " + Gateway.VERSION + " listening on " + gateway.baseUrl()
         + " (health: " + gateway.opsUrl() + "/health/ready, metrics: " + gateway.opsUrl() + "/metrics)");
-    if (gateway.manifest() != null) {
-      err.println("govgate demo mode: manifest written to " + gateway.manifest());
-    }
     return 0;
   }
 

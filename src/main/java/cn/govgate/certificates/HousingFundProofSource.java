@@ -1,7 +1,12 @@
 package cn.govgate.certificates;
 
+import cn.govgate.http.ApiException;
+import cn.govgate.identity.CitizenDirectory;
+import cn.govgate.registry.DepartmentClient;
+import cn.govgate.registry.RegistryStore;
 import cn.govgate.services.Caller;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 
 /**
  * Fetches what a housing-fund deposit proof states: the citizen (identity's citizen directory, by the caller's
@@ -12,4 +17,26 @@ import io.vertx.core.Future;
 public interface HousingFundProofSource {
 
   Future<ProofSubject> load(Caller caller, String region, String departmentId, String requestId);
+
+  /**
+   * The holder from the citizen directory (by the caller's citizen key, never by client input) and the data from
+   * the department that serves {@code housing-fund.proof-data} in the region. A proof is a statement signed today,
+   * so a stale copy is never signed: 503 {@code department.unavailable} instead.
+   */
+  static HousingFundProofSource fromDepartment(CitizenDirectory directory, DepartmentClient departments,
+      RegistryStore registry) {
+    return (caller, region, departmentId, requestId) -> directory.resolve(caller.citizenKey())
+        .compose(citizen -> departments.call("housing-fund.proof-data", region,
+                new JsonObject().put("idNumber", citizen.idNumber()).put("name", citizen.name()), new JsonObject(),
+                requestId, true)
+            .compose(answer -> {
+              if (answer.stale()) {
+                return Future.failedFuture(ApiException.departmentUnavailable("department.unavailable",
+                    "The department cannot confirm the data right now; a proof needs current data",
+                    answer.department(), 60));
+              }
+              return registry.department(answer.department())
+                  .map(d -> new ProofSubject(citizen.name(), citizen.idNumber(), d.name(), answer.data()));
+            }));
+  }
 }

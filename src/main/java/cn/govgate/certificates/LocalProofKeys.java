@@ -3,6 +3,9 @@ package cn.govgate.certificates;
 import cn.govgate.config.CertificatesConfig;
 import cn.govgate.config.KeyMaterial;
 import cn.govgate.config.ConfigException;
+import cn.govgate.config.KeyFiles;
+import cn.govgate.identity.SigningKeys;
+import io.vertx.core.json.JsonArray;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,6 +46,17 @@ public final class LocalProofKeys implements ProofKeys {
     return ProofCrypto.fromPkcs8(algorithm, pkcs8);
   }
 
+  /** The identity concern's ES256 signing keys, as proofs are signed with them and published in the JWKS. */
+  public static LocalProofKeys fromSigningKeys(SigningKeys keys) {
+    JsonArray jwks = keys.jwks().getJsonArray("keys");
+    List<ProofKey> list = new ArrayList<>();
+    for (int i = 0; i < keys.all().size(); i++) {
+      SigningKeys.SigningKey k = keys.all().get(i);
+      list.add(new ProofKey(k.kid(), ProofAlgorithm.ES256, k.privateKey(), k.publicKey(), jwks.getJsonObject(i)));
+    }
+    return of(list.get(0), list.subList(1, list.size()));
+  }
+
   /** The configured key, or the generated one in the data directory. Blocking file I/O: call at start-up. */
   public static LocalProofKeys load(CertificatesConfig config, Path dataDir) {
     ProofAlgorithm algorithm = ProofAlgorithm.valueOf(config.algorithm());
@@ -61,11 +75,7 @@ public final class LocalProofKeys implements ProofKeys {
   private static byte[] decode(String raw) {
     String value = raw;
     if (raw.startsWith("file:")) {
-      try {
-        value = Files.readString(Path.of(raw.substring(5))).trim();
-      } catch (IOException e) {
-        throw new ConfigException("certificates.signingKey", "cannot read key file " + raw.substring(5));
-      }
+      value = KeyFiles.read("certificates.signingKey", Path.of(raw.substring(5))).trim();
     }
     value = value.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     try {
@@ -78,6 +88,7 @@ public final class LocalProofKeys implements ProofKeys {
   private static synchronized ProofKey generated(ProofAlgorithm algorithm, Path file) {
     try {
       if (Files.exists(file)) {
+        KeyFiles.checkPrivate("certificates.signingKey", file);
         return ProofCrypto.fromPkcs8(algorithm, Base64.getDecoder().decode(Files.readString(file).trim()));
       }
       ProofKey key = ProofCrypto.generate(algorithm);

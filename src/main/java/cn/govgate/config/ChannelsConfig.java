@@ -6,8 +6,6 @@ import cn.govgate.channel.alipay.SignType;
 import cn.govgate.channel.wechat.WechatApp;
 import cn.govgate.channel.wechat.WechatConfig;
 import cn.govgate.channel.wechat.WechatMerchant;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,8 +13,7 @@ import java.util.List;
 
 /**
  * The channel adapters' settings. A channel is on when its app list is set; every app listed must then have
- * its keys. In demo mode with no channel configured the gateway starts both simulators instead and builds
- * these settings itself. Values marked "secret" accept {@code file:/path}.
+ * its keys (the demo points them at its channel simulators). Values marked "secret" accept {@code file:/path}.
  *
  * <table>
  *   <caption>Keys</caption>
@@ -114,10 +111,6 @@ public record ChannelsConfig(AlipayConfig alipay, WechatConfig wechat) {
   static String secret(ConfigValues v, String key) {
     String raw = v.required(key);
     if (!raw.startsWith("file:")) return raw;
-    try {
-      return Files.readString(Path.of(raw.substring(5))).trim();
-    } catch (IOException e) {
-      throw new ConfigException(key, "cannot read file " + raw.substring(5));
-    }
+    return KeyFiles.read(key, Path.of(raw.substring(5))).trim();
   }
 }

@@ -54,6 +54,15 @@ public final class ConfigValues {
     return v;
   }
 
+  /**
+   * Adds {@code defaults} for the keys the file and the environment leave unset: how a program that embeds the
+   * gateway (the demo) supplies what it generated, while every setting of the operator still wins. Returns this.
+   */
+  public ConfigValues withDefaults(Map<String, String> defaults) {
+    defaults.forEach((k, value) -> values.putIfAbsent(normalize(k), new Entry(k, value, "default " + k)));
+    return this;
+  }
+
   private void readFile(Path file) {
     String text;
     try {

@@ -1,13 +1,13 @@
 package cn.govgate.config;
 
 /**
- * PostgreSQL settings. With no {@code db.host} the gateway starts an embedded PostgreSQL in
- * {@code <dataDir>/postgres} that keeps its data across restarts.
+ * PostgreSQL settings. The gateway needs a PostgreSQL server ({@code db.host} is required); the demo
+ * ({@code ops/demo}) starts an embedded one and passes its address here.
  *
- * @param host server host; null means embedded
- * @param port server port (default 5432; for the embedded server, 0 picks a free one)
+ * @param host server host
+ * @param port server port (default 5432)
  * @param database database name (default {@code govgate})
- * @param user user (default {@code govgate}; embedded: {@code postgres})
+ * @param user user (default {@code govgate})
  * @param password password (may be null)
  * @param poolSize connections in the pool (default 16)
  * @param ssl require TLS to the server (default false)
@@ -16,19 +16,18 @@ public record DatabaseConfig(
     String host, int port, String database, String user, String password, int poolSize, boolean ssl) {
 
   static DatabaseConfig from(ConfigValues v) {
-    String host = v.string("db.host", null);
-    return new DatabaseConfig(
-        host,
-        v.integer("db.port", host == null ? 0 : 5432, 0, 65535),
-        v.string("db.database", host == null ? "postgres" : "govgate"),
-        v.string("db.user", host == null ? "postgres" : "govgate"),
+    DatabaseConfig config = new DatabaseConfig(
+        v.string("db.host", null),
+        v.integer("db.port", 5432, 1, 65535),
+        v.string("db.database", "govgate"),
+        v.string("db.user", "govgate"),
         v.string("db.password", null),
         v.integer("db.poolSize", 16, 1, 512),
         v.bool("db.ssl", false));
-  }
-
-  public boolean embedded() {
-    return host == null;
+    if (config.host() == null) {
+      throw new ConfigException("db.host", "is required: the PostgreSQL server (the demo starts an embedded one)");
+    }
+    return config;
   }
 
   @Override

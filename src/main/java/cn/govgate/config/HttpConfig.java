@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * HTTP server settings.
  *
- * @param host interface to bind (default {@code 0.0.0.0}; the demo binds {@code 127.0.0.1})
+ * @param host interface to bind (default {@code 0.0.0.0})
  * @param port public port (default 8080; 0 picks a free one)
  * @param opsPort port for the ops endpoints ({@code /health/*}, {@code /metrics}); -1 (default) serves them on
  *     the public port
@@ -15,10 +15,10 @@ import java.time.Duration;
  */
 public record HttpConfig(String host, int port, int opsPort, int instances, long bodyLimitBytes, Duration shutdownGrace) {
 
-  static HttpConfig from(ConfigValues v, boolean demo) {
+  static HttpConfig from(ConfigValues v) {
     int defaultInstances = 2 * Runtime.getRuntime().availableProcessors();
     return new HttpConfig(
-        v.string("http.host", demo ? "127.0.0.1" : "0.0.0.0"),
+        v.string("http.host", "0.0.0.0"),
         v.integer("http.port", 8080, 0, 65535),
         v.integer("http.opsPort", -1, -1, 65535),
         v.integer("http.instances", defaultInstances, 1, 256),

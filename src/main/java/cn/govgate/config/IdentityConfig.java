@@ -1,7 +1,5 @@
 package cn.govgate.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * Government identity settings: session tokens, personal-data encryption, step-up policy and the ES256 keys
- * published at {@code /.well-known/jwks.json}. Outside demo mode every key must be configured; in demo mode
- * missing keys are generated once into {@code <dataDir>/keys/} and reused on restart.
+ * published at {@code /.well-known/jwks.json}. Every key must be configured (the demo generates its own and
+ * passes them as {@code file:} paths).
  *
  * <table>
  *   <caption>Keys</caption>
@@ -89,11 +87,11 @@ public record IdentityConfig(
     signingKeysPem = List.copyOf(signingKeysPem);
   }
 
-  static IdentityConfig from(ConfigValues v, boolean demo, Path dataDir) {
-    List<NamedKey> sessionKeys = keyList(v, "identity.sessionKeys", demo, dataDir, "session");
-    List<NamedKey> dataKeys = keyList(v, "identity.dataKeys", demo, dataDir, "data");
-    byte[] blind = KeyMaterial.read(v, "identity.blindIndexKey", 32, demo, dataDir, "blind-index");
-    List<String> pems = signingKeys(v, demo, dataDir);
+  static IdentityConfig from(ConfigValues v) {
+    List<NamedKey> sessionKeys = keyList(v, "identity.sessionKeys");
+    List<NamedKey> dataKeys = keyList(v, "identity.dataKeys");
+    byte[] blind = KeyMaterial.required(v, "identity.blindIndexKey", 32);
+    List<String> pems = signingKeys(v);
     return new IdentityConfig(sessionKeys, dataKeys, blind,
         v.duration("identity.sessionTtl", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(12)),
         v.duration("identity.clockSkew", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(5)),
@@ -106,15 +104,11 @@ public record IdentityConfig(
         pems);
   }
 
-  /** Parses {@code kid:key,kid2:key2}; in demo mode a missing list becomes one generated key {@code <stem>1}. */
-  static List<NamedKey> keyList(ConfigValues v, String key, boolean demo, Path dataDir, String stem) {
+  /** Parses the required {@code kid:key,kid2:key2}. */
+  static List<NamedKey> keyList(ConfigValues v, String key) {
     String raw = v.raw(key);
     if (raw == null) {
-      if (!demo) {
-        throw new ConfigException(key, "is required: kid:key[,kid:key…], 32 random bytes each, Base64 or file:/path");
-      }
-      String id = stem + "1";
-      return List.of(new NamedKey(id, KeyMaterial.read(v, key, 32, true, dataDir, stem + "-" + id)));
+      throw new ConfigException(key, "is required: kid:key[,kid:key…], 32 random bytes each, Base64 or file:/path");
     }
     List<NamedKey> keys = new ArrayList<>();
     Set<String> ids = new LinkedHashSet<>();
@@ -132,21 +126,16 @@ public record IdentityConfig(
     return keys;
   }
 
-  private static List<String> signingKeys(ConfigValues v, boolean demo, Path dataDir) {
+  private static List<String> signingKeys(ConfigValues v) {
     String raw = v.raw("signing.keys");
     if (raw == null) {
-      if (!demo) throw new ConfigException("signing.keys", "is required: PEM files of ES256 keys, current first");
-      return List.of(DemoKeys.ecPem(dataDir.resolve("keys").resolve("signing-current.pem")));
+      throw new ConfigException("signing.keys", "is required: PEM files of ES256 keys, current first");
     }
     List<String> pems = new ArrayList<>();
     for (String item : raw.split(",")) {
       String path = item.trim();
       if (path.startsWith("file:")) path = path.substring(5);
-      try {
-        pems.add(Files.readString(Path.of(path)));
-      } catch (IOException e) {
-        throw new ConfigException("signing.keys", "cannot read PEM file " + path);
-      }
+      pems.add(KeyFiles.read("signing.keys", Path.of(path)));
     }
     return pems;
   }

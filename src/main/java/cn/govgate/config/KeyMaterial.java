@@ -1,47 +1,35 @@
 package cn.govgate.config;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Symmetric key material from configuration: a Base64 value, or {@code file:/path} to a file holding one.
- * In demo mode a missing key is generated once into {@code <dataDir>/keys/<name>.key} (owner-only) and
- * reused on restart; outside demo mode a missing key stops start-up.
+ * Symmetric key material from configuration: a Base64 value, or {@code file:/path} to a file holding one (which
+ * must be private to its owner, see {@link KeyFiles}). A missing key stops start-up.
  */
 public final class KeyMaterial {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private KeyMaterial() {}
 
-  /**
-   * Reads a key of exactly {@code length} bytes.
-   *
-   * @param key configuration key, e.g. {@code audit.hmacKey}
-   * @param name file name stem for a generated demo key
-   */
-  public static byte[] read(ConfigValues v, String key, int length, boolean demo, Path dataDir, String name) {
+  /** Reads the required key {@code key} (e.g. {@code audit.hmacKey}) of exactly {@code length} bytes. */
+  public static byte[] required(ConfigValues v, String key, int length) {
     String raw = v.raw(key);
-    if (raw == null) {
-      if (!demo) throw new ConfigException(key, "is required (" + length + " random bytes, Base64, or file:/path)");
-      return generated(dataDir.resolve("keys").resolve(name + ".key"), length);
-    }
+    if (raw == null) throw new ConfigException(key, "is required (" + length + " random bytes, Base64, or file:/path)");
     return decode(key, raw, length);
+  }
+
+  /** The DER bytes of a PEM block (any label). */
+  public static byte[] pemDer(String pem) {
+    return Base64.getDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
   }
 
   /** Decodes a Base64 value or the content of {@code file:/path}; checks the length. */
   public static byte[] decode(String key, String raw, int length) {
     String value = raw;
     if (raw.startsWith("file:")) {
-      try {
-        value = Files.readString(Path.of(raw.substring(5))).trim();
-      } catch (IOException e) {
-        throw new ConfigException(key, "cannot read key file " + raw.substring(5));
-      }
+      value = KeyFiles.read(key, Path.of(raw.substring(5))).trim();
     }
     byte[] bytes;
     try {
@@ -62,24 +50,14 @@ public final class KeyMaterial {
   public static void writeSecret(Path file, String content) throws IOException {
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    try {
+      // Created owner-only, so the secret is never readable by others, not even between create and chmod.
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createFile(tmp);
+    }
     Files.writeString(tmp, content);
-    try {
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // not a POSIX file system; the data directory's own permissions apply
-    }
     Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static synchronized byte[] generated(Path file, int length) {
-    try {
-      if (Files.exists(file)) return decode(file.toString(), Files.readString(file).trim(), length);
-      byte[] bytes = new byte[length];
-      RANDOM.nextBytes(bytes);
-      writeSecret(file, Base64.getEncoder().encodeToString(bytes));
-      return bytes;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write generated key " + file, e);
-    }
   }
 }

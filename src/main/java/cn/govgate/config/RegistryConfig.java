@@ -1,13 +1,11 @@
 package cn.govgate.config;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * Department registry settings.
  *
- * @param secretKey 32-byte AES key ({@code registry.secretKey}: Base64 or {@code file:/path}; generated in demo
- *     mode) that encrypts the per-backend HMAC secrets and mTLS keys at rest. The secrets must be usable to sign,
+ * @param secretKey 32-byte AES key ({@code registry.secretKey}: Base64 or {@code file:/path}; required) that encrypts the per-backend HMAC secrets and mTLS keys at rest. The secrets must be usable to sign,
  *     so they are encrypted, not hashed; all instances need the same key.
  * @param healthInterval how often every backend's health path is checked ({@code registry.healthInterval},
  *     default 10 s)
@@ -19,9 +17,9 @@ import java.time.Duration;
 public record RegistryConfig(
     byte[] secretKey, Duration healthInterval, int maxRetries, int staleEntries, Duration staleTtl) {
 
-  static RegistryConfig from(ConfigValues v, boolean demo, Path dataDir) {
+  static RegistryConfig from(ConfigValues v) {
     return new RegistryConfig(
-        KeyMaterial.read(v, "registry.secretKey", 32, demo, dataDir, "registry-secret"),
+        KeyMaterial.required(v, "registry.secretKey", 32),
         v.duration("registry.healthInterval", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofHours(1)),
         v.integer("registry.maxRetries", 2, 0, 5),
         v.integer("registry.staleEntries", 10_000, 1, 10_000_000),

@@ -1,6 +1,6 @@
 package cn.govgate.identity;
 
-import cn.govgate.config.DemoKeys;
+import cn.govgate.config.KeyMaterial;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
@@ -57,7 +57,7 @@ public final class SigningKeys {
   private static SigningKey parse(String pem) {
     try {
       KeyFactory kf = KeyFactory.getInstance("EC");
-      ECPrivateKey priv = (ECPrivateKey) kf.generatePrivate(new PKCS8EncodedKeySpec(DemoKeys.fromPem(pem)));
+      ECPrivateKey priv = (ECPrivateKey) kf.generatePrivate(new PKCS8EncodedKeySpec(KeyMaterial.pemDer(pem)));
       if (priv.getParams().getCurve().getField().getFieldSize() != 256) {
         throw new IllegalArgumentException("signing keys must be P-256");
       }

@@ -41,7 +41,7 @@ public record BackendSpec(
   public static final int MAX_WEIGHT = 10_000;
 
   /**
-   * Authentication of gateway→department calls (ARCHITECTURE §4): HMAC request signatures, or mutual TLS (the
+   * Authentication of gateway→department calls ({@code contracts/department-backend.yaml}): HMAC request signatures, or mutual TLS (the
    * signature headers are then still sent when a key id and secret are configured).
    *
    * @param type {@code hmac} or {@code mtls}

@@ -1,5 +1,5 @@
 /**
- * Department backends as the gateway sees them (ARCHITECTURE §4, §6, §7): the admin API that creates departments
+ * Department backends as the gateway sees them: the admin API that creates departments
  * and registers their backends ({@link cn.govgate.registry.AdminApi}, {@code contracts/admin-api.yaml}), the
  * versioned store in PostgreSQL ({@link cn.govgate.registry.RegistryStore}), the per-instance route table by
  * (service type, region) that follows every change through LISTEN/NOTIFY ({@link cn.govgate.registry.Registry}),

@@ -16,10 +16,4 @@ public interface DepartmentAccess {
    * {@code departmentId}; fails with an {@link ApiException} (401 or 403) otherwise.
    */
   Future<String> authorize(RoutingContext ctx, String departmentId);
-
-  /** Refuses every request: the access check to use while no department credentials exist. */
-  static DepartmentAccess denyAll() {
-    return (ctx, departmentId) -> Future.failedFuture(
-        ApiException.unauthorized("admin.unauthenticated", "No department credentials are configured"));
-  }
 }

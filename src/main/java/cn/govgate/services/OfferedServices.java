@@ -1,9 +1,9 @@
 package cn.govgate.services;
 
-import java.util.Map;
+import cn.govgate.registry.Backend;
+import cn.govgate.registry.Registry;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -18,22 +18,22 @@ public interface OfferedServices {
   /** The department that serves {@code serviceType} in {@code region}, empty when it is not offered there. */
   Optional<String> departmentFor(String serviceType, String region);
 
-  /**
-   * A fixed table: region → (service type → department id). For tests and for a gateway without a registry.
-   */
-  static OfferedServices fixed(Map<String, Map<String, String>> table) {
-    Map<String, Map<String, String>> copy = new TreeMap<>();
-    table.forEach((region, services) -> copy.put(region, Map.copyOf(services)));
-    Set<String> regions = new TreeSet<>(copy.keySet());
+  /** What the registry's current route table offers (in memory, swapped atomically on every reload). */
+  static OfferedServices routedBy(Registry registry) {
     return new OfferedServices() {
       @Override
       public Set<String> knownRegions() {
+        Set<String> regions = new TreeSet<>();
+        for (Backend b : registry.routes().backends()) {
+          if (b.enabled()) regions.addAll(b.spec().regions());
+        }
         return regions;
       }
 
       @Override
       public Optional<String> departmentFor(String serviceType, String region) {
-        return Optional.ofNullable(copy.getOrDefault(region, Map.of()).get(serviceType));
+        Backend b = registry.routes().pick(serviceType, region);
+        return Optional.ofNullable(b == null ? null : b.departmentId());
       }
     };
   }

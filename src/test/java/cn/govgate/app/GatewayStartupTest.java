@@ -4,30 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.govgate.testing.Http;
 import cn.govgate.testing.TestGateways;
-import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded default: start-up to ready, the demo manifest, and data kept across restarts. */
+/** Start-up to ready, data kept across restarts, readiness and the ops port. */
 class GatewayStartupTest {
 
   @Test
-  void startsOnTheEmbeddedDefaultAndKeepsDataAcrossRestarts(@TempDir Path dataDir) throws Exception {
-    Map<String, String> settings = Map.of(
-        "dataDir", dataDir.toString(), "http.port", "0", "http.instances", "2", "http.shutdownGrace", "1s");
+  void startsToReadyAndKeepsDataAcrossRestartsOnTheSameDatabase() throws Exception {
+    Map<String, String> settings = TestGateways.settings();
 
     Gateway first = TestGateways.start(settings);
     try {
-      assertThat(first.config().demo()).isTrue();
       assertThat(Http.get(first.baseUrl() + "/health/ready").statusCode()).isEqualTo(200);
       assertThat(Http.get(first.baseUrl() + "/health/live").statusCode()).isEqualTo(200);
-      JsonObject manifest = new JsonObject(Files.readString(dataDir.resolve("demo-manifest.json")));
-      assertThat(manifest.getString("baseUrl")).isEqualTo(first.baseUrl());
-      assertThat(manifest.getJsonObject("ops").getString("ready")).endsWith("/health/ready");
       assertThat(countStarts(first)).isEqualTo(1);
     } finally {
       TestGateways.stop(first);
@@ -39,6 +30,24 @@ class GatewayStartupTest {
       assertThat(countStarts(second)).as("rows written by the first run are still there").isEqualTo(2);
     } finally {
       TestGateways.stop(second);
+    }
+  }
+
+  @Test
+  void anEmbeddingProgramsReadinessCheckHoldsReadyBack() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
+    Gateway gateway = Gateway.start(cn.govgate.config.GovgateConfig.from(cn.govgate.config.ConfigValues.of(
+            TestGateways.settings())), java.time.Clock.systemUTC(),
+        Map.of("demo", () -> registered.get() ? io.vertx.core.Future.succeededFuture()
+            : io.vertx.core.Future.failedFuture("not registered yet"))).await(2, TimeUnit.MINUTES);
+    try {
+      var notYet = Http.get(gateway.baseUrl() + "/health/ready");
+      assertThat(notYet.statusCode()).isEqualTo(503);
+      assertThat(notYet.body()).contains("not registered yet");
+      registered.set(true);
+      assertThat(Http.get(gateway.baseUrl() + "/health/ready").statusCode()).isEqualTo(200);
+    } finally {
+      TestGateways.stop(gateway);
     }
   }
 

@@ -2,87 +2,94 @@ package cn.govgate.certificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.govgate.app.Gateway;
-import cn.govgate.demo.SyntheticCitizen;
-import cn.govgate.demo.SyntheticCitizens;
-import cn.govgate.demo.departments.DepartmentFamily;
-import cn.govgate.demo.departments.DepartmentSimulator;
-import cn.govgate.demo.departments.DepartmentSimulatorOptions;
 import cn.govgate.identity.IdNumber;
+import cn.govgate.identity.IdentityTestBed;
 import cn.govgate.identity.Masking;
+import cn.govgate.sim.citizens.SyntheticCitizen;
+import cn.govgate.sim.citizens.SyntheticCitizens;
+import cn.govgate.sim.departments.DepartmentFamily;
 import cn.govgate.testing.ApiContract;
+import cn.govgate.testing.GatewayTestBed;
 import cn.govgate.testing.Http;
-import cn.govgate.testing.ServiceSeams;
-import cn.govgate.testing.SettableClock;
-import cn.govgate.testing.TestGateways;
+import cn.govgate.testing.TestClock;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Housing-fund deposit proofs on the gateway as production wires it: the holder's L3 session (channel login, real
+ * name, live face through the simulators), the proof data from the department simulator registered for
+ * {@code housing-fund.proof-data}, signatures with the identity's ES256 keys checked by an independent verifier.
+ */
 class ProofsTest {
   private static final ApiContract CONTRACT = ApiContract.of("gateway-api.yaml");
-  private static final String HOLDER = "citizen-holder";
-  private static final String OTHER = "citizen-other";
-  private static final String FUND_TOKEN = "token-hz-gjj";
+  private static final String FUND = "hz-gjj";
+  private static final String SOCIAL = "hz-rsj";
 
-  private static Vertx vertx;
-  private static DepartmentSimulator simulator;
-  private static SettableClock clock;
-  private static Gateway gateway;
+  private static GatewayTestBed bed;
+  private static TestClock clock;
   private static SyntheticCitizen holder;
+  private static String holderL3;
+  private static String holderL2;
+  private static String otherL3;
+  private static String fundCredential;
+  private static String socialCredential;
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    List<SyntheticCitizen> citizens = SyntheticCitizens.generate(40, 2026L).stream()
-        .filter(c -> c.homeRegion().equals(SyntheticCitizens.HANGZHOU)).toList();
-    holder = citizens.get(0);
-    simulator = DepartmentSimulator.start(vertx, DepartmentSimulatorOptions.create(DepartmentFamily.HOUSING_FUND,
-        SyntheticCitizens.HANGZHOU, DepartmentProofSource.KEY_ID, DepartmentProofSource.SECRET, citizens))
-        .await(30, TimeUnit.SECONDS);
-    clock = new SettableClock(Instant.now());
-    HousingFundProofSource source = new DepartmentProofSource(WebClient.create(vertx), simulator.baseUrl(),
-        Map.of(HOLDER, holder, OTHER, citizens.get(1)));
-    gateway = ServiceSeams.start(TestGateways.settings(), ServiceSeams.seams(clock, source));
+    clock = TestClock.running();
+    bed = new GatewayTestBed(40, 2026L, clock);
+    bed.department(FUND, DepartmentFamily.HOUSING_FUND, SyntheticCitizens.HANGZHOU, "housing-fund.account",
+        "housing-fund.proof-data");
+    bed.department(SOCIAL, DepartmentFamily.SOCIAL_SECURITY, SyntheticCitizens.HANGZHOU, "social-security.account");
+    // Chengdu is a known region that offers no proofs.
+    bed.department("cd-rsj", DepartmentFamily.SOCIAL_SECURITY, SyntheticCitizens.CHENGDU, "social-security.account");
+    fundCredential = bed.credential(FUND);
+    socialCredential = bed.credential(SOCIAL);
+    var hangzhou = bed.identity.people.stream().filter(c -> c.homeRegion().equals(SyntheticCitizens.HANGZHOU))
+        .toList();
+    holder = hangzhou.get(0);
+    holderL3 = bed.l3("alipay", holder);
+    holderL2 = bed.l2(holder);
+    otherL3 = bed.l3("wechat", hangzhou.get(1));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    TestGateways.stop(gateway);
-    vertx.close().await(10, TimeUnit.SECONDS);
+    bed.close();
   }
 
-  private static HttpResponse<String> issue(String citizenKey, int level, JsonObject body) {
-    HttpResponse<String> r = Http.post(gateway.baseUrl() + "/v1/housing-fund/proofs", body.encode(),
-        ServiceSeams.caller(citizenKey, level));
+  private static String gatewayUrl() {
+    return bed.gateway.baseUrl();
+  }
+
+  private static HttpResponse<String> issue(String token, JsonObject body) {
+    HttpResponse<String> r = Http.post(gatewayUrl() + "/v1/housing-fund/proofs", body.encode(),
+        IdentityTestBed.bearer(token));
     CONTRACT.assertValid("issueHousingFundProof", r);
     return r;
   }
 
   private static JsonObject issued(int validDays) {
-    HttpResponse<String> r = issue(HOLDER, 3, new JsonObject().put("purpose", "办理个人住房贷款")
+    HttpResponse<String> r = issue(holderL3, new JsonObject().put("purpose", "办理个人住房贷款")
         .put("validDays", validDays).put("region", SyntheticCitizens.HANGZHOU));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return Http.json(r);
   }
 
   private static JsonObject verify(String proof) {
-    HttpResponse<String> r = Http.post(gateway.baseUrl() + "/v1/proofs/verify", new JsonObject().put("proof", proof)
+    HttpResponse<String> r = Http.post(gatewayUrl() + "/v1/proofs/verify", new JsonObject().put("proof", proof)
         .encode());
     CONTRACT.assertValid("verifyProof", r);
     assertThat(r.statusCode()).isEqualTo(200);
@@ -90,7 +97,7 @@ class ProofsTest {
   }
 
   private static boolean independentlyVerified(String proof) throws Exception {
-    HttpResponse<String> jwks = Http.get(gateway.baseUrl() + "/.well-known/jwks.json");
+    HttpResponse<String> jwks = Http.get(gatewayUrl() + "/.well-known/jwks.json");
     CONTRACT.assertValid("getJwks", jwks);
     JWSObject jws = JWSObject.parse(proof);
     ECKey key = JWKSet.parse(jwks.body()).getKeyByKeyId(jws.getHeader().getKeyID()).toECKey();
@@ -113,7 +120,7 @@ class ProofsTest {
     assertThat(claims.getString("purpose")).isEqualTo("办理个人住房贷款");
     assertThat(claims.getJsonObject("holder").getString("name")).isEqualTo(Masking.maskName(holder.name()));
     assertThat(claims.getJsonObject("holder").getString("idNumber")).isEqualTo(IdNumber.mask(holder.idNumber()));
-    assertThat(claims.getJsonObject("issuer").getString("departmentId")).isEqualTo(ServiceSeams.HZ_FUND);
+    assertThat(claims.getJsonObject("issuer").getString("departmentId")).isEqualTo(FUND);
     assertThat(claims.getJsonObject("data").getLong("balanceFen")).isNotNull();
     assertThat(claims.getLong("exp") - claims.getLong("iat")).isEqualTo(Duration.ofDays(30).toSeconds());
     assertThat(proof).doesNotContain(holder.idNumber());
@@ -131,8 +138,9 @@ class ProofsTest {
     String proof = issued(10).getString("proof");
     String[] parts = proof.split("\\.");
     byte[] payload = Base64.getUrlDecoder().decode(parts[1]);
-    String json = new String(payload, StandardCharsets.UTF_8);
-    int at = json.indexOf("\"balanceFen\":") + "\"balanceFen\":".length();
+    // Byte offsets: the payload holds Chinese names (several bytes per character) before the balance.
+    String bytes = new String(payload, StandardCharsets.ISO_8859_1);
+    int at = bytes.indexOf("\"balanceFen\":") + "\"balanceFen\":".length();
     payload[at] = (byte) (payload[at] == '9' ? '8' : '9');
     String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload) + "."
         + parts[2];
@@ -161,14 +169,14 @@ class ProofsTest {
   void revokedProofFailsVerification() {
     JsonObject answer = issued(30);
     String serial = answer.getString("serial");
-    String url = gateway.baseUrl() + "/admin/v1/departments/" + ServiceSeams.HZ_FUND + "/proofs/" + serial + "/revoke";
-    HttpResponse<String> foreign = Http.post(gateway.baseUrl() + "/admin/v1/departments/" + ServiceSeams.HZ_SOCIAL
-        + "/proofs/" + serial + "/revoke", "{}", ServiceSeams.department("token-hz-rsj"));
+    String url = gatewayUrl() + "/admin/v1/departments/" + FUND + "/proofs/" + serial + "/revoke";
+    HttpResponse<String> foreign = Http.post(gatewayUrl() + "/admin/v1/departments/" + SOCIAL
+        + "/proofs/" + serial + "/revoke", "{}", Map.of("Authorization", socialCredential));
     assertThat(foreign.statusCode()).isEqualTo(404);
-    assertThat(Http.post(url, "{}", ServiceSeams.department("token-hz-rsj")).statusCode()).isEqualTo(403);
+    assertThat(Http.post(url, "{}", Map.of("Authorization", socialCredential)).statusCode()).isEqualTo(403);
 
     HttpResponse<String> revoked = Http.post(url, new JsonObject().put("reason", "申请人撤回").encode(),
-        ServiceSeams.department(FUND_TOKEN));
+        Map.of("Authorization", fundCredential));
     CONTRACT.assertValid("revokeProof", revoked);
     assertThat(revoked.statusCode()).isEqualTo(200);
     JsonObject verdict = verify(answer.getString("proof"));
@@ -176,7 +184,7 @@ class ProofsTest {
     assertThat(verdict.getBoolean("revoked")).isTrue();
     assertThat(verdict.getJsonArray("reasons")).containsExactly("revoked");
 
-    HttpResponse<String> again = Http.post(url, "{}", ServiceSeams.department(FUND_TOKEN));
+    HttpResponse<String> again = Http.post(url, "{}", Map.of("Authorization", fundCredential));
     CONTRACT.assertValid("revokeProof", again);
     assertThat(Http.json(again).getString("code")).isEqualTo("proof.already_revoked");
   }
@@ -184,13 +192,13 @@ class ProofsTest {
   @Test
   void onlyTheHolderDownloadsAProofAgain() {
     JsonObject answer = issued(30);
-    String url = gateway.baseUrl() + "/v1/proofs/" + answer.getString("serial");
-    HttpResponse<String> mine = Http.get(url, ServiceSeams.caller(HOLDER, 3));
+    String url = gatewayUrl() + "/v1/proofs/" + answer.getString("serial");
+    HttpResponse<String> mine = Http.get(url, IdentityTestBed.bearer(holderL3));
     CONTRACT.assertValid("getProof", mine);
     assertThat(mine.statusCode()).isEqualTo(200);
     assertThat(Http.json(mine).getString("proof")).isEqualTo(answer.getString("proof"));
 
-    HttpResponse<String> theirs = Http.get(url, ServiceSeams.caller(OTHER, 3));
+    HttpResponse<String> theirs = Http.get(url, IdentityTestBed.bearer(otherL3));
     CONTRACT.assertValid("getProof", theirs);
     assertThat(theirs.statusCode()).isEqualTo(404);
     assertThat(Http.get(url).statusCode()).isEqualTo(401);
@@ -199,17 +207,17 @@ class ProofsTest {
   @Test
   void issuingNeedsL3AValidPurposeAndValidityAndAnOfferingRegion() {
     JsonObject good = new JsonObject().put("purpose", "落户").put("validDays", 30).put("region", "330100");
-    HttpResponse<String> l2 = issue(HOLDER, 2, good);
+    HttpResponse<String> l2 = issue(holderL2, good);
     assertThat(l2.statusCode()).isEqualTo(403);
     assertThat(Http.json(l2).getString("code")).isEqualTo("identity.step_up_required");
-    assertThat(issue(HOLDER, 3, good.copy().put("validDays", 91)).statusCode()).isEqualTo(400);
-    assertThat(issue(HOLDER, 3, good.copy().put("validDays", 0)).statusCode()).isEqualTo(400);
-    assertThat(issue(HOLDER, 3, good.copy().put("purpose", " ")).statusCode()).isEqualTo(400);
-    assertThat(issue(HOLDER, 3, good.copy().put("purpose", "证".repeat(101))).statusCode()).isEqualTo(400);
-    HttpResponse<String> chengdu = issue(HOLDER, 3, good.copy().put("region", ServiceSeams.CHENGDU));
+    assertThat(issue(holderL3, good.copy().put("validDays", 91)).statusCode()).isEqualTo(400);
+    assertThat(issue(holderL3, good.copy().put("validDays", 0)).statusCode()).isEqualTo(400);
+    assertThat(issue(holderL3, good.copy().put("purpose", " ")).statusCode()).isEqualTo(400);
+    assertThat(issue(holderL3, good.copy().put("purpose", "证".repeat(101))).statusCode()).isEqualTo(400);
+    HttpResponse<String> chengdu = issue(holderL3, good.copy().put("region", SyntheticCitizens.CHENGDU));
     assertThat(chengdu.statusCode()).isEqualTo(404);
     assertThat(Http.json(chengdu).getString("code")).isEqualTo("service.not_offered");
-    HttpResponse<String> nowhere = issue(HOLDER, 3, good.copy().put("region", "440300"));
+    HttpResponse<String> nowhere = issue(holderL3, good.copy().put("region", "440300"));
     assertThat(Http.json(nowhere).getString("code")).isEqualTo("region.unknown");
   }
 }

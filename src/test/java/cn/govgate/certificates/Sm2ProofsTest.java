@@ -2,32 +2,23 @@ package cn.govgate.certificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.govgate.app.Gateway;
-import cn.govgate.demo.SyntheticCitizen;
-import cn.govgate.demo.SyntheticCitizens;
-import cn.govgate.demo.departments.DepartmentFamily;
-import cn.govgate.demo.departments.DepartmentSimulator;
-import cn.govgate.demo.departments.DepartmentSimulatorOptions;
+import cn.govgate.identity.IdentityTestBed;
+import cn.govgate.sim.citizens.SyntheticCitizen;
+import cn.govgate.sim.citizens.SyntheticCitizens;
+import cn.govgate.sim.departments.DepartmentFamily;
 import cn.govgate.testing.ApiContract;
+import cn.govgate.testing.GatewayTestBed;
 import cn.govgate.testing.Http;
-import cn.govgate.testing.ServiceSeams;
-import cn.govgate.testing.SettableClock;
-import cn.govgate.testing.TestGateways;
-import io.vertx.core.Vertx;
+import cn.govgate.testing.TestClock;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERSequence;
@@ -43,35 +34,28 @@ import org.junit.jupiter.api.Test;
 /** {@code certificates.algorithm = SM2}: proofs signed SM3withSM2, checked with Bouncy Castle's JCA directly. */
 class Sm2ProofsTest {
   private static final BouncyCastleProvider BC = new BouncyCastleProvider();
-  private static Vertx vertx;
-  private static Gateway gateway;
+  private static GatewayTestBed bed;
+  private static String holderL3;
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    List<SyntheticCitizen> citizens = SyntheticCitizens.generate(20, 7L).stream()
-        .filter(c -> c.homeRegion().equals(SyntheticCitizens.HANGZHOU)).toList();
-    DepartmentSimulator simulator = DepartmentSimulator.start(vertx, DepartmentSimulatorOptions.create(
-            DepartmentFamily.HOUSING_FUND, SyntheticCitizens.HANGZHOU, DepartmentProofSource.KEY_ID,
-            DepartmentProofSource.SECRET, citizens))
-        .await(30, TimeUnit.SECONDS);
-    HousingFundProofSource source = new DepartmentProofSource(WebClient.create(vertx), simulator.baseUrl(),
-        Map.of("citizen-sm2", citizens.get(0)));
-    gateway = ServiceSeams.start(TestGateways.with(TestGateways.settings(), "certificates.algorithm", "SM2"),
-        ServiceSeams.seams(new SettableClock(Instant.now()), source));
+    bed = new GatewayTestBed(20, 7L, TestClock.running(), "certificates.algorithm", "SM2");
+    bed.department("hz-gjj", DepartmentFamily.HOUSING_FUND, SyntheticCitizens.HANGZHOU, "housing-fund.proof-data");
+    SyntheticCitizen holder = bed.identity.people.stream()
+        .filter(c -> c.homeRegion().equals(SyntheticCitizens.HANGZHOU)).findFirst().orElseThrow();
+    holderL3 = bed.l3("alipay", holder);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    TestGateways.stop(gateway);
-    vertx.close().await(10, TimeUnit.SECONDS);
+    bed.close();
   }
 
   @Test
   void sm2ProofVerifiesWithBouncyCastleAgainstThePublishedKey() throws Exception {
-    HttpResponse<String> r = Http.post(gateway.baseUrl() + "/v1/housing-fund/proofs",
+    HttpResponse<String> r = Http.post(bed.gateway.baseUrl() + "/v1/housing-fund/proofs",
         new JsonObject().put("purpose", "子女入学").put("validDays", 15).put("region", "330100").encode(),
-        ServiceSeams.caller("citizen-sm2", 3));
+        IdentityTestBed.bearer(holderL3));
     ApiContract.of("gateway-api.yaml").assertValid("issueHousingFundProof", r);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     String proof = Http.json(r).getString("proof");
@@ -79,7 +63,7 @@ class Sm2ProofsTest {
     JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
     assertThat(header.getString("alg")).isEqualTo("SM3withSM2");
 
-    JsonObject jwk = new JsonObject(Http.get(gateway.baseUrl() + "/.well-known/jwks.json").body())
+    JsonObject jwk = new JsonObject(Http.get(bed.gateway.baseUrl() + "/.well-known/jwks.json").body())
         .getJsonArray("keys").getJsonObject(0);
     assertThat(jwk.getString("crv")).isEqualTo("SM2");
     assertThat(jwk.getString("kid")).isEqualTo(header.getString("kid"));
@@ -92,7 +76,7 @@ class Sm2ProofsTest {
     tampered[parts[0].length() + 5] ^= 1;
     assertThat(bcVerifies(key, tampered, rs)).isFalse();
 
-    JsonObject verdict = Http.json(Http.post(gateway.baseUrl() + "/v1/proofs/verify",
+    JsonObject verdict = Http.json(Http.post(bed.gateway.baseUrl() + "/v1/proofs/verify",
         new JsonObject().put("proof", proof).encode()));
     assertThat(verdict.getBoolean("valid")).isTrue();
   }

@@ -28,13 +28,17 @@ class ConfigErrorsTest {
         Arguments.of(Map.of("GOVGATE_HTTP_SHUTDOWN_GRACE", "forever"), "http.shutdownGrace: must be a duration"),
         Arguments.of(Map.of("GOVGATE_DB_POOL_SIZE", "0"), "db.poolSize: must be between 1 and 512"),
         Arguments.of(Map.of("GOVGATE_DB_SSL", "maybe"), "db.ssl: must be true or false"),
-        Arguments.of(Map.of("GOVGATE_DEMO", "perhaps"), "demo: must be one of auto, true, false"),
+        Arguments.of(Map.of("GOVGATE_LOG_LEVEL", "LOUD"), "log.level: must be one of"),
+        Arguments.of(Map.of("GOVGATE_DEMO", "true"), "GOVGATE_DEMO: unknown configuration key"),
         Arguments.of(Map.of("GOVGATE_HTTP_PROT", "8080"), "GOVGATE_HTTP_PROT: unknown configuration key"));
   }
 
   @ParameterizedTest
   @MethodSource("badEnvironments")
-  void badEnvironmentValueGivesOneLineAndExitCode2(Map<String, String> env, String expected) {
+  void badEnvironmentValueGivesOneLineAndExitCode2(Map<String, String> bad, String expected) {
+    // Every required key valid, so that the error named is the bad value's.
+    Map<String, String> env = new java.util.HashMap<>(validEnvironment());
+    env.putAll(bad);
     Result r = run(new String[0], env);
     assertThat(r.code).isEqualTo(2);
     assertThat(r.lines()).hasSize(1);
@@ -59,10 +63,12 @@ class ConfigErrorsTest {
   @Test
   void fileValuesAreValidatedAndEnvironmentOverridesFile(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("c.json"), "{\"http\": {\"port\": 9090, \"instances\": 3}}");
-    GovgateConfig fromFile = GovgateConfig.load(file, Map.of());
+    GovgateConfig fromFile = GovgateConfig.load(file, validEnvironment());
     assertThat(fromFile.http().port()).isEqualTo(9090);
     assertThat(fromFile.http().instances()).isEqualTo(3);
-    GovgateConfig overridden = GovgateConfig.load(file, Map.of("GOVGATE_HTTP_PORT", "9191"));
+    Map<String, String> env = new java.util.HashMap<>(validEnvironment());
+    env.put("GOVGATE_HTTP_PORT", "9191");
+    GovgateConfig overridden = GovgateConfig.load(file, env);
     assertThat(overridden.http().port()).isEqualTo(9191);
 
     Path bad = Files.writeString(dir.resolve("b.json"), "{\"http\": {\"instances\": 0}}");
@@ -73,13 +79,16 @@ class ConfigErrorsTest {
   @Test
   void propertiesFilesWorkToo(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("c.properties"), "http.port=7070\nhttp.shutdownGrace=45s\n");
-    GovgateConfig c = GovgateConfig.load(file, Map.of());
+    GovgateConfig c = GovgateConfig.load(file, validEnvironment());
     assertThat(c.http().port()).isEqualTo(7070);
     assertThat(c.http().shutdownGrace()).hasSeconds(45);
   }
 
   @Test
-  void keysAreRequiredOutsideDemoModeAndChecked() {
+  void theDatabaseAndTheKeysAreRequiredAndChecked() {
+    Result noDatabase = run(new String[0], Map.of());
+    assertThat(noDatabase.code).isEqualTo(2);
+    assertThat(noDatabase.lines()).singleElement().asString().contains("db.host: is required");
     Result missing = run(new String[0], Map.of("GOVGATE_DB_HOST", "db.internal"));
     assertThat(missing.code).isEqualTo(2);
     assertThat(missing.lines()).singleElement().asString().contains("audit.hmacKey: is required");
@@ -88,26 +97,35 @@ class ConfigErrorsTest {
         .doesNotContain("c2hvcnQ=");
   }
 
+  /** A complete, valid configuration as environment variables (the signing key in an owner-only PEM file). */
+  private static Map<String, String> validEnvironment() {
+    Map<String, String> env = new java.util.HashMap<>();
+    try {
+      cn.govgate.testing.TestGateways.identityKeys(Files.createTempDirectory("cfg"))
+          .forEach((k, v) -> env.put(envName(k), v));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    env.put("GOVGATE_DB_HOST", "db.internal");
+    env.put("GOVGATE_AUDIT_HMAC_KEY", cn.govgate.testing.TestGateways.randomKey(32));
+    env.put("GOVGATE_REGISTRY_SECRET_KEY", cn.govgate.testing.TestGateways.randomKey(32));
+    return env;
+  }
+
+  private static String envName(String key) {
+    return "GOVGATE_" + key.replaceAll("([a-z])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(java.util.Locale.ROOT);
+  }
+
+  @Test
+  void aCompleteConfigurationLoads() {
+    assertThat(GovgateConfig.load(null, validEnvironment()).db().host()).isEqualTo("db.internal");
+  }
+
   @Test
   void unknownArgumentIsRefused() {
     Result r = run(new String[] {"--verbose"}, Map.of());
     assertThat(r.code).isEqualTo(2);
     assertThat(r.lines()).singleElement().asString().contains("--verbose: unknown argument");
-  }
-
-  @Test
-  void demoModeIsTheDefaultOnlyWithoutDatabaseAndChannels() {
-    assertThat(GovgateConfig.from(ConfigValues.of(Map.of())).demo()).isTrue();
-    String key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
-    Map<String, String> real = new java.util.HashMap<>(Map.of("db.host", "db.internal", "audit.hmacKey", key,
-        "registry.secretKey", key));
-    try {
-      real.putAll(cn.govgate.testing.TestGateways.identityKeys(java.nio.file.Files.createTempDirectory("cfg")));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    assertThat(GovgateConfig.from(ConfigValues.of(real)).demo()).isFalse();
-    assertThat(GovgateConfig.from(ConfigValues.of(Map.of("db.host", "db.internal", "demo", "true"))).demo()).isTrue();
   }
 
   @Test

@@ -3,7 +3,7 @@ package cn.govgate.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cn.govgate.app.Gateway;
+import cn.govgate.app.Metrics;
 import cn.govgate.config.HttpConfig;
 import cn.govgate.testing.Contracts;
 import cn.govgate.testing.Http;
@@ -38,8 +38,8 @@ class HttpSurfaceTest {
 
   @BeforeEach
   void startServer() throws Exception {
-    registry = Gateway.newRegistry();
-    vertx = Gateway.newVertx(registry);
+    registry = Metrics.newRegistry();
+    vertx = Metrics.newVertx(registry);
     Routes routes = new Routes().add(Surface.CITIZEN, (v, r) -> {
       r.post("/test/echo").handler(ctx -> ctx.json(ctx.body().asJsonObject()));
       r.get("/things/:id").handler(ctx -> ctx.json(new JsonObject().put("id", ctx.pathParam("id"))));

@@ -2,7 +2,7 @@ package cn.govgate.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.govgate.app.Gateway;
+import cn.govgate.app.Metrics;
 import cn.govgate.config.HttpConfig;
 import cn.govgate.testing.Contracts;
 import io.vertx.core.DeploymentOptions;
@@ -41,8 +41,8 @@ class MalformedRequestsTest {
 
   @BeforeAll
   void startServer() throws Exception {
-    var registry = Gateway.newRegistry();
-    vertx = Gateway.newVertx(registry);
+    var registry = Metrics.newRegistry();
+    vertx = Metrics.newVertx(registry);
     Routes routes = new Routes().add(Surface.CITIZEN, (v, r) -> {
       r.post("/echo").handler(ctx -> ctx.json(JsonBody.required(ctx)));
       r.post("/optional").handler(ctx -> ctx.json(JsonBody.optional(ctx)));

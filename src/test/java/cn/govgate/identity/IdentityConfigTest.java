@@ -20,7 +20,7 @@ class IdentityConfigTest {
   Path dir;
 
   private Map<String, String> real() {
-    Map<String, String> s = new HashMap<>(Map.of("db.host", "db.internal", "demo", "false",
+    Map<String, String> s = new HashMap<>(Map.of("db.host", "db.internal",
         "audit.hmacKey", TestGateways.randomKey(32), "registry.secretKey", TestGateways.randomKey(32),
         "dataDir", dir.toString()));
     s.putAll(TestGateways.identityKeys(dir));
@@ -43,7 +43,7 @@ class IdentityConfigTest {
   }
 
   @Test
-  void missingOrMalformedKeysOutsideDemoAreOneLineErrors() {
+  void missingOrMalformedKeysAreOneLineErrors() {
     Map<String, String> missing = real();
     missing.remove("identity.sessionKeys");
     assertThatThrownBy(() -> load(missing)).isInstanceOf(ConfigException.class)
@@ -71,22 +71,12 @@ class IdentityConfigTest {
   @Test
   void channelSecretsMayComeFromFiles() throws Exception {
     Path secret = Files.writeString(dir.resolve("wx-secret"), "abc123\n");
+    Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Map<String, String> s = real();
     s.put("wechat.apps", "wx1");
     s.put("wechat.app.wx1.secret", "file:" + secret);
     GovgateConfig c = load(s);
     assertThat(c.channels().wechat().apps().get(0).appSecret()).isEqualTo("abc123");
     assertThat(c.channels().wechat().apiBaseUrl()).isEqualTo("https://api.weixin.qq.com");
-    assertThat(c.demo()).isFalse();
-  }
-
-  @Test
-  void demoModeGeneratesTheKeysOnceAndReusesThem() {
-    Map<String, String> s = Map.of("demo", "true", "dataDir", dir.toString());
-    GovgateConfig first = load(s);
-    GovgateConfig second = load(s);
-    assertThat(second.identity().sessionKeys().get(0).key()).isEqualTo(first.identity().sessionKeys().get(0).key());
-    assertThat(second.identity().signingKeysPem()).isEqualTo(first.identity().signingKeysPem());
-    assertThat(SigningKeys.fromPem(first.identity().signingKeysPem()).jwks().getJsonArray("keys")).hasSize(1);
   }
 }

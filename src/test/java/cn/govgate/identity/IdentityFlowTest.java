@@ -9,7 +9,7 @@ import static cn.govgate.identity.IdentityTestBed.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.govgate.app.Gateway;
-import cn.govgate.demo.SyntheticCitizen;
+import cn.govgate.sim.citizens.SyntheticCitizen;
 import cn.govgate.testing.ApiContract;
 import cn.govgate.testing.Contracts;
 import cn.govgate.testing.Http;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.govgate.app.Gateway;
 import cn.govgate.app.MainAccess;
-import cn.govgate.demo.SyntheticCitizen;
+import cn.govgate.sim.citizens.SyntheticCitizen;
 import cn.govgate.testing.ApiContract;
 import cn.govgate.testing.Http;
 import cn.govgate.testing.TestGateways;

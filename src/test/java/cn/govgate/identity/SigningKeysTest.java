@@ -3,7 +3,7 @@ package cn.govgate.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cn.govgate.config.DemoKeys;
+import cn.govgate.testing.TestGateways;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
@@ -20,10 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** The ES256 keys third parties verify with: JWKS of current and previous keys, RFC 7638 key ids. */
 class SigningKeysTest {
 
+  private static String pem(Path file) throws java.io.IOException {
+    TestGateways.writeEcPem(file);
+    return java.nio.file.Files.readString(file);
+  }
+
   @Test
   void aSignatureByTheCurrentKeyVerifiesWithThePublishedJwks(@TempDir Path dir) throws Exception {
-    String current = DemoKeys.ecPem(dir.resolve("current.pem"));
-    String previous = DemoKeys.ecPem(dir.resolve("previous.pem"));
+    String current = pem(dir.resolve("current.pem"));
+    String previous = pem(dir.resolve("previous.pem"));
     SigningKeys keys = SigningKeys.fromPem(List.of(current, previous));
     JWKSet published = JWKSet.parse(keys.jwks().encode());
     assertThat(published.getKeys()).hasSize(2);

@@ -2,7 +2,7 @@ package cn.govgate.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.govgate.app.Gateway;
+import cn.govgate.app.Metrics;
 import cn.govgate.config.HttpConfig;
 import cn.govgate.http.Readiness;
 import cn.govgate.http.Routes;
@@ -106,7 +106,7 @@ class OpsAssetsTest {
         "resilience4j_bulkhead_max_allowed_concurrent_calls")) {
       m.put(s, "TaggedBulkheadMetrics.ofBulkheadRegistry");
     }
-    // Micrometer JVM and process binders bound in Gateway.newRegistry.
+    // Micrometer JVM and process binders bound in Metrics.newRegistry.
     for (String s : List.of("jvm_memory_used_bytes", "jvm_memory_max_bytes", "jvm_memory_committed_bytes",
         "jvm_buffer_memory_used_bytes")) {
       m.put(s, "new JvmMemoryMetrics()");
@@ -215,7 +215,7 @@ class OpsAssetsTest {
    */
   @Test
   void scrapeOfARealServerCarriesTheKnownNamesWithTheLabelsTheRulesUse() throws Exception {
-    PrometheusMeterRegistry registry = Gateway.newRegistry();
+    PrometheusMeterRegistry registry = Metrics.newRegistry();
     DepartmentMetrics departments = DepartmentMetrics.create(registry);
     departments.recordCall("hz-social-security", "contributions", Outcome.OK, 12, TimeUnit.MILLISECONDS);
     departments.staleServed("hz-social-security", "contributions");
@@ -229,7 +229,7 @@ class OpsAssetsTest {
     assertThat(breaker.tryAcquirePermission()).isFalse();
     bulkheads.bulkhead("dept.hz-social-security");
 
-    Vertx vertx = Gateway.newVertx(registry);
+    Vertx vertx = Metrics.newVertx(registry);
     try {
       Routes routes = new Routes().add(Surface.CITIZEN,
           (v, router) -> router.get("/things/:id").handler(ctx -> ctx.response().end("ok")));
@@ -415,6 +415,15 @@ class OpsAssetsTest {
     int termination = (Integer) podSpec.get("terminationGracePeriodSeconds");
     assertThat(termination).isGreaterThan((int) grace + preStop);
 
+    // Secret volumes hold key files: owner-read only (0400), or the gateway refuses to start.
+    List<Map<String, Object>> secretVolumes = list(podSpec.get("volumes")).stream().map(OpsAssetsTest::map)
+        .filter(v -> v.containsKey("secret")).map(v -> map(v.get("secret"))).toList();
+    assertThat(secretVolumes).isNotEmpty()
+        .allSatisfy(v -> assertThat(v).as("secret volume mode").containsEntry("defaultMode", 0400));
+    List<String> secretNames = yamlDocuments(OPS.resolve("kubernetes").resolve("secret.template.yaml")).stream()
+        .map(OpsAssetsTest::map).map(d -> String.valueOf(map(d.get("metadata")).get("name"))).toList();
+    secretVolumes.forEach(v -> assertThat(secretNames).contains(String.valueOf(v.get("secretName"))));
+
     Map<String, Object> resources = map(container.get("resources"));
     assertThat(map(resources.get("requests"))).containsKeys("cpu", "memory");
     assertThat(map(resources.get("limits"))).containsKey("memory");
@@ -431,8 +440,9 @@ class OpsAssetsTest {
     assertThat(minAvailable).isLessThan((Integer) map(hpa.get("spec")).get("minReplicas"));
     Map<String, Object> monitor = kubernetesObject("servicemonitor.yaml", "ServiceMonitor");
     assertThat(list(map(monitor.get("spec")).get("endpoints")).toString()).contains("port=ops", "path=/metrics");
-    Map<String, Object> secret = kubernetesObject("secret.template.yaml", "Secret");
-    map(secret.get("stringData")).values().forEach(v -> assertThat(v.toString()).startsWith("REPLACE_ME"));
+    for (Object secret : yamlDocuments(OPS.resolve("kubernetes").resolve("secret.template.yaml"))) {
+      map(map(secret).get("stringData")).values().forEach(v -> assertThat(v.toString()).startsWith("REPLACE_ME"));
+    }
   }
 
   // --- runbooks ----------------------------------------------------------------------------------------------
@@ -535,7 +545,7 @@ class OpsAssetsTest {
     Set<String> keys = new TreeSet<>();
     Matcher m = Pattern.compile(
         "\\b\\w+\\.(?:string|integer|longValue|bool|duration|oneOf|raw|isSet)\\(\\s*\"([A-Za-z][A-Za-z0-9.]*)\""
-            + "|(?:KeyMaterial\\.read|keyList)\\(\\s*\\w+,\\s*\"([A-Za-z][A-Za-z0-9.]*)\"").matcher(sources());
+            + "|(?:KeyMaterial\\.required|keyList)\\(\\s*\\w+,\\s*\"([A-Za-z][A-Za-z0-9.]*)\"").matcher(sources());
     while (m.find()) keys.add(m.group(1) != null ? m.group(1) : m.group(2));
     return keys;
   }

@@ -5,19 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cn.govgate.channel.spi.Channel;
 import cn.govgate.channel.spi.Payments.PaymentEvent;
 import cn.govgate.channel.spi.Payments.PaymentStatus;
-import cn.govgate.demo.SyntheticCitizen;
-import cn.govgate.demo.SyntheticCitizens;
-import cn.govgate.demo.departments.DepartmentData.Bill;
-import cn.govgate.demo.departments.DepartmentData.Fine;
-import cn.govgate.demo.departments.DepartmentData.HouseholdAccount;
-import cn.govgate.demo.departments.DepartmentData.Vehicle;
-import cn.govgate.demo.departments.DepartmentFamily;
-import cn.govgate.demo.departments.DepartmentFaults;
-import cn.govgate.demo.departments.DepartmentSimulator;
 import cn.govgate.identity.IdentityTestBed;
 import cn.govgate.registry.RegistryFixture;
+import cn.govgate.sim.citizens.SyntheticCitizen;
+import cn.govgate.sim.citizens.SyntheticCitizens;
+import cn.govgate.sim.departments.DepartmentData.Bill;
+import cn.govgate.sim.departments.DepartmentData.Fine;
+import cn.govgate.sim.departments.DepartmentData.HouseholdAccount;
+import cn.govgate.sim.departments.DepartmentData.Vehicle;
+import cn.govgate.sim.departments.DepartmentFamily;
+import cn.govgate.sim.departments.DepartmentFaults;
+import cn.govgate.sim.departments.DepartmentSimulator;
 import cn.govgate.testing.ApiContract;
+import cn.govgate.testing.GatewayTestBed;
 import cn.govgate.testing.Http;
+import cn.govgate.testing.TestClock;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -44,7 +46,9 @@ class PaymentsTest {
   private static final ApiContract API = ApiContract.of("gateway-api.yaml");
   private static final String HZ = SyntheticCitizens.HANGZHOU;
 
-  private static PaymentsTestBed bed;
+  private static final Duration BACKOFF = Duration.ofMinutes(1);
+  private static final Duration RECONCILE_AFTER = Duration.ofMinutes(2);
+  private static GatewayTestBed bed;
   private static DepartmentSimulator traffic;
   private static DepartmentSimulator utilities;
   private static final Set<String> usedBills = new HashSet<>();
@@ -56,7 +60,11 @@ class PaymentsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    bed = new PaymentsTestBed(60, 4242L);
+    bed = new GatewayTestBed(60, 4242L, TestClock.running(),
+        "payments.outboxInterval", "100ms",
+        "payments.outboxBackoff", BACKOFF.toSeconds() + "s",
+        "payments.reconcileInterval", "100ms",
+        "payments.reconcileAfter", RECONCILE_AFTER.toSeconds() + "s");
     traffic = bed.department("hz-jj", DepartmentFamily.TRAFFIC, HZ, "traffic.vehicles", "traffic.fines",
         "traffic.fine-payment");
     utilities = bed.department("hz-water", DepartmentFamily.UTILITIES, HZ, "utilities.bill",
@@ -71,7 +79,7 @@ class PaymentsTest {
   @Test
   void paysAFineThroughAlipayExactlyOnceAndShowsTheReceipt() {
     PayableFine f = nextFine();
-    String token = bed.alipayL2(f.owner());
+    String token = bed.l2(f.owner());
     String key = UUID.randomUUID().toString();
     JsonObject ask = fineRequest(f);
 
@@ -91,7 +99,7 @@ class PaymentsTest {
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(Http.json(again).getString("orderId")).isEqualTo(orderId);
 
-    String tradeNo = PaymentsTestBed.await(bed.identity.alipay.payOrder(orderId));
+    String tradeNo = GatewayTestBed.await(bed.identity.alipay.payOrder(orderId));
     JsonObject delivered = bed.awaitStatus(token, orderId, "delivered");
     API.assertValid("getPayment", bed.order(token, orderId));
     assertThat(delivered.getJsonObject("receipt").getString("receiptNo")).isNotBlank();
@@ -114,15 +122,15 @@ class PaymentsTest {
         Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"));
     assertThat(replay.statusCode()).isEqualTo(200);
     assertThat(replay.body()).isEqualTo("success");
-    JsonObject outbox = PaymentsTestBed.await(bed.payments().store().outboxRow(orderId));
+    JsonObject outbox = GatewayTestBed.await(bed.payments().store().outboxRow(orderId));
     assertThat(outbox.getInteger("attempts")).isEqualTo(1);
     assertThat(outbox.getBoolean("done")).isTrue();
     assertThat(bed.awaitStatus(token, orderId, "delivered").getJsonObject("receipt"))
         .isEqualTo(delivered.getJsonObject("receipt"));
 
     // The trail: created by the citizen, paid (then the replay, a duplicate), delivered; no personal data in it.
-    PaymentsTestBed.await(bed.gateway.audit().flush());
-    List<String> trail = PaymentsTestBed.await(bed.gateway.database().pool()
+    GatewayTestBed.await(bed.gateway.audit().flush());
+    List<String> trail = GatewayTestBed.await(bed.gateway.database().pool()
         .preparedQuery("SELECT action, outcome, details FROM audit_log WHERE details LIKE $1 ORDER BY seq")
         .execute(io.vertx.sqlclient.Tuple.of("%" + orderId + "%"))
         .map(rows -> {
@@ -140,9 +148,9 @@ class PaymentsTest {
   @Test
   void rejectsACallbackWithATamperedSignatureSoTheChannelRetries() {
     PayableFine f = nextFine();
-    String token = bed.alipayL2(f.owner());
+    String token = bed.l2(f.owner());
     String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), fineRequest(f))).getString("orderId");
-    PaymentsTestBed.await(bed.identity.alipay.payOrder(orderId));
+    GatewayTestBed.await(bed.identity.alipay.payOrder(orderId));
     bed.awaitStatus(token, orderId, "delivered");
     Map<String, String> forged = new java.util.HashMap<>(bed.identity.alipay.lastNotification(orderId));
     forged.put("total_amount", "0.01");
@@ -155,7 +163,7 @@ class PaymentsTest {
   @Test
   void paysAUtilityBillThroughWechatAtL1() {
     PayableBill b = nextBill();
-    String token = bed.wechatL1(b.holder());
+    String token = bed.l1(b.holder());
     HttpResponse<String> created = bed.pay(token, UUID.randomUUID().toString(), billRequest(b));
     API.assertValid("createPayment", created);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -165,7 +173,7 @@ class PaymentsTest {
     assertThat(order.getLong("amountFen")).isEqualTo(b.bill().amountFen());
     assertThat(order.getJsonObject("clientParams").getString("package")).startsWith("prepay_id=");
 
-    PaymentsTestBed.await(bed.identity.wechat.payOrder(orderId));
+    GatewayTestBed.await(bed.identity.wechat.payOrder(orderId));
     JsonObject delivered = bed.awaitStatus(token, orderId, "delivered");
     API.assertValid("getPayment", bed.order(token, orderId));
     assertThat(delivered.getJsonObject("receipt").getString("receiptNo")).isNotBlank();
@@ -180,13 +188,13 @@ class PaymentsTest {
   @Test
   void aSecondOrderForTheSameBillIsRefusedWithoutNamingTheExistingOne() {
     PayableBill b = nextBill();
-    String token = bed.wechatL1(b.holder());
+    String token = bed.l1(b.holder());
     String key = UUID.randomUUID().toString();
     HttpResponse<String> placed = bed.pay(token, key, billRequest(b));
     String first = Http.json(placed).getString("orderId");
 
     // Anyone may pay a utility bill: another citizen learns only that the bill has a payment in progress.
-    String someoneElse = bed.wechatL1(nextPerson());
+    String someoneElse = bed.l1(nextPerson());
     HttpResponse<String> other = bed.pay(someoneElse, UUID.randomUUID().toString(), billRequest(b));
     API.assertValid("createPayment", other);
     assertThat(other.statusCode()).isEqualTo(409);
@@ -208,7 +216,7 @@ class PaymentsTest {
   void theSameKeyForAnotherBillIsRefused() {
     PayableBill one = nextBill();
     PayableBill two = nextBill();
-    String token = bed.wechatL1(one.holder());
+    String token = bed.l1(one.holder());
     String key = UUID.randomUUID().toString();
     assertThat(bed.pay(token, key, billRequest(one)).statusCode()).isEqualTo(201);
     HttpResponse<String> reused = bed.pay(token, key, billRequest(two));
@@ -220,13 +228,13 @@ class PaymentsTest {
   @Test
   void anotherCitizenCannotReadTheOrder() {
     PayableBill b = nextBill();
-    String token = bed.wechatL1(b.holder());
+    String token = bed.l1(b.holder());
     String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
     HttpResponse<String> mine = bed.order(token, orderId);
     API.assertValid("getPayment", mine);
     assertThat(mine.statusCode()).isEqualTo(200);
 
-    HttpResponse<String> theirs = bed.order(bed.wechatL1(nextPerson()), orderId);
+    HttpResponse<String> theirs = bed.order(bed.l1(nextPerson()), orderId);
     API.assertValid("getPayment", theirs);
     assertThat(theirs.statusCode()).isEqualTo(404);
     assertThat(Http.json(theirs).getString("code")).isEqualTo("payment.not_found");
@@ -235,13 +243,13 @@ class PaymentsTest {
   @Test
   void finesNeedAVerifiedRealNameAndAKey() {
     PayableFine f = nextFine();
-    String l1 = bed.wechatL1(f.owner());
+    String l1 = bed.l1(f.owner());
     HttpResponse<String> refused = bed.pay(l1, UUID.randomUUID().toString(), fineRequest(f));
     API.assertValid("createPayment", refused);
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(Http.json(refused).getString("code")).isEqualTo("identity.step_up_required");
 
-    HttpResponse<String> keyless = bed.pay(bed.alipayL2(f.owner()), null, fineRequest(f));
+    HttpResponse<String> keyless = bed.pay(bed.l2(f.owner()), null, fineRequest(f));
     API.assertValid("createPayment", keyless);
     assertThat(keyless.statusCode()).isEqualTo(400);
   }
@@ -249,20 +257,20 @@ class PaymentsTest {
   @Test
   void aPaymentOfAnotherAmountIsKeptForReviewAndNeverDelivered() {
     PayableBill b = nextBill();
-    String token = bed.wechatL1(b.holder());
+    String token = bed.l1(b.holder());
     JsonObject order = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b)));
     String orderId = order.getString("orderId");
     // A verified statement, as WechatAdapter.verifyCallback returns it, of 1 fen less than the order.
     PaymentEvent less = new PaymentEvent(Channel.WECHAT, IdentityTestBed.WECHAT_APP, orderId, "4200000000000000001",
         PaymentStatus.PAID, b.bill().amountFen() - 1, null, Instant.now(), "evt-" + UUID.randomUUID());
-    assertThat(PaymentsTestBed.await(bed.payments().events().applyPaid(less, "callback", "test")))
+    assertThat(GatewayTestBed.await(bed.payments().events().applyPaid(less, "callback", "test")))
         .isEqualTo("amount_mismatch");
     JsonObject review = bed.awaitStatus(token, orderId, "needs_review");
     API.assertValid("getPayment", bed.order(token, orderId));
     assertThat(review.getString("statusReason")).isEqualTo("amount_mismatch");
-    assertThat(PaymentsTestBed.await(bed.payments().store().outboxRow(orderId))).isNull();
+    assertThat(GatewayTestBed.await(bed.payments().store().outboxRow(orderId))).isNull();
     // The same statement again changes nothing; the bill stays blocked for a human to settle.
-    assertThat(PaymentsTestBed.await(bed.payments().events().applyPaid(less, "callback", "test")))
+    assertThat(GatewayTestBed.await(bed.payments().events().applyPaid(less, "callback", "test")))
         .isEqualTo("duplicate");
     assertThat(Http.json(bed.order(token, orderId)).getString("status")).isEqualTo("needs_review");
     assertThat(bed.pay(token, UUID.randomUUID().toString(), billRequest(b)).statusCode()).isEqualTo(409);
@@ -271,29 +279,29 @@ class PaymentsTest {
   @Test
   void aDepartmentThatIsDownGetsThePaymentLaterExactlyOnce() {
     PayableBill b = nextBill();
-    String token = bed.wechatL1(b.holder());
+    String token = bed.l1(b.holder());
     String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
     utilities.faults(DepartmentFaults.none().withUnderMaintenance(true));
     try {
-      PaymentsTestBed.await(bed.identity.wechat.payOrder(orderId));
+      GatewayTestBed.await(bed.identity.wechat.payOrder(orderId));
       bed.awaitStatus(token, orderId, "paid");
       RegistryFixture.waitFor(() -> {
-        JsonObject row = PaymentsTestBed.await(bed.payments().store().outboxRow(orderId));
+        JsonObject row = GatewayTestBed.await(bed.payments().store().outboxRow(orderId));
         return row.getInteger("attempts") == 1 && row.getString("lastError") != null;
       }, Duration.ofSeconds(20));
     } finally {
       utilities.faults(DepartmentFaults.none());
     }
     // Up again, but the next attempt waits for its backoff: an explicit round finds nothing due.
-    PaymentsTestBed.await(bed.payments().outbox().runOnce());
-    JsonObject row = PaymentsTestBed.await(bed.payments().store().outboxRow(orderId));
+    GatewayTestBed.await(bed.payments().outbox().runOnce());
+    JsonObject row = GatewayTestBed.await(bed.payments().store().outboxRow(orderId));
     assertThat(row.getInteger("attempts")).isEqualTo(1);
     assertThat(row.getString("lastError")).isEqualTo("department.under_maintenance");
 
-    bed.clock.advance(PaymentsTestBed.BACKOFF.plusSeconds(1));
+    bed.clock.advance(BACKOFF.plusSeconds(1));
     JsonObject delivered = bed.awaitStatus(token, orderId, "delivered");
     assertThat(delivered.getJsonObject("receipt").getString("receiptNo")).isNotBlank();
-    JsonObject done = PaymentsTestBed.await(bed.payments().store().outboxRow(orderId));
+    JsonObject done = GatewayTestBed.await(bed.payments().store().outboxRow(orderId));
     assertThat(done.getInteger("attempts")).isEqualTo(2);
     assertThat(done.getBoolean("done")).isTrue();
   }
@@ -301,12 +309,12 @@ class PaymentsTest {
   @Test
   void aCallbackLostWhileTheGatewayWasDownIsFoundByTheReconciler() throws Exception {
     PayableFine f = nextFine();
-    String token = bed.alipayL2(f.owner());
+    String token = bed.l2(f.owner());
     String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), fineRequest(f))).getString("orderId");
     bed.stopGateway();
     bed.identity.alipay.knobs().notifyRetryDelays(List.of());
     try {
-      PaymentsTestBed.await(bed.identity.alipay.payOrder(orderId));
+      GatewayTestBed.await(bed.identity.alipay.payOrder(orderId));
       RegistryFixture.waitFor(() -> bed.identity.alipay.notificationAttempts(orderId) == 1, Duration.ofSeconds(10));
     } finally {
       bed.startGateway();
@@ -316,34 +324,34 @@ class PaymentsTest {
     assertThat(bed.identity.alipay.notificationAcknowledged(orderId)).isFalse();
     assertThat(Http.json(bed.order(token, orderId)).getString("status")).isEqualTo("pending");
 
-    bed.clock.advance(PaymentsTestBed.RECONCILE_AFTER.plusSeconds(1));
+    bed.clock.advance(RECONCILE_AFTER.plusSeconds(1));
     JsonObject delivered = bed.awaitStatus(token, orderId, "delivered");
     assertThat(delivered.getJsonObject("receipt").getString("receiptNo")).isNotBlank();
-    assertThat(PaymentsTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts")).isEqualTo(1);
+    assertThat(GatewayTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts")).isEqualTo(1);
   }
 
   @Test
   void concurrentStatementsOfOnePaymentMarkItPaidOnce() {
     PayableBill b = nextBill();
-    String token = bed.wechatL1(b.holder());
+    String token = bed.l1(b.holder());
     String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
     // What the adapter returns for one payment told several times at once (channel retries racing each other).
     PaymentEvent paid = new PaymentEvent(Channel.WECHAT, IdentityTestBed.WECHAT_APP, orderId, "4200000000000000777",
         PaymentStatus.PAID, b.bill().amountFen(), null, Instant.now(), "evt-" + UUID.randomUUID());
     List<Future<String>> all = new java.util.ArrayList<>();
     for (int i = 0; i < 6; i++) all.add(bed.payments().events().applyPaid(paid, "callback", "test-" + i));
-    PaymentsTestBed.await(Future.join(all));
+    GatewayTestBed.await(Future.join(all));
     assertThat(all.stream().map(Future::result).toList())
         .containsOnlyOnce("paid").containsOnly("paid", "duplicate");
     JsonObject delivered = bed.awaitStatus(token, orderId, "delivered");
     assertThat(delivered.getJsonObject("receipt").getString("receiptNo")).isNotBlank();
-    assertThat(PaymentsTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts")).isEqualTo(1);
+    assertThat(GatewayTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts")).isEqualTo(1);
   }
 
   @Test
   void aChannelThatCannotCreateTheOrderLeavesTheBillFree() {
     PayableFine f = nextFine();
-    String token = bed.alipayL2(f.owner());
+    String token = bed.l2(f.owner());
     String key = UUID.randomUUID().toString();
     bed.identity.alipay.knobs().forceSystemBusy("alipay.trade.create");
     HttpResponse<String> failed;
@@ -368,25 +376,25 @@ class PaymentsTest {
     // the order keeps its place (the bill has a live order again) with the reason, and nothing is delivered.
     PaymentEvent late = new PaymentEvent(Channel.ALIPAY, IdentityTestBed.ALIPAY_APP, closedId, "2024000000000000099",
         PaymentStatus.PAID, f.fine().amountFen(), null, Instant.now(), null);
-    assertThat(PaymentsTestBed.await(bed.payments().events().applyPaid(late, "reconciler", "test")))
+    assertThat(GatewayTestBed.await(bed.payments().events().applyPaid(late, "reconciler", "test")))
         .isEqualTo("paid_after_close");
     JsonObject kept = Http.json(bed.order(token, closedId));
     assertThat(kept.getString("status")).isEqualTo("closed");
     assertThat(kept.getString("statusReason")).isEqualTo("paid_after_close");
-    assertThat(PaymentsTestBed.await(bed.payments().store().outboxRow(closedId))).isNull();
+    assertThat(GatewayTestBed.await(bed.payments().store().outboxRow(closedId))).isNull();
   }
 
   @Test
   void aPaymentBySomeoneElseIsKeptForReview() {
     PayableBill b = nextBill();
-    String token = bed.wechatL1(b.holder());
+    String token = bed.l1(b.holder());
     String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
     PaymentEvent other = new PaymentEvent(Channel.WECHAT, IdentityTestBed.WECHAT_APP, orderId, "4200000000000000888",
         PaymentStatus.PAID, b.bill().amountFen(), "oSomebodyElse0000000000000001", Instant.now(), "evt-x");
-    assertThat(PaymentsTestBed.await(bed.payments().events().applyPaid(other, "callback", "test")))
+    assertThat(GatewayTestBed.await(bed.payments().events().applyPaid(other, "callback", "test")))
         .isEqualTo("payer_mismatch");
     assertThat(Http.json(bed.order(token, orderId)).getString("status")).isEqualTo("needs_review");
-    assertThat(PaymentsTestBed.await(bed.payments().store().outboxRow(orderId))).isNull();
+    assertThat(GatewayTestBed.await(bed.payments().store().outboxRow(orderId))).isNull();
   }
 
   @Test
@@ -398,14 +406,14 @@ class PaymentsTest {
       List<String> orders = new java.util.ArrayList<>();
       for (int i = 0; i < 4; i++) {
         PayableBill b = nextBill();
-        String token = bed.wechatL1(b.holder());
+        String token = bed.l1(b.holder());
         tokens.add(token);
         orders.add(Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId"));
       }
-      for (String orderId : orders) PaymentsTestBed.await(bed.identity.wechat.payOrder(orderId));
+      for (String orderId : orders) GatewayTestBed.await(bed.identity.wechat.payOrder(orderId));
       for (int i = 0; i < orders.size(); i++) bed.awaitStatus(tokens.get(i), orders.get(i), "delivered");
       for (String orderId : orders) {
-        assertThat(PaymentsTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts"))
+        assertThat(GatewayTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts"))
             .as("claims of " + orderId).isEqualTo(1);
       }
     } finally {
@@ -416,10 +424,10 @@ class PaymentsTest {
   @Test
   void countsOutcomesByChannelAndExportsTheBacklog() {
     PayableBill b = nextBill();
-    String token = bed.wechatL1(b.holder());
+    String token = bed.l1(b.holder());
     String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
     double before = counter("wechat", "paid");
-    PaymentsTestBed.await(bed.identity.wechat.payOrder(orderId));
+    GatewayTestBed.await(bed.identity.wechat.payOrder(orderId));
     bed.awaitStatus(token, orderId, "delivered");
     assertThat(counter("wechat", "paid")).isEqualTo(before + 1);
     assertThat(counter("wechat", "created")).isPositive();

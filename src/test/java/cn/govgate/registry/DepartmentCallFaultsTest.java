@@ -6,11 +6,11 @@ import static cn.govgate.registry.RegistryFixture.backendBody;
 import static cn.govgate.registry.RegistryFixture.citizenOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.govgate.demo.SyntheticCitizen;
-import cn.govgate.demo.SyntheticCitizens;
-import cn.govgate.demo.departments.DepartmentFamily;
-import cn.govgate.demo.departments.DepartmentFaults;
-import cn.govgate.demo.departments.DepartmentSimulator;
+import cn.govgate.sim.citizens.SyntheticCitizen;
+import cn.govgate.sim.citizens.SyntheticCitizens;
+import cn.govgate.sim.departments.DepartmentFamily;
+import cn.govgate.sim.departments.DepartmentFaults;
+import cn.govgate.sim.departments.DepartmentSimulator;
 import cn.govgate.http.ApiException;
 import cn.govgate.resilience.DepartmentMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

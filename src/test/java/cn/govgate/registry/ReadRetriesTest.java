@@ -5,9 +5,9 @@ import static cn.govgate.registry.RegistryFixture.backendBody;
 import static cn.govgate.registry.RegistryFixture.citizenOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.govgate.demo.departments.DepartmentFamily;
-import cn.govgate.demo.departments.DepartmentFaults;
-import cn.govgate.demo.departments.DepartmentSimulator;
+import cn.govgate.sim.departments.DepartmentFamily;
+import cn.govgate.sim.departments.DepartmentFaults;
+import cn.govgate.sim.departments.DepartmentSimulator;
 import cn.govgate.http.ApiException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;

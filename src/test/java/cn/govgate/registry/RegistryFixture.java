@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.fail;
 import cn.govgate.app.Gateway;
 import cn.govgate.config.ConfigValues;
 import cn.govgate.config.GovgateConfig;
-import cn.govgate.demo.SyntheticCitizen;
-import cn.govgate.demo.SyntheticCitizens;
-import cn.govgate.demo.departments.DepartmentFamily;
-import cn.govgate.demo.departments.DepartmentSimulator;
-import cn.govgate.demo.departments.DepartmentSimulatorOptions;
 import cn.govgate.http.ApiException;
+import cn.govgate.sim.citizens.SyntheticCitizen;
+import cn.govgate.sim.citizens.SyntheticCitizens;
+import cn.govgate.sim.departments.DepartmentFamily;
+import cn.govgate.sim.departments.DepartmentSimulator;
+import cn.govgate.sim.departments.DepartmentSimulatorOptions;
 import cn.govgate.testing.Http;
+import cn.govgate.testing.TestClock;
 import cn.govgate.testing.TestGateways;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,7 +40,7 @@ public final class RegistryFixture implements AutoCloseable {
   static final String HANGZHOU = SyntheticCitizens.HANGZHOU;
   static final String CHENGDU = SyntheticCitizens.CHENGDU;
 
-  final ShiftClock clock = new ShiftClock();
+  final TestClock clock = TestClock.running();
   final Map<String, String> settings;
   final Gateway gateway;
   final String operator;

@@ -6,9 +6,9 @@ import static cn.govgate.registry.RegistryFixture.citizenOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.govgate.app.Gateway;
-import cn.govgate.demo.departments.DepartmentFamily;
-import cn.govgate.demo.departments.DepartmentFaults;
-import cn.govgate.demo.departments.DepartmentSimulator;
+import cn.govgate.sim.departments.DepartmentFamily;
+import cn.govgate.sim.departments.DepartmentFaults;
+import cn.govgate.sim.departments.DepartmentSimulator;
 import cn.govgate.http.ApiException;
 import cn.govgate.testing.Http;
 import io.micrometer.core.instrument.Gauge;

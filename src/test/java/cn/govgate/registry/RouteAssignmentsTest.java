@@ -6,8 +6,8 @@ import static cn.govgate.registry.RegistryFixture.backendBody;
 import static cn.govgate.registry.RegistryFixture.citizenOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.govgate.demo.departments.DepartmentFamily;
-import cn.govgate.demo.departments.DepartmentSimulator;
+import cn.govgate.sim.departments.DepartmentFamily;
+import cn.govgate.sim.departments.DepartmentSimulator;
 import cn.govgate.testing.ApiContract;
 import cn.govgate.testing.Http;
 import io.vertx.core.json.JsonArray;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.govgate.http.ApiException;
 import cn.govgate.resilience.FakeDepartment.Mode;
+import cn.govgate.testing.TestClock;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DepartmentMetricsTest {
 
   Vertx vertx;
-  MutableClock clock;
+  TestClock clock;
   SimpleMeterRegistry meters;
   CircuitBreakerRegistry breakers;
   BulkheadRegistry bulkheads;
@@ -36,7 +37,7 @@ class DepartmentMetricsTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    clock = MutableClock.at("2026-03-01T08:00:00Z");
+    clock = TestClock.at("2026-03-01T08:00:00Z");
     meters = new SimpleMeterRegistry();
     breakers = CircuitBreakerRegistry.ofDefaults();
     bulkheads = BulkheadRegistry.ofDefaults();

@@ -3,6 +3,7 @@ package cn.govgate.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.govgate.http.ApiException;
+import cn.govgate.testing.TestClock;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -30,7 +31,7 @@ class GuardConcurrencyTest {
     GuardConfig config = GuardConfig.withDeadline(Duration.ofMillis(40)).withWindow(1000, 1000)
         .withMaxConcurrentCalls(20);
     Guard guard = Guard.create(vertx, "hrss", config, CircuitBreakerRegistry.ofDefaults(),
-        BulkheadRegistry.ofDefaults(), meters, GuardTest.DEPARTMENT_FAULT, MutableClock.at("2026-03-01T08:00:00Z"));
+        BulkheadRegistry.ofDefaults(), meters, GuardTest.DEPARTMENT_FAULT, TestClock.at("2026-03-01T08:00:00Z"));
     int total = 300;
     List<Future<String>> results = new ArrayList<>();
     AtomicInteger invoked = new AtomicInteger();

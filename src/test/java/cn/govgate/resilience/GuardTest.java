@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cn.govgate.http.ApiException;
+import cn.govgate.testing.TestClock;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -41,7 +42,7 @@ class GuardTest {
       .withMaxConcurrentCalls(2);
 
   Vertx vertx;
-  MutableClock clock;
+  TestClock clock;
   CircuitBreakerRegistry breakers;
   BulkheadRegistry bulkheads;
   SimpleMeterRegistry meters;
@@ -50,7 +51,7 @@ class GuardTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    clock = MutableClock.at("2026-03-01T08:00:00Z");
+    clock = TestClock.at("2026-03-01T08:00:00Z");
     breakers = CircuitBreakerRegistry.ofDefaults();
     bulkheads = BulkheadRegistry.ofDefaults();
     meters = new SimpleMeterRegistry();

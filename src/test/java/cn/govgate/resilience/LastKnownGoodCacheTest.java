@@ -9,6 +9,7 @@ import cn.govgate.http.ApiException;
 import cn.govgate.resilience.LastKnownGoodCache.Key;
 import cn.govgate.resilience.LastKnownGoodCache.Served;
 import cn.govgate.resilience.LastKnownGoodCache.Stale;
+import cn.govgate.testing.TestClock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -20,7 +21,7 @@ class LastKnownGoodCacheTest {
 
   static final String CITIZEN = "110101199003074518";
 
-  final MutableClock clock = MutableClock.at("2026-03-01T08:00:00Z");
+  final TestClock clock = TestClock.at("2026-03-01T08:00:00Z");
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final LastKnownGoodCache<String> cache = LastKnownGoodCache.create(2, Duration.ofHours(24), clock, meters);
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import cn.govgate.http.ApiException;
 import cn.govgate.resilience.FakeDepartment.Mode;
 import cn.govgate.resilience.Retrier.Idempotency;
+import cn.govgate.testing.TestClock;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,14 +29,14 @@ class RetrierTest {
       Duration.ofSeconds(5));
 
   Vertx vertx;
-  MutableClock clock;
+  TestClock clock;
   FakeDepartment department;
   Guard guard;
 
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    clock = MutableClock.at("2026-03-01T08:00:00Z");
+    clock = TestClock.at("2026-03-01T08:00:00Z");
     department = FakeDepartment.start(vertx);
     guard = Guard.create(vertx, "hrss", GuardConfig.withDeadline(Duration.ofSeconds(5)).withWindow(4, 4),
         CircuitBreakerRegistry.ofDefaults(), BulkheadRegistry.ofDefaults(), new SimpleMeterRegistry(),

@@ -2,18 +2,20 @@ package cn.govgate.services;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.govgate.demo.SyntheticCitizen;
-import cn.govgate.demo.SyntheticCitizens;
-import cn.govgate.demo.departments.DepartmentData.Fine;
-import cn.govgate.demo.departments.DepartmentData.HouseholdAccount;
-import cn.govgate.demo.departments.DepartmentData.Vehicle;
-import cn.govgate.demo.departments.DepartmentFamily;
-import cn.govgate.demo.departments.DepartmentFaults;
-import cn.govgate.demo.departments.DepartmentSimulator;
 import cn.govgate.identity.IdentityTestBed;
 import cn.govgate.identity.Masking;
+import cn.govgate.sim.citizens.SyntheticCitizen;
+import cn.govgate.sim.citizens.SyntheticCitizens;
+import cn.govgate.sim.departments.DepartmentData.Fine;
+import cn.govgate.sim.departments.DepartmentData.HouseholdAccount;
+import cn.govgate.sim.departments.DepartmentData.Vehicle;
+import cn.govgate.sim.departments.DepartmentFamily;
+import cn.govgate.sim.departments.DepartmentFaults;
+import cn.govgate.sim.departments.DepartmentSimulator;
 import cn.govgate.testing.ApiContract;
+import cn.govgate.testing.GatewayTestBed;
 import cn.govgate.testing.Http;
+import cn.govgate.testing.TestClock;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
@@ -51,7 +53,9 @@ class CitizenServicesTest {
   private static final String CD = SyntheticCitizens.CHENGDU;
   private static final String HZ_FUND = "hz-gjj";
 
-  private static ServicesTestBed bed;
+  /** A vehicle-lookup limit other than the default, so that the test shows the setting is honoured. */
+  private static final int VEHICLE_LOOKUP_LIMIT = 5;
+  private static GatewayTestBed bed;
   private static DepartmentSimulator traffic;
   private static DepartmentSimulator utilities;
   private static DepartmentSimulator chengduSocial;
@@ -62,7 +66,8 @@ class CitizenServicesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    bed = new ServicesTestBed(80, 6006L);
+    bed = new GatewayTestBed(80, 6006L, TestClock.running(),
+        "services.vehicleLookupLimit", String.valueOf(VEHICLE_LOOKUP_LIMIT));
     bed.department("hz-rsj", DepartmentFamily.SOCIAL_SECURITY, HZ, "social-security.account",
         "social-security.contributions");
     bed.department(HZ_FUND, DepartmentFamily.HOUSING_FUND, HZ, "housing-fund.account", "housing-fund.contributions",
@@ -359,7 +364,7 @@ class CitizenServicesTest {
     error("lookUpVehicle", bed.post("/v1/traffic/vehicle-lookups", key.copy().put("vinLast6", wrongVin), token), 404,
         "department.vehicle_not_found");
     // The unknown vehicle counted too: a citizen cannot sweep VINs for free.
-    for (int i = 2; i < ServicesTestBed.VEHICLE_LOOKUP_LIMIT; i++) {
+    for (int i = 2; i < VEHICLE_LOOKUP_LIMIT; i++) {
       ok("lookUpVehicle", bed.post("/v1/traffic/vehicle-lookups", key, token));
     }
     HttpResponse<String> limited = bed.post("/v1/traffic/vehicle-lookups", key, token);

@@ -21,7 +21,6 @@ public final class TestGateways {
     s.put("http.host", "127.0.0.1");
     s.put("http.instances", "2");
     s.put("http.shutdownGrace", "2s");
-    s.put("demo", "false");
     s.put("audit.hmacKey", randomKey(32));
     s.put("registry.secretKey", randomKey(32));
     s.put("admin.bootstrapKey", randomKey(32));
@@ -37,8 +36,8 @@ public final class TestGateways {
   }
 
   /**
-   * The identity keys a gateway needs outside demo mode: one session key, one data key, a blind-index key and
-   * an ES256 signing key written as a PEM file into {@code dir}.
+   * The identity keys a gateway needs: one session key, one data key, a blind-index key and an ES256 signing key
+   * written as an owner-only PEM file into {@code dir}.
    */
   public static Map<String, String> identityKeys(java.nio.file.Path dir) {
     Map<String, String> s = new HashMap<>();
@@ -46,9 +45,27 @@ public final class TestGateways {
     s.put("identity.dataKeys", "d1:" + randomKey(32));
     s.put("identity.blindIndexKey", randomKey(32));
     java.nio.file.Path pem = dir.resolve("signing-" + java.util.UUID.randomUUID() + ".pem");
-    cn.govgate.config.DemoKeys.ecPem(pem);
+    writeEcPem(pem);
     s.put("signing.keys", pem.toString());
     return s;
+  }
+
+  /** Writes a new EC P-256 private key as a PKCS#8 PEM file, owner-only (the gateway refuses others). */
+  public static void writeEcPem(java.nio.file.Path file) {
+    try {
+      java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("EC");
+      gen.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+      byte[] pkcs8 = gen.generateKeyPair().getPrivate().getEncoded();
+      String pem = "-----BEGIN PRIVATE KEY-----\n"
+          + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n";
+      Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, pem);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A random key of {@code bytes} bytes, Base64. */

@@ -17,7 +17,7 @@ import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
- * The byte-level rules of the Alipay classic gateway (channel-wire-formats.md §1, §4), shared by the adapter
+ * The byte-level rules of the Alipay classic gateway (channel-adapters/WIRE-FORMATS.md §1, §4), shared by the adapter
  * and the simulator: the string to sign, the notification string to verify, form encoding, the signed
  * substring of a response, GMT+8 timestamps and yuan amounts.
  */

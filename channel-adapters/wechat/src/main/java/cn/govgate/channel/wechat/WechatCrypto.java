@@ -19,7 +19,7 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The WeChat cryptographic recipes of docs/channel-wire-formats.md §5–7, shared by the adapter and the simulator:
+ * The WeChat cryptographic recipes of channel-adapters/WIRE-FORMATS.md §5–7, shared by the adapter and the simulator:
  * RSA keys, SHA256withRSA signatures, the WeChat Pay v3 messages, AEAD_AES_256_GCM, the {@code encryptedData}
  * AES-128-CBC and the face {@code cert_hash}. All methods are CPU-only and thread-safe.
  */

@@ -1,0 +1,228 @@
+package cn.govgate.sim.departments;
+
+import cn.govgate.sim.citizens.SyntheticCitizen;
+import cn.govgate.sim.departments.DepartmentData.Bill;
+import cn.govgate.sim.departments.DepartmentData.Fine;
+import cn.govgate.sim.departments.DepartmentData.HouseholdAccount;
+import cn.govgate.sim.departments.DepartmentData.Vehicle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A department backend for one (family, region), implementing {@code contracts/department-backend.yaml} on a real
+ * HTTP server bound to 127.0.0.1. It verifies every business request's {@link RequestSignatures signature} (401
+ * otherwise), checks the request shape (400), serves records derived from the citizen's ID number by
+ * {@link DepartmentData}, keeps payments in memory (idempotent per order id) and can be switched into
+ * {@link DepartmentFaults} through {@link #faults(DepartmentFaults)} or {@code POST /__sim/faults}.
+ *
+ * <p>The control endpoint {@code /__sim/faults} needs no signature: it is a test hook on the loopback interface.
+ */
+public final class DepartmentSimulator {
+
+  private final DepartmentSimulatorOptions options;
+  private final RequestSignatures verifier;
+  private final DepartmentOperations operations;
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong errorRateTicks = new AtomicLong();
+  private volatile DepartmentFaults faults = DepartmentFaults.none();
+  private HttpServer server;
+
+  private DepartmentSimulator(DepartmentSimulatorOptions options) {
+    this.options = options;
+    this.verifier = RequestSignatures.verifier(options.clock(),
+        keyId -> options.keyId().equals(keyId) ? options.secret() : null);
+    this.operations = new DepartmentOperations(options);
+  }
+
+  /** Starts a simulator; the Future completes once it listens. */
+  public static Future<DepartmentSimulator> start(Vertx vertx, DepartmentSimulatorOptions options) {
+    DepartmentSimulator simulator = new DepartmentSimulator(options);
+    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(options.port()))
+        .requestHandler(simulator.router(vertx))
+        .listen()
+        .map(server -> {
+          simulator.server = server;
+          return simulator;
+        });
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  public DepartmentFamily family() {
+    return options.family();
+  }
+
+  public String region() {
+    return options.region();
+  }
+
+  /** Stops listening and closes open connections (including hanging ones). */
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** Switches the fault modes; takes effect for the next request. */
+  public void faults(DepartmentFaults value) {
+    faults = value;
+    errorRateTicks.set(0);
+  }
+
+  public DepartmentFaults faults() {
+    return faults;
+  }
+
+  /** Business and health requests received so far (control requests excluded). */
+  public long requestCount() {
+    return requests.get();
+  }
+
+  /** Household accounts this simulator can find for a citizen it knows (empty otherwise). */
+  public List<HouseholdAccount> accountsOf(SyntheticCitizen citizen) {
+    return operations.accountsOf(citizen);
+  }
+
+  /** Vehicles this simulator has on record for a citizen it knows (empty otherwise). */
+  public List<Vehicle> vehiclesOf(SyntheticCitizen citizen) {
+    return operations.vehiclesOf(citizen);
+  }
+
+  /** Fines recorded against one of the citizen's vehicles, in their original (unpaid or paid) state. */
+  public List<Fine> finesOf(SyntheticCitizen citizen, Vehicle vehicle) {
+    return DepartmentData.fines(citizen.idNumber(), vehicle, today());
+  }
+
+  /** The current bill of an account, in its original state. */
+  public Bill billOf(HouseholdAccount account) {
+    return DepartmentData.currentBill(account, today());
+  }
+
+  private LocalDate today() {
+    return LocalDate.now(options.clock().withZone(DepartmentData.CST));
+  }
+
+  private Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.route("/__sim/faults").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::controlFaults);
+    router.route().handler(ctx -> {
+      requests.incrementAndGet();
+      ctx.next();
+    });
+    router.route().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
+    router.route().handler(ctx -> applyFaults(vertx, ctx));
+    router.get("/health").handler(ctx -> answer(ctx, 200, new JsonObject().put("status", "UP")));
+    String prefix = "/" + options.family().wireName() + "/";
+    for (String operation : options.family().operations()) {
+      router.post(prefix + operation).handler(ctx -> serve(ctx, operation));
+    }
+    router.route().last().handler(ctx -> answer(ctx, 404, error("bad_request", "No such operation")));
+    return router;
+  }
+
+  private void controlFaults(RoutingContext ctx) {
+    if (ctx.request().method().name().equals("POST")) {
+      try {
+        faults(DepartmentFaults.fromJson(ctx.body().asJsonObject()));
+      } catch (RuntimeException e) {
+        ctx.response().setStatusCode(400).end(error("bad_request", "Invalid fault settings").encode());
+        return;
+      }
+    }
+    ctx.response().putHeader("content-type", "application/json").end(faults.toJson().encode());
+  }
+
+  private void applyFaults(Vertx vertx, RoutingContext ctx) {
+    DepartmentFaults current = faults;
+    if (current.latencyMs() > 0) {
+      vertx.setTimer(current.latencyMs(), id -> afterLatency(ctx, current));
+    } else {
+      afterLatency(ctx, current);
+    }
+  }
+
+  private void afterLatency(RoutingContext ctx, DepartmentFaults current) {
+    if (current.hang()) {
+      return;
+    }
+    if (current.abortConnection()) {
+      ctx.request().connection().close();
+      return;
+    }
+    if (current.underMaintenance()) {
+      ctx.response().putHeader("Retry-After", "60");
+      answer(ctx, 503, error("under_maintenance", "The department is under planned maintenance"));
+      return;
+    }
+    if (errorRateHit(current.errorRate())) {
+      answer(ctx, 500, error("internal_error", "Simulated internal error"));
+      return;
+    }
+    ctx.next();
+  }
+
+  /** Spreads failures evenly: request n fails when floor(n * rate) advances, so rate 0.5 fails every other one. */
+  private boolean errorRateHit(double rate) {
+    if (rate <= 0) {
+      return false;
+    }
+    long n = errorRateTicks.incrementAndGet();
+    return Math.floor(n * rate) > Math.floor((n - 1) * rate);
+  }
+
+  private void serve(RoutingContext ctx, String operation) {
+    Buffer body = ctx.body().buffer();
+    String unauthentic =
+        verifier.refusal(ctx.request().method().name(), ctx.request().path(), ctx.request().headers(), body);
+    if (unauthentic != null) {
+      answer(ctx, 401, error("unauthorized", "Request authentication failed"));
+      return;
+    }
+    JsonObject request;
+    try {
+      request = body == null ? null : body.toJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      request = null;
+    }
+    if (request == null) {
+      answer(ctx, 400, error("bad_request", "The body must be a JSON object"));
+      return;
+    }
+    try {
+      answer(ctx, 200, operations.handle(operation, request));
+    } catch (DepartmentOperations.Refusal refusal) {
+      answer(ctx, refusal.status(), error(refusal.code(), refusal.getMessage()));
+    }
+  }
+
+  private void answer(RoutingContext ctx, int status, JsonObject json) {
+    DepartmentFaults current = faults;
+    String payload = json.encode();
+    if (status == 200 && current.malformedBody()) {
+      payload = payload.substring(0, Math.max(1, payload.length() / 2)) + "<html>";
+    } else if (status == 200 && current.schemaBreakingBody()) {
+      payload = new JsonObject().put("code", 0).put("msg", "success").put("data", json).encode();
+    }
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8").end(payload);
+  }
+
+  static JsonObject error(String code, String message) {
+    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message));
+  }
+}
