@@ -104,7 +104,8 @@ public final class ServerVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(lagTimer);
     long graceMs = config.shutdownGrace().toMillis();
-    Future<Void> ops = opsServer == null ? Future.succeededFuture() : opsServer.shutdown(graceMs, TimeUnit.MILLISECONDS);
+    Future<Void> ops = opsServer == null
+        ? Future.succeededFuture() : opsServer.shutdown(graceMs, TimeUnit.MILLISECONDS);
     return Future.join(server.shutdown(graceMs, TimeUnit.MILLISECONDS), ops);
   }
 
