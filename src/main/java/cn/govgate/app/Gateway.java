@@ -210,7 +210,7 @@ public final class Gateway {
     routes.add(Surface.ADMIN, admin::mount);
     routes.add(Surface.CALLBACKS, (vertx, router) -> c.payments().mountCallbacks(router));
     routes.add(Surface.CITIZEN, (vertx, router) -> {
-      var sessions = identity.sessions(vertx);
+      var sessions = identity.sessions();
       c.payments().mountCitizen(router, sessions.authenticate());
       complaints.mountCitizen(router, sessions.authenticate(), identity.gate().require(Level.L2, null));
       reminders.mountCitizen(router, sessions.authenticate(), identity.gate().require(Level.L2, null));

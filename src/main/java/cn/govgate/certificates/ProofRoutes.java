@@ -4,6 +4,7 @@ import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
 import cn.govgate.http.ApiException;
 import cn.govgate.http.RequestIds;
+import cn.govgate.http.JsonBody;
 import cn.govgate.services.Caller;
 import cn.govgate.services.CallerResolver;
 import cn.govgate.services.Catalogue;
@@ -50,7 +51,7 @@ public final class ProofRoutes {
   public void mountCitizen(Router router) {
     if (source != null) router.post("/housing-fund/proofs").respond(this::issueHousingFundProof);
     router.post("/proofs/verify").respond(ctx -> {
-      JsonObject body = body(ctx);
+      JsonObject body = JsonBody.required(ctx);
       Object proof = body.getValue("proof");
       if (!(proof instanceof String p) || p.isBlank() || p.length() > MAX_PROOF_CHARS) {
         return Future.failedFuture(ApiException.invalidFields(new JsonObject().put("proof", "a compact JWS")));
@@ -70,7 +71,7 @@ public final class ProofRoutes {
     router.post("/departments/:departmentId/proofs/:serial/revoke").respond(ctx -> {
       String department = ctx.pathParam("departmentId");
       String serial = ctx.pathParam("serial");
-      Object reason = ctx.body().isEmpty() ? null : body(ctx).getValue("reason");
+      Object reason = JsonBody.optional(ctx).getValue("reason");
       if (reason != null && (!(reason instanceof String r) || r.length() > 200)) {
         return Future.failedFuture(ApiException.invalidFields(new JsonObject().put("reason", "at most 200 characters")));
       }
@@ -95,7 +96,7 @@ public final class ProofRoutes {
       return Future.failedFuture(ApiException.forbidden("identity.step_up_required",
           "This service needs real-name and face verification (L3)").withDetails(new JsonObject().put("required", "L3")));
     }
-    JsonObject body = body(ctx);
+    JsonObject body = JsonBody.required(ctx);
     Object region = body.getValue("region");
     Object days = body.getValue("validDays");
     Object purpose = body.getValue("purpose");
@@ -144,14 +145,4 @@ public final class ProofRoutes {
     return ApiException.unauthorized("identity.session_required", "Log in first");
   }
 
-  private static JsonObject body(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      throw ApiException.badRequest("request.malformed_json", "The body is not a JSON object");
-    }
-    if (body == null) throw ApiException.badRequest("request.malformed_json", "The body is not a JSON object");
-    return body;
-  }
 }

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code identity.blindIndexKey}</td><td>required</td><td>32-byte HMAC-SHA256 key of the blind
  *       indexes; separate from the data keys and never rotated without re-indexing</td></tr>
  *   <tr><td>{@code identity.sessionTtl}</td><td>15m</td><td>session token lifetime</td></tr>
+ *   <tr><td>{@code identity.clockSkew}</td><td>30s</td><td>how far the clocks of the instances may differ: a token
+ *       issued up to this much "in the future" is accepted, one living longer than the TTL plus this never</td></tr>
  *   <tr><td>{@code identity.issuer}</td><td>{@code govgate}</td><td>{@code iss} of session tokens</td></tr>
  *   <tr><td>{@code identity.audience}</td><td>{@code govgate-citizen}</td><td>{@code aud} of session
  *       tokens</td></tr>
@@ -41,6 +43,7 @@ import java.util.regex.Pattern;
  * @param dataKeys AES-256-GCM keys, the encrypting one first
  * @param blindIndexKey HMAC-SHA256 key of the blind indexes
  * @param sessionTtl token lifetime
+ * @param clockSkew tolerated clock difference between the instance that issued a token and the one checking it
  * @param issuer {@code iss}
  * @param audience {@code aud}
  * @param faceFreshness default L3 freshness window
@@ -54,6 +57,7 @@ public record IdentityConfig(
     List<NamedKey> dataKeys,
     byte[] blindIndexKey,
     Duration sessionTtl,
+    Duration clockSkew,
     String issuer,
     String audience,
     Duration faceFreshness,
@@ -90,6 +94,7 @@ public record IdentityConfig(
     List<String> pems = signingKeys(v);
     return new IdentityConfig(sessionKeys, dataKeys, blind,
         v.duration("identity.sessionTtl", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(12)),
+        v.duration("identity.clockSkew", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(5)),
         v.string("identity.issuer", "govgate"),
         v.string("identity.audience", "govgate-citizen"),
         v.duration("identity.faceFreshness", Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofDays(30)),

@@ -12,13 +12,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP server, deployed once per event loop. Builds the root router — request id, access log, body
- * limit, one sub-router per surface, the ops endpoints — and the one error responder. On undeploy it stops
+ * limit, the input guard, one sub-router per surface, the ops endpoints — and the one error responder, which
+ * also answers what the HTTP decoder refuses (limits below, contradictory framing). On undeploy it stops
  * accepting and lets in-flight requests finish within the configured grace period.
  */
 public final class ServerVerticle extends VerticleBase {
   /** Port value that makes every instance share one randomly chosen port (Vert.x server sharing). */
   private static final int SHARED_RANDOM_PORT = -1;
   private static final int SHARED_RANDOM_OPS_PORT = -2;
+  /** Request line: the longest documented URL is under 300 bytes; longer is 414 {@code request.uri_too_long}. */
+  static final int MAX_REQUEST_LINE = 4096;
+  /** All headers together: a session token is under 1 KiB; more is 431 {@code request.headers_too_large}. */
+  static final int MAX_HEADERS = 8192;
 
   private final HttpConfig config;
   private final Routes routes;
@@ -48,6 +53,8 @@ public final class ServerVerticle extends VerticleBase {
       Router sub = Router.router(vertx);
       routes.of(surface).forEach(c -> c.accept(vertx, sub));
       RouteLabel.recordOnFailure(sub, surface.mountPoint());
+      // A sub-router answers what it decides alone (a path parameter it cannot decode) with its own handlers.
+      ErrorResponder.install(sub);
       root.route(surface.mountPoint() + "/*").subRouter(sub);
     }
     Router ops = root;
@@ -56,7 +63,7 @@ public final class ServerVerticle extends VerticleBase {
       installCommon(ops);
     }
     OpsRoutes.mount(ops, readiness, registry);
-    installErrors(root);
+    ErrorResponder.install(root);
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
@@ -64,37 +71,41 @@ public final class ServerVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setTcpNoDelay(true)
         .setIdleTimeout(60)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    server = vertx.createHttpServer(options).requestHandler(root);
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setMaxInitialLineLength(MAX_REQUEST_LINE)
+        .setMaxHeaderSize(MAX_HEADERS)
+        // HTTP/1.1 only (the ingress speaks HTTP/2 to clients): with h2c on, Vert.x sets a connection up after
+        // decoding its first request, too late for the framing guard to check that request.
+        .setHttp2ClearTextEnabled(false);
+    server = listening(options, root);
     Future<HttpServer> main = server.listen();
     if (!config.separateOpsPort()) return main;
-    installErrors(ops);
-    opsServer = vertx.createHttpServer(new HttpServerOptions(options)
-            .setPort(config.opsPort() == 0 ? SHARED_RANDOM_OPS_PORT : config.opsPort()))
-        .requestHandler(ops);
+    ErrorResponder.install(ops);
+    opsServer = listening(new HttpServerOptions(options)
+        .setPort(config.opsPort() == 0 ? SHARED_RANDOM_OPS_PORT : config.opsPort()), ops);
     return main.compose(s -> opsServer.listen());
+  }
+
+  private HttpServer listening(HttpServerOptions options, Router router) {
+    return vertx.createHttpServer(options)
+        .connectionHandler(connection -> FramingGuard.install(connection, options))
+        .invalidRequestHandler(ErrorResponder::handleInvalid)
+        .requestHandler(router);
   }
 
   private void installCommon(Router router) {
     router.route().handler(new RequestIds());
     router.route().handler(new AccessLog());
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
-  }
-
-  private static void installErrors(Router router) {
-    ErrorResponder responder = new ErrorResponder();
-    router.route().failureHandler(responder);
-    router.errorHandler(404, responder);
-    router.errorHandler(405, responder);
-    router.errorHandler(413, responder);
-    router.errorHandler(500, responder);
+    router.route().handler(new InputGuard());
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(lagTimer);
     long graceMs = config.shutdownGrace().toMillis();
-    Future<Void> ops = opsServer == null ? Future.succeededFuture() : opsServer.shutdown(graceMs, TimeUnit.MILLISECONDS);
+    Future<Void> ops = opsServer == null
+        ? Future.succeededFuture() : opsServer.shutdown(graceMs, TimeUnit.MILLISECONDS);
     return Future.join(server.shutdown(graceMs, TimeUnit.MILLISECONDS), ops);
   }
 

@@ -18,11 +18,11 @@ import java.util.Map;
  * The identity concern as the composition root sees it: built once per gateway from configuration, the
  * channel adapters, the database and the audit log; contributes the citizen routes ({@code /v1/sessions},
  * {@code /v1/me}, {@code /v1/identity/*}) and {@code /.well-known/jwks.json}; and hands other concerns what
- * they need to guard their routes ({@link #sessions(Vertx)}, {@link #gate()}), resolve citizens
+ * they need to guard their routes ({@link #sessions()}, {@link #gate()}), resolve citizens
  * ({@link #directory()}) and sign documents ({@link #signingKeys()}).
  *
  * <pre>{@code
- * Sessions sessions = identity.sessions(vertx);            // in a Routes contributor: one per event loop
+ * Sessions sessions = identity.sessions();                 // thread-safe, shared by every event loop
  * router.get("/social-security/contributions")
  *     .handler(sessions.authenticate())
  *     .handler(identity.gate().require(Level.L3, Duration.ofMinutes(30)))
@@ -39,6 +39,7 @@ public final class Identity {
   private final IdentityRoutes routes;
   private final PersonalDataCipher cipher;
   private final IdentityStore store;
+  private final Sessions sessions;
 
   private Identity(IdentityConfig config, SessionTokens tokens, Revocations revocations, CitizenDirectory directory,
       SigningKeys signingKeys, AssuranceGate gate, IdentityRoutes routes, PersonalDataCipher cipher,
@@ -52,6 +53,7 @@ public final class Identity {
     this.gate = gate;
     this.routes = routes;
     this.cipher = cipher;
+    this.sessions = Sessions.create(tokens, revocations);
   }
 
   /** Parses keys, loads the revocation list and subscribes to revocations. */
@@ -86,7 +88,7 @@ public final class Identity {
 
   /** Adds the citizen routes. */
   public void mount(Routes all) {
-    all.add(Surface.CITIZEN, (vertx, router) -> mountCitizen(sessions(vertx), router));
+    all.add(Surface.CITIZEN, (vertx, router) -> mountCitizen(sessions, router));
     // /.well-known/jwks.json is served by the proofs concern from the same keys (see Gateway).
   }
 
@@ -100,9 +102,9 @@ public final class Identity {
     router.delete("/identity/binding").handler(sessions.authenticate()).handler(routes::unbind);
   }
 
-  /** The session guard for one event loop (call from a {@link Routes} contributor with its Vert.x). */
-  public Sessions sessions(Vertx vertx) {
-    return Sessions.create(vertx, tokens, revocations);
+  /** The session guard of every citizen route. */
+  public Sessions sessions() {
+    return sessions;
   }
 
   /** The assurance gate: {@code gate().require(Level.L3, freshness)} after {@code authenticate()}. */

@@ -13,6 +13,7 @@ import cn.govgate.channel.spi.RealName;
 import cn.govgate.config.IdentityConfig;
 import cn.govgate.http.ApiException;
 import cn.govgate.http.RequestIds;
+import cn.govgate.http.JsonBody;
 import cn.govgate.identity.IdentityStore.BindOutcome;
 import cn.govgate.identity.IdentityStore.ChannelIdentity;
 import cn.govgate.identity.IdentityStore.NewCitizen;
@@ -26,9 +27,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,7 +71,7 @@ final class IdentityRoutes {
   // ---- POST /v1/sessions ----
 
   void login(RoutingContext ctx) {
-    JsonObject body = body(ctx);
+    JsonObject body = JsonBody.optional(ctx);
     String channelName = body.getValue("channel") instanceof String s ? s : null;
     String appId = body.getValue("appId") instanceof String s ? s : null;
     String authCode = body.getValue("authCode") instanceof String s ? s : null;
@@ -137,14 +136,7 @@ final class IdentityRoutes {
     Level level = identity.citizenKey() == null ? Level.L1 : identity.level();
     Instant face = level == Level.L3 ? identity.verifiedAt() : null;
     return new SessionTokens.Grant(identity.identityKey(), identity.citizenKey(), level, identity.channel(),
-        identity.appId(), authTime, face, amr(level));
-  }
-
-  private static List<String> amr(Level level) {
-    List<String> amr = new ArrayList<>(List.of("channel"));
-    if (level.atLeast(Level.L2)) amr.add("realname");
-    if (level == Level.L3) amr.add("face");
-    return amr;
+        identity.appId(), authTime, face);
   }
 
   // ---- DELETE /v1/sessions/current ----
@@ -184,7 +176,7 @@ final class IdentityRoutes {
   void startVerification(RoutingContext ctx) {
     Session s = Session.of(ctx);
     String requestId = RequestIds.of(ctx);
-    JsonObject body = body(ctx);
+    JsonObject body = JsonBody.optional(ctx);
     String name = body.getValue("name") instanceof String n ? n.strip() : null;
     String rawId = body.getValue("idNumber") instanceof String i ? i : null;
     if (name == null || name.isEmpty() || name.length() > MAX_NAME || rawId == null) {
@@ -284,7 +276,7 @@ final class IdentityRoutes {
               requestId, new JsonObject().put("level", "L2").put("channel", identity.channel().wireName())
                   .put("method", "channel_realname")));
           return tokens.issue(new SessionTokens.Grant(identity.identityKey(), bind.citizenKey(), Level.L2,
-              identity.channel(), identity.appId(), s.authTime(), null, amr(Level.L2)));
+              identity.channel(), identity.appId(), s.authTime(), null));
         });
   }
 
@@ -374,7 +366,7 @@ final class IdentityRoutes {
                   bind.citizenKey(), requestId, new JsonObject().put("level", "L3")
                       .put("channel", v.channel().wireName()).put("method", "face")));
               SessionTokens.Issued issued = tokens.issue(new SessionTokens.Grant(identity.identityKey(),
-                  bind.citizenKey(), Level.L3, v.channel(), v.appId(), s.authTime(), now, amr(Level.L3)));
+                  bind.citizenKey(), Level.L3, v.channel(), v.appId(), s.authTime(), now));
               return Future.succeededFuture(sessionBody(issued));
             });
     }
@@ -397,7 +389,7 @@ final class IdentityRoutes {
           audit.record(AuditEvent.success("channel_user", s.identityKey(), "identity.unbind", s.citizenKey(),
               requestId, new JsonObject().put("channel", s.channel().wireName())));
           SessionTokens.Issued issued = tokens.issue(new SessionTokens.Grant(s.identityKey(), null, Level.L1,
-              s.channel(), s.appId(), s.authTime(), null, amr(Level.L1)));
+              s.channel(), s.appId(), s.authTime(), null));
           return revocations.revoke(s.jti(), s.expiresAt()).map(x -> sessionBody(issued));
         })
         .onSuccess(out -> respond(ctx, 200, out))
@@ -447,11 +439,6 @@ final class IdentityRoutes {
 
   private void count(String name, Channel channel, String outcome) {
     Counter.builder(name).tag("channel", channel.wireName()).tag("outcome", outcome).register(meters).increment();
-  }
-
-  private static JsonObject body(RoutingContext ctx) {
-    JsonObject body = ctx.body() == null || ctx.body().length() == 0 ? null : ctx.body().asJsonObject();
-    return body == null ? new JsonObject() : body;
   }
 
   private static void respond(RoutingContext ctx, int status, JsonObject body) {

@@ -141,10 +141,10 @@ final class PaymentOrders {
       }
       return store.byIdempotencyKey(session.identityKey(), key).compose(same -> {
         if (same != null) return replay(same, hash, adapter);
-        return store.liveOrderOf(ask.type(), ask.region(), bill.ref()).compose(live -> Future.failedFuture(
-            new ApiException(409, "payment.bill_already_has_order", Origin.CLIENT,
-                "This bill already has a payment order", live == null ? null
-                    : new JsonObject().put("orderId", live.orderId()).put("status", live.status()), null, null)));
+        // The live order may be another citizen's (anyone may pay a utility bill): say only that it exists. The
+        // payer finds their own order again with their Idempotency-Key.
+        return Future.failedFuture(ApiException.conflict("payment.bill_already_has_order",
+            "This bill already has a payment in progress"));
       });
     });
   }

@@ -8,6 +8,7 @@ import cn.govgate.channel.spi.Payments.CallbackReply;
 import cn.govgate.channel.spi.Payments.CallbackRequest;
 import cn.govgate.http.ApiException;
 import cn.govgate.http.RequestIds;
+import cn.govgate.http.JsonBody;
 import cn.govgate.identity.Session;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -48,12 +49,7 @@ final class PaymentRoutes {
 
   private void place(RoutingContext ctx) {
     Session session = Session.of(ctx);
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      body = null;
-    }
+    JsonObject body = JsonBody.required(ctx);
     String requestId = RequestIds.of(ctx);
     JsonObject details = new JsonObject();
     if (body != null && body.getValue("billType") instanceof String t) details.put("billType", t);

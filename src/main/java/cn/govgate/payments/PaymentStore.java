@@ -65,12 +65,6 @@ final class PaymentStore {
         .execute(Tuple.of(payerIdentityKey, idempotencyKey)).map(PaymentStore::first);
   }
 
-  Future<PaymentOrder> liveOrderOf(BillType type, String region, String billRef) {
-    return pool.preparedQuery("SELECT " + COLS + " FROM payment_orders WHERE bill_type = $1 AND region = $2 "
-            + "AND bill_ref = $3 AND status IN ('pending', 'paid', 'delivered', 'needs_review')")
-        .execute(Tuple.of(type.wireName(), region, billRef)).map(PaymentStore::first);
-  }
-
   /**
    * Inserts the order unless the payer already used the idempotency key or the bill already has a live order
    * (both unique in the database); true when inserted.

@@ -4,6 +4,7 @@ import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
 import cn.govgate.http.ApiException;
 import cn.govgate.http.RequestIds;
+import cn.govgate.http.JsonBody;
 import cn.govgate.services.Catalogue;
 import cn.govgate.services.CallerResolver;
 import cn.govgate.services.DepartmentAccess;
@@ -41,7 +42,7 @@ public final class RatingRoutes {
 
   public void mountCitizen(Router router) {
     router.post("/ratings").respond(ctx -> {
-      RatingRequest request = RatingRequest.parse(jsonBody(ctx));
+      RatingRequest request = RatingRequest.parse(JsonBody.required(ctx));
       return ratings.rate(callers.resolve(ctx), request).map(answer -> {
         ctx.response().setStatusCode(201);
         return answer;
@@ -73,8 +74,7 @@ public final class RatingRoutes {
       return rectifications.list(department(ctx), filter);
     }));
     router.post(base + "/:id/answer").respond(ctx -> authorized(ctx).compose(actor -> {
-      JsonObject body = jsonBody(ctx);
-      Object answer = body == null ? null : body.getValue("answer");
+      Object answer = JsonBody.required(ctx).getValue("answer");
       if (!(answer instanceof String text) || text.isBlank() || text.length() > Rectifications.MAX_ANSWER) {
         return Future.failedFuture(ApiException.invalidFields(
             new JsonObject().put("answer", "required, at most " + Rectifications.MAX_ANSWER + " characters")));
@@ -112,14 +112,6 @@ public final class RatingRoutes {
       return Long.parseLong(ctx.pathParam("id"));
     } catch (NumberFormatException e) {
       throw ApiException.notFound("rectification.unknown", "The department has no rectification item with this id");
-    }
-  }
-
-  static JsonObject jsonBody(RoutingContext ctx) {
-    try {
-      return ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      throw ApiException.badRequest("request.malformed_json", "The body is not a JSON object");
     }
   }
 }

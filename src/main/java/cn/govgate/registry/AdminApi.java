@@ -4,8 +4,10 @@ import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
 import cn.govgate.http.ApiException;
 import cn.govgate.http.RequestIds;
+import cn.govgate.http.JsonBody;
 import cn.govgate.registry.RegistryStore.Actor;
 import cn.govgate.registry.RegistryStore.BackendRow;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -15,14 +17,18 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
 /**
  * The admin API ({@code contracts/admin-api.yaml}), mounted under {@code /admin/v1}. The operator authenticates
  * with the bootstrap key, a department with a credential the operator issued; a department credential reaches
- * only its own department ({@code 403 auth.forbidden_department}). Every change is versioned in
- * {@code backend_versions}, audited, and reaches every instance through the registry's NOTIFY.
+ * only its own department ({@code 403 auth.forbidden_department}). The operator assigns each (service type,
+ * region) to one department; a department registers backends only for its assigned routes
+ * ({@code 403 registry.route_not_assigned}). Every change is versioned ({@code backend_versions},
+ * {@code route_assignment_versions}), audited — refusals too — and reaches every instance through the registry's
+ * NOTIFY.
  */
 public final class AdminApi {
 
@@ -70,6 +76,14 @@ public final class AdminApi {
         p -> store.department(ctx.pathParam("departmentId")).map(d -> ok(d.toJson()))));
     router.post("/departments/:departmentId/credentials").handler(ctx -> scoped(ctx, true,
         p -> issueCredential(ctx, p)));
+    router.get("/departments/:departmentId/assignments").handler(ctx -> scoped(ctx, false,
+        p -> store.assignments(ctx.pathParam("departmentId")).map(AdminApi::ok)));
+    router.post("/departments/:departmentId/assignments").handler(ctx -> scoped(ctx, true, p -> assign(ctx, p)));
+    router.get("/departments/:departmentId/assignments/versions").handler(ctx -> scoped(ctx, false,
+        p -> store.assignmentVersions(ctx.pathParam("departmentId"))
+            .map(v -> ok(new JsonObject().put("versions", v)))));
+    router.delete("/departments/:departmentId/assignments/:serviceType/:region").handler(ctx -> scoped(ctx, true,
+        p -> withdraw(ctx, p)));
     router.get("/departments/:departmentId/backends").handler(ctx -> scoped(ctx, false,
         p -> store.department(ctx.pathParam("departmentId"))
             .compose(d -> store.backends(d.id(), false))
@@ -83,7 +97,8 @@ public final class AdminApi {
     router.post("/departments/:departmentId/backends/:backendId/disable").handler(ctx -> scoped(ctx, false,
         p -> status(ctx, p, "disabled", "disabled", "registry.backend_disabled")));
     router.post("/departments/:departmentId/backends/:backendId/enable").handler(ctx -> scoped(ctx, false,
-        p -> status(ctx, p, "active", "enabled", "registry.backend_enabled")));
+        p -> status(ctx, p, "active", "enabled", "registry.backend_enabled")
+            .andThen(ar -> auditRefusal(ctx, p, "enable", ar))));
     router.delete("/departments/:departmentId/backends/:backendId").handler(ctx -> scoped(ctx, false,
         p -> status(ctx, p, "deregistered", "deregistered", "registry.backend_deregistered")));
     router.get("/departments/:departmentId/backends/:backendId/versions").handler(ctx -> scoped(ctx, false,
@@ -161,6 +176,9 @@ public final class AdminApi {
   private void handle(RoutingContext ctx, boolean operatorOnly, Function<Principal, Future<Reply>> action) {
     Principal p = ctx.get(PRINCIPAL);
     if (operatorOnly && !p.operator()) {
+      audit.record(new AuditEvent(p.type(), p.id(), "registry.access", null, "denied", RequestIds.of(ctx),
+          new JsonObject().put("department", p.departmentId()).put("code", "auth.operator_only")
+              .put("method", ctx.request().method().name())));
       ctx.fail(ApiException.forbidden("auth.operator_only", "Only the operator may do this"));
       return;
     }
@@ -206,15 +224,7 @@ public final class AdminApi {
   }
 
   private static JsonObject body(RoutingContext ctx) {
-    try {
-      JsonObject json = ctx.body().asJsonObject();
-      if (json == null) {
-        throw ApiException.invalidFields(new JsonObject().put("body", "must be a JSON object"));
-      }
-      return json;
-    } catch (ClassCastException e) {
-      throw ApiException.invalidFields(new JsonObject().put("body", "must be a JSON object"));
-    }
+    return JsonBody.required(ctx);
   }
 
   // ---------- departments ----------
@@ -264,7 +274,7 @@ public final class AdminApi {
             change(row).put("replaces", parsed.replaces())));
         return new Reply(201, withRuntime(row));
       });
-    });
+    }).andThen(ar -> auditRefusal(ctx, p, "register", ar));
   }
 
   private Future<Reply> update(RoutingContext ctx, Principal p) {
@@ -282,6 +292,56 @@ public final class AdminApi {
           audit.record(AuditEvent.success(p.type(), p.id(), "registry.backend_updated", null, RequestIds.of(ctx),
               change(row)));
           return ok(withRuntime(row));
+        })
+        .andThen(ar -> auditRefusal(ctx, p, "update", ar));
+  }
+
+  /**
+   * A registration, update or re-enabling the route rules refused (a route not assigned to the department, a
+   * foreign {@code replaces}, an unshared route): recorded, since it may be an attempt to take over a route.
+   */
+  private void auditRefusal(RoutingContext ctx, Principal p, String change, AsyncResult<?> result) {
+    if (result.succeeded() || !(result.cause() instanceof ApiException e) || e.status() >= 500) return;
+    JsonObject details = new JsonObject().put("department", ctx.pathParam("departmentId")).put("change", change)
+        .put("code", e.code());
+    JsonObject context = e.details() == null ? new JsonObject() : e.details();
+    if (context.getValue("routes") != null) details.put("routes", context.getValue("routes"));
+    if (context.getValue("fields") instanceof JsonObject fields) {
+      details.put("fields", new JsonArray(List.copyOf(fields.fieldNames())));
+    }
+    audit.record(new AuditEvent(p.type(), p.id(), "registry.backend_refused", null, "denied", RequestIds.of(ctx),
+        details));
+  }
+
+  // ---------- route assignments (operator) ----------
+
+  private Future<Reply> assign(RoutingContext ctx, Principal p) {
+    JsonObject body = body(ctx);
+    return store.department(ctx.pathParam("departmentId")).compose(d -> {
+      JsonObject errors = new JsonObject();
+      List<String> serviceTypes = BackendSpec.serviceTypes(body, d.kind(), errors);
+      List<String> regions = BackendSpec.regions(body, errors);
+      if (!errors.isEmpty()) throw ApiException.invalidFields(errors);
+      return store.assign(d, serviceTypes, regions, p.actor()).map(state -> {
+        audit.record(AuditEvent.success(p.type(), p.id(), "registry.routes_assigned", null, RequestIds.of(ctx),
+            new JsonObject().put("department", d.id()).put("version", state.getInteger("version"))
+                .put("serviceTypes", new JsonArray(serviceTypes)).put("regions", new JsonArray(regions))));
+        return ok(state);
+      });
+    });
+  }
+
+  private Future<Reply> withdraw(RoutingContext ctx, Principal p) {
+    String departmentId = ctx.pathParam("departmentId");
+    String serviceType = ctx.pathParam("serviceType");
+    String region = ctx.pathParam("region");
+    return store.department(departmentId)
+        .compose(d -> store.withdraw(departmentId, serviceType, region, p.actor()))
+        .map(state -> {
+          audit.record(AuditEvent.success(p.type(), p.id(), "registry.route_withdrawn", null, RequestIds.of(ctx),
+              new JsonObject().put("department", departmentId).put("version", state.getInteger("version"))
+                  .put("serviceType", serviceType).put("region", region)));
+          return ok(state);
         });
   }
 

@@ -86,23 +86,8 @@ public record BackendSpec(
     if (body == null) {
       throw ApiException.invalidFields(new JsonObject().put("body", "must be a JSON object"));
     }
-    List<String> services = stringList(body, "serviceTypes", errors);
-    for (int i = 0; i < services.size(); i++) {
-      String name = services.get(i);
-      var type = ServiceTypes.find(name);
-      if (type.isEmpty()) {
-        errors.put("serviceTypes[" + i + "]",
-            "unknown service type; one of " + String.join(", ", ServiceTypes.names()));
-      } else if (!type.get().family().equals(family)) {
-        errors.put("serviceTypes[" + i + "]", "not offered by a " + family + " department");
-      }
-    }
-    List<String> regions = stringList(body, "regions", errors);
-    for (int i = 0; i < regions.size(); i++) {
-      if (!Regions.known(regions.get(i))) {
-        errors.put("regions[" + i + "]", "not a known GB/T 2260 region code");
-      }
-    }
+    List<String> services = serviceTypes(body, family, errors);
+    List<String> regions = regions(body, errors);
     String baseUrl = body.getValue("baseUrl") instanceof String s ? s : null;
     String urlError = urlError(baseUrl);
     if (urlError != null) {
@@ -214,6 +199,33 @@ public record BackendSpec(
     BackendSpec spec = new BackendSpec(services, regions, baseUrl, auth, guard, healthPath, (int) weight,
         weightGiven);
     return new Parsed(spec, secrets, replaces);
+  }
+
+  /** {@code serviceTypes}: a non-empty list of known service types of the department's family. */
+  static List<String> serviceTypes(JsonObject body, String family, JsonObject errors) {
+    List<String> services = stringList(body, "serviceTypes", errors);
+    for (int i = 0; i < services.size(); i++) {
+      String name = services.get(i);
+      var type = ServiceTypes.find(name);
+      if (type.isEmpty()) {
+        errors.put("serviceTypes[" + i + "]",
+            "unknown service type; one of " + String.join(", ", ServiceTypes.names()));
+      } else if (!type.get().family().equals(family)) {
+        errors.put("serviceTypes[" + i + "]", "not offered by a " + family + " department");
+      }
+    }
+    return services;
+  }
+
+  /** {@code regions}: a non-empty list of known GB/T 2260 codes. */
+  static List<String> regions(JsonObject body, JsonObject errors) {
+    List<String> regions = stringList(body, "regions", errors);
+    for (int i = 0; i < regions.size(); i++) {
+      if (!Regions.known(regions.get(i))) {
+        errors.put("regions[" + i + "]", "not a known GB/T 2260 region code");
+      }
+    }
+    return regions;
   }
 
   private static List<String> stringList(JsonObject body, String field, JsonObject errors) {

@@ -42,10 +42,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The department registry of one gateway instance: loads every routable backend from PostgreSQL into an immutable
- * {@link RouteTable} held in an {@link AtomicReference}, LISTENs on {@value RegistryStore#CHANNEL} and reloads on
- * every change (and fully after the listener reconnects), keeps one {@link Guard} per backend, drains backends that
- * go away, and runs the active health checks behind the {@value #HEALTH} gauge.
+ * The department registry of one gateway instance: loads every routable backend and the operator's route
+ * assignments from PostgreSQL into an immutable {@link RouteTable} held in an {@link AtomicReference}, LISTENs on
+ * {@value RegistryStore#CHANNEL} and reloads on every change (and fully after the listener reconnects), keeps one
+ * {@link Guard} per backend, drains backends that go away, and runs the active health checks behind the
+ * {@value #HEALTH} gauge.
  *
  * <p>Reloads are serialized and coalesced: a change notified while a reload is queued is covered by that reload.
  */
@@ -163,13 +164,15 @@ public final class Registry {
     }
     chain = chain.transform(ar -> {
       reloadQueued.set(false);
-      return store.loadRoutable().map(this::apply).onFailure(e ->
+      return store.loadRoutable()
+          .compose(backends -> store.loadAssignments().map(assigned -> apply(backends, assigned)))
+          .onFailure(e ->
           log.warn("registry reload failed; keeping the previous route table: {}", e.getMessage()));
     });
     return chain;
   }
 
-  private synchronized Void apply(List<LoadedBackend> loadedBackends) {
+  private synchronized Void apply(List<LoadedBackend> loadedBackends, Map<String, String> assignedTo) {
     if (stopped.get()) {
       return null;
     }
@@ -209,7 +212,7 @@ public final class Registry {
     for (Backend b : next.values()) {
       applyOverride(b);
     }
-    table.set(new RouteTable(next.values()));
+    table.set(new RouteTable(next.values(), assignedTo));
     loaded = true;
     reloads.incrementAndGet();
     for (Backend b : retired) {

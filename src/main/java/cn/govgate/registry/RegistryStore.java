@@ -15,17 +15,25 @@ import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The registry's SQL. Every backend change runs in one transaction that takes the registry's advisory lock (so
- * that two concurrent registrations cannot both pass the route-conflict check), writes the new version to
- * {@code backend_versions} and NOTIFYs {@value #CHANNEL}, which PostgreSQL delivers only on commit.
+ * The registry's SQL. Every backend and route-assignment change runs in one transaction that takes the
+ * registry's advisory lock (so that two concurrent changes cannot both pass the route checks), writes the new
+ * version to {@code backend_versions} or {@code route_assignment_versions} and NOTIFYs {@value #CHANNEL}, which
+ * PostgreSQL delivers only on commit.
  */
 public final class RegistryStore {
 
-  /** The LISTEN/NOTIFY channel of registry changes; the payload is the backend id. */
+  /**
+   * The LISTEN/NOTIFY channel of registry changes. The payload (a backend id, or {@code assignments:<department>})
+   * is informative only: every notification reloads the whole registry.
+   */
   public static final String CHANNEL = "govgate_registry";
 
   private static final long REGISTRY_LOCK = 0x476f76_5265676973L; // "GovRegis"
@@ -319,40 +327,56 @@ public final class RegistryStore {
   }
 
   /**
-   * Refuses a second backend for a (service, region) unless the new one names an explicit weight (to share the
-   * traffic) or replaces the existing one.
+   * The route rules of a registration, update or re-enabling, inside the locked transaction: every route of the
+   * spec must be assigned to this department (403 {@code registry.route_not_assigned}); {@code replaces} must name
+   * another backend of this department; and a route another active backend of this department already serves
+   * needs an explicit weight (to share it) or {@code replaces} (to take it over). Disabled backends never block.
    */
   private Future<Void> checkRoutes(SqlConnection conn, String departmentId, String self, BackendSpec.Parsed parsed) {
-    return conn.preparedQuery("SELECT " + BACKEND_COLUMNS + " FROM backends "
-            + "WHERE status <> 'deregistered' AND id <> $1")
-        .execute(Tuple.of(self))
-        .compose(rows -> {
-          JsonObject errors = new JsonObject();
-          boolean replacedFound = parsed.replaces() == null;
-          List<String> mine = parsed.spec().routeKeys();
-          for (Row r : rows) {
-            BackendRow other = backend(r);
-            if (other.id().equals(parsed.replaces())) {
-              replacedFound = other.departmentId().equals(departmentId);
-              continue;
-            }
-            if (parsed.spec().weightExplicit()) {
-              continue;
-            }
-            for (String key : other.spec().routeKeys()) {
-              if (mine.contains(key)) {
-                String[] parts = key.split("\\|");
-                errors.put("weight", "backend " + other.id() + " already serves " + parts[0] + " in " + parts[1]
-                    + "; set an explicit weight to share the traffic or replaces to take over");
-                break;
-              }
-            }
-          }
-          if (!replacedFound) {
-            errors.put("replaces", "not an active backend of this department");
-          }
-          return errors.isEmpty() ? Future.succeededFuture() : Future.failedFuture(ApiException.invalidFields(errors));
-        });
+    List<String> mine = parsed.spec().routeKeys();
+    return assignedKeys(conn, departmentId).compose(assigned -> {
+      JsonArray unassigned = new JsonArray();
+      for (String key : mine) {
+        if (!assigned.contains(key)) unassigned.add(routeJson(key));
+      }
+      if (!unassigned.isEmpty()) {
+        return Future.failedFuture(ApiException.forbidden("registry.route_not_assigned",
+            "The operator has not assigned these routes to this department")
+            .withDetails(new JsonObject().put("routes", unassigned)));
+      }
+      return conn.preparedQuery("SELECT " + BACKEND_COLUMNS + " FROM backends "
+              + "WHERE department_id = $1 AND status <> 'deregistered' AND id <> $2")
+          .execute(Tuple.of(departmentId, self))
+          .compose(rows -> conflicts(parsed, rows));
+    });
+  }
+
+  private static Future<Void> conflicts(BackendSpec.Parsed parsed, Iterable<Row> ownBackends) {
+    JsonObject errors = new JsonObject();
+    boolean replacedFound = parsed.replaces() == null;
+    List<String> mine = parsed.spec().routeKeys();
+    for (Row r : ownBackends) {
+      BackendRow other = backend(r);
+      if (other.id().equals(parsed.replaces())) {
+        replacedFound = true;
+        continue;
+      }
+      if (parsed.spec().weightExplicit() || !"active".equals(other.status())) {
+        continue;
+      }
+      for (String key : other.spec().routeKeys()) {
+        if (mine.contains(key)) {
+          String[] parts = key.split("\\|");
+          errors.put("weight", "backend " + other.id() + " already serves " + parts[0] + " in " + parts[1]
+              + "; set an explicit weight to share the traffic or replaces to take over");
+          break;
+        }
+      }
+    }
+    if (!replacedFound) {
+      errors.put("replaces", "not a backend of this department");
+    }
+    return errors.isEmpty() ? Future.succeededFuture() : Future.failedFuture(ApiException.invalidFields(errors));
   }
 
   private Future<Void> replace(SqlConnection conn, String replaced, String by, Actor actor) {
@@ -367,6 +391,165 @@ public final class RegistryStore {
         .compose(v -> notify(conn, replaced));
   }
 
+  // ---------- route assignments ----------
+
+  /** A department's routes now: {@code {departmentId, version, assignments: [{serviceType, region, assignedAt}]}}. */
+  Future<JsonObject> assignments(String departmentId) {
+    return department(departmentId).compose(d -> pool.withConnection(conn -> assignmentState(conn, departmentId)));
+  }
+
+  /**
+   * Assigns every (service type, region) of the lists to the department; routes it already has stay as they are.
+   * A route held by another department is 409 {@code registry.route_assigned_elsewhere} and nothing changes.
+   */
+  Future<JsonObject> assign(Department department, List<String> serviceTypes, List<String> regions, Actor actor) {
+    List<String> wanted = new ArrayList<>();
+    for (String service : serviceTypes) {
+      for (String region : regions) wanted.add(service + "|" + region);
+    }
+    return pool.withTransaction(conn -> lock(conn)
+        .compose(v -> conn.preparedQuery("SELECT service_type, region, department_id FROM route_assignments "
+                + "WHERE service_type = ANY($1) AND region = ANY($2)")
+            .execute(Tuple.tuple().addArrayOfString(serviceTypes.toArray(String[]::new))
+                .addArrayOfString(regions.toArray(String[]::new))))
+        .compose(rows -> {
+          JsonArray elsewhere = new JsonArray();
+          List<String> held = new ArrayList<>();
+          for (Row r : rows) {
+            String key = r.getString("service_type") + "|" + r.getString("region");
+            if (r.getString("department_id").equals(department.id())) {
+              held.add(key);
+            } else {
+              elsewhere.add(routeJson(key).put("departmentId", r.getString("department_id")));
+            }
+          }
+          if (!elsewhere.isEmpty()) {
+            return Future.failedFuture(new ApiException(409, "registry.route_assigned_elsewhere",
+                ApiException.Origin.CLIENT,
+                "These routes are assigned to another department; withdraw them there first",
+                new JsonObject().put("routes", elsewhere), null, null));
+          }
+          List<String> added = wanted.stream().filter(k -> !held.contains(k)).toList();
+          if (added.isEmpty()) {
+            return assignmentState(conn, department.id());
+          }
+          List<Tuple> inserts = added.stream()
+              .map(k -> Tuple.of(k.split("\\|")[0], k.split("\\|")[1], department.id())).toList();
+          return conn.preparedQuery("INSERT INTO route_assignments (service_type, region, department_id) "
+                  + "VALUES ($1, $2, $3)")
+              .executeBatch(inserts)
+              .compose(x -> assignmentVersion(conn, department.id(), "assigned", added, actor))
+              .compose(x -> notify(conn, "assignments:" + department.id()))
+              .compose(x -> assignmentState(conn, department.id()));
+        }));
+  }
+
+  /**
+   * Withdraws one route from the department: 404 {@code registry.assignment_not_found} when it is not the
+   * department's, 409 {@code registry.route_in_use} while a backend of the department (active or disabled) serves it.
+   */
+  Future<JsonObject> withdraw(String departmentId, String serviceType, String region, Actor actor) {
+    String key = serviceType + "|" + region;
+    return pool.withTransaction(conn -> lock(conn)
+        .compose(v -> conn.preparedQuery("DELETE FROM route_assignments WHERE service_type = $1 AND region = $2 "
+                + "AND department_id = $3")
+            .execute(Tuple.of(serviceType, region, departmentId)))
+        .compose(deleted -> {
+          if (deleted.rowCount() == 0) {
+            return Future.failedFuture(ApiException.notFound("registry.assignment_not_found",
+                "This route is not assigned to this department"));
+          }
+          return conn.preparedQuery("SELECT " + BACKEND_COLUMNS + " FROM backends WHERE department_id = $1 "
+                  + "AND status <> 'deregistered'")
+              .execute(Tuple.of(departmentId));
+        })
+        .compose(rows -> {
+          JsonArray serving = new JsonArray();
+          for (Row r : rows) {
+            BackendRow b = backend(r);
+            if (b.spec().routeKeys().contains(key)) serving.add(b.id());
+          }
+          if (!serving.isEmpty()) {
+            // The transaction rolls back: the assignment stays.
+            return Future.failedFuture(new ApiException(409, "registry.route_in_use", ApiException.Origin.CLIENT,
+                "Backends of this department still serve this route; deregister or change them first",
+                new JsonObject().put("backends", serving), null, null));
+          }
+          return assignmentVersion(conn, departmentId, "withdrawn", List.of(key), actor)
+              .compose(x -> notify(conn, "assignments:" + departmentId))
+              .compose(x -> assignmentState(conn, departmentId));
+        }));
+  }
+
+  /** The history of a department's routes, oldest first. */
+  Future<JsonArray> assignmentVersions(String departmentId) {
+    return department(departmentId)
+        .compose(d -> pool.preparedQuery("SELECT version, change, routes, actor_type, changed_at "
+                + "FROM route_assignment_versions WHERE department_id = $1 ORDER BY version")
+            .execute(Tuple.of(departmentId)))
+        .map(rows -> {
+          JsonArray list = new JsonArray();
+          rows.forEach(r -> list.add(new JsonObject().put("version", r.getInteger("version"))
+              .put("change", r.getString("change")).put("routes", r.getValue("routes"))
+              .put("actorType", r.getString("actor_type"))
+              .put("changedAt", r.getOffsetDateTime("changed_at").toString())));
+          return list;
+        });
+  }
+
+  /** Every assignment as {@code service|region → department}, for the route tables of instances. */
+  Future<Map<String, String>> loadAssignments() {
+    return pool.query("SELECT service_type, region, department_id FROM route_assignments").execute().map(rows -> {
+      Map<String, String> assigned = new HashMap<>();
+      rows.forEach(r -> assigned.put(r.getString("service_type") + "|" + r.getString("region"),
+          r.getString("department_id")));
+      return assigned;
+    });
+  }
+
+  private static Future<Set<String>> assignedKeys(SqlConnection conn, String departmentId) {
+    return conn.preparedQuery("SELECT service_type, region FROM route_assignments WHERE department_id = $1")
+        .execute(Tuple.of(departmentId))
+        .map(rows -> {
+          Set<String> keys = new HashSet<>();
+          rows.forEach(r -> keys.add(r.getString("service_type") + "|" + r.getString("region")));
+          return keys;
+        });
+  }
+
+  private static Future<JsonObject> assignmentState(SqlConnection conn, String departmentId) {
+    return conn.preparedQuery("SELECT coalesce(max(version), 0) AS version FROM route_assignment_versions "
+            + "WHERE department_id = $1")
+        .execute(Tuple.of(departmentId))
+        .compose(version -> conn.preparedQuery("SELECT service_type, region, assigned_at FROM route_assignments "
+                + "WHERE department_id = $1 ORDER BY service_type, region")
+            .execute(Tuple.of(departmentId))
+            .map(rows -> {
+              JsonArray list = new JsonArray();
+              rows.forEach(r -> list.add(new JsonObject().put("serviceType", r.getString("service_type"))
+                  .put("region", r.getString("region"))
+                  .put("assignedAt", r.getOffsetDateTime("assigned_at").toString())));
+              return new JsonObject().put("departmentId", departmentId)
+                  .put("version", version.iterator().next().getInteger("version")).put("assignments", list);
+            }));
+  }
+
+  private static Future<Void> assignmentVersion(SqlConnection conn, String departmentId, String change,
+      List<String> keys, Actor actor) {
+    JsonArray routes = new JsonArray();
+    keys.stream().sorted().forEach(k -> routes.add(routeJson(k)));
+    return conn.preparedQuery("INSERT INTO route_assignment_versions (department_id, version, change, routes, "
+            + "actor_type, actor_id) SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5 "
+            + "FROM route_assignment_versions WHERE department_id = $1")
+        .execute(Tuple.of(departmentId, change, routes, actor.type(), actor.id()))
+        .mapEmpty();
+  }
+
+  private static JsonObject routeJson(String key) {
+    String[] parts = key.split("\\|");
+    return new JsonObject().put("serviceType", parts[0]).put("region", parts[1]);
+  }
+
   private static Future<Void> version(SqlConnection conn, BackendRow row, String change, Actor actor) {
     return conn.preparedQuery("INSERT INTO backend_versions (backend_id, version, status, spec, change, actor_type, "
             + "actor_id) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -375,8 +558,8 @@ public final class RegistryStore {
         .mapEmpty();
   }
 
-  private static Future<Void> notify(SqlConnection conn, String backendId) {
-    return conn.preparedQuery("SELECT pg_notify('" + CHANNEL + "', $1)").execute(Tuple.of(backendId)).mapEmpty();
+  private static Future<Void> notify(SqlConnection conn, String payload) {
+    return conn.preparedQuery("SELECT pg_notify('" + CHANNEL + "', $1)").execute(Tuple.of(payload)).mapEmpty();
   }
 
   private static BackendRow backend(Row r) {

@@ -14,21 +14,28 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * An immutable snapshot of (service type, region) → backends. Instances swap whole tables atomically, so a
  * request sees either the old or the new registry, never half a change.
+ *
+ * <p>A route leads only to backends of the department the operator assigned it to: a backend registered for a
+ * route of another department (before assignments existed, or once its own was withdrawn) is kept by id but
+ * never picked, so weights act among one department's backends only.
  */
 public final class RouteTable {
 
-  static final RouteTable EMPTY = new RouteTable(List.of());
+  static final RouteTable EMPTY = new RouteTable(List.of(), Map.of());
 
   private final Map<String, Backend> byId;
   private final Map<String, List<Backend>> routes;
 
-  RouteTable(Collection<Backend> backends) {
+  /** @param assignedTo {@code service|region} → the department assigned to serve it */
+  RouteTable(Collection<Backend> backends, Map<String, String> assignedTo) {
     Map<String, Backend> ids = new HashMap<>();
     Map<String, List<Backend>> table = new HashMap<>();
     for (Backend b : backends) {
       ids.put(b.id(), b);
       for (String key : b.spec().routeKeys()) {
-        table.computeIfAbsent(key, k -> new ArrayList<>()).add(b);
+        if (b.departmentId().equals(assignedTo.get(key))) {
+          table.computeIfAbsent(key, k -> new ArrayList<>()).add(b);
+        }
       }
     }
     table.replaceAll((k, v) -> List.copyOf(v));

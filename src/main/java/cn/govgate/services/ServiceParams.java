@@ -1,6 +1,7 @@
 package cn.govgate.services;
 
 import cn.govgate.http.ApiException;
+import cn.govgate.http.JsonBody;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.YearMonth;
@@ -51,14 +52,7 @@ final class ServiceParams {
   }
 
   static ServiceParams body(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      body = null;
-    }
-    if (body == null) throw ApiException.badRequest("request.malformed_json", "The body is not a JSON object");
-    JsonObject json = body;
+    JsonObject json = JsonBody.required(ctx);
     return new ServiceParams(name -> {
       Object v = json.getValue(name);
       return v == null || v instanceof String ? v : BAD;

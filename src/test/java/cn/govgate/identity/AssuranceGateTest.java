@@ -34,7 +34,7 @@ class AssuranceGateTest {
   void start() throws Exception {
     gateway = TestGateways.start();
     Identity identity = gateway.identity();
-    Sessions sessions = identity.sessions(gateway.vertx());
+    Sessions sessions = identity.sessions();
     Router router = Router.router(gateway.vertx());
     router.route().handler(new RequestIds());
     router.get("/records").handler(sessions.authenticate())
@@ -56,7 +56,7 @@ class AssuranceGateTest {
 
   private String token(Level level, Instant faceTime) {
     return gateway.identity().tokens().issue(new SessionTokens.Grant("ci_gate", level == Level.L1 ? null : "c_gate",
-        level, Channel.ALIPAY, "2021", Instant.now(), faceTime, List.of("channel"))).token();
+        level, Channel.ALIPAY, "2021", Instant.now(), faceTime)).token();
   }
 
   private HttpResponse<String> get(String path, String token) {

@@ -128,12 +128,100 @@ class SessionKeysAndRotationTest {
   }
 
   @Test
+  void onlyTheExactCompactFormIsAccepted() {
+    String good = bed.wechatToken(a, bed.wechatUser(bed.people.get(6)));
+    assertThat(status(good)).as("the control").isEqualTo(200);
+    for (String bent : List.of(good + ".", good + "..", " " + good, "  " + good, "\t" + good, good + " .",
+        good + "=", good.replaceFirst("\\.", ". "))) {
+      HttpResponse<String> r = Http.get(a.baseUrl() + "/v1/me", Map.of("Authorization", "Bearer " + bent));
+      assertThat(r.statusCode()).as("'%s'", bent.replace(good, "<token>")).isEqualTo(401);
+      assertThat(Http.json(r).getString("code")).isEqualTo("auth.invalid_token");
+    }
+  }
+
+  @Test
+  void aLifetimeBeyondTheSessionTtlIsRefused() throws Exception {
+    Instant now = Instant.now();
+    assertThat(status(mint("HS256", "s1", k1, claims("govgate-citizen", now.plus(Duration.ofMinutes(15))).build())))
+        .as("the control: exactly the TTL").isEqualTo(200);
+    assertThat(status(mint("HS256", "s1", k1, claims("govgate-citizen", now.plus(Duration.ofDays(3650))).build())))
+        .as("ten years").isEqualTo(401);
+    assertThat(status(mint("HS256", "s1", k1, claims("govgate-citizen", now.plus(Duration.ofMinutes(16))).build())))
+        .as("a minute more than the TTL").isEqualTo(401);
+    assertThat(status(mint("HS256", "s1", k1, claims("govgate-citizen", now.plus(Duration.ofHours(2)))
+        .issueTime(Date.from(now.plus(Duration.ofHours(2)).minus(Duration.ofMinutes(15)))).build())))
+        .as("issued in the future so that iat + TTL reaches far").isEqualTo(401);
+  }
+
+  @Test
+  void claimsOfTheWrongTypeAre401NotAServerError() throws Exception {
+    Instant now = Instant.now();
+    JsonObject good = new JsonObject(claims("govgate-citizen", now.plusSeconds(600)).build().toJSONObject());
+    assertThat(status(signed(good))).as("the control").isEqualTo(200);
+    for (String claim : List.of("exp", "iat", "auth_time", "face_time", "acr", "amr", "sub", "cid", "jti", "chn")) {
+      Object wrong = claim.equals("exp") || claim.equals("iat") || claim.endsWith("_time")
+          ? String.valueOf(now.plusSeconds(600).getEpochSecond()) : (Object) 42;
+      assertThat(status(signed(good.copy().put(claim, wrong)))).as(claim + " of the wrong type").isEqualTo(401);
+      if (!"face_time".equals(claim)) {
+        JsonObject absent = good.copy();
+        absent.remove(claim);
+        assertThat(status(signed(absent))).as(claim + " missing").isEqualTo(401);
+      }
+    }
+  }
+
+  @Test
+  void inconsistentClaimsAreRefusedEverywhere() throws Exception {
+    SyntheticCitizen p = bed.people.get(7);
+    String l3 = bed.wechatToL3(a, bed.wechatUser(p), p);
+    assertThat(status(l3)).as("the control").isEqualTo(200);
+    JsonObject claims = payload(l3);
+    assertThat(status(resign(l3, claims.copy().put("acr", "L3").putNull("face_time")))).as("L3 without face_time")
+        .isEqualTo(401);
+    JsonObject noFace = claims.copy();
+    noFace.remove("face_time");
+    assertThat(status(resign(l3, noFace))).as("L3 without face_time").isEqualTo(401);
+    assertThat(status(resign(l3, claims.copy().put("acr", "L2")))).as("L2 with a face time").isEqualTo(401);
+    assertThat(status(resign(l3, claims.copy().put("amr", new io.vertx.core.json.JsonArray().add("channel")))))
+        .as("L3 with amr [channel]").isEqualTo(401);
+    assertThat(status(resign(l3, claims.copy().put("cid", claims.getString("sub"))))).as("L3 but unbound")
+        .isEqualTo(401);
+    assertThat(status(resign(l3, claims.copy().put("face_time", claims.getLong("iat") + 3600))))
+        .as("a face check after the token was issued").isEqualTo(401);
+    // The same token on a route with an assurance gate: the one claim check runs before any route's own checks.
+    HttpResponse<String> account = Http.get(a.baseUrl() + "/v1/social-security/account?region=330100",
+        bearer(resign(l3, noFace)));
+    assertThat(account.statusCode()).isEqualTo(401);
+  }
+
+  /** The token with its payload replaced, signed again with the real session key (an insider's forgery test). */
+  private String resign(String token, JsonObject payload) {
+    return sign(token.split("\\.")[0], payload);
+  }
+
+  /** A token of exactly this payload under the real session key. */
+  private String signed(JsonObject payload) {
+    return sign(b64("{\"alg\":\"HS256\",\"kid\":\"s1\",\"typ\":\"JWT\"}"), payload);
+  }
+
+  private String sign(String header, JsonObject payload) {
+    String signingInput = header + "." + b64(payload.encode());
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(k1, "HmacSHA256"));
+      return signingInput + "." + Base64.getUrlEncoder().withoutPadding()
+          .encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void aTokenIssuedByTheGatewayExpires() {
     SessionTokens past = SessionTokens.create(a.config().identity(),
         Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-16)));
     SessionTokens.Issued old = past.issue(new SessionTokens.Grant("ci_old", null, Level.L1,
-        cn.govgate.channel.spi.Channel.WECHAT, IdentityTestBed.WECHAT_APP, Instant.now().minusSeconds(960), null,
-        List.of("channel")));
+        cn.govgate.channel.spi.Channel.WECHAT, IdentityTestBed.WECHAT_APP, Instant.now().minusSeconds(960), null));
     assertThat(status(old.token())).isEqualTo(401);
   }
 

@@ -123,6 +123,7 @@ class AdminApiTest {
   void departmentACannotReadOrChangeDepartmentB() {
     JsonObject a = fx.department("traffic");
     JsonObject b = fx.department("traffic");
+    fx.assign(b, validBackend());
     HttpResponse<String> registered = registerRaw(b, validBackend());
     assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
     String backendOfB = Http.json(registered).getString("id");
@@ -226,6 +227,7 @@ class AdminApiTest {
   @Test
   void aSecondBackendForTheSameRouteNeedsAWeightOrAReplacement() {
     JsonObject d = fx.department("traffic");
+    fx.assign(d, validBackend());
     HttpResponse<String> first = registerRaw(d, validBackend());
     assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
     String firstId = Http.json(first).getString("id");
@@ -243,9 +245,12 @@ class AdminApiTest {
         d.getString("auth"), null);
     assertThat(gone.statusCode()).isEqualTo(404);
 
+    // Another department names d's backend for replacement, on a route of its own: refused.
     JsonObject other = fx.department("traffic");
-    JsonObject notMine = fieldsOf(registerRaw(other, validBackend().put("replaces", sharedId)), "registerBackend");
-    assertThat(notMine.fieldNames()).contains("replaces");
+    JsonObject ownRoute = validBackend().put("regions", new JsonArray().add(RegistryFixture.CHENGDU));
+    fx.assign(other, ownRoute);
+    JsonObject notMine = fieldsOf(registerRaw(other, ownRoute.copy().put("replaces", sharedId)), "registerBackend");
+    assertThat(notMine.fieldNames()).containsExactly("replaces");
     for (String id : List.of(sharedId, replacingId)) {
       fx.admin("DELETE", "/departments/" + d.getString("id") + "/backends/" + id, d.getString("auth"), null);
     }
@@ -255,6 +260,7 @@ class AdminApiTest {
   void everyChangeIsVersionedAndAudited() throws Exception {
     JsonObject d = fx.department("traffic");
     String base = "/departments/" + d.getString("id") + "/backends";
+    fx.assign(d, validBackend());
     HttpResponse<String> created = registerRaw(d, validBackend());
     CONTRACT.assertValid("registerBackend", created);
     String id = Http.json(created).getString("id");

@@ -48,6 +48,7 @@ public final class RegistryFixture implements AutoCloseable {
   private final List<DepartmentSimulator> simulators = new ArrayList<>();
   private final List<Gateway> extra = new ArrayList<>();
   private final List<JsonObject> registered = new ArrayList<>();
+  private final List<JsonObject> departments = new ArrayList<>();
 
   private RegistryFixture(Map<String, String> settings) {
     this.settings = settings;
@@ -93,7 +94,22 @@ public final class RegistryFixture implements AutoCloseable {
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     HttpResponse<String> credential = admin("POST", "/departments/" + id + "/credentials", operator, null);
     assertThat(credential.statusCode()).as(credential.body()).isEqualTo(201);
-    return new JsonObject().put("id", id).put("auth", "Bearer " + Http.json(credential).getString("token"));
+    JsonObject department = new JsonObject().put("id", id)
+        .put("auth", "Bearer " + Http.json(credential).getString("token"));
+    departments.add(department);
+    return department;
+  }
+
+  /** As the operator: assigns the department the routes of a registration body (its service types × regions). */
+  void assign(JsonObject department, JsonObject body) {
+    assign(gateway, operator, department.getString("id"), body);
+  }
+
+  static void assign(Gateway gateway, String operator, String departmentId, JsonObject body) {
+    HttpResponse<String> r = Http.post(gateway.baseUrl() + "/admin/v1/departments/" + departmentId + "/assignments",
+        new JsonObject().put("serviceTypes", body.getJsonArray("serviceTypes"))
+            .put("regions", body.getJsonArray("regions")).encode(), Map.of("Authorization", operator));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
   }
 
   DepartmentSimulator simulator(DepartmentFamily family, String region, String keyId, String secret) {
@@ -125,8 +141,12 @@ public final class RegistryFixture implements AutoCloseable {
             .put("permittedCallsInHalfOpenState", 1));
   }
 
-  /** Registers {@code body} for the department and waits until this fixture's gateway routes to it. */
+  /**
+   * As the operator, assigns the department the body's routes; then, as the department, registers {@code body} and
+   * waits until this fixture's gateway routes to it.
+   */
   Backend register(JsonObject department, JsonObject body) {
+    assign(department, body);
     HttpResponse<String> r = admin("POST", "/departments/" + department.getString("id") + "/backends",
         department.getString("auth"), body);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
@@ -149,7 +169,10 @@ public final class RegistryFixture implements AutoCloseable {
     registered.removeIf(e -> e.getString("backend").equals(backendId));
   }
 
-  /** Deregisters what {@link #register} registered, so that the next test may serve the same routes. */
+  /**
+   * Deregisters what {@link #register} registered and every other backend of the departments of this fixture, and
+   * withdraws their routes, so that the next test may assign and serve the same routes.
+   */
   void deregisterAll() {
     for (JsonObject entry : registered) {
       JsonObject department = entry.getJsonObject("department");
@@ -159,15 +182,29 @@ public final class RegistryFixture implements AutoCloseable {
       waitFor(() -> gateway.departmentRegistry().routes().backend(backend) == null, Duration.ofSeconds(5));
     }
     registered.clear();
+    for (JsonObject department : departments) {
+      String base = "/departments/" + department.getString("id");
+      for (Object b : Http.json(admin("GET", base + "/backends", operator, null)).getJsonArray("backends")) {
+        admin("DELETE", base + "/backends/" + ((JsonObject) b).getString("id"), operator, null);
+      }
+      for (Object a : Http.json(admin("GET", base + "/assignments", operator, null)).getJsonArray("assignments")) {
+        JsonObject route = (JsonObject) a;
+        HttpResponse<String> withdrawn = admin("DELETE", base + "/assignments/" + route.getString("serviceType") + "/"
+            + route.getString("region"), operator, null);
+        assertThat(withdrawn.statusCode()).as(withdrawn.body()).isEqualTo(200);
+      }
+    }
+    departments.clear();
   }
 
   /** A department created and registered through the admin API, with its running simulator. */
   public record RegisteredDepartment(DepartmentSimulator simulator, String credential, String backendId) {}
 
   /**
-   * As a department would: the operator creates department {@code id} of {@code family} and issues its credential;
-   * the department starts its simulator for {@code region} (signing with a fresh key) and registers it for
-   * {@code serviceTypes} with that credential; returns once this gateway routes to it.
+   * As a department would: the operator creates department {@code id} of {@code family}, assigns it
+   * {@code serviceTypes} in {@code region} and issues its credential; the department starts its simulator for
+   * {@code region} (signing with a fresh key) and registers it for {@code serviceTypes} with that credential;
+   * returns once this gateway routes to it.
    */
   public static RegisteredDepartment registerSimulator(Gateway gateway, String operator, Vertx vertx, String id,
       DepartmentFamily family, String region, List<SyntheticCitizen> people, java.time.Clock clock,
@@ -189,8 +226,10 @@ public final class RegistryFixture implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+    JsonObject body = backendBody(sim, keyId, secret, serviceTypes);
+    assign(gateway, operator, id, body);
     HttpResponse<String> registered = Http.post(gateway.baseUrl() + "/admin/v1/departments/" + id + "/backends",
-        backendBody(sim, keyId, secret, serviceTypes).encode(), Map.of("Authorization", auth));
+        body.encode(), Map.of("Authorization", auth));
     assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
     String backend = Http.json(registered).getString("id");
     awaitBackend(gateway, backend, Http.json(registered).getInteger("version"));

@@ -60,6 +60,7 @@ class RegistryPropagationTest {
   void aRegistrationOnOneInstanceIsRoutedByTheOtherWithinASecond() {
     JsonObject d = fx.department("social-security");
     DepartmentSimulator sim = simulator(d);
+    fx.assign(d, body(d, sim));
     HttpResponse<String> created = fx.admin("POST", "/departments/" + d.getString("id") + "/backends",
         d.getString("auth"), body(d, sim));
     long committedAt = System.nanoTime();
@@ -149,6 +150,7 @@ class RegistryPropagationTest {
     assertThat(cut.iterator().next().getLong("n")).as("listener connections cut").isGreaterThanOrEqualTo(2);
     JsonObject d = fx.department("social-security");
     DepartmentSimulator sim = simulator(d);
+    fx.assign(d, body(d, sim));
     HttpResponse<String> created = fx.admin("POST", "/departments/" + d.getString("id") + "/backends",
         d.getString("auth"), body(d, sim));
     String id = Http.json(created).getString("id");

@@ -22,9 +22,9 @@ import java.util.Map;
 /**
  * The demo's departments: a {@link DepartmentSimulator} for each family in Hangzhou (330100) and Chengdu (510100),
  * with the first {@code demo.citizens} synthetic citizens of seed 2024, each created as a department and registered
- * as a backend THROUGH THE ADMIN API of the running gateway — the operator creates the department and issues a
- * credential, the department registers (or, after a restart with the same data directory, updates) its backend with
- * that credential.
+ * as a backend THROUGH THE ADMIN API of the running gateway — the operator creates the department, assigns it its
+ * routes (service types × region) and issues a credential; the department registers (or, after a restart with the
+ * same data directory, updates) its backend with that credential.
  */
 public final class DemoDepartments {
 
@@ -115,19 +115,26 @@ public final class DemoDepartments {
               .put("deadlineMs", 3000)
               .put("maxConcurrentCalls", 50)
               .put("healthCheckPath", "/health");
+          JsonObject routes = new JsonObject().put("serviceTypes", backend.getJsonArray("serviceTypes"))
+              .put("regions", backend.getJsonArray("regions"));
           return send(client, "POST", admin + "/departments", operator, department, 201, 409)
+              .compose(r -> send(client, "POST", admin + "/departments/" + departmentId + "/assignments", operator,
+                  routes, 200))
               .compose(r -> send(client, "POST", admin + "/departments/" + departmentId + "/credentials", operator,
                   new JsonObject(), 201))
               .compose(r -> {
                 String credential = "Bearer " + r.bodyAsJsonObject().getString("token");
                 String backends = admin + "/departments/" + departmentId + "/backends";
                 return send(client, "GET", backends, credential, null, 200).compose(list -> {
-                  JsonArray existing = list.bodyAsJsonObject().getJsonArray("backends");
-                  if (existing.isEmpty()) {
+                  // After a restart on the same data: update the backend still in service. One the operator
+                  // disabled stays disabled and does not stand in the way of a new registration.
+                  JsonObject active = list.bodyAsJsonObject().getJsonArray("backends").stream()
+                      .map(JsonObject.class::cast).filter(b -> "active".equals(b.getString("status")))
+                      .findFirst().orElse(null);
+                  if (active == null) {
                     return send(client, "POST", backends, credential, backend, 201);
                   }
-                  String id = existing.getJsonObject(0).getString("id");
-                  return send(client, "PUT", backends + "/" + id, credential, backend, 200);
+                  return send(client, "PUT", backends + "/" + active.getString("id"), credential, backend, 200);
                 });
               })
               .map(r -> new Started(sim, new JsonObject()

@@ -3,6 +3,7 @@ package cn.govgate.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * The demo comes back right after {@code kill -9}: the demo runs as a separate JVM on one data directory, is killed
  * with SIGKILL once it is ready (its PostgreSQL keeps running, orphaned, holding the data directory), and is started
  * again at once — every cycle must reach ready within the bound, and a last SIGTERM must leave no server behind.
+ * A backend the operator disabled before the first kill stands in the way of none of the restarts: the department
+ * registers a new one and the disabled one stays disabled.
  */
 class DemoRestartAfterKillTest {
   private static final int CYCLES = 3;
@@ -49,6 +53,7 @@ class DemoRestartAfterKillTest {
   void restartsRightAfterKillMinus9EveryTime() throws Exception {
     String firstUrl = startAndAwaitReady();
     assertThat(Http.get(firstUrl + "/health/live").statusCode()).isEqualTo(200);
+    String disabled = disableHousingFundBackend(firstUrl);
     for (int cycle = 1; cycle <= CYCLES; cycle++) {
       demo.destroyForcibly(); // SIGKILL: no shutdown hook runs, the embedded PostgreSQL is left running
       assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("killed demo exited").isTrue();
@@ -56,11 +61,40 @@ class DemoRestartAfterKillTest {
 
       String url = startAndAwaitReady();
       assertThat(Http.get(url + "/health/ready").statusCode()).as("cycle %d", cycle).isEqualTo(200);
+      JsonArray backends = Http.json(Http.get(url + "/admin/v1/departments/cd-housing-fund/backends",
+          Map.of("Authorization", operator()))).getJsonArray("backends");
+      assertThat(backends.stream().map(JsonObject.class::cast)
+          .filter(b -> b.getString("status").equals("active") && !b.getString("id").equals(disabled)))
+          .as("cycle %d: the department serves again with a backend of its own", cycle).hasSize(1);
+      assertThat(backends.stream().map(JsonObject.class::cast).filter(b -> b.getString("id").equals(disabled))
+          .map(b -> b.getString("status"))).as("the operator's decision stands").containsExactly("disabled");
     }
     // A graceful stop takes PostgreSQL down with it.
     demo.destroy();
     assertThat(demo.waitFor(2, TimeUnit.MINUTES)).as("demo stopped on SIGTERM").isTrue();
     assertThat(livePostgres()).as("PostgreSQL after a graceful stop").isEmpty();
+  }
+
+  /** As the operator: disables the backend of cd-housing-fund; returns its id. */
+  private static String disableHousingFundBackend(String url) throws IOException {
+    JsonObject manifest = new JsonObject(Files.readString(dataDir.resolve(Demo.MANIFEST)));
+    String backend = manifest.getJsonArray("departments").stream().map(JsonObject.class::cast)
+        .filter(d -> d.getString("department").equals("cd-housing-fund")).findFirst().orElseThrow()
+        .getString("backend");
+    HttpResponse<String> disabled = Http.post(url + "/admin/v1/departments/cd-housing-fund/backends/" + backend
+        + "/disable", null, Map.of("Authorization", operator()));
+    assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
+    return backend;
+  }
+
+  private static String operator() {
+    try {
+      JsonObject manifest = new JsonObject(Files.readString(dataDir.resolve(Demo.MANIFEST)));
+      return "Bearer " + Files.readString(Path.of(manifest.getJsonObject("admin").getString("bootstrapKeyFile")))
+          .trim();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Starts the demo as its own JVM and waits until its manifest is written and /health/ready answers 200. */

@@ -100,6 +100,11 @@ class DemoTest {
         .execute().await(10, TimeUnit.SECONDS);
     assertThat(actors.size()).isEqualTo(1);
     assertThat(actors.iterator().next().getString("actor_type")).isEqualTo("department");
+    // Before that, the operator assigned each department its routes.
+    var assigned = demo.gateway().database().pool().query("SELECT actor_type FROM route_assignment_versions")
+        .execute().await(10, TimeUnit.SECONDS);
+    assertThat(assigned.size()).isEqualTo(8);
+    assigned.forEach(r -> assertThat(r.getString("actor_type")).isEqualTo("operator"));
   }
 
   @Test

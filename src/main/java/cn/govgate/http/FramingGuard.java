@@ -1,0 +1,81 @@
+package cn.govgate.http;
+
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpVersion;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.HttpServerConnection;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import java.util.List;
+
+/**
+ * Refuses HTTP/1.x requests whose body framing is contradictory, before a byte of their body is read (RFC 9112
+ * §6.1–6.3): a {@code Transfer-Encoding} other than exactly {@code chunked}, one in an HTTP/1.0 request, or
+ * one together with {@code Content-Length}. Netty would otherwise wait for a chunk that never comes
+ * ({@code chunked, identity}) or silently drop the {@code Content-Length} — what request smuggling through a
+ * proxy that reads the other header relies on. Several different {@code Content-Length} values are already
+ * refused by Netty. The refusal reaches {@link ErrorResponder#handleInvalid} like any decoder failure.
+ *
+ * <p>Vert.x has no public hook into its request decoder, so each new HTTP/1.x connection gets this subclass of
+ * it in place of the original, before its first byte is decoded — which holds with h2c disabled (with h2c,
+ * Vert.x sets the connection up after decoding the first request). {@code MalformedRequestsTest} fails if a
+ * Vert.x upgrade changes the pipeline under it.
+ */
+final class FramingGuard {
+  private static final String DECODER = "httpDecoder";
+
+  private FramingGuard() {}
+
+  /** The server's connection handler: swaps the HTTP/1.x request decoder of {@code connection}. */
+  static void install(HttpConnection connection, HttpServerOptions options) {
+    if (!(connection instanceof HttpServerConnection server)) return;
+    ChannelPipeline pipeline = server.channelHandlerContext().pipeline();
+    if (pipeline.get(DECODER) instanceof VertxHttpRequestDecoder && !(pipeline.get(DECODER) instanceof Decoder)) {
+      pipeline.replace(DECODER, DECODER, new Decoder(options));
+    }
+  }
+
+  /** Why a request was refused; stackless, it is an expected outcome. */
+  static final class ContradictoryFraming extends IllegalArgumentException {
+    ContradictoryFraming(String reason) {
+      super(reason);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
+  private static final class Decoder extends VertxHttpRequestDecoder {
+    Decoder(HttpServerOptions options) {
+      super(options);
+    }
+
+    /**
+     * Netty asks this once the headers are read and before it picks how to read the body, with
+     * {@code Content-Length} still present: the one place to check the framing. A thrown exception makes the
+     * request invalid.
+     */
+    @Override
+    protected boolean isContentAlwaysEmpty(HttpMessage message) {
+      HttpHeaders headers = message.headers();
+      List<String> encodings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+      if (!encodings.isEmpty()) {
+        if (message.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+          throw new ContradictoryFraming("Transfer-Encoding in an HTTP/1.0 request");
+        }
+        if (encodings.size() != 1 || !"chunked".equalsIgnoreCase(encodings.get(0).trim())) {
+          throw new ContradictoryFraming("Transfer-Encoding other than chunked");
+        }
+        if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+          throw new ContradictoryFraming("Content-Length with Transfer-Encoding");
+        }
+      }
+      return super.isContentAlwaysEmpty(message);
+    }
+  }
+}
