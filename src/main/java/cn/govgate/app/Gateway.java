@@ -127,17 +127,18 @@ public final class Gateway {
 
   private static Future<Gateway> wire(GovgateConfig config, Clock clock, Vertx vertx, PrometheusMeterRegistry meters,
       Database db, Shutdown shutdown, Map<String, Supplier<Future<Void>>> readyWhen) {
-    AuditLog audit = shutdown.add(AuditLog.create(vertx, db.pool(), config.audit().hmacKey(), meters),
+    AuditLog audit = shutdown.add(AuditLog.create(vertx, db.pool(), config.audit().hmacKey(),
+        config.crypto().auditChain(), meters),
         AuditLog::close);
     Registry registry = shutdown.add(Registry.create(vertx, db.pool(), db.connectOptions(), config.registry(),
-        meters, clock), Registry::close);
+        config.crypto(), meters, clock), Registry::close);
     AdminApi admin = AdminApi.create(registry, audit, config.admin().bootstrapKey());
     Map<Channel, ChannelAdapter> channels = shutdown.add(Channels.create(vertx, config.channels(), meters),
         Channels::close);
     OfferedServices offered = OfferedServices.routedBy(registry);
     CallLedger ledger = shutdown.add(CallLedger.create(vertx, db.pool(), clock,
         config.serviceLevels().flushInterval()), CallLedger::close);
-    return Identity.start(vertx, db, config.identity(), channels, audit, meters, Clock.systemUTC())
+    return Identity.start(vertx, db, config.identity(), config.crypto(), channels, audit, meters, Clock.systemUTC())
         .map(identity -> shutdown.add(identity, Identity::close))
         .compose(identity -> registry.start().compose(v -> DepartmentClient.create(registry, ledger))
             // Key files and the catalogue resource are read once, off the event loop.

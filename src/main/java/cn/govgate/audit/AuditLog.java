@@ -1,5 +1,6 @@
 package cn.govgate.audit;
 
+import cn.govgate.crypto.MacAlgorithm;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,6 +38,7 @@ public final class AuditLog {
   private final Vertx vertx;
   private final Pool pool;
   private final AuditHasher hasher;
+  private final MacAlgorithm algorithm;
   private final Clock clock;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger backlog = new AtomicInteger();
@@ -47,10 +49,11 @@ public final class AuditLog {
 
   private record Pending(AuditEvent event, Instant at) {}
 
-  private AuditLog(Vertx vertx, Pool pool, byte[] key, MeterRegistry meters, Clock clock) {
+  private AuditLog(Vertx vertx, Pool pool, byte[] key, MacAlgorithm algorithm, MeterRegistry meters, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.hasher = new AuditHasher(key);
+    this.algorithm = algorithm;
     this.clock = clock;
     Gauge.builder("govgate.audit.backlog", backlog, AtomicInteger::get)
         .description("Audit records waiting to be written").register(meters);
@@ -61,11 +64,18 @@ public final class AuditLog {
   }
 
   public static AuditLog create(Vertx vertx, Pool pool, byte[] hmacKey, MeterRegistry meters) {
-    return create(vertx, pool, hmacKey, meters, Clock.systemUTC());
+    return create(vertx, pool, hmacKey, MacAlgorithm.HMAC_SHA256, meters, Clock.systemUTC());
   }
 
-  public static AuditLog create(Vertx vertx, Pool pool, byte[] hmacKey, MeterRegistry meters, Clock clock) {
-    return new AuditLog(vertx, pool, hmacKey, meters, clock);
+  /** An audit log whose new records are chained with {@code algorithm} ({@code crypto.auditChain}). */
+  public static AuditLog create(Vertx vertx, Pool pool, byte[] hmacKey, MacAlgorithm algorithm,
+      MeterRegistry meters) {
+    return create(vertx, pool, hmacKey, algorithm, meters, Clock.systemUTC());
+  }
+
+  public static AuditLog create(Vertx vertx, Pool pool, byte[] hmacKey, MacAlgorithm algorithm, MeterRegistry meters,
+      Clock clock) {
+    return new AuditLog(vertx, pool, hmacKey, algorithm, meters, clock);
   }
 
   /** Enqueues a record, stamped now; it is written within about {@value #FLUSH_EVERY_MS} ms. Never fails. */
@@ -117,14 +127,15 @@ public final class AuditLog {
           for (Pending p : batch) {
             seq++;
             AuditRecord r = AuditRecord.of(seq, p.at(), p.event(), prev);
-            String hash = hasher.hash(r);
+            String hash = hasher.hash(r, algorithm);
             tuples.add(Tuple.of(r.seq(), r.at().atOffset(ZoneOffset.UTC), r.actorType(), r.actorId(), r.action(),
                     r.citizenKey(), r.outcome(), r.requestId())
-                .addValue(r.details()).addValue(prev).addValue(hash));
+                .addValue(r.details()).addValue(prev).addValue(hash).addValue(algorithm.configName()));
             prev = hash;
           }
           return conn.preparedQuery("INSERT INTO audit_log (seq, at, actor_type, actor_id, action, citizen_key, "
-                  + "outcome, request_id, details, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
+                  + "outcome, request_id, details, prev_hash, hash, hash_alg) "
+                  + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)")
               .executeBatch(tuples)
               .mapEmpty();
         });

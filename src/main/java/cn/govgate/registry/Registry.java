@@ -1,5 +1,6 @@
 package cn.govgate.registry;
 
+import cn.govgate.config.CryptoConfig;
 import cn.govgate.config.RegistryConfig;
 import cn.govgate.http.ApiException;
 import cn.govgate.registry.RegistryStore.BackendRow;
@@ -62,6 +63,7 @@ public final class Registry {
   private final PgConnectOptions connectOptions;
   private final RegistryStore store;
   private final RegistryConfig config;
+  private final CryptoConfig crypto;
   private final MeterRegistry meters;
   private final Clock clock;
   private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
@@ -81,14 +83,15 @@ public final class Registry {
   private long healthTimer = -1;
 
   private Registry(Vertx vertx, Pool pool, PgConnectOptions connectOptions, RegistryConfig config,
-      MeterRegistry meters, Clock clock) {
+      CryptoConfig crypto, MeterRegistry meters, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.connectOptions = connectOptions;
     this.config = config;
+    this.crypto = crypto;
     this.meters = meters;
     this.clock = clock;
-    this.store = new RegistryStore(pool, config.secretKey());
+    this.store = new RegistryStore(pool, config.secretKey(), crypto.dataSealing());
     DepartmentMetrics.bindRegistries(meters, breakers, bulkheads);
   }
 
@@ -98,8 +101,8 @@ public final class Registry {
    * @param clock drives breakers (open wait, slow calls) and signature timestamps; tests move it
    */
   public static Registry create(Vertx vertx, Pool pool, PgConnectOptions connectOptions, RegistryConfig config,
-      MeterRegistry meters, Clock clock) {
-    return new Registry(vertx, pool, connectOptions, config, meters, clock);
+      CryptoConfig crypto, MeterRegistry meters, Clock clock) {
+    return new Registry(vertx, pool, connectOptions, config, crypto, meters, clock);
   }
 
   public RegistryStore store() {
@@ -108,6 +111,11 @@ public final class Registry {
 
   Clock clock() {
     return clock;
+  }
+
+  /** The algorithms of this deployment (department request signatures). */
+  CryptoConfig crypto() {
+    return crypto;
   }
 
   Vertx vertx() {
