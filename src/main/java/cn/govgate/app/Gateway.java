@@ -181,11 +181,15 @@ public final class Gateway {
 
   private record Loaded(ProofKeys proofKeys, Catalogue catalogue, WorkingCalendar calendar) {}
 
-  /** Proofs are signed with the identity's ES256 keys, or with the SM2 key of {@code certificates.*}. */
+  /**
+   * Proofs are signed with the identity's ES256 keys, or with the SM2 key of {@code certificates.*}; under SM2 the
+   * ES256 keys stay published for verification, so proofs issued before a switch to the shangmi profile still verify.
+   */
   private static ProofKeys proofKeys(GovgateConfig config, Identity identity) {
-    return "SM2".equals(config.certificates().algorithm())
-        ? LocalProofKeys.load(config.certificates(), config.dataDir())
-        : LocalProofKeys.fromSigningKeys(identity.signingKeys());
+    LocalProofKeys es256 = LocalProofKeys.fromSigningKeys(identity.signingKeys());
+    if (!"SM2".equals(config.certificates().algorithm())) return es256;
+    return LocalProofKeys.of(LocalProofKeys.load(config.certificates(), config.dataDir()).current(),
+        es256.verificationKeys());
   }
 
   /** What each concern mounts on each surface, in the order the routers must see them. */

@@ -19,7 +19,7 @@ import cn.govgate.crypto.SealAlgorithm;
  *   <tr><td>{@code crypto.auditChain}</td><td>the profile's</td><td>{@code HMAC-SHA256} or {@code HMAC-SM3}: the
  *       audit hash chain</td></tr>
  *   <tr><td>{@code crypto.departmentSigning}</td><td>the profile's</td><td>{@code HMAC-SHA256} or {@code HMAC-SM3}:
- *       signatures of requests to department backends</td></tr>
+ *       signatures of requests to department backends (with SHA-256 or SM3 body digests)</td></tr>
  * </table>
  *
  * <p>Proofs follow the profile through the default of {@code certificates.algorithm} ({@code ES256} or {@code SM2}).

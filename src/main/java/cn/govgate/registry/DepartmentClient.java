@@ -144,7 +144,8 @@ public final class DepartmentClient {
         .putHeader("Content-Type", "application/json")
         .putHeader(DepartmentAuth.REQUEST_ID_HEADER, requestId);
     if (spec.auth().keyId() != null && backend.secrets().hmacSecret() != null) {
-      DepartmentAuth.sign("POST", URI.create(url).getRawPath(), body, clock, spec.auth().keyId(),
+      DepartmentAuth.sign(registry.crypto().departmentSigning(), "POST", URI.create(url).getRawPath(), body, clock,
+          spec.auth().keyId(),
           backend.secrets().hmacSecret(), requestId).addTo(request.headers());
     }
     String department = backend.departmentId();

@@ -368,8 +368,8 @@ public final class Registry {
     String requestId = "health-" + UUID.randomUUID();
     request.putHeader(DepartmentAuth.REQUEST_ID_HEADER, requestId);
     if (spec.auth().keyId() != null && b.secrets().hmacSecret() != null) {
-      DepartmentAuth.sign("GET", java.net.URI.create(url).getRawPath(), Buffer.buffer(), clock, spec.auth().keyId(),
-          b.secrets().hmacSecret(), requestId).addTo(request.headers());
+      DepartmentAuth.sign(crypto.departmentSigning(), "GET", java.net.URI.create(url).getRawPath(), Buffer.buffer(),
+          clock, spec.auth().keyId(), b.secrets().hmacSecret(), requestId).addTo(request.headers());
     }
     AtomicInteger value = health.get(b.id());
     return request.send()

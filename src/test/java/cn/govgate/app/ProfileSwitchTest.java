@@ -7,6 +7,7 @@ import cn.govgate.identity.IdentityTestBed;
 import cn.govgate.sim.citizens.SyntheticCitizen;
 import cn.govgate.sim.citizens.SyntheticCitizens;
 import cn.govgate.sim.departments.DepartmentFamily;
+import cn.govgate.sim.departments.DepartmentSimulator;
 import cn.govgate.testing.GatewayTestBed;
 import cn.govgate.testing.Http;
 import cn.govgate.testing.TestClock;
@@ -42,9 +43,12 @@ class ProfileSwitchTest {
     try (GatewayTestBed bed = new GatewayTestBed(12, 1616L, TestClock.running(), "crypto.profile", "international",
         "registry.healthInterval", "1h")) {
       IdentityTestBed ids = bed.identity;
-      bed.department("hz-rsj", DepartmentFamily.SOCIAL_SECURITY, HZ, "social-security.account");
+      DepartmentSimulator social = bed.department("hz-rsj", DepartmentFamily.SOCIAL_SECURITY, HZ,
+          "social-security.account");
+      bed.department("hz-gjj", DepartmentFamily.HOUSING_FUND, HZ, "housing-fund.proof-data");
       List<SyntheticCitizen> hangzhou = ids.people.stream().filter(p -> p.homeRegion().equals(HZ)).toList();
       List<Seeded> seeded = new ArrayList<>();
+      String proofBefore = null;
       for (int i = 0; i < 4; i++) {
         SyntheticCitizen p = hangzhou.get(i);
         String user = i % 2 == 0 ? ids.alipayUser(p, true) : ids.wechatUser(p);
@@ -53,7 +57,10 @@ class ProfileSwitchTest {
             user, p);
         assertThat(bed.get("/v1/social-security/account?region=" + HZ, token).statusCode()).isEqualTo(200);
         seeded.add(new Seeded(p, channel, user));
+        if (i == 0) proofBefore = proof(bed, token);
       }
+      assertThat(alg(proofBefore)).isEqualTo("ES256");
+      assertThat(social.signatureAlgorithmsSeen()).containsOnly("HMAC-SHA256");
       bed.gateway.audit().flush().await(10, TimeUnit.SECONDS);
       assertThat(sealedPrefixes(bed)).allMatch(v -> !v.startsWith("sm4:"));
       assertThat(indexes(bed)).noneMatch(v -> v.startsWith("sm3:"));
@@ -64,6 +71,10 @@ class ProfileSwitchTest {
       bed.settings.put("crypto.profile", "shangmi");
       bed.startGateway();
       for (Seeded s : seeded) assertFound(bed, ids, s);
+      // Departments now get HMAC-SM3 signatures; proofs are SM2, and one issued before the switch still verifies.
+      assertThat(social.signatureAlgorithmsSeen()).contains("HMAC-SM3");
+      assertThat(alg(proof(bed, ids.alipayToken(bed.gateway, seeded.get(0).user())))).isEqualTo("SM3withSM2");
+      assertThat(verdict(bed, proofBefore)).isTrue();
       // The same person verifying on another channel is found by the old (HMAC-SHA256) index: no second citizen.
       SyntheticCitizen first = seeded.get(0).person();
       String other = ids.wechatUser(first);
@@ -119,6 +130,22 @@ class ProfileSwitchTest {
       assertNoPlaintext(bed, seeded);
       assertThat(command("audit-check", bed.settings).code()).isZero();
     }
+  }
+
+  private static String proof(GatewayTestBed bed, String l3) {
+    HttpResponse<String> r = bed.post("/v1/housing-fund/proofs", new JsonObject().put("purpose", "子女入学")
+        .put("validDays", 15).put("region", HZ), l3);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return Http.json(r).getString("proof");
+  }
+
+  private static String alg(String jws) {
+    return new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(jws.split("\\.")[0]),
+        StandardCharsets.UTF_8)).getString("alg");
+  }
+
+  private static boolean verdict(GatewayTestBed bed, String proof) {
+    return Http.json(bed.post("/v1/proofs/verify", new JsonObject().put("proof", proof), null)).getBoolean("valid");
   }
 
   /** Logs in through the person's channel: bound to their citizen, who is resolved and served by the department. */
