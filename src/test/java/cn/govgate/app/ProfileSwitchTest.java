@@ -92,7 +92,7 @@ class ProfileSwitchTest {
       // reencrypt and reindex while the gateway serves; both re-runnable.
       Command re = command("reencrypt", bed.settings);
       assertThat(re.code()).as(re.out()).isZero();
-      assertThat(re.out()).contains("under SM4-GCM").contains("; 1 backend secrets");
+      assertThat(re.out()).contains("under SM4-GCM").contains("; 2 backend secrets");
       Command ri = command("reindex", bed.settings);
       assertThat(ri.code()).as(ri.out()).isZero();
       assertThat(ri.out()).contains("re-indexed with HMAC-SM3");
