@@ -204,6 +204,15 @@ public final class AlipaySimulator {
     return List.copyOf(state.delivered);
   }
 
+  /** The refunds of an order by {@code out_request_no}, in fen (empty when none). */
+  public Map<String, Long> refunds(String outTradeNo) {
+    Order o = state.findOrder(outTradeNo);
+    if (o == null) return Map.of();
+    synchronized (o) {
+      return Map.copyOf(o.refunds);
+    }
+  }
+
   /** How many times the notification of an order was POSTed so far. */
   public int notificationAttempts(String outTradeNo) {
     Order o = state.findOrder(outTradeNo);
