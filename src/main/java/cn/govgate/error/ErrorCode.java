@@ -245,6 +245,15 @@ public enum ErrorCode {
   REGISTRY_ROUTE_IN_USE("registry.route_in_use", 409, Origin.CLIENT,
       "本部门仍有后端在服务这条路由，请先注销或修改它们",
       "Backends of this department still serve this route; deregister or change them first"),
+  REGISTRY_CREDENTIAL_NOT_FOUND("registry.credential_not_found", 404, Origin.CLIENT,
+      "本部门没有这个编号的凭证", "The department has no credential with this id"),
+  REGISTRY_CREDENTIAL_NOT_ACTIVE("registry.credential_not_active", 409, Origin.CLIENT,
+      "只有有效的凭证可以轮换，这个凭证已被轮换或吊销",
+      "Only an active credential can be rotated; this one was rotated or revoked"),
+
+  // ---- my cases (我的办件) ----
+  CASE_NOT_FOUND("case.not_found", 404, Origin.CLIENT,
+      "没有您的这件办件", "No such case of yours"),
 
   // ---- the gateway ----
   GATEWAY_INTERNAL_ERROR("gateway.internal_error", 500, Origin.GATEWAY,
