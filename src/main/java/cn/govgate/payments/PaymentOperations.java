@@ -7,7 +7,7 @@ import cn.govgate.channel.spi.ChannelAdapter;
 import cn.govgate.channel.spi.Payments.RefundRequest;
 import cn.govgate.channel.spi.Payments.RefundResult;
 import cn.govgate.config.PaymentsConfig;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
 import cn.govgate.http.JsonBody;
 import cn.govgate.http.RequestIds;
 import io.vertx.core.Future;
