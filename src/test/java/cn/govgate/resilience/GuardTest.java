@@ -403,7 +403,7 @@ class GuardTest {
     Future<Integer> call = guard.call("account", () -> department.future(), answer -> {
       // Parsing and checking the answer: 2 s of "gateway time" on the test clock.
       clock.advance(Duration.ofSeconds(2));
-      return answer.equals("broken") ? Future.failedFuture(ApiException.departmentBadResponse("hrss", "outside"))
+      return answer.equals("broken") ? Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"))
           : Future.succeededFuture(answer.length());
     });
     clock.advance(Duration.ofMillis(300)); // the department's own time
@@ -414,7 +414,7 @@ class GuardTest {
 
     Promise<String> broken = Promise.promise();
     Future<Integer> refused = guard.call("account", () -> broken.future(),
-        answer -> Future.<Integer>failedFuture(ApiException.departmentBadResponse("hrss", "outside the contract")));
+        answer -> Future.<Integer>failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss")));
     broken.complete("broken");
     assertThat(failure(refused)).isInstanceOf(ApiException.class);
     assertThat(guard.breaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
