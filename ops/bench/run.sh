@@ -216,7 +216,7 @@ measure() {
   after=$(snapshot)
   curl -sf "$OPS/metrics" >"$WORK/metrics-$name-after.txt" || true
   local server dept
-  server=$(mean_ms "$name" vertx_http_server_response_time_seconds 'route="/v1/social-security/account"')
+  server=$(mean_ms "$name" govgate_http_server_requests_seconds 'route="/v1/social-security/account"')
   dept=$(mean_ms "$name" govgate_department_calls_seconds 'service="social-security_account"')
   jq -c --arg s "$scenario" --argjson r "$round" --arg b "$before" --arg a "$after" --argjson hz "$HZ" \
     --argjson server "$server" --argjson dept "$dept" '

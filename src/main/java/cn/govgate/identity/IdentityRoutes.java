@@ -431,6 +431,8 @@ final class IdentityRoutes {
 
   private void count(String name, Channel channel, String outcome) {
     counters.computeIfAbsent(name + '|' + channel.wireName() + '|' + outcome, k -> Counter.builder(name)
+        .description(name.endsWith("logins") ? "Channel logins, by channel and outcome"
+            : "Real-name and face verifications, by channel and outcome (started, passed, failed, rate_limited…)")
         .tag("channel", channel.wireName()).tag("outcome", outcome).register(meters)).increment();
   }
 
