@@ -156,6 +156,27 @@ class GuardTest {
   }
 
   @Test
+  void eachStateChangeWritesOneLogLineWithBackendFromToAndReason() {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Guard.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+        new ch.qos.logback.core.read.ListAppender<>();
+    captured.start();
+    logger.addAppender(captured);
+    try {
+      failTimes(4);
+      clock.advance(Duration.ofSeconds(11));
+      result(guard.call(() -> Future.succeededFuture("probe 1")));
+      result(guard.call(() -> Future.succeededFuture("probe 2")));
+    } finally {
+      logger.detachAppender(captured);
+    }
+    assertThat(captured.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).containsExactly(
+        "breaker state changed backend=hrss from=closed to=open reason=failure_rate_exceeded",
+        "breaker state changed backend=hrss from=open to=half_open reason=open_wait_elapsed",
+        "breaker state changed backend=hrss from=half_open to=closed reason=probe_calls_succeeded");
+  }
+
+  @Test
   void failedProbesReopenTheBreaker() {
     failTimes(4);
     clock.advance(Duration.ofSeconds(11));
@@ -395,5 +416,30 @@ class GuardTest {
     assertThat(Guard.retryAfterSeconds(Duration.ofMillis(1))).isEqualTo(1);
     assertThat(Guard.retryAfterSeconds(Duration.ZERO)).isEqualTo(1);
     assertThat(Guard.retryAfterSeconds(Duration.ofSeconds(-4))).isEqualTo(1);
+  }
+
+  @Test
+  void theGatewaysWorkOnTheAnswerIsNotTimedAsDepartmentTimeButItsVerdictCountsForTheBreaker() {
+    Promise<String> department = Promise.promise();
+    Future<Integer> call = guard.call("account", () -> department.future(), answer -> {
+      // Parsing and checking the answer: 2 s of "gateway time" on the test clock.
+      clock.advance(Duration.ofSeconds(2));
+      return answer.equals("broken") ? Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"))
+          : Future.succeededFuture(answer.length());
+    });
+    clock.advance(Duration.ofMillis(300)); // the department's own time
+    department.complete("fine");
+    assertThat(result(call)).isEqualTo(4);
+    var timer = meters.get(DepartmentMetrics.CALLS).tag("service", "account").tag("outcome", "ok").timer();
+    assertThat(timer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(300.0);
+
+    Promise<String> broken = Promise.promise();
+    Future<Integer> refused = guard.call("account", () -> broken.future(),
+        answer -> Future.<Integer>failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss")));
+    broken.complete("broken");
+    assertThat(failure(refused)).isInstanceOf(ApiException.class);
+    assertThat(guard.breaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+    assertThat(meters.get(DepartmentMetrics.CALLS).tag("outcome", "department_error").timer().count()).isEqualTo(1);
+    assertAllPermitsReleased();
   }
 }
