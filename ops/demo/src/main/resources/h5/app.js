@@ -128,7 +128,8 @@ function idempotencyKey() {
 function problem(err) {
   if (!(err instanceof ApiError)) return h('div', { class: 'error', role: 'alert' }, '网络连接异常，请检查网络后重试。');
   const code = err.code || '';
-  if (code.startsWith('department.') || err.status === 503 || err.status === 504) {
+  // An outage is the department's side (5xx); department.bill_not_found and the like are answers about the citizen.
+  if (err.status >= 500) {
     const wait = err.retryAfter ? Math.max(1, Math.ceil(err.retryAfter / 60)) + ' 分钟后' : '稍后';
     return h('div', { class: 'outage', role: 'status', testid: 'outage' },
       h('strong', {}, '办理部门的系统暂时无法连接。'),
@@ -144,7 +145,12 @@ function problem(err) {
     const fields = (err.body.details && err.body.details.fields) || {};
     return h('div', { class: 'error', role: 'alert' }, '填写的信息有误：' + Object.keys(fields).join('、'));
   }
-  if (err.status === 404) return h('div', { class: 'error', role: 'alert' }, '没有查到相关信息。');
+  // The gateway answers its messages in the page's language (Accept-Language: zh-CN).
+  const said = err.body.message ? '：' + err.body.message : '';
+  if (err.status === 404) return h('div', { class: 'error', role: 'alert' }, '没有查到相关信息' + said + '。');
+  if (err.status === 409 || err.status === 422 || err.status === 429) {
+    return h('div', { class: 'error', role: 'alert' }, '暂时无法办理' + (said || '（' + code + '）') + '。');
+  }
   return h('div', { class: 'error', role: 'alert' }, '暂时无法办理（' + (code || err.status) + '），请稍后再试。');
 }
 
