@@ -53,8 +53,16 @@ public final class DepartmentSimulator {
 
   /** Starts a simulator; the Future completes once it listens. */
   public static Future<DepartmentSimulator> start(Vertx vertx, DepartmentSimulatorOptions options) {
-    DepartmentSimulator simulator = new DepartmentSimulator(options);
+    // Reading a booking log back is file I/O: not on the caller's event loop.
+    Future<DepartmentSimulator> made = options.bookingLog() == null
+        ? Future.succeededFuture(new DepartmentSimulator(options))
+        : vertx.executeBlocking(() -> new DepartmentSimulator(options), false);
+    return made.compose(simulator -> listen(vertx, simulator));
+  }
+
+  private static Future<DepartmentSimulator> listen(Vertx vertx, DepartmentSimulator simulator) {
     simulator.vertx = vertx;
+    DepartmentSimulatorOptions options = simulator.options;
     return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(options.port()))
         .requestHandler(simulator.router(vertx))
         .listen()
