@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * WeChat, as the mini-programs do: log in with a channel auth code, step up to L3 (real name and the simulator's
  * face check), {@code POST /v1/payments} with an {@code Idempotency-Key}, then pay the order in the channel's
  * simulator (which sends the signed callback). A request that meets a dead gateway (connection refused or cut, a
- * 503) is sent again with the same key until the gateway answers, as a client does; a closed order (its prepay
- * failed) is retried under a new key. Blocking HTTP, on the driver's own threads.
+ * 503) or a department too slow to confirm the bill (504) is sent again with the same key until the gateway
+ * answers, as a client does; a closed order (its prepay failed, 502) is retried under a new key. Blocking HTTP, on
+ * the driver's own threads.
  */
 final class PaymentDriver {
   /** A bill a citizen pays, and what is known of it from the department simulator. */
@@ -198,7 +199,8 @@ final class PaymentDriver {
         unexpected.add(item.ref() + ": a new or replayed order answered " + status);
         return;
       }
-      if (r.statusCode() == 503) {
+      if (r.statusCode() == 503 || r.statusCode() == 504) {
+        // The gateway is not ready yet, or the department did not confirm the bill in time: nothing was created.
         pause();
         continue;
       }
@@ -255,7 +257,7 @@ final class PaymentDriver {
       if (extra != null) headers.putAll(extra);
       HttpResponse<String> r = Http.send(method, gateway + path, body == null ? null : body.encode(), headers);
       if (r.statusCode() == status) return r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body());
-      if (r.statusCode() != 503 || tries > 20) {
+      if ((r.statusCode() != 503 && r.statusCode() != 504) || tries > 20) {
         throw new IllegalStateException(method + " " + path.replaceAll("/verifications/[^/]+", "/verifications/-")
             + " answered " + r.statusCode() + " " + errorCode(r));
       }
