@@ -12,7 +12,8 @@
 # Knobs (environment): SOAK_DURATION (1800 s), SOAK_INTERVAL (60 s), SOAK_FRACTION (0.7), SOAK_RATE (requests/s;
 # default: SOAK_FRACTION of the measured maximum), SOAK_PROBE (20 s unpaced run that measures the maximum),
 # SOAK_FLIP (20 s per fault), SOAK_CONNECTIONS (16), SOAK_THREADS (2), SOAK_CITIZENS (4000), SOAK_L3 (2000),
-# SOAK_HEAP (1g), SOAK_CPUS (all), SOAK_RESULTS (ops/soak/RESULTS.md), SOAK_JAVA_OPTS.
+# SOAK_HEAP (1g), SOAK_CPUS (all), SOAK_RESULTS (ops/soak/RESULTS.md), SOAK_JAVA_OPTS, SOAK_JAR (a built demo jar to
+# use instead of ops/demo/target/govgate-demo.jar, which is then neither checked nor built).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,7 +33,7 @@ HEAP=${SOAK_HEAP:-1g}
 CPUS=${SOAK_CPUS:-0-$(( $(nproc) - 1 ))}
 RESULTS=${SOAK_RESULTS:-$HERE/RESULTS.md}
 JAVA_OPTS=${SOAK_JAVA_OPTS:-}
-JAR="$ROOT/ops/demo/target/govgate-demo.jar"
+JAR=${SOAK_JAR:-$ROOT/ops/demo/target/govgate-demo.jar}
 
 say() { printf '[soak %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -49,8 +50,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}" >/dev/null
 fi
 command -v jcmd >/dev/null 2>&1 || die "jcmd (JDK 17) is needed"
-if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT" -path "$WORK" -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
-    -newer "$JAR" -type f -print -quit)" ]; then
+if [ -z "${SOAK_JAR:-}" ] && { [ ! -f "$JAR" ] || [ -n "$(find "$ROOT" -path "$WORK" -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
+    -newer "$JAR" -type f -print -quit)" ]; }; then
   say "building $JAR (mvn -B -q -DskipTests package)"
   (cd "$ROOT" && mvn -B -q -DskipTests package)
 fi
@@ -203,7 +204,7 @@ CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' |
   echo "- load: the benchmark's scenario (a) (\`GET /v1/social-security/account?region=$REGION\`, a different L3 citizen per request), wrk $THREADS threads, $CONNECTIONS connections"
   echo "- maximum measured right before the soak (unpaced, ${PROBE} s): **$MAX_RPS requests/s** (p99 $(jq -r '.p99 / 1000' <<<"$MAX") ms); held: **$RATE requests/s** ($FRACTION of it) for **$DURATION s** in $SLICES slices of $INTERVAL s"
   echo "- faults: every $FLIP s one department simulator (round robin over all ${#FAULT_URLS[@]}, including the loaded hz-social-security) gets the next of: latency 400 ms, 50 % errors, hang, aborted connections, malformed body, schema-breaking body, maintenance, latency 4 s — then healed; log in \`ops/soak/work/faults.log\`"
-  echo "- heap after full GC: \`jcmd GC.run\` then \`jcmd GC.heap_info\` after each slice (the JVM's own full GCs during the run: $FULL_GCS); fds and sockets from \`/proc/<pid>/fd\`, connections from \`/proc/net/tcp*\` (established, gateway port, sampled mid-slice), PostgreSQL backends = children of the postmaster"
+  echo "- heap after full GC: \`jcmd GC.run\` then \`jcmd GC.heap_info\` after each slice (the JVM's own full GCs during the run: $FULL_GCS); fds and sockets from \`/proc/<pid>/fd\`, connections from \`/proc/net/tcp*\` (established, gateway port, sampled mid-slice), PostgreSQL processes = children of the postmaster (backends and its own workers)"
   echo
   echo "## Summary"
   echo
@@ -213,7 +214,7 @@ CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' |
   echo
   echo "## Per slice"
   echo
-  echo "| slice | requests | req/s | non-2xx | socket errors | p99 ms | stale serves | heap after full GC MiB | JVM fds | JVM sockets | gateway conns | PG backends | load 1m — faults switched on in the slice |"
+  echo "| slice | requests | req/s | non-2xx | socket errors | p99 ms | stale serves | heap after full GC MiB | JVM fds | JVM sockets | gateway conns | PostgreSQL processes | load 1m — faults switched on in the slice |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %.1f | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 / 1000, $7, $8, $9, $10, $11, $12, $13 }' "$ROWS"
   echo

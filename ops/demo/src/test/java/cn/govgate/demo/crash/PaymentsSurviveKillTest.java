@@ -305,7 +305,6 @@ class PaymentsSurviveKillTest {
     s.put("payments.reconcileInterval", "1s");
     s.put("payments.reconcileAfter", "5s");
     s.put("reminders.findInterval", "1h");
-    s.put("log.accessLevel", "WARN");
     return s;
   }
 
