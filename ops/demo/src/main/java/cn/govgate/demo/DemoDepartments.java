@@ -62,6 +62,12 @@ public final class DemoDepartments {
     }
   }
 
+  /** Starts the simulators (payments in memory) and registers them at {@code gatewayBaseUrl}. */
+  public static Future<DemoDepartments> start(Vertx vertx, String gatewayBaseUrl, String bootstrapKey,
+      int citizenCount, int firstPort) {
+    return start(vertx, gatewayBaseUrl, bootstrapKey, citizenCount, firstPort, null);
+  }
+
   /**
    * Starts the simulators and registers them at {@code gatewayBaseUrl} with the operator's bootstrap key; payments
    * are booked in {@code bookings/<department>.jsonl} (null = in memory only).
