@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # The govgate soak, one command: bash ops/soak/run.sh   (see ops/soak/README.md)
 #
-# Starts the benchmark's stack (BenchStack from the demo jar: gateway + embedded PostgreSQL + channel and department
-# simulators, L3 tokens prepared through the real APIs), measures the benchmark's scenario (a) unpaced to find its
+# Starts the benchmark's stack (BenchStack from the demo jar: embedded PostgreSQL, channel and department simulators
+# in one JVM, the gateway - src/target/govgate.jar - as a process of its own; L3 tokens prepared through the real
+# APIs), measures the benchmark's scenario (a) unpaced to find its
 # maximum rate on this machine now, then holds SOAK_FRACTION (70 %) of it with wrk for SOAK_DURATION seconds in
 # SOAK_INTERVAL slices while a flipper switches the department simulators' faults on and off. After every slice
 # it records: requests, errors (non-2xx and socket errors), p99, stale serves, the heap after a full GC (jcmd
-# GC.run then GC.heap_info), the JVM's open file descriptors and sockets, established connections to the gateway
-# and PostgreSQL backends (from /proc). Writes ops/soak/RESULTS.md. Reuses ops/bench (its Lua scripts) read-only.
+# GC.run then GC.heap_info) and the open file descriptors and sockets of the gateway process, established
+# connections to the gateway and PostgreSQL processes (from /proc). Writes ops/soak/RESULTS.md. Reuses ops/bench (its Lua scripts) read-only.
 #
 # Knobs (environment): SOAK_DURATION (1800 s), SOAK_INTERVAL (60 s), SOAK_FRACTION (0.7), SOAK_RATE (requests/s;
 # default: SOAK_FRACTION of the measured maximum), SOAK_PROBE (20 s unpaced run that measures the maximum),
 # SOAK_FLIP (20 s per fault), SOAK_CONNECTIONS (16), SOAK_THREADS (2), SOAK_CITIZENS (4000), SOAK_L3 (2000),
-# SOAK_HEAP (1g), SOAK_CPUS (all), SOAK_RESULTS (ops/soak/RESULTS.md), SOAK_JAVA_OPTS, SOAK_JAR (a built demo jar to
-# use instead of ops/demo/target/govgate-demo.jar, which is then neither checked nor built).
+# SOAK_HEAP (1g, the gateway's), SOAK_SIM_HEAP (1g), SOAK_CPUS (all), SOAK_RESULTS (ops/soak/RESULTS.md),
+# SOAK_JAVA_OPTS (the gateway's), SOAK_JARS (a directory holding a built govgate-demo.jar and govgate.jar to use as
+# they are, instead of checking and building the ones under target/).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,10 +32,14 @@ THREADS=${SOAK_THREADS:-2}
 CITIZENS=${SOAK_CITIZENS:-4000}
 L3=${SOAK_L3:-2000}
 HEAP=${SOAK_HEAP:-1g}
+SIM_HEAP=${SOAK_SIM_HEAP:-1g}
 CPUS=${SOAK_CPUS:-0-$(( $(nproc) - 1 ))}
 RESULTS=${SOAK_RESULTS:-$HERE/RESULTS.md}
 JAVA_OPTS=${SOAK_JAVA_OPTS:-}
-JAR=${SOAK_JAR:-$ROOT/ops/demo/target/govgate-demo.jar}
+JAR=${SOAK_JARS:+$SOAK_JARS/govgate-demo.jar}
+JAR=${JAR:-$ROOT/ops/demo/target/govgate-demo.jar}
+GATEWAY_JAR=${SOAK_JARS:+$SOAK_JARS/govgate.jar}
+GATEWAY_JAR=${GATEWAY_JAR:-$ROOT/src/target/govgate.jar}
 
 say() { printf '[soak %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -50,7 +56,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}" >/dev/null
 fi
 command -v jcmd >/dev/null 2>&1 || die "jcmd (JDK 17) is needed"
-if [ -z "${SOAK_JAR:-}" ] && { [ ! -f "$JAR" ] || [ -n "$(find "$ROOT" -path "$WORK" -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
+if [ -z "${SOAK_JARS:-}" ] && { [ ! -f "$JAR" ] || [ ! -f "$GATEWAY_JAR" ] || [ -n "$(find "$ROOT" -path "$WORK" -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
     -newer "$JAR" -type f -print -quit)" ]; }; then
   say "building $JAR (mvn -B -q -DskipTests package)"
   (cd "$ROOT" && mvn -B -q -DskipTests package)
@@ -76,8 +82,9 @@ mkdir -p "$WORK"
 # ---- the stack ----
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 say "starting BenchStack on cpus $CPUS: $CITIZENS citizens, $L3 at L3"
-GOVGATE_LOG_ACCESS_LEVEL=OFF taskset -c "$CPUS" java -Xms"$HEAP" -Xmx"$HEAP" -Xlog:gc:file="$WORK/gc.log":time,uptime \
-  $JAVA_OPTS -cp "$JAR" cn.govgate.demo.bench.BenchStack --out "$WORK" --citizens "$CITIZENS" --l3 "$L3" --codes 0 \
+GOVGATE_LOG_ACCESS_LEVEL=OFF taskset -c "$CPUS" java -Xms"$SIM_HEAP" -Xmx"$SIM_HEAP" -cp "$JAR" \
+  cn.govgate.demo.bench.BenchStack --out "$WORK" --citizens "$CITIZENS" --l3 "$L3" --codes 0 \
+  --gateway-classpath "$GATEWAY_JAR" --gateway-jvm "-Xms$HEAP -Xmx$HEAP -Xlog:gc:file=$WORK/gc.log $JAVA_OPTS" \
   >"$WORK/stack.log" 2>&1 &
 STACK_PID=$!
 DESC=""
@@ -89,13 +96,21 @@ for _ in $(seq 1 1800); do
 done
 [ -n "$DESC" ] || die "BenchStack did not get ready in 30 minutes"
 j() { jq -r ".$1" <<<"$DESC"; }
-GATEWAY=$(j gateway); OPS=$(j ops); REGION=$(j region); PID=$(j pid)
+GATEWAY=$(j gateway); OPS=$(j ops); REGION=$(j region); PID=$(j gatewayPid)
 GATEWAY_PORT=${GATEWAY##*:}
-MANIFEST="$WORK/govgate-data/demo-manifest.json"
-PG_PID=$(head -1 "$WORK/govgate-data/postgres/postmaster.pid")
-mapfile -t FAULT_URLS < <(jq -r '.departments[].faultsUrl' "$MANIFEST")
-mapfile -t FAULT_DEPTS < <(jq -r '.departments[].department' "$MANIFEST")
-say "ready after $(j prepareSeconds) s: gateway $GATEWAY (JVM $PID, PostgreSQL $PG_PID), ${#FAULT_URLS[@]} departments"
+PG_PID=$(head -1 "$(j postgresDir)/postmaster.pid")
+# The departments' simulators, as the operator sees them: each department's active backend, from the admin API.
+OPERATOR="Authorization: Bearer $(cat "$WORK/govgate-data/keys/admin-bootstrap.key")"
+FAULT_URLS=(); FAULT_DEPTS=()
+for city in hz cd; do
+  for family in social-security housing-fund traffic utilities; do
+    url=$(curl -sf -H "$OPERATOR" "$GATEWAY/admin/v1/departments/$city-$family/backends" \
+      | jq -r '[.backends[] | select(.status == "active")][0].baseUrl // empty')
+    [ -n "$url" ] || die "no active backend of $city-$family"
+    FAULT_URLS+=("$url/__sim/faults"); FAULT_DEPTS+=("$city-$family")
+  done
+done
+say "ready after $(j prepareSeconds) s: gateway $GATEWAY (pid $PID, PostgreSQL $PG_PID), ${#FAULT_URLS[@]} departments"
 
 # run_wrk NAME SECONDS RATE -> BENCH_RESULT JSON (scenario (a) of the benchmark)
 run_wrk() {
@@ -200,21 +215,21 @@ CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' |
   echo
   echo "- $(nproc) cores (${CPU_MODEL:-unknown}), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo); every process pinned with \`taskset -c $CPUS\`"
   echo "- load average (1/5/15 min) at the start: $LOAD_BEFORE; at the end: $(cut -d' ' -f1-3 /proc/loadavg) — the cores were shared with other builds and tests (per-slice 1-min load below)"
-  echo "- stack: BenchStack (demo jar; gateway, embedded PostgreSQL, simulators in one JVM, heap $HEAP), $CITIZENS citizens, $L3 at L3; access log off"
+  echo "- stack: BenchStack (demo jar: embedded PostgreSQL and the simulators in one JVM, heap $SIM_HEAP) and the gateway (\`src/target/govgate.jar\`, its own process, heap $HEAP); $CITIZENS citizens, $L3 at L3; access log off"
   echo "- load: the benchmark's scenario (a) (\`GET /v1/social-security/account?region=$REGION\`, a different L3 citizen per request), wrk $THREADS threads, $CONNECTIONS connections"
   echo "- maximum measured right before the soak (unpaced, ${PROBE} s): **$MAX_RPS requests/s** (p99 $(jq -r '.p99 / 1000' <<<"$MAX") ms); held: **$RATE requests/s** ($FRACTION of it) for **$DURATION s** in $SLICES slices of $INTERVAL s"
   echo "- faults: every $FLIP s one department simulator (round robin over all ${#FAULT_URLS[@]}, including the loaded hz-social-security) gets the next of: latency 400 ms, 50 % errors, hang, aborted connections, malformed body, schema-breaking body, maintenance, latency 4 s — then healed; log in \`ops/soak/work/faults.log\`"
-  echo "- heap after full GC: \`jcmd GC.run\` then \`jcmd GC.heap_info\` after each slice (the JVM's own full GCs during the run: $FULL_GCS); fds and sockets from \`/proc/<pid>/fd\`, connections from \`/proc/net/tcp*\` (established, gateway port, sampled mid-slice), PostgreSQL processes = children of the postmaster (backends and its own workers)"
+  echo "- heap after full GC: \`jcmd GC.run\` then \`jcmd GC.heap_info\` of the gateway process after each slice (its own full GCs during the run: $FULL_GCS); the gateway's fds and sockets from \`/proc/<pid>/fd\`, connections from \`/proc/net/tcp*\` (established, gateway port, sampled mid-slice), PostgreSQL processes = children of the postmaster (backends and its own workers)"
   echo
   echo "## Summary"
   echo
   echo "- error rate (non-2xx + socket errors): first half **$(PCT "$E1" "$R1") %** ($E1 of $R1), second half **$(PCT "$E2" "$R2") %** ($E2 of $R2)"
-  echo "- heap after full GC: $H0 MiB before the load; during the soak $MINH–$MAXH MiB, trend **$SLOPE_H MiB/hour** (least squares over the slices)"
-  echo "- JVM file descriptors: $FD1 in the first slice, $FDN in the last; established connections to the gateway: $C1 → $CN"
+  echo "- gateway heap after full GC: $H0 MiB before the load; during the soak $MINH–$MAXH MiB, trend **$SLOPE_H MiB/hour** (least squares over the slices)"
+  echo "- gateway file descriptors: $FD1 in the first slice, $FDN in the last; established connections to the gateway: $C1 → $CN"
   echo
   echo "## Per slice"
   echo
-  echo "| slice | requests | req/s | non-2xx | socket errors | p99 ms | stale serves | heap after full GC MiB | JVM fds | JVM sockets | gateway conns | PostgreSQL processes | load 1m — faults switched on in the slice |"
+  echo "| slice | requests | req/s | non-2xx | socket errors | p99 ms | stale serves | gateway heap after full GC MiB | gateway fds | gateway sockets | gateway conns | PostgreSQL processes | load 1m — faults switched on in the slice |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %.1f | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 / 1000, $7, $8, $9, $10, $11, $12, $13 }' "$ROWS"
   echo
