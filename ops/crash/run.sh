@@ -26,7 +26,7 @@ say "$ORDERS orders, $KILLS kills, seed $SEED (load $LOAD_BEFORE)"
 cd "$ROOT"
 # -am builds the gateway jar and the simulators in the reactor; the test filter runs only the crash test.
 # shellcheck disable=SC2086
-mvn -B ${CRASH_MVN_FLAGS:-} -pl ops/demo -am verify -DskipITs -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B ${CRASH_MVN_FLAGS:-} -pl ops/demo -am verify -DskipITs -Dh5.skip=true -Dsurefire.failIfNoSpecifiedTests=false \
   -Dtest=PaymentsSurviveKillTest -Dcrash.orders="$ORDERS" -Dcrash.kills="$KILLS" -Dcrash.seed="$SEED" \
   -Dcrash.threads="$THREADS" >"$HERE/last-run.log" 2>&1 && OUTCOME=passed || OUTCOME=FAILED
 RUN=$(ls -td "$ROOT"/ops/demo/target/crash/run-"$SEED"-* 2>/dev/null | head -1 || true)
