@@ -12,7 +12,7 @@
 #
 # Knobs (environment): SOAK_DURATION (1800 s), SOAK_INTERVAL (60 s), SOAK_FRACTION (0.7), SOAK_RATE (requests/s;
 # default: SOAK_FRACTION of the measured maximum), SOAK_PROBE (20 s unpaced run that measures the maximum),
-# SOAK_FLIP (20 s per fault), SOAK_CONNECTIONS (16), SOAK_THREADS (2), SOAK_CITIZENS (4000), SOAK_L3 (2000),
+# SOAK_FLIP (20 s per fault), SOAK_CONNECTIONS (16), SOAK_THREADS (2), SOAK_CITIZENS (5000), SOAK_L3 (2000),
 # SOAK_HEAP (1g, the gateway's), SOAK_SIM_HEAP (1g), SOAK_CPUS (all), SOAK_RESULTS (ops/soak/RESULTS.md),
 # SOAK_JAVA_OPTS (the gateway's), SOAK_JARS (a directory holding a built govgate-demo.jar and govgate.jar to use as
 # they are, instead of checking and building the ones under target/).
@@ -29,7 +29,7 @@ PROBE=${SOAK_PROBE:-20}
 FLIP=${SOAK_FLIP:-20}
 CONNECTIONS=${SOAK_CONNECTIONS:-16}
 THREADS=${SOAK_THREADS:-2}
-CITIZENS=${SOAK_CITIZENS:-4000}
+CITIZENS=${SOAK_CITIZENS:-5000}
 L3=${SOAK_L3:-2000}
 HEAP=${SOAK_HEAP:-1g}
 SIM_HEAP=${SOAK_SIM_HEAP:-1g}
@@ -135,7 +135,8 @@ FAULTS=('{"latencyMs":400}' '{"errorRate":0.5}' '{"hang":true}' '{"abortConnecti
 flipper() {
   local n=0
   while true; do
-    local d=$(( n % ${#FAULT_URLS[@]} )) f=$(( n % ${#FAULTS[@]} ))
+    # the fault shifts by one every round over the departments, so each department meets every fault in turn
+    local d=$(( n % ${#FAULT_URLS[@]} )) f=$(( (n + n / ${#FAULT_URLS[@]}) % ${#FAULTS[@]} ))
     curl -s -o /dev/null -H 'Content-Type: application/json' -d "${FAULTS[$f]}" "${FAULT_URLS[$d]}" || true
     printf '%s %s %s\n' "$(date +%s)" "${FAULT_DEPTS[$d]}" "${FAULTS[$f]}" >>"$WORK/faults.log"
     sleep "$FLIP"
@@ -165,6 +166,16 @@ metric_sum() { curl -s "$OPS/metrics" | awk -v m="$1" 'index($0, m) == 1 { s += 
 SLICES=$(( DURATION / INTERVAL ))
 ROWS="$WORK/rows.tsv"; : >"$ROWS"
 HEAP0=$(heap_after_gc)
+# What report.sh needs, so that a run stopped early can still be reported: bash ops/soak/report.sh
+{
+  printf '%s=%q\n' SLICES "$SLICES" INTERVAL "$INTERVAL" FLIP "$FLIP" PROBE "$PROBE" FRACTION "$FRACTION" \
+    THREADS "$THREADS" CONNECTIONS "$CONNECTIONS" CITIZENS "$CITIZENS" L3 "$L3" HEAP "$HEAP" SIM_HEAP "$SIM_HEAP" \
+    CPUS "$CPUS" REGION "$REGION" CORES "$(nproc)" \
+    CPU_MODEL "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)" \
+    MEMORY "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)" LOAD_BEFORE "$LOAD_BEFORE" \
+    MAX_RPS "$MAX_RPS" MAX_P99_MS "$(jq -r '.p99 / 1000' <<<"$MAX")" RATE "$RATE" HEAP0 "$HEAP0" \
+    DEPARTMENTS "${#FAULT_URLS[@]}" SOAK_STARTED "$(date +%s)"
+} >"$WORK/params.env"
 STALE_BEFORE=$(metric_sum govgate_department_stale_serves_total)
 say "heap after full GC before the soak: $HEAP0 MiB; $SLICES slices of $INTERVAL s"
 for s in $(seq 1 "$SLICES"); do
@@ -189,51 +200,6 @@ for s in $(seq 1 "$SLICES"); do
 done
 kill "$FLIPPER_PID" 2>/dev/null || true; FLIPPER_PID=""
 for u in "${FAULT_URLS[@]}"; do curl -s -o /dev/null -H 'Content-Type: application/json' -d '{}' "$u" || true; done
-FULL_GCS=$(grep -c 'Pause Full' "$WORK/gc.log" || true)
 
 # ---- report ----
-SUMMARY=$(awk -F'\t' -v n="$SLICES" -v h0="$HEAP0" '
-  { req[NR] = $2; err[NR] = $4 + $5; heap[NR] = $8; fd[NR] = $9; conn[NR] = $11 }
-  END {
-    half = int(n / 2); for (i = 1; i <= n; i++) { if (i <= half) { r1 += req[i]; e1 += err[i] } else { r2 += req[i]; e2 += err[i] } }
-    # least-squares slope of the heap after full GC, MiB per hour (one slice = interval seconds)
-    for (i = 1; i <= n; i++) { sx += i; sy += heap[i]; sxx += i * i; sxy += i * heap[i] }
-    slope = (n > 1) ? (n * sxy - sx * sy) / (n * sxx - sx * sx) : 0
-    minh = heap[1]; maxh = heap[1]; for (i = 1; i <= n; i++) { if (heap[i] < minh) minh = heap[i]; if (heap[i] > maxh) maxh = heap[i] }
-    printf "%d %d %d %d %.3f %.1f %.1f %.1f %s %s %s %s\n", r1, e1, r2, e2, slope, minh, maxh, h0, fd[1], fd[n], conn[1], conn[n]
-  }' "$ROWS")
-read -r R1 E1 R2 E2 SLOPE MINH MAXH H0 FD1 FDN C1 CN <<<"$SUMMARY"
-SLOPE_H=$(awk -v s="$SLOPE" -v i="$INTERVAL" 'BEGIN { printf "%.1f", s * 3600 / i }')
-PCT() { awk -v e="$1" -v r="$2" 'BEGIN { if (r > 0) printf "%.3f", e * 100 / r; else print "n/a" }'; }
-CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)
-{
-  echo "# govgate soak results"
-  echo
-  echo "Produced by \`bash ops/soak/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Do not edit by hand; run it again."
-  echo
-  echo "## Machine and setup"
-  echo
-  echo "- $(nproc) cores (${CPU_MODEL:-unknown}), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo); every process pinned with \`taskset -c $CPUS\`"
-  echo "- load average (1/5/15 min) at the start: $LOAD_BEFORE; at the end: $(cut -d' ' -f1-3 /proc/loadavg) — the cores were shared with other builds and tests (per-slice 1-min load below)"
-  echo "- stack: BenchStack (demo jar: embedded PostgreSQL and the simulators in one JVM, heap $SIM_HEAP) and the gateway (\`src/target/govgate.jar\`, its own process, heap $HEAP); $CITIZENS citizens, $L3 at L3; access log off"
-  echo "- load: the benchmark's scenario (a) (\`GET /v1/social-security/account?region=$REGION\`, a different L3 citizen per request), wrk $THREADS threads, $CONNECTIONS connections"
-  echo "- maximum measured right before the soak (unpaced, ${PROBE} s): **$MAX_RPS requests/s** (p99 $(jq -r '.p99 / 1000' <<<"$MAX") ms); held: **$RATE requests/s** ($FRACTION of it) for **$DURATION s** in $SLICES slices of $INTERVAL s"
-  echo "- faults: every $FLIP s one department simulator (round robin over all ${#FAULT_URLS[@]}, including the loaded hz-social-security) gets the next of: latency 400 ms, 50 % errors, hang, aborted connections, malformed body, schema-breaking body, maintenance, latency 4 s — then healed; log in \`ops/soak/work/faults.log\`"
-  echo "- heap after full GC: \`jcmd GC.run\` then \`jcmd GC.heap_info\` of the gateway process after each slice (its own full GCs during the run: $FULL_GCS); the gateway's fds and sockets from \`/proc/<pid>/fd\`, connections from \`/proc/net/tcp*\` (established, gateway port, sampled mid-slice), PostgreSQL processes = children of the postmaster (backends and its own workers)"
-  echo
-  echo "## Summary"
-  echo
-  echo "- error rate (non-2xx + socket errors): first half **$(PCT "$E1" "$R1") %** ($E1 of $R1), second half **$(PCT "$E2" "$R2") %** ($E2 of $R2)"
-  echo "- gateway heap after full GC: $H0 MiB before the load; during the soak $MINH–$MAXH MiB, trend **$SLOPE_H MiB/hour** (least squares over the slices)"
-  echo "- gateway file descriptors: $FD1 in the first slice, $FDN in the last; established connections to the gateway: $C1 → $CN"
-  echo
-  echo "## Per slice"
-  echo
-  echo "| slice | requests | req/s | non-2xx | socket errors | p99 ms | stale serves | gateway heap after full GC MiB | gateway fds | gateway sockets | gateway conns | PostgreSQL processes | load 1m — faults switched on in the slice |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-  awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %.1f | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 / 1000, $7, $8, $9, $10, $11, $12, $13 }' "$ROWS"
-  echo
-  echo "Errors here include the answers a broken department legitimately causes (503 \`department.unavailable\` once"
-  echo "its breaker is open and no good copy is cached); the target is no growth over time and a flat heap."
-} >"$RESULTS"
-say "written $RESULTS"
+bash "$HERE/report.sh" "$WORK" "$RESULTS"
