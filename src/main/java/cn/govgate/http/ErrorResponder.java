@@ -2,9 +2,13 @@ package cn.govgate.http;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
@@ -12,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import org.slf4j.Logger;
@@ -82,6 +87,8 @@ public final class ErrorResponder implements Handler<RoutingContext> {
     } else if (cause instanceof FramingGuard.ContradictoryFraming) {
       error = ApiException.badRequest("request.bad_framing",
           "The request's Content-Length and Transfer-Encoding do not frame one body");
+    } else if (cause instanceof FramingGuard.UnsupportedVersion) {
+      error = ApiException.badRequest("request.malformed_http", "Only HTTP/1.1 and HTTP/1.0 are spoken here");
     } else {
       error = ApiException.badRequest("request.malformed_http", "The request is not well-formed HTTP");
     }
@@ -93,8 +100,22 @@ public final class ErrorResponder implements Handler<RoutingContext> {
     write(response, error, errorId, requestId).onComplete(ar -> request.connection().close());
   }
 
-  private static io.vertx.core.Future<Void> write(HttpServerResponse response, ApiException error, String errorId,
-      String requestId) {
+  /**
+   * The bytes of a whole HTTP/1.1 answer to write on a channel directly, where no Vert.x response exists any more (a
+   * body the decoder cannot read); logged once like every other error. The connection is to be closed after it.
+   */
+  static ByteBuf rawAnswer(ApiException error) {
+    String requestId = RequestIds.generate();
+    String errorId = newErrorId();
+    logOnce(error, null, errorId, requestId, "invalid");
+    byte[] body = errorBody(error, errorId, requestId).toBuffer().getBytes();
+    String head = "HTTP/1.1 " + error.status() + " " + HttpResponseStatus.valueOf(error.status()).reasonPhrase()
+        + "\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n" + RequestIds.HEADER + ": "
+        + requestId + "\r\nConnection: close\r\nContent-Length: " + body.length + "\r\n\r\n";
+    return Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body);
+  }
+
+  private static JsonObject errorBody(ApiException error, String errorId, String requestId) {
     JsonObject body = new JsonObject()
         .put("code", error.code())
         .put("message", error.getMessage())
@@ -102,8 +123,14 @@ public final class ErrorResponder implements Handler<RoutingContext> {
         .put("origin", error.origin().wireName())
         .put("requestId", requestId);
     if (error.details() != null) body.put("details", error.details());
+    if (error.retryAfterSeconds() != null) body.put("retryAfter", error.retryAfterSeconds());
+    return body;
+  }
+
+  private static io.vertx.core.Future<Void> write(HttpServerResponse response, ApiException error, String errorId,
+      String requestId) {
+    JsonObject body = errorBody(error, errorId, requestId);
     if (error.retryAfterSeconds() != null) {
-      body.put("retryAfter", error.retryAfterSeconds());
       response.putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
     }
     return response
@@ -115,6 +142,11 @@ public final class ErrorResponder implements Handler<RoutingContext> {
 
   static ApiException classify(Throwable failure, int status) {
     if (failure instanceof ApiException api) return api;
+    if (failure instanceof HttpClosedException) {
+      // The client went away mid-request (or the decoder closed a connection it refused): nobody reads this
+      // answer, and it is no server error for the logs and the 5xx metrics.
+      return ApiException.badRequest("request.connection_closed", "The connection closed before the request ended");
+    }
     if (failure instanceof DecodeException) {
       return ApiException.badRequest("request.malformed_json", "The request body is not valid JSON");
     }

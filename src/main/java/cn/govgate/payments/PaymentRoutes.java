@@ -6,6 +6,7 @@ import cn.govgate.channel.spi.Channel;
 import cn.govgate.channel.spi.ChannelAdapter;
 import cn.govgate.channel.spi.Payments.CallbackReply;
 import cn.govgate.channel.spi.Payments.CallbackRequest;
+import cn.govgate.channel.spi.Payments.PaymentEvent;
 import cn.govgate.http.ApiException;
 import cn.govgate.http.RequestIds;
 import cn.govgate.http.JsonBody;
@@ -97,14 +98,16 @@ final class PaymentRoutes {
   private void callback(Channel channel, RoutingContext ctx) {
     ChannelAdapter adapter = adapters.get(channel);
     if (adapter == null) {
-      ctx.response().setStatusCode(404).end();
+      ctx.fail(ApiException.notFound("request.not_found", "No such resource"));
       return;
     }
     Map<String, String> headers = new HashMap<>();
     ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
     String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
     String requestId = RequestIds.of(ctx);
-    adapter.verifyCallback(new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body))
+    Future<PaymentEvent> verified =
+        adapter.verifyCallback(new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body));
+    verified
         .compose(event -> PaymentStore.paid(event)
             ? events.applyPaid(event, "callback", requestId)
             : Future.succeededFuture("not_paid"))
@@ -113,7 +116,9 @@ final class PaymentRoutes {
             events.count(channel.wireName(), "callback_rejected");
             log.warn("{} callback rejected: {}", channel.wireName(), ar.cause().toString());
           }
-          reply(ctx, ar.succeeded() ? adapter.acknowledgeReply() : adapter.rejectReply());
+          // What did not verify is the sender's fault (never a 5xx); what failed after verifying is ours.
+          reply(ctx, ar.succeeded() ? adapter.acknowledgeReply()
+              : verified.failed() ? adapter.refuseReply() : adapter.rejectReply());
         });
   }
 
