@@ -1,5 +1,6 @@
 package cn.govgate.http;
 
+import cn.govgate.error.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -112,8 +113,8 @@ final class FramingGuard {
             && content.decoderResult().isFailure()) {
           // Netty skips the rest of the connection's bytes after this (BAD_MESSAGE): answer, then close.
           ReferenceCountUtil.release(out.remove(i));
-          ctx.writeAndFlush(ErrorResponder.rawAnswer(ApiException.badRequest("request.bad_framing",
-              "A chunk of the request body is not well-formed"))).addListener(ChannelFutureListener.CLOSE);
+          ctx.writeAndFlush(ErrorResponder.rawAnswer(ErrorCode.REQUEST_BAD_FRAMING.error()))
+              .addListener(ChannelFutureListener.CLOSE);
           return;
         }
       }

@@ -7,9 +7,10 @@ import cn.govgate.channel.spi.ChannelAdapter;
 import cn.govgate.channel.spi.Payments.CallbackReply;
 import cn.govgate.channel.spi.Payments.CallbackRequest;
 import cn.govgate.channel.spi.Payments.PaymentEvent;
-import cn.govgate.http.ApiException;
-import cn.govgate.http.RequestIds;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.JsonBody;
+import cn.govgate.http.RequestIds;
 import cn.govgate.identity.Session;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -61,7 +62,7 @@ final class PaymentRoutes {
             details.put("orderId", o.orderId()).put("region", o.region()).put("amountFen", o.amountFen())
                 .put("replayed", !ar.result().created());
           } else {
-            details.put("code", ar.cause() instanceof ApiException e ? e.code() : "gateway.internal_error");
+            details.put("code", ar.cause() instanceof ApiException e ? e.code() : ErrorCode.GATEWAY_INTERNAL_ERROR.wire());
           }
           audit.record(ar.succeeded()
               ? AuditEvent.success(actorType(session), actor(session), "payment.create", session.citizenKey(),
@@ -98,7 +99,7 @@ final class PaymentRoutes {
   private void callback(Channel channel, RoutingContext ctx) {
     ChannelAdapter adapter = adapters.get(channel);
     if (adapter == null) {
-      ctx.fail(ApiException.notFound("request.not_found", "No such resource"));
+      ctx.fail(ErrorCode.REQUEST_NOT_FOUND.error());
       return;
     }
     Map<String, String> headers = new HashMap<>();

@@ -1,7 +1,8 @@
 package cn.govgate.registry;
 
 import cn.govgate.config.RegistryConfig;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.Origin;
 import cn.govgate.registry.RegistryStore.BackendRow;
 import cn.govgate.registry.RegistryStore.LoadedBackend;
 import cn.govgate.resilience.DepartmentMetrics;
@@ -26,7 +27,6 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +61,8 @@ public final class Registry {
   private final Pool pool;
   private final PgConnectOptions connectOptions;
   private final RegistryStore store;
+  private final CredentialStore credentialStore;
+  private final Credentials credentials;
   private final RegistryConfig config;
   private final MeterRegistry meters;
   private final Clock clock;
@@ -89,6 +91,8 @@ public final class Registry {
     this.meters = meters;
     this.clock = clock;
     this.store = new RegistryStore(pool, config.secretKey());
+    this.credentialStore = new CredentialStore(pool);
+    this.credentials = new Credentials(vertx, credentialStore, store, clock);
     DepartmentMetrics.bindRegistries(meters, breakers, bulkheads);
   }
 
@@ -110,6 +114,15 @@ public final class Registry {
     return clock;
   }
 
+  CredentialStore credentialStore() {
+    return credentialStore;
+  }
+
+  /** The department credentials this instance accepts (reloaded on every credential change). */
+  Credentials credentials() {
+    return credentials;
+  }
+
   Vertx vertx() {
     return vertx;
   }
@@ -129,9 +142,15 @@ public final class Registry {
         .reconnectPolicy(retries -> 1000L);
     Promise<Void> firstLoad = Promise.promise();
     subscriber.channel(RegistryStore.CHANNEL)
-        .handler(payload -> reload())
+        .handler(payload -> {
+          if (payload != null && payload.startsWith(Credentials.NOTIFY_PREFIX)) {
+            credentials.reload();
+          } else {
+            reload();
+          }
+        })
         // Called again after every reconnect: notifications may have been missed meanwhile.
-        .subscribeHandler(v -> reload().onComplete(ar -> {
+        .subscribeHandler(v -> Future.all(reload(), credentials.reload()).onComplete(ar -> {
           if (ar.succeeded()) {
             firstLoad.tryComplete();
           } else {
@@ -291,7 +310,7 @@ public final class Registry {
    */
   static Predicate<Throwable> countsAsFailure() {
     return t -> !(t instanceof ApiException api)
-        || api.origin() == ApiException.Origin.DEPARTMENT && api.status() >= 500;
+        || api.origin() == Origin.DEPARTMENT && api.status() >= 500;
   }
 
   // ---------- health checks ----------
@@ -362,6 +381,7 @@ public final class Registry {
     if (!stopped.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
+    credentials.stop();
     if (healthTimer >= 0) {
       vertx.cancelTimer(healthTimer);
     }

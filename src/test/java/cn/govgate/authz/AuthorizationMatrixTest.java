@@ -206,6 +206,13 @@ class AuthorizationMatrixTest {
     row("DELETE /v1/reminders/subscriptions/:id", r -> r.param("id", own.get("subscriptionId")).session().level(2)
         .refuse(Who.CITIZEN_B, 404, "reminder.not_found"));
 
+    row("GET /v1/my/cases", r -> r.session());
+    for (String kind : List.of("payment", "proof", "complaint")) {
+      String id = own.get(kind.equals("payment") ? "orderId" : kind.equals("proof") ? "serial" : "complaintId");
+      row("GET /v1/my/cases/:caseId", r -> r.param("caseId", kind + "-" + id).session()
+          .refuse(Who.CITIZEN_B, 404, "case.not_found"));
+    }
+
     String d = "/admin/v1/departments/:departmentId";
     row("POST /admin/v1/departments", r -> r.body(new JsonObject().put("id", "authz-new").put("name", "x")
         .put("kind", "traffic")).admin().operatorOnly());
@@ -270,7 +277,7 @@ class AuthorizationMatrixTest {
     String[] parts = route.split(" ", 2);
     Row r = new Row(parts[0], parts[1]);
     spec.accept(r);
-    matrix.put(route, r.attempts());
+    matrix.computeIfAbsent(route, k -> new ArrayList<>()).addAll(r.attempts());
   }
 
   /** One route's refusals, built fluently; parameters default to A's and DEPT_A's own values. */
