@@ -2,6 +2,7 @@ package cn.govgate.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.govgate.error.ErrorCode;
 import cn.govgate.fuzz.ContractOperations.Kind;
 import cn.govgate.fuzz.FuzzCases.Case;
 import cn.govgate.sim.citizens.SyntheticCitizen;
@@ -176,8 +177,16 @@ class ContractFuzzTest {
     if (!json) return reply.status() + " with Content-Type " + type + ": " + FuzzCases.printable(reply.text());
     if (c.head()) return null;
     try {
-      OutputUnit out = errorSchema.get().validate(new JsonObject(reply.text()));
-      return out.getValid() ? null : reply.status() + " outside the error shape: " + reply.text() + " " + out.getErrors();
+      JsonObject error = new JsonObject(reply.text());
+      OutputUnit out = errorSchema.get().validate(error);
+      if (!out.getValid()) return reply.status() + " outside the error shape: " + reply.text() + " " + out.getErrors();
+      // The one catalogue: the code exists and comes with its own status.
+      var entry = ErrorCode.fromWire(error.getString("code"));
+      if (entry.isEmpty()) return reply.status() + " with a code outside the catalogue: " + error.getString("code");
+      if (entry.get().status() != reply.status()) {
+        return reply.status() + " for " + entry.get().wire() + ", whose status is " + entry.get().status();
+      }
+      return null;
     } catch (RuntimeException e) {
       return reply.status() + " with a body that is not a JSON object: " + FuzzCases.printable(reply.text());
     }
