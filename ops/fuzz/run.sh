@@ -14,6 +14,7 @@ export GOVGATE_LOG_LEVEL=${GOVGATE_LOG_LEVEL:-WARN}
 export GOVGATE_LOG_ACCESS_LEVEL=${GOVGATE_LOG_ACCESS_LEVEL:-WARN}
 
 echo "fuzz: $CASES cases, seed $SEED, $THREADS connections; load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+mkdir -p src/target
 start=$(date +%s)
 status=0
 mvn -B -q -pl src -am verify -Dtest=ContractFuzzTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=none \
