@@ -124,6 +124,8 @@ class AuthorizationMatrixTest {
         .put("templateId", ALI_FINE).put("region", HZ), a), 201);
     own.put("subscriptionId", subscription.getString("id"));
     own.put("orderId", utilityOrder(a));
+    JsonObject credentials = ok(Http.get(admin(DEPT_B) + "/credentials", Map.of("Authorization", bed.operator)), 200);
+    own.put("credentialOfB", credentials.getJsonArray("credentials").getJsonObject(0).getString("credentialId"));
     JsonObject backends = ok(Http.get(admin(DEPT_B) + "/backends", Map.of("Authorization", bed.operator)), 200);
     own.put("backendOfB", backends.getJsonArray("backends").getJsonObject(0).getString("id"));
     // A verification that A's channel user started (a new WeChat login of A's person), for B to complete.
@@ -219,6 +221,14 @@ class AuthorizationMatrixTest {
     row("GET /admin/v1/departments", r -> r.admin().operatorOnly());
     row("GET " + d, r -> r.admin().otherDepartment());
     row("POST " + d + "/credentials", r -> r.admin().otherDepartment().operatorOnly());
+    row("GET " + d + "/credentials", r -> r.admin().otherDepartment());
+    // DEPT_B's credential: DEPT_A may neither rotate nor revoke it, under DEPT_B's path or its own.
+    row("POST " + d + "/credentials/:credentialId/rotate", r -> r.param("credentialId", own.get("credentialOfB"))
+        .admin().refuseUnder(DEPT_B, Who.DEPT_A, 403, "auth.forbidden_department")
+        .refuseUnder(DEPT_A, Who.DEPT_A, 404, "registry.credential_not_found"));
+    row("DELETE " + d + "/credentials/:credentialId", r -> r.param("credentialId", own.get("credentialOfB"))
+        .admin().refuseUnder(DEPT_B, Who.DEPT_A, 403, "auth.forbidden_department")
+        .refuseUnder(DEPT_A, Who.DEPT_A, 404, "registry.credential_not_found"));
     row("GET " + d + "/assignments", r -> r.admin().otherDepartment());
     row("POST " + d + "/assignments", r -> r.body(new JsonObject().put("serviceTypes", new JsonArray()
         .add("traffic.fines")).put("regions", new JsonArray().add("510100"))).admin().otherDepartment()

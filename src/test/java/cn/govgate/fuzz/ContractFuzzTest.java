@@ -163,6 +163,12 @@ class ContractFuzzTest {
     if (c.op().kind() == Kind.CALLBACK && json && reply.text().contains("\"FAIL\"") && reply.status() < 500) {
       return null; // WeChat Pay's reject reply
     }
+    if (c.op().kind() == Kind.OPS && reply.status() == 503 && c.op().path().equals("/health/ready")
+        && json && new JsonObject(reply.text()).getString("status", "").equals("DOWN")) {
+      // Readiness answers 503 with its checks whenever one fails, whatever the request (on a starved machine, the
+      // database ping can miss its 2 s); the test asserts readiness itself once the run is over.
+      return null;
+    }
     if (reply.status() >= 500) return reply.status() + " " + FuzzCases.printable(reply.text());
     if (reply.status() < 400) {
       if (json && !c.head()) {
