@@ -75,6 +75,7 @@ public final class AdminApi {
   public void mount(Vertx vertx, Router router) {
     router.route("/departments*").handler(this::authenticate);
     router.route("/backends/*").handler(this::authenticate);
+    router.route("/payments*").handler(this::authenticate);
     router.post("/departments").handler(ctx -> handle(ctx, true, p -> createDepartment(ctx, p)));
     router.get("/departments").handler(ctx -> handle(ctx, true, p -> store.departments().map(list -> ok(
         new JsonObject().put("departments", new JsonArray(list.stream().map(d -> d.toJson()).toList()))))));
@@ -137,6 +138,25 @@ public final class AdminApi {
           ErrorCode.AUTH_FORBIDDEN_DEPARTMENT.error());
     }
     return Future.succeededFuture(p.type() + ":" + p.id());
+  }
+
+  /**
+   * For other concerns' operator-only routes (payment resolution): succeeds with the operator's id when the
+   * credential authenticated by this API's guard is the operator's; a department's is 403 {@code auth.operator_only},
+   * audited.
+   */
+  public Future<String> authorizeOperator(RoutingContext ctx) {
+    Principal p = ctx.get(PRINCIPAL);
+    if (p == null) {
+      return Future.failedFuture(ErrorCode.AUTH_MISSING_CREDENTIALS.error());
+    }
+    if (!p.operator()) {
+      audit.record(new AuditEvent(p.type(), p.id(), "registry.access", null, "denied", RequestIds.of(ctx),
+          new JsonObject().put("department", p.departmentId()).put("code", ErrorCode.AUTH_OPERATOR_ONLY.wire())
+              .put("method", ctx.request().method().name())));
+      return Future.failedFuture(ErrorCode.AUTH_OPERATOR_ONLY.error());
+    }
+    return Future.succeededFuture(p.id());
   }
 
   // ---------- authentication and scoping ----------

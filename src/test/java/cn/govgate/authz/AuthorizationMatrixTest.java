@@ -166,6 +166,12 @@ class AuthorizationMatrixTest {
     row("POST /callbacks/alipay", r -> r.body("notify_type=trade_status_sync&out_trade_no=" + own.get("orderId")
         + "&trade_status=TRADE_SUCCESS&sign=AAAA").refuse(Who.NONE, 200, "fail"));
     row("POST /callbacks/wechat", r -> r.body("{\"id\":\"EV-1\",\"resource\":{}}").refuse(Who.NONE, 401, "FAIL"));
+    row("POST /callbacks/wechat/refunds", r -> r.body("{\"id\":\"EV-2\",\"resource\":{}}")
+        .refuse(Who.NONE, 401, "FAIL"));
+    row("GET /admin/v1/payments", r -> r.admin().refuse(Who.DEPT_A, 403, "auth.operator_only"));
+    row("POST /admin/v1/payments/:orderId/resolve", r -> r.param("orderId", own.get("orderId"))
+        .body(new JsonObject().put("action", "refund").put("reason", "x")).admin()
+        .refuse(Who.DEPT_A, 403, "auth.operator_only"));
 
     row("DELETE /v1/sessions/current", r -> r.session());
     row("GET /v1/me", r -> r.session());

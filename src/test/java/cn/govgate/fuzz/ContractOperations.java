@@ -60,6 +60,8 @@ final class ContractOperations {
     for (String document : DOCUMENTS) ops.addAll(parse(dir.resolve(document)));
     ops.add(new Operation("POST", "/callbacks/alipay", "alipayCallback", List.of(), null, true, false, Kind.CALLBACK));
     ops.add(new Operation("POST", "/callbacks/wechat", "wechatCallback", List.of(), null, true, false, Kind.CALLBACK));
+    ops.add(new Operation("POST", "/callbacks/wechat/refunds", "wechatRefundCallback", List.of(), null, true, false,
+        Kind.CALLBACK));
     return List.copyOf(ops);
   }
 
