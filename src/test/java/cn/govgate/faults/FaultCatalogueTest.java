@@ -225,13 +225,16 @@ class FaultCatalogueTest {
     ok(Http.post(base + "/" + id + "/backends", backend.encode(), Map.of("Authorization", credential)));
   }
 
-  /** Asks until the new department's route is in the route table (a NOTIFY away), then returns that answer. */
+  /**
+   * Asks until the new department's route is in the route table (a NOTIFY away; before it the region may be unknown
+   * or the service not offered there), then returns that answer.
+   */
   private HttpResponse<String> routed(String path) {
     List<HttpResponse<String>> last = new ArrayList<>();
     RegistryFixture.waitFor(() -> {
       HttpResponse<String> r = bed.get(path, citizen);
       last.add(0, r);
-      return !r.body().contains("region.service_not_offered");
+      return !r.body().contains("region.service_not_offered") && !r.body().contains("region.unknown");
     }, Duration.ofSeconds(10));
     return last.get(0);
   }
