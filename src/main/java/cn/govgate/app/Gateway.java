@@ -1,6 +1,7 @@
 package cn.govgate.app;
 
 import cn.govgate.audit.AuditLog;
+import cn.govgate.audit.AuditRetention;
 import cn.govgate.cases.MyCases;
 import cn.govgate.cases.MyCasesRoutes;
 import cn.govgate.certificates.HousingFundProofSource;
@@ -129,8 +130,17 @@ public final class Gateway {
 
   private static Future<Gateway> wire(GovgateConfig config, Clock clock, Vertx vertx, PrometheusMeterRegistry meters,
       Database db, Shutdown shutdown, Map<String, Supplier<Future<Void>>> readyWhen) {
-    AuditLog audit = shutdown.add(AuditLog.create(vertx, db.pool(), config.audit().hmacKey(), meters),
+    // Audit records carry the gateway's clock, so that their monthly partition is the one the retention job keeps.
+    AuditLog audit = shutdown.add(AuditLog.create(vertx, db.pool(), config.audit().hmacKey(), meters, clock),
         AuditLog::close);
+    AuditRetention retention = AuditRetention.create(vertx, db.pool(), config.audit().retentionMonths(),
+        config.audit().archiveDir(), clock);
+    long retentionTimer = vertx.setPeriodic(0, config.audit().maintenanceInterval().toMillis(),
+        id -> retention.runOnce());
+    shutdown.add(retention, r -> {
+      vertx.cancelTimer(retentionTimer);
+      return Future.succeededFuture();
+    });
     Registry registry = shutdown.add(Registry.create(vertx, db.pool(), db.connectOptions(), config.registry(),
         meters, clock), Registry::close);
     AdminApi admin = AdminApi.create(registry, audit, config.admin().bootstrapKey());
