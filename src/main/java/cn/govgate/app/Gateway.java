@@ -18,6 +18,7 @@ import cn.govgate.complaints.OverdueWatch;
 import cn.govgate.config.GovgateConfig;
 import cn.govgate.http.Readiness;
 import cn.govgate.http.Routes;
+import cn.govgate.http.ServedRoute;
 import cn.govgate.http.ServerVerticle;
 import cn.govgate.http.Surface;
 import cn.govgate.identity.Identity;
@@ -78,6 +79,7 @@ public final class Gateway {
   private final Shutdown shutdown;
   private final int port;
   private final int opsPort;
+  private final List<ServedRoute> routes;
 
   /** Everything the gateway wired, for the accessors tests and embedding programs use. */
   private record Concerns(AuditLog audit, Registry registry, DepartmentClient departments,
@@ -86,7 +88,7 @@ public final class Gateway {
       Reminders reminders) {}
 
   private Gateway(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry meters, Database database,
-      Concerns concerns, Shutdown shutdown, int port, int opsPort) {
+      Concerns concerns, Shutdown shutdown, int port, int opsPort, List<ServedRoute> routes) {
     this.config = config;
     this.vertx = vertx;
     this.meters = meters;
@@ -95,6 +97,7 @@ public final class Gateway {
     this.shutdown = shutdown;
     this.port = port;
     this.opsPort = opsPort;
+    this.routes = routes;
   }
 
   /** Starts everything on the system clock; the Future fails with a short reason when something cannot start. */
@@ -183,7 +186,8 @@ public final class Gateway {
                     overdue.start();
                     serviceLevels.start();
                     reminders.start();
-                    return new Gateway(config, vertx, meters, db, concerns, shutdown, gateway.port, gateway.opsPort);
+                    return new Gateway(config, vertx, meters, db, concerns, shutdown, gateway.port, gateway.opsPort,
+                        gateway.routes);
                   });
                 })));
   }
@@ -265,12 +269,13 @@ public final class Gateway {
         .map(id -> {
           // Undeploying first stops accepting and lets in-flight requests finish within the grace period.
           shutdown.add(id, vertx::undeploy);
-          return new ListeningGateway(servers.get(0).actualPort(), servers.get(0).actualOpsPort(), config);
+          return new ListeningGateway(servers.get(0).actualPort(), servers.get(0).actualOpsPort(),
+              servers.get(0).served(), config);
         });
   }
 
   /** The ports the server verticles listen on (port 0 in tests: the ones the system picked). */
-  private record ListeningGateway(int port, int opsPort, GovgateConfig config) {
+  private record ListeningGateway(int port, int opsPort, List<ServedRoute> routes, GovgateConfig config) {
     String baseUrl() {
       return "http://" + displayHost(config) + ":" + port;
     }
@@ -302,6 +307,11 @@ public final class Gateway {
 
   public int port() {
     return port;
+  }
+
+  /** Every route the gateway answers (method and path template), as its routers hold them. */
+  public List<ServedRoute> routes() {
+    return routes;
   }
 
   public int opsPort() {
