@@ -249,10 +249,16 @@ final class PaymentStore {
         .mapEmpty());
   }
 
-  /** Paid orders not yet acknowledged by their department. */
-  Future<Long> backlog() {
-    return pool.query("SELECT count(*) AS n FROM payment_outbox WHERE done_at IS NULL").execute()
-        .map(rows -> rows.iterator().next().getLong("n"));
+  /** Paid orders not yet acknowledged by their department, and when the oldest of them was paid (null: none). */
+  record Backlog(long count, Instant oldest) {}
+
+  Future<Backlog> backlog() {
+    return pool.query("SELECT count(*) AS n, min(created_at) AS oldest FROM payment_outbox WHERE done_at IS NULL")
+        .execute()
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Backlog(r.getLong("n"), instant(r, "oldest"));
+        });
   }
 
   /** One outbox row, for tests and operators: attempts, last error, whether done. */
