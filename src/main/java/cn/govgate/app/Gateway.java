@@ -1,6 +1,9 @@
 package cn.govgate.app;
 
 import cn.govgate.audit.AuditLog;
+import cn.govgate.audit.AuditRetention;
+import cn.govgate.cases.MyCases;
+import cn.govgate.cases.MyCasesRoutes;
 import cn.govgate.certificates.HousingFundProofSource;
 import cn.govgate.certificates.LocalProofKeys;
 import cn.govgate.certificates.ProofKeys;
@@ -15,6 +18,7 @@ import cn.govgate.complaints.OverdueWatch;
 import cn.govgate.config.GovgateConfig;
 import cn.govgate.http.Readiness;
 import cn.govgate.http.Routes;
+import cn.govgate.http.ServedRoute;
 import cn.govgate.http.ServerVerticle;
 import cn.govgate.http.Surface;
 import cn.govgate.identity.Identity;
@@ -75,6 +79,7 @@ public final class Gateway {
   private final Shutdown shutdown;
   private final int port;
   private final int opsPort;
+  private final List<ServedRoute> routes;
 
   /** Everything the gateway wired, for the accessors tests and embedding programs use. */
   private record Concerns(AuditLog audit, Registry registry, DepartmentClient departments,
@@ -83,7 +88,7 @@ public final class Gateway {
       Reminders reminders) {}
 
   private Gateway(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry meters, Database database,
-      Concerns concerns, Shutdown shutdown, int port, int opsPort) {
+      Concerns concerns, Shutdown shutdown, int port, int opsPort, List<ServedRoute> routes) {
     this.config = config;
     this.vertx = vertx;
     this.meters = meters;
@@ -92,6 +97,7 @@ public final class Gateway {
     this.shutdown = shutdown;
     this.port = port;
     this.opsPort = opsPort;
+    this.routes = routes;
   }
 
   /** Starts everything on the system clock; the Future fails with a short reason when something cannot start. */
@@ -127,17 +133,27 @@ public final class Gateway {
 
   private static Future<Gateway> wire(GovgateConfig config, Clock clock, Vertx vertx, PrometheusMeterRegistry meters,
       Database db, Shutdown shutdown, Map<String, Supplier<Future<Void>>> readyWhen) {
-    AuditLog audit = shutdown.add(AuditLog.create(vertx, db.pool(), config.audit().hmacKey(), meters),
+    // Audit records carry the gateway's clock, so that their monthly partition is the one the retention job keeps.
+    AuditLog audit = shutdown.add(AuditLog.create(vertx, db.pool(), config.audit().hmacKey(),
+        config.crypto().auditChain(), meters, clock),
         AuditLog::close);
+    AuditRetention retention = AuditRetention.create(vertx, db.pool(), config.audit().retentionMonths(),
+        config.audit().archiveDir(), clock);
+    long retentionTimer = vertx.setPeriodic(0, config.audit().maintenanceInterval().toMillis(),
+        id -> retention.runOnce());
+    shutdown.add(retention, r -> {
+      vertx.cancelTimer(retentionTimer);
+      return Future.succeededFuture();
+    });
     Registry registry = shutdown.add(Registry.create(vertx, db.pool(), db.connectOptions(), config.registry(),
-        meters, clock), Registry::close);
+        config.crypto(), meters, clock), Registry::close);
     AdminApi admin = AdminApi.create(registry, audit, config.admin().bootstrapKey());
     Map<Channel, ChannelAdapter> channels = shutdown.add(Channels.create(vertx, config.channels(), meters),
         Channels::close);
     OfferedServices offered = OfferedServices.routedBy(registry);
     CallLedger ledger = shutdown.add(CallLedger.create(vertx, db.pool(), clock,
         config.serviceLevels().flushInterval()), CallLedger::close);
-    return Identity.start(vertx, db, config.identity(), channels, audit, meters, Clock.systemUTC())
+    return Identity.start(vertx, db, config.identity(), config.crypto(), channels, audit, meters, Clock.systemUTC())
         .map(identity -> shutdown.add(identity, Identity::close))
         .compose(identity -> registry.start().compose(v -> DepartmentClient.create(registry, ledger))
             // Key files and the catalogue resource are read once, off the event loop.
@@ -171,18 +187,23 @@ public final class Gateway {
                     overdue.start();
                     serviceLevels.start();
                     reminders.start();
-                    return new Gateway(config, vertx, meters, db, concerns, shutdown, gateway.port, gateway.opsPort);
+                    return new Gateway(config, vertx, meters, db, concerns, shutdown, gateway.port, gateway.opsPort,
+                        gateway.routes);
                   });
                 })));
   }
 
   private record Loaded(ProofKeys proofKeys, Catalogue catalogue, WorkingCalendar calendar) {}
 
-  /** Proofs are signed with the identity's ES256 keys, or with the SM2 key of {@code certificates.*}. */
+  /**
+   * Proofs are signed with the identity's ES256 keys, or with the SM2 key of {@code certificates.*}; under SM2 the
+   * ES256 keys stay published for verification, so proofs issued before a switch to the shangmi profile still verify.
+   */
   private static ProofKeys proofKeys(GovgateConfig config, Identity identity) {
-    return "SM2".equals(config.certificates().algorithm())
-        ? LocalProofKeys.load(config.certificates(), config.dataDir())
-        : LocalProofKeys.fromSigningKeys(identity.signingKeys());
+    LocalProofKeys es256 = LocalProofKeys.fromSigningKeys(identity.signingKeys());
+    if (!"SM2".equals(config.certificates().algorithm())) return es256;
+    return LocalProofKeys.of(LocalProofKeys.load(config.certificates(), config.dataDir()).current(),
+        es256.verificationKeys());
   }
 
   /** What each concern mounts on each surface, in the order the routers must see them. */
@@ -199,6 +220,7 @@ public final class Gateway {
     ReminderRoutes reminders = new ReminderRoutes(c.reminders(), offered, c.audit());
     ServiceLevelRoutes serviceLevels = new ServiceLevelRoutes(c.serviceLevels(), offered, clock);
     ComplaintRoutes complaints = new ComplaintRoutes(c.complaints(), callers, admin::authorizeDepartment, c.audit());
+    MyCasesRoutes myCases = new MyCasesRoutes(MyCases.create(db.pool(), clock), c.audit());
     CitizenServiceRoutes citizenServices = CitizenServiceRoutes.create(c.departments(), identity.directory(),
         c.interactions(), callers, offered, VehicleLookupLimit.create(db.pool(), clock,
             config.services().vehicleLookupLimit(), config.services().vehicleLookupWindow()), c.audit());
@@ -214,6 +236,8 @@ public final class Gateway {
       c.payments().mountCitizen(router, sessions.authenticate());
       complaints.mountCitizen(router, sessions.authenticate(), identity.gate().require(Level.L2, null));
       reminders.mountCitizen(router, sessions.authenticate(), identity.gate().require(Level.L2, null));
+      // 我的办件 at any level: an unbound session sees what its own channel identity did.
+      myCases.mountCitizen(router, sessions.authenticate());
       // The four service families: session, assurance level (L3 with the configured face freshness), then the
       // department. Mounted before the optional-session catch-all below, which they do not need.
       citizenServices.mount(router, sessions.authenticate(), level -> identity.gate().require(level,
@@ -233,6 +257,7 @@ public final class Gateway {
       ratings.mountAdmin(router);
       proofs.mountAdmin(router);
       complaints.mountAdmin(router);
+      c.payments().mountAdmin(router, admin::authorizeOperator);
     });
     routes.add(Surface.PUBLIC, (vertx, router) -> proofs.mountPublic(router));
     return routes;
@@ -249,12 +274,13 @@ public final class Gateway {
         .map(id -> {
           // Undeploying first stops accepting and lets in-flight requests finish within the grace period.
           shutdown.add(id, vertx::undeploy);
-          return new ListeningGateway(servers.get(0).actualPort(), servers.get(0).actualOpsPort(), config);
+          return new ListeningGateway(servers.get(0).actualPort(), servers.get(0).actualOpsPort(),
+              servers.get(0).served(), config);
         });
   }
 
   /** The ports the server verticles listen on (port 0 in tests: the ones the system picked). */
-  private record ListeningGateway(int port, int opsPort, GovgateConfig config) {
+  private record ListeningGateway(int port, int opsPort, List<ServedRoute> routes, GovgateConfig config) {
     String baseUrl() {
       return "http://" + displayHost(config) + ":" + port;
     }
@@ -286,6 +312,11 @@ public final class Gateway {
 
   public int port() {
     return port;
+  }
+
+  /** Every route the gateway answers (method and path template), as its routers hold them. */
+  public List<ServedRoute> routes() {
+    return routes;
   }
 
   public int opsPort() {

@@ -1,10 +1,12 @@
 package cn.govgate.complaints;
 
 import cn.govgate.calendar.WorkingCalendar;
-import cn.govgate.config.ComplaintsConfig;
 import cn.govgate.complaints.ComplaintStore.Row0;
-import cn.govgate.http.ApiException;
+import cn.govgate.config.ComplaintsConfig;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.identity.PersonalDataCipher;
+import cn.govgate.identity.Reencryption;
 import cn.govgate.registry.RegistryStore;
 import cn.govgate.services.Caller;
 import cn.govgate.services.Catalogue;
@@ -20,7 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -39,6 +43,15 @@ public final class Complaints {
   static final String REPLY_PURPOSE = "complaints.reply";
   static final String REASON_PURPOSE = "complaints.transfer_reason";
   public static final int MAX_REPLY = 2000;
+
+  /** The sealed columns of this concern, for {@code reencrypt}. */
+  public static List<Reencryption.SealedTable> sealedTables() {
+    Map<String, String> complaint = new LinkedHashMap<>();
+    complaint.put("text_enc", TEXT_PURPOSE);
+    complaint.put("reply_enc", REPLY_PURPOSE);
+    return List.of(new Reencryption.SealedTable("complaints", "id", null, complaint),
+        new Reencryption.SealedTable("complaint_events", "id", null, Map.of("reason_enc", REASON_PURPOSE)));
+  }
   public static final int MAX_REASON = 500;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
@@ -125,9 +138,8 @@ public final class Complaints {
       }
       String department = offered.departmentFor(request.serviceType(), request.region()).orElse(null);
       if (department == null) {
-        return Future.failedFuture(new ApiException(404, "region.service_not_offered", ApiException.Origin.CLIENT,
-            "This service is not offered in this region", new JsonObject()
-                .put("serviceType", request.serviceType()).put("region", request.region()), null, null));
+        return Future.failedFuture(ErrorCode.REGION_SERVICE_NOT_OFFERED.error(new JsonObject()
+                .put("serviceType", request.serviceType()).put("region", request.region())));
       }
       return checkInteraction(caller, request.interactionId())
           .compose(v -> checkDailyLimit(caller))

@@ -2,9 +2,16 @@ package cn.govgate.http;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
+import cn.govgate.error.MessageLanguage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
@@ -12,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import org.slf4j.Logger;
@@ -62,7 +70,7 @@ public final class ErrorResponder implements Handler<RoutingContext> {
       // Router already knows the allowed methods; keep the Allow header it computed, if any.
       response.headers().remove("Content-Length");
     }
-    write(response, error, errorId, RequestIds.of(ctx));
+    write(response, error, errorId, RequestIds.of(ctx), language(ctx.request()));
   }
 
   /**
@@ -74,72 +82,98 @@ public final class ErrorResponder implements Handler<RoutingContext> {
     Throwable cause = request.decoderResult().cause();
     ApiException error;
     if (cause instanceof TooLongHttpLineException) {
-      error = new ApiException(414, "request.uri_too_long", ApiException.Origin.CLIENT,
-          "The request line is longer than allowed");
+      error = ErrorCode.REQUEST_URI_TOO_LONG.error();
     } else if (cause instanceof TooLongHttpHeaderException) {
-      error = new ApiException(431, "request.headers_too_large", ApiException.Origin.CLIENT,
-          "The request headers are larger than allowed");
+      error = ErrorCode.REQUEST_HEADERS_TOO_LARGE.error();
     } else if (cause instanceof FramingGuard.ContradictoryFraming) {
-      error = ApiException.badRequest("request.bad_framing",
-          "The request's Content-Length and Transfer-Encoding do not frame one body");
+      error = ErrorCode.REQUEST_BAD_FRAMING.error();
+    } else if (cause instanceof FramingGuard.UnsupportedVersion) {
+      // Vert.x would answer 501 with no body: only HTTP/1.1 and HTTP/1.0 are spoken here.
+      error = ErrorCode.REQUEST_MALFORMED_HTTP.error();
     } else {
-      error = ApiException.badRequest("request.malformed_http", "The request is not well-formed HTTP");
+      error = ErrorCode.REQUEST_MALFORMED_HTTP.error();
     }
     String requestId = RequestIds.generate();
     String errorId = newErrorId();
     logOnce(error, null, errorId, requestId, "invalid");
     HttpServerResponse response = request.response();
     response.putHeader("Connection", "close").putHeader(RequestIds.HEADER, requestId);
-    write(response, error, errorId, requestId).onComplete(ar -> request.connection().close());
+    write(response, error, errorId, requestId, language(request))
+        .onComplete(ar -> request.connection().close());
   }
 
-  private static io.vertx.core.Future<Void> write(HttpServerResponse response, ApiException error, String errorId,
-      String requestId) {
+  /** The language of the message: Chinese unless the caller's {@code Accept-Language} prefers English. */
+  static MessageLanguage language(HttpServerRequest request) {
+    return MessageLanguage.fromAcceptLanguage(request.getHeader("Accept-Language"));
+  }
+
+  /**
+   * The bytes of a whole HTTP/1.1 answer to write on a channel directly, where no Vert.x response exists any more (a
+   * body the decoder cannot read); logged once like every other error. The connection is to be closed after it.
+   */
+  static ByteBuf rawAnswer(ApiException error) {
+    String requestId = RequestIds.generate();
+    String errorId = newErrorId();
+    logOnce(error, null, errorId, requestId, "invalid");
+    MessageLanguage language = MessageLanguage.fromAcceptLanguage(null);
+    byte[] body = errorBody(error, errorId, requestId, language).toBuffer().getBytes();
+    String head = "HTTP/1.1 " + error.status() + " " + HttpResponseStatus.valueOf(error.status()).reasonPhrase()
+        + "\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\nContent-Language: "
+        + language.tag() + "\r\n" + RequestIds.HEADER + ": " + requestId + "\r\nConnection: close\r\nContent-Length: "
+        + body.length + "\r\n\r\n";
+    return Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body);
+  }
+
+  private static JsonObject errorBody(ApiException error, String errorId, String requestId, MessageLanguage language) {
     JsonObject body = new JsonObject()
         .put("code", error.code())
-        .put("message", error.getMessage())
+        .put("message", error.errorCode().message(language))
         .put("errorId", errorId)
         .put("origin", error.origin().wireName())
         .put("requestId", requestId);
     if (error.details() != null) body.put("details", error.details());
+    if (error.retryAfterSeconds() != null) body.put("retryAfter", error.retryAfterSeconds());
+    return body;
+  }
+
+  private static io.vertx.core.Future<Void> write(HttpServerResponse response, ApiException error, String errorId,
+      String requestId, MessageLanguage language) {
+    JsonObject body = errorBody(error, errorId, requestId, language);
     if (error.retryAfterSeconds() != null) {
-      body.put("retryAfter", error.retryAfterSeconds());
       response.putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
     }
     return response
         .setStatusCode(error.status())
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
+        .putHeader("Content-Language", language.tag())
         .end(body.toBuffer());
   }
 
   static ApiException classify(Throwable failure, int status) {
     if (failure instanceof ApiException api) return api;
+    if (failure instanceof HttpClosedException) {
+      // The client went away mid-request (or the decoder closed a connection it refused): nobody reads this
+      // answer, and it is no server error for the logs and the 5xx metrics.
+      return ErrorCode.REQUEST_CONNECTION_CLOSED.error();
+    }
     if (failure instanceof DecodeException) {
-      return ApiException.badRequest("request.malformed_json", "The request body is not valid JSON");
+      return ErrorCode.REQUEST_MALFORMED_JSON.error();
     }
     if (failure instanceof HttpException http) status = http.getStatusCode();
     return switch (status) {
-      case 400 -> ApiException.badRequest("request.bad_request", "The request is malformed");
-      case 401 -> ApiException.unauthorized("auth.invalid_token", "Authentication is required");
-      case 403 -> ApiException.forbidden("auth.forbidden", "Access is not allowed");
-      case 404 -> ApiException.notFound("request.not_found", "No such resource");
-      case 405 -> new ApiException(405, "request.method_not_allowed", ApiException.Origin.CLIENT,
-          "The method is not allowed on this resource");
-      case 406 -> new ApiException(406, "request.not_acceptable", ApiException.Origin.CLIENT,
-          "None of the accepted media types can be produced");
-      case 408 -> new ApiException(408, "request.timeout", ApiException.Origin.CLIENT,
-          "The request was not received in time");
-      case 413 -> new ApiException(413, "request.too_large", ApiException.Origin.CLIENT,
-          "The request body is larger than allowed");
-      case 414 -> new ApiException(414, "request.uri_too_long", ApiException.Origin.CLIENT,
-          "The request line is longer than allowed");
-      case 415 -> new ApiException(415, "request.unsupported_media_type", ApiException.Origin.CLIENT,
-          "The request content type is not supported");
-      case 431 -> new ApiException(431, "request.headers_too_large", ApiException.Origin.CLIENT,
-          "The request headers are larger than allowed");
-      default -> new ApiException(500, "gateway.internal_error", ApiException.Origin.GATEWAY,
-          "An unexpected error occurred; quote the errorId when reporting it");
+      case 400 -> ErrorCode.REQUEST_BAD_REQUEST.error();
+      case 401 -> ErrorCode.AUTH_INVALID_TOKEN.error();
+      case 403 -> ErrorCode.AUTH_FORBIDDEN.error();
+      case 404 -> ErrorCode.REQUEST_NOT_FOUND.error();
+      case 405 -> ErrorCode.REQUEST_METHOD_NOT_ALLOWED.error();
+      case 406 -> ErrorCode.REQUEST_NOT_ACCEPTABLE.error();
+      case 408 -> ErrorCode.REQUEST_TIMEOUT.error();
+      case 413 -> ErrorCode.REQUEST_TOO_LARGE.error();
+      case 414 -> ErrorCode.REQUEST_URI_TOO_LONG.error();
+      case 415 -> ErrorCode.REQUEST_UNSUPPORTED_MEDIA_TYPE.error();
+      case 431 -> ErrorCode.REQUEST_HEADERS_TOO_LARGE.error();
+      default -> ErrorCode.GATEWAY_INTERNAL_ERROR.error();
     };
   }
 

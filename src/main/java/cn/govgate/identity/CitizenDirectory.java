@@ -1,6 +1,6 @@
 package cn.govgate.identity;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +14,8 @@ import java.util.Map;
  * re-encrypted or corrected row is picked up soon; the plaintext never leaves the process.
  */
 public final class CitizenDirectory {
-  static final int MAX_ENTRIES = 10_000;
+  /** Above the citizens one instance serves within the TTL at high load, so a busy instance does not thrash. */
+  static final int MAX_ENTRIES = 100_000;
   static final Duration TTL = Duration.ofMinutes(5);
   static final String ID_PURPOSE = "citizens.id_number";
   static final String NAME_PURPOSE = "citizens.name";
@@ -49,7 +50,7 @@ public final class CitizenDirectory {
     }
     return store.citizen(citizenKey).compose(row -> {
       if (row == null) {
-        return Future.failedFuture(ApiException.notFound("identity.citizen_not_found", "No such citizen"));
+        return Future.failedFuture(ErrorCode.IDENTITY_CITIZEN_NOT_FOUND.error());
       }
       Citizen c = new Citizen(row.citizenKey(), cipher.open(ID_PURPOSE, row.idNumberEnc()),
           cipher.open(NAME_PURPOSE, row.nameEnc()));

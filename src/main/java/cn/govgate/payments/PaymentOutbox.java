@@ -3,7 +3,8 @@ package cn.govgate.payments;
 import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
 import cn.govgate.config.PaymentsConfig;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.registry.DepartmentClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,12 +25,13 @@ import org.slf4j.LoggerFactory;
  * operation (idempotent on orderId, so a repeat after a lost answer is harmless), then marks the order delivered
  * with the receipt, or schedules the next attempt with exponential backoff. A department's final refusal
  * (already paid under another order, amount differs, bill unknown) sends the order to review instead.
- * Metrics: {@code govgate.payments.deliveries{outcome}}, gauge {@code govgate.payments.outbox.backlog}.
+ * Metrics: {@code govgate.payments.deliveries{outcome}}, gauges {@code govgate.payments.outbox.backlog} and
+ * {@code govgate.payments.outbox.lag.seconds} (age of the oldest undelivered payment).
  */
 final class PaymentOutbox {
   private static final Logger log = LoggerFactory.getLogger(PaymentOutbox.class);
-  private static final Set<String> FINAL = Set.of("department.already_paid", "department.amount_mismatch",
-      "department.not_payable", "department.bill_not_found");
+  private static final Set<ErrorCode> FINAL = Set.of(ErrorCode.DEPARTMENT_ALREADY_PAID,
+      ErrorCode.DEPARTMENT_AMOUNT_MISMATCH, ErrorCode.DEPARTMENT_NOT_PAYABLE, ErrorCode.DEPARTMENT_BILL_NOT_FOUND);
 
   private final PaymentStore store;
   private final DepartmentClient departments;
@@ -38,6 +40,7 @@ final class PaymentOutbox {
   private final AuditLog audit;
   private final Clock clock;
   private final AtomicLong backlog = new AtomicLong();
+  private final AtomicLong lagSeconds = new AtomicLong();
   private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
 
   PaymentOutbox(PaymentStore store, DepartmentClient departments, PaymentsConfig config, MeterRegistry meters,
@@ -50,6 +53,9 @@ final class PaymentOutbox {
     this.clock = clock;
     Gauge.builder("govgate.payments.outbox.backlog", backlog, AtomicLong::get)
         .description("Paid orders not yet acknowledged by their department").register(meters);
+    Gauge.builder("govgate.payments.outbox.lag.seconds", lagSeconds, AtomicLong::get)
+        .description("Age of the oldest paid order not yet acknowledged by its department (0 when none waits)")
+        .register(meters);
   }
 
   /** One round; rounds never overlap on one instance. */
@@ -59,7 +65,8 @@ final class PaymentOutbox {
     return store.claimDeliveries(now, now.plus(config.outboxLease()), config.outboxBatch())
         .compose(batch -> Future.join(batch.stream().map(this::deliver).toList()).map(batch.size()))
         .compose(n -> store.backlog().map(b -> {
-          backlog.set(b);
+          backlog.set(b.count());
+          lagSeconds.set(b.oldest() == null ? 0 : Math.max(0, Duration.between(b.oldest(), now).toSeconds()));
           return n;
         }))
         .onComplete(ar -> {
@@ -87,8 +94,9 @@ final class PaymentOutbox {
           return store.delivered(d.orderId(), answer.data().getString("receiptNo"), clock.instant());
         })
         .recover(e -> {
-          String code = e instanceof ApiException a ? a.code() : "gateway.internal_error";
-          if (FINAL.contains(code)) {
+          ErrorCode error = e instanceof ApiException a ? a.errorCode() : ErrorCode.GATEWAY_INTERNAL_ERROR;
+          String code = error.wire();
+          if (FINAL.contains(error)) {
             count("refused");
             log.warn("payment {} refused by the department: {}", d.orderId(), code);
             audit.record(AuditEvent.failure("gateway", "payments.outbox", "payment.delivered", d.citizenKey(),

@@ -6,9 +6,12 @@ import cn.govgate.channel.spi.Channel;
 import cn.govgate.channel.spi.ChannelAdapter;
 import cn.govgate.channel.spi.Payments.CallbackReply;
 import cn.govgate.channel.spi.Payments.CallbackRequest;
-import cn.govgate.http.ApiException;
-import cn.govgate.http.RequestIds;
+import cn.govgate.channel.spi.Payments.PaymentEvent;
+import cn.govgate.channel.spi.Payments.PaymentStatus;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.JsonBody;
+import cn.govgate.http.RequestIds;
 import cn.govgate.identity.Session;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -27,12 +30,15 @@ final class PaymentRoutes {
 
   private final PaymentOrders orders;
   private final PaymentEvents events;
+  private final PaymentOperations operations;
   private final Map<Channel, ChannelAdapter> adapters;
   private final AuditLog audit;
 
-  PaymentRoutes(PaymentOrders orders, PaymentEvents events, Map<Channel, ChannelAdapter> adapters, AuditLog audit) {
+  PaymentRoutes(PaymentOrders orders, PaymentEvents events, PaymentOperations operations,
+      Map<Channel, ChannelAdapter> adapters, AuditLog audit) {
     this.orders = orders;
     this.events = events;
+    this.operations = operations;
     this.adapters = adapters;
     this.audit = audit;
   }
@@ -45,6 +51,7 @@ final class PaymentRoutes {
   void mountCallbacks(Router router) {
     router.post("/alipay").handler(ctx -> callback(Channel.ALIPAY, ctx));
     router.post("/wechat").handler(ctx -> callback(Channel.WECHAT, ctx));
+    router.post("/wechat/refunds").handler(ctx -> refundCallback(Channel.WECHAT, ctx));
   }
 
   private void place(RoutingContext ctx) {
@@ -60,7 +67,7 @@ final class PaymentRoutes {
             details.put("orderId", o.orderId()).put("region", o.region()).put("amountFen", o.amountFen())
                 .put("replayed", !ar.result().created());
           } else {
-            details.put("code", ar.cause() instanceof ApiException e ? e.code() : "gateway.internal_error");
+            details.put("code", ar.cause() instanceof ApiException e ? e.code() : ErrorCode.GATEWAY_INTERNAL_ERROR.wire());
           }
           audit.record(ar.succeeded()
               ? AuditEvent.success(actorType(session), actor(session), "payment.create", session.citizenKey(),
@@ -97,23 +104,53 @@ final class PaymentRoutes {
   private void callback(Channel channel, RoutingContext ctx) {
     ChannelAdapter adapter = adapters.get(channel);
     if (adapter == null) {
-      ctx.response().setStatusCode(404).end();
+      ctx.fail(ErrorCode.REQUEST_NOT_FOUND.error());
       return;
     }
     Map<String, String> headers = new HashMap<>();
     ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
     String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
     String requestId = RequestIds.of(ctx);
-    adapter.verifyCallback(new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body))
-        .compose(event -> PaymentStore.paid(event)
-            ? events.applyPaid(event, "callback", requestId)
-            : Future.succeededFuture("not_paid"))
+    CallbackRequest callback = new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body);
+    Future<PaymentEvent> verified = adapter.verifyCallback(callback);
+    verified
+        .compose(event -> PaymentStore.paid(event) ? events.applyPaid(event, "callback", requestId)
+            // Alipay tells of a refund on the payment's notify_url (§8.3).
+            : event.status() == PaymentStatus.REFUNDED && channel == Channel.ALIPAY
+                ? adapter.verifyRefundCallback(callback).compose(r -> operations.apply(r, "callback", requestId))
+                : Future.succeededFuture("not_paid"))
         .onComplete(ar -> {
           if (ar.failed()) {
             events.count(channel.wireName(), "callback_rejected");
             log.warn("{} callback rejected: {}", channel.wireName(), ar.cause().toString());
           }
-          reply(ctx, ar.succeeded() ? adapter.acknowledgeReply() : adapter.rejectReply());
+          // What did not verify is the sender's fault (never a 5xx); what failed after verifying is ours.
+          reply(ctx, ar.succeeded() ? adapter.acknowledgeReply()
+              : verified.failed() ? adapter.refuseReply() : adapter.rejectReply());
+        });
+  }
+
+  /** A refund notification (WeChat Pay §9.3): verified, applied once, then acknowledged; else rejected. */
+  private void refundCallback(Channel channel, RoutingContext ctx) {
+    ChannelAdapter adapter = adapters.get(channel);
+    if (adapter == null) {
+      ctx.fail(ErrorCode.REQUEST_NOT_FOUND.error());
+      return;
+    }
+    Map<String, String> headers = new HashMap<>();
+    ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
+    var verified =
+        adapter.verifyRefundCallback(new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body));
+    verified
+        .compose(r -> operations.apply(r, "callback", RequestIds.of(ctx)))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            events.count(channel.wireName(), "callback_rejected");
+            log.warn("{} refund callback rejected: {}", channel.wireName(), ar.cause().toString());
+          }
+          reply(ctx, ar.succeeded() ? adapter.acknowledgeReply()
+              : verified.failed() ? adapter.refuseReply() : adapter.rejectReply());
         });
   }
 

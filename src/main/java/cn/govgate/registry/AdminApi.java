@@ -2,9 +2,10 @@ package cn.govgate.registry;
 
 import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
-import cn.govgate.http.ApiException;
-import cn.govgate.http.RequestIds;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.JsonBody;
+import cn.govgate.http.RequestIds;
 import cn.govgate.registry.RegistryStore.Actor;
 import cn.govgate.registry.RegistryStore.BackendRow;
 import io.vertx.core.AsyncResult;
@@ -16,6 +17,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +37,8 @@ import java.util.function.Function;
 public final class AdminApi {
 
   private static final String PRINCIPAL = "govgate.admin.principal";
+  private static final long DEFAULT_GRACE_SECONDS = 86_400;
+  private static final long MAX_GRACE_SECONDS = 30L * 86_400;
 
   private final Registry registry;
   private final RegistryStore store;
@@ -69,6 +75,7 @@ public final class AdminApi {
   public void mount(Vertx vertx, Router router) {
     router.route("/departments*").handler(this::authenticate);
     router.route("/backends/*").handler(this::authenticate);
+    router.route("/payments*").handler(this::authenticate);
     router.post("/departments").handler(ctx -> handle(ctx, true, p -> createDepartment(ctx, p)));
     router.get("/departments").handler(ctx -> handle(ctx, true, p -> store.departments().map(list -> ok(
         new JsonObject().put("departments", new JsonArray(list.stream().map(d -> d.toJson()).toList()))))));
@@ -76,6 +83,12 @@ public final class AdminApi {
         p -> store.department(ctx.pathParam("departmentId")).map(d -> ok(d.toJson()))));
     router.post("/departments/:departmentId/credentials").handler(ctx -> scoped(ctx, true,
         p -> issueCredential(ctx, p)));
+    router.get("/departments/:departmentId/credentials").handler(ctx -> scoped(ctx, false,
+        p -> listCredentials(ctx)));
+    router.post("/departments/:departmentId/credentials/:credentialId/rotate").handler(ctx -> scoped(ctx, false,
+        p -> rotateCredential(ctx, p)));
+    router.delete("/departments/:departmentId/credentials/:credentialId").handler(ctx -> scoped(ctx, false,
+        p -> revokeCredential(ctx, p)));
     router.get("/departments/:departmentId/assignments").handler(ctx -> scoped(ctx, false,
         p -> store.assignments(ctx.pathParam("departmentId")).map(AdminApi::ok)));
     router.post("/departments/:departmentId/assignments").handler(ctx -> scoped(ctx, true, p -> assign(ctx, p)));
@@ -115,16 +128,35 @@ public final class AdminApi {
   public Future<String> authorizeDepartment(RoutingContext ctx, String departmentId) {
     Principal p = ctx.get(PRINCIPAL);
     if (p == null) {
-      return Future.failedFuture(ApiException.unauthorized("auth.missing_credentials", "An admin credential is required"));
+      return Future.failedFuture(ErrorCode.AUTH_MISSING_CREDENTIALS.error());
     }
     if (!p.operator() && !p.departmentId().equals(departmentId)) {
       audit.record(new AuditEvent("department", p.id(), "registry.access", null, "denied", RequestIds.of(ctx),
           new JsonObject().put("department", p.departmentId()).put("target", safeLabel(departmentId))
               .put("method", ctx.request().method().name())));
       return Future.failedFuture(
-          ApiException.forbidden("auth.forbidden_department", "This credential manages another department"));
+          ErrorCode.AUTH_FORBIDDEN_DEPARTMENT.error());
     }
     return Future.succeededFuture(p.type() + ":" + p.id());
+  }
+
+  /**
+   * For other concerns' operator-only routes (payment resolution): succeeds with the operator's id when the
+   * credential authenticated by this API's guard is the operator's; a department's is 403 {@code auth.operator_only},
+   * audited.
+   */
+  public Future<String> authorizeOperator(RoutingContext ctx) {
+    Principal p = ctx.get(PRINCIPAL);
+    if (p == null) {
+      return Future.failedFuture(ErrorCode.AUTH_MISSING_CREDENTIALS.error());
+    }
+    if (!p.operator()) {
+      audit.record(new AuditEvent(p.type(), p.id(), "registry.access", null, "denied", RequestIds.of(ctx),
+          new JsonObject().put("department", p.departmentId()).put("code", ErrorCode.AUTH_OPERATOR_ONLY.wire())
+              .put("method", ctx.request().method().name())));
+      return Future.failedFuture(ErrorCode.AUTH_OPERATOR_ONLY.error());
+    }
+    return Future.succeededFuture(p.id());
   }
 
   // ---------- authentication and scoping ----------
@@ -133,11 +165,11 @@ public final class AdminApi {
     String header = ctx.request().getHeader("Authorization");
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     if (token == null || token.isEmpty()) {
-      ctx.fail(ApiException.unauthorized("auth.missing_credentials", "An admin credential is required"));
+      ctx.fail(ErrorCode.AUTH_MISSING_CREDENTIALS.error());
       return;
     }
     if (token.startsWith("gdc_")) {
-      store.authenticate(token).onComplete(ar -> {
+      registry.credentials().authenticate(token).onComplete(ar -> {
         if (ar.failed()) {
           ctx.fail(ar.cause());
         } else if (ar.result() == null) {
@@ -170,16 +202,16 @@ public final class AdminApi {
   }
 
   private static ApiException invalidCredentials() {
-    return ApiException.unauthorized("auth.invalid_credentials", "The admin credential is not valid");
+    return ErrorCode.AUTH_INVALID_CREDENTIALS.error();
   }
 
   private void handle(RoutingContext ctx, boolean operatorOnly, Function<Principal, Future<Reply>> action) {
     Principal p = ctx.get(PRINCIPAL);
     if (operatorOnly && !p.operator()) {
       audit.record(new AuditEvent(p.type(), p.id(), "registry.access", null, "denied", RequestIds.of(ctx),
-          new JsonObject().put("department", p.departmentId()).put("code", "auth.operator_only")
+          new JsonObject().put("department", p.departmentId()).put("code", ErrorCode.AUTH_OPERATOR_ONLY.wire())
               .put("method", ctx.request().method().name())));
-      ctx.fail(ApiException.forbidden("auth.operator_only", "Only the operator may do this"));
+      ctx.fail(ErrorCode.AUTH_OPERATOR_ONLY.error());
       return;
     }
     Future<Reply> reply;
@@ -209,7 +241,7 @@ public final class AdminApi {
       audit.record(new AuditEvent("department", p.id(), "registry.access", null, "denied", RequestIds.of(ctx),
           new JsonObject().put("department", p.departmentId()).put("target", safeLabel(departmentId))
               .put("method", ctx.request().method().name())));
-      ctx.fail(ApiException.forbidden("auth.forbidden_department", "This credential manages another department"));
+      ctx.fail(ErrorCode.AUTH_FORBIDDEN_DEPARTMENT.error());
       return;
     }
     handle(ctx, operatorOnly, action);
@@ -261,6 +293,62 @@ public final class AdminApi {
               .put("credentialId", json.getString("credentialId"))));
       return new Reply(201, json);
     });
+  }
+
+  private Future<Reply> listCredentials(RoutingContext ctx) {
+    Instant now = registry.clock().instant();
+    return store.department(ctx.pathParam("departmentId"))
+        .compose(d -> registry.credentialStore().list(d.id()))
+        .map(rows -> ok(new JsonObject().put("credentials",
+            new JsonArray(rows.stream().map(r -> r.toJson(now)).toList()))));
+  }
+
+  /**
+   * A new credential for the department; the presented one keeps working for {@code graceSeconds} (default
+   * {@value #DEFAULT_GRACE_SECONDS}) so that the department can roll the new secret out without an outage.
+   */
+  private Future<Reply> rotateCredential(RoutingContext ctx, Principal p) {
+    JsonObject body = JsonBody.optional(ctx);
+    Object grace = body == null ? null : body.getValue("graceSeconds");
+    if (grace != null && !(grace instanceof Integer || grace instanceof Long)
+        || grace != null && (((Number) grace).longValue() < 0 || ((Number) grace).longValue() > MAX_GRACE_SECONDS)) {
+      throw ApiException.invalidFields(new JsonObject().put("graceSeconds",
+          "an integer from 0 to " + MAX_GRACE_SECONDS));
+    }
+    long seconds = grace == null ? DEFAULT_GRACE_SECONDS : ((Number) grace).longValue();
+    String departmentId = ctx.pathParam("departmentId");
+    String credentialId = ctx.pathParam("credentialId");
+    Instant oldExpiresAt = registry.clock().instant().plusSeconds(seconds);
+    return store.department(departmentId)
+        .compose(d -> registry.credentialStore().rotate(departmentId, credentialId, oldExpiresAt))
+        // This instance refuses the old secret after its grace period, and at once on a revocation, without waiting
+        // for the notification to come back.
+        .compose(issued -> registry.credentials().reload().otherwiseEmpty().map(issued))
+        .map(issued -> {
+          audit.record(AuditEvent.success(p.type(), p.id(), "registry.credential_rotated", null, RequestIds.of(ctx),
+              new JsonObject().put("department", departmentId).put("credentialId", credentialId)
+                  .put("newCredentialId", issued.row().id()).put("graceSeconds", seconds)));
+          return new Reply(201, new JsonObject().put("credentialId", issued.row().id())
+              .put("departmentId", departmentId).put("token", issued.token())
+              .put("createdAt", issued.row().createdAt().toString()).put("replaces", credentialId)
+              .put("replacedExpiresAt", OffsetDateTime.ofInstant(oldExpiresAt, ZoneOffset.UTC).toString()));
+        });
+  }
+
+  private Future<Reply> revokeCredential(RoutingContext ctx, Principal p) {
+    String departmentId = ctx.pathParam("departmentId");
+    String credentialId = ctx.pathParam("credentialId");
+    Instant now = registry.clock().instant();
+    return store.department(departmentId)
+        .compose(d -> registry.credentialStore().revoke(departmentId, credentialId, now))
+        .compose(result -> registry.credentials().reload().otherwiseEmpty().map(result))
+        .map(result -> {
+          if (result.getValue()) {
+            audit.record(AuditEvent.success(p.type(), p.id(), "registry.credential_revoked", null, RequestIds.of(ctx),
+                new JsonObject().put("department", departmentId).put("credentialId", credentialId)));
+          }
+          return ok(result.getKey().toJson(now));
+        });
   }
 
   // ---------- backends ----------

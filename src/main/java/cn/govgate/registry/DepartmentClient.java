@@ -1,7 +1,7 @@
 package cn.govgate.registry;
 
-import cn.govgate.http.ApiException;
-import cn.govgate.http.ApiException.Origin;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.registry.ServiceTypes.ServiceType;
 import cn.govgate.resilience.LastKnownGoodCache;
 import cn.govgate.resilience.Retrier.Idempotency;
@@ -11,12 +11,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.openapi.contract.OpenAPIContract;
-import java.net.URI;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -36,16 +33,22 @@ import java.util.function.Supplier;
  */
 public final class DepartmentClient {
 
-  private static final Set<String> NOT_FOUND = Set.of("citizen_not_found", "vehicle_not_found", "bill_not_found");
-  private static final Set<String> CONFLICT = Set.of("already_paid", "amount_mismatch", "not_payable");
+  /** The department contract's codes that answer the citizen's request (404/409), as catalogue entries. */
+  private static final Map<String, ErrorCode> ANSWERS = Map.of(
+      "citizen_not_found", ErrorCode.DEPARTMENT_CITIZEN_NOT_FOUND,
+      "vehicle_not_found", ErrorCode.DEPARTMENT_VEHICLE_NOT_FOUND,
+      "bill_not_found", ErrorCode.DEPARTMENT_BILL_NOT_FOUND,
+      "already_paid", ErrorCode.DEPARTMENT_ALREADY_PAID,
+      "amount_mismatch", ErrorCode.DEPARTMENT_AMOUNT_MISMATCH,
+      "not_payable", ErrorCode.DEPARTMENT_NOT_PAYABLE);
 
   private final Registry registry;
-  private final ContractCheck contract;
+  private final AnswerCheck contract;
   private final LastKnownGoodCache<JsonObject> lastKnownGood;
   private final Clock clock;
   private final CallObserver observer;
 
-  private DepartmentClient(Registry registry, ContractCheck contract, CallObserver observer) {
+  private DepartmentClient(Registry registry, AnswerCheck contract, CallObserver observer) {
     this.registry = registry;
     this.contract = contract;
     this.observer = observer;
@@ -55,13 +58,15 @@ public final class DepartmentClient {
   }
 
   /**
-   * Loads the department contract (from the contracts jar) and builds the client.
+   * Loads the department contract (from the contracts jar), compiles the answer checks of every operation and
+   * builds the client; fails when the contract uses a schema keyword the compiled check does not support.
    *
    * @param observer told of every call and how it ended (the service levels' ledger)
    */
   public static Future<DepartmentClient> create(Registry registry, CallObserver observer) {
     return OpenAPIContract.from(registry.vertx(), "contracts/department-backend.yaml")
-        .map(contract -> new DepartmentClient(registry, new ContractCheck(contract), Objects.requireNonNull(observer)));
+        .map(contract -> new DepartmentClient(registry, AnswerCheck.create(contract,
+            registry.config().fullValidationShare(), registry.meters()), Objects.requireNonNull(observer)));
   }
 
   /**
@@ -91,7 +96,7 @@ public final class DepartmentClient {
       String requestId, boolean idempotentRead, String[] department) {
     ServiceType type = ServiceTypes.find(serviceType).orElse(null);
     if (type == null) {
-      return Future.failedFuture(ApiException.badRequest("request.unknown_service_type", "No such service type"));
+      return Future.failedFuture(ErrorCode.REQUEST_UNKNOWN_SERVICE_TYPE.error());
     }
     RouteTable routes = registry.routes();
     Backend backend = routes.pick(serviceType, region);
@@ -99,12 +104,10 @@ public final class DepartmentClient {
       if (!routes.candidates(serviceType, region).isEmpty()) {
         // The department took the service offline: unavailable, and counted as such in its service levels.
         department[0] = routes.candidates(serviceType, region).get(0).departmentId();
-        return Future.failedFuture(new ApiException(503, "department.unavailable", Origin.DEPARTMENT,
-            "The department has taken this service offline for now",
+        return Future.failedFuture(new ApiException(ErrorCode.DEPARTMENT_UNAVAILABLE,
             routes.offered(serviceType, region).put("reason", "disabled"), 60, null));
       }
-      return Future.failedFuture(new ApiException(404, "region.service_not_offered", Origin.CLIENT,
-          "This service is not offered in this region", routes.offered(serviceType, region), null, null));
+      return Future.failedFuture(ErrorCode.REGION_SERVICE_NOT_OFFERED.error(routes.offered(serviceType, region)));
     }
     department[0] = backend.departmentId();
     JsonObject request = new JsonObject().put("serviceType", serviceType).put("region", region);
@@ -112,52 +115,44 @@ public final class DepartmentClient {
       request.put("citizen", citizen);
     }
     Buffer payload = request.put("query", query == null ? new JsonObject() : query).toBuffer();
-    Supplier<Future<JsonObject>> attempt =
-        () -> backend.guard().call(type.metricLabel(), () -> send(backend, type, payload, requestId));
+    String departmentId = backend.departmentId();
+    // The guard times the department only: parsing and checking its answer run after its clock stopped.
+    Supplier<Future<JsonObject>> attempt = () -> backend.guard().call(type.metricLabel(),
+        () -> send(backend, type, payload, requestId), response -> interpret(type, departmentId, response));
     if (!idempotentRead) {
-      return attempt.get().map(data -> fresh(backend, data));
+      return attempt.get().map(data -> new DepartmentAnswer(data, false, clock.instant(), departmentId,
+          backend.id()));
     }
     Supplier<Future<JsonObject>> withRetries = () -> backend.retrier().execute(Idempotency.READ, attempt);
     String citizenKey = citizen == null ? "" : Objects.toString(citizen.getString("idNumber"), "");
     LastKnownGoodCache.Key key = LastKnownGoodCache.Key.of(backend.id(), type.metricLabel(), citizenKey,
         region + "|" + canonical(query == null ? new JsonObject() : query));
-    return lastKnownGood.withFallback(key, withRetries).map(served -> {
-      if (served instanceof LastKnownGoodCache.Stale<JsonObject> s) {
-        return new DepartmentAnswer(s.value().copy(), true, s.asOf(), backend.departmentId(), backend.id());
-      }
-      // Same instant as the stored copy, so that a later stale serve shows exactly when this answer was given.
-      Instant asOf = lastKnownGood.serveStale(key).map(LastKnownGoodCache.Stale::asOf).orElseGet(clock::instant);
-      return new DepartmentAnswer(served.value().copy(), false, asOf, backend.departmentId(), backend.id());
-    });
+    // The answer is shared with the cache, not copied: callers only read it (see DepartmentAnswer).
+    return lastKnownGood.withFallback(key, withRetries).map(served -> new DepartmentAnswer(served.value(),
+        served.stale(), served.asOf(), departmentId, backend.id()));
   }
 
-  private DepartmentAnswer fresh(Backend backend, JsonObject data) {
-    return new DepartmentAnswer(data.copy(), false, clock.instant(), backend.departmentId(), backend.id());
-  }
-
-  private Future<JsonObject> send(Backend backend, ServiceType type, Buffer body, String requestId) {
+  private Future<HttpResponse<Buffer>> send(Backend backend, ServiceType type, Buffer body, String requestId) {
     BackendSpec spec = backend.spec();
-    String url = spec.baseUrl() + type.path();
-    var request = backend.client().postAbs(url)
+    var request = backend.client().postAbs(spec.baseUrl() + type.path())
         // Bounds an abandoned request after the guard's deadline gave up on it (see Guard).
         .idleTimeout(spec.guard().deadline().toMillis() + 1000)
         .putHeader("Content-Type", "application/json")
         .putHeader(DepartmentAuth.REQUEST_ID_HEADER, requestId);
     if (spec.auth().keyId() != null && backend.secrets().hmacSecret() != null) {
-      DepartmentAuth.sign("POST", URI.create(url).getRawPath(), body, clock, spec.auth().keyId(),
+      DepartmentAuth.sign(registry.crypto().departmentSigning(), "POST", backend.signedPath(type.path()), body,
+          clock, spec.auth().keyId(),
           backend.secrets().hmacSecret(), requestId).addTo(request.headers());
     }
     String department = backend.departmentId();
     return request.sendBuffer(body)
-        .recover(e -> Future.failedFuture(new ApiException(502, "department.connection_failed", Origin.DEPARTMENT,
-            "The department's system could not be reached", new JsonObject().put("department", department),
-            null, e)))
-        .compose(response -> interpret(type, department, response));
+        .recover(e -> Future.failedFuture(new ApiException(ErrorCode.DEPARTMENT_CONNECTION_FAILED,
+            new JsonObject().put("department", department), null, e)));
   }
 
   private Future<JsonObject> interpret(ServiceType type, String department, HttpResponse<Buffer> response) {
     String contentType = response.getHeader("Content-Type");
-    String mediaType = contentType == null ? null : contentType.split(";")[0].trim();
+    String mediaType = contentType == null ? null : mediaType(contentType);
     Buffer body = response.body() == null ? Buffer.buffer() : response.body();
     JsonObject json;
     try {
@@ -165,9 +160,8 @@ public final class DepartmentClient {
     } catch (RuntimeException e) {
       json = null;
     }
-    if (!contract.matches(type.operationId(), response.statusCode(), mediaType, json)) {
-      return Future.failedFuture(ApiException.departmentBadResponse(department,
-          "The department answered outside its contract"));
+    if (!contract.accepts(type.operationId(), response.statusCode(), mediaType, json)) {
+      return Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, department));
     }
     if (response.statusCode() == 200) {
       return Future.succeededFuture(json);
@@ -176,33 +170,23 @@ public final class DepartmentClient {
         json.getJsonObject("error").getString("code"), response.getHeader("Retry-After")));
   }
 
+  private static String mediaType(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+  }
+
   static ApiException mapError(String department, int status, String code, String retryAfter) {
     JsonObject details = new JsonObject().put("department", department);
-    if (NOT_FOUND.contains(code)) {
-      return new ApiException(404, "department." + code, Origin.DEPARTMENT, switch (code) {
-        case "citizen_not_found" -> "The department has no record of this citizen";
-        case "vehicle_not_found" -> "The department has no record of this vehicle";
-        default -> "The department has no such bill";
-      }, details, null, null);
-    }
-    if (CONFLICT.contains(code)) {
-      return new ApiException(409, "department." + code, Origin.DEPARTMENT, switch (code) {
-        case "already_paid" -> "This has already been paid";
-        case "amount_mismatch" -> "The amount does not match the amount due";
-        default -> "This cannot be paid online; please visit a service window";
-      }, details, null, null);
-    }
+    ErrorCode answer = ANSWERS.get(code);
+    if (answer != null) return answer.error(details);
     return switch (code) {
-      case "under_maintenance" -> new ApiException(503, "department.under_maintenance", Origin.DEPARTMENT,
-          "The department's system is under planned maintenance", details, retryAfterSeconds(retryAfter), null);
+      case "under_maintenance" ->
+          new ApiException(ErrorCode.DEPARTMENT_UNDER_MAINTENANCE, details, retryAfterSeconds(retryAfter), null);
       // The department refusing our request or our signature is an integration fault on the gateway side; it
       // must not open the department's breaker.
-      case "bad_request" -> new ApiException(502, "department.request_rejected", Origin.GATEWAY,
-          "The department refused the gateway's request", details, null, null);
-      case "unauthorized" -> new ApiException(502, "department.authentication_failed", Origin.GATEWAY,
-          "The department refused the gateway's credentials", details, null, null);
-      default -> new ApiException(502, "department.error", Origin.DEPARTMENT,
-          "The department's system failed to answer", details.put("status", status), null, null);
+      case "bad_request" -> ErrorCode.DEPARTMENT_REQUEST_REJECTED.error(details);
+      case "unauthorized" -> ErrorCode.DEPARTMENT_AUTHENTICATION_FAILED.error(details);
+      default -> ErrorCode.DEPARTMENT_ERROR.error(details.put("status", status));
     };
   }
 

@@ -1,7 +1,9 @@
 package cn.govgate.registry;
 
+import cn.govgate.config.CryptoConfig;
 import cn.govgate.config.RegistryConfig;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.Origin;
 import cn.govgate.registry.RegistryStore.BackendRow;
 import cn.govgate.registry.RegistryStore.LoadedBackend;
 import cn.govgate.resilience.DepartmentMetrics;
@@ -26,7 +28,6 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,7 +62,10 @@ public final class Registry {
   private final Pool pool;
   private final PgConnectOptions connectOptions;
   private final RegistryStore store;
+  private final CredentialStore credentialStore;
+  private final Credentials credentials;
   private final RegistryConfig config;
+  private final CryptoConfig crypto;
   private final MeterRegistry meters;
   private final Clock clock;
   private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
@@ -81,14 +85,17 @@ public final class Registry {
   private long healthTimer = -1;
 
   private Registry(Vertx vertx, Pool pool, PgConnectOptions connectOptions, RegistryConfig config,
-      MeterRegistry meters, Clock clock) {
+      CryptoConfig crypto, MeterRegistry meters, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.connectOptions = connectOptions;
     this.config = config;
+    this.crypto = crypto;
     this.meters = meters;
     this.clock = clock;
-    this.store = new RegistryStore(pool, config.secretKey());
+    this.store = new RegistryStore(pool, config.secretKey(), crypto.dataSealing());
+    this.credentialStore = new CredentialStore(pool);
+    this.credentials = new Credentials(vertx, credentialStore, store, clock);
     DepartmentMetrics.bindRegistries(meters, breakers, bulkheads);
   }
 
@@ -98,8 +105,8 @@ public final class Registry {
    * @param clock drives breakers (open wait, slow calls) and signature timestamps; tests move it
    */
   public static Registry create(Vertx vertx, Pool pool, PgConnectOptions connectOptions, RegistryConfig config,
-      MeterRegistry meters, Clock clock) {
-    return new Registry(vertx, pool, connectOptions, config, meters, clock);
+      CryptoConfig crypto, MeterRegistry meters, Clock clock) {
+    return new Registry(vertx, pool, connectOptions, config, crypto, meters, clock);
   }
 
   public RegistryStore store() {
@@ -108,6 +115,20 @@ public final class Registry {
 
   Clock clock() {
     return clock;
+  }
+
+  /** The algorithms of this deployment (department request signatures). */
+  CryptoConfig crypto() {
+    return crypto;
+  }
+
+  CredentialStore credentialStore() {
+    return credentialStore;
+  }
+
+  /** The department credentials this instance accepts (reloaded on every credential change). */
+  Credentials credentials() {
+    return credentials;
   }
 
   Vertx vertx() {
@@ -129,9 +150,15 @@ public final class Registry {
         .reconnectPolicy(retries -> 1000L);
     Promise<Void> firstLoad = Promise.promise();
     subscriber.channel(RegistryStore.CHANNEL)
-        .handler(payload -> reload())
+        .handler(payload -> {
+          if (payload != null && payload.startsWith(Credentials.NOTIFY_PREFIX)) {
+            credentials.reload();
+          } else {
+            reload();
+          }
+        })
         // Called again after every reconnect: notifications may have been missed meanwhile.
-        .subscribeHandler(v -> reload().onComplete(ar -> {
+        .subscribeHandler(v -> Future.all(reload(), credentials.reload()).onComplete(ar -> {
           if (ar.succeeded()) {
             firstLoad.tryComplete();
           } else {
@@ -279,10 +306,9 @@ public final class Registry {
     }
     // One connection more than the bulkhead admits, for the health check (which never overlaps itself).
     int connections = spec.guard().maxConcurrentCalls() + 1;
-    WebClient client = WebClient.create(vertx, options,
-        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(connections));
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(connections);
     healthOf(row);
-    return new Backend(row, lb.secrets(), guard, retrier, client);
+    return new Backend(row, lb.secrets(), guard, retrier, () -> WebClient.create(vertx, options, pool));
   }
 
   /**
@@ -291,7 +317,7 @@ public final class Registry {
    */
   static Predicate<Throwable> countsAsFailure() {
     return t -> !(t instanceof ApiException api)
-        || api.origin() == ApiException.Origin.DEPARTMENT && api.status() >= 500;
+        || api.origin() == Origin.DEPARTMENT && api.status() >= 500;
   }
 
   // ---------- health checks ----------
@@ -341,8 +367,8 @@ public final class Registry {
     String requestId = "health-" + UUID.randomUUID();
     request.putHeader(DepartmentAuth.REQUEST_ID_HEADER, requestId);
     if (spec.auth().keyId() != null && b.secrets().hmacSecret() != null) {
-      DepartmentAuth.sign("GET", java.net.URI.create(url).getRawPath(), Buffer.buffer(), clock, spec.auth().keyId(),
-          b.secrets().hmacSecret(), requestId).addTo(request.headers());
+      DepartmentAuth.sign(crypto.departmentSigning(), "GET", java.net.URI.create(url).getRawPath(), Buffer.buffer(),
+          clock, spec.auth().keyId(), b.secrets().hmacSecret(), requestId).addTo(request.headers());
     }
     AtomicInteger value = health.get(b.id());
     return request.send()
@@ -362,6 +388,7 @@ public final class Registry {
     if (!stopped.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
+    credentials.stop();
     if (healthTimer >= 0) {
       vertx.cancelTimer(healthTimer);
     }

@@ -1,6 +1,8 @@
 package cn.govgate.registry;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.crypto.SealAlgorithm;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,9 +44,42 @@ public final class RegistryStore {
   private final Pool pool;
   private final SecretBox secrets;
 
-  RegistryStore(Pool pool, byte[] secretKey) {
+  RegistryStore(Pool pool, byte[] secretKey, SealAlgorithm sealing) {
     this.pool = pool;
-    this.secrets = new SecretBox(secretKey);
+    this.secrets = new SecretBox(secretKey, sealing);
+  }
+
+  /** A store on {@code pool} (the {@code reencrypt} command uses it without a running registry). */
+  public static RegistryStore create(Pool pool, byte[] secretKey, SealAlgorithm sealing) {
+    return new RegistryStore(pool, secretKey, sealing);
+  }
+
+  /**
+   * Re-seals every backend secret not in the current sealing algorithm, {@code batch} rows per round, each row
+   * guarded by its old value (a row changed meanwhile is picked up by the next round). Safe to re-run; instances
+   * keep reading both formats meanwhile. Returns how many rows moved.
+   */
+  public Future<Long> resealSecrets(int batch) {
+    return resealRound(batch, 0);
+  }
+
+  private Future<Long> resealRound(int batch, long done) {
+    return pool.preparedQuery("SELECT id, auth_secret FROM backends WHERE auth_secret IS NOT NULL "
+            + "AND NOT starts_with(auth_secret, $1) ORDER BY id LIMIT $2")
+        .execute(Tuple.of(secrets.currentPrefix(), batch))
+        .compose(rows -> {
+          if (rows.size() == 0) return Future.succeededFuture(done);
+          Future<Void> chain = Future.succeededFuture();
+          for (Row r : rows) {
+            String id = r.getString("id");
+            String old = r.getString("auth_secret");
+            String resealed = secrets.seal(id, secrets.open(id, old));
+            chain = chain.compose(v -> pool.preparedQuery("UPDATE backends SET auth_secret = $2 WHERE id = $1 "
+                    + "AND auth_secret = $3")
+                .execute(Tuple.of(id, resealed, old)).mapEmpty());
+          }
+          return chain.compose(v -> resealRound(batch, done + rows.size()));
+        });
   }
 
   /** A department. */
@@ -84,7 +119,7 @@ public final class RegistryStore {
         .execute(Tuple.of(id, name, kind))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.conflict("admin.department_exists", "A department with this id exists");
+            throw ErrorCode.ADMIN_DEPARTMENT_EXISTS.error();
           }
           return department(rows.iterator().next());
         });
@@ -96,7 +131,7 @@ public final class RegistryStore {
         .execute(Tuple.of(id))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.notFound("admin.department_not_found", "No such department");
+            throw ErrorCode.ADMIN_DEPARTMENT_NOT_FOUND.error();
           }
           return department(rows.iterator().next());
         });
@@ -124,25 +159,28 @@ public final class RegistryStore {
     RANDOM.nextBytes(secret);
     String id = HexFormat.of().formatHex(idBytes);
     String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    // The NOTIFY lets every instance hold the new credential in memory (Credentials); until it arrives, an instance
+    // looks an unknown credential up here.
     return department(departmentId)
-        .compose(d -> pool.preparedQuery("INSERT INTO department_credentials (id, department_id, secret_sha256) "
-                + "VALUES ($1, $2, $3) RETURNING created_at")
-            .execute(Tuple.of(id, departmentId, sha256(secretText))))
+        .compose(d -> pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO department_credentials (id, "
+                + "department_id, secret_sha256) VALUES ($1, $2, $3) RETURNING created_at")
+            .execute(Tuple.of(id, departmentId, sha256(secretText)))
+            .compose(rows -> notify(conn, Credentials.NOTIFY_PREFIX + departmentId).map(rows))))
         .map(rows -> new JsonObject().put("credentialId", id).put("departmentId", departmentId)
             .put("token", "gdc_" + id + "." + secretText)
             .put("createdAt", rows.iterator().next().getOffsetDateTime("created_at").toString()));
   }
 
-  /** The department of a valid, unrevoked credential token; null for anything else. */
-  Future<String> authenticate(String token) {
+  /** The department of a valid, unrevoked credential token, not expired at {@code now}; null for anything else. */
+  Future<String> authenticate(String token, java.time.Instant now) {
     if (token == null || !token.startsWith("gdc_") || token.indexOf('.') < 0) {
       return Future.succeededFuture(null);
     }
     String id = token.substring(4, token.indexOf('.'));
     byte[] presented = sha256(token.substring(token.indexOf('.') + 1));
     return pool.preparedQuery("SELECT department_id, secret_sha256 FROM department_credentials "
-            + "WHERE id = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(id))
+            + "WHERE id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)")
+        .execute(Tuple.of(id, java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC)))
         .map(rows -> {
           if (rows.size() == 0) {
             return null;
@@ -232,7 +270,7 @@ public final class RegistryStore {
         .execute(Tuple.of(backendId, override))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.failedFuture(ApiException.notFound("admin.backend_not_found", "No such backend"));
+            return Future.failedFuture(ErrorCode.ADMIN_BACKEND_NOT_FOUND.error());
           }
           BackendRow row = backend(rows.iterator().next());
           return notify(conn, backendId).map(row);
@@ -261,7 +299,7 @@ public final class RegistryStore {
         .compose(owned -> {
           if (owned.size() == 0) {
             return Future.failedFuture(
-                ApiException.notFound("admin.backend_not_found", "No such backend in this department"));
+                ErrorCode.ADMIN_BACKEND_NOT_FOUND.error());
           }
           return pool.preparedQuery("SELECT version, status, spec, change, actor_type, actor_id, changed_at "
                   + "FROM backend_versions WHERE backend_id = $1 ORDER BY version")
@@ -320,7 +358,7 @@ public final class RegistryStore {
         .execute(Tuple.of(backendId, departmentId))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.notFound("admin.backend_not_found", "No such backend in this department");
+            throw ErrorCode.ADMIN_BACKEND_NOT_FOUND.error();
           }
           return backend(rows.iterator().next());
         });
@@ -340,8 +378,7 @@ public final class RegistryStore {
         if (!assigned.contains(key)) unassigned.add(routeJson(key));
       }
       if (!unassigned.isEmpty()) {
-        return Future.failedFuture(ApiException.forbidden("registry.route_not_assigned",
-            "The operator has not assigned these routes to this department")
+        return Future.failedFuture(ErrorCode.REGISTRY_ROUTE_NOT_ASSIGNED.error()
             .withDetails(new JsonObject().put("routes", unassigned)));
       }
       return conn.preparedQuery("SELECT " + BACKEND_COLUMNS + " FROM backends "
@@ -424,10 +461,8 @@ public final class RegistryStore {
             }
           }
           if (!elsewhere.isEmpty()) {
-            return Future.failedFuture(new ApiException(409, "registry.route_assigned_elsewhere",
-                ApiException.Origin.CLIENT,
-                "These routes are assigned to another department; withdraw them there first",
-                new JsonObject().put("routes", elsewhere), null, null));
+            return Future.failedFuture(ErrorCode.REGISTRY_ROUTE_ASSIGNED_ELSEWHERE.error(
+                new JsonObject().put("routes", elsewhere)));
           }
           List<String> added = wanted.stream().filter(k -> !held.contains(k)).toList();
           if (added.isEmpty()) {
@@ -456,8 +491,7 @@ public final class RegistryStore {
             .execute(Tuple.of(serviceType, region, departmentId)))
         .compose(deleted -> {
           if (deleted.rowCount() == 0) {
-            return Future.failedFuture(ApiException.notFound("registry.assignment_not_found",
-                "This route is not assigned to this department"));
+            return Future.failedFuture(ErrorCode.REGISTRY_ASSIGNMENT_NOT_FOUND.error());
           }
           return conn.preparedQuery("SELECT " + BACKEND_COLUMNS + " FROM backends WHERE department_id = $1 "
                   + "AND status <> 'deregistered'")
@@ -471,9 +505,8 @@ public final class RegistryStore {
           }
           if (!serving.isEmpty()) {
             // The transaction rolls back: the assignment stays.
-            return Future.failedFuture(new ApiException(409, "registry.route_in_use", ApiException.Origin.CLIENT,
-                "Backends of this department still serve this route; deregister or change them first",
-                new JsonObject().put("backends", serving), null, null));
+            return Future.failedFuture(ErrorCode.REGISTRY_ROUTE_IN_USE.error(
+                new JsonObject().put("backends", serving)));
           }
           return assignmentVersion(conn, departmentId, "withdrawn", List.of(key), actor)
               .compose(x -> notify(conn, "assignments:" + departmentId))

@@ -1,5 +1,7 @@
 package cn.govgate.resilience;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import cn.govgate.resilience.DepartmentMetrics.Outcome;
 import cn.govgate.resilience.GuardRejectedException.Reason;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -16,13 +18,18 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The resilience envelope of one department backend: a semaphore bulkhead, a circuit breaker and a deadline,
@@ -42,6 +49,7 @@ import java.util.function.Supplier;
  * <p>Thread-safe; one instance per backend, shared by all event loops.
  */
 public final class Guard implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Guard.class);
 
   private final Vertx vertx;
   private final String department;
@@ -87,7 +95,24 @@ public final class Guard implements AutoCloseable {
         openUntil.set(clock.instant().plus(config.waitDurationInOpenState()));
       }
       metrics.transition(breakerName, transition.getFromState(), transition.getToState());
+      log.warn("breaker state changed {} {} {} {}", kv("backend", department),
+          kv("from", transition.getFromState().name().toLowerCase(Locale.ROOT)),
+          kv("to", transition.getToState().name().toLowerCase(Locale.ROOT)), kv("reason", reason(transition)));
     });
+  }
+
+  /** Why the breaker changed state, in words an operator can act on (one of a few fixed values). */
+  private String reason(CircuitBreaker.StateTransition transition) {
+    CircuitBreaker.State from = transition.getFromState();
+    return switch (transition.getToState()) {
+      case OPEN -> from == CircuitBreaker.State.HALF_OPEN ? "probe_calls_failed"
+          : breaker.getMetrics().getFailureRate() >= config.failureRateThreshold() ? "failure_rate_exceeded"
+          : "slow_call_rate_exceeded";
+      case HALF_OPEN -> "open_wait_elapsed";
+      case CLOSED -> from == CircuitBreaker.State.HALF_OPEN ? "probe_calls_succeeded" : "override_cleared";
+      case FORCED_OPEN -> "forced_open_by_operator";
+      case DISABLED, METRICS_ONLY -> "disabled_by_operator";
+    };
   }
 
   /** A guard on the system clock. See {@link #create(Vertx, String, GuardConfig, CircuitBreakerRegistry,
@@ -160,6 +185,25 @@ public final class Guard implements AutoCloseable {
    *     504)
    */
   public <T> Future<T> call(String service, Supplier<Future<T>> call) {
+    return run(service, call, null);
+  }
+
+  /**
+   * Like {@link #call(String, Supplier)}, in two steps: {@code send} is what the department does (timed, and
+   * bounded by the deadline); {@code interpret} is the gateway's own work on the answer (parsing, the contract
+   * check), run after the clock stopped. Its outcome is what the breaker records — a broken answer still counts
+   * against the department — but its CPU time never shows as department time, neither in
+   * {@value DepartmentMetrics#CALLS} nor in the breaker's slow-call rate.
+   */
+  public <R, T> Future<T> call(String service, Supplier<Future<R>> send, Function<R, Future<T>> interpret) {
+    AtomicLong answeredAt = new AtomicLong(Long.MIN_VALUE);
+    return run(service, () -> send.get().compose(raw -> {
+      answeredAt.set(breaker.getCurrentTimestamp());
+      return interpret.apply(raw);
+    }), answeredAt);
+  }
+
+  private <T> Future<T> run(String service, Supplier<Future<T>> call, AtomicLong answeredAt) {
     if (service == null || !DepartmentMetrics.LABEL.matcher(service).matches()) {
       return Future.failedFuture(new IllegalArgumentException("service must match " + DepartmentMetrics.LABEL));
     }
@@ -169,29 +213,25 @@ public final class Guard implements AutoCloseable {
       leave();
       metrics.recordCall(department, service, Outcome.REJECTED_OPEN, 0, TimeUnit.MICROSECONDS);
       return Future.failedFuture(new GuardRejectedException(
-          Reason.DRAINING, "department.unavailable", "The department is being taken out of service", department,
-          retryAfterSeconds(config.waitDurationInOpenState())));
+          Reason.DRAINING, department, retryAfterSeconds(config.waitDurationInOpenState())));
     }
     if (!bulkhead.tryAcquirePermission()) {
       leave();
       metrics.recordCall(department, service, Outcome.REJECTED_FULL, 0, TimeUnit.MICROSECONDS);
-      return Future.failedFuture(new GuardRejectedException(
-          Reason.FULL, "department.busy", "The department is handling too many requests", department, 1));
+      return Future.failedFuture(new GuardRejectedException(Reason.FULL, department, 1));
     }
     if (!breaker.tryAcquirePermission()) {
       bulkhead.onComplete();
       leave();
       metrics.recordCall(department, service, Outcome.REJECTED_OPEN, 0, TimeUnit.MICROSECONDS);
-      return Future.failedFuture(new GuardRejectedException(
-          Reason.OPEN, "department.unavailable", "The department is temporarily unavailable", department,
-          openRetryAfterSeconds()));
+      return Future.failedFuture(new GuardRejectedException(Reason.OPEN, department, openRetryAfterSeconds()));
     }
     long start = breaker.getCurrentTimestamp();
     Promise<T> promise = Promise.promise();
     AtomicBoolean settled = new AtomicBoolean();
     long deadlineMillis = Math.max(1, config.deadline().toMillis());
     long timerId = vertx.setTimer(deadlineMillis, id -> settle(
-        settled, promise, service, start, Future.failedFuture(new DeadlineExceededException(department,
+        settled, promise, service, start, null, Future.failedFuture(new DeadlineExceededException(department,
             deadlineMillis))));
     Future<T> inner;
     try {
@@ -201,17 +241,19 @@ public final class Guard implements AutoCloseable {
     }
     inner.onComplete(ar -> {
       vertx.cancelTimer(timerId);
-      settle(settled, promise, service, start, ar);
+      settle(settled, promise, service, start, answeredAt, ar);
     });
     return promise.future();
   }
 
-  private <T> void settle(
-      AtomicBoolean settled, Promise<T> promise, String service, long start, AsyncResult<T> result) {
+  private <T> void settle(AtomicBoolean settled, Promise<T> promise, String service, long start,
+      AtomicLong answeredAt, AsyncResult<T> result) {
     if (!settled.compareAndSet(false, true)) {
       return; // the late result after a deadline, or the deadline after the result
     }
-    long elapsed = breaker.getCurrentTimestamp() - start;
+    long end = answeredAt == null || answeredAt.get() == Long.MIN_VALUE
+        ? breaker.getCurrentTimestamp() : answeredAt.get();
+    long elapsed = end - start;
     TimeUnit unit = breaker.getTimestampUnit();
     Outcome outcome;
     try {

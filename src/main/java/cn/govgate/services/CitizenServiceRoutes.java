@@ -2,7 +2,8 @@ package cn.govgate.services;
 
 import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.RequestIds;
 import cn.govgate.identity.Citizen;
 import cn.govgate.identity.CitizenDirectory;
@@ -35,7 +36,7 @@ import java.util.function.Function;
  * <p>Every answer is {@code {data, interactionId, department, stale, asOf}}. Records are always selected by the
  * citizen of the session (resolved through the {@link CitizenDirectory}), never by an identifier the client sends;
  * only the fields of the department contract are passed on, masked where the citizen does not need them in full.
- * Every call is audited (success or failure, never personal data).
+ * Every call is audited (success or failure, never personal data), and answered only once its record is durable.
  */
 public final class CitizenServiceRoutes {
 
@@ -151,8 +152,7 @@ public final class CitizenServiceRoutes {
                   .map(JsonObject.class::cast)
                   .anyMatch(v -> plate.equals(v.getString("plate")) && plateType.equals(v.getString("plateType")));
               if (!mine) {
-                return Future.failedFuture(ApiException.notFound("traffic.vehicle_not_owned",
-                    "This vehicle is not registered to you; look it up by plate, plate type and VIN instead"));
+                return Future.failedFuture(ErrorCode.TRAFFIC_VEHICLE_NOT_OWNED.error());
               }
               JsonObject q = new JsonObject().put("plate", plate).put("plateType", plateType);
               return departments.call("traffic.fines", region, who, q, requestId, true)
@@ -185,8 +185,7 @@ public final class CitizenServiceRoutes {
               .compose(fines -> {
                 JsonArray found = vehicle.data().getJsonArray("vehicles", new JsonArray());
                 if (found.isEmpty()) {
-                  return Future.failedFuture(ApiException.notFound("department.vehicle_not_found",
-                      "The department has no record of this vehicle"));
+                  return Future.failedFuture(ErrorCode.DEPARTMENT_VEHICLE_NOT_FOUND.error());
                 }
                 JsonObject data = new JsonObject()
                     .put("vehicle", otherVehicle(found.getJsonObject(0)))
@@ -227,7 +226,7 @@ public final class CitizenServiceRoutes {
   private static String citizenKey(RoutingContext ctx) {
     String key = Session.of(ctx).citizenKey();
     if (key == null) {
-      throw ApiException.forbidden("identity.step_up_required", "Verify your real name first")
+      throw ErrorCode.IDENTITY_STEP_UP_REQUIRED.error()
           .withDetails(new JsonObject().put("requiredLevel", Level.L2.name()));
     }
     return key;
@@ -249,17 +248,22 @@ public final class CitizenServiceRoutes {
             .put("asOf", asOf.toString()));
   }
 
+  /**
+   * Records the read in the audit log and passes the outcome on only once the record is durable: a citizen never
+   * holds an answer whose record a crash could still lose.
+   */
   private Future<JsonObject> audited(RoutingContext ctx, String actorType, String actor, String action,
       String citizenKey, JsonObject details, Future<JsonObject> answer) {
-    return answer.andThen(ar -> {
-      JsonObject d = details.copy();
+    return answer.transform(ar -> {
       if (ar.failed()) {
-        d.put("code", ar.cause() instanceof ApiException e ? e.code() : "gateway.internal_error");
+        details.put("code", ar.cause() instanceof ApiException e ? e.code() : ErrorCode.GATEWAY_INTERNAL_ERROR.wire());
       }
       String requestId = RequestIds.of(ctx);
-      audit.record(ar.succeeded()
-          ? AuditEvent.success(actorType, actor, action, citizenKey, requestId, d)
-          : AuditEvent.failure(actorType, actor, action, citizenKey, requestId, d));
+      return audit.record(ar.succeeded()
+              ? AuditEvent.success(actorType, actor, action, citizenKey, requestId, details)
+              : AuditEvent.failure(actorType, actor, action, citizenKey, requestId, details))
+          .transform(written -> ar.succeeded() ? Future.succeededFuture(ar.result())
+              : Future.<JsonObject>failedFuture(ar.cause()));
     });
   }
 

@@ -6,7 +6,8 @@ import static cn.govgate.resilience.Settle.settled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.testing.TestClock;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -68,7 +69,7 @@ class GuardTest {
   }
 
   static Future<String> departmentFailure() {
-    return Future.failedFuture(ApiException.departmentBadResponse("hrss", "HTTP 500"));
+    return Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"));
   }
 
   void failTimes(int n) {
@@ -155,6 +156,27 @@ class GuardTest {
   }
 
   @Test
+  void eachStateChangeWritesOneLogLineWithBackendFromToAndReason() {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Guard.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+        new ch.qos.logback.core.read.ListAppender<>();
+    captured.start();
+    logger.addAppender(captured);
+    try {
+      failTimes(4);
+      clock.advance(Duration.ofSeconds(11));
+      result(guard.call(() -> Future.succeededFuture("probe 1")));
+      result(guard.call(() -> Future.succeededFuture("probe 2")));
+    } finally {
+      logger.detachAppender(captured);
+    }
+    assertThat(captured.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).containsExactly(
+        "breaker state changed backend=hrss from=closed to=open reason=failure_rate_exceeded",
+        "breaker state changed backend=hrss from=open to=half_open reason=open_wait_elapsed",
+        "breaker state changed backend=hrss from=half_open to=closed reason=probe_calls_succeeded");
+  }
+
+  @Test
   void failedProbesReopenTheBreaker() {
     failTimes(4);
     clock.advance(Duration.ofSeconds(11));
@@ -221,8 +243,8 @@ class GuardTest {
   void citizenErrorsNeverOpenTheBreaker() {
     for (int i = 0; i < 12; i++) {
       Throwable cause = failure(guard.call(
-          () -> Future.failedFuture(ApiException.notFound("citizen.not_found", "No such insured person"))));
-      assertThat(((ApiException) cause).code()).isEqualTo("citizen.not_found");
+          () -> Future.failedFuture(ErrorCode.DEPARTMENT_CITIZEN_NOT_FOUND.error())));
+      assertThat(((ApiException) cause).code()).isEqualTo("department.citizen_not_found");
     }
 
     assertThat(guard.state()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -256,7 +278,7 @@ class GuardTest {
     assertThat(guard.breaker().getMetrics().getNumberOfBufferedCalls()).isZero();
 
     first.complete("a");
-    second.fail(ApiException.notFound("citizen.not_found", "none"));
+    second.fail(ErrorCode.DEPARTMENT_CITIZEN_NOT_FOUND.error());
     assertThat(result(one)).isEqualTo("a");
     failure(two);
     assertAllPermitsReleased();
@@ -394,5 +416,30 @@ class GuardTest {
     assertThat(Guard.retryAfterSeconds(Duration.ofMillis(1))).isEqualTo(1);
     assertThat(Guard.retryAfterSeconds(Duration.ZERO)).isEqualTo(1);
     assertThat(Guard.retryAfterSeconds(Duration.ofSeconds(-4))).isEqualTo(1);
+  }
+
+  @Test
+  void theGatewaysWorkOnTheAnswerIsNotTimedAsDepartmentTimeButItsVerdictCountsForTheBreaker() {
+    Promise<String> department = Promise.promise();
+    Future<Integer> call = guard.call("account", () -> department.future(), answer -> {
+      // Parsing and checking the answer: 2 s of "gateway time" on the test clock.
+      clock.advance(Duration.ofSeconds(2));
+      return answer.equals("broken") ? Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"))
+          : Future.succeededFuture(answer.length());
+    });
+    clock.advance(Duration.ofMillis(300)); // the department's own time
+    department.complete("fine");
+    assertThat(result(call)).isEqualTo(4);
+    var timer = meters.get(DepartmentMetrics.CALLS).tag("service", "account").tag("outcome", "ok").timer();
+    assertThat(timer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(300.0);
+
+    Promise<String> broken = Promise.promise();
+    Future<Integer> refused = guard.call("account", () -> broken.future(),
+        answer -> Future.<Integer>failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss")));
+    broken.complete("broken");
+    assertThat(failure(refused)).isInstanceOf(ApiException.class);
+    assertThat(guard.breaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+    assertThat(meters.get(DepartmentMetrics.CALLS).tag("outcome", "department_error").timer().count()).isEqualTo(1);
+    assertAllPermitsReleased();
   }
 }

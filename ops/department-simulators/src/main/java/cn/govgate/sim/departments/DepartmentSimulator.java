@@ -9,7 +9,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -17,13 +20,17 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A department backend for one (family, region), implementing {@code contracts/department-backend.yaml} on a real
  * HTTP server bound to 127.0.0.1. It verifies every business request's {@link RequestSignatures signature} (401
  * otherwise), checks the request shape (400), serves records derived from the citizen's ID number by
- * {@link DepartmentData}, keeps payments in memory (idempotent per order id) and can be switched into
+ * {@link DepartmentData}, keeps payments (idempotent per order id) in memory or, with
+ * {@link DepartmentSimulatorOptions#bookingLog()}, also in a {@link BookingLog} forced to disk before each payment
+ * is answered (such payment requests are served on a worker thread), and can be switched into
  * {@link DepartmentFaults} through {@link #faults(DepartmentFaults)} or {@code POST /__sim/faults}.
  *
  * <p>The control endpoint {@code /__sim/faults} needs no signature: it is a test hook on the loopback interface.
@@ -32,11 +39,15 @@ public final class DepartmentSimulator {
 
   private final DepartmentSimulatorOptions options;
   private final RequestSignatures verifier;
+  private final java.util.Set<String> signatureAlgorithms = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final DepartmentOperations operations;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong errorRateTicks = new AtomicLong();
+  private final List<Consumer<JsonObject>> paymentListeners = new CopyOnWriteArrayList<>();
   private volatile DepartmentFaults faults = DepartmentFaults.none();
+  private Vertx vertx;
   private HttpServer server;
+  private boolean tls;
 
   private DepartmentSimulator(DepartmentSimulatorOptions options) {
     this.options = options;
@@ -47,8 +58,35 @@ public final class DepartmentSimulator {
 
   /** Starts a simulator; the Future completes once it listens. */
   public static Future<DepartmentSimulator> start(Vertx vertx, DepartmentSimulatorOptions options) {
-    DepartmentSimulator simulator = new DepartmentSimulator(options);
-    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(options.port()))
+    return start(vertx, options, null);
+  }
+
+  /**
+   * Starts a simulator that serves HTTPS and requires a client certificate of {@code tls.clientCaPem()} (mutual
+   * TLS); a client without one, or with another CA's, fails the handshake and never reaches a route. Null
+   * {@code tls}: plain HTTP.
+   */
+  public static Future<DepartmentSimulator> start(Vertx vertx, DepartmentSimulatorOptions options, DepartmentTls tls) {
+    // Reading a booking log back is file I/O: not on the caller's event loop.
+    Future<DepartmentSimulator> made = options.bookingLog() == null
+        ? Future.succeededFuture(new DepartmentSimulator(options))
+        : vertx.executeBlocking(() -> new DepartmentSimulator(options), false);
+    return made.compose(simulator -> listen(vertx, simulator, tls));
+  }
+
+  private static Future<DepartmentSimulator> listen(Vertx vertx, DepartmentSimulator simulator, DepartmentTls tls) {
+    simulator.vertx = vertx;
+    DepartmentSimulatorOptions options = simulator.options;
+    HttpServerOptions serverOptions = new HttpServerOptions().setHost("127.0.0.1").setPort(options.port());
+    if (tls != null) {
+      serverOptions.setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().addCertValue(Buffer.buffer(tls.serverCertificatePem()))
+              .addKeyValue(Buffer.buffer(tls.serverPrivateKeyPem())))
+          .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(tls.clientCaPem())))
+          .setClientAuth(ClientAuth.REQUIRED);
+    }
+    simulator.tls = tls != null;
+    return vertx.createHttpServer(serverOptions)
         .requestHandler(simulator.router(vertx))
         .listen()
         .map(server -> {
@@ -61,9 +99,9 @@ public final class DepartmentSimulator {
     return server.actualPort();
   }
 
-  /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
+  /** {@code http://127.0.0.1:<port>} ({@code https} with mutual TLS), without a trailing slash. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + port();
+    return (tls ? "https" : "http") + "://127.0.0.1:" + port();
   }
 
   public DepartmentFamily family() {
@@ -74,9 +112,32 @@ public final class DepartmentSimulator {
     return options.region();
   }
 
-  /** Stops listening and closes open connections (including hanging ones). */
+  /** Stops listening and closes open connections (including hanging ones), then its booking log. */
   public Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return (server == null ? Future.<Void>succeededFuture() : server.close())
+        .eventually(() -> vertx.executeBlocking(() -> {
+          operations.close();
+          return null;
+        }, false));
+  }
+
+  /**
+   * Calls {@code listener} with each accepted payment answer ({@code status, receiptNo, orderId, …}) after the
+   * payment is booked (durably, with a booking log) and before the answer is sent — the moment a crash of the
+   * caller leaves a booking it was never told about. Runs on the thread that booked it; must not block.
+   */
+  public void beforePaymentAnswer(Consumer<JsonObject> listener) {
+    paymentListeners.add(listener);
+  }
+
+  /** Payment requests answered from an earlier booking of the same order (repeated deliveries), this run. */
+  public long repeatedPayments() {
+    return operations.repeatedPayments();
+  }
+
+  /** Orders booked (this run, and earlier runs recorded in its booking log). */
+  public int bookedPayments() {
+    return operations.bookedPayments();
   }
 
   /** Switches the fault modes; takes effect for the next request. */
@@ -186,6 +247,11 @@ public final class DepartmentSimulator {
     return Math.floor(n * rate) > Math.floor((n - 1) * rate);
   }
 
+  /** The signature algorithms of the authentic business requests this simulator served (tests). */
+  public java.util.Set<String> signatureAlgorithmsSeen() {
+    return java.util.Set.copyOf(signatureAlgorithms);
+  }
+
   private void serve(RoutingContext ctx, String operation) {
     Buffer body = ctx.body().buffer();
     String unauthentic =
@@ -194,6 +260,8 @@ public final class DepartmentSimulator {
       answer(ctx, 401, error("unauthorized", "Request authentication failed"));
       return;
     }
+    String algorithm = ctx.request().getHeader(RequestSignatures.ALGORITHM_HEADER);
+    signatureAlgorithms.add(algorithm == null ? RequestSignatures.HMAC_SHA256 : algorithm);
     JsonObject request;
     try {
       request = body == null ? null : body.toJsonObject();
@@ -204,11 +272,33 @@ public final class DepartmentSimulator {
       answer(ctx, 400, error("bad_request", "The body must be a JSON object"));
       return;
     }
+    JsonObject valid = request;
+    if (operation.endsWith("-payment") && operations.booksDurably()) {
+      // The booking is forced to disk before it is answered: file I/O, so not on the event loop.
+      vertx.executeBlocking(() -> handlePayment(operation, valid), false).onComplete(ar -> {
+        if (ar.succeeded()) {
+          answer(ctx, 200, ar.result());
+        } else if (ar.cause() instanceof DepartmentOperations.Refusal refusal) {
+          answer(ctx, refusal.status(), error(refusal.code(), refusal.getMessage()));
+        } else {
+          answer(ctx, 500, error("internal_error", "The payment could not be booked"));
+        }
+      });
+      return;
+    }
     try {
-      answer(ctx, 200, operations.handle(operation, request));
+      JsonObject result = operation.endsWith("-payment") ? handlePayment(operation, request)
+          : operations.handle(operation, request);
+      answer(ctx, 200, result);
     } catch (DepartmentOperations.Refusal refusal) {
       answer(ctx, refusal.status(), error(refusal.code(), refusal.getMessage()));
     }
+  }
+
+  private JsonObject handlePayment(String operation, JsonObject request) {
+    JsonObject accepted = operations.handle(operation, request);
+    paymentListeners.forEach(l -> l.accept(accepted.copy()));
+    return accepted;
   }
 
   private void answer(RoutingContext ctx, int status, JsonObject json) {
