@@ -23,12 +23,13 @@ import java.util.Map;
  * @param complaints consultations and complaints (reply deadlines, holiday calendar)
  * @param serviceLevels published service levels (flush, rollup, gauges)
  * @param reminders proactive reminders (scheduler rhythm, subscription templates per app)
+ * @param partners partner platforms (the gateway's answer-signing keys)
  */
 public record GovgateConfig(
     Path dataDir, HttpConfig http, DatabaseConfig db, AuditConfig audit, IdentityConfig identity,
     ChannelsConfig channels, RatingsConfig ratings, CertificatesConfig certificates, AdminConfig admin,
     RegistryConfig registry, ServicesConfig services, PaymentsConfig payments, ComplaintsConfig complaints,
-    ServiceLevelsConfig serviceLevels, RemindersConfig reminders) {
+    ServiceLevelsConfig serviceLevels, RemindersConfig reminders, PartnersConfig partners) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -46,7 +47,7 @@ public record GovgateConfig(
     GovgateConfig config = new GovgateConfig(dataDir, http, db, AuditConfig.from(v), IdentityConfig.from(v),
         channels, RatingsConfig.from(v), CertificatesConfig.from(v), AdminConfig.from(v),
         RegistryConfig.from(v), ServicesConfig.from(v), PaymentsConfig.from(v), ComplaintsConfig.from(v),
-        ServiceLevelsConfig.from(v), RemindersConfig.from(v, channels));
+        ServiceLevelsConfig.from(v), RemindersConfig.from(v, channels), PartnersConfig.from(v));
     v.rejectUnknown();
     return config;
   }

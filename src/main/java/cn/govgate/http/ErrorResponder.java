@@ -62,7 +62,7 @@ public final class ErrorResponder implements Handler<RoutingContext> {
       // Router already knows the allowed methods; keep the Allow header it computed, if any.
       response.headers().remove("Content-Length");
     }
-    write(response, error, errorId, RequestIds.of(ctx));
+    write(response, error, errorId, RequestIds.of(ctx), ctx);
   }
 
   /**
@@ -90,11 +90,12 @@ public final class ErrorResponder implements Handler<RoutingContext> {
     logOnce(error, null, errorId, requestId, "invalid");
     HttpServerResponse response = request.response();
     response.putHeader("Connection", "close").putHeader(RequestIds.HEADER, requestId);
-    write(response, error, errorId, requestId).onComplete(ar -> request.connection().close());
+    write(response, error, errorId, requestId, null).onComplete(ar -> request.connection().close());
   }
 
+  /** Writes the error; {@code ctx} (null when no router ran) may carry an {@link AnswerSigner}. */
   private static io.vertx.core.Future<Void> write(HttpServerResponse response, ApiException error, String errorId,
-      String requestId) {
+      String requestId, RoutingContext ctx) {
     JsonObject body = new JsonObject()
         .put("code", error.code())
         .put("message", error.getMessage())
@@ -106,11 +107,13 @@ public final class ErrorResponder implements Handler<RoutingContext> {
       body.put("retryAfter", error.retryAfterSeconds());
       response.putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
     }
-    return response
+    io.vertx.core.buffer.Buffer bytes = body.toBuffer();
+    response
         .setStatusCode(error.status())
         .putHeader("Content-Type", "application/json; charset=utf-8")
-        .putHeader("Cache-Control", "no-store")
-        .end(body.toBuffer());
+        .putHeader("Cache-Control", "no-store");
+    if (ctx != null) AnswerSigner.apply(ctx, error.status(), error.code(), bytes);
+    return response.end(bytes);
   }
 
   static ApiException classify(Throwable failure, int status) {

@@ -69,6 +69,7 @@ public final class AdminApi {
   public void mount(Vertx vertx, Router router) {
     router.route("/departments*").handler(this::authenticate);
     router.route("/backends/*").handler(this::authenticate);
+    router.route("/partners*").handler(this::authenticate);
     router.post("/departments").handler(ctx -> handle(ctx, true, p -> createDepartment(ctx, p)));
     router.get("/departments").handler(ctx -> handle(ctx, true, p -> store.departments().map(list -> ok(
         new JsonObject().put("departments", new JsonArray(list.stream().map(d -> d.toJson()).toList()))))));
@@ -123,6 +124,24 @@ public final class AdminApi {
               .put("method", ctx.request().method().name())));
       return Future.failedFuture(
           ApiException.forbidden("auth.forbidden_department", "This credential manages another department"));
+    }
+    return Future.succeededFuture(p.type() + ":" + p.id());
+  }
+
+  /**
+   * For other concerns' operator-only routes (partners): succeeds with the operator's actor id when the request
+   * carries the operator key; a department credential is 403 {@code auth.operator_only}, audited.
+   */
+  public Future<String> authorizeOperator(RoutingContext ctx) {
+    Principal p = ctx.get(PRINCIPAL);
+    if (p == null) {
+      return Future.failedFuture(ApiException.unauthorized("auth.missing_credentials", "An admin credential is required"));
+    }
+    if (!p.operator()) {
+      audit.record(new AuditEvent(p.type(), p.id(), "registry.access", null, "denied", RequestIds.of(ctx),
+          new JsonObject().put("department", p.departmentId()).put("code", "auth.operator_only")
+              .put("method", ctx.request().method().name())));
+      return Future.failedFuture(ApiException.forbidden("auth.operator_only", "Only the operator may do this"));
     }
     return Future.succeededFuture(p.type() + ":" + p.id());
   }
