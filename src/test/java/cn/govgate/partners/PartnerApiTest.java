@@ -319,12 +319,14 @@ class PartnerApiTest {
     assertThat(read(next, consentId).status()).isEqualTo(200);
     HttpResponse<String> revoked = admin(bed, "DELETE", "/partners/rotating-co/keys/2026-a", null);
     assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+    PartnerTestBed.ADMIN.assertValid("revokePartnerKey", revoked);
     // No reload by hand: both instances hear the NOTIFY.
     RegistryFixture.waitFor(() -> "partner.key_revoked".equals(read(old, consentId).code())
         && "partner.key_revoked".equals(send(second.baseUrl(), old, "GET", "/open/v1/housing-fund/account",
             account(consentId), account(consentId), now(), PartnerSigner.newNonce()).code()), Duration.ofSeconds(2));
     assertThat(read(next, consentId).status()).isEqualTo(200);
     HttpResponse<String> versions = admin(bed, "GET", "/partners/rotating-co/versions", null);
+    PartnerTestBed.ADMIN.assertValid("listPartnerVersions", versions);
     assertThat(Http.json(versions).getJsonArray("versions").stream().map(v -> ((JsonObject) v).getString("change")))
         .containsExactly("created", "key_added:2026-a", "key_added:2026-b", "key_revoked:2026-a");
   }
@@ -335,12 +337,63 @@ class PartnerApiTest {
     PartnerKey key = addKey(bed, "paused-co", "k1", Algorithm.RSA2);
     String consentId = consent(bed, aliceL3, "paused-co", 7, "housing-fund.account").getString("consentId");
     assertThat(read(key, consentId).status()).isEqualTo(200);
-    assertThat(admin(bed, "POST", "/partners/paused-co/suspend", null).statusCode()).isEqualTo(200);
+    HttpResponse<String> suspended = admin(bed, "POST", "/partners/paused-co/suspend", null);
+    assertThat(suspended.statusCode()).isEqualTo(200);
+    PartnerTestBed.ADMIN.assertValid("suspendPartner", suspended);
     RegistryFixture.waitFor(() -> "partner.unknown_app".equals(read(key, consentId).code())
         && "partner.unknown_app".equals(send(second.baseUrl(), key, "GET", "/open/v1/housing-fund/account",
             account(consentId), account(consentId), now(), PartnerSigner.newNonce()).code()), Duration.ofSeconds(2));
     assertThat(admin(bed, "POST", "/partners/paused-co/activate", null).statusCode()).isEqualTo(200);
     RegistryFixture.waitFor(() -> read(key, consentId).status() == 200, Duration.ofSeconds(2));
+  }
+
+  @Test
+  void theOperatorsRegisterRefusesBadSettingsAndKeys() {
+    HttpResponse<String> weak = admin(bed, "POST", "/partners/bank-a/keys", new JsonObject().put("keyId", "weak")
+        .put("algorithm", "RSA2").put("publicKey", "bm90IGEga2V5"));
+    assertThat(weak.statusCode()).as(weak.body()).isEqualTo(400);
+    PartnerTestBed.ADMIN.assertValid("addPartnerKey", weak);
+    assertThat(Http.json(weak).getJsonObject("details").getJsonObject("fields").containsKey("publicKey")).isTrue();
+    HttpResponse<String> sm2AsRsa = admin(bed, "POST", "/partners/bank-a/keys", new JsonObject().put("keyId", "x")
+        .put("algorithm", "RSA2").put("publicKey", Keys.spki(sm2.pair().getPublic())));
+    assertThat(sm2AsRsa.statusCode()).as(sm2AsRsa.body()).isEqualTo(400);
+    HttpResponse<String> again = admin(bed, "POST", "/partners/bank-a/keys", new JsonObject().put("keyId", "rsa-1")
+        .put("algorithm", "RSA2").put("publicKey", Keys.spki(rsa.pair().getPublic())));
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+    assertThat(Http.json(again).getString("code")).isEqualTo("partner.key_exists");
+    HttpResponse<String> bad = admin(bed, "POST", "/partners", new JsonObject().put("appId", "X")
+        .put("scopes", new io.vertx.core.json.JsonArray().add("everything")));
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(Http.json(bad).getJsonObject("details").getJsonObject("fields").fieldNames())
+        .contains("appId", "name", "scopes[0]", "quota.perSecond", "quota.perDay", "callbackUrl");
+    HttpResponse<String> unknown = admin(bed, "GET", "/partners/no-such", null);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    PartnerTestBed.ADMIN.assertValid("getPartner", unknown);
+    HttpResponse<String> noOperator = Http.get(bed.gateway.baseUrl() + "/admin/v1/partners/bank-a");
+    assertThat(noOperator.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aConsentIsGrantedOnlyAtL3ForAnActivePartnersOfferedScopes() {
+    HttpResponse<String> l2 = bed.post("/v1/consents", new JsonObject().put("appId", "bank-a")
+        .put("scopes", new io.vertx.core.json.JsonArray().add("housing-fund.account")).put("purpose", "x")
+        .put("days", 1), bed.l2(bed.identity.people.get(5)));
+    assertThat(l2.statusCode()).as(l2.body()).isEqualTo(403);
+    HttpResponse<String> notOffered = bed.post("/v1/consents", new JsonObject().put("appId", "bank-b")
+        .put("scopes", new io.vertx.core.json.JsonArray().add("social-security.account")).put("purpose", "x")
+        .put("days", 1), aliceL3);
+    assertThat(notOffered.statusCode()).as(notOffered.body()).isEqualTo(422);
+    PartnerTestBed.CITIZEN.assertValid("grantConsent", notOffered);
+    assertThat(Http.json(notOffered).getString("code")).isEqualTo("consent.scope_not_offered");
+    HttpResponse<String> noPartner = bed.post("/v1/consents", new JsonObject().put("appId", "nobody")
+        .put("scopes", new io.vertx.core.json.JsonArray().add("housing-fund.account")).put("purpose", "x")
+        .put("days", 1), aliceL3);
+    assertThat(Http.json(noPartner).getString("code")).isEqualTo("consent.partner_unknown");
+    HttpResponse<String> invalid = bed.post("/v1/consents", new JsonObject().put("appId", "bank-a")
+        .put("scopes", new io.vertx.core.json.JsonArray()).put("days", 400), aliceL3);
+    assertThat(invalid.statusCode()).isEqualTo(400);
+    assertThat(Http.json(invalid).getJsonObject("details").getJsonObject("fields").fieldNames())
+        .contains("scopes", "purpose", "days");
   }
 
   // ---------- scope and consent ----------
@@ -377,9 +430,12 @@ class PartnerApiTest {
     HttpResponse<String> revoked = Http.send("DELETE", bed.gateway.baseUrl() + "/v1/consents/" + consentId, null,
         Map.of("Authorization", "Bearer " + aliceL3));
     assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(204);
+    PartnerTestBed.CITIZEN.assertValid("revokeConsent", revoked);
+    PartnerTestBed.CITIZEN.assertValid("revokeConsent", foreign);
     refused("openGetHousingFundAccount", read(rsa, consentId), 403, "consent.revoked");
     refused("openGetHousingFundAccount", send(second.baseUrl(), rsa, "GET", "/open/v1/housing-fund/account",
         account(consentId), account(consentId), now(), PartnerSigner.newNonce()), 403, "consent.revoked");
+    PartnerTestBed.CITIZEN.assertValid("listConsents", bed.get("/v1/consents", aliceL3));
     JsonObject listed = Http.json(bed.get("/v1/consents", aliceL3)).getJsonArray("consents").stream()
         .map(JsonObject.class::cast).filter(c -> c.getString("consentId").equals(consentId)).findFirst().orElseThrow();
     assertThat(listed.getString("status")).isEqualTo("revoked");

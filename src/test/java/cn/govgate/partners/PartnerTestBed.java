@@ -21,6 +21,9 @@ import java.util.Map;
 
 /** Partners registered through the admin API, consents granted through the citizen API, signed calls. */
 final class PartnerTestBed {
+  static final cn.govgate.testing.ApiContract ADMIN = cn.govgate.testing.ApiContract.of("admin-api.yaml");
+  static final cn.govgate.testing.ApiContract CITIZEN = cn.govgate.testing.ApiContract.of("gateway-api.yaml");
+
   private PartnerTestBed() {}
 
   /** A registered partner key and a signer for it. */
@@ -37,6 +40,7 @@ final class PartnerTestBed {
         .put("quota", new JsonObject().put("perSecond", perSecond).put("perDay", perDay))
         .put("callbackUrl", "https://partner.example.cn/" + appId + "/consented"));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    ADMIN.assertValid("createPartner", r);
   }
 
   static PartnerKey addKey(GatewayTestBed bed, String appId, String keyId, Algorithm algorithm) {
@@ -44,6 +48,7 @@ final class PartnerTestBed {
     HttpResponse<String> r = admin(bed, "POST", "/partners/" + appId + "/keys", new JsonObject().put("keyId", keyId)
         .put("algorithm", algorithm.name()).put("publicKey", Keys.spki(pair.getPublic())));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    ADMIN.assertValid("addPartnerKey", r);
     awaitVersion(bed, appId, Http.json(r).getInteger("version"));
     return new PartnerKey(appId, keyId, algorithm, pair, PartnerSigner.create(appId, keyId, algorithm,
         pair.getPrivate()));
@@ -59,6 +64,9 @@ final class PartnerTestBed {
     HttpResponse<String> r = bed.post("/v1/consents", new JsonObject().put("appId", appId)
         .put("scopes", new JsonArray(List.of(scopes))).put("purpose", "住房贷款审批").put("days", days), l3);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    CITIZEN.assertValid("grantConsent", r);
+    assertThat(Http.json(r).getString("redirectUrl")).isEqualTo("https://partner.example.cn/" + appId
+        + "/consented?consentId=" + Http.json(r).getString("consentId") + "&appId=" + appId);
     return Http.json(r);
   }
 
