@@ -1,6 +1,8 @@
 package cn.govgate.app;
 
 import cn.govgate.audit.AuditLog;
+import cn.govgate.cases.MyCases;
+import cn.govgate.cases.MyCasesRoutes;
 import cn.govgate.certificates.HousingFundProofSource;
 import cn.govgate.certificates.LocalProofKeys;
 import cn.govgate.certificates.ProofKeys;
@@ -203,6 +205,7 @@ public final class Gateway {
     ReminderRoutes reminders = new ReminderRoutes(c.reminders(), offered, c.audit());
     ServiceLevelRoutes serviceLevels = new ServiceLevelRoutes(c.serviceLevels(), offered, clock);
     ComplaintRoutes complaints = new ComplaintRoutes(c.complaints(), callers, admin::authorizeDepartment, c.audit());
+    MyCasesRoutes myCases = new MyCasesRoutes(MyCases.create(db.pool(), clock), c.audit());
     CitizenServiceRoutes citizenServices = CitizenServiceRoutes.create(c.departments(), identity.directory(),
         c.interactions(), callers, offered, VehicleLookupLimit.create(db.pool(), clock,
             config.services().vehicleLookupLimit(), config.services().vehicleLookupWindow()), c.audit());
@@ -218,6 +221,8 @@ public final class Gateway {
       c.payments().mountCitizen(router, sessions.authenticate());
       complaints.mountCitizen(router, sessions.authenticate(), identity.gate().require(Level.L2, null));
       reminders.mountCitizen(router, sessions.authenticate(), identity.gate().require(Level.L2, null));
+      // 我的办件 at any level: an unbound session sees what its own channel identity did.
+      myCases.mountCitizen(router, sessions.authenticate());
       // The four service families: session, assurance level (L3 with the configured face freshness), then the
       // department. Mounted before the optional-session catch-all below, which they do not need.
       citizenServices.mount(router, sessions.authenticate(), level -> identity.gate().require(level,

@@ -16,6 +16,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +36,8 @@ import java.util.function.Function;
 public final class AdminApi {
 
   private static final String PRINCIPAL = "govgate.admin.principal";
+  private static final long DEFAULT_GRACE_SECONDS = 86_400;
+  private static final long MAX_GRACE_SECONDS = 30L * 86_400;
 
   private final Registry registry;
   private final RegistryStore store;
@@ -77,6 +82,12 @@ public final class AdminApi {
         p -> store.department(ctx.pathParam("departmentId")).map(d -> ok(d.toJson()))));
     router.post("/departments/:departmentId/credentials").handler(ctx -> scoped(ctx, true,
         p -> issueCredential(ctx, p)));
+    router.get("/departments/:departmentId/credentials").handler(ctx -> scoped(ctx, false,
+        p -> listCredentials(ctx)));
+    router.post("/departments/:departmentId/credentials/:credentialId/rotate").handler(ctx -> scoped(ctx, false,
+        p -> rotateCredential(ctx, p)));
+    router.delete("/departments/:departmentId/credentials/:credentialId").handler(ctx -> scoped(ctx, false,
+        p -> revokeCredential(ctx, p)));
     router.get("/departments/:departmentId/assignments").handler(ctx -> scoped(ctx, false,
         p -> store.assignments(ctx.pathParam("departmentId")).map(AdminApi::ok)));
     router.post("/departments/:departmentId/assignments").handler(ctx -> scoped(ctx, true, p -> assign(ctx, p)));
@@ -156,7 +167,7 @@ public final class AdminApi {
       return;
     }
     if (token.startsWith("gdc_")) {
-      store.authenticate(token).onComplete(ar -> {
+      registry.credentials().authenticate(token).onComplete(ar -> {
         if (ar.failed()) {
           ctx.fail(ar.cause());
         } else if (ar.result() == null) {
@@ -280,6 +291,62 @@ public final class AdminApi {
               .put("credentialId", json.getString("credentialId"))));
       return new Reply(201, json);
     });
+  }
+
+  private Future<Reply> listCredentials(RoutingContext ctx) {
+    Instant now = registry.clock().instant();
+    return store.department(ctx.pathParam("departmentId"))
+        .compose(d -> registry.credentialStore().list(d.id()))
+        .map(rows -> ok(new JsonObject().put("credentials",
+            new JsonArray(rows.stream().map(r -> r.toJson(now)).toList()))));
+  }
+
+  /**
+   * A new credential for the department; the presented one keeps working for {@code graceSeconds} (default
+   * {@value #DEFAULT_GRACE_SECONDS}) so that the department can roll the new secret out without an outage.
+   */
+  private Future<Reply> rotateCredential(RoutingContext ctx, Principal p) {
+    JsonObject body = JsonBody.optional(ctx);
+    Object grace = body == null ? null : body.getValue("graceSeconds");
+    if (grace != null && !(grace instanceof Integer || grace instanceof Long)
+        || grace != null && (((Number) grace).longValue() < 0 || ((Number) grace).longValue() > MAX_GRACE_SECONDS)) {
+      throw ApiException.invalidFields(new JsonObject().put("graceSeconds",
+          "an integer from 0 to " + MAX_GRACE_SECONDS));
+    }
+    long seconds = grace == null ? DEFAULT_GRACE_SECONDS : ((Number) grace).longValue();
+    String departmentId = ctx.pathParam("departmentId");
+    String credentialId = ctx.pathParam("credentialId");
+    Instant oldExpiresAt = registry.clock().instant().plusSeconds(seconds);
+    return store.department(departmentId)
+        .compose(d -> registry.credentialStore().rotate(departmentId, credentialId, oldExpiresAt))
+        // This instance refuses the old secret after its grace period, and at once on a revocation, without waiting
+        // for the notification to come back.
+        .compose(issued -> registry.credentials().reload().otherwiseEmpty().map(issued))
+        .map(issued -> {
+          audit.record(AuditEvent.success(p.type(), p.id(), "registry.credential_rotated", null, RequestIds.of(ctx),
+              new JsonObject().put("department", departmentId).put("credentialId", credentialId)
+                  .put("newCredentialId", issued.row().id()).put("graceSeconds", seconds)));
+          return new Reply(201, new JsonObject().put("credentialId", issued.row().id())
+              .put("departmentId", departmentId).put("token", issued.token())
+              .put("createdAt", issued.row().createdAt().toString()).put("replaces", credentialId)
+              .put("replacedExpiresAt", OffsetDateTime.ofInstant(oldExpiresAt, ZoneOffset.UTC).toString()));
+        });
+  }
+
+  private Future<Reply> revokeCredential(RoutingContext ctx, Principal p) {
+    String departmentId = ctx.pathParam("departmentId");
+    String credentialId = ctx.pathParam("credentialId");
+    Instant now = registry.clock().instant();
+    return store.department(departmentId)
+        .compose(d -> registry.credentialStore().revoke(departmentId, credentialId, now))
+        .compose(result -> registry.credentials().reload().otherwiseEmpty().map(result))
+        .map(result -> {
+          if (result.getValue()) {
+            audit.record(AuditEvent.success(p.type(), p.id(), "registry.credential_revoked", null, RequestIds.of(ctx),
+                new JsonObject().put("department", departmentId).put("credentialId", credentialId)));
+          }
+          return ok(result.getKey().toJson(now));
+        });
   }
 
   // ---------- backends ----------

@@ -61,6 +61,8 @@ public final class Registry {
   private final Pool pool;
   private final PgConnectOptions connectOptions;
   private final RegistryStore store;
+  private final CredentialStore credentialStore;
+  private final Credentials credentials;
   private final RegistryConfig config;
   private final MeterRegistry meters;
   private final Clock clock;
@@ -89,6 +91,8 @@ public final class Registry {
     this.meters = meters;
     this.clock = clock;
     this.store = new RegistryStore(pool, config.secretKey());
+    this.credentialStore = new CredentialStore(pool);
+    this.credentials = new Credentials(vertx, credentialStore, store, clock);
     DepartmentMetrics.bindRegistries(meters, breakers, bulkheads);
   }
 
@@ -110,6 +114,15 @@ public final class Registry {
     return clock;
   }
 
+  CredentialStore credentialStore() {
+    return credentialStore;
+  }
+
+  /** The department credentials this instance accepts (reloaded on every credential change). */
+  Credentials credentials() {
+    return credentials;
+  }
+
   Vertx vertx() {
     return vertx;
   }
@@ -129,9 +142,15 @@ public final class Registry {
         .reconnectPolicy(retries -> 1000L);
     Promise<Void> firstLoad = Promise.promise();
     subscriber.channel(RegistryStore.CHANNEL)
-        .handler(payload -> reload())
+        .handler(payload -> {
+          if (payload != null && payload.startsWith(Credentials.NOTIFY_PREFIX)) {
+            credentials.reload();
+          } else {
+            reload();
+          }
+        })
         // Called again after every reconnect: notifications may have been missed meanwhile.
-        .subscribeHandler(v -> reload().onComplete(ar -> {
+        .subscribeHandler(v -> Future.all(reload(), credentials.reload()).onComplete(ar -> {
           if (ar.succeeded()) {
             firstLoad.tryComplete();
           } else {
@@ -362,6 +381,7 @@ public final class Registry {
     if (!stopped.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
+    credentials.stop();
     if (healthTimer >= 0) {
       vertx.cancelTimer(healthTimer);
     }

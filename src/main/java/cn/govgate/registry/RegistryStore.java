@@ -124,25 +124,28 @@ public final class RegistryStore {
     RANDOM.nextBytes(secret);
     String id = HexFormat.of().formatHex(idBytes);
     String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    // The NOTIFY lets every instance hold the new credential in memory (Credentials); until it arrives, an instance
+    // looks an unknown credential up here.
     return department(departmentId)
-        .compose(d -> pool.preparedQuery("INSERT INTO department_credentials (id, department_id, secret_sha256) "
-                + "VALUES ($1, $2, $3) RETURNING created_at")
-            .execute(Tuple.of(id, departmentId, sha256(secretText))))
+        .compose(d -> pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO department_credentials (id, "
+                + "department_id, secret_sha256) VALUES ($1, $2, $3) RETURNING created_at")
+            .execute(Tuple.of(id, departmentId, sha256(secretText)))
+            .compose(rows -> notify(conn, Credentials.NOTIFY_PREFIX + departmentId).map(rows))))
         .map(rows -> new JsonObject().put("credentialId", id).put("departmentId", departmentId)
             .put("token", "gdc_" + id + "." + secretText)
             .put("createdAt", rows.iterator().next().getOffsetDateTime("created_at").toString()));
   }
 
-  /** The department of a valid, unrevoked credential token; null for anything else. */
-  Future<String> authenticate(String token) {
+  /** The department of a valid, unrevoked credential token, not expired at {@code now}; null for anything else. */
+  Future<String> authenticate(String token, java.time.Instant now) {
     if (token == null || !token.startsWith("gdc_") || token.indexOf('.') < 0) {
       return Future.succeededFuture(null);
     }
     String id = token.substring(4, token.indexOf('.'));
     byte[] presented = sha256(token.substring(token.indexOf('.') + 1));
     return pool.preparedQuery("SELECT department_id, secret_sha256 FROM department_credentials "
-            + "WHERE id = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(id))
+            + "WHERE id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)")
+        .execute(Tuple.of(id, java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC)))
         .map(rows -> {
           if (rows.size() == 0) {
             return null;
