@@ -467,6 +467,36 @@ class PartnerApiTest {
     assertThat(alices.json().getJsonObject("data").getString("accountNo")).isEqualTo(alicesOwn.getString("accountNo"));
   }
 
+  // ---------- the README's shell recipe ----------
+
+  @Test
+  void theReadmeShellRecipeSignsWithOpensslAndReadsTheAccount() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+    Matcher block = Pattern.compile("```sh\n(GW=http://127\\.0\\.0\\.1:8080 APP_ID=.*?)```", Pattern.DOTALL)
+        .matcher(readme);
+    assertThat(block.find()).as("the recipe in README.md").isTrue();
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("recipe");
+    java.nio.file.Path pem = dir.resolve("partner-private.pem");
+    java.nio.file.Files.createFile(pem, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    java.nio.file.Files.writeString(pem, Keys.pkcs8Pem(rsa.pair().getPrivate()));
+    String recipe = block.group(1)
+        .replace("GW=http://127.0.0.1:8080", "GW=" + bed.gateway.baseUrl())
+        .replace("APP_ID=bank-demo", "APP_ID=bank-a")
+        .replace("KEY_ID=rsa-1", "KEY_ID=rsa-1")
+        .replace("KEY=partner-private.pem", "KEY=" + pem)
+        .replace("CONSENT=cst_...", "CONSENT=" + aliceConsent)
+        // The gateway's clock is the test's (frozen, moved by other tests); the recipe's other commands run as written.
+        .replace("$(date +%s)", String.valueOf(now()));
+    Process bash = new ProcessBuilder("bash", "-euc", recipe).redirectErrorStream(true).start();
+    String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(bash.waitFor()).as(out).isZero();
+    assertThat(out).as(out).startsWith("HTTP/1.1 200");
+    String body = out.substring(out.indexOf("\r\n\r\n") + 4);
+    assertThat(new JsonObject(body).getJsonObject("data").getString("accountNo")).isNotBlank();
+    assertThat(out).contains("X-Govgate-Signature: GOVGATE-RSA2 ");
+  }
+
   // ---------- quotas, audit, metrics ----------
 
   @Test
