@@ -1,35 +1,47 @@
 #!/usr/bin/env bash
 # The govgate benchmark, one command: bash ops/bench/run.sh   (see ops/bench/README.md)
 #
-# Installs wrk, nginx-light and jq (Debian packages) when missing, builds the jar when missing, starts
-# BenchStack (the demo from ops/demo: gateway + embedded PostgreSQL + channel and department simulators, >= 10,000
-# citizens, L3 tokens prepared through the real APIs), nginx as a plain reverse proxy in front of the
-# social-security department simulator, and drives the scenarios with wrk. Every process - the JVM (and the
-# PostgreSQL it starts), nginx and wrk - runs under taskset on the same cores. Prints the table and writes
+# Installs wrk, nginx-light and jq (Debian packages) when missing, builds the jars when missing or stale, starts
+# BenchStack (embedded PostgreSQL, channel and department simulators in one JVM; the gateway, src/target/govgate.jar,
+# as a process of its own; L3 tokens and auth codes prepared through the real APIs), nginx as a plain reverse proxy
+# in front of the social-security department simulator, and drives the scenarios with wrk in rounds
+# (a, b, c, d, a at a fixed rate, c at a fixed rate; three rounds). Around every measured run it reads the CPU time
+# of each process from /proc: gateway JVM, its PostgreSQL (postmaster and every backend), nginx (master and
+# workers), the simulators' JVM and wrk. Prints the medians, the spread and the CPU per request, and writes
 # ops/bench/RESULTS.md. Everything it started is stopped on exit.
 #
-# Knobs (environment): BENCH_CPUS (default: all cores, e.g. 0-1), BENCH_CONNECTIONS (32), BENCH_THREADS (2),
-# BENCH_DURATION (15 s), BENCH_WARMUP (5 s), BENCH_CITIZENS (22000 seeded), BENCH_L3 (10000 tokens),
-# BENCH_CODES (100000 auth codes), BENCH_NGINX_PORT (18080), BENCH_HEAP (2g), BENCH_RESULTS (ops/bench/RESULTS.md),
-# BENCH_JAVA_OPTS (extra JVM options, e.g. -XX:StartFlightRecording=filename=/tmp/bench.jfr to profile).
+# Knobs (environment): BENCH_CPUS (all cores), BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_THREADS (2),
+# BENCH_DURATION (15 s), BENCH_D_DURATION (10 s), BENCH_WARMUP (5 s), BENCH_CITIZENS (22000), BENCH_L3 (10000),
+# BENCH_CODES (240000), BENCH_PREP_CONCURRENCY (16), BENCH_FIXED_RATE (half of round 1's (a)), BENCH_IDLE (10000
+# idle connections for (f); 0 skips), BENCH_NGINX_PORT (20381), BENCH_HEAP (2g, the gateway's), BENCH_SIM_HEAP
+# (2g), BENCH_RESULTS (ops/bench/RESULTS.md), BENCH_JAVA_OPTS (extra gateway JVM options, e.g.
+# -XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK="$HERE/work"
 CPUS=${BENCH_CPUS:-0-$(( $(nproc) - 1 ))}
+ROUNDS=${BENCH_ROUNDS:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 THREADS=${BENCH_THREADS:-2}
 DURATION=${BENCH_DURATION:-15}
+D_DURATION=${BENCH_D_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-5}
 CITIZENS=${BENCH_CITIZENS:-22000}
 L3=${BENCH_L3:-10000}
-CODES=${BENCH_CODES:-100000}
-NGINX_PORT=${BENCH_NGINX_PORT:-18080}
+CODES=${BENCH_CODES:-240000}
+PREP=${BENCH_PREP_CONCURRENCY:-16}
+FIXED_RATE=${BENCH_FIXED_RATE:-}
+IDLE=${BENCH_IDLE:-10000}
+NGINX_PORT=${BENCH_NGINX_PORT:-20381}
 HEAP=${BENCH_HEAP:-2g}
+SIM_HEAP=${BENCH_SIM_HEAP:-2g}
 JAVA_OPTS=${BENCH_JAVA_OPTS:-}
 RESULTS=${BENCH_RESULTS:-$HERE/RESULTS.md}
-JAR="$ROOT/ops/demo/target/govgate-demo.jar"
+DEMO_JAR="$ROOT/ops/demo/target/govgate-demo.jar"
+GATEWAY_JAR="$ROOT/src/target/govgate.jar"
+HZ=$(getconf CLK_TCK)
 
 say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -40,6 +52,7 @@ command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v taskset >/dev/null 2>&1 || missing+=(util-linux)
+command -v pgrep >/dev/null 2>&1 || missing+=(procps)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} with apt-get"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -48,11 +61,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 command -v java >/dev/null 2>&1 || die "java (17) is needed"
+# (f) holds BENCH_IDLE connections open: the gateway (a child of BenchStack) and wrk need the descriptors.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 
-# ---- jar: built when missing or older than a source file or pom ----
-if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT" -path "$WORK" -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
-    -newer "$JAR" -type f -print -quit)" ]; then
-  say "building $JAR (mvn -B -q -DskipTests package)"
+# ---- jars: built when missing or older than a source file or pom ----
+stale() { [ ! -f "$1" ] || [ -n "$(find "$ROOT" -path "$WORK" -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
+    -newer "$1" -type f -print -quit)" ]; }
+if stale "$DEMO_JAR" || stale "$GATEWAY_JAR"; then
+  say "building the jars (mvn -B -q -DskipTests package)"
   (cd "$ROOT" && mvn -B -q -DskipTests package)
 fi
 
@@ -63,7 +79,7 @@ cleanup() {
   if [ -n "$NGINX_STARTED" ]; then "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -s stop 2>/dev/null; fi
   if [ -n "$STACK_PID" ] && kill -0 "$STACK_PID" 2>/dev/null; then
     kill -TERM "$STACK_PID"
-    for _ in $(seq 1 60); do kill -0 "$STACK_PID" 2>/dev/null || break; sleep 1; done
+    for _ in $(seq 1 90); do kill -0 "$STACK_PID" 2>/dev/null || break; sleep 1; done
     kill -0 "$STACK_PID" 2>/dev/null && kill -KILL "$STACK_PID"
   fi
 }
@@ -71,25 +87,32 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 rm -rf "$WORK"
 mkdir -p "$WORK/nginx/logs"
+RUNS="$WORK/runs.jsonl"
+: >"$RUNS"
 
 # ---- the stack ----
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-say "starting BenchStack on cpus $CPUS: $CITIZENS citizens, $L3 to step up to L3, $CODES auth codes"
-GOVGATE_LOG_ACCESS_LEVEL=OFF taskset -c "$CPUS" java -Xms"$HEAP" -Xmx"$HEAP" $JAVA_OPTS -cp "$JAR" cn.govgate.demo.bench.BenchStack \
-  --out "$WORK" --citizens "$CITIZENS" --l3 "$L3" --codes "$CODES" >"$WORK/stack.log" 2>&1 &
+say "starting BenchStack on cpus $CPUS: $CITIZENS citizens, $L3 to step up to L3 ($PREP at a time), $CODES auth codes"
+GOVGATE_LOG_ACCESS_LEVEL=OFF taskset -c "$CPUS" java -Xms"$SIM_HEAP" -Xmx"$SIM_HEAP" -cp "$DEMO_JAR" \
+  cn.govgate.demo.bench.BenchStack --out "$WORK" --citizens "$CITIZENS" --l3 "$L3" --codes "$CODES" \
+  --concurrency "$PREP" --gateway-classpath "$GATEWAY_JAR" --gateway-jvm "-Xms$HEAP -Xmx$HEAP $JAVA_OPTS" \
+  >"$WORK/stack.log" 2>&1 &
 STACK_PID=$!
 DESC=""
 for _ in $(seq 1 1800); do
   DESC=$(grep -m1 '^{"gateway"' "$WORK/stack.log" || true)
   [ -n "$DESC" ] && break
-  kill -0 "$STACK_PID" 2>/dev/null || die "BenchStack exited; see $WORK/stack.log: $(tail -3 "$WORK/stack.log")"
+  if ! kill -0 "$STACK_PID" 2>/dev/null; then
+    die "BenchStack stopped before the runs: $(grep -m1 'preparation failed' "$WORK/stack.log" || tail -3 "$WORK/stack.log") (log: $WORK/stack.log, gateway log: $WORK/gateway.log)"
+  fi
   sleep 1
 done
 [ -n "$DESC" ] || die "BenchStack did not get ready in 30 minutes"
 j() { jq -r ".$1" <<<"$DESC"; }
 GATEWAY=$(j gateway); OPS=$(j ops); DEPARTMENT=$(j department); DEPT_PATH=$(j departmentPath); CONTROL=$(j control)
-REGION=$(j region); APP_ID=$(j appId)
-say "ready after $(j prepareSeconds) s: gateway $GATEWAY, department $DEPARTMENT"
+REGION=$(j region); APP_ID=$(j appId); SIM_PID=$(j pid); GW_PID=$(j gatewayPid)
+PG_PID=$(head -1 "$(j postgresDir)/postmaster.pid")
+say "ready after $(j prepareSeconds) s: gateway $GATEWAY (pid $GW_PID), department $DEPARTMENT, postgres pid $PG_PID"
 
 # ---- nginx, a plain reverse proxy to the same department simulator ----
 DEPT_HOSTPORT=${DEPARTMENT#http://}
@@ -121,108 +144,192 @@ http {
 NGINX
 taskset -c "$CPUS" "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" || die "nginx did not start (port $NGINX_PORT busy? set BENCH_NGINX_PORT)"
 NGINX_STARTED=1
+for _ in $(seq 1 50); do [ -s "$WORK/nginx/nginx.pid" ] && break; sleep 0.1; done
+NGINX_PID=$(cat "$WORK/nginx/nginx.pid")
+
+# ---- CPU from /proc ----
+# ticks PID: user + system clock ticks of the process and of its children it has reaped (fields 14-17 of stat).
+ticks() {
+  local s
+  s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+  s=${s##*) }
+  # shellcheck disable=SC2086
+  set -- $s
+  echo $(( ${12} + ${13} + ${14} + ${15} ))
+}
+# tree_ticks PID: the process and its live children (PostgreSQL backends, nginx workers).
+tree_ticks() {
+  local total child
+  total=$(ticks "$1")
+  for child in $(pgrep -P "$1" || true); do total=$(( total + $(ticks "$child") )); done
+  echo "$total"
+}
+snapshot() { echo "$(ticks "$GW_PID") $(tree_ticks "$PG_PID") $(tree_ticks "$NGINX_PID") $(ticks "$SIM_PID")"; }
+# seconds_of "1m2.345s" -> 62.345
+seconds_of() { awk -v t="$1" 'BEGIN { split(t, a, "m"); sub("s", "", a[2]); printf "%.3f", a[1] * 60 + a[2] }'; }
 
 # ---- wrk ----
-# run_wrk NAME URL SCRIPT SECONDS [RATE] [FROM] [TO] -> prints the BENCH_RESULT JSON
+# run_wrk NAME URL SCRIPT SECONDS RATE FROM TO OFFSET: wrk's BENCH_RESULT JSON with "wrkSeconds" (its own CPU) added
 run_wrk() {
-  local name=$1 url=$2 script=$3 seconds=$4 rate=${5:-0} from=${6:-1} to=${7:-0}
-  BENCH_LUA="$HERE/lua" BENCH_THREADS="$THREADS" BENCH_CONNECTIONS="$CONNECTIONS" BENCH_RATE="$rate" \
-  BENCH_FROM="$from" BENCH_TO="$to" BENCH_TOKENS=$(j tokens) BENCH_SIGNED=$(j signedRequests) BENCH_CODES=$(j authCodes) \
-  BENCH_APP_ID="$APP_ID" BENCH_REGION="$REGION" \
-    taskset -c "$CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$HERE/lua/$script" "$url" \
-    >"$WORK/wrk-$name.txt" 2>&1 || die "wrk failed for $name: $(tail -3 "$WORK/wrk-$name.txt")"
-  grep -m1 '^BENCH_RESULT ' "$WORK/wrk-$name.txt" | sed 's/^BENCH_RESULT //'
+  local name=$1 url=$2 script=$3 seconds=$4 rate=${5:-0} from=${6:-1} to=${7:-0} offset=${8:-0}
+  local out="$WORK/wrk-$name.txt"
+  (
+    BENCH_LUA="$HERE/lua" BENCH_THREADS="$THREADS" BENCH_CONNECTIONS="$CONNECTIONS" BENCH_RATE="$rate" \
+    BENCH_FROM="$from" BENCH_TO="$to" BENCH_OFFSET="$offset" BENCH_TOKENS=$(j tokens) BENCH_SIGNED=$(j signedRequests) \
+    BENCH_CODES=$(j authCodes) BENCH_APP_ID="$APP_ID" BENCH_REGION="$REGION" \
+      taskset -c "$CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$HERE/lua/$script" "$url" \
+      >"$out" 2>&1
+    rc=$?
+    times >"$out.times"
+    exit $rc
+  ) || die "wrk failed for $name: $(tail -3 "$out")"
+  local cpu; cpu=$(sed -n 2p "$out.times")
+  local wrk_s; wrk_s=$(awk -v u="$(seconds_of "${cpu%% *}")" -v s="$(seconds_of "${cpu##* }")" 'BEGIN { print u + s }')
+  local result; result=$(grep -m1 '^BENCH_RESULT ' "$out" | sed 's/^BENCH_RESULT //')
+  [ -n "$result" ] || die "wrk printed no result for $name: $(tail -3 "$out")"
+  local early=false; grep -q 'used up' "$out" && early=true
+  jq -c --argjson w "$wrk_s" --argjson early "$early" '. + {wrkSeconds: $w, ranOut: $early}' <<<"$result"
 }
 presign() { curl -sf -X POST "$CONTROL/presign" >/dev/null || die "presign failed"; }
-measure() { # NAME URL SCRIPT [RATE]: warm-up, then the measured run
-  local name=$1 url=$2 script=$3 rate=${4:-0}
-  if [ "$script" = scenario-department.lua ]; then presign; fi
-  run_wrk "$name-warmup" "$url" "$script" "$WARMUP" "$rate" >/dev/null
-  if [ "$script" = scenario-department.lua ]; then presign; fi
-  local paced=""; if [ "$rate" != 0 ]; then paced=", paced to $rate/s"; fi
-  say "scenario $name: ${DURATION}s, $CONNECTIONS connections$paced"
-  curl -sf "$OPS/metrics" >"$WORK/metrics-$name-before.txt" || true
-  run_wrk "$name" "$url" "$script" "$DURATION" "$rate"
-  curl -sf "$OPS/metrics" >"$WORK/metrics-$name-after.txt" || true
-}
 
-# mean_ms NAME METRIC LABEL_FILTER: mean of a Prometheus timer over the measured run of NAME, in ms ("?" if absent)
+# timer_sum FILE METRIC FILTER SUFFIX: sum of a Prometheus timer's _sum or _count lines matching FILTER
+timer_sum() { awk -v m="$2$4" -v f="$3" 'index($0, m) == 1 && index($0, f) { s += $NF } END { printf "%.6f", s + 0 }' "$1"; }
+# mean_ms NAME METRIC FILTER: mean of a timer over the measured run NAME, in ms (null if absent)
 mean_ms() {
-  local name=$1 metric=$2 filter=$3
-  sum_of() { awk -v m="$metric$2" -v f="$filter" 'index($0, m) == 1 && index($0, f) { s += $NF } END { print s + 0 }' "$1"; }
-  local b="$WORK/metrics-$name-before.txt" a="$WORK/metrics-$name-after.txt"
-  [ -s "$b" ] && [ -s "$a" ] || { echo "?"; return; }
-  awk -v s1="$(sum_of "$b" _sum)" -v s2="$(sum_of "$a" _sum)" -v c1="$(sum_of "$b" _count)" -v c2="$(sum_of "$a" _count)" \
-    'BEGIN { if (c2 > c1) printf "%.2f", (s2 - s1) / (c2 - c1) * 1000; else print "?" }'
+  local b="$WORK/metrics-$1-before.txt" a="$WORK/metrics-$1-after.txt"
+  [ -s "$b" ] && [ -s "$a" ] || { echo null; return; }
+  awk -v s1="$(timer_sum "$b" "$2" "$3" _sum)" -v s2="$(timer_sum "$a" "$2" "$3" _sum)" \
+    -v c1="$(timer_sum "$b" "$2" "$3" _count)" -v c2="$(timer_sum "$a" "$2" "$3" _count)" \
+    'BEGIN { if (c2 > c1) printf "%.3f", (s2 - s1) / (c2 - c1) * 1000; else print "null" }'
 }
 
-C=$(measure c "$DEPARTMENT" scenario-department.lua)
-B=$(measure b "http://127.0.0.1:$NGINX_PORT" scenario-department.lua)
+# measure SCENARIO ROUND URL SCRIPT SECONDS [RATE] [FROM TO]: one measured run with CPU read around it, appended to
+# runs.jsonl as {scenario, round, rps, p50, p90, p99, ..., cpu: {process: microseconds per request}}
+measure() {
+  local scenario=$1 round=$2 url=$3 script=$4 seconds=$5 rate=${6:-0} from=${7:-1} to=${8:-0}
+  local name="$scenario-$round"
+  if [ "$script" = scenario-department.lua ]; then presign; fi
+  curl -sf "$OPS/metrics" >"$WORK/metrics-$name-before.txt" || true
+  local before after result
+  before=$(snapshot)
+  result=$(run_wrk "$name" "$url" "$script" "$seconds" "$rate" "$from" "$to" $(( RANDOM * 7 )))
+  after=$(snapshot)
+  curl -sf "$OPS/metrics" >"$WORK/metrics-$name-after.txt" || true
+  local server dept
+  server=$(mean_ms "$name" vertx_http_server_response_time_seconds 'route="/v1/social-security/account"')
+  dept=$(mean_ms "$name" govgate_department_calls_seconds 'service="social-security_account"')
+  jq -c --arg s "$scenario" --argjson r "$round" --arg b "$before" --arg a "$after" --argjson hz "$HZ" \
+    --argjson server "$server" --argjson dept "$dept" '
+    def us(i): (((($a | split(" "))[i] | tonumber) - (($b | split(" "))[i] | tonumber)) / $hz * 1e6 / ([.requests, 1] | max));
+    . + {scenario: $s, round: $r, serverMs: $server, departmentMs: $dept,
+         cpu: {gateway: us(0), postgres: us(1), nginx: us(2), simulators: us(3),
+               wrk: (.wrkSeconds * 1e6 / ([.requests, 1] | max))}}' <<<"$result" | tee -a "$RUNS" >/dev/null
+  say "  $name: $(jq -r '.rps | floor' <<<"$result") req/s, p50 $(jq -r '.p50' <<<"$result") us"
+}
+warm() { # SCENARIO URL SCRIPT [RATE] [FROM TO]
+  if [ "$3" = scenario-department.lua ]; then presign; fi
+  run_wrk "warmup-$1" "$2" "$3" "$WARMUP" "${4:-0}" "${5:-1}" "${6:-0}" $(( RANDOM * 7 )) >/dev/null
+}
 
 # Scenario (a) needs the social-security endpoint; check one request first so that a missing route is reported
 # as such rather than measured as fast 404s.
 TOKEN=$(grep -m1 -o '"[^"]*"' "$(j tokens)" | tr -d '"')
 A_STATUS=$(curl -s -o "$WORK/a-probe.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
   "$GATEWAY/v1/social-security/account?region=$REGION")
-A=""; AH=""; CH=""; HALF=""
-if [ "$A_STATUS" = 200 ]; then
-  A=$(measure a "$GATEWAY" scenario-a.lua)
-  HALF=$(jq -r '.rps / 2 | floor' <<<"$A")
-  AH=$(measure a-half "$GATEWAY" scenario-a.lua "$HALF")
-  CH=$(measure c-half "$DEPARTMENT" scenario-department.lua "$HALF")
-else
-  say "scenario a skipped: GET /v1/social-security/account answered $A_STATUS (endpoint not in this build)"
-fi
+[ "$A_STATUS" = 200 ] || die "GET /v1/social-security/account answered $A_STATUS: (a) cannot be measured"
 
-# (d) the measured run spends the first 70 % of the codes, the warm-up the rest: no code is sent twice.
-SPLIT=$(( CODES * 7 / 10 ))
-run_wrk d-warmup "$GATEWAY" scenario-d.lua "$WARMUP" 0 $(( SPLIT + 1 )) "$CODES" >/dev/null
-say "scenario d: ${DURATION}s, $CONNECTIONS connections"
-D=$(run_wrk d "$GATEWAY" scenario-d.lua "$DURATION" 0 1 "$SPLIT")
+# Warm-up: every token once (fills the citizen cache and the last-known-good cache for the whole working set), then
+# each other scenario once.
+say "warm-up: (a) over all $L3 tokens, then (b), (c), (d)"
+sent=0
+while [ "$sent" -lt "$L3" ]; do
+  r=$(run_wrk warmup-a "$GATEWAY" scenario-a.lua "$WARMUP" 0 1 0 "$sent")
+  sent=$(( sent + $(jq -r .requests <<<"$r") ))
+done
+warm b "http://127.0.0.1:$NGINX_PORT" scenario-department.lua
+warm c "$DEPARTMENT" scenario-department.lua
+# (d) spends single-use codes: a tenth for the warm-up, then one block per round; none is sent twice.
+D_WARM=$(( CODES / 10 )); D_BLOCK=$(( (CODES - D_WARM) / ROUNDS ))
+warm d "$GATEWAY" scenario-d.lua 0 1 "$D_WARM"
+
+for round in $(seq 1 "$ROUNDS"); do
+  say "round $round of $ROUNDS"
+  measure a "$round" "$GATEWAY" scenario-a.lua "$DURATION"
+  measure b "$round" "http://127.0.0.1:$NGINX_PORT" scenario-department.lua "$DURATION"
+  measure c "$round" "$DEPARTMENT" scenario-department.lua "$DURATION"
+  measure d "$round" "$GATEWAY" scenario-d.lua "$D_DURATION" 0 $(( D_WARM + (round - 1) * D_BLOCK + 1 )) \
+    $(( D_WARM + round * D_BLOCK ))
+  if [ -z "$FIXED_RATE" ]; then
+    FIXED_RATE=$(jq -s -r '[.[] | select(.scenario == "a")][0].rps / 2 | floor' "$RUNS")
+    say "fixed rate for (a) and (c): $FIXED_RATE requests/s (half of round 1's (a))"
+  fi
+  measure a-fixed "$round" "$GATEWAY" scenario-a.lua "$DURATION" "$FIXED_RATE"
+  measure c-fixed "$round" "$DEPARTMENT" scenario-department.lua "$DURATION" "$FIXED_RATE"
+done
+
+# ---- (f) idle keep-alive connections: the gateway's resident memory ----
+IDLE_LINE="- (f) not measured (BENCH_IDLE=0)"
+if [ "$IDLE" -gt 0 ]; then
+  say "(f): $IDLE idle keep-alive connections to the gateway"
+  RSS_BEFORE=$(awk '/VmRSS/ { print $2 }' "/proc/$GW_PID/status")
+  BENCH_LUA="$HERE/lua" taskset -c "$CPUS" wrk -t"$THREADS" -c"$IDLE" -d20s --timeout 30s -s "$HERE/lua/idle.lua" \
+    "$GATEWAY" >"$WORK/wrk-idle.txt" 2>&1 &
+  IDLE_WRK=$!
+  sleep 12
+  OPEN=$(awk -v p="$(printf '%04X' "${GATEWAY##*:}")" '{ split($2, l, ":") } l[2] == p && $4 == "01" { n++ } END { print n + 0 }' /proc/net/tcp)
+  RSS_IDLE=$(awk '/VmRSS/ { print $2 }' "/proc/$GW_PID/status")
+  wait "$IDLE_WRK" || true
+  IDLE_LINE="- (f) $OPEN established connections to the gateway, idle: gateway RSS **$(( RSS_IDLE / 1024 )) MiB** (before: $(( RSS_BEFORE / 1024 )) MiB; heap -Xmx$HEAP) — target <= 512 MB: $([ $(( RSS_IDLE / 1024 )) -le 512 ] && echo met || echo NOT met)"
+  say "$IDLE_LINE"
+fi
 
 # ---- report ----
-ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
-row() { # LABEL JSON
-  local label=$1 r=$2
-  if [ -z "$r" ]; then printf '| %s | n/a | n/a | n/a | n/a | n/a |\n' "$label"; return; fi
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$label" "$(jq -r '.rps | floor' <<<"$r")" \
-    "$(ms "$(jq -r .p50 <<<"$r")")" "$(ms "$(jq -r .p99 <<<"$r")")" "$(ms "$(jq -r .p999 <<<"$r")")" \
-    "$(jq -r '.non2xx + .socketErrors' <<<"$r")"
-}
-diffms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (a - b) / 1000 }'; }
-TABLE=$(
-  echo "| scenario | requests/s | p50 ms | p99 ms | p99.9 ms | errors |"
-  echo "|---|---:|---:|---:|---:|---:|"
-  row "(a) L3 social-security account through the gateway" "$A"
-  row "(b) department simulator behind nginx" "$B"
-  row "(c) department simulator directly" "$C"
-  row "(d) login: auth-code exchange + binding lookup" "$D"
-  [ -n "$AH" ] && row "(a) paced to half of its max rate (target $HALF/s)" "$AH"
-  [ -n "$CH" ] && row "(c) paced to the same rate (target $HALF/s)" "$CH"
-  true
-)
-if [ -n "$A" ]; then
-  RATIO=$(awk -v a="$(jq -r .rps <<<"$A")" -v b="$(jq -r .rps <<<"$B")" 'BEGIN { printf "%.2f", a / b }')
-  ADD50=$(diffms "$(jq -r .p50 <<<"$A")" "$(jq -r .p50 <<<"$C")")
-  ADD99=$(diffms "$(jq -r .p99 <<<"$A")" "$(jq -r .p99 <<<"$C")")
-  HALF99=$(diffms "$(jq -r .p99 <<<"$AH")" "$(jq -r .p99 <<<"$CH")")
-  ROUTE='route="/v1/social-security/account"'; CALL='service="social-security_account"'
-  SERVER_MS=$(mean_ms a vertx_http_server_response_time_seconds "$ROUTE")
-  DEPT_MS=$(mean_ms a govgate_department_calls_seconds "$CALL")
-  SERVER_HALF_MS=$(mean_ms a-half vertx_http_server_response_time_seconds "$ROUTE")
-  DEPT_HALF_MS=$(mean_ms a-half govgate_department_calls_seconds "$CALL")
-  SUMMARY=$(
-    echo "- throughput (a)/(b): **$RATIO** (target >= 0.8: $(awk -v r="$RATIO" 'BEGIN { print (r >= 0.8) ? "met" : "NOT met" }'))"
-    echo "- added latency (a)-(c) at max load: p50 **$ADD50 ms**, p99 **$ADD99 ms**"
-    echo "- where (a)'s time goes, from the gateway's own metrics (means over the measured runs): server time of \`/v1/social-security/account\` **$SERVER_MS ms** at max load, of which the guarded department call **$DEPT_MS ms**; at half load **$SERVER_HALF_MS ms**, of which the department call **$DEPT_HALF_MS ms** (the rest: session, assurance gate, citizen lookup, interaction and audit records). At max load every process waits for the same cores, so the split there is mostly queueing"
-    echo "- added p99 (a)-(c) at half of (a)'s max rate (paced to $HALF requests/s): **$HALF99 ms** (target <= 1 ms: $(awk -v r="$HALF99" 'BEGIN { print (r <= 1) ? "met" : "NOT met" }'))"
-  )
-else
-  SUMMARY="- (a) was not measured: \`GET /v1/social-security/account\` answered $A_STATUS in this build, so the ratio (a)/(b) and the added latency (a)-(c) are not available."
-fi
+# Per scenario: medians over the rounds and the spread [min-max] of requests/s; CPU per request per process.
+TABLE=$(jq -s -r '
+  def med: sort | .[(length - 1) / 2 | floor];
+  def ms: . / 1000 | . * 100 | round / 100;
+  def title: . as $k | {"a": "(a) L3 social-security account through the gateway",
+              "b": "(b) department simulator behind nginx",
+              "c": "(c) department simulator directly",
+              "d": "(d) login: auth-code exchange + binding lookup",
+              "a-fixed": "(a) at the fixed rate", "c-fixed": "(c) at the fixed rate"} | .[$k];
+  (group_by(.scenario) | map({key: .[0].scenario, value: .}) | from_entries) as $g
+  | ["a", "b", "c", "d", "a-fixed", "c-fixed"] | map(select($g[.] != null)) | map(. as $s | $g[$s] as $r |
+    "| \($s | title) | \($r | map(.rps) | med | floor) | \($r | map(.rps) | min | floor)–\($r | map(.rps) | max | floor) "
+    + "| \($r | map(.p50) | med | ms) | \($r | map(.p90) | med | ms) | \($r | map(.p99) | med | ms) "
+    + "| \($r | map(.non2xx + .socketErrors) | add)\(if ($r | map(.ranOut) | any) then " (codes ran out)" else "" end) "
+    + "| \($r | map(.cpu.gateway) | med | floor) | \($r | map(.cpu.postgres) | med | floor) "
+    + "| \($r | map(.cpu.nginx) | med | floor) | \($r | map(.cpu.simulators) | med | floor) "
+    + "| \($r | map(.cpu.wrk) | med | floor) |")
+  | (["| scenario | req/s (median) | spread | p50 ms | p90 ms | p99 ms | errors | gateway µs/req | PostgreSQL µs/req | nginx µs/req | simulators µs/req | wrk µs/req |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"] + .) | join("\n")' "$RUNS")
+# Targets, each from runs of the same round, then the median over the rounds.
+SUMMARY=$(jq -s -r '
+  def med: sort | .[(length - 1) / 2 | floor];
+  def r2: . * 100 | round / 100;
+  def round_of($s; $n): map(select(.scenario == $s and .round == $n)) | .[0];
+  def met($ok): if $ok then "met" else "NOT met" end;
+  (map(.round) | unique) as $rounds | . as $all
+  | ($rounds | map(. as $n | ($all | round_of("a"; $n) | .rps) / ($all | round_of("b"; $n) | .rps))) as $ratio
+  | ($rounds | map(. as $n | (($all | round_of("a"; $n) | .cpu) | .gateway + .postgres)
+      / ($all | round_of("b"; $n) | .cpu.nginx))) as $cpuRatio
+  | ($rounds | map(. as $n | (($all | round_of("a-fixed"; $n) | .p50) - ($all | round_of("c-fixed"; $n) | .p50)) / 1000)) as $add50
+  | ($rounds | map(. as $n | (($all | round_of("a-fixed"; $n) | .p90) - ($all | round_of("c-fixed"; $n) | .p90)) / 1000)) as $add90
+  | ($rounds | map(. as $n | ($all | round_of("d"; $n) | .cpu) | .gateway + .postgres)) as $login
+  | (map(select(.scenario == "a")) | map(.serverMs // empty)) as $srv
+  | (map(select(.scenario == "a")) | map(.departmentMs // empty)) as $dep
+  | [ "- throughput (a)/(b), same round: **\($ratio | med | r2)** (rounds: \($ratio | map(r2) | join(", "))) — target >= 0.8: \(met(($ratio | med) >= 0.8))",
+      "- CPU per request, gateway JVM + its PostgreSQL for (a) ÷ nginx for (b): **\($cpuRatio | med | r2)** (rounds: \($cpuRatio | map(r2) | join(", "))) — target <= 2: \(met(($cpuRatio | med) <= 2))",
+      "- added latency (a) − (c) at the fixed rate: p50 **\($add50 | med | r2) ms**, p90 **\($add90 | med | r2) ms** (rounds p50: \($add50 | map(r2) | join(", ")); p90: \($add90 | map(r2) | join(", "))) — targets <= 0.5 ms / <= 1 ms: \(met(($add50 | med) <= 0.5)) / \(met(($add90 | med) <= 1))",
+      "- (d) login CPU per request, gateway + PostgreSQL: **\($login | med | floor) µs** (rounds: \($login | map(floor) | join(", "))) — target <= 250 µs: \(met(($login | med) <= 250))",
+      "- (a) at max load, the gateway’s own metrics (medians of the rounds): server time \($srv | if length > 0 then med | r2 else "?" end) ms, of which the department call \($dep | if length > 0 then med | r2 else "?" end) ms"
+    ] | join("\n")' "$RUNS")
+SUMMARY="$SUMMARY
+$IDLE_LINE"
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)
 MEM=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
-JAVA_VERSION=$(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')
+JAVA_VERSION=$(java -version 2>&1 | head -1)
 {
   echo "# govgate benchmark results"
   echo
@@ -230,21 +337,18 @@ JAVA_VERSION=$(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')
   echo
   echo "## Machine"
   echo
-  echo "- nproc: $(nproc); CPU: ${CPU_MODEL:-unknown}"
-  echo "- memory: $MEM; kernel: $(uname -r)"
-  echo "- java: $JAVA_VERSION (heap $HEAP)"
-  echo "- wrk: $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); nginx: $("$NGINX" -v 2>&1 | cut -d/ -f2)"
-  echo "- load average (1/5/15 min) when the run started: $LOAD_BEFORE — other work on the same cores skews the figures"
-  echo "- every process (gateway JVM with its embedded PostgreSQL and simulators, nginx, wrk) pinned with \`taskset -c $CPUS\`"
+  echo "- nproc: $(nproc); CPU: ${CPU_MODEL:-unknown}; memory: $MEM; kernel: $(uname -r)"
+  echo "- java: $JAVA_VERSION (gateway heap $HEAP); wrk: $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); nginx: $("$NGINX" -v 2>&1 | cut -d/ -f2)"
+  echo "- load average (1/5/15 min) at the start: $LOAD_BEFORE; at the end: $LOAD_AFTER — other work on the same cores skews absolute figures; ratios are taken within one round"
+  echo "- every process pinned with \`taskset -c $CPUS\`: the gateway JVM (its own process), its PostgreSQL, the simulators' JVM, nginx, wrk"
   echo
   echo "## Setup"
   echo
-  echo "- $(j citizens) synthetic citizens seeded in the channel and department simulators; $(j l3Citizens) Hangzhou citizens logged in and stepped up to L3 through the real APIs before the run (took $(j prepareSeconds) s with the code issuing)"
-  echo "- wrk: $THREADS threads, $CONNECTIONS connections, ${WARMUP} s warm-up then ${DURATION} s measured per scenario; latency percentiles from wrk's \`done()\`"
-  echo "- (a) \`GET /v1/social-security/account?region=$REGION\`, a different citizen's L3 token on each request (round-robin over $(j l3Citizens))"
-  echo "- (b)/(c) \`POST $DEPT_PATH\` pre-signed (HMAC, fresh timestamp right before each run) for the same $(j l3Citizens) citizens; (b) through nginx $("$NGINX" -v 2>&1 | cut -d/ -f2) (keep-alive upstream, access log off)"
-  echo "- (d) \`POST /v1/sessions\` with single-use WeChat auth codes issued through the simulator's control API before the run"
-  echo "- half load: wrk's \`delay()\` paces each connection to reach half of (a)'s measured rate"
+  echo "- $(j citizens) synthetic citizens in the channel and department simulators; $(j l3Citizens) Hangzhou citizens logged in and stepped up to L3 through the real APIs ($PREP at a time; $(j prepareSeconds) s with the code issuing)"
+  echo "- $ROUNDS rounds of a, b, c, d, a at a fixed rate, c at a fixed rate; wrk $THREADS threads, $CONNECTIONS connections, ${DURATION} s per measured run (d: ${D_DURATION} s); before round 1 (a) is warmed up over every token, the others for ${WARMUP} s"
+  echo "- (a) \`GET /v1/social-security/account?region=$REGION\`, a different citizen's L3 token on each request; (b)/(c) \`POST $DEPT_PATH\` pre-signed for the same citizens, (b) through nginx (keep-alive upstream, access log off); (d) \`POST /v1/sessions\` with single-use WeChat auth codes"
+  echo "- fixed rate: $FIXED_RATE requests/s (half of round 1's (a)), paced per connection with wrk's \`delay()\`"
+  echo "- CPU per request: user + system time of each process from \`/proc/<pid>/stat\` over the measured run (PostgreSQL: postmaster and every backend; nginx: master and workers; wrk: its own), divided by the requests of the run; medians of the rounds"
   echo
   echo "## Results"
   echo
@@ -252,8 +356,7 @@ JAVA_VERSION=$(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')
   echo
   echo "$SUMMARY"
   echo
-  echo "Targets (reported, not asserted): (a)/(b) >= 0.8 in throughput; added p99 <= 1 ms at half of the maximum load."
-  echo "\"errors\" counts non-2xx answers and socket errors; a non-zero value makes that row suspect."
+  echo "Targets are reported, never asserted. \"errors\" counts non-2xx answers and socket errors; a non-zero value makes that row suspect. Raw runs: \`ops/bench/work/runs.jsonl\`."
 } >"$RESULTS"
 echo
 echo "$TABLE"

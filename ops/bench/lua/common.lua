@@ -14,10 +14,12 @@ function common.setup(thread)
   counter = counter + 1
 end
 
--- For reusable tables: the first index (1-based) of this thread and its stride.
+-- For reusable tables: the first index (1-based, before wrapping) of this thread and its stride. BENCH_OFFSET
+-- moves the start, so that consecutive runs (the warm-up over every token) go on where the last one stopped.
 function common.walk()
   local stride = tonumber(os.getenv("BENCH_THREADS") or "1") or 1
-  return (tonumber(id) or 0) + 1, stride
+  local offset = tonumber(os.getenv("BENCH_OFFSET") or "0") or 0
+  return (tonumber(id) or 0) + 1 + offset, stride
 end
 
 -- For single-use tables of n entries: this thread's own contiguous block [first, last] of BENCH_FROM..BENCH_TO,
@@ -31,7 +33,7 @@ function common.block(n)
   return first, first + size - 1
 end
 
--- Per-connection pacing for the half-load runs: each connection waits connections/rate seconds between
+-- Per-connection pacing for the fixed-rate runs: each connection waits connections/rate seconds between
 -- requests. wrk takes whole milliseconds, so the fraction is dithered to keep the average exact.
 local pause_ms = nil
 function common.init_rate()
@@ -58,10 +60,10 @@ function common.done(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local e = summary.errors
   io.write(string.format(
-    'BENCH_RESULT {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50":%d,"p99":%d,"p999":%d,"max":%d,'
+    'BENCH_RESULT {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50":%d,"p90":%d,"p99":%d,"p999":%d,"max":%d,'
       .. '"non2xx":%d,"socketErrors":%d}\n',
     summary.requests, seconds, summary.requests / seconds,
-    latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9), latency.max,
     e.status, e.connect + e.read + e.write + e.timeout))
 end
 

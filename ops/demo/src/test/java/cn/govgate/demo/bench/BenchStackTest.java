@@ -33,7 +33,9 @@ class BenchStackTest {
   @BeforeAll
   static void prepare() throws Exception {
     Path out = Files.createTempDirectory("govgate-bench");
-    BenchStack.BenchOptions options = new BenchStack.BenchOptions(out, 40, 10, 15, 4);
+    // The gateway runs as a process of its own, from this test's classpath (it holds the gateway's classes).
+    BenchStack.BenchOptions options = new BenchStack.BenchOptions(out, 40, 10, 15, 4,
+        System.getProperty("java.class.path"), List.of("-Xmx384m"));
     stack = BenchStack.start(options, BenchStack.settings(options, Map.of("http.instances", "2",
         "http.shutdownGrace", "1s"))).await(3, TimeUnit.MINUTES);
     description = stack.description();
@@ -44,6 +46,14 @@ class BenchStackTest {
     if (stack != null) {
       stack.stop().await(1, TimeUnit.MINUTES);
     }
+  }
+
+  @Test
+  void runsTheGatewayInAProcessOfItsOwn() {
+    long gatewayPid = description.getLong("gatewayPid");
+    assertThat(gatewayPid).isNotEqualTo(ProcessHandle.current().pid());
+    assertThat(ProcessHandle.of(gatewayPid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+    assertThat(Path.of(description.getString("postgresDir")).resolve("postmaster.pid")).exists();
   }
 
   @Test
