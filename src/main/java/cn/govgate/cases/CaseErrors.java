@@ -1,15 +1,16 @@
 package cn.govgate.cases;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.json.JsonObject;
 
-/** Every error code of my cases, in one place (they move to the gateway's error catalogue together). */
+/** The failures of my cases, as entries of the gateway's error catalogue ({@link ErrorCode}). */
 final class CaseErrors {
   private CaseErrors() {}
 
   /** 404 {@code case.not_found}: no such item, or not the caller's (ids cannot be probed). */
   static ApiException notFound() {
-    return ApiException.notFound("case.not_found", "No such case of yours");
+    return ErrorCode.CASE_NOT_FOUND.error();
   }
 
   /** 400 {@code request.invalid} naming the query parameter and what it must be. */

@@ -1,6 +1,7 @@
 package cn.govgate.certificates;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.identity.CitizenDirectory;
 import cn.govgate.registry.DepartmentClient;
 import cn.govgate.registry.RegistryStore;
@@ -31,9 +32,8 @@ public interface HousingFundProofSource {
                 requestId, true)
             .compose(answer -> {
               if (answer.stale()) {
-                return Future.failedFuture(ApiException.departmentUnavailable("department.unavailable",
-                    "The department cannot confirm the data right now; a proof needs current data",
-                    answer.department(), 60));
+                return Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_UNAVAILABLE, answer.department())
+                    .withRetryAfter(60));
               }
               return registry.department(answer.department())
                   .map(d -> new ProofSubject(citizen.name(), citizen.idNumber(), d.name(), answer.data()));

@@ -2,9 +2,10 @@ package cn.govgate.certificates;
 
 import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
-import cn.govgate.http.ApiException;
-import cn.govgate.http.RequestIds;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.JsonBody;
+import cn.govgate.http.RequestIds;
 import cn.govgate.services.Caller;
 import cn.govgate.services.CallerResolver;
 import cn.govgate.services.Catalogue;
@@ -93,8 +94,7 @@ public final class ProofRoutes {
     Caller caller = callers.resolve(ctx);
     if (caller.isAnonymous()) return Future.failedFuture(sessionRequired());
     if (caller.level() < 3) {
-      return Future.failedFuture(ApiException.forbidden("identity.step_up_required",
-          "This service needs real-name and face verification (L3)").withDetails(new JsonObject().put("required", "L3")));
+      return Future.failedFuture(ErrorCode.IDENTITY_STEP_UP_REQUIRED.error().withDetails(new JsonObject().put("required", "L3")));
     }
     JsonObject body = JsonBody.required(ctx);
     Object region = body.getValue("region");
@@ -128,7 +128,7 @@ public final class ProofRoutes {
       JsonArray regions = new JsonArray();
       offered.knownRegions().stream().filter(r -> offered.departmentFor(SERVICE_TYPE, r).isPresent())
           .forEach(regions::add);
-      return ApiException.notFound("service.not_offered", "Housing-fund proofs are not offered in this region")
+      return ErrorCode.SERVICE_NOT_OFFERED.error()
           .withDetails(new JsonObject().put("offeredIn", regions));
     });
   }
@@ -142,7 +142,7 @@ public final class ProofRoutes {
   }
 
   private static ApiException sessionRequired() {
-    return ApiException.unauthorized("identity.session_required", "Log in first");
+    return ErrorCode.IDENTITY_SESSION_REQUIRED.error();
   }
 
 }

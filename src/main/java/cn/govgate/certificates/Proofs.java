@@ -1,6 +1,7 @@
 package cn.govgate.certificates;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.identity.IdNumber;
 import cn.govgate.identity.Masking;
 import io.vertx.core.Future;
@@ -179,12 +180,12 @@ public final class Proofs {
           return pool.preparedQuery("SELECT 1 FROM proofs WHERE serial = $1 AND department_id = $2")
               .execute(Tuple.of(serial, departmentId))
               .compose(found -> Future.failedFuture(found.size() == 0 ? unknown()
-                  : ApiException.conflict("proof.already_revoked", "The proof is already revoked")));
+                  : ErrorCode.PROOF_ALREADY_REVOKED.error()));
         });
   }
 
   private static ApiException unknown() {
-    return ApiException.notFound("proof.unknown", "No such proof");
+    return ErrorCode.PROOF_UNKNOWN.error();
   }
 
   /** Verifies a presented proof; the answer is {@code {valid, reasons[], serial, expiresAt, revoked}}. */

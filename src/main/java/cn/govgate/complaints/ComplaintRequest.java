@@ -1,6 +1,6 @@
 package cn.govgate.complaints;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
 import cn.govgate.registry.ServiceTypes;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

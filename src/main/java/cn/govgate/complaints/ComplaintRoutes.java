@@ -3,7 +3,8 @@ package cn.govgate.complaints;
 import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
 import cn.govgate.complaints.ComplaintStore.Row0;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.RequestIds;
 import cn.govgate.services.Caller;
 import cn.govgate.services.CallerResolver;
@@ -146,7 +147,7 @@ public final class ComplaintRoutes {
           return view;
         }))
         .onFailure(e -> departmentAudit(ctx, actor, action, null, false,
-            details.copy().put("code", e instanceof ApiException a ? a.code() : "gateway.internal_error")));
+            details.copy().put("code", e instanceof ApiException a ? a.code() : ErrorCode.GATEWAY_INTERNAL_ERROR.wire())));
   }
 
   private Future<Row0> item(RoutingContext ctx) {
@@ -155,7 +156,7 @@ public final class ComplaintRoutes {
 
   private Future<String> authorized(RoutingContext ctx) {
     if (!department(ctx).matches(DEPARTMENT_ID)) {
-      return Future.failedFuture(ApiException.notFound("department.unknown", "No such department"));
+      return Future.failedFuture(ErrorCode.DEPARTMENT_UNKNOWN.error());
     }
     return access.authorize(ctx, department(ctx));
   }
@@ -219,7 +220,7 @@ public final class ComplaintRoutes {
     try {
       return ctx.body().asJsonObject();
     } catch (RuntimeException e) {
-      throw ApiException.badRequest("request.malformed_json", "The body is not a JSON object");
+      throw ErrorCode.REQUEST_MALFORMED_JSON.error();
     }
   }
 }

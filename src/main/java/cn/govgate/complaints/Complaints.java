@@ -1,9 +1,10 @@
 package cn.govgate.complaints;
 
 import cn.govgate.calendar.WorkingCalendar;
-import cn.govgate.config.ComplaintsConfig;
 import cn.govgate.complaints.ComplaintStore.Row0;
-import cn.govgate.http.ApiException;
+import cn.govgate.config.ComplaintsConfig;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.identity.PersonalDataCipher;
 import cn.govgate.registry.RegistryStore;
 import cn.govgate.services.Caller;
@@ -125,9 +126,8 @@ public final class Complaints {
       }
       String department = offered.departmentFor(request.serviceType(), request.region()).orElse(null);
       if (department == null) {
-        return Future.failedFuture(new ApiException(404, "region.service_not_offered", ApiException.Origin.CLIENT,
-            "This service is not offered in this region", new JsonObject()
-                .put("serviceType", request.serviceType()).put("region", request.region()), null, null));
+        return Future.failedFuture(ErrorCode.REGION_SERVICE_NOT_OFFERED.error(new JsonObject()
+                .put("serviceType", request.serviceType()).put("region", request.region())));
       }
       return checkInteraction(caller, request.interactionId())
           .compose(v -> checkDailyLimit(caller))

@@ -2,6 +2,9 @@ package cn.govgate.http;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
+import cn.govgate.error.MessageLanguage;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
@@ -62,7 +65,7 @@ public final class ErrorResponder implements Handler<RoutingContext> {
       // Router already knows the allowed methods; keep the Allow header it computed, if any.
       response.headers().remove("Content-Length");
     }
-    write(response, error, errorId, RequestIds.of(ctx), ctx);
+    write(response, error, errorId, RequestIds.of(ctx), language(ctx.request()), ctx);
   }
 
   /**
@@ -74,31 +77,34 @@ public final class ErrorResponder implements Handler<RoutingContext> {
     Throwable cause = request.decoderResult().cause();
     ApiException error;
     if (cause instanceof TooLongHttpLineException) {
-      error = new ApiException(414, "request.uri_too_long", ApiException.Origin.CLIENT,
-          "The request line is longer than allowed");
+      error = ErrorCode.REQUEST_URI_TOO_LONG.error();
     } else if (cause instanceof TooLongHttpHeaderException) {
-      error = new ApiException(431, "request.headers_too_large", ApiException.Origin.CLIENT,
-          "The request headers are larger than allowed");
+      error = ErrorCode.REQUEST_HEADERS_TOO_LARGE.error();
     } else if (cause instanceof FramingGuard.ContradictoryFraming) {
-      error = ApiException.badRequest("request.bad_framing",
-          "The request's Content-Length and Transfer-Encoding do not frame one body");
+      error = ErrorCode.REQUEST_BAD_FRAMING.error();
     } else {
-      error = ApiException.badRequest("request.malformed_http", "The request is not well-formed HTTP");
+      error = ErrorCode.REQUEST_MALFORMED_HTTP.error();
     }
     String requestId = RequestIds.generate();
     String errorId = newErrorId();
     logOnce(error, null, errorId, requestId, "invalid");
     HttpServerResponse response = request.response();
     response.putHeader("Connection", "close").putHeader(RequestIds.HEADER, requestId);
-    write(response, error, errorId, requestId, null).onComplete(ar -> request.connection().close());
+    write(response, error, errorId, requestId, language(request), null)
+        .onComplete(ar -> request.connection().close());
+  }
+
+  /** The language of the message: Chinese unless the caller's {@code Accept-Language} prefers English. */
+  static MessageLanguage language(HttpServerRequest request) {
+    return MessageLanguage.fromAcceptLanguage(request.getHeader("Accept-Language"));
   }
 
   /** Writes the error; {@code ctx} (null when no router ran) may carry an {@link AnswerSigner}. */
   private static io.vertx.core.Future<Void> write(HttpServerResponse response, ApiException error, String errorId,
-      String requestId, RoutingContext ctx) {
+      String requestId, MessageLanguage language, RoutingContext ctx) {
     JsonObject body = new JsonObject()
         .put("code", error.code())
-        .put("message", error.getMessage())
+        .put("message", error.errorCode().message(language))
         .put("errorId", errorId)
         .put("origin", error.origin().wireName())
         .put("requestId", requestId);
@@ -111,7 +117,8 @@ public final class ErrorResponder implements Handler<RoutingContext> {
     response
         .setStatusCode(error.status())
         .putHeader("Content-Type", "application/json; charset=utf-8")
-        .putHeader("Cache-Control", "no-store");
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Content-Language", language.tag());
     if (ctx != null) AnswerSigner.apply(ctx, error.status(), error.code(), bytes);
     return response.end(bytes);
   }
@@ -119,30 +126,22 @@ public final class ErrorResponder implements Handler<RoutingContext> {
   static ApiException classify(Throwable failure, int status) {
     if (failure instanceof ApiException api) return api;
     if (failure instanceof DecodeException) {
-      return ApiException.badRequest("request.malformed_json", "The request body is not valid JSON");
+      return ErrorCode.REQUEST_MALFORMED_JSON.error();
     }
     if (failure instanceof HttpException http) status = http.getStatusCode();
     return switch (status) {
-      case 400 -> ApiException.badRequest("request.bad_request", "The request is malformed");
-      case 401 -> ApiException.unauthorized("auth.invalid_token", "Authentication is required");
-      case 403 -> ApiException.forbidden("auth.forbidden", "Access is not allowed");
-      case 404 -> ApiException.notFound("request.not_found", "No such resource");
-      case 405 -> new ApiException(405, "request.method_not_allowed", ApiException.Origin.CLIENT,
-          "The method is not allowed on this resource");
-      case 406 -> new ApiException(406, "request.not_acceptable", ApiException.Origin.CLIENT,
-          "None of the accepted media types can be produced");
-      case 408 -> new ApiException(408, "request.timeout", ApiException.Origin.CLIENT,
-          "The request was not received in time");
-      case 413 -> new ApiException(413, "request.too_large", ApiException.Origin.CLIENT,
-          "The request body is larger than allowed");
-      case 414 -> new ApiException(414, "request.uri_too_long", ApiException.Origin.CLIENT,
-          "The request line is longer than allowed");
-      case 415 -> new ApiException(415, "request.unsupported_media_type", ApiException.Origin.CLIENT,
-          "The request content type is not supported");
-      case 431 -> new ApiException(431, "request.headers_too_large", ApiException.Origin.CLIENT,
-          "The request headers are larger than allowed");
-      default -> new ApiException(500, "gateway.internal_error", ApiException.Origin.GATEWAY,
-          "An unexpected error occurred; quote the errorId when reporting it");
+      case 400 -> ErrorCode.REQUEST_BAD_REQUEST.error();
+      case 401 -> ErrorCode.AUTH_INVALID_TOKEN.error();
+      case 403 -> ErrorCode.AUTH_FORBIDDEN.error();
+      case 404 -> ErrorCode.REQUEST_NOT_FOUND.error();
+      case 405 -> ErrorCode.REQUEST_METHOD_NOT_ALLOWED.error();
+      case 406 -> ErrorCode.REQUEST_NOT_ACCEPTABLE.error();
+      case 408 -> ErrorCode.REQUEST_TIMEOUT.error();
+      case 413 -> ErrorCode.REQUEST_TOO_LARGE.error();
+      case 414 -> ErrorCode.REQUEST_URI_TOO_LONG.error();
+      case 415 -> ErrorCode.REQUEST_UNSUPPORTED_MEDIA_TYPE.error();
+      case 431 -> ErrorCode.REQUEST_HEADERS_TOO_LARGE.error();
+      default -> ErrorCode.GATEWAY_INTERNAL_ERROR.error();
     };
   }
 

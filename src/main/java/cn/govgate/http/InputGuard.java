@@ -1,5 +1,7 @@
 package cn.govgate.http;
 
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -68,8 +70,7 @@ final class InputGuard implements Handler<RoutingContext> {
   }
 
   static ApiException invalidEncoding(String where) {
-    return ApiException.badRequest("request.invalid_encoding",
-        "The request contains a control character or text that is not UTF-8")
+    return ErrorCode.REQUEST_INVALID_ENCODING.error()
         .withDetails(new JsonObject().put("where", where));
   }
 
@@ -79,12 +80,12 @@ final class InputGuard implements Handler<RoutingContext> {
     try {
       value = JacksonCodec.fromParser(STRICT_JSON.createParser(bytes.getBytes()), Object.class);
     } catch (DecodeException e) {
-      throw ApiException.badRequest("request.malformed_json", "The request body is not valid JSON");
+      throw ErrorCode.REQUEST_MALFORMED_JSON.error();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     if (!(value instanceof JsonObject object)) {
-      throw ApiException.badRequest("request.malformed_json", "The request body is not a JSON object");
+      throw ErrorCode.REQUEST_MALFORMED_JSON.error();
     }
     if (!storableTree(object.getMap())) throw invalidEncoding("body");
     return object;

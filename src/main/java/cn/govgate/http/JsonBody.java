@@ -1,5 +1,6 @@
 package cn.govgate.http;
 
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
@@ -22,7 +23,7 @@ public final class JsonBody {
   public static JsonObject required(RoutingContext ctx) {
     JsonObject parsed = parsed(ctx);
     if (parsed == null) {
-      throw ApiException.badRequest("request.malformed_json", "The request body must be a JSON object");
+      throw ErrorCode.REQUEST_MALFORMED_JSON.error();
     }
     return parsed;
   }
@@ -31,8 +32,7 @@ public final class JsonBody {
     JsonObject parsed = ctx.get(InputGuard.BODY_KEY);
     if (parsed != null) return parsed;
     if (ctx.body() != null && !ctx.body().isEmpty()) {
-      throw new ApiException(415, "request.unsupported_media_type", ApiException.Origin.CLIENT,
-          "The request body must be application/json in UTF-8");
+      throw ErrorCode.REQUEST_UNSUPPORTED_MEDIA_TYPE.error();
     }
     return null;
   }

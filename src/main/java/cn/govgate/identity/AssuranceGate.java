@@ -1,6 +1,6 @@
 package cn.govgate.identity;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -43,10 +43,7 @@ public final class AssuranceGate {
       if (s.faceTime() != null) {
         details.put("faceAgeSeconds", Math.max(0, Duration.between(s.faceTime(), clock.instant()).toSeconds()));
       }
-      String message = levelOk
-          ? "A live face check within " + freshness.toMinutes() + " minutes is required"
-          : "Assurance level " + level + " is required";
-      ctx.fail(ApiException.forbidden("identity.step_up_required", message).withDetails(details));
+      ctx.fail(ErrorCode.IDENTITY_STEP_UP_REQUIRED.error(details));
     };
   }
 }

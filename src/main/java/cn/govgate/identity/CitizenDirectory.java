@@ -1,6 +1,6 @@
 package cn.govgate.identity;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +50,7 @@ public final class CitizenDirectory {
     }
     return store.citizen(citizenKey).compose(row -> {
       if (row == null) {
-        return Future.failedFuture(ApiException.notFound("identity.citizen_not_found", "No such citizen"));
+        return Future.failedFuture(ErrorCode.IDENTITY_CITIZEN_NOT_FOUND.error());
       }
       Citizen c = new Citizen(row.citizenKey(), cipher.open(ID_PURPOSE, row.idNumberEnc()),
           cipher.open(NAME_PURPOSE, row.nameEnc()));

@@ -4,6 +4,7 @@ import cn.govgate.audit.AuditLog;
 import cn.govgate.channel.spi.Channel;
 import cn.govgate.channel.spi.ChannelAdapter;
 import cn.govgate.config.IdentityConfig;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.Routes;
 import cn.govgate.http.Surface;
 import cn.govgate.store.Database;
@@ -82,7 +83,7 @@ public final class Identity {
    */
   public Future<String> channelSubject(String identityKey) {
     return store.identity(identityKey).compose(identity -> identity == null
-        ? Future.failedFuture(cn.govgate.http.ApiException.notFound("identity.not_found", "No such channel identity"))
+        ? Future.failedFuture(cn.govgate.error.ErrorCode.IDENTITY_NOT_FOUND.error())
         : Future.succeededFuture(cipher.open(IdentityRoutes.SUBJECT_PURPOSE, identity.subjectEnc())));
   }
 

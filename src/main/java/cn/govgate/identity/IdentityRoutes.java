@@ -11,9 +11,10 @@ import cn.govgate.channel.spi.FaceVerification.FaceResult;
 import cn.govgate.channel.spi.FaceVerification.FaceStart;
 import cn.govgate.channel.spi.RealName;
 import cn.govgate.config.IdentityConfig;
-import cn.govgate.http.ApiException;
-import cn.govgate.http.RequestIds;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.JsonBody;
+import cn.govgate.http.RequestIds;
 import cn.govgate.identity.IdentityStore.BindOutcome;
 import cn.govgate.identity.IdentityStore.ChannelIdentity;
 import cn.govgate.identity.IdentityStore.NewCitizen;
@@ -86,19 +87,18 @@ final class IdentityRoutes {
     Channel channel = Channel.fromWire(channelName);
     ChannelAdapter adapter = channel == null ? null : adapters.get(channel);
     if (adapter == null) {
-      ctx.fail(ApiException.badRequest("session.unknown_channel", "This channel is not served")
+      ctx.fail(ErrorCode.SESSION_UNKNOWN_CHANNEL.error()
           .withDetails(new JsonObject().put("channel", channelName)));
       return;
     }
     if (!adapter.appIds().contains(appId)) {
-      ctx.fail(ApiException.badRequest("session.unknown_app", "This app is not served")
+      ctx.fail(ErrorCode.SESSION_UNKNOWN_APP.error()
           .withDetails(new JsonObject().put("channel", channel.wireName())));
       return;
     }
     String requestId = RequestIds.of(ctx);
     adapter.exchangeCode(appId, authCode)
-        .recover(e -> Future.failedFuture(channelFailure(e, "session.invalid_auth_code",
-            "The auth code is invalid, expired or already used")))
+        .recover(e -> Future.failedFuture(channelFailure(e, ErrorCode.SESSION_INVALID_AUTH_CODE)))
         .compose(subject -> upsert(subject))
         .onSuccess(identity -> {
           Instant now = clock.instant();
@@ -190,7 +190,7 @@ final class IdentityRoutes {
     if (!validation.valid()) {
       auditVerification(s, requestId, "identity.verification.start", "failure",
           new JsonObject().put("reason", "invalid_id_number." + validation.reason()));
-      ctx.fail(ApiException.badRequest("identity.invalid_id_number", "The ID number is not valid")
+      ctx.fail(ErrorCode.IDENTITY_INVALID_ID_NUMBER.error()
           .withDetails(new JsonObject().put("reason", validation.reason())));
       return;
     }
@@ -198,14 +198,14 @@ final class IdentityRoutes {
     String claimedIndex = cipher.idIndex(idNumber);
     ChannelAdapter adapter = adapters.get(s.channel());
     if (adapter == null) {
-      ctx.fail(ApiException.badRequest("session.unknown_channel", "This channel is not served"));
+      ctx.fail(ErrorCode.SESSION_UNKNOWN_CHANNEL.error());
       return;
     }
     Instant now = clock.instant();
     store.identity(s.identityKey())
         .compose(identity -> {
           if (identity == null) {
-            return Future.failedFuture(Sessions.invalid("The session's channel identity no longer exists"));
+            return Future.failedFuture(ErrorCode.AUTH_INVALID_TOKEN.error());
           }
           Verification v = new Verification(randomKey("vf_"), identity.identityKey(), identity.channel(),
               identity.appId(), HexFormat.of().formatHex(randomBytes(16)), claimedIndex,
@@ -220,8 +220,7 @@ final class IdentityRoutes {
                 FaceRequest request = new FaceRequest(identity.appId(), userId, name, idNumber, v.outSeqNo(), null);
                 return adapter.startFace(request)
                     .recover(e -> store.markStartFailed(v.id(), code(e))
-                        .transform(ar -> Future.failedFuture(channelFailure(e, "identity.face_rejected",
-                            "The channel refused to start the face check"))))
+                        .transform(ar -> Future.failedFuture(channelFailure(e, ErrorCode.IDENTITY_FACE_REJECTED))))
                     .compose(start -> {
                       Instant expires = start.expiresAt() != null ? start.expiresAt() : now.plus(DEFAULT_FACE_VALIDITY);
                       return store.markStarted(v.id(), start.reference(), expires)
@@ -236,7 +235,7 @@ final class IdentityRoutes {
           respond(ctx, 201, out);
         })
         .onFailure(e -> {
-          if (!(e instanceof ApiException api && "identity.too_many_attempts".equals(api.code()))) {
+          if (!(e instanceof ApiException api && api.errorCode() == ErrorCode.IDENTITY_TOO_MANY_ATTEMPTS)) {
             auditVerification(s, requestId, "identity.verification.start", "failure",
                 new JsonObject().put("code", code(e)));
           }
@@ -254,8 +253,7 @@ final class IdentityRoutes {
     count("govgate.identity.verifications", s.channel(), "rate_limited");
     audit.record(new AuditEvent("channel_user", s.identityKey(), "identity.verification.start", s.citizenKey(),
         "denied", requestId, new JsonObject().put("reason", a.byUser() >= limit ? "user_limit" : "id_number_limit")));
-    return Future.failedFuture(new ApiException(429, "identity.too_many_attempts", ApiException.Origin.CLIENT,
-        "Too many verification attempts; try again later",
+    return Future.failedFuture(new ApiException(ErrorCode.IDENTITY_TOO_MANY_ATTEMPTS,
         new JsonObject().put("limit", limit).put("window", window.toString()), (int) Math.min(retry, 86_400), null));
   }
 
@@ -306,13 +304,11 @@ final class IdentityRoutes {
     store.verification(id)
         .compose(v -> {
           if (v == null || !v.identityKey().equals(s.identityKey())) {
-            return Future.failedFuture(ApiException.notFound("identity.verification_not_found",
-                "No such verification for this user"));
+            return Future.failedFuture(ErrorCode.IDENTITY_VERIFICATION_NOT_FOUND.error());
           }
           if (v.completedAt() != null) return Future.failedFuture(alreadyCompleted());
           if (!"started".equals(v.status())) {
-            return Future.failedFuture(ApiException.conflict("identity.verification_not_started",
-                "The face check of this verification never started"));
+            return Future.failedFuture(ErrorCode.IDENTITY_VERIFICATION_NOT_STARTED.error());
           }
           return store.identity(v.identityKey()).compose(identity -> {
             JsonObject claim = new JsonObject(cipher.open(CLAIM_PURPOSE, v.claimedEnc()));
@@ -322,8 +318,7 @@ final class IdentityRoutes {
                 name, idNumber, v.outSeqNo(), null);
             ChannelAdapter adapter = adapters.get(v.channel());
             return adapter.queryFace(request, v.channelRef())
-                .recover(e -> Future.failedFuture(channelFailure(e, "identity.face_failed",
-                    "The face check did not pass")))
+                .recover(e -> Future.failedFuture(channelFailure(e, ErrorCode.IDENTITY_FACE_FAILED)))
                 .compose(result -> settle(s, v, identity, result, name, idNumber, requestId));
           });
         })
@@ -336,16 +331,14 @@ final class IdentityRoutes {
     Instant now = clock.instant();
     switch (result.outcome()) {
       case PENDING:
-        return Future.failedFuture(new ApiException(409, "identity.verification_pending", ApiException.Origin.CLIENT,
-            "The face check has not finished; complete it in the app, then try again", null, 2, null));
+        return Future.failedFuture(ErrorCode.IDENTITY_VERIFICATION_PENDING.error().withRetryAfter(2));
       case FAILED:
         return store.completeFailed(v.id(), result.channelCode(), now).compose(first -> {
           if (!first) return Future.failedFuture(alreadyCompleted());
           count("govgate.identity.verifications", v.channel(), "failed");
           auditVerification(s, requestId, "identity.verification.complete", "failure",
               new JsonObject().put("verificationId", v.id()).put("channelCode", result.channelCode()));
-          return Future.failedFuture(new ApiException(422, "identity.face_failed", ApiException.Origin.CLIENT,
-              "The face check did not pass; nothing was bound"));
+          return Future.failedFuture(ErrorCode.IDENTITY_FACE_FAILED.error());
         });
       default:
         return store.completePassed(v, result.channelCode(), newCitizen(idNumber, name, v.claimedIndex()), now)
@@ -356,8 +349,7 @@ final class IdentityRoutes {
                 audit.record(new AuditEvent("channel_user", identity.identityKey(), "identity.bind",
                     identity.citizenKey(), "denied", requestId,
                     new JsonObject().put("reason", "already_bound").put("verificationId", v.id())));
-                return Future.failedFuture(ApiException.conflict("identity.already_bound",
-                    "This account is bound to another person; unbind it first"));
+                return Future.failedFuture(ErrorCode.IDENTITY_ALREADY_BOUND.error());
               }
               count("govgate.identity.verifications", v.channel(), "passed");
               audit.record(AuditEvent.success("channel_user", identity.identityKey(), "identity.verification.complete",
@@ -373,7 +365,7 @@ final class IdentityRoutes {
   }
 
   private static ApiException alreadyCompleted() {
-    return ApiException.conflict("identity.verification_already_completed", "This verification is already completed");
+    return ErrorCode.IDENTITY_VERIFICATION_ALREADY_COMPLETED.error();
   }
 
   // ---- DELETE /v1/identity/binding ----
@@ -384,7 +376,7 @@ final class IdentityRoutes {
     store.unbind(s.identityKey())
         .compose(done -> {
           if (!done) {
-            return Future.failedFuture(ApiException.conflict("identity.not_bound", "This account is not bound"));
+            return Future.failedFuture(ErrorCode.IDENTITY_NOT_BOUND.error());
           }
           audit.record(AuditEvent.success("channel_user", s.identityKey(), "identity.unbind", s.citizenKey(),
               requestId, new JsonObject().put("channel", s.channel().wireName())));
@@ -412,17 +404,14 @@ final class IdentityRoutes {
   }
 
   /** Maps a channel failure: the citizen's → {@code citizenCode}; platform → 503; integration → 502. */
-  static Throwable channelFailure(Throwable e, String citizenCode, String citizenMessage) {
+  static Throwable channelFailure(Throwable e, ErrorCode citizenCode) {
     if (!(e instanceof ChannelException ce)) return e;
     JsonObject details = new JsonObject().put("channel", ce.channel().wireName());
     return switch (ce.fault()) {
-      case CITIZEN -> new ApiException(citizenCode.equals("identity.face_failed") ? 422 : 400, citizenCode,
-          ApiException.Origin.CLIENT, citizenMessage, details, null, null);
-      case PLATFORM -> new ApiException(503, "channel.unavailable", ApiException.Origin.CHANNEL,
-          "The channel is unavailable; try again later", details,
-          ce.kind() == ChannelException.Kind.CIRCUIT_OPEN ? 30 : 5, null);
-      case INTEGRATION -> new ApiException(502, "channel.integration_error", ApiException.Origin.CHANNEL,
-          "The channel answered something the gateway cannot accept", details, null, null);
+      case CITIZEN -> citizenCode.error(details);
+      case PLATFORM -> ErrorCode.CHANNEL_UNAVAILABLE.error(details)
+          .withRetryAfter(ce.kind() == ChannelException.Kind.CIRCUIT_OPEN ? 30 : 5);
+      case INTEGRATION -> ErrorCode.CHANNEL_INTEGRATION_ERROR.error(details);
     };
   }
 

@@ -1,6 +1,6 @@
 package cn.govgate.identity;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -31,13 +31,13 @@ public final class Sessions {
     return ctx -> {
       String header = ctx.request().getHeader("Authorization");
       if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-        ctx.fail(invalid("A session token is required"));
+        ctx.fail(ErrorCode.AUTH_INVALID_TOKEN.error());
         return;
       }
       // Exactly "Bearer <token>": no second space, nothing trimmed (RFC 6750 §2.1).
       Session session = tokens.verify(header.substring(BEARER.length()));
       if (session == null || revocations.isRevoked(session.jti())) {
-        ctx.fail(invalid("The session token is not valid"));
+        ctx.fail(ErrorCode.AUTH_INVALID_TOKEN.error());
         return;
       }
       ctx.put(Session.KEY, session);
@@ -58,9 +58,5 @@ public final class Sessions {
         required.handle(ctx);
       }
     };
-  }
-
-  static ApiException invalid(String message) {
-    return ApiException.unauthorized("auth.invalid_token", message);
   }
 }

@@ -2,7 +2,7 @@ package cn.govgate.partners;
 
 import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
 import cn.govgate.http.JsonBody;
 import cn.govgate.http.RequestIds;
 import io.vertx.core.Future;

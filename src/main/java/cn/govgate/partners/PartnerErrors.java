@@ -1,115 +1,108 @@
 package cn.govgate.partners;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Every error code of partners and consents, in one place (they move to the gateway's error catalogue together).
- * Field-level problems use the shared {@code request.invalid}. The table in {@code contracts/partner-api.yaml}
- * lists the same codes.
+ * The failures of partners and consents, as entries of the gateway's error catalogue ({@link ErrorCode}), with
+ * their details. Field-level problems use the shared {@code request.invalid}. The table in
+ * {@code contracts/partner-api.yaml} lists the partner API's codes.
  */
 final class PartnerErrors {
   private PartnerErrors() {}
 
   static ApiException signatureMissing() {
-    return ApiException.unauthorized("partner.signature_missing",
-        "A GOVGATE-RSA2 or GOVGATE-SM2 Authorization header is required");
+    return ErrorCode.PARTNER_SIGNATURE_MISSING.error();
   }
 
+  /** 401 {@code partner.signature_malformed}, {@code details.reason} saying what is expected. */
   static ApiException signatureMalformed(String why) {
-    return ApiException.unauthorized("partner.signature_malformed", "The Authorization header is malformed: " + why);
+    return ErrorCode.PARTNER_SIGNATURE_MALFORMED.error(new JsonObject().put("reason", why));
   }
 
+  /** 401 {@code partner.unknown_app}: no such app, no such key id of it, or the partner is suspended. */
   static ApiException unknownApp() {
-    return ApiException.unauthorized("partner.unknown_app", "Unknown or suspended app, or unknown key id");
+    return ErrorCode.PARTNER_UNKNOWN_APP.error();
   }
 
   static ApiException keyRevoked() {
-    return ApiException.unauthorized("partner.key_revoked", "This key id was revoked");
+    return ErrorCode.PARTNER_KEY_REVOKED.error();
   }
 
   static ApiException algorithmMismatch() {
-    return ApiException.unauthorized("partner.algorithm_mismatch",
-        "The scheme is not the algorithm this key id was registered for");
+    return ErrorCode.PARTNER_ALGORITHM_MISMATCH.error();
   }
 
+  /** 401, with the gateway's clock in {@code details.serverTime} (Unix seconds). */
   static ApiException timestampOutOfWindow(long serverTime) {
-    return ApiException.unauthorized("partner.timestamp_out_of_window",
-        "The timestamp is more than 300 seconds from the gateway's clock")
-        .withDetails(new JsonObject().put("serverTime", serverTime));
+    return ErrorCode.PARTNER_TIMESTAMP_OUT_OF_WINDOW.error(new JsonObject().put("serverTime", serverTime));
   }
 
   static ApiException signatureInvalid() {
-    return ApiException.unauthorized("partner.signature_invalid",
-        "The signature does not verify over the canonical request");
+    return ErrorCode.PARTNER_SIGNATURE_INVALID.error();
   }
 
   static ApiException nonceReplayed() {
-    return ApiException.unauthorized("partner.nonce_replayed", "This nonce was already used within the window");
+    return ErrorCode.PARTNER_NONCE_REPLAYED.error();
   }
 
   static ApiException scopeDenied(String scope) {
-    return ApiException.forbidden("partner.scope_denied", "The partner was not granted this scope")
-        .withDetails(new JsonObject().put("scope", scope));
+    return ErrorCode.PARTNER_SCOPE_DENIED.error(new JsonObject().put("scope", scope));
   }
 
-  /** 429 with the seconds until the spent window ends. */
+  /** 429, {@code details.quota} = {@code second} or {@code day}, with the seconds until that window ends. */
   static ApiException quotaExceeded(String window, int retryAfter) {
-    return new ApiException(429, "partner.quota_exceeded", ApiException.Origin.CLIENT,
-        "The partner's quota is spent", new JsonObject().put("quota", window), retryAfter, null);
+    return ErrorCode.PARTNER_QUOTA_EXCEEDED.error(new JsonObject().put("quota", window)).withRetryAfter(retryAfter);
   }
 
   static ApiException consentRequired() {
-    return ApiException.forbidden("consent.required", "This endpoint reaches personal data: name a consentId");
+    return ErrorCode.CONSENT_REQUIRED.error();
   }
 
-  static ApiException consentNotFound() {
-    return ApiException.forbidden("consent.not_found", "No consent with this id was granted to this partner");
+  /** 403 on the partner API: no consent with this id was granted to this partner (ids cannot be probed). */
+  static ApiException consentNotGranted() {
+    return ErrorCode.CONSENT_NOT_GRANTED.error();
   }
 
   static ApiException consentRevoked() {
-    return ApiException.forbidden("consent.revoked", "The citizen revoked this consent");
+    return ErrorCode.CONSENT_REVOKED.error();
   }
 
   static ApiException consentExpired() {
-    return ApiException.forbidden("consent.expired", "This consent has expired");
+    return ErrorCode.CONSENT_EXPIRED.error();
   }
 
   static ApiException consentScopeNotCovered(String scope) {
-    return ApiException.forbidden("consent.scope_not_covered", "The consent does not cover this scope")
-        .withDetails(new JsonObject().put("scope", scope));
+    return ErrorCode.CONSENT_SCOPE_NOT_COVERED.error(new JsonObject().put("scope", scope));
   }
 
-  /** 404 on the citizen API: no such consent of the citizen's (ids cannot be probed). */
+  /** 404 on the citizen API: no such consent of the citizen's. */
   static ApiException consentNotYours() {
-    return ApiException.notFound("consent.not_found", "No consent of yours has this id");
+    return ErrorCode.CONSENT_NOT_FOUND.error();
   }
 
-  /** 422: the partner named in a grant does not exist or is suspended. */
   static ApiException consentPartnerUnknown() {
-    return new ApiException(422, "consent.partner_unknown", ApiException.Origin.CLIENT,
-        "There is no active partner with this app id");
+    return ErrorCode.CONSENT_PARTNER_UNKNOWN.error();
   }
 
-  /** 422: a scope of the grant was not granted to the partner by the operator. */
   static ApiException consentScopeNotOffered(String scope) {
-    return new ApiException(422, "consent.scope_not_offered", ApiException.Origin.CLIENT,
-        "The partner may not be granted this scope", new JsonObject().put("scope", scope), null, null);
+    return ErrorCode.CONSENT_SCOPE_NOT_OFFERED.error(new JsonObject().put("scope", scope));
   }
 
   static ApiException partnerNotFound() {
-    return ApiException.notFound("partner.not_found", "No partner with this app id");
+    return ErrorCode.PARTNER_NOT_FOUND.error();
   }
 
   static ApiException partnerExists() {
-    return ApiException.conflict("partner.already_exists", "A partner with this app id exists");
+    return ErrorCode.PARTNER_ALREADY_EXISTS.error();
   }
 
   static ApiException keyExists() {
-    return ApiException.conflict("partner.key_exists", "The partner already has a key with this key id");
+    return ErrorCode.PARTNER_KEY_EXISTS.error();
   }
 
   static ApiException keyNotFound() {
-    return ApiException.notFound("partner.key_not_found", "The partner has no key with this key id");
+    return ErrorCode.PARTNER_KEY_NOT_FOUND.error();
   }
 }

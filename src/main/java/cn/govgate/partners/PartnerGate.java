@@ -1,7 +1,7 @@
 package cn.govgate.partners;
 
 import cn.govgate.http.AnswerSigner;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
@@ -137,7 +137,7 @@ final class PartnerGate {
       throw PartnerErrors.quotaExceeded("day", (int) Math.max(1, nextDay - second));
     }
     PartnerStore.Consent c = a.consent();
-    if (c == null) throw PartnerErrors.consentNotFound();
+    if (c == null) throw PartnerErrors.consentNotGranted();
     if (c.revoked()) throw PartnerErrors.consentRevoked();
     if (!c.expiresAt().isAfter(now)) throw PartnerErrors.consentExpired();
     if (!c.scopes().contains(scope)) throw PartnerErrors.consentScopeNotCovered(scope);

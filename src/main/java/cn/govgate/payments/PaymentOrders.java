@@ -4,8 +4,8 @@ import cn.govgate.channel.spi.Channel;
 import cn.govgate.channel.spi.ChannelAdapter;
 import cn.govgate.channel.spi.ChannelException;
 import cn.govgate.channel.spi.Payments.PrepayRequest;
-import cn.govgate.http.ApiException;
-import cn.govgate.http.ApiException.Origin;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.identity.CitizenDirectory;
 import cn.govgate.identity.Identity;
 import cn.govgate.identity.Session;
@@ -92,14 +92,12 @@ final class PaymentOrders {
       return Future.failedFuture(e);
     }
     if (!session.level().atLeast(ask.type().level())) {
-      return Future.failedFuture(ApiException.forbidden("identity.step_up_required",
-          "Assurance level " + ask.type().level() + " is required").withDetails(new JsonObject()
+      return Future.failedFuture(ErrorCode.IDENTITY_STEP_UP_REQUIRED.error(new JsonObject()
           .put("requiredLevel", ask.type().level().name()).put("currentLevel", session.level().name())));
     }
     ChannelAdapter adapter = adapters.get(session.channel());
     if (adapter == null) {
-      return Future.failedFuture(new ApiException(503, "payment.channel_not_configured", Origin.GATEWAY,
-          "Payments through this channel are not available"));
+      return Future.failedFuture(ErrorCode.PAYMENT_CHANNEL_NOT_CONFIGURED.error());
     }
     String hash = ask.hash();
     return store.byIdempotencyKey(session.identityKey(), idempotencyKey).compose(existing -> {
@@ -112,9 +110,8 @@ final class PaymentOrders {
 
   private Future<Placed> replay(PaymentOrder existing, String hash, ChannelAdapter adapter) {
     if (!existing.requestHash().equals(hash)) {
-      return Future.failedFuture(new ApiException(422, "payment.idempotency_key_reused", Origin.CLIENT,
-          "This Idempotency-Key was used for another payment", new JsonObject().put("orderId", existing.orderId()),
-          null, null));
+      return Future.failedFuture(ErrorCode.PAYMENT_IDEMPOTENCY_KEY_REUSED.error(
+          new JsonObject().put("orderId", existing.orderId())));
     }
     if (PaymentOrder.PENDING.equals(existing.status()) && existing.clientParams() == null) {
       // The first request stopped between the order and the prepay: finish it. Channels accept a prepay of the
@@ -143,8 +140,7 @@ final class PaymentOrders {
         if (same != null) return replay(same, hash, adapter);
         // The live order may be another citizen's (anyone may pay a utility bill): say only that it exists. The
         // payer finds their own order again with their Idempotency-Key.
-        return Future.failedFuture(ApiException.conflict("payment.bill_already_has_order",
-            "This bill already has a payment in progress"));
+        return Future.failedFuture(ErrorCode.PAYMENT_BILL_ALREADY_HAS_ORDER.error());
       });
     });
   }
@@ -168,14 +164,13 @@ final class PaymentOrders {
   private static ApiException channelFailure(Throwable e) {
     if (e instanceof ApiException a) return a;
     String reason = e instanceof ChannelException c ? c.fault().name().toLowerCase(java.util.Locale.ROOT) : "error";
-    return new ApiException(502, "payment.channel_failed", Origin.CHANNEL,
-        "The payment channel did not create the order; try again", new JsonObject().put("reason", reason), 30, e);
+    return new ApiException(ErrorCode.PAYMENT_CHANNEL_FAILED, new JsonObject().put("reason", reason), 30, e);
   }
 
   /** {@code GET /v1/payments/{orderId}}: only the payer may read it; others get the same 404 as for no order. */
   Future<PaymentOrder> read(Session session, String orderId) {
     return store.byId(orderId).compose(o -> o == null || !o.payerIdentityKey().equals(session.identityKey())
-        ? Future.failedFuture(ApiException.notFound("payment.not_found", "No such payment order"))
+        ? Future.failedFuture(ErrorCode.PAYMENT_NOT_FOUND.error())
         : Future.succeededFuture(o));
   }
 
@@ -200,8 +195,7 @@ final class PaymentOrders {
 
   private Future<Bill> findFine(JsonObject who, Ask ask, JsonArray vehicles, int i, String requestId) {
     if (i >= vehicles.size()) {
-      return Future.failedFuture(ApiException.notFound("payment.bill_not_found",
-          "No fine with this decision number on your vehicles"));
+      return Future.failedFuture(ErrorCode.PAYMENT_BILL_NOT_FOUND.error());
     }
     JsonObject v = vehicles.getJsonObject(i);
     JsonObject q = new JsonObject().put("plate", v.getString("plate")).put("plateType", v.getString("plateType"));
@@ -212,8 +206,7 @@ final class PaymentOrders {
         if (!ask.decisionNumber().equals(fine.getString("decisionNumber"))) continue;
         if ("paid".equals(fine.getString("status"))) throw alreadyPaid();
         if (!fine.getBoolean("payable", false)) {
-          throw ApiException.conflict("payment.not_payable",
-              "This fine must be handled at a service window first");
+          throw ErrorCode.PAYMENT_NOT_PAYABLE.error();
         }
         return payable(new Bill(ask.decisionNumber(), fine.getLong("amountFen"), answer.department()));
       }
@@ -233,20 +226,19 @@ final class PaymentOrders {
 
   private static Future<Bill> payable(Bill bill) {
     if (bill.amountFen() <= 0) {
-      return Future.failedFuture(ApiException.conflict("payment.nothing_to_pay", "Nothing is due on this bill"));
+      return Future.failedFuture(ErrorCode.PAYMENT_NOTHING_TO_PAY.error());
     }
     return Future.succeededFuture(bill);
   }
 
   private static ApiException alreadyPaid() {
-    return ApiException.conflict("payment.already_paid", "The department shows this as paid");
+    return ErrorCode.PAYMENT_ALREADY_PAID.error();
   }
 
   /** An amount to charge must come from the department now, never from a last-known-good copy. */
   private static void fresh(DepartmentAnswer answer) {
     if (answer.stale()) {
-      throw ApiException.departmentUnavailable("department.unavailable",
-          "The department cannot confirm the amount right now", answer.department(), 60);
+      throw ApiException.ofDepartment(ErrorCode.DEPARTMENT_UNAVAILABLE, answer.department()).withRetryAfter(60);
     }
   }
 
@@ -255,10 +247,9 @@ final class PaymentOrders {
   private static Ask parse(String key, JsonObject body) {
     JsonObject errors = new JsonObject();
     if (key == null || !IDEMPOTENCY_KEY.matcher(key).matches()) {
-      throw ApiException.badRequest("payment.idempotency_key_required",
-          "An Idempotency-Key header of 8 to 64 printable characters is required");
+      throw ErrorCode.PAYMENT_IDEMPOTENCY_KEY_REQUIRED.error();
     }
-    if (body == null) throw ApiException.badRequest("request.malformed_json", "The body is not a JSON object");
+    if (body == null) throw ErrorCode.REQUEST_MALFORMED_JSON.error();
     BillType type = BillType.fromWire(string(body, "billType"));
     if (type == null) errors.put("billType", "one of traffic_fine, utility_bill");
     String region = string(body, "region");

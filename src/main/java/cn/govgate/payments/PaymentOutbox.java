@@ -3,7 +3,8 @@ package cn.govgate.payments;
 import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
 import cn.govgate.config.PaymentsConfig;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.registry.DepartmentClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PaymentOutbox {
   private static final Logger log = LoggerFactory.getLogger(PaymentOutbox.class);
-  private static final Set<String> FINAL = Set.of("department.already_paid", "department.amount_mismatch",
-      "department.not_payable", "department.bill_not_found");
+  private static final Set<ErrorCode> FINAL = Set.of(ErrorCode.DEPARTMENT_ALREADY_PAID,
+      ErrorCode.DEPARTMENT_AMOUNT_MISMATCH, ErrorCode.DEPARTMENT_NOT_PAYABLE, ErrorCode.DEPARTMENT_BILL_NOT_FOUND);
 
   private final PaymentStore store;
   private final DepartmentClient departments;
@@ -87,8 +88,9 @@ final class PaymentOutbox {
           return store.delivered(d.orderId(), answer.data().getString("receiptNo"), clock.instant());
         })
         .recover(e -> {
-          String code = e instanceof ApiException a ? a.code() : "gateway.internal_error";
-          if (FINAL.contains(code)) {
+          ErrorCode error = e instanceof ApiException a ? a.errorCode() : ErrorCode.GATEWAY_INTERNAL_ERROR;
+          String code = error.wire();
+          if (FINAL.contains(error)) {
             count("refused");
             log.warn("payment {} refused by the department: {}", d.orderId(), code);
             audit.record(AuditEvent.failure("gateway", "payments.outbox", "payment.delivered", d.citizenKey(),

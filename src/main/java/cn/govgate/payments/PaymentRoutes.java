@@ -6,9 +6,10 @@ import cn.govgate.channel.spi.Channel;
 import cn.govgate.channel.spi.ChannelAdapter;
 import cn.govgate.channel.spi.Payments.CallbackReply;
 import cn.govgate.channel.spi.Payments.CallbackRequest;
-import cn.govgate.http.ApiException;
-import cn.govgate.http.RequestIds;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.JsonBody;
+import cn.govgate.http.RequestIds;
 import cn.govgate.identity.Session;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -60,7 +61,7 @@ final class PaymentRoutes {
             details.put("orderId", o.orderId()).put("region", o.region()).put("amountFen", o.amountFen())
                 .put("replayed", !ar.result().created());
           } else {
-            details.put("code", ar.cause() instanceof ApiException e ? e.code() : "gateway.internal_error");
+            details.put("code", ar.cause() instanceof ApiException e ? e.code() : ErrorCode.GATEWAY_INTERNAL_ERROR.wire());
           }
           audit.record(ar.succeeded()
               ? AuditEvent.success(actorType(session), actor(session), "payment.create", session.citizenKey(),

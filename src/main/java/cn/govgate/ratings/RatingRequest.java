@@ -1,6 +1,7 @@
 package cn.govgate.ratings;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ public record RatingRequest(String interactionId, int level, List<Indicator> ind
     Object rawLevel = body.getValue("level");
     if (!(rawLevel instanceof Integer || rawLevel instanceof Long) || ((Number) rawLevel).longValue() < 1
         || ((Number) rawLevel).longValue() > 5) {
-      throw ApiException.badRequest("rating.level_invalid", "level must be an integer from 1 to 5");
+      throw ErrorCode.RATING_LEVEL_INVALID.error();
     }
     int level = ((Number) rawLevel).intValue();
     List<Indicator> indicators = indicators(body.getValue("indicators"));
@@ -52,7 +53,7 @@ public record RatingRequest(String interactionId, int level, List<Indicator> ind
       throw ApiException.invalidFields(new JsonObject().put("comment", "at most " + MAX_COMMENT + " characters"));
     }
     if (level <= 2 && comment == null) {
-      throw ApiException.badRequest("rating.comment_required", "A rating of 1 or 2 (差评) needs a comment");
+      throw ErrorCode.RATING_COMMENT_REQUIRED.error();
     }
     return new RatingRequest((String) id, level, indicators, comment);
   }
@@ -74,7 +75,7 @@ public record RatingRequest(String interactionId, int level, List<Indicator> ind
     if (!unknown.isEmpty()) {
       JsonArray allowed = new JsonArray();
       for (Indicator i : Indicator.values()) allowed.add(i.code());
-      throw ApiException.badRequest("rating.indicator_unknown", "Unknown evaluation indicator")
+      throw ErrorCode.RATING_INDICATOR_UNKNOWN.error()
           .withDetails(new JsonObject().put("allowed", allowed).put("version", Indicator.VERSION));
     }
     return List.copyOf(seen);

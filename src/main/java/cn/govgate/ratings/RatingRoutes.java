@@ -2,11 +2,12 @@ package cn.govgate.ratings;
 
 import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
-import cn.govgate.http.ApiException;
-import cn.govgate.http.RequestIds;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.JsonBody;
-import cn.govgate.services.Catalogue;
+import cn.govgate.http.RequestIds;
 import cn.govgate.services.CallerResolver;
+import cn.govgate.services.Catalogue;
 import cn.govgate.services.DepartmentAccess;
 import cn.govgate.services.OfferedServices;
 import io.vertx.core.Future;
@@ -89,7 +90,7 @@ public final class RatingRoutes {
 
   private Future<String> authorized(RoutingContext ctx) {
     if (!department(ctx).matches(DEPARTMENT_ID)) {
-      return Future.failedFuture(ApiException.notFound("department.unknown", "No such department"));
+      return Future.failedFuture(ErrorCode.DEPARTMENT_UNKNOWN.error());
     }
     return access.authorize(ctx, department(ctx));
   }
@@ -111,7 +112,7 @@ public final class RatingRoutes {
     try {
       return Long.parseLong(ctx.pathParam("id"));
     } catch (NumberFormatException e) {
-      throw ApiException.notFound("rectification.unknown", "The department has no rectification item with this id");
+      throw ErrorCode.RECTIFICATION_UNKNOWN.error();
     }
   }
 }

@@ -1,7 +1,7 @@
 package cn.govgate.ratings;
 
 import cn.govgate.config.RatingsConfig;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.services.Caller;
 import cn.govgate.services.Interaction;
 import cn.govgate.services.Interactions;
@@ -53,15 +53,15 @@ public final class Ratings {
     return interactions.find(request.interactionId()).compose(interaction -> {
       if (interaction == null || !mayRate(caller, interaction)) {
         return Future.failedFuture(
-            ApiException.notFound("rating.interaction_unknown", "No interaction of yours has this id"));
+            ErrorCode.RATING_INTERACTION_UNKNOWN.error());
       }
       Instant now = clock.instant();
       if (now.isAfter(interaction.createdAt().plus(config.window()))) {
-        return Future.failedFuture(ApiException.conflict("rating.window_closed", "The rating window has closed"));
+        return Future.failedFuture(ErrorCode.RATING_WINDOW_CLOSED.error());
       }
       return pool.withTransaction(conn -> insert(conn, interaction, request, now))
           .recover(e -> Future.failedFuture(e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-              ? ApiException.conflict("rating.already_rated", "This interaction has already been rated")
+              ? ErrorCode.RATING_ALREADY_RATED.error()
               : e));
     });
   }

@@ -1,6 +1,7 @@
 package cn.govgate.ratings;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -80,12 +81,12 @@ public final class Rectifications {
   private <T> Future<T> refusal(String departmentId, long id) {
     return one(departmentId, id).compose(item -> Future.failedFuture(
         "closed".equals(item.getString("state"))
-            ? ApiException.conflict("rectification.closed", "The rectification item is already closed")
-            : ApiException.conflict("rectification.not_answered", "Answer the item before closing it")));
+            ? ErrorCode.RECTIFICATION_CLOSED.error()
+            : ErrorCode.RECTIFICATION_NOT_ANSWERED.error()));
   }
 
   private static ApiException unknown() {
-    return ApiException.notFound("rectification.unknown", "The department has no rectification item with this id");
+    return ErrorCode.RECTIFICATION_UNKNOWN.error();
   }
 
   private static JsonObject toJson(Row row, Instant now) {

@@ -2,9 +2,10 @@ package cn.govgate.registry;
 
 import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
-import cn.govgate.http.ApiException;
-import cn.govgate.http.RequestIds;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.JsonBody;
+import cn.govgate.http.RequestIds;
 import cn.govgate.registry.RegistryStore.Actor;
 import cn.govgate.registry.RegistryStore.BackendRow;
 import io.vertx.core.AsyncResult;
@@ -127,14 +128,14 @@ public final class AdminApi {
   public Future<String> authorizeDepartment(RoutingContext ctx, String departmentId) {
     Principal p = ctx.get(PRINCIPAL);
     if (p == null) {
-      return Future.failedFuture(ApiException.unauthorized("auth.missing_credentials", "An admin credential is required"));
+      return Future.failedFuture(ErrorCode.AUTH_MISSING_CREDENTIALS.error());
     }
     if (!p.operator() && !p.departmentId().equals(departmentId)) {
       audit.record(new AuditEvent("department", p.id(), "registry.access", null, "denied", RequestIds.of(ctx),
           new JsonObject().put("department", p.departmentId()).put("target", safeLabel(departmentId))
               .put("method", ctx.request().method().name())));
       return Future.failedFuture(
-          ApiException.forbidden("auth.forbidden_department", "This credential manages another department"));
+          ErrorCode.AUTH_FORBIDDEN_DEPARTMENT.error());
     }
     return Future.succeededFuture(p.type() + ":" + p.id());
   }
@@ -146,13 +147,13 @@ public final class AdminApi {
   public Future<String> authorizeOperator(RoutingContext ctx) {
     Principal p = ctx.get(PRINCIPAL);
     if (p == null) {
-      return Future.failedFuture(ApiException.unauthorized("auth.missing_credentials", "An admin credential is required"));
+      return Future.failedFuture(ErrorCode.AUTH_MISSING_CREDENTIALS.error());
     }
     if (!p.operator()) {
       audit.record(new AuditEvent(p.type(), p.id(), "registry.access", null, "denied", RequestIds.of(ctx),
           new JsonObject().put("department", p.departmentId()).put("code", "auth.operator_only")
               .put("method", ctx.request().method().name())));
-      return Future.failedFuture(ApiException.forbidden("auth.operator_only", "Only the operator may do this"));
+      return Future.failedFuture(ErrorCode.AUTH_OPERATOR_ONLY.error());
     }
     return Future.succeededFuture(p.type() + ":" + p.id());
   }
@@ -163,7 +164,7 @@ public final class AdminApi {
     String header = ctx.request().getHeader("Authorization");
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     if (token == null || token.isEmpty()) {
-      ctx.fail(ApiException.unauthorized("auth.missing_credentials", "An admin credential is required"));
+      ctx.fail(ErrorCode.AUTH_MISSING_CREDENTIALS.error());
       return;
     }
     if (token.startsWith("gdc_")) {
@@ -200,16 +201,16 @@ public final class AdminApi {
   }
 
   private static ApiException invalidCredentials() {
-    return ApiException.unauthorized("auth.invalid_credentials", "The admin credential is not valid");
+    return ErrorCode.AUTH_INVALID_CREDENTIALS.error();
   }
 
   private void handle(RoutingContext ctx, boolean operatorOnly, Function<Principal, Future<Reply>> action) {
     Principal p = ctx.get(PRINCIPAL);
     if (operatorOnly && !p.operator()) {
       audit.record(new AuditEvent(p.type(), p.id(), "registry.access", null, "denied", RequestIds.of(ctx),
-          new JsonObject().put("department", p.departmentId()).put("code", "auth.operator_only")
+          new JsonObject().put("department", p.departmentId()).put("code", ErrorCode.AUTH_OPERATOR_ONLY.wire())
               .put("method", ctx.request().method().name())));
-      ctx.fail(ApiException.forbidden("auth.operator_only", "Only the operator may do this"));
+      ctx.fail(ErrorCode.AUTH_OPERATOR_ONLY.error());
       return;
     }
     Future<Reply> reply;
@@ -239,7 +240,7 @@ public final class AdminApi {
       audit.record(new AuditEvent("department", p.id(), "registry.access", null, "denied", RequestIds.of(ctx),
           new JsonObject().put("department", p.departmentId()).put("target", safeLabel(departmentId))
               .put("method", ctx.request().method().name())));
-      ctx.fail(ApiException.forbidden("auth.forbidden_department", "This credential manages another department"));
+      ctx.fail(ErrorCode.AUTH_FORBIDDEN_DEPARTMENT.error());
       return;
     }
     handle(ctx, operatorOnly, action);

@@ -1,6 +1,6 @@
 package cn.govgate.registry;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
 import cn.govgate.resilience.GuardConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

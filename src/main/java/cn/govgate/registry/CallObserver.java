@@ -1,6 +1,8 @@
 package cn.govgate.registry;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
+import cn.govgate.error.Origin;
 import io.vertx.core.AsyncResult;
 import java.util.Set;
 
@@ -42,16 +44,16 @@ public interface CallObserver {
   static Result classify(AsyncResult<DepartmentAnswer> ar) {
     if (ar.succeeded()) return ar.result().stale() ? Result.STALE : Result.ANSWERED;
     if (!(ar.cause() instanceof ApiException e)) return Result.ERROR;
-    if (e.code().equals("department.timeout")) return Result.TIMED_OUT;
-    if (UNAVAILABLE.contains(e.code())) return Result.UNAVAILABLE;
+    if (e.errorCode() == ErrorCode.DEPARTMENT_TIMEOUT) return Result.TIMED_OUT;
+    if (UNAVAILABLE.contains(e.errorCode())) return Result.UNAVAILABLE;
     // The department answered: a citizen-caused 404/409 is an answer, not an error of the department.
-    if (e.origin() == ApiException.Origin.DEPARTMENT && (e.status() == 404 || e.status() == 409)) {
+    if (e.origin() == Origin.DEPARTMENT && (e.status() == 404 || e.status() == 409)) {
       return Result.ANSWERED;
     }
     return Result.ERROR;
   }
 
   /** Codes that mean the department was not reached or not willing now. */
-  Set<String> UNAVAILABLE = Set.of("department.unavailable", "department.busy", "department.under_maintenance",
-      "department.connection_failed");
+  Set<ErrorCode> UNAVAILABLE = Set.of(ErrorCode.DEPARTMENT_UNAVAILABLE, ErrorCode.DEPARTMENT_BUSY,
+      ErrorCode.DEPARTMENT_UNDER_MAINTENANCE, ErrorCode.DEPARTMENT_CONNECTION_FAILED);
 }

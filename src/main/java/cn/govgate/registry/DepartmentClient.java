@@ -1,7 +1,7 @@
 package cn.govgate.registry;
 
-import cn.govgate.http.ApiException;
-import cn.govgate.http.ApiException.Origin;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.registry.ServiceTypes.ServiceType;
 import cn.govgate.resilience.LastKnownGoodCache;
 import cn.govgate.resilience.Retrier.Idempotency;
@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -36,8 +35,14 @@ import java.util.function.Supplier;
  */
 public final class DepartmentClient {
 
-  private static final Set<String> NOT_FOUND = Set.of("citizen_not_found", "vehicle_not_found", "bill_not_found");
-  private static final Set<String> CONFLICT = Set.of("already_paid", "amount_mismatch", "not_payable");
+  /** The department contract's codes that answer the citizen's request (404/409), as catalogue entries. */
+  private static final Map<String, ErrorCode> ANSWERS = Map.of(
+      "citizen_not_found", ErrorCode.DEPARTMENT_CITIZEN_NOT_FOUND,
+      "vehicle_not_found", ErrorCode.DEPARTMENT_VEHICLE_NOT_FOUND,
+      "bill_not_found", ErrorCode.DEPARTMENT_BILL_NOT_FOUND,
+      "already_paid", ErrorCode.DEPARTMENT_ALREADY_PAID,
+      "amount_mismatch", ErrorCode.DEPARTMENT_AMOUNT_MISMATCH,
+      "not_payable", ErrorCode.DEPARTMENT_NOT_PAYABLE);
 
   private final Registry registry;
   private final ContractCheck contract;
@@ -91,7 +96,7 @@ public final class DepartmentClient {
       String requestId, boolean idempotentRead, String[] department) {
     ServiceType type = ServiceTypes.find(serviceType).orElse(null);
     if (type == null) {
-      return Future.failedFuture(ApiException.badRequest("request.unknown_service_type", "No such service type"));
+      return Future.failedFuture(ErrorCode.REQUEST_UNKNOWN_SERVICE_TYPE.error());
     }
     RouteTable routes = registry.routes();
     Backend backend = routes.pick(serviceType, region);
@@ -99,12 +104,10 @@ public final class DepartmentClient {
       if (!routes.candidates(serviceType, region).isEmpty()) {
         // The department took the service offline: unavailable, and counted as such in its service levels.
         department[0] = routes.candidates(serviceType, region).get(0).departmentId();
-        return Future.failedFuture(new ApiException(503, "department.unavailable", Origin.DEPARTMENT,
-            "The department has taken this service offline for now",
+        return Future.failedFuture(new ApiException(ErrorCode.DEPARTMENT_UNAVAILABLE,
             routes.offered(serviceType, region).put("reason", "disabled"), 60, null));
       }
-      return Future.failedFuture(new ApiException(404, "region.service_not_offered", Origin.CLIENT,
-          "This service is not offered in this region", routes.offered(serviceType, region), null, null));
+      return Future.failedFuture(ErrorCode.REGION_SERVICE_NOT_OFFERED.error(routes.offered(serviceType, region)));
     }
     department[0] = backend.departmentId();
     JsonObject request = new JsonObject().put("serviceType", serviceType).put("region", region);
@@ -149,9 +152,8 @@ public final class DepartmentClient {
     }
     String department = backend.departmentId();
     return request.sendBuffer(body)
-        .recover(e -> Future.failedFuture(new ApiException(502, "department.connection_failed", Origin.DEPARTMENT,
-            "The department's system could not be reached", new JsonObject().put("department", department),
-            null, e)))
+        .recover(e -> Future.failedFuture(new ApiException(ErrorCode.DEPARTMENT_CONNECTION_FAILED,
+            new JsonObject().put("department", department), null, e)))
         .compose(response -> interpret(type, department, response));
   }
 
@@ -166,8 +168,7 @@ public final class DepartmentClient {
       json = null;
     }
     if (!contract.matches(type.operationId(), response.statusCode(), mediaType, json)) {
-      return Future.failedFuture(ApiException.departmentBadResponse(department,
-          "The department answered outside its contract"));
+      return Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, department));
     }
     if (response.statusCode() == 200) {
       return Future.succeededFuture(json);
@@ -178,31 +179,16 @@ public final class DepartmentClient {
 
   static ApiException mapError(String department, int status, String code, String retryAfter) {
     JsonObject details = new JsonObject().put("department", department);
-    if (NOT_FOUND.contains(code)) {
-      return new ApiException(404, "department." + code, Origin.DEPARTMENT, switch (code) {
-        case "citizen_not_found" -> "The department has no record of this citizen";
-        case "vehicle_not_found" -> "The department has no record of this vehicle";
-        default -> "The department has no such bill";
-      }, details, null, null);
-    }
-    if (CONFLICT.contains(code)) {
-      return new ApiException(409, "department." + code, Origin.DEPARTMENT, switch (code) {
-        case "already_paid" -> "This has already been paid";
-        case "amount_mismatch" -> "The amount does not match the amount due";
-        default -> "This cannot be paid online; please visit a service window";
-      }, details, null, null);
-    }
+    ErrorCode answer = ANSWERS.get(code);
+    if (answer != null) return answer.error(details);
     return switch (code) {
-      case "under_maintenance" -> new ApiException(503, "department.under_maintenance", Origin.DEPARTMENT,
-          "The department's system is under planned maintenance", details, retryAfterSeconds(retryAfter), null);
+      case "under_maintenance" ->
+          new ApiException(ErrorCode.DEPARTMENT_UNDER_MAINTENANCE, details, retryAfterSeconds(retryAfter), null);
       // The department refusing our request or our signature is an integration fault on the gateway side; it
       // must not open the department's breaker.
-      case "bad_request" -> new ApiException(502, "department.request_rejected", Origin.GATEWAY,
-          "The department refused the gateway's request", details, null, null);
-      case "unauthorized" -> new ApiException(502, "department.authentication_failed", Origin.GATEWAY,
-          "The department refused the gateway's credentials", details, null, null);
-      default -> new ApiException(502, "department.error", Origin.DEPARTMENT,
-          "The department's system failed to answer", details.put("status", status), null, null);
+      case "bad_request" -> ErrorCode.DEPARTMENT_REQUEST_REJECTED.error(details);
+      case "unauthorized" -> ErrorCode.DEPARTMENT_AUTHENTICATION_FAILED.error(details);
+      default -> ErrorCode.DEPARTMENT_ERROR.error(details.put("status", status));
     };
   }
 

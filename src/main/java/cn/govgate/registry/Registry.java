@@ -1,7 +1,8 @@
 package cn.govgate.registry;
 
 import cn.govgate.config.RegistryConfig;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.Origin;
 import cn.govgate.registry.RegistryStore.BackendRow;
 import cn.govgate.registry.RegistryStore.LoadedBackend;
 import cn.govgate.resilience.DepartmentMetrics;
@@ -26,7 +27,6 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -310,7 +310,7 @@ public final class Registry {
    */
   static Predicate<Throwable> countsAsFailure() {
     return t -> !(t instanceof ApiException api)
-        || api.origin() == ApiException.Origin.DEPARTMENT && api.status() >= 500;
+        || api.origin() == Origin.DEPARTMENT && api.status() >= 500;
   }
 
   // ---------- health checks ----------

@@ -1,6 +1,7 @@
 package cn.govgate.registry;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -84,7 +85,7 @@ public final class RegistryStore {
         .execute(Tuple.of(id, name, kind))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.conflict("admin.department_exists", "A department with this id exists");
+            throw ErrorCode.ADMIN_DEPARTMENT_EXISTS.error();
           }
           return department(rows.iterator().next());
         });
@@ -96,7 +97,7 @@ public final class RegistryStore {
         .execute(Tuple.of(id))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.notFound("admin.department_not_found", "No such department");
+            throw ErrorCode.ADMIN_DEPARTMENT_NOT_FOUND.error();
           }
           return department(rows.iterator().next());
         });
@@ -235,7 +236,7 @@ public final class RegistryStore {
         .execute(Tuple.of(backendId, override))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.failedFuture(ApiException.notFound("admin.backend_not_found", "No such backend"));
+            return Future.failedFuture(ErrorCode.ADMIN_BACKEND_NOT_FOUND.error());
           }
           BackendRow row = backend(rows.iterator().next());
           return notify(conn, backendId).map(row);
@@ -264,7 +265,7 @@ public final class RegistryStore {
         .compose(owned -> {
           if (owned.size() == 0) {
             return Future.failedFuture(
-                ApiException.notFound("admin.backend_not_found", "No such backend in this department"));
+                ErrorCode.ADMIN_BACKEND_NOT_FOUND.error());
           }
           return pool.preparedQuery("SELECT version, status, spec, change, actor_type, actor_id, changed_at "
                   + "FROM backend_versions WHERE backend_id = $1 ORDER BY version")
@@ -323,7 +324,7 @@ public final class RegistryStore {
         .execute(Tuple.of(backendId, departmentId))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.notFound("admin.backend_not_found", "No such backend in this department");
+            throw ErrorCode.ADMIN_BACKEND_NOT_FOUND.error();
           }
           return backend(rows.iterator().next());
         });
@@ -343,8 +344,7 @@ public final class RegistryStore {
         if (!assigned.contains(key)) unassigned.add(routeJson(key));
       }
       if (!unassigned.isEmpty()) {
-        return Future.failedFuture(ApiException.forbidden("registry.route_not_assigned",
-            "The operator has not assigned these routes to this department")
+        return Future.failedFuture(ErrorCode.REGISTRY_ROUTE_NOT_ASSIGNED.error()
             .withDetails(new JsonObject().put("routes", unassigned)));
       }
       return conn.preparedQuery("SELECT " + BACKEND_COLUMNS + " FROM backends "
@@ -427,10 +427,8 @@ public final class RegistryStore {
             }
           }
           if (!elsewhere.isEmpty()) {
-            return Future.failedFuture(new ApiException(409, "registry.route_assigned_elsewhere",
-                ApiException.Origin.CLIENT,
-                "These routes are assigned to another department; withdraw them there first",
-                new JsonObject().put("routes", elsewhere), null, null));
+            return Future.failedFuture(ErrorCode.REGISTRY_ROUTE_ASSIGNED_ELSEWHERE.error(
+                new JsonObject().put("routes", elsewhere)));
           }
           List<String> added = wanted.stream().filter(k -> !held.contains(k)).toList();
           if (added.isEmpty()) {
@@ -459,8 +457,7 @@ public final class RegistryStore {
             .execute(Tuple.of(serviceType, region, departmentId)))
         .compose(deleted -> {
           if (deleted.rowCount() == 0) {
-            return Future.failedFuture(ApiException.notFound("registry.assignment_not_found",
-                "This route is not assigned to this department"));
+            return Future.failedFuture(ErrorCode.REGISTRY_ASSIGNMENT_NOT_FOUND.error());
           }
           return conn.preparedQuery("SELECT " + BACKEND_COLUMNS + " FROM backends WHERE department_id = $1 "
                   + "AND status <> 'deregistered'")
@@ -474,9 +471,8 @@ public final class RegistryStore {
           }
           if (!serving.isEmpty()) {
             // The transaction rolls back: the assignment stays.
-            return Future.failedFuture(new ApiException(409, "registry.route_in_use", ApiException.Origin.CLIENT,
-                "Backends of this department still serve this route; deregister or change them first",
-                new JsonObject().put("backends", serving), null, null));
+            return Future.failedFuture(ErrorCode.REGISTRY_ROUTE_IN_USE.error(
+                new JsonObject().put("backends", serving)));
           }
           return assignmentVersion(conn, departmentId, "withdrawn", List.of(key), actor)
               .compose(x -> notify(conn, "assignments:" + departmentId))

@@ -3,7 +3,8 @@ package cn.govgate.reminders;
 import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
 import cn.govgate.config.RemindersConfig;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.RequestIds;
 import cn.govgate.identity.Session;
 import cn.govgate.reminders.ReminderStore.Subscription;
@@ -77,7 +78,7 @@ public final class ReminderRoutes {
     try {
       body = ctx.body().asJsonObject();
     } catch (RuntimeException e) {
-      throw ApiException.badRequest("request.malformed_json", "The body is not a JSON object");
+      throw ErrorCode.REQUEST_MALFORMED_JSON.error();
     }
     if (body == null) throw ApiException.invalidFields(new JsonObject().put("body", "must be a JSON object"));
     String topic = body.getValue("topic") instanceof String s && RemindersConfig.TOPICS.contains(s) ? s : null;
@@ -86,7 +87,7 @@ public final class ReminderRoutes {
     }
     RemindersConfig.Template template = reminders.config().template(session.appId(), topic);
     if (template == null) {
-      throw ApiException.conflict("reminder.topic_unavailable", "This mini-program has no template for this topic");
+      throw ErrorCode.REMINDER_TOPIC_UNAVAILABLE.error();
     }
     JsonObject errors = new JsonObject();
     if (!template.id().equals(body.getValue("templateId"))) {
@@ -111,9 +112,8 @@ public final class ReminderRoutes {
     if (!errors.isEmpty()) throw ApiException.invalidFields(errors);
     if (region != null && !offered.knownRegions().contains(region)) throw Catalogue.unknownRegion(offered);
     if (serviceType != null && offered.departmentFor(serviceType, region).isEmpty()) {
-      throw new ApiException(404, "region.service_not_offered", ApiException.Origin.CLIENT,
-          "Reminders of this kind are not offered in this region",
-          new JsonObject().put("serviceType", serviceType).put("region", region), null, null);
+      throw ErrorCode.REGION_SERVICE_NOT_OFFERED.error(
+          new JsonObject().put("serviceType", serviceType).put("region", region));
     }
     String scope = region == null ? "" : accountNo == null ? region : region + "|" + utilityType + "|" + accountNo;
     Instant now = reminders.clock().instant();
@@ -147,7 +147,7 @@ public final class ReminderRoutes {
   }
 
   private static ApiException notFound() {
-    return ApiException.notFound("reminder.not_found", "No such subscription of yours");
+    return ErrorCode.REMINDER_NOT_FOUND.error();
   }
 
   private void audited(RoutingContext ctx, Session session, String action, boolean success, JsonObject details) {

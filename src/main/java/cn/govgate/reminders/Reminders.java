@@ -315,7 +315,7 @@ public final class Reminders implements Complaints.ReplyListener {
 
   private Future<Void> outcome(Claimed c, Throwable e) {
     if (!(e instanceof ChannelException ce)) {
-      if (e instanceof cn.govgate.http.ApiException a && a.status() == 404) {
+      if (e instanceof cn.govgate.error.ApiException a && a.status() == 404) {
         count(c.channel(), c.topic(), "rejected");
         return store.gaveUp(c, "failed", "recipient_unknown");
       }

@@ -1,6 +1,7 @@
 package cn.govgate.resilience;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -10,7 +11,7 @@ import io.vertx.core.json.JsonObject;
 public final class DeadlineExceededException extends ApiException {
 
   DeadlineExceededException(String department, long deadlineMillis) {
-    super(504, "department.timeout", Origin.DEPARTMENT, "The department did not answer in time",
-        new JsonObject().put("department", department).put("deadlineMs", deadlineMillis), null, null);
+    super(ErrorCode.DEPARTMENT_TIMEOUT, new JsonObject().put("department", department).put("deadlineMs", deadlineMillis),
+        null, null);
   }
 }

@@ -169,22 +169,18 @@ public final class Guard implements AutoCloseable {
       leave();
       metrics.recordCall(department, service, Outcome.REJECTED_OPEN, 0, TimeUnit.MICROSECONDS);
       return Future.failedFuture(new GuardRejectedException(
-          Reason.DRAINING, "department.unavailable", "The department is being taken out of service", department,
-          retryAfterSeconds(config.waitDurationInOpenState())));
+          Reason.DRAINING, department, retryAfterSeconds(config.waitDurationInOpenState())));
     }
     if (!bulkhead.tryAcquirePermission()) {
       leave();
       metrics.recordCall(department, service, Outcome.REJECTED_FULL, 0, TimeUnit.MICROSECONDS);
-      return Future.failedFuture(new GuardRejectedException(
-          Reason.FULL, "department.busy", "The department is handling too many requests", department, 1));
+      return Future.failedFuture(new GuardRejectedException(Reason.FULL, department, 1));
     }
     if (!breaker.tryAcquirePermission()) {
       bulkhead.onComplete();
       leave();
       metrics.recordCall(department, service, Outcome.REJECTED_OPEN, 0, TimeUnit.MICROSECONDS);
-      return Future.failedFuture(new GuardRejectedException(
-          Reason.OPEN, "department.unavailable", "The department is temporarily unavailable", department,
-          openRetryAfterSeconds()));
+      return Future.failedFuture(new GuardRejectedException(Reason.OPEN, department, openRetryAfterSeconds()));
     }
     long start = breaker.getCurrentTimestamp();
     Promise<T> promise = Promise.promise();

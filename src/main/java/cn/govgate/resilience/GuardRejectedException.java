@@ -1,6 +1,7 @@
 package cn.govgate.resilience;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -22,9 +23,10 @@ public final class GuardRejectedException extends ApiException {
 
   private final Reason reason;
 
-  GuardRejectedException(Reason reason, String code, String message, String department, int retryAfterSeconds) {
-    super(503, code, Origin.DEPARTMENT, message, new JsonObject().put("department", department), retryAfterSeconds,
-        null);
+  GuardRejectedException(Reason reason, String department, int retryAfterSeconds) {
+    super(reason == Reason.FULL ? ErrorCode.DEPARTMENT_BUSY : ErrorCode.DEPARTMENT_UNAVAILABLE,
+        new JsonObject().put("department", department).put("reason", reason.name().toLowerCase(java.util.Locale.ROOT)),
+        retryAfterSeconds, null);
     this.reason = reason;
   }
 

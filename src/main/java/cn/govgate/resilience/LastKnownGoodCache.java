@@ -1,6 +1,7 @@
 package cn.govgate.resilience;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.Origin;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,7 @@ public final class LastKnownGoodCache<V> {
    */
   public static boolean departmentUnavailable(Throwable failure) {
     return failure instanceof ApiException api
-        && api.origin() == ApiException.Origin.DEPARTMENT
+        && api.origin() == Origin.DEPARTMENT
         && api.status() >= 500;
   }
 

@@ -1,6 +1,7 @@
 package cn.govgate.services;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -72,7 +73,7 @@ public final class Catalogue {
 
   /** 404 {@code region.unknown} with {@code details.knownRegions}. */
   public static ApiException unknownRegion(OfferedServices offered) {
-    return ApiException.notFound("region.unknown", "The region is not served by this gateway")
+    return ErrorCode.REGION_UNKNOWN.error()
         .withDetails(new JsonObject().put("knownRegions", new JsonArray(List.copyOf(offered.knownRegions()))));
   }
 }

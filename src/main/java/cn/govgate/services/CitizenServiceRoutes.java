@@ -2,7 +2,8 @@ package cn.govgate.services;
 
 import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.RequestIds;
 import cn.govgate.identity.Citizen;
 import cn.govgate.identity.CitizenDirectory;
@@ -177,8 +178,7 @@ public final class CitizenServiceRoutes {
                   .map(JsonObject.class::cast)
                   .anyMatch(v -> plate.equals(v.getString("plate")) && plateType.equals(v.getString("plateType")));
               if (!mine) {
-                return Future.failedFuture(ApiException.notFound("traffic.vehicle_not_owned",
-                    "This vehicle is not registered to you; look it up by plate, plate type and VIN instead"));
+                return Future.failedFuture(ErrorCode.TRAFFIC_VEHICLE_NOT_OWNED.error());
               }
               JsonObject q = new JsonObject().put("plate", plate).put("plateType", plateType);
               return departments.call("traffic.fines", region, who, q, requestId, true)
@@ -211,8 +211,7 @@ public final class CitizenServiceRoutes {
               .compose(fines -> {
                 JsonArray found = vehicle.data().getJsonArray("vehicles", new JsonArray());
                 if (found.isEmpty()) {
-                  return Future.failedFuture(ApiException.notFound("department.vehicle_not_found",
-                      "The department has no record of this vehicle"));
+                  return Future.failedFuture(ErrorCode.DEPARTMENT_VEHICLE_NOT_FOUND.error());
                 }
                 JsonObject data = new JsonObject()
                     .put("vehicle", otherVehicle(found.getJsonObject(0)))
@@ -272,7 +271,7 @@ public final class CitizenServiceRoutes {
   private static String citizenKey(RoutingContext ctx) {
     String key = Session.of(ctx).citizenKey();
     if (key == null) {
-      throw ApiException.forbidden("identity.step_up_required", "Verify your real name first")
+      throw ErrorCode.IDENTITY_STEP_UP_REQUIRED.error()
           .withDetails(new JsonObject().put("requiredLevel", Level.L2.name()));
     }
     return key;
@@ -299,7 +298,7 @@ public final class CitizenServiceRoutes {
     return answer.andThen(ar -> {
       JsonObject d = details.copy();
       if (ar.failed()) {
-        d.put("code", ar.cause() instanceof ApiException e ? e.code() : "gateway.internal_error");
+        d.put("code", ar.cause() instanceof ApiException e ? e.code() : ErrorCode.GATEWAY_INTERNAL_ERROR.wire());
       }
       String requestId = RequestIds.of(ctx);
       audit.record(ar.succeeded()

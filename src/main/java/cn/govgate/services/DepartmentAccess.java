@@ -1,6 +1,6 @@
 package cn.govgate.services;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 

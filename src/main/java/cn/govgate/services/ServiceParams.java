@@ -1,6 +1,6 @@
 package cn.govgate.services;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
 import cn.govgate.http.JsonBody;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

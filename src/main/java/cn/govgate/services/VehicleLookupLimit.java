@@ -1,7 +1,8 @@
 package cn.govgate.services;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -70,9 +71,9 @@ public final class VehicleLookupLimit {
           if (r.getLong("n") >= limit) {
             Instant free = r.getOffsetDateTime("oldest").toInstant().plus(window);
             long seconds = Math.max(1, (Duration.between(now, free).toMillis() + 999) / 1000);
-            return Future.failedFuture(ApiException.tooManyRequests("traffic.lookup_rate_limited",
-                "At most " + limit + " vehicle lookups per " + window.toMinutes() + " minutes",
-                (int) Math.min(Integer.MAX_VALUE, seconds)));
+            return Future.failedFuture(ErrorCode.TRAFFIC_LOOKUP_RATE_LIMITED.error(
+                    new JsonObject().put("limit", limit).put("windowMinutes", window.toMinutes()))
+                .withRetryAfter((int) Math.min(Integer.MAX_VALUE, seconds)));
           }
           return conn.preparedQuery("INSERT INTO vehicle_lookups (citizen_key, looked_up_at) VALUES ($1, $2)")
               .execute(Tuple.of(citizenKey, OffsetDateTime.ofInstant(now, ZoneOffset.UTC)))

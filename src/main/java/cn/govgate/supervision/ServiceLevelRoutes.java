@@ -1,7 +1,7 @@
 package cn.govgate.supervision;
 
 import cn.govgate.calendar.WorkingCalendar;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
 import cn.govgate.services.Catalogue;
 import cn.govgate.services.OfferedServices;
 import io.vertx.core.Future;

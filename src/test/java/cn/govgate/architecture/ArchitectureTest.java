@@ -3,6 +3,7 @@ package cn.govgate.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import java.nio.file.Files;
@@ -57,8 +58,17 @@ class ArchitectureTest {
   }
 
   @Test
+  void theErrorCatalogueIsTheBottomFloor() {
+    noClasses().that().resideInAPackage("cn.govgate.error..")
+        .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("cn.govgate..")
+            .and(JavaClass.Predicates.resideOutsideOfPackage("cn.govgate.error..")))
+        .because("every package raises catalogue errors, so the catalogue depends on no other govgate package")
+        .check(main);
+  }
+
+  @Test
   void theFoundationNeverDependsOnTheConcerns() {
-    noClasses().that().resideInAnyPackage("cn.govgate.config..", "cn.govgate.http..", "cn.govgate.audit..",
+    noClasses().that().resideInAnyPackage("cn.govgate.error..", "cn.govgate.config..", "cn.govgate.http..", "cn.govgate.audit..",
             "cn.govgate.store..", "cn.govgate.resilience..", "cn.govgate.calendar..")
         .should().dependOnClassesThat().resideInAnyPackage("cn.govgate.identity..", "cn.govgate.registry..",
             "cn.govgate.services..", "cn.govgate.ratings..", "cn.govgate.certificates..", "cn.govgate.payments..")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cn.govgate.app.Metrics;
 import cn.govgate.config.HttpConfig;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.testing.Contracts;
 import cn.govgate.testing.Http;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -20,8 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +47,7 @@ class HttpSurfaceTest {
       r.get("/test/boom").handler(ctx -> {
         throw new IllegalStateException("secret internal detail");
       });
-      r.get("/test/refused").handler(ctx -> ctx.fail(ApiException.conflict("test.refused", "Refused on purpose")));
+      r.get("/test/refused").handler(ctx -> ctx.fail(ErrorCode.RATING_ALREADY_RATED.error()));
       r.get("/test/slow").handler(ctx -> {
         slowStarted.countDown();
         v.setTimer(800, t -> ctx.json(new JsonObject().put("slow", true)));
@@ -140,9 +141,19 @@ class HttpSurfaceTest {
     assertThat(r.statusCode()).isEqualTo(409);
     JsonObject body = Http.json(r);
     Contracts.assertError(body);
-    assertThat(body.getString("code")).isEqualTo("test.refused");
-    assertThat(body.getString("message")).isEqualTo("Refused on purpose");
+    assertThat(body.getString("code")).isEqualTo("rating.already_rated");
+    assertThat(body.getString("message")).isEqualTo("这次办事已经评价过");
     assertThat(body.getString("origin")).isEqualTo("client");
+    assertThat(r.headers().firstValue("Content-Language")).hasValue("zh-CN");
+  }
+
+  @Test
+  void theMessageIsEnglishWhenTheCallerPrefersEnglishAndTheCodeStaysTheSame() {
+    HttpResponse<String> r = Http.get(base + "/v1/test/refused", Map.of("Accept-Language", "en-GB,zh;q=0.5"));
+    JsonObject body = Http.json(r);
+    assertThat(body.getString("code")).isEqualTo("rating.already_rated");
+    assertThat(body.getString("message")).isEqualTo("This interaction has already been rated");
+    assertThat(r.headers().firstValue("Content-Language")).hasValue("en");
   }
 
   @Test

@@ -3,6 +3,8 @@ package cn.govgate.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.govgate.app.Metrics;
+import cn.govgate.error.ErrorCode;
+import cn.govgate.error.MessageLanguage;
 import cn.govgate.config.HttpConfig;
 import cn.govgate.testing.Contracts;
 import io.vertx.core.DeploymentOptions;
@@ -194,6 +196,19 @@ class MalformedRequestsTest {
         + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n7\r\n{\"a\":1}\r\n0\r\n\r\n");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().getInteger("a")).isEqualTo(1);
+  }
+
+  @Test
+  void whatTheDecoderRefusesIsWordedInTheCallersLanguage() {
+    String head = "POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n";
+    String framing = "Content-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n{\"a\":1}\r\n0\r\n\r\n";
+    Reply chinese = send(head + framing);
+    Reply english = send(head + "Accept-Language: en-US, zh-CN;q=0.8\r\n" + framing);
+    assertError(chinese, 400, "request.bad_framing");
+    assertError(english, 400, "request.bad_framing");
+    assertThat(chinese.json().getString("message")).isEqualTo(ErrorCode.REQUEST_BAD_FRAMING.message(MessageLanguage.ZH));
+    assertThat(english.json().getString("message")).isEqualTo(ErrorCode.REQUEST_BAD_FRAMING.message(MessageLanguage.EN));
+    assertThat(english.header("content-language")).isEqualTo("en");
   }
 
   // ---------- helpers ----------

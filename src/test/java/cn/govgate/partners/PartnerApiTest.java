@@ -409,8 +409,8 @@ class PartnerApiTest {
   void aConsentMissingUnknownOrAnotherPartnersIsRefused() {
     refused("openGetHousingFundAccount", PartnerTestBed.get(bed, rsa, "/open/v1/housing-fund/account",
         q("region", HZ)), 403, "consent.required");
-    refused("openGetHousingFundAccount", read(rsa, "cst_0000000000000000000000"), 403, "consent.not_found");
-    refused("openGetHousingFundAccount", read(bankB, aliceConsent), 403, "consent.not_found");
+    refused("openGetHousingFundAccount", read(rsa, "cst_0000000000000000000000"), 403, "consent.not_granted");
+    refused("openGetHousingFundAccount", read(bankB, aliceConsent), 403, "consent.not_granted");
   }
 
   @Test
@@ -560,6 +560,6 @@ class PartnerApiTest {
     String metrics = Http.get(bed.gateway.opsUrl() + "/metrics").body();
     assertThat(metrics).containsPattern("govgate_partner_requests_total\\{outcome=\"ok\",partner=\"bank-a\"}");
     assertThat(metrics).containsPattern(
-        "govgate_partner_requests_total\\{outcome=\"consent.not_found\",partner=\"bank-a\"}");
+        "govgate_partner_requests_total\\{outcome=\"consent.not_granted\",partner=\"bank-a\"}");
   }
 }

@@ -1,5 +1,6 @@
 package cn.govgate.registry;
 
+import cn.govgate.error.Origin;
 import static cn.govgate.registry.RegistryFixture.CHENGDU;
 import static cn.govgate.registry.RegistryFixture.HANGZHOU;
 import static cn.govgate.registry.RegistryFixture.backendBody;
@@ -11,7 +12,7 @@ import cn.govgate.sim.citizens.SyntheticCitizens;
 import cn.govgate.sim.departments.DepartmentFamily;
 import cn.govgate.sim.departments.DepartmentFaults;
 import cn.govgate.sim.departments.DepartmentSimulator;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
 import cn.govgate.resilience.DepartmentMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
@@ -290,7 +291,7 @@ class DepartmentCallFaultsTest {
       assertThat(e.code()).as(e.getCause() + " " + e.details() + " " + b.guard().state()).isEqualTo(
           "department.authentication_failed");
       assertThat(e.status()).isEqualTo(502);
-      assertThat(e.origin()).isEqualTo(ApiException.Origin.GATEWAY);
+      assertThat(e.origin()).isEqualTo(Origin.GATEWAY);
     }
     assertThat(b.guard().state()).isEqualTo(CircuitBreaker.State.CLOSED);
   }

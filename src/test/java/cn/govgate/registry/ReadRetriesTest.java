@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cn.govgate.sim.departments.DepartmentFamily;
 import cn.govgate.sim.departments.DepartmentFaults;
 import cn.govgate.sim.departments.DepartmentSimulator;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

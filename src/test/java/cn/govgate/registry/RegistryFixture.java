@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import cn.govgate.app.Gateway;
 import cn.govgate.config.ConfigValues;
 import cn.govgate.config.GovgateConfig;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
 import cn.govgate.sim.citizens.SyntheticCitizen;
 import cn.govgate.sim.citizens.SyntheticCitizens;
 import cn.govgate.sim.departments.DepartmentFamily;

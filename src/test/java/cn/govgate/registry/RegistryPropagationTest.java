@@ -9,7 +9,7 @@ import cn.govgate.app.Gateway;
 import cn.govgate.sim.departments.DepartmentFamily;
 import cn.govgate.sim.departments.DepartmentFaults;
 import cn.govgate.sim.departments.DepartmentSimulator;
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
 import cn.govgate.testing.Http;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;

@@ -4,7 +4,8 @@ import static cn.govgate.resilience.Settle.failure;
 import static cn.govgate.resilience.Settle.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.resilience.FakeDepartment.Mode;
 import cn.govgate.testing.TestClock;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -125,7 +126,7 @@ class DepartmentMetricsTest {
   @Test
   void countsBreakerTransitions() {
     for (int i = 0; i < 4; i++) {
-      failure(guard.call("balance", () -> Future.failedFuture(ApiException.departmentBadResponse("hrss", "500"))));
+      failure(guard.call("balance", () -> Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"))));
     }
     clock.advance(Duration.ofSeconds(11));
     result(guard.call("balance", () -> Future.succeededFuture("probe")));

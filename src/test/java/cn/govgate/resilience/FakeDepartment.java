@@ -1,6 +1,7 @@
 package cn.govgate.resilience;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -96,9 +97,9 @@ final class FakeDepartment {
             return Future.succeededFuture(body.toString());
           }
           if (status == 404) {
-            return Future.failedFuture(ApiException.notFound("citizen.not_found", "No such insured person"));
+            return Future.failedFuture(ErrorCode.DEPARTMENT_CITIZEN_NOT_FOUND.error());
           }
-          return Future.failedFuture(ApiException.departmentBadResponse("hrss", "HTTP " + status));
+          return Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"));
         }));
   }
 

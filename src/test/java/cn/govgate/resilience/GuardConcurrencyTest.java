@@ -2,7 +2,8 @@ package cn.govgate.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.testing.TestClock;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -46,7 +47,7 @@ class GuardConcurrencyTest {
         Promise<String> department = Promise.promise();
         switch (n % 4) {
           case 0 -> department.complete("ok");
-          case 1 -> department.fail(ApiException.departmentBadResponse("hrss", "HTTP 500"));
+          case 1 -> department.fail(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"));
           case 2 -> vertx.setTimer(40, id -> department.tryComplete("racing the deadline"));
           default -> { } // hangs: only the deadline ends it
         }

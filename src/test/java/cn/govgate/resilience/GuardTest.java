@@ -6,7 +6,8 @@ import static cn.govgate.resilience.Settle.settled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.testing.TestClock;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -68,7 +69,7 @@ class GuardTest {
   }
 
   static Future<String> departmentFailure() {
-    return Future.failedFuture(ApiException.departmentBadResponse("hrss", "HTTP 500"));
+    return Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"));
   }
 
   void failTimes(int n) {
@@ -221,8 +222,8 @@ class GuardTest {
   void citizenErrorsNeverOpenTheBreaker() {
     for (int i = 0; i < 12; i++) {
       Throwable cause = failure(guard.call(
-          () -> Future.failedFuture(ApiException.notFound("citizen.not_found", "No such insured person"))));
-      assertThat(((ApiException) cause).code()).isEqualTo("citizen.not_found");
+          () -> Future.failedFuture(ErrorCode.DEPARTMENT_CITIZEN_NOT_FOUND.error())));
+      assertThat(((ApiException) cause).code()).isEqualTo("department.citizen_not_found");
     }
 
     assertThat(guard.state()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -256,7 +257,7 @@ class GuardTest {
     assertThat(guard.breaker().getMetrics().getNumberOfBufferedCalls()).isZero();
 
     first.complete("a");
-    second.fail(ApiException.notFound("citizen.not_found", "none"));
+    second.fail(ErrorCode.DEPARTMENT_CITIZEN_NOT_FOUND.error());
     assertThat(result(one)).isEqualTo("a");
     failure(two);
     assertAllPermitsReleased();

@@ -5,7 +5,8 @@ import static cn.govgate.resilience.Settle.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.resilience.LastKnownGoodCache.Key;
 import cn.govgate.resilience.LastKnownGoodCache.Served;
 import cn.govgate.resilience.LastKnownGoodCache.Stale;
@@ -79,7 +80,7 @@ class LastKnownGoodCacheTest {
     clock.advance(Duration.ofMinutes(30));
 
     Served<String> served = result(cache.withFallback(key("a"), () -> Future.failedFuture(
-        ApiException.departmentUnavailable("department.unavailable", "breaker open", "hrss", 10))));
+        ApiException.ofDepartment(ErrorCode.DEPARTMENT_UNAVAILABLE, "hrss").withRetryAfter(10))));
 
     assertThat(served).isInstanceOf(Stale.class);
     assertThat(served.value()).isEqualTo("A");
@@ -96,7 +97,7 @@ class LastKnownGoodCacheTest {
     assertThat(result(cache.withFallback(key("a"),
         () -> Future.failedFuture(new DeadlineExceededException("hrss", 3000)))).stale()).isTrue();
     assertThat(result(cache.withFallback(key("a"),
-        () -> Future.failedFuture(ApiException.departmentBadResponse("hrss", "HTTP 500")))).stale()).isTrue();
+        () -> Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss")))).stale()).isTrue();
   }
 
   @Test
@@ -104,15 +105,15 @@ class LastKnownGoodCacheTest {
     cache.put(key("a"), "A");
 
     Throwable cause = failure(cache.withFallback(key("a"),
-        () -> Future.failedFuture(ApiException.notFound("citizen.not_found", "none"))));
+        () -> Future.failedFuture(ErrorCode.DEPARTMENT_CITIZEN_NOT_FOUND.error())));
 
-    assertThat(((ApiException) cause).code()).isEqualTo("citizen.not_found");
+    assertThat(((ApiException) cause).code()).isEqualTo("department.citizen_not_found");
     assertThat(meters.find(DepartmentMetrics.STALE_SERVES).counter()).isNull();
   }
 
   @Test
   void failsWithTheOriginalFailureWhenNoCopyIsKnown() {
-    ApiException unavailable = ApiException.departmentUnavailable("department.unavailable", "open", "hrss", 5);
+    ApiException unavailable = ApiException.ofDepartment(ErrorCode.DEPARTMENT_UNAVAILABLE, "hrss").withRetryAfter(5);
 
     assertThat(failure(cache.withFallback(key("a"), () -> Future.failedFuture(unavailable)))).isSameAs(unavailable);
   }

@@ -5,7 +5,7 @@ import static cn.govgate.resilience.Settle.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import cn.govgate.http.ApiException;
+import cn.govgate.error.ApiException;
 import cn.govgate.resilience.FakeDepartment.Mode;
 import cn.govgate.resilience.Retrier.Idempotency;
 import cn.govgate.testing.TestClock;
@@ -113,7 +113,7 @@ class RetrierTest {
 
     Throwable cause = failure(guardedRead(retrier(RetryBudget.create())));
 
-    assertThat(((ApiException) cause).code()).isEqualTo("citizen.not_found");
+    assertThat(((ApiException) cause).code()).isEqualTo("department.citizen_not_found");
     assertThat(department.hits()).isEqualTo(1);
   }
 

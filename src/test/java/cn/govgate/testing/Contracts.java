@@ -34,9 +34,10 @@ public final class Contracts {
     return validator.validate(json);
   }
 
-  /** Asserts that {@code json} is a valid error body. */
+  /** Asserts that {@code json} is a valid error body whose code is in the error catalogue. */
   public static void assertError(JsonObject json) {
     OutputUnit out = validate("schemas/error.json", json);
     if (!out.getValid()) throw new AssertionError("not a valid error body: " + json + " — " + out.getErrors());
+    ErrorCatalogueWatch.check(json);
   }
 }

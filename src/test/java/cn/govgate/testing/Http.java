@@ -10,7 +10,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** A small blocking HTTP client for tests, run on the test thread (never on an event loop). */
+/**
+ * A small blocking HTTP client for tests, run on the test thread (never on an event loop). Every gateway error it
+ * receives is checked against the error catalogue ({@link ErrorCatalogueWatch}).
+ */
 public final class Http {
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -22,7 +25,9 @@ public final class Http {
     if (body != null && !headers.containsKey("Content-Type")) b.header("Content-Type", "application/json");
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     try {
-      return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      ErrorCatalogueWatch.check(response);
+      return response;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
