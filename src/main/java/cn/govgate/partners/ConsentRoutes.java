@@ -3,6 +3,7 @@ package cn.govgate.partners;
 import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
 import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.JsonBody;
 import cn.govgate.http.RequestIds;
 import cn.govgate.identity.Session;
@@ -128,10 +129,11 @@ final class ConsentRoutes {
     String id = ctx.pathParam("consentId");
     return store.revoke(citizenKey, id, clock.instant())
         .andThen(ar -> audit.record(ar.succeeded()
-            ? AuditEvent.success("citizen", citizenKey, "consent.revoked", citizenKey, RequestIds.of(ctx),
+            ? AuditEvent.success("citizen", citizenKey, "consent.revoke", citizenKey, RequestIds.of(ctx),
                 new JsonObject().put("partner", ar.result().getString("appId")).put("consentId", id))
-            : AuditEvent.failure("citizen", citizenKey, "consent.revoked", citizenKey, RequestIds.of(ctx),
-                new JsonObject().put("code", ar.cause() instanceof ApiException e ? e.code() : "gateway.internal_error"))))
+            : AuditEvent.failure("citizen", citizenKey, "consent.revoke", citizenKey, RequestIds.of(ctx),
+                new JsonObject().put("code", ar.cause() instanceof ApiException e ? e.code()
+                    : ErrorCode.GATEWAY_INTERNAL_ERROR.wire()))))
         .mapEmpty();
   }
 

@@ -3,6 +3,7 @@ package cn.govgate.partners;
 import cn.govgate.audit.AuditEvent;
 import cn.govgate.audit.AuditLog;
 import cn.govgate.error.ApiException;
+import cn.govgate.error.ErrorCode;
 import cn.govgate.http.JsonBody;
 import cn.govgate.http.RequestIds;
 import io.vertx.core.Future;
@@ -51,7 +52,7 @@ final class PartnerAdminRoutes {
         (c, actor) -> store.status(c.pathParam("appId"), "active", actor)));
     router.post("/partners/:appId/keys").handler(ctx -> change(ctx, 201, "partner.key_added",
         (c, actor) -> addKey(c, actor)));
-    router.delete("/partners/:appId/keys/:keyId").handler(ctx -> change(ctx, 200, "partner.key_revoked",
+    router.delete("/partners/:appId/keys/:keyId").handler(ctx -> change(ctx, 200, "partner.key_revoke",
         (c, actor) -> store.revokeKey(c.pathParam("appId"), c.pathParam("keyId"), actor)));
     router.get("/partners/:appId/versions").handler(ctx -> read(ctx, c -> store.versions(c.pathParam("appId"))
         .map(v -> new JsonObject().put("versions", v))));
@@ -78,7 +79,8 @@ final class PartnerAdminRoutes {
           details.put("version", ar.result().version());
           audit.record(AuditEvent.success("operator", actor, action, null, RequestIds.of(ctx), details));
         } else {
-          details.put("code", ar.cause() instanceof ApiException e ? e.code() : "gateway.internal_error");
+          details.put("code", ar.cause() instanceof ApiException e ? e.code()
+              : ErrorCode.GATEWAY_INTERNAL_ERROR.wire());
           audit.record(AuditEvent.failure("operator", actor, action, null, RequestIds.of(ctx), details));
         }
       });

@@ -151,7 +151,7 @@ public final class AdminApi {
     }
     if (!p.operator()) {
       audit.record(new AuditEvent(p.type(), p.id(), "registry.access", null, "denied", RequestIds.of(ctx),
-          new JsonObject().put("department", p.departmentId()).put("code", "auth.operator_only")
+          new JsonObject().put("department", p.departmentId()).put("code", ErrorCode.AUTH_OPERATOR_ONLY.wire())
               .put("method", ctx.request().method().name())));
       return Future.failedFuture(ErrorCode.AUTH_OPERATOR_ONLY.error());
     }

@@ -120,10 +120,13 @@ public final class Demo {
               closing.push(gatewayStop);
               Demo demo = new Demo(vertx, options.dataDir(), s.gateway(), s.configured().channels(), departments,
                   closing);
-              return vertx.executeBlocking(() -> {
-                demo.writeManifest(s.configured().prepared());
-                return demo;
-              }, false);
+              return DemoPartners.start(vertx, s.gateway().baseUrl(), s.configured().prepared().keys().bootstrapKey(),
+                      s.configured().prepared().keys(), s.configured().channels().wechat().baseUrl(),
+                      options.citizens())
+                  .compose(partners -> vertx.executeBlocking(() -> {
+                    demo.writeManifest(s.configured().prepared(), partners);
+                    return demo;
+                  }, false));
             }))
         .onSuccess(demo -> {
           ready.set(true);
@@ -161,14 +164,15 @@ public final class Demo {
         ORPHAN_STOP_WAIT));
   }
 
-  private void writeManifest(Prepared prepared) {
+  private void writeManifest(Prepared prepared, io.vertx.core.json.JsonArray partners) {
     JsonObject content = DemoManifest.base(dataDir, gateway.baseUrl(), gateway.opsUrl(),
         prepared.database().gatewaySettings());
     content.put("channels", channels.manifest(gateway.baseUrl()));
     content.put("admin", new JsonObject()
             .put("baseUrl", gateway.baseUrl() + "/admin/v1")
             .put("bootstrapKeyFile", prepared.keys().bootstrapKeyFile().toString()))
-        .put("departments", departments.manifest());
+        .put("departments", departments.manifest())
+        .put("partners", partners);
     DemoManifest.write(manifest(), content);
   }
 
