@@ -242,6 +242,7 @@ public final class Gateway {
       ratings.mountAdmin(router);
       proofs.mountAdmin(router);
       complaints.mountAdmin(router);
+      c.payments().mountAdmin(router, admin::authorizeOperator);
     });
     routes.add(Surface.PUBLIC, (vertx, router) -> proofs.mountPublic(router));
     // Partner platforms read through the same service layer, under a citizen's consent.

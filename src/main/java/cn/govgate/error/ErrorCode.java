@@ -177,6 +177,12 @@ public enum ErrorCode {
       "暂不支持通过此渠道支付", "Payments through this channel are not available"),
   PAYMENT_CHANNEL_FAILED("payment.channel_failed", 502, Origin.CHANNEL,
       "支付渠道未能创建订单，请重试", "The payment channel did not create the order; try again"),
+  PAYMENT_NOT_IN_REVIEW("payment.not_in_review", 409, Origin.CLIENT,
+      "只有待复核（needs_review）的订单可以处理", "Only an order in needs_review can be resolved"),
+  PAYMENT_NOTHING_TO_REFUND("payment.nothing_to_refund", 409, Origin.CLIENT,
+      "支付渠道未报告这笔订单收到款项，无可退款", "The channel reported no money for this order to refund"),
+  PAYMENT_NOTHING_TO_BOOK("payment.nothing_to_book", 409, Origin.CLIENT,
+      "支付渠道未报告这笔订单收到款项，无可入账", "The channel reported no money for this order to book"),
 
   // ---- proofs ----
   PROOF_UNKNOWN("proof.unknown", 404, Origin.CLIENT,

@@ -24,22 +24,29 @@ final class PaymentReconciler {
 
   private final PaymentStore store;
   private final PaymentEvents events;
+  private final PaymentOperations operations;
   private final Map<Channel, ChannelAdapter> adapters;
   private final PaymentsConfig config;
   private final Clock clock;
   private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
 
-  PaymentReconciler(PaymentStore store, PaymentEvents events, Map<Channel, ChannelAdapter> adapters,
-      PaymentsConfig config, Clock clock) {
+  PaymentReconciler(PaymentStore store, PaymentEvents events, PaymentOperations operations,
+      Map<Channel, ChannelAdapter> adapters, PaymentsConfig config, Clock clock) {
     this.store = store;
     this.events = events;
+    this.operations = operations;
     this.adapters = adapters;
     this.config = config;
     this.clock = clock;
   }
 
-  /** One round; rounds never overlap on one instance. */
+  /** One round over pending orders, then one over refunds still open; completes with the pending orders checked. */
   Future<Integer> runOnce() {
+    return runPending().compose(n -> operations.runOnce().otherwiseEmpty().map(n));
+  }
+
+  /** One round over pending orders; rounds never overlap on one instance. */
+  private Future<Integer> runPending() {
     if (!running.compareAndSet(false, true)) return Future.succeededFuture(0);
     Instant now = clock.instant();
     return store.claimStuck(now.minus(config.reconcileAfter()), now, now.plus(config.reconcileInterval()),

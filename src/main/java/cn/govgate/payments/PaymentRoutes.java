@@ -6,6 +6,7 @@ import cn.govgate.channel.spi.Channel;
 import cn.govgate.channel.spi.ChannelAdapter;
 import cn.govgate.channel.spi.Payments.CallbackReply;
 import cn.govgate.channel.spi.Payments.CallbackRequest;
+import cn.govgate.channel.spi.Payments.PaymentStatus;
 import cn.govgate.error.ApiException;
 import cn.govgate.error.ErrorCode;
 import cn.govgate.http.JsonBody;
@@ -28,12 +29,15 @@ final class PaymentRoutes {
 
   private final PaymentOrders orders;
   private final PaymentEvents events;
+  private final PaymentOperations operations;
   private final Map<Channel, ChannelAdapter> adapters;
   private final AuditLog audit;
 
-  PaymentRoutes(PaymentOrders orders, PaymentEvents events, Map<Channel, ChannelAdapter> adapters, AuditLog audit) {
+  PaymentRoutes(PaymentOrders orders, PaymentEvents events, PaymentOperations operations,
+      Map<Channel, ChannelAdapter> adapters, AuditLog audit) {
     this.orders = orders;
     this.events = events;
+    this.operations = operations;
     this.adapters = adapters;
     this.audit = audit;
   }
@@ -46,6 +50,7 @@ final class PaymentRoutes {
   void mountCallbacks(Router router) {
     router.post("/alipay").handler(ctx -> callback(Channel.ALIPAY, ctx));
     router.post("/wechat").handler(ctx -> callback(Channel.WECHAT, ctx));
+    router.post("/wechat/refunds").handler(ctx -> refundCallback(Channel.WECHAT, ctx));
   }
 
   private void place(RoutingContext ctx) {
@@ -105,14 +110,38 @@ final class PaymentRoutes {
     ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
     String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
     String requestId = RequestIds.of(ctx);
-    adapter.verifyCallback(new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body))
-        .compose(event -> PaymentStore.paid(event)
-            ? events.applyPaid(event, "callback", requestId)
-            : Future.succeededFuture("not_paid"))
+    CallbackRequest callback = new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body);
+    adapter.verifyCallback(callback)
+        .compose(event -> PaymentStore.paid(event) ? events.applyPaid(event, "callback", requestId)
+            // Alipay tells of a refund on the payment's notify_url (§8.3).
+            : event.status() == PaymentStatus.REFUNDED && channel == Channel.ALIPAY
+                ? adapter.verifyRefundCallback(callback).compose(r -> operations.apply(r, "callback", requestId))
+                : Future.succeededFuture("not_paid"))
         .onComplete(ar -> {
           if (ar.failed()) {
             events.count(channel.wireName(), "callback_rejected");
             log.warn("{} callback rejected: {}", channel.wireName(), ar.cause().toString());
+          }
+          reply(ctx, ar.succeeded() ? adapter.acknowledgeReply() : adapter.rejectReply());
+        });
+  }
+
+  /** A refund notification (WeChat Pay §9.3): verified, applied once, then acknowledged; else rejected. */
+  private void refundCallback(Channel channel, RoutingContext ctx) {
+    ChannelAdapter adapter = adapters.get(channel);
+    if (adapter == null) {
+      ctx.response().setStatusCode(404).end();
+      return;
+    }
+    Map<String, String> headers = new HashMap<>();
+    ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
+    adapter.verifyRefundCallback(new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body))
+        .compose(r -> operations.apply(r, "callback", RequestIds.of(ctx)))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            events.count(channel.wireName(), "callback_rejected");
+            log.warn("{} refund callback rejected: {}", channel.wireName(), ar.cause().toString());
           }
           reply(ctx, ar.succeeded() ? adapter.acknowledgeReply() : adapter.rejectReply());
         });

@@ -19,7 +19,7 @@ import java.util.Objects;
 
 /** The SQL of payments. Every state change of an order is a conditional UPDATE, so that it happens once. */
 final class PaymentStore {
-  private static final String COLS = "order_id, payer_identity_key, citizen_key, request_hash, channel, app_id, "
+  static final String COLS = "order_id, payer_identity_key, citizen_key, request_hash, channel, app_id, "
       + "payer_index, bill_type, region, bill_ref, department, amount_fen, description, status, status_reason, "
       + "client_params, channel_trade_no, paid_amount_fen, paid_at, receipt_no, delivered_at, created_at, expires_at";
 
@@ -38,7 +38,7 @@ final class PaymentStore {
     return t == null ? null : t.toInstant();
   }
 
-  private static PaymentOrder order(Row r) {
+  static PaymentOrder order(Row r) {
     Object params = r.getValue("client_params");
     return new PaymentOrder(r.getString("order_id"), r.getString("payer_identity_key"), r.getString("citizen_key"),
         r.getString("request_hash"), Channel.fromWire(r.getString("channel")), r.getString("app_id"),

@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -36,11 +37,12 @@ public final class PaymentSystem {
   private final PaymentRoutes routes;
   private final PaymentOutbox outbox;
   private final PaymentReconciler reconciler;
+  private final PaymentOperations operations;
   private long outboxTimer = -1;
   private long reconcileTimer = -1;
 
   private PaymentSystem(Vertx vertx, PaymentsConfig config, PaymentStore store, PaymentEvents events,
-      PaymentRoutes routes, PaymentOutbox outbox, PaymentReconciler reconciler) {
+      PaymentRoutes routes, PaymentOutbox outbox, PaymentReconciler reconciler, PaymentOperations operations) {
     this.vertx = vertx;
     this.config = config;
     this.store = store;
@@ -48,6 +50,7 @@ public final class PaymentSystem {
     this.routes = routes;
     this.outbox = outbox;
     this.reconciler = reconciler;
+    this.operations = operations;
   }
 
   /**
@@ -60,13 +63,17 @@ public final class PaymentSystem {
     PaymentStore store = new PaymentStore(pool);
     PaymentEvents events = new PaymentEvents(store, identity.cipher(), audit, meters, clock);
     Map<Channel, ChannelAdapter> channels = Map.copyOf(adapters);
-    PaymentOrders orders = new PaymentOrders(store, events, departments, identity, channels,
-        channel -> (config.notifyBaseUrl() != null ? config.notifyBaseUrl() : gatewayBaseUrl.get())
-            + "/callbacks/" + channel.wireName(),
+    Function<Channel, String> notifyUrls = channel -> (config.notifyBaseUrl() != null ? config.notifyBaseUrl()
+        : gatewayBaseUrl.get()) + "/callbacks/" + channel.wireName();
+    PaymentOrders orders = new PaymentOrders(store, events, departments, identity, channels, notifyUrls,
         config.orderTtl(), clock);
-    return new PaymentSystem(vertx, config, store, events, new PaymentRoutes(orders, events, channels, audit),
+    // Alipay sends a refund's notification (if any) to the payment's notify_url; WeChat Pay takes one per refund.
+    PaymentOperations operations = new PaymentOperations(new RefundStore(pool), store, events, channels,
+        channel -> channel == Channel.WECHAT ? notifyUrls.apply(channel) + "/refunds" : null, config, audit, clock);
+    return new PaymentSystem(vertx, config, store, events,
+        new PaymentRoutes(orders, events, operations, channels, audit),
         new PaymentOutbox(store, departments, config, meters, audit, clock),
-        new PaymentReconciler(store, events, channels, config, clock));
+        new PaymentReconciler(store, events, operations, channels, config, clock), operations);
   }
 
   /** {@code POST /payments}, {@code GET /payments/:orderId} on the citizen router ({@code /v1}). */
@@ -74,7 +81,15 @@ public final class PaymentSystem {
     routes.mountCitizen(router, authenticate);
   }
 
-  /** {@code POST /alipay}, {@code POST /wechat} on the callbacks router ({@code /callbacks}). */
+  /**
+   * {@code GET /payments}, {@code POST /payments/:orderId/resolve} on the admin router ({@code /admin/v1}), for the
+   * operator: {@code authorizeOperator} succeeds with the operator's id or fails 401/403.
+   */
+  public void mountAdmin(Router router, Function<RoutingContext, Future<String>> authorizeOperator) {
+    operations.mountAdmin(router, authorizeOperator);
+  }
+
+  /** {@code POST /alipay}, {@code POST /wechat}, {@code POST /wechat/refunds} on the callbacks router. */
   public void mountCallbacks(Router router) {
     routes.mountCallbacks(router);
   }
@@ -106,5 +121,9 @@ public final class PaymentSystem {
 
   PaymentReconciler reconciler() {
     return reconciler;
+  }
+
+  PaymentOperations operations() {
+    return operations;
   }
 }

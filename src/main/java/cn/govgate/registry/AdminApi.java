@@ -75,6 +75,7 @@ public final class AdminApi {
   public void mount(Vertx vertx, Router router) {
     router.route("/departments*").handler(this::authenticate);
     router.route("/backends/*").handler(this::authenticate);
+    router.route("/payments*").handler(this::authenticate);
     router.route("/partners*").handler(this::authenticate);
     router.post("/departments").handler(ctx -> handle(ctx, true, p -> createDepartment(ctx, p)));
     router.get("/departments").handler(ctx -> handle(ctx, true, p -> store.departments().map(list -> ok(
@@ -141,8 +142,9 @@ public final class AdminApi {
   }
 
   /**
-   * For other concerns' operator-only routes (partners): succeeds with the operator's actor id when the request
-   * carries the operator key; a department credential is 403 {@code auth.operator_only}, audited.
+   * For other concerns' operator-only routes (payment resolution, partners): succeeds with the operator's id when
+   * the credential authenticated by this API's guard is the operator's; a department's is 403
+   * {@code auth.operator_only}, audited.
    */
   public Future<String> authorizeOperator(RoutingContext ctx) {
     Principal p = ctx.get(PRINCIPAL);
@@ -155,7 +157,7 @@ public final class AdminApi {
               .put("method", ctx.request().method().name())));
       return Future.failedFuture(ErrorCode.AUTH_OPERATOR_ONLY.error());
     }
-    return Future.succeededFuture(p.type() + ":" + p.id());
+    return Future.succeededFuture(p.id());
   }
 
   // ---------- authentication and scoping ----------

@@ -6,6 +6,7 @@ import cn.govgate.config.GovgateConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Its own settings, read with the gateway's ({@code --config FILE}, {@code GOVGATE_*}):
  * {@code dataDir} (default {@code ./govgate-data}), {@code demo.citizens} (synthetic citizens the simulators know,
  * default 200), {@code demo.simulatorPorts} (first of ten consecutive ports: Alipay, WeChat, then the eight
- * department simulators; default 0 = any free ports) and {@code demo.postgresPort} (default 0 = any free port).
+ * department simulators; default 0 = any free ports), {@code demo.postgresPort} (default 0 = any free port) and
+ * {@code demo.h5Port} (the H5 app, {@link DemoH5}; default the gateway's port + 1, 0 = any free port).
  * Every gateway setting the operator gives wins over what the demo generates.
  */
 public final class Demo {
@@ -43,26 +45,31 @@ public final class Demo {
   private final Gateway gateway;
   private final DemoChannels channels;
   private final DemoDepartments departments;
+  private final DemoH5 h5;
   private final Deque<Supplier<Future<?>>> closing;
 
   private Demo(Vertx vertx, Path dataDir, Gateway gateway, DemoChannels channels, DemoDepartments departments,
-      Deque<Supplier<Future<?>>> closing) {
+      DemoH5 h5, Deque<Supplier<Future<?>>> closing) {
     this.vertx = vertx;
     this.dataDir = dataDir;
     this.gateway = gateway;
     this.channels = channels;
     this.departments = departments;
+    this.h5 = h5;
     this.closing = closing;
   }
 
   /** The demo's own settings. */
-  record Options(Path dataDir, int citizens, int simulatorPorts, int postgresPort, int gatewayPort) {
+  record Options(Path dataDir, int citizens, int simulatorPorts, int postgresPort, int gatewayPort, int h5Port) {
     static Options from(ConfigValues v) {
+      int gatewayPort = v.integer("http.port", 8080, 0, 65_535);
       return new Options(Path.of(v.string("dataDir", "govgate-data")).toAbsolutePath(),
           v.integer("demo.citizens", 200, 1, 1_000_000),
           v.integer("demo.simulatorPorts", 0, 0, 65_525),
           v.integer("demo.postgresPort", 0, 0, 65_535),
-          v.integer("http.port", 8080, 0, 65_535));
+          gatewayPort,
+          // Next to the gateway's port by default (8081); any free port when the gateway takes any free port.
+          v.integer("demo.h5Port", gatewayPort == 0 ? 0 : gatewayPort + 1, 0, 65_535));
     }
 
     int port(int offset) {
@@ -118,15 +125,22 @@ public final class Demo {
               Supplier<Future<?>> gatewayStop = closing.pop();
               closing.push(departments::close);
               closing.push(gatewayStop);
-              Demo demo = new Demo(vertx, options.dataDir(), s.gateway(), s.configured().channels(), departments,
-                  closing);
-              return DemoPartners.start(vertx, s.gateway().baseUrl(), s.configured().prepared().keys().bootstrapKey(),
-                      s.configured().prepared().keys(), s.configured().channels().wechat().baseUrl(),
-                      options.citizens())
-                  .compose(partners -> vertx.executeBlocking(() -> {
-                    demo.writeManifest(s.configured().prepared(), partners);
-                    return demo;
-                  }, false));
+              JsonArray people = DemoPeople.of(s.configured().channels().citizens(), DemoChannels.MANIFEST_CITIZENS,
+                  departments);
+              return DemoH5.start(vertx, s.gateway().baseUrl(), s.configured().channels(), people, options.h5Port())
+                  .compose(h5 -> {
+                    closing.push(h5::close);
+                    Demo demo = new Demo(vertx, options.dataDir(), s.gateway(), s.configured().channels(),
+                        departments, h5, closing);
+                    // The demo's partner bank and a live consent, through the admin and citizen APIs.
+                    return DemoPartners.start(vertx, s.gateway().baseUrl(),
+                            s.configured().prepared().keys().bootstrapKey(), s.configured().prepared().keys(),
+                            s.configured().channels().wechat().baseUrl(), options.citizens())
+                        .compose(partners -> vertx.executeBlocking(() -> {
+                          demo.writeManifest(s.configured().prepared(), people, partners);
+                          return demo;
+                        }, false));
+                  });
             }))
         .onSuccess(demo -> {
           ready.set(true);
@@ -164,10 +178,12 @@ public final class Demo {
         ORPHAN_STOP_WAIT));
   }
 
-  private void writeManifest(Prepared prepared, io.vertx.core.json.JsonArray partners) {
+  private void writeManifest(Prepared prepared, JsonArray people, JsonArray partners) {
     JsonObject content = DemoManifest.base(dataDir, gateway.baseUrl(), gateway.opsUrl(),
         prepared.database().gatewaySettings());
-    content.put("channels", channels.manifest(gateway.baseUrl()));
+    content.put("h5", new JsonObject().put("url", h5.url())
+        .put("note", "The H5 city-service app in the super-app's place: choose a channel and a test citizen."));
+    content.put("channels", channels.manifest(gateway.baseUrl()).put("testCitizens", people));
     content.put("admin", new JsonObject()
             .put("baseUrl", gateway.baseUrl() + "/admin/v1")
             .put("bootstrapKeyFile", prepared.keys().bootstrapKeyFile().toString()))
@@ -207,6 +223,11 @@ public final class Demo {
 
   public DemoChannels channels() {
     return channels;
+  }
+
+  /** The H5 app and the super-app around it. */
+  public DemoH5 h5() {
+    return h5;
   }
 
   public DemoDepartments departments() {

@@ -155,6 +155,11 @@ public final class DemoChannels {
     return settings;
   }
 
+  /** The synthetic citizens both simulators know as users, in order (index i is user i of each). */
+  public List<SyntheticCitizen> citizens() {
+    return citizens;
+  }
+
   public AlipaySimulator alipay() {
     return alipay;
   }

@@ -63,6 +63,7 @@ public final class DemoLauncher {
     err.println("govgate demo listening on " + demo.gateway().baseUrl() + " (health: " + demo.gateway().opsUrl()
         + "/health/ready, metrics: " + demo.gateway().opsUrl() + "/metrics)");
     err.println("govgate demo: manifest written to " + demo.manifest());
+    err.println("govgate demo: H5 city-service app at " + demo.h5().url());
     return 0;
   }
 

@@ -108,6 +108,52 @@ class DemoTest {
   }
 
   @Test
+  void theManifestIsCompleteForAPersonAndNamesTheH5AppOnTheApisOrigin() {
+    JsonArray people = manifest.getJsonObject("channels").getJsonArray("testCitizens");
+    for (int i = 0; i < people.size(); i++) {
+      JsonObject p = people.getJsonObject(i);
+      assertThat(p.getInteger("index")).isEqualTo(i);
+      assertThat(p.getString("region")).isIn(SyntheticCitizens.HANGZHOU, SyntheticCitizens.CHENGDU);
+      assertThat(p.getJsonArray("utilityAccounts")).as("utility accounts of %s", i).isNotEmpty();
+      assertThat(p.getJsonArray("vehicles")).as("vehicles of %s", i).isNotNull();
+    }
+    // What the manifest calls payable, the departments confirm: a fine of one of the person's own vehicles.
+    JsonObject withFine = people.stream().map(JsonObject.class::cast).filter(p -> p.containsKey("payableFine"))
+        .findFirst().orElseThrow();
+    JsonObject fine = withFine.getJsonObject("payableFine");
+    assertThat(withFine.getJsonArray("vehicles").stream().map(JsonObject.class::cast)
+        .anyMatch(v -> v.getString("plate").equals(fine.getString("plate")))).isTrue();
+    assertThat(fine.getLong("amountFen")).isPositive();
+    assertThat(people.stream().map(JsonObject.class::cast).filter(p -> p.containsKey("payableBill")).count())
+        .isPositive();
+
+    String h5 = manifest.getJsonObject("h5").getString("url");
+    assertThat(h5).isEqualTo(demo.h5().url());
+    HttpResponse<String> page = Http.get(h5);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("lang=\"zh-CN\"").contains("app.js").doesNotContain("//cdn");
+    String origin = h5.replaceFirst("/h5/$", "");
+    // The gateway's API on the page's own origin, unchanged (same answer, same error shape).
+    HttpResponse<String> catalogue = Http.get(origin + "/v1/catalog?region=330100");
+    assertThat(catalogue.statusCode()).isEqualTo(200);
+    assertThat(Http.json(catalogue).getJsonArray("services")).isNotEmpty();
+    HttpResponse<String> anonymous = Http.get(origin + "/v1/my/cases");
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(Http.json(anonymous).getString("code")).isNotBlank();
+    // The super-app: a login code of a test citizen the gateway accepts, and a QR code drawn locally.
+    JsonObject code = Http.json(Http.post(origin + "/superapp/auth-code",
+        new JsonObject().put("channel", "wechat").put("person", 0).encode()));
+    HttpResponse<String> session = Http.post(origin + "/v1/sessions", new JsonObject().put("channel", "wechat")
+        .put("appId", code.getString("appId")).put("authCode", code.getString("authCode")).encode());
+    assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
+    HttpResponse<String> qr = Http.get(origin + "/superapp/qr?text=GJJ-330100-2026-000001");
+    assertThat(qr.headers().firstValue("Content-Type")).contains("image/svg+xml");
+    assertThat(qr.body()).startsWith("<svg");
+    assertThat(Http.post(origin + "/superapp/auth-code", "{\"channel\":\"fax\",\"person\":0}").statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
   void theManifestsTestCitizensReachL3OnBothChannels() {
     String gateway = demo.gateway().baseUrl();
     JsonObject channels = manifest.getJsonObject("channels");

@@ -36,6 +36,16 @@ public final class AlipayAdapter implements ChannelAdapter {
   static final String CERTIFY_QUERY = "alipay.user.certify.open.query";
   static final String TRADE_CREATE = "alipay.trade.create";
   static final String TRADE_QUERY = "alipay.trade.query";
+  static final String TRADE_REFUND = "alipay.trade.refund";
+  static final String REFUND_QUERY = "alipay.trade.fastpay.refund.query";
+  /**
+   * {@code sub_code}s of a 40004 to a refund that are final (§8.1): the refund will never happen with these
+   * parameters. Any other failure ({@code ACQ.SYSTEM_ERROR}, a balance too low, a timeout) leaves the outcome open:
+   * retry with the same {@code out_request_no}.
+   */
+  static final Set<String> REFUND_REFUSED = Set.of("ACQ.TRADE_NOT_EXIST", "ACQ.TRADE_HAS_FINISHED",
+      "ACQ.TRADE_STATUS_ERROR", "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "ACQ.REASON_TRADE_REFUND_FEE_ERR",
+      "ACQ.DISCORDANT_REPEAT_REQUEST", "ACQ.REASON_TRADE_BEEN_FREEZEN", "ACQ.INVALID_PARAMETER");
   static final String NOTIFY = "notify";
   static final String TEMPLATE_MESSAGE = "alipay.open.app.mini.templatemessage.send";
   /**
@@ -245,7 +255,97 @@ public final class AlipayAdapter implements ChannelAdapter {
     }
   }
 
+  // ---- refunds ----
+
+  /**
+   * {@code alipay.trade.refund} (§8.1) keyed by {@code out_request_no}: {@code fund_change=Y} is a refund done; a
+   * {@code 10000} without it (a replay of an executed request, or a refund still moving) is confirmed by §8.2.
+   */
+  @Override
+  public Future<RefundResult> refund(RefundRequest request) {
+    if (request.refundFen() <= 0 || request.refundFen() > request.totalFen() || request.refundId() == null) {
+      return Future.failedFuture(new IllegalArgumentException("refund lacks id or amount"));
+    }
+    return app(request.appId(), TRADE_REFUND).compose(app -> {
+      JsonObject biz = new JsonObject()
+          .put("out_trade_no", request.orderId())
+          .put("refund_amount", AlipayWire.yuan(request.refundFen()))
+          .put("out_request_no", request.refundId());
+      if (request.reason() != null) biz.put("refund_reason", request.reason());
+      return gateway.call(app, GatewayCall.of(TRADE_REFUND).application("biz_content", biz.encode()), REFUND_REFUSED)
+          .compose(answer -> {
+            if (answer.getString("sub_code") != null) {
+              return Future.succeededFuture(new RefundResult(Channel.ALIPAY, request.appId(), request.orderId(),
+                  request.refundId(), RefundStatus.FAILED, 0, null, null));
+            }
+            if ("Y".equals(string(answer, "fund_change"))) {
+              return Future.succeededFuture(new RefundResult(Channel.ALIPAY, request.appId(), request.orderId(),
+                  request.refundId(), RefundStatus.SUCCESS, request.refundFen(), string(answer, "trade_no"),
+                  AlipayWire.parseTimestamp(string(answer, "gmt_refund_pay"))));
+            }
+            return queryRefund(request.appId(), request.orderId(), request.refundId()).map(r ->
+                r.status() == RefundStatus.NOT_FOUND ? new RefundResult(Channel.ALIPAY, request.appId(),
+                    request.orderId(), request.refundId(), RefundStatus.PROCESSING, 0, null, null) : r);
+          });
+    });
+  }
+
+  /** {@code alipay.trade.fastpay.refund.query} (§8.2): refund data present = refunded, absent = not refunded. */
+  @Override
+  public Future<RefundResult> queryRefund(String appId, String orderId, String refundId) {
+    return app(appId, REFUND_QUERY).compose(app -> gateway.call(app, GatewayCall.of(REFUND_QUERY)
+            .application("biz_content", new JsonObject().put("out_trade_no", orderId).put("out_request_no", refundId)
+                .encode()), Set.of(NOT_EXIST))
+        .map(answer -> {
+          String refunded = string(answer, "refund_amount");
+          String state = string(answer, "refund_status");
+          RefundStatus status = answer.getString("sub_code") != null || refunded == null ? RefundStatus.NOT_FOUND
+              : state == null || "REFUND_SUCCESS".equals(state) ? RefundStatus.SUCCESS
+              : "REFUND_PROCESSING".equals(state) ? RefundStatus.PROCESSING : RefundStatus.FAILED;
+          return new RefundResult(Channel.ALIPAY, appId, orderId, refundId, status,
+              refunded == null ? 0 : amount(REFUND_QUERY, refunded), string(answer, "trade_no"),
+              status == RefundStatus.SUCCESS ? AlipayWire.parseTimestamp(string(answer, "gmt_refund_pay")) : null);
+        }));
+  }
+
+  /**
+   * A {@code trade_status_sync} about a refund (§8.3 ⚠️: it carries {@code out_biz_no}, the refund's
+   * {@code out_request_no}, and {@code refund_fee}), verified like a payment notification.
+   */
+  @Override
+  public Future<RefundResult> verifyRefundCallback(CallbackRequest request) {
+    try {
+      Map<String, String> params = verifiedParams(request);
+      String refundId = params.get("out_biz_no");
+      String orderId = params.get("out_trade_no");
+      if (refundId == null || orderId == null) throw AlipayErrors.malformed(NOTIFY, "not a refund notification");
+      return Future.succeededFuture(new RefundResult(Channel.ALIPAY, params.get("app_id"), orderId, refundId,
+          RefundStatus.SUCCESS, params.get("refund_fee") == null ? 0 : amount(NOTIFY, params.get("refund_fee")),
+          params.get("trade_no"), AlipayWire.parseTimestamp(params.get("gmt_refund"))));
+    } catch (ChannelException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   private PaymentEvent verifyNotification(CallbackRequest request) {
+    Map<String, String> params = verifiedParams(request);
+    String appId = params.get("app_id");
+    String orderId = params.get("out_trade_no");
+    if (orderId == null) throw AlipayErrors.malformed(NOTIFY, "notification without out_trade_no");
+    if (params.get("out_biz_no") != null) {
+      // A refund's notification (§8.3): trade_status is still TRADE_SUCCESS, but it is no new payment.
+      return new PaymentEvent(Channel.ALIPAY, appId, orderId, params.get("trade_no"), PaymentStatus.REFUNDED,
+          amount(NOTIFY, params.get("total_amount")), null, null, params.get("notify_id"));
+    }
+    PaymentStatus status = status(NOTIFY, params.get("trade_status"));
+    return new PaymentEvent(Channel.ALIPAY, appId, orderId, params.get("trade_no"), status,
+        amount(NOTIFY, params.get("total_amount")), firstNonEmpty(params.get("buyer_id"), params.get("buyer_open_id")),
+        status == PaymentStatus.PAID ? AlipayWire.parseTimestamp(params.get("gmt_payment")) : null,
+        params.get("notify_id"));
+  }
+
+  /** The notification's parameters once its form, app and signature are checked. */
+  private Map<String, String> verifiedParams(CallbackRequest request) {
     String type = request.contentType() == null ? "" : request.contentType().toLowerCase(Locale.ROOT);
     if (!type.isEmpty() && !type.startsWith("application/x-www-form-urlencoded")) {
       throw AlipayErrors.malformed(NOTIFY, "notification is not form-encoded");
@@ -266,13 +366,7 @@ public final class AlipayAdapter implements ChannelAdapter {
       throw AlipayErrors.of(NOTIFY, Kind.SIGNATURE_INVALID, Fault.INTEGRATION, null,
           "notification signature does not verify");
     }
-    String orderId = params.get("out_trade_no");
-    if (orderId == null) throw AlipayErrors.malformed(NOTIFY, "notification without out_trade_no");
-    PaymentStatus status = status(NOTIFY, params.get("trade_status"));
-    return new PaymentEvent(Channel.ALIPAY, appId, orderId, params.get("trade_no"), status,
-        amount(NOTIFY, params.get("total_amount")), firstNonEmpty(params.get("buyer_id"), params.get("buyer_open_id")),
-        status == PaymentStatus.PAID ? AlipayWire.parseTimestamp(params.get("gmt_payment")) : null,
-        params.get("notify_id"));
+    return params;
   }
 
   @Override

@@ -27,6 +27,56 @@ public interface Payments {
   Future<PaymentEvent> queryOrder(String appId, String orderId);
 
   /**
+   * Refunds a paid order (Alipay {@code alipay.trade.refund} §8.1, WeChat Pay {@code /v3/refund/domestic/refunds}
+   * §9.1). Idempotent on {@link RefundRequest#refundId()}: the channel refunds one refund id once, so a retry after a
+   * timeout must use the same id. A refund the channel accepted but has not finished is
+   * {@link RefundStatus#PROCESSING}; its end comes from {@link #queryRefund} or a refund notification.
+   */
+  Future<RefundResult> refund(RefundRequest request);
+
+  /** The state of a refund at the channel (§8.2, §9.2); {@link RefundStatus#NOT_FOUND} when it never arrived. */
+  Future<RefundResult> queryRefund(String appId, String orderId, String refundId);
+
+  /**
+   * Verifies a refund notification exactly as the channel signed it (WeChat Pay {@code REFUND.*} §9.3, Alipay's
+   * {@code trade_status_sync} with {@code out_biz_no} §8.3); fails like {@link #verifyCallback} when it is not one.
+   */
+  Future<RefundResult> verifyRefundCallback(CallbackRequest request);
+
+  /**
+   * @param appId the app the order was paid in
+   * @param orderId the paid order ({@code out_trade_no})
+   * @param refundId the refund's own id ({@code out_request_no} / {@code out_refund_no}), ≤ 64 characters
+   * @param refundFen the amount to refund, in fen, &gt; 0 and ≤ {@code totalFen}
+   * @param totalFen what the payer paid for the order, in fen
+   * @param reason shown to the payer, may be null
+   * @param notifyUrl where the channel sends the refund notification (WeChat Pay), may be null
+   */
+  record RefundRequest(String appId, String orderId, String refundId, long refundFen, long totalFen, String reason,
+      String notifyUrl) {}
+
+  /** Where a refund stands at the channel. */
+  enum RefundStatus {
+    /** The money went back. */
+    SUCCESS,
+    /** Accepted, not finished yet. */
+    PROCESSING,
+    /** The channel gave up (WeChat {@code CLOSED}/{@code ABNORMAL}, Alipay {@code REFUND_FAIL}). */
+    FAILED,
+    /** The channel has no such refund. */
+    NOT_FOUND
+  }
+
+  /**
+   * A verified statement about a refund.
+   *
+   * @param channelRefundRef the channel's refund id (WeChat {@code refund_id}; Alipay {@code trade_no}), may be null
+   * @param refundedAt when the money went back, null unless {@link RefundStatus#SUCCESS}
+   */
+  record RefundResult(Channel channel, String appId, String orderId, String refundId, RefundStatus status,
+      long refundFen, String channelRefundRef, Instant refundedAt) {}
+
+  /**
    * @param appId the app the payer logged in with
    * @param payerUserId the channel user key of the payer
    * @param orderId the gateway's order number ({@code out_trade_no}), unique, ≤ 32 characters

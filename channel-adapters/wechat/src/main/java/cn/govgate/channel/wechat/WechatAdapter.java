@@ -39,6 +39,7 @@ public final class WechatAdapter implements ChannelAdapter {
   private final AccessTokens tokens;
   private final WechatFace face;
   private final WechatPay pay;
+  private final WechatRefunds refunds;
 
   private WechatAdapter(Vertx vertx, WechatConfig config, CircuitBreakerRegistry breakers, MeterRegistry meters,
       Clock clock) {
@@ -55,9 +56,10 @@ public final class WechatAdapter implements ChannelAdapter {
     this.tokens = new AccessTokens(mini, apps, clock);
     this.face = new WechatFace(mini, tokens, apps.keySet(), clock);
     PaySignatures signatures = config.merchant() == null ? null : new PaySignatures(config.merchant(), clock);
-    this.pay = signatures == null ? null
-        : new WechatPay(new PayClient(client, config.payBaseUrl(), signatures, guard), signatures, apps.keySet(),
-            clock);
+    PayClient payClient = signatures == null ? null
+        : new PayClient(client, config.payBaseUrl(), signatures, guard);
+    this.pay = signatures == null ? null : new WechatPay(payClient, signatures, apps.keySet(), clock);
+    this.refunds = signatures == null ? null : new WechatRefunds(payClient, signatures, apps.keySet());
   }
 
   /** Creates the adapter with the system UTC clock. Keys are parsed here; a bad key fails fast. */
@@ -175,6 +177,21 @@ public final class WechatAdapter implements ChannelAdapter {
   @Override
   public Future<PaymentEvent> queryOrder(String appId, String orderId) {
     return payments("pay_query").compose(p -> p.queryOrder(appId, orderId));
+  }
+
+  @Override
+  public Future<RefundResult> refund(RefundRequest request) {
+    return payments("pay_refund").compose(p -> refunds.refund(request));
+  }
+
+  @Override
+  public Future<RefundResult> queryRefund(String appId, String orderId, String refundId) {
+    return payments("pay_refund_query").compose(p -> refunds.query(appId, orderId, refundId));
+  }
+
+  @Override
+  public Future<RefundResult> verifyRefundCallback(CallbackRequest request) {
+    return payments("pay_refund_notify").compose(p -> refunds.verifyCallback(request));
   }
 
   /**

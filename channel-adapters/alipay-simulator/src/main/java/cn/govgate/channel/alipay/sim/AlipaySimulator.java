@@ -204,6 +204,26 @@ public final class AlipaySimulator {
     return List.copyOf(state.delivered);
   }
 
+  /** "The trade timed out": the platform closes an unpaid trade ({@code TRADE_CLOSED}); false when paid or unknown. */
+  public boolean closeOrder(String outTradeNo) {
+    Order order = state.findOrder(outTradeNo);
+    if (order == null) return false;
+    synchronized (order) {
+      if (order.paidAt != null) return false;
+      order.status = "TRADE_CLOSED";
+      return true;
+    }
+  }
+
+  /** The refunds of an order by {@code out_request_no}, in fen (empty when none). */
+  public Map<String, Long> refunds(String outTradeNo) {
+    Order o = state.findOrder(outTradeNo);
+    if (o == null) return Map.of();
+    synchronized (o) {
+      return Map.copyOf(o.refunds);
+    }
+  }
+
   /** How many times the notification of an order was POSTed so far. */
   public int notificationAttempts(String outTradeNo) {
     Order o = state.findOrder(outTradeNo);

@@ -42,6 +42,8 @@ final class SimApis {
       case "alipay.user.certify.open.query" -> certifyQuery(biz, app);
       case "alipay.trade.create" -> tradeCreate(biz, p, app);
       case "alipay.trade.query" -> tradeQuery(biz, app);
+      case "alipay.trade.refund" -> tradeRefund(biz, app);
+      case "alipay.trade.fastpay.refund.query" -> refundQuery(biz, app);
       case "alipay.open.app.mini.templatemessage.send" -> templateMessage(p, app);
       default -> SimReply.gatewayError("40002", "Invalid Arguments", "isv.invalid-method", "不存在的方法名");
     };
@@ -172,6 +174,77 @@ final class SimApis {
     if (o.paidAt != null) {
       fields.put("buyer_pay_amount", o.totalAmount).put("receipt_amount", o.totalAmount)
           .put("send_pay_date", AlipayWire.timestamp(o.paidAt));
+    }
+    return SimReply.ok(method, fields);
+  }
+
+  private Order trade(JsonObject biz, SimApp app) {
+    String outTradeNo = biz.getString("out_trade_no", "");
+    String tradeNo = biz.getString("trade_no", "");
+    return state.orders.values().stream()
+        .filter(x -> x.appId.equals(app.appId()) && (x.outTradeNo.equals(outTradeNo) || x.tradeNo.equals(tradeNo)))
+        .findFirst().orElse(null);
+  }
+
+  /**
+   * §8.1: a paid trade is refunded once per {@code out_request_no} (a replay with the same amount answers
+   * {@code fund_change=N}, another amount {@code ACQ.DISCORDANT_REPEAT_REQUEST}); refunds never exceed the total; a
+   * trade refunded in full is {@code TRADE_CLOSED}.
+   */
+  private SimReply tradeRefund(JsonObject biz, SimApp app) {
+    String method = "alipay.trade.refund";
+    String amount = String.valueOf(biz.getValue("refund_amount", ""));
+    if (!validAmount(amount)) return SimReply.business(method, "ACQ.INVALID_PARAMETER", "参数无效");
+    Order o = trade(biz, app);
+    if (o == null) return SimReply.business(method, "ACQ.TRADE_NOT_EXIST", "交易不存在");
+    long fen = AlipayWire.fen(amount);
+    long total = AlipayWire.fen(o.totalAmount);
+    synchronized (o) {
+      if (o.paidAt == null) return SimReply.business(method, "ACQ.TRADE_STATUS_ERROR", "交易状态不合法");
+      String requestNo = biz.getString("out_request_no", o.outTradeNo);
+      long refunded = o.refunds.values().stream().mapToLong(Long::longValue).sum();
+      Long earlier = o.refunds.get(requestNo);
+      boolean replay = earlier != null;
+      if (replay && earlier != fen) {
+        return SimReply.business(method, "ACQ.DISCORDANT_REPEAT_REQUEST", "请求信息不一致");
+      }
+      if (!replay) {
+        if (!biz.containsKey("out_request_no") && fen != total) {
+          return SimReply.business(method, "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额超限");
+        }
+        if (refunded + fen > total) {
+          return SimReply.business(method, "ACQ.REASON_TRADE_REFUND_FEE_ERR", "退款金额无效");
+        }
+        o.refunds.put(requestNo, fen);
+        o.refundedAt = clock.instant();
+        refunded += fen;
+        if (refunded == total) o.status = "TRADE_CLOSED";
+      }
+      return SimReply.ok(method, new JsonObject()
+          .put("trade_no", o.tradeNo)
+          .put("out_trade_no", o.outTradeNo)
+          .put("buyer_logon_id", "use***@example.com")
+          .put("fund_change", replay ? "N" : "Y")
+          .put("refund_fee", AlipayWire.yuan(refunded))
+          .put("gmt_refund_pay", AlipayWire.timestamp(o.refundedAt)));
+    }
+  }
+
+  /** §8.2: refund data present when the refund happened, absent otherwise. */
+  private SimReply refundQuery(JsonObject biz, SimApp app) {
+    String method = "alipay.trade.fastpay.refund.query";
+    Order o = trade(biz, app);
+    if (o == null) return SimReply.business(method, "ACQ.TRADE_NOT_EXIST", "交易不存在");
+    String requestNo = biz.getString("out_request_no", "");
+    if (requestNo.isEmpty()) return SimReply.business(method, "ACQ.INVALID_PARAMETER", "参数无效");
+    JsonObject fields = new JsonObject().put("trade_no", o.tradeNo).put("out_trade_no", o.outTradeNo)
+        .put("out_request_no", requestNo);
+    synchronized (o) {
+      Long fen = o.refunds.get(requestNo);
+      if (fen != null) {
+        fields.put("total_amount", o.totalAmount).put("refund_amount", AlipayWire.yuan(fen))
+            .put("refund_status", "REFUND_SUCCESS").put("gmt_refund_pay", AlipayWire.timestamp(o.refundedAt));
+      }
     }
     return SimReply.ok(method, fields);
   }

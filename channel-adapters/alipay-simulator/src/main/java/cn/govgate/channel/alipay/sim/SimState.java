@@ -54,6 +54,9 @@ final class SimState {
     volatile Map<String, String> lastNotification;
     final AtomicInteger deliveries = new AtomicInteger();
     volatile boolean acknowledged;
+    /** Refunds by {@code out_request_no} (or the {@code out_trade_no} when the request had none), in fen. */
+    final Map<String, Long> refunds = new java.util.LinkedHashMap<>();
+    volatile Instant refundedAt;
 
     Order(String appId, String outTradeNo, String tradeNo, String totalAmount, String subject, String buyerId,
         String notifyUrl, Instant createdAt) {

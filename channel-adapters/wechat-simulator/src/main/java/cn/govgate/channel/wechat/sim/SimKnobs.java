@@ -21,6 +21,7 @@ public final class SimKnobs {
   private volatile int pendingVerifyRet = 10005;
   private volatile Integer forcedVerifyRet;
   private volatile boolean acceptNoContentAck = true;
+  private volatile boolean refundNotifications = true;
   private final Map<String, String> forcedErrors = new ConcurrentHashMap<>();
 
   /** Delay before every platform answer (not the control API). Default 0. */
@@ -127,6 +128,19 @@ public final class SimKnobs {
   }
 
   /**
+   * Whether a refund, once it succeeded, is notified to its {@code notify_url} (§9.3). Default true; false plays a
+   * lost notification (the refund still succeeds; only a query tells).
+   */
+  public SimKnobs refundNotifications(boolean value) {
+    refundNotifications = value;
+    return this;
+  }
+
+  public boolean refundNotifications() {
+    return refundNotifications;
+  }
+
+  /**
    * Forces an error on one API ({@code jscode2session}, {@code stable_token}, {@code getverifyid},
    * {@code queryverifyinfo}, {@code getinfo}, {@code pay_jsapi}, {@code pay_query}, {@code pay_close}): an errcode
    * such as {@code 40226} for the mini-program API, a code such as {@code SYSTEM_ERROR} for WeChat Pay.
@@ -158,6 +172,7 @@ public final class SimKnobs {
         .put("pendingVerifyRet", pendingVerifyRet)
         .put("forcedVerifyRet", forcedVerifyRet)
         .put("acceptNoContentAck", acceptNoContentAck)
+        .put("refundNotifications", refundNotifications)
         .put("forcedErrors", new JsonObject(Map.copyOf(forcedErrors)));
   }
 
@@ -173,6 +188,7 @@ public final class SimKnobs {
     if (json.containsKey("pendingVerifyRet")) pendingVerifyRet(json.getInteger("pendingVerifyRet"));
     if (json.containsKey("forcedVerifyRet")) forcedVerifyRet(json.getInteger("forcedVerifyRet"));
     if (json.containsKey("acceptNoContentAck")) acceptNoContentAck(json.getBoolean("acceptNoContentAck"));
+    if (json.containsKey("refundNotifications")) refundNotifications(json.getBoolean("refundNotifications"));
     JsonObject forced = json.getJsonObject("forcedErrors");
     if (forced != null) {
       forced.forEach(e -> {

@@ -57,7 +57,22 @@ final class SimPay {
     this.notifier = notifier;
   }
 
+  /** A refund (§9.1) of an order; {@code status} PROCESSING until the simulator finishes it, then SUCCESS. */
+  record Refund(String refundId, String outRefundNo, String outTradeNo, String transactionId, long refund, long total,
+      String notifyUrl, String createTime, String status, String successTime) {
+
+    Refund succeeded(String time) {
+      return new Refund(refundId, outRefundNo, outTradeNo, transactionId, refund, total, notifyUrl, createTime,
+          "SUCCESS", time);
+    }
+  }
+
+  final Map<String, Refund> refunds = new ConcurrentHashMap<>();
+
   void mount(Router router) {
+    router.post("/v3/refund/domestic/refunds").handler(ctx -> sim.gate(ctx, "pay_refund", true, this::refund));
+    router.get("/v3/refund/domestic/refunds/:no").handler(ctx -> sim.gate(ctx, "pay_refund_query", true,
+        this::refundQuery));
     router.post("/v3/pay/transactions/jsapi").handler(ctx -> sim.gate(ctx, "pay_jsapi", true, this::jsapi));
     router.get("/v3/pay/transactions/out-trade-no/:no").handler(ctx -> sim.gate(ctx, "pay_query", true, this::query));
     router.post("/v3/pay/transactions/out-trade-no/:no/close")
@@ -196,6 +211,133 @@ final class SimPay {
     sim.signedJson(ctx, 204, "");
   }
 
+  /**
+   * §9.1: a paid order of the signer is refunded once per {@code out_refund_no} (the same number again answers the
+   * same refund; another amount under it is {@code INVALID_REQUEST}); {@code amount.total} must be what was paid and
+   * refunds never exceed it. The refund answers PROCESSING, then succeeds on the next turn of the event loop and is
+   * notified (§9.3) when it has a {@code notify_url} and the knob allows.
+   */
+  private void refund(RoutingContext ctx) {
+    Merchant merchant = authenticate(ctx);
+    if (merchant == null) return;
+    JsonObject body = sim.jsonBody(ctx);
+    JsonObject amount = body == null ? null : body.getJsonObject("amount");
+    String outRefundNo = body == null ? null : body.getString("out_refund_no");
+    if (amount == null || !(amount.getValue("refund") instanceof Number refund) || refund.longValue() <= 0
+        || !(amount.getValue("total") instanceof Number total) || !"CNY".equals(amount.getString("currency"))
+        || outRefundNo == null || !outRefundNo.matches("[0-9A-Za-z_\\-|*@]{1,64}")) {
+      sim.json(ctx, 400, new JsonObject().put("code", "PARAM_ERROR").put("message", "参数错误"));
+      return;
+    }
+    Order order = body.getString("out_trade_no") == null ? null : orders.get(body.getString("out_trade_no"));
+    if (order == null || !order.mchId().equals(merchant.mchId())
+        || !"SUCCESS".equals(order.state()) && !"REFUND".equals(order.state())) {
+      sim.json(ctx, 404, new JsonObject().put("code", "RESOURCE_NOT_EXISTS").put("message", "订单不存在"));
+      return;
+    }
+    Refund answer;
+    synchronized (this) {
+      Refund earlier = refunds.get(outRefundNo);
+      if (earlier != null) {
+        if (earlier.refund() != refund.longValue() || !earlier.outTradeNo().equals(order.outTradeNo())) {
+          sim.json(ctx, 400, new JsonObject().put("code", "INVALID_REQUEST").put("message", "退款单号重复"));
+          return;
+        }
+        answer = earlier;
+      } else {
+        long refunded = refunds.values().stream().filter(r -> r.outTradeNo().equals(order.outTradeNo()))
+            .mapToLong(Refund::refund).sum();
+        if (total.longValue() != order.total() || refunded + refund.longValue() > order.total()) {
+          sim.json(ctx, 400, new JsonObject().put("code", "INVALID_REQUEST").put("message", "退款金额不正确"));
+          return;
+        }
+        answer = new Refund("5030" + String.format("%025d", ThreadLocalRandom.current().nextLong(0, Long.MAX_VALUE)),
+            outRefundNo, order.outTradeNo(), order.transactionId(), refund.longValue(), order.total(),
+            body.getString("notify_url"), rfc3339(), "PROCESSING", null);
+        refunds.put(outRefundNo, answer);
+        if (refunded + refund.longValue() == order.total()) orders.put(order.outTradeNo(), order.with("REFUND",
+            order.transactionId(), order.successTime()));
+        sim.vertx().runOnContext(v -> finishRefund(outRefundNo));
+      }
+    }
+    sim.signedJson(ctx, 200, refundJson(answer).encode());
+  }
+
+  private void finishRefund(String outRefundNo) {
+    Refund done = refunds.computeIfPresent(outRefundNo, (k, r) -> r.succeeded(rfc3339()));
+    if (done != null && done.notifyUrl() != null && sim.knobs().refundNotifications()) {
+      deliverTo(done.notifyUrl(), "refund:" + outRefundNo, refundNotificationBody(done), 0);
+    }
+  }
+
+  private void refundQuery(RoutingContext ctx) {
+    Merchant merchant = authenticate(ctx);
+    if (merchant == null) return;
+    Refund refund = refunds.get(ctx.pathParam("no"));
+    Order order = refund == null ? null : orders.get(refund.outTradeNo());
+    if (order == null || !order.mchId().equals(merchant.mchId())) {
+      sim.json(ctx, 404, new JsonObject().put("code", "RESOURCE_NOT_EXISTS").put("message", "退款单不存在"));
+      return;
+    }
+    sim.signedJson(ctx, 200, refundJson(refund).encode());
+  }
+
+  private String rfc3339() {
+    return sim.now().atOffset(ZoneOffset.ofHours(8)).truncatedTo(ChronoUnit.SECONDS)
+        .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+  }
+
+  static JsonObject refundJson(Refund r) {
+    JsonObject json = new JsonObject()
+        .put("refund_id", r.refundId())
+        .put("out_refund_no", r.outRefundNo())
+        .put("transaction_id", r.transactionId())
+        .put("out_trade_no", r.outTradeNo())
+        .put("channel", "ORIGINAL")
+        .put("user_received_account", "支付用户零钱")
+        .put("create_time", r.createTime())
+        .put("status", r.status())
+        .put("funds_account", "AVAILABLE")
+        .put("amount", new JsonObject().put("total", r.total()).put("refund", r.refund())
+            .put("payer_total", r.total()).put("payer_refund", r.refund()).put("settlement_total", r.total())
+            .put("settlement_refund", r.refund()).put("discount_refund", 0).put("currency", "CNY")
+            .put("refund_fee", 0))
+        .put("promotion_detail", new io.vertx.core.json.JsonArray());
+    if (r.successTime() != null) json.put("success_time", r.successTime());
+    return json;
+  }
+
+  /** The §9.3 envelope: {@code REFUND.SUCCESS}, resource (fields of §9.3) encrypted with the APIv3 key. */
+  String refundNotificationBody(Refund r) {
+    Order order = orders.get(r.outTradeNo());
+    Merchant merchant = merchants.get(order.mchId());
+    JsonObject resource = new JsonObject()
+        .put("mchid", order.mchId())
+        .put("out_trade_no", r.outTradeNo())
+        .put("transaction_id", r.transactionId())
+        .put("out_refund_no", r.outRefundNo())
+        .put("refund_id", r.refundId())
+        .put("refund_status", r.status())
+        .put("success_time", r.successTime())
+        .put("user_received_account", "支付用户零钱")
+        .put("amount", new JsonObject().put("total", r.total()).put("refund", r.refund())
+            .put("payer_total", r.total()).put("payer_refund", r.refund()));
+    String nonce = WechatCrypto.nonce(12);
+    return new JsonObject()
+        .put("id", "EV-" + java.util.UUID.randomUUID())
+        .put("create_time", r.successTime())
+        .put("resource_type", "encrypt-resource")
+        .put("event_type", "REFUND.SUCCESS")
+        .put("summary", "退款成功")
+        .put("resource", new JsonObject()
+            .put("original_type", "refund")
+            .put("algorithm", "AEAD_AES_256_GCM")
+            .put("ciphertext", WechatCrypto.encryptAesGcm(merchant.apiV3Key(), nonce, "", resource.encode()))
+            .put("associated_data", "")
+            .put("nonce", nonce))
+        .encode();
+  }
+
   static JsonObject transaction(Order order) {
     JsonObject amount = new JsonObject().put("total", order.total()).put("currency", "CNY");
     JsonObject tx = new JsonObject()
@@ -206,9 +348,10 @@ final class SimPay {
         .put("trade_state_desc", switch (order.state()) {
           case "SUCCESS" -> "支付成功";
           case "CLOSED" -> "已关闭";
+          case "REFUND" -> "转入退款";
           default -> "未支付";
         });
-    if ("SUCCESS".equals(order.state())) {
+    if (order.transactionId() != null) {
       tx.put("transaction_id", order.transactionId())
           .put("trade_type", "JSAPI")
           .put("bank_type", "OTHERS")
@@ -255,9 +398,14 @@ final class SimPay {
   }
 
   private Future<Void> deliver(Order order, String body, int attempt) {
-    notifyAttempts.computeIfAbsent(order.outTradeNo(), k -> new AtomicInteger()).incrementAndGet();
+    return deliverTo(order.notifyUrl(), order.outTradeNo(), body, attempt);
+  }
+
+  /** Delivers a signed notification until acknowledged or the retries run out; attempts counted under {@code key}. */
+  private Future<Void> deliverTo(String url, String key, String body, int attempt) {
+    notifyAttempts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     Map<String, String> headers = sim.platformSignatureHeaders(body);
-    var request = notifier.postAbs(order.notifyUrl()).putHeader("Content-Type", "application/json");
+    var request = notifier.postAbs(url).putHeader("Content-Type", "application/json");
     headers.forEach(request::putHeader);
     request.putHeader("Wechatpay-Signature-Type", SCHEMA);
     return request.sendBuffer(Buffer.buffer(body))
@@ -271,7 +419,7 @@ final class SimPay {
           }
           Promise<Void> retried = Promise.promise();
           sim.vertx().setTimer(Math.max(1, delays.get(attempt).toMillis()),
-              id -> deliver(order, body, attempt + 1).onComplete(retried));
+              id -> deliverTo(url, key, body, attempt + 1).onComplete(retried));
           return retried.future();
         });
   }

@@ -201,6 +201,20 @@ public final class WechatSimulator {
     return n == null ? 0 : n.get();
   }
 
+  /** The refunds of an order (out_refund_no → fen) the simulator accepted. */
+  public Map<String, Long> refunds(String outTradeNo) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    pay.refunds.values().stream().filter(r -> r.outTradeNo().equals(outTradeNo))
+        .forEach(r -> out.put(r.outRefundNo(), r.refund()));
+    return out;
+  }
+
+  /** How many refund notification attempts were made for a refund. */
+  public int refundNotificationAttempts(String outRefundNo) {
+    AtomicInteger n = pay.notifyAttempts.get("refund:" + outRefundNo);
+    return n == null ? 0 : n.get();
+  }
+
   /** The state of an order as {@code trade_state}, or null when unknown. */
   public String orderState(String outTradeNo) {
     SimPay.Order order = pay.orders.get(outTradeNo);

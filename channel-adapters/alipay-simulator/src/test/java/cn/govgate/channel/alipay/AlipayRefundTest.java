@@ -1,0 +1,155 @@
+package cn.govgate.channel.alipay;
+
+import static cn.govgate.channel.alipay.TestSupport.APP_RSA;
+import static cn.govgate.channel.alipay.TestSupport.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.govgate.channel.alipay.sim.AlipaySimulator;
+import cn.govgate.channel.alipay.sim.AlipaySimulatorOptions;
+import cn.govgate.channel.alipay.sim.SimUser;
+import cn.govgate.channel.spi.ChannelException;
+import cn.govgate.channel.spi.Payments.PrepayRequest;
+import cn.govgate.channel.spi.Payments.RefundRequest;
+import cn.govgate.channel.spi.Payments.RefundResult;
+import cn.govgate.channel.spi.Payments.RefundStatus;
+import com.alipay.api.DefaultAlipayClient;
+import com.alipay.api.domain.AlipayTradeFastpayRefundQueryModel;
+import com.alipay.api.domain.AlipayTradeRefundModel;
+import com.alipay.api.internal.util.AlipaySignature;
+import com.alipay.api.request.AlipayTradeFastpayRefundQueryRequest;
+import com.alipay.api.request.AlipayTradeRefundRequest;
+import com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse;
+import com.alipay.api.response.AlipayTradeRefundResponse;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code alipay.trade.refund} and {@code alipay.trade.fastpay.refund.query} (§8) end to end: the adapter against the
+ * simulator (once per out_request_no, a replay confirmed by the query, final refusals as FAILED), the simulator's
+ * exact signature check, and the official alipay-sdk-java refunding against the simulator.
+ */
+class AlipayRefundTest {
+
+  static final String APP = "2021000300000002";
+  static final SimUser USER = SimUser.certified("2088102104798888", "钱七", "110101198506061236");
+
+  static Vertx vertx;
+  static AlipaySimulator sim;
+  static AlipayAdapter adapter;
+  static final ConcurrentLinkedQueue<Map<String, String>> captured = new ConcurrentLinkedQueue<>();
+
+  @BeforeAll
+  static void setUp() {
+    vertx = TestSupport.vertx();
+    sim = await(AlipaySimulator.start(vertx, AlipaySimulatorOptions.defaults()));
+    sim.registerApp(APP, SignType.RSA2, APP_RSA.publicKey(), null);
+    sim.addUser(USER);
+    sim.onRequest(captured::add);
+    adapter = AlipayAdapter.create(vertx, new AlipayConfig(sim.gatewayUrl(), java.time.Duration.ofSeconds(30),
+            java.util.List.of(AlipayApp.rsa2(APP, APP_RSA.privateKey(), sim.platformPublicKey()))),
+        io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.ofDefaults(),
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    adapter.close();
+    await(sim.close());
+    await(vertx.close());
+  }
+
+  private static String paidOrder(long fen) {
+    String orderId = "GG" + System.nanoTime();
+    await(adapter.prepay(new PrepayRequest(APP, USER.userId(), orderId, fen, "交通违法罚款", null, null)));
+    await(sim.payOrder(orderId));
+    return orderId;
+  }
+
+  @Test
+  void refundsOncePerRequestNumberAndAReplayIsConfirmedByTheQuery() throws Exception {
+    String orderId = paidOrder(8850);
+    RefundRequest request = new RefundRequest(APP, orderId, orderId + "R1", 8850, 8850, "撤销申请", null);
+
+    RefundResult first = await(adapter.refund(request));
+    assertThat(first.status()).isEqualTo(RefundStatus.SUCCESS);
+    assertThat(first.refundFen()).isEqualTo(8850);
+    assertThat(first.refundedAt()).isNotNull();
+    Map<String, String> sent = captured.stream().filter(p -> "alipay.trade.refund".equals(p.get("method"))
+        && p.get("biz_content").contains(orderId)).findFirst().orElseThrow();
+    assertThat(sent.get("biz_content")).contains("\"refund_amount\":\"88.50\"")
+        .contains("\"out_request_no\":\"" + request.refundId() + "\"");
+    assertThat(AlipaySignature.rsaCheckV2(new HashMap<>(sent), APP_RSA.publicKey(), "utf-8", "RSA2")).isTrue();
+
+    // The same request again (a retry after a timeout): fund_change=N, confirmed as done by the query, refunded once.
+    RefundResult replay = await(adapter.refund(request));
+    assertThat(replay.status()).isEqualTo(RefundStatus.SUCCESS);
+    assertThat(sim.refunds(orderId)).containsExactly(Map.entry(request.refundId(), 8850L));
+    assertThat(await(adapter.queryOrder(APP, orderId)).status())
+        .isEqualTo(cn.govgate.channel.spi.Payments.PaymentStatus.CLOSED);
+  }
+
+  @Test
+  void finalRefusalsAreFailedAndAnUnknownRefundIsNotFound() {
+    String unpaid = "GG" + System.nanoTime();
+    await(adapter.prepay(new PrepayRequest(APP, USER.userId(), unpaid, 100, "水费", null, null)));
+    assertThat(await(adapter.refund(new RefundRequest(APP, unpaid, unpaid + "R1", 100, 100, null, null))).status())
+        .isEqualTo(RefundStatus.FAILED);
+    String paid = paidOrder(500);
+    await(adapter.refund(new RefundRequest(APP, paid, paid + "R1", 500, 500, null, null)));
+    // Another amount under the same request number is refused, never a second refund.
+    assertThat(await(adapter.refund(new RefundRequest(APP, paid, paid + "R1", 400, 500, null, null))).status())
+        .isEqualTo(RefundStatus.FAILED);
+    assertThat(await(adapter.queryRefund(APP, paid, paid + "R9")).status()).isEqualTo(RefundStatus.NOT_FOUND);
+    assertThat(await(adapter.queryRefund(APP, "GG_none", "GG_noneR1")).status()).isEqualTo(RefundStatus.NOT_FOUND);
+  }
+
+  @Test
+  void theSimulatorRefusesARefundSignedWithAnotherKey() {
+    String orderId = paidOrder(300);
+    AlipayAdapter wrongKey = AlipayAdapter.create(vertx, new AlipayConfig(sim.gatewayUrl(),
+            java.time.Duration.ofSeconds(30), java.util.List.of(AlipayApp.rsa2(APP,
+                AlipayCrypto.generate(SignType.RSA2).privateKey(), sim.platformPublicKey()))),
+        io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.ofDefaults(),
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    ChannelException e = TestSupport.awaitFailure(wrongKey.refund(new RefundRequest(APP, orderId, orderId + "R1", 300,
+        300, null, null)));
+    assertThat(e.kind()).isEqualTo(ChannelException.Kind.SIGNATURE_INVALID);
+    assertThat(sim.refunds(orderId)).isEmpty();
+    wrongKey.close();
+  }
+
+  @Test
+  void sdkRefundsAgainstTheSimulatorAndTheAdapterSeesIt() throws Exception {
+    String orderId = paidOrder(1200);
+    DefaultAlipayClient sdk = new DefaultAlipayClient(sim.gatewayUrl(), APP, APP_RSA.privateKey(), "json", "utf-8",
+        sim.platformPublicKey(), "RSA2");
+    AlipayTradeRefundModel model = new AlipayTradeRefundModel();
+    model.setOutTradeNo(orderId);
+    model.setRefundAmount("12.00");
+    model.setOutRequestNo(orderId + "S1");
+    model.setRefundReason("撤销申请");
+    AlipayTradeRefundRequest request = new AlipayTradeRefundRequest();
+    request.setBizModel(model);
+    AlipayTradeRefundResponse response = sdk.execute(request);
+    assertThat(response.isSuccess()).as(response.getBody()).isTrue();
+    assertThat(response.getFundChange()).isEqualTo("Y");
+    assertThat(response.getRefundFee()).isEqualTo("12.00");
+
+    AlipayTradeFastpayRefundQueryModel queryModel = new AlipayTradeFastpayRefundQueryModel();
+    queryModel.setOutTradeNo(orderId);
+    queryModel.setOutRequestNo(orderId + "S1");
+    AlipayTradeFastpayRefundQueryRequest query = new AlipayTradeFastpayRefundQueryRequest();
+    query.setBizModel(queryModel);
+    AlipayTradeFastpayRefundQueryResponse queried = sdk.execute(query);
+    assertThat(queried.isSuccess()).isTrue();
+    assertThat(queried.getRefundAmount()).isEqualTo("12.00");
+    assertThat(queried.getRefundStatus()).isEqualTo("REFUND_SUCCESS");
+
+    assertThat(await(adapter.queryRefund(APP, orderId, orderId + "S1")).status()).isEqualTo(RefundStatus.SUCCESS);
+  }
+}

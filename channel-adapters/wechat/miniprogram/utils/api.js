@@ -1,0 +1,33 @@
+// Every call to govgate goes through request(method, path, body, headers): the session token is attached, errors
+// come back in govgate's JSON error shape ({code, message, retryAfter}).
+const config = require('../config');
+
+function request(method, path, body, headers) {
+  const token = getApp().globalData.token;
+  return new Promise((resolve, reject) => {
+    wx.request({
+      url: config.gatewayBaseUrl + path,
+      method,
+      header: Object.assign({ 'Content-Type': 'application/json' }, token ? { Authorization: 'Bearer ' + token } : {},
+        headers || {}),
+      data: body,
+      dataType: 'json',
+      success: res => (res.statusCode >= 200 && res.statusCode < 300 ? resolve(res.data) : reject(res.data || { code: 'http.' + res.statusCode })),
+      fail: err => reject({ code: 'network', message: err.errMsg })
+    });
+  });
+}
+
+/** A calm message for a failure; a department outage says when to try again. */
+function describe(err) {
+  if (err && typeof err.code === 'string' && err.code.indexOf('department.') === 0) {
+    return '办理部门的系统暂时无法连接，请' + (err.retryAfter ? Math.ceil(err.retryAfter / 60) + ' 分钟后' : '稍后') + '再试。';
+  }
+  return (err && err.message) || '暂时无法办理，请稍后再试。';
+}
+
+function idempotencyKey() {
+  return Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+}
+
+module.exports = { request, describe, idempotencyKey };
