@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * LOCKED), writes its {@code overdue} event, audits and counts it ({@code govgate.complaints.marked_overdue}), and
  * keeps the gauge {@code govgate.complaints.overdue{department, kind}} at the number of unanswered items past their
  * deadline now, read from the database, so every instance reports the same figure (alert on its max). Also exports
- * {@code govgate.calendar.coverage.days}: days left until the holiday schedules run out.
+ * {@code govgate.calendar.coverage.seconds}: time left until the holiday schedules run out (whole days, in
+ * seconds: Prometheus's base unit).
  */
 public final class OverdueWatch {
   private static final Logger log = LoggerFactory.getLogger(OverdueWatch.class);
@@ -58,8 +59,9 @@ public final class OverdueWatch {
     this.overdue = MultiGauge.builder("govgate.complaints.overdue")
         .description("Consultations and complaints without a reply past their deadline, from the database")
         .register(meters);
-    Gauge.builder("govgate.calendar.coverage.days", coverage, AtomicLong::get)
-        .description("Days until the last holiday schedule ends; deadlines after it count Monday to Friday only")
+    Gauge.builder("govgate.calendar.coverage.seconds", coverage, days -> days.get() * 86_400.0)
+        .description("Time until the last holiday schedule ends (whole days); deadlines after it count Monday to"
+            + " Friday only")
         .register(meters);
     coverage.set(coverageDays(clock.instant()));
   }

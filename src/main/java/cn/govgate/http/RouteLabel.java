@@ -11,10 +11,11 @@ final class RouteLabel {
   private RouteLabel() {}
 
   /**
-   * Lets each route of a sub-router name itself when its handling fails: the error responder runs on the root
-   * router, where the sub-router's matched route is no longer current.
+   * Lets each route of a sub-router name itself, whether it answers or fails: the access log, the request timer
+   * and the error responder run on the root router, where the sub-router's matched route is no longer current
+   * (the root only knows the mount route, and Vert.x's own metrics join both with {@code >}).
    */
-  static void recordOnFailure(Router sub, String mountPoint) {
+  static void record(Router sub, String mountPoint) {
     for (Route route : sub.getRoutes()) {
       String path = route.getPath();
       if (path == null) continue;
@@ -24,6 +25,17 @@ final class RouteLabel {
         ctx.next();
       });
     }
+    // First on the sub-router: when the response head is written, the sub-router's current route is the one
+    // that answered.
+    sub.route().order(Integer.MIN_VALUE).handler(ctx -> {
+      ctx.addHeadersEndHandler(v -> {
+        Route current = ctx.currentRoute();
+        if (ctx.get(KEY) == null && current != null && current.getPath() != null && current.isExactPath()) {
+          ctx.put(KEY, mountPoint + current.getPath());
+        }
+      });
+      ctx.next();
+    });
   }
 
   static String of(RoutingContext ctx) {
@@ -31,7 +43,8 @@ final class RouteLabel {
     if (failed != null) return failed;
     String mount = ctx.mountPoint();
     var route = ctx.currentRoute();
-    String path = route == null ? null : route.getPath();
+    // A mount route ("/v1/*") or a catch-all handled it: no route of the gateway matched.
+    String path = route == null || !route.isExactPath() ? null : route.getPath();
     if (path == null) return "unmatched";
     return (mount == null ? "" : mount.replaceAll("/$", "")) + path;
   }

@@ -52,7 +52,7 @@ public final class ServerVerticle extends VerticleBase {
       }
       Router sub = Router.router(vertx);
       routes.of(surface).forEach(c -> c.accept(vertx, sub));
-      RouteLabel.recordOnFailure(sub, surface.mountPoint());
+      RouteLabel.record(sub, surface.mountPoint());
       // A sub-router answers what it decides alone (a path parameter it cannot decode) with its own handlers.
       ErrorResponder.install(sub);
       root.route(surface.mountPoint() + "/*").subRouter(sub);
@@ -95,7 +95,7 @@ public final class ServerVerticle extends VerticleBase {
 
   private void installCommon(Router router) {
     router.route().handler(new RequestIds());
-    router.route().handler(new AccessLog());
+    router.route().handler(new AccessLog(registry));
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
     router.route().handler(new InputGuard());
   }

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +60,14 @@ public final class DepartmentMetrics {
     this.meters = Objects.requireNonNull(meters, "meters");
   }
 
+  /**
+   * Bucket bounds of the department-call timer: the thresholds alerts and dashboards read (3 s is the latency SLO
+   * of {@code GovgateDepartmentLatencySloBurn}), instead of one series per default bucket.
+   */
+  static final Duration[] CALL_BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
+      Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
   public static DepartmentMetrics create(MeterRegistry meters) {
     return new DepartmentMetrics(meters);
   }
@@ -87,7 +96,7 @@ public final class DepartmentMetrics {
         .tag("department", department)
         .tag("service", service)
         .tag("outcome", outcome.tag())
-        .publishPercentileHistogram()
+        .serviceLevelObjectives(CALL_BUCKETS)
         .register(meters)
         .record(Math.max(0, elapsed), unit);
   }

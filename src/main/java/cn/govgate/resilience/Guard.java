@@ -1,5 +1,7 @@
 package cn.govgate.resilience;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import cn.govgate.resilience.DepartmentMetrics.Outcome;
 import cn.govgate.resilience.GuardRejectedException.Reason;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -16,6 +18,7 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The resilience envelope of one department backend: a semaphore bulkhead, a circuit breaker and a deadline,
@@ -42,6 +47,7 @@ import java.util.function.Supplier;
  * <p>Thread-safe; one instance per backend, shared by all event loops.
  */
 public final class Guard implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Guard.class);
 
   private final Vertx vertx;
   private final String department;
@@ -87,7 +93,24 @@ public final class Guard implements AutoCloseable {
         openUntil.set(clock.instant().plus(config.waitDurationInOpenState()));
       }
       metrics.transition(breakerName, transition.getFromState(), transition.getToState());
+      log.warn("breaker state changed {} {} {} {}", kv("backend", department),
+          kv("from", transition.getFromState().name().toLowerCase(Locale.ROOT)),
+          kv("to", transition.getToState().name().toLowerCase(Locale.ROOT)), kv("reason", reason(transition)));
     });
+  }
+
+  /** Why the breaker changed state, in words an operator can act on (one of a few fixed values). */
+  private String reason(CircuitBreaker.StateTransition transition) {
+    CircuitBreaker.State from = transition.getFromState();
+    return switch (transition.getToState()) {
+      case OPEN -> from == CircuitBreaker.State.HALF_OPEN ? "probe_calls_failed"
+          : breaker.getMetrics().getFailureRate() >= config.failureRateThreshold() ? "failure_rate_exceeded"
+          : "slow_call_rate_exceeded";
+      case HALF_OPEN -> "open_wait_elapsed";
+      case CLOSED -> from == CircuitBreaker.State.HALF_OPEN ? "probe_calls_succeeded" : "override_cleared";
+      case FORCED_OPEN -> "forced_open_by_operator";
+      case DISABLED, METRICS_ONLY -> "disabled_by_operator";
+    };
   }
 
   /** A guard on the system clock. See {@link #create(Vertx, String, GuardConfig, CircuitBreakerRegistry,

@@ -190,8 +190,9 @@ class HttpSurfaceTest {
       assertThat(line).as("a Prometheus sample line").matches(sample);
     }
     assertThat(r.body())
-        .containsPattern("vertx_http_server_requests_total\\{[^}]*route=\"/v1/things/:id\"")
-        .containsPattern("vertx_http_server_response_time_seconds_bucket\\{[^}]*route=\"/v1/things/:id\"")
+        .containsPattern("govgate_http_server_requests_seconds_count\\{[^}]*route=\"/v1/things/:id\"")
+        .containsPattern("govgate_http_server_requests_seconds_bucket\\{[^}]*route=\"/v1/things/:id\",status=\"200\",le=\"1.0\"}")
+        .doesNotContainPattern("route=\"[^\"]*>")
         .doesNotContain("987654321")
         .contains("jvm_memory_used_bytes")
         .contains("govgate_eventloop_lag_seconds");

@@ -89,18 +89,20 @@ class OpsAssetsTest {
     m.put(prometheusName("govgate.complaints.marked_overdue") + "_total", literal("govgate.complaints.marked_overdue"));
     m.put(prometheusName("govgate.complaints.filed") + "_total", literal("govgate.complaints.filed"));
     m.put(prometheusName("govgate.complaints.replies") + "_total", literal("govgate.complaints.replies"));
-    m.put(prometheusName("govgate.calendar.coverage.days"), literal("govgate.calendar.coverage.days"));
+    m.put(prometheusName("govgate.calendar.coverage.seconds"), literal("govgate.calendar.coverage.seconds"));
     m.put(prometheusName("govgate.reminders") + "_total", literal("govgate.reminders"));
     m.put(prometheusName("govgate.reminders.backlog"), literal("govgate.reminders.backlog"));
     for (String g : List.of("calls", "availability", "error_ratio", "stale_ratio", "latency_seconds",
         "on_time_reply_ratio", "satisfaction_ratio")) {
       m.put("govgate_service_level_" + g, literal("govgate.service_level." + g));
     }
-    // Vert.x Micrometer metrics (HTTP server with the route label, pools with type/name labels, SQL client).
+    // The gateway's request timer (route template, method, status), recorded with the access log.
+    timer(m, "govgate.http.server.requests", true, false);
+    // Vert.x Micrometer metrics (HTTP server by method and code, pools with type/name labels, SQL client).
     for (String s : List.of("vertx_http_server_requests_total", "vertx_http_server_response_time_seconds_count",
         "vertx_http_server_response_time_seconds_sum", "vertx_http_server_response_time_seconds_max",
         "vertx_http_server_active_requests", "vertx_http_server_active_connections")) {
-      m.put(s, "Label.HTTP_ROUTE");
+      m.put(s, "Label.HTTP_CODE");
     }
     for (String s : List.of("vertx_pool_in_use", "vertx_pool_queue_pending", "vertx_pool_ratio",
         "vertx_pool_queue_time_seconds_sum", "vertx_pool_queue_time_seconds_count", "vertx_pool_completed_total",
@@ -266,8 +268,8 @@ class OpsAssetsTest {
           .collect(Collectors.toSet());
       assertThat(scraped).containsAll(expected);
       assertThat(scrape)
-          .contains("vertx_http_server_requests_total{code=\"200\",method=\"GET\",route=\"/v1/things/:id\"}")
-          .contains("vertx_http_server_requests_total{code=\"503\",method=\"GET\",route=\"/health/ready\"}")
+          .contains("govgate_http_server_requests_seconds_count{method=\"GET\",route=\"/v1/things/:id\",status=\"200\"}")
+          .contains("govgate_http_server_requests_seconds_count{method=\"GET\",route=\"/health/ready\",status=\"503\"}")
           .contains("resilience4j_circuitbreaker_state{name=\"dept.hz-social-security\",state=\"open\"} 1.0")
           .containsPattern("govgate_department_calls_seconds_bucket\\{department=\"hz-social-security\","
               + "outcome=\"ok\",service=\"contributions\",le=\"[0-9.]+\"}")
@@ -312,7 +314,7 @@ class OpsAssetsTest {
     assertThat(seen).contains("govgate_department_calls_seconds_bucket", "govgate_department_stale_serves_total",
         "govgate_breaker_transitions_total", "govgate_channel_calls_seconds_count", "govgate_eventloop_lag_seconds",
         "govgate_audit_backlog", "resilience4j_circuitbreaker_state",
-        "resilience4j_bulkhead_available_concurrent_calls", "vertx_pool_in_use", "vertx_http_server_requests_total",
+        "resilience4j_bulkhead_available_concurrent_calls", "vertx_pool_in_use", "govgate_http_server_requests_seconds_count",
         "jvm_memory_used_bytes");
   }
 

@@ -156,6 +156,27 @@ class GuardTest {
   }
 
   @Test
+  void eachStateChangeWritesOneLogLineWithBackendFromToAndReason() {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Guard.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+        new ch.qos.logback.core.read.ListAppender<>();
+    captured.start();
+    logger.addAppender(captured);
+    try {
+      failTimes(4);
+      clock.advance(Duration.ofSeconds(11));
+      result(guard.call(() -> Future.succeededFuture("probe 1")));
+      result(guard.call(() -> Future.succeededFuture("probe 2")));
+    } finally {
+      logger.detachAppender(captured);
+    }
+    assertThat(captured.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).containsExactly(
+        "breaker state changed backend=hrss from=closed to=open reason=failure_rate_exceeded",
+        "breaker state changed backend=hrss from=open to=half_open reason=open_wait_elapsed",
+        "breaker state changed backend=hrss from=half_open to=closed reason=probe_calls_succeeded");
+  }
+
+  @Test
   void failedProbesReopenTheBreaker() {
     failTimes(4);
     clock.advance(Duration.ofSeconds(11));

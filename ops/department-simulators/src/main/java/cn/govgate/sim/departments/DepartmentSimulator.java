@@ -9,7 +9,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -37,6 +40,7 @@ public final class DepartmentSimulator {
   private final AtomicLong errorRateTicks = new AtomicLong();
   private volatile DepartmentFaults faults = DepartmentFaults.none();
   private HttpServer server;
+  private boolean tls;
 
   private DepartmentSimulator(DepartmentSimulatorOptions options) {
     this.options = options;
@@ -47,8 +51,26 @@ public final class DepartmentSimulator {
 
   /** Starts a simulator; the Future completes once it listens. */
   public static Future<DepartmentSimulator> start(Vertx vertx, DepartmentSimulatorOptions options) {
+    return start(vertx, options, null);
+  }
+
+  /**
+   * Starts a simulator that serves HTTPS and requires a client certificate of {@code tls.clientCaPem()} (mutual
+   * TLS); a client without one, or with another CA's, fails the handshake and never reaches a route. Null
+   * {@code tls}: plain HTTP.
+   */
+  public static Future<DepartmentSimulator> start(Vertx vertx, DepartmentSimulatorOptions options, DepartmentTls tls) {
     DepartmentSimulator simulator = new DepartmentSimulator(options);
-    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(options.port()))
+    HttpServerOptions serverOptions = new HttpServerOptions().setHost("127.0.0.1").setPort(options.port());
+    if (tls != null) {
+      serverOptions.setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().addCertValue(Buffer.buffer(tls.serverCertificatePem()))
+              .addKeyValue(Buffer.buffer(tls.serverPrivateKeyPem())))
+          .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(tls.clientCaPem())))
+          .setClientAuth(ClientAuth.REQUIRED);
+    }
+    simulator.tls = tls != null;
+    return vertx.createHttpServer(serverOptions)
         .requestHandler(simulator.router(vertx))
         .listen()
         .map(server -> {
@@ -61,9 +83,9 @@ public final class DepartmentSimulator {
     return server.actualPort();
   }
 
-  /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
+  /** {@code http://127.0.0.1:<port>} ({@code https} with mutual TLS), without a trailing slash. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + port();
+    return (tls ? "https" : "http") + "://127.0.0.1:" + port();
   }
 
   public DepartmentFamily family() {
