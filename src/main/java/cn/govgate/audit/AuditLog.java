@@ -3,7 +3,9 @@ package cn.govgate.audit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -15,37 +17,54 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tamper-evident audit log. {@link #record} only enqueues (the request path never waits for the
- * database); a timer writes batches. Each batch is one transaction that takes a cluster-wide advisory lock,
- * reads the last record and appends records with consecutive sequence numbers, each carrying the previous
- * record's hash and its own {@code HMAC-SHA256(auditKey, prevHash | fields)}. Changing, inserting or
- * deleting a record therefore breaks the chain, and without the key the chain cannot be recomputed;
- * {@link AuditChain#verify} finds the first break.
+ * The tamper-evident audit log. {@link #record} enqueues a record and returns a Future that completes once the
+ * record is committed: callers that must not act before the record is durable (a read of personal data is
+ * answered only then) wait for it; the rest ignore it. Writes are group-committed: when nothing is being written a
+ * record starts a write at once, and everything enqueued while a batch commits goes into the next batch, so the
+ * number of transactions follows the database's speed, not the request rate. Each batch is one transaction that
+ * takes a cluster-wide advisory lock, reads the last record and appends records with consecutive sequence
+ * numbers, each carrying the previous record's hash and its own {@code HMAC-SHA256(auditKey, prevHash | fields)}.
+ * Changing, inserting or deleting a record therefore breaks the chain, and without the key the chain cannot be
+ * recomputed; {@link AuditChain#verify} finds the first break. A batch that fails is retried (after
+ * {@value #RETRY_MS} ms) with its records in front; their Futures stay pending until they are written.
  */
 public final class AuditLog {
   private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
   private static final long CHAIN_LOCK = 0x476f76_4175646974L; // "GovAudit"
   private static final int BATCH = 500;
-  private static final long FLUSH_EVERY_MS = 100;
+  private static final long RETRY_MS = 500;
 
   private final Vertx vertx;
   private final Pool pool;
   private final AuditHasher hasher;
   private final Clock clock;
-  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final Object lock = new Object();
+  /** Records waiting for the next batch, guarded by {@link #lock}. */
+  private List<Pending> queue = new ArrayList<>();
+  /** The batch being written (empty when none), guarded by {@link #lock}. */
+  private List<Pending> inFlight = List.of();
+  /** Whether a batch is being written or a retry is scheduled, guarded by {@link #lock}. */
+  private boolean writing;
+  private boolean closed;
   private final AtomicInteger backlog = new AtomicInteger();
   private final Counter written;
   private final Counter failedBatches;
-  private final long timer;
-  private Future<Void> writing = Future.succeededFuture();
 
-  private record Pending(AuditEvent event, Instant at) {}
+  /** A record, when it was made, and who waits for it to be durable (completed on the caller's context). */
+  private record Pending(AuditEvent event, Instant at, Promise<Void> durable, Context context) {
+    void written() {
+      if (context == null) {
+        durable.complete();
+      } else {
+        context.runOnContext(v -> durable.complete());
+      }
+    }
+  }
 
   private AuditLog(Vertx vertx, Pool pool, byte[] key, MeterRegistry meters, Clock clock) {
     this.vertx = vertx;
@@ -57,7 +76,6 @@ public final class AuditLog {
     this.written = Counter.builder("govgate.audit.records").description("Audit records written").register(meters);
     this.failedBatches = Counter.builder("govgate.audit.write_failures")
         .description("Audit batches that failed to write (they are retried)").register(meters);
-    this.timer = vertx.setPeriodic(FLUSH_EVERY_MS, id -> flush());
   }
 
   public static AuditLog create(Vertx vertx, Pool pool, byte[] hmacKey, MeterRegistry meters) {
@@ -68,38 +86,74 @@ public final class AuditLog {
     return new AuditLog(vertx, pool, hmacKey, meters, clock);
   }
 
-  /** Enqueues a record, stamped now; it is written within about {@value #FLUSH_EVERY_MS} ms. Never fails. */
-  public void record(AuditEvent event) {
-    queue.add(new Pending(event, clock.instant().truncatedTo(ChronoUnit.MICROS)));
+  /**
+   * Enqueues a record, stamped now. The Future completes (on the caller's context) once the record is committed;
+   * it never fails — a failed batch is retried until it is written.
+   */
+  public Future<Void> record(AuditEvent event) {
+    Promise<Void> durable = Promise.promise();
+    Pending p = new Pending(event, clock.instant().truncatedTo(ChronoUnit.MICROS), durable, Vertx.currentContext());
+    boolean start;
+    synchronized (lock) {
+      queue.add(p);
+      start = !writing;
+      writing = true;
+    }
     backlog.incrementAndGet();
+    if (start) writeNext();
+    return durable.future();
   }
 
-  /** Writes everything enqueued so far; completes when it is in the database. */
-  public synchronized Future<Void> flush() {
-    writing = writing.transform(ar -> drain());
-    return writing;
+  /** Completes when every record enqueued so far is in the database. */
+  public Future<Void> flush() {
+    List<Future<Void>> waits = new ArrayList<>();
+    synchronized (lock) {
+      inFlight.forEach(p -> waits.add(p.durable().future()));
+      queue.forEach(p -> waits.add(p.durable().future()));
+    }
+    return Future.join(waits).mapEmpty();
   }
 
-  private Future<Void> drain() {
-    List<Pending> batch = new ArrayList<>();
-    for (Pending p; batch.size() < BATCH && (p = queue.poll()) != null; ) batch.add(p);
-    if (batch.isEmpty()) return Future.succeededFuture();
-    return pool.withTransaction(conn -> append(conn, batch))
-        .onSuccess(v -> {
-          backlog.addAndGet(-batch.size());
-          written.increment(batch.size());
-        })
-        .recover(e -> {
-          // Keep the records: put them back in front and try again on the next tick.
-          failedBatches.increment();
-          log.warn("audit batch of {} records not written, will retry: {}", batch.size(), e.getMessage());
-          List<Pending> rest = new ArrayList<>(queue);
-          queue.clear();
-          queue.addAll(batch);
-          queue.addAll(rest);
-          return Future.failedFuture(e);
-        })
-        .compose(v -> queue.isEmpty() ? Future.succeededFuture() : drain());
+  /** Writes the queued records as one batch, then the next batch, until nothing is queued. */
+  private void writeNext() {
+    List<Pending> batch;
+    synchronized (lock) {
+      if (queue.isEmpty()) {
+        writing = false;
+        inFlight = List.of();
+        return;
+      }
+      if (queue.size() <= BATCH) {
+        batch = queue;
+        queue = new ArrayList<>();
+      } else {
+        batch = new ArrayList<>(queue.subList(0, BATCH));
+        queue = new ArrayList<>(queue.subList(BATCH, queue.size()));
+      }
+      inFlight = batch;
+    }
+    pool.withTransaction(conn -> append(conn, batch)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        backlog.addAndGet(-batch.size());
+        written.increment(batch.size());
+        batch.forEach(Pending::written);
+        writeNext();
+        return;
+      }
+      // Keep the records: put them back in front and try again shortly.
+      failedBatches.increment();
+      log.warn("audit batch of {} records not written, will retry: {}", batch.size(), ar.cause().getMessage());
+      boolean retry;
+      synchronized (lock) {
+        List<Pending> again = new ArrayList<>(batch);
+        again.addAll(queue);
+        queue = again;
+        inFlight = List.of();
+        retry = !closed;
+        if (!retry) writing = false;
+      }
+      if (retry) vertx.setTimer(RETRY_MS, id -> writeNext());
+    });
   }
 
   private Future<Void> append(SqlConnection conn, List<Pending> batch) {
@@ -130,10 +184,13 @@ public final class AuditLog {
         });
   }
 
-  /** Stops the timer and writes what is left. */
+  /** Writes what is left; stops retrying failed batches afterwards. */
   public Future<Void> close() {
-    vertx.cancelTimer(timer);
-    return flush();
+    return flush().onComplete(ar -> {
+      synchronized (lock) {
+        closed = true;
+      }
+    });
   }
 
   /** Records waiting to be written. */

@@ -13,9 +13,12 @@ import java.time.Duration;
  *     default 2)
  * @param staleEntries capacity of the last-known-good cache per instance ({@code registry.staleEntries})
  * @param staleTtl the oldest copy that may still be served while a department is down ({@code registry.staleTtl})
+ * @param fullValidationShare share of department answers also validated against the full contract schema
+ *     ({@code registry.fullValidationShare}, 0 to 1, default 0.01); every answer gets the compiled lean check
  */
 public record RegistryConfig(
-    byte[] secretKey, Duration healthInterval, int maxRetries, int staleEntries, Duration staleTtl) {
+    byte[] secretKey, Duration healthInterval, int maxRetries, int staleEntries, Duration staleTtl,
+    double fullValidationShare) {
 
   static RegistryConfig from(ConfigValues v) {
     return new RegistryConfig(
@@ -23,12 +26,26 @@ public record RegistryConfig(
         v.duration("registry.healthInterval", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofHours(1)),
         v.integer("registry.maxRetries", 2, 0, 5),
         v.integer("registry.staleEntries", 10_000, 1, 10_000_000),
-        v.duration("registry.staleTtl", Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofDays(7)));
+        v.duration("registry.staleTtl", Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofDays(7)),
+        share(v, "registry.fullValidationShare", 0.01));
+  }
+
+  private static double share(ConfigValues v, String key, double def) {
+    String raw = v.raw(key);
+    if (raw == null) return def;
+    try {
+      double d = Double.parseDouble(raw);
+      if (d >= 0 && d <= 1) return d;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigException(key, "must be a number from 0 to 1, got '" + raw + "'");
   }
 
   @Override
   public String toString() {
     return "RegistryConfig[secretKey=***, healthInterval=" + healthInterval + ", maxRetries=" + maxRetries
-        + ", staleEntries=" + staleEntries + ", staleTtl=" + staleTtl + "]";
+        + ", staleEntries=" + staleEntries + ", staleTtl=" + staleTtl + ", fullValidationShare=" + fullValidationShare
+        + "]";
   }
 }

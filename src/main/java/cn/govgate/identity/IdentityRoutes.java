@@ -426,11 +426,14 @@ final class IdentityRoutes {
     audit.record(new AuditEvent("channel_user", s.identityKey(), action, s.citizenKey(), outcome, requestId, details));
   }
 
+  /** Counters resolved once per (name, channel, outcome), not built per request. */
+  private final Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+
   private void count(String name, Channel channel, String outcome) {
-    Counter.builder(name)
+    counters.computeIfAbsent(name + '|' + channel.wireName() + '|' + outcome, k -> Counter.builder(name)
         .description(name.endsWith("logins") ? "Channel logins, by channel and outcome"
             : "Real-name and face verifications, by channel and outcome (started, passed, failed, rate_limited…)")
-        .tag("channel", channel.wireName()).tag("outcome", outcome).register(meters).increment();
+        .tag("channel", channel.wireName()).tag("outcome", outcome).register(meters)).increment();
   }
 
   private static void respond(RoutingContext ctx, int status, JsonObject body) {

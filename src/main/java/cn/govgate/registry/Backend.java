@@ -3,28 +3,47 @@ package cn.govgate.registry;
 import cn.govgate.registry.RegistryStore.BackendRow;
 import cn.govgate.resilience.Guard;
 import cn.govgate.resilience.Retrier;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * One backend as an instance runs it: its stored row and secrets, its {@link Guard} (one per backend), the
- * retrier with the backend's own retry budget, and an HTTP client of its own whose pool is bounded by the
- * backend's maximum concurrency, so that a hung department holds only its own connections.
+ * retrier with the backend's own retry budget, and HTTP clients of its own — one per event loop, made on first use
+ * there, so that a call and its connection stay on the loop that serves the request (a client shared by every loop
+ * handed connections across loops) — each with a pool bounded by the backend's maximum concurrency, so that a hung
+ * department holds only its own connections.
  */
 public final class Backend {
+  /** The key of the client shared by threads that are not event loops (start-up, workers). */
+  private static final Thread NOT_A_LOOP = new Thread("govgate-not-an-event-loop");
 
   private final BackendRow row;
   private final BackendSpec.Secrets secrets;
   private final Guard guard;
   private final Retrier retrier;
-  private final WebClient client;
+  private final Supplier<WebClient> newClient;
+  private final Map<Thread, WebClient> clients;
+  private final String basePath;
 
-  Backend(BackendRow row, BackendSpec.Secrets secrets, Guard guard, Retrier retrier, WebClient client) {
+  Backend(BackendRow row, BackendSpec.Secrets secrets, Guard guard, Retrier retrier, Supplier<WebClient> newClient) {
+    this(row, secrets, guard, retrier, newClient, new ConcurrentHashMap<>());
+  }
+
+  private Backend(BackendRow row, BackendSpec.Secrets secrets, Guard guard, Retrier retrier,
+      Supplier<WebClient> newClient, Map<Thread, WebClient> clients) {
     this.row = row;
     this.secrets = secrets;
     this.guard = guard;
     this.retrier = retrier;
-    this.client = client;
+    this.newClient = newClient;
+    this.clients = clients;
+    String raw = URI.create(row.spec().baseUrl()).getRawPath();
+    this.basePath = raw == null ? "" : raw;
   }
 
   public String id() {
@@ -55,8 +74,17 @@ public final class Backend {
     return retrier;
   }
 
+  /** The client of the calling event loop (threads that are not event loops share one). */
   WebClient client() {
-    return client;
+    Thread key = Context.isOnEventLoopThread() ? Thread.currentThread() : null;
+    WebClient c = key == null ? clients.get(NOT_A_LOOP) : clients.get(key);
+    if (c != null) return c;
+    return clients.computeIfAbsent(key == null ? NOT_A_LOOP : key, k -> newClient.get());
+  }
+
+  /** The raw path the request signature covers: the base URL's path followed by the operation's path. */
+  String signedPath(String operationPath) {
+    return basePath + operationPath;
   }
 
   BackendSpec.Secrets secrets() {
@@ -73,7 +101,7 @@ public final class Backend {
 
   /** Same wiring, newer row (routes, weight, status or override changed). */
   Backend withRow(BackendRow newer) {
-    return new Backend(newer, secrets, guard, retrier, client);
+    return new Backend(newer, secrets, guard, retrier, newClient, clients);
   }
 
   /** Drains (no new calls; in-flight calls finish), then releases the breaker, bulkhead, meters and client. */
@@ -81,7 +109,7 @@ public final class Backend {
     guard.beginDrain();
     return guard.drained().eventually(() -> {
       guard.close();
-      client.close();
+      clients.values().forEach(WebClient::close);
       return Future.<Void>succeededFuture();
     }).mapEmpty();
   }

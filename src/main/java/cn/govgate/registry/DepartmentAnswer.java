@@ -6,7 +6,8 @@ import java.time.Instant;
 /**
  * What a department answered, as the services layer gets it.
  *
- * @param data the department's response body, checked against {@code contracts/department-backend.yaml}
+ * @param data the department's response body, checked against {@code contracts/department-backend.yaml}; shared
+ *     with the last-known-good cache (not copied per call), so it is read, never modified
  * @param stale true when this is a last-known-good copy served because the department is unavailable now
  * @param asOf when the department gave this answer (now for a fresh one)
  * @param department the department id (for attribution and audit; never personal data)

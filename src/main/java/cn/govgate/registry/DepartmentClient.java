@@ -11,9 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.openapi.contract.OpenAPIContract;
-import java.net.URI;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -45,12 +43,12 @@ public final class DepartmentClient {
       "not_payable", ErrorCode.DEPARTMENT_NOT_PAYABLE);
 
   private final Registry registry;
-  private final ContractCheck contract;
+  private final AnswerCheck contract;
   private final LastKnownGoodCache<JsonObject> lastKnownGood;
   private final Clock clock;
   private final CallObserver observer;
 
-  private DepartmentClient(Registry registry, ContractCheck contract, CallObserver observer) {
+  private DepartmentClient(Registry registry, AnswerCheck contract, CallObserver observer) {
     this.registry = registry;
     this.contract = contract;
     this.observer = observer;
@@ -60,13 +58,15 @@ public final class DepartmentClient {
   }
 
   /**
-   * Loads the department contract (from the contracts jar) and builds the client.
+   * Loads the department contract (from the contracts jar), compiles the answer checks of every operation and
+   * builds the client; fails when the contract uses a schema keyword the compiled check does not support.
    *
    * @param observer told of every call and how it ended (the service levels' ledger)
    */
   public static Future<DepartmentClient> create(Registry registry, CallObserver observer) {
     return OpenAPIContract.from(registry.vertx(), "contracts/department-backend.yaml")
-        .map(contract -> new DepartmentClient(registry, new ContractCheck(contract), Objects.requireNonNull(observer)));
+        .map(contract -> new DepartmentClient(registry, AnswerCheck.create(contract,
+            registry.config().fullValidationShare(), registry.meters()), Objects.requireNonNull(observer)));
   }
 
   /**
@@ -115,51 +115,43 @@ public final class DepartmentClient {
       request.put("citizen", citizen);
     }
     Buffer payload = request.put("query", query == null ? new JsonObject() : query).toBuffer();
-    Supplier<Future<JsonObject>> attempt =
-        () -> backend.guard().call(type.metricLabel(), () -> send(backend, type, payload, requestId));
+    String departmentId = backend.departmentId();
+    // The guard times the department only: parsing and checking its answer run after its clock stopped.
+    Supplier<Future<JsonObject>> attempt = () -> backend.guard().call(type.metricLabel(),
+        () -> send(backend, type, payload, requestId), response -> interpret(type, departmentId, response));
     if (!idempotentRead) {
-      return attempt.get().map(data -> fresh(backend, data));
+      return attempt.get().map(data -> new DepartmentAnswer(data, false, clock.instant(), departmentId,
+          backend.id()));
     }
     Supplier<Future<JsonObject>> withRetries = () -> backend.retrier().execute(Idempotency.READ, attempt);
     String citizenKey = citizen == null ? "" : Objects.toString(citizen.getString("idNumber"), "");
     LastKnownGoodCache.Key key = LastKnownGoodCache.Key.of(backend.id(), type.metricLabel(), citizenKey,
         region + "|" + canonical(query == null ? new JsonObject() : query));
-    return lastKnownGood.withFallback(key, withRetries).map(served -> {
-      if (served instanceof LastKnownGoodCache.Stale<JsonObject> s) {
-        return new DepartmentAnswer(s.value().copy(), true, s.asOf(), backend.departmentId(), backend.id());
-      }
-      // Same instant as the stored copy, so that a later stale serve shows exactly when this answer was given.
-      Instant asOf = lastKnownGood.serveStale(key).map(LastKnownGoodCache.Stale::asOf).orElseGet(clock::instant);
-      return new DepartmentAnswer(served.value().copy(), false, asOf, backend.departmentId(), backend.id());
-    });
+    // The answer is shared with the cache, not copied: callers only read it (see DepartmentAnswer).
+    return lastKnownGood.withFallback(key, withRetries).map(served -> new DepartmentAnswer(served.value(),
+        served.stale(), served.asOf(), departmentId, backend.id()));
   }
 
-  private DepartmentAnswer fresh(Backend backend, JsonObject data) {
-    return new DepartmentAnswer(data.copy(), false, clock.instant(), backend.departmentId(), backend.id());
-  }
-
-  private Future<JsonObject> send(Backend backend, ServiceType type, Buffer body, String requestId) {
+  private Future<HttpResponse<Buffer>> send(Backend backend, ServiceType type, Buffer body, String requestId) {
     BackendSpec spec = backend.spec();
-    String url = spec.baseUrl() + type.path();
-    var request = backend.client().postAbs(url)
+    var request = backend.client().postAbs(spec.baseUrl() + type.path())
         // Bounds an abandoned request after the guard's deadline gave up on it (see Guard).
         .idleTimeout(spec.guard().deadline().toMillis() + 1000)
         .putHeader("Content-Type", "application/json")
         .putHeader(DepartmentAuth.REQUEST_ID_HEADER, requestId);
     if (spec.auth().keyId() != null && backend.secrets().hmacSecret() != null) {
-      DepartmentAuth.sign("POST", URI.create(url).getRawPath(), body, clock, spec.auth().keyId(),
+      DepartmentAuth.sign("POST", backend.signedPath(type.path()), body, clock, spec.auth().keyId(),
           backend.secrets().hmacSecret(), requestId).addTo(request.headers());
     }
     String department = backend.departmentId();
     return request.sendBuffer(body)
         .recover(e -> Future.failedFuture(new ApiException(ErrorCode.DEPARTMENT_CONNECTION_FAILED,
-            new JsonObject().put("department", department), null, e)))
-        .compose(response -> interpret(type, department, response));
+            new JsonObject().put("department", department), null, e)));
   }
 
   private Future<JsonObject> interpret(ServiceType type, String department, HttpResponse<Buffer> response) {
     String contentType = response.getHeader("Content-Type");
-    String mediaType = contentType == null ? null : contentType.split(";")[0].trim();
+    String mediaType = contentType == null ? null : mediaType(contentType);
     Buffer body = response.body() == null ? Buffer.buffer() : response.body();
     JsonObject json;
     try {
@@ -167,7 +159,7 @@ public final class DepartmentClient {
     } catch (RuntimeException e) {
       json = null;
     }
-    if (!contract.matches(type.operationId(), response.statusCode(), mediaType, json)) {
+    if (!contract.accepts(type.operationId(), response.statusCode(), mediaType, json)) {
       return Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, department));
     }
     if (response.statusCode() == 200) {
@@ -175,6 +167,11 @@ public final class DepartmentClient {
     }
     return Future.failedFuture(mapError(department, response.statusCode(),
         json.getJsonObject("error").getString("code"), response.getHeader("Retry-After")));
+  }
+
+  private static String mediaType(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
   }
 
   static ApiException mapError(String department, int status, String code, String retryAfter) {

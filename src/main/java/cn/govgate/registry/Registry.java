@@ -298,10 +298,9 @@ public final class Registry {
     }
     // One connection more than the bulkhead admits, for the health check (which never overlaps itself).
     int connections = spec.guard().maxConcurrentCalls() + 1;
-    WebClient client = WebClient.create(vertx, options,
-        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(connections));
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(connections);
     healthOf(row);
-    return new Backend(row, lb.secrets(), guard, retrier, client);
+    return new Backend(row, lb.secrets(), guard, retrier, () -> WebClient.create(vertx, options, pool));
   }
 
   /**

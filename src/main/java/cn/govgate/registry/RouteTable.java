@@ -25,6 +25,10 @@ public final class RouteTable {
 
   private final Map<String, Backend> byId;
   private final Map<String, List<Backend>> routes;
+  /** The enabled backends of each route and their total weight, worked out once per table, not per call. */
+  private final Map<String, Enabled> enabled;
+
+  private record Enabled(List<Backend> backends, int totalWeight) {}
 
   /** @param assignedTo {@code service|region} → the department assigned to serve it */
   RouteTable(Collection<Backend> backends, Map<String, String> assignedTo) {
@@ -41,6 +45,14 @@ public final class RouteTable {
     table.replaceAll((k, v) -> List.copyOf(v));
     this.byId = Collections.unmodifiableMap(ids);
     this.routes = Collections.unmodifiableMap(table);
+    Map<String, Enabled> on = new HashMap<>();
+    table.forEach((key, list) -> {
+      List<Backend> active = list.stream().filter(Backend::enabled).toList();
+      if (!active.isEmpty()) {
+        on.put(key, new Enabled(active, active.stream().mapToInt(b -> b.spec().weight()).sum()));
+      }
+    });
+    this.enabled = on;
   }
 
   /** Every backend of the table, enabled or not. */
@@ -59,19 +71,22 @@ public final class RouteTable {
 
   /** One enabled backend for the route, by weight; null when none is enabled. */
   public Backend pick(String serviceType, String region) {
-    List<Backend> enabled = candidates(serviceType, region).stream().filter(Backend::enabled).toList();
-    if (enabled.size() <= 1) {
-      return enabled.isEmpty() ? null : enabled.get(0);
+    Enabled on = enabled.get(serviceType + "|" + region);
+    if (on == null) {
+      return null;
     }
-    int total = enabled.stream().mapToInt(b -> b.spec().weight()).sum();
-    int draw = ThreadLocalRandom.current().nextInt(total);
-    for (Backend b : enabled) {
+    List<Backend> list = on.backends();
+    if (list.size() == 1) {
+      return list.get(0);
+    }
+    int draw = ThreadLocalRandom.current().nextInt(on.totalWeight());
+    for (Backend b : list) {
       draw -= b.spec().weight();
       if (draw < 0) {
         return b;
       }
     }
-    return enabled.get(enabled.size() - 1);
+    return list.get(list.size() - 1);
   }
 
   /**

@@ -23,7 +23,9 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -183,6 +185,25 @@ public final class Guard implements AutoCloseable {
    *     504)
    */
   public <T> Future<T> call(String service, Supplier<Future<T>> call) {
+    return run(service, call, null);
+  }
+
+  /**
+   * Like {@link #call(String, Supplier)}, in two steps: {@code send} is what the department does (timed, and
+   * bounded by the deadline); {@code interpret} is the gateway's own work on the answer (parsing, the contract
+   * check), run after the clock stopped. Its outcome is what the breaker records — a broken answer still counts
+   * against the department — but its CPU time never shows as department time, neither in
+   * {@value DepartmentMetrics#CALLS} nor in the breaker's slow-call rate.
+   */
+  public <R, T> Future<T> call(String service, Supplier<Future<R>> send, Function<R, Future<T>> interpret) {
+    AtomicLong answeredAt = new AtomicLong(Long.MIN_VALUE);
+    return run(service, () -> send.get().compose(raw -> {
+      answeredAt.set(breaker.getCurrentTimestamp());
+      return interpret.apply(raw);
+    }), answeredAt);
+  }
+
+  private <T> Future<T> run(String service, Supplier<Future<T>> call, AtomicLong answeredAt) {
     if (service == null || !DepartmentMetrics.LABEL.matcher(service).matches()) {
       return Future.failedFuture(new IllegalArgumentException("service must match " + DepartmentMetrics.LABEL));
     }
@@ -210,7 +231,7 @@ public final class Guard implements AutoCloseable {
     AtomicBoolean settled = new AtomicBoolean();
     long deadlineMillis = Math.max(1, config.deadline().toMillis());
     long timerId = vertx.setTimer(deadlineMillis, id -> settle(
-        settled, promise, service, start, Future.failedFuture(new DeadlineExceededException(department,
+        settled, promise, service, start, null, Future.failedFuture(new DeadlineExceededException(department,
             deadlineMillis))));
     Future<T> inner;
     try {
@@ -220,17 +241,19 @@ public final class Guard implements AutoCloseable {
     }
     inner.onComplete(ar -> {
       vertx.cancelTimer(timerId);
-      settle(settled, promise, service, start, ar);
+      settle(settled, promise, service, start, answeredAt, ar);
     });
     return promise.future();
   }
 
-  private <T> void settle(
-      AtomicBoolean settled, Promise<T> promise, String service, long start, AsyncResult<T> result) {
+  private <T> void settle(AtomicBoolean settled, Promise<T> promise, String service, long start,
+      AtomicLong answeredAt, AsyncResult<T> result) {
     if (!settled.compareAndSet(false, true)) {
       return; // the late result after a deadline, or the deadline after the result
     }
-    long elapsed = breaker.getCurrentTimestamp() - start;
+    long end = answeredAt == null || answeredAt.get() == Long.MIN_VALUE
+        ? breaker.getCurrentTimestamp() : answeredAt.get();
+    long elapsed = end - start;
     TimeUnit unit = breaker.getTimestampUnit();
     Outcome outcome;
     try {

@@ -84,12 +84,17 @@ public final class LastKnownGoodCache<V> {
 
   /** Stores {@code value} as the last known good answer for {@code key}, as of now. */
   public void put(Key key, V value) {
+    store(key, value);
+  }
+
+  private Instant store(Key key, V value) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
     Stale<V> entry = new Stale<>(value, clock.instant());
     synchronized (entries) {
       entries.put(key, entry);
     }
+    return entry.asOf();
   }
 
   /** The stored copy if it is younger than the TTL; expired copies are dropped. Does not count a serve. */
@@ -134,10 +139,7 @@ public final class LastKnownGoodCache<V> {
     } catch (RuntimeException e) {
       fresh = Future.failedFuture(e);
     }
-    return fresh.<Served<V>>map(value -> {
-      put(key, value);
-      return new Fresh<>(value);
-    }).recover(failure -> {
+    return fresh.<Served<V>>map(value -> new Fresh<>(value, store(key, value))).recover(failure -> {
       if (!serveStaleOn.test(failure)) {
         return Future.failedFuture(failure);
       }
@@ -154,11 +156,14 @@ public final class LastKnownGoodCache<V> {
   public sealed interface Served<V> permits Fresh, Stale {
     V value();
 
+    /** When the department gave this answer: the instant it was stored for a fresh one. */
+    Instant asOf();
+
     boolean stale();
   }
 
-  /** Fresh from the department. */
-  public record Fresh<V>(V value) implements Served<V> {
+  /** Fresh from the department, stored at {@code asOf} (so that a later stale serve shows the same instant). */
+  public record Fresh<V>(V value, Instant asOf) implements Served<V> {
     @Override
     public boolean stale() {
       return false;

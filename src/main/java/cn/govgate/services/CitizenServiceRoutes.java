@@ -36,7 +36,7 @@ import java.util.function.Function;
  * <p>Every answer is {@code {data, interactionId, department, stale, asOf}}. Records are always selected by the
  * citizen of the session (resolved through the {@link CitizenDirectory}), never by an identifier the client sends;
  * only the fields of the department contract are passed on, masked where the citizen does not need them in full.
- * Every call is audited (success or failure, never personal data).
+ * Every call is audited (success or failure, never personal data), and answered only once its record is durable.
  */
 public final class CitizenServiceRoutes {
 
@@ -293,17 +293,22 @@ public final class CitizenServiceRoutes {
             .put("asOf", asOf.toString()));
   }
 
+  /**
+   * Records the read in the audit log and passes the outcome on only once the record is durable: a citizen never
+   * holds an answer whose record a crash could still lose.
+   */
   private Future<JsonObject> audited(RoutingContext ctx, String actorType, String actor, String action,
       String citizenKey, JsonObject details, Future<JsonObject> answer) {
-    return answer.andThen(ar -> {
-      JsonObject d = details.copy();
+    return answer.transform(ar -> {
       if (ar.failed()) {
-        d.put("code", ar.cause() instanceof ApiException e ? e.code() : ErrorCode.GATEWAY_INTERNAL_ERROR.wire());
+        details.put("code", ar.cause() instanceof ApiException e ? e.code() : ErrorCode.GATEWAY_INTERNAL_ERROR.wire());
       }
       String requestId = RequestIds.of(ctx);
-      audit.record(ar.succeeded()
-          ? AuditEvent.success(actorType, actor, action, citizenKey, requestId, d)
-          : AuditEvent.failure(actorType, actor, action, citizenKey, requestId, d));
+      return audit.record(ar.succeeded()
+              ? AuditEvent.success(actorType, actor, action, citizenKey, requestId, details)
+              : AuditEvent.failure(actorType, actor, action, citizenKey, requestId, details))
+          .transform(written -> ar.succeeded() ? Future.succeededFuture(ar.result())
+              : Future.<JsonObject>failedFuture(ar.cause()));
     });
   }
 

@@ -417,4 +417,29 @@ class GuardTest {
     assertThat(Guard.retryAfterSeconds(Duration.ZERO)).isEqualTo(1);
     assertThat(Guard.retryAfterSeconds(Duration.ofSeconds(-4))).isEqualTo(1);
   }
+
+  @Test
+  void theGatewaysWorkOnTheAnswerIsNotTimedAsDepartmentTimeButItsVerdictCountsForTheBreaker() {
+    Promise<String> department = Promise.promise();
+    Future<Integer> call = guard.call("account", () -> department.future(), answer -> {
+      // Parsing and checking the answer: 2 s of "gateway time" on the test clock.
+      clock.advance(Duration.ofSeconds(2));
+      return answer.equals("broken") ? Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"))
+          : Future.succeededFuture(answer.length());
+    });
+    clock.advance(Duration.ofMillis(300)); // the department's own time
+    department.complete("fine");
+    assertThat(result(call)).isEqualTo(4);
+    var timer = meters.get(DepartmentMetrics.CALLS).tag("service", "account").tag("outcome", "ok").timer();
+    assertThat(timer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(300.0);
+
+    Promise<String> broken = Promise.promise();
+    Future<Integer> refused = guard.call("account", () -> broken.future(),
+        answer -> Future.<Integer>failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss")));
+    broken.complete("broken");
+    assertThat(failure(refused)).isInstanceOf(ApiException.class);
+    assertThat(guard.breaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+    assertThat(meters.get(DepartmentMetrics.CALLS).tag("outcome", "department_error").timer().count()).isEqualTo(1);
+    assertAllPermitsReleased();
+  }
 }
