@@ -220,6 +220,15 @@ describe('长辈模式', () => {
     await page.getByTestId('level').waitFor();
     assert.equal(await page.evaluate(() => document.body.classList.contains('elder')), true, 'remembered');
     assert.ok((await measure()).body >= 18);
+    // A bill number nobody has: a clear message, no stack, no code soup.
+    await page.getByRole('link', { name: '生活缴费', exact: true }).click();
+    await page.locator('#accno').fill('0000000000');
+    await page.getByTestId('query-bill').click();
+    const alert = page.getByTestId('bill').getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /没有查到相关信息/);
+    assert.deepEqual(await axe(page), [], 'error message in 长辈模式: accessibility violations');
+    await page.screenshot({ path: join(shots, 'elder-not-found.png'), fullPage: true });
     await context.close();
   });
 });

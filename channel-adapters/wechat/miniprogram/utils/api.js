@@ -12,7 +12,7 @@ function request(method, path, body, headers) {
         headers || {}),
       data: body,
       dataType: 'json',
-      success: res => (res.statusCode >= 200 && res.statusCode < 300 ? resolve(res.data) : reject(res.data || { code: 'http.' + res.statusCode })),
+      success: res => (res.statusCode >= 200 && res.statusCode < 300 ? resolve(res.data) : reject(Object.assign({ status: res.statusCode }, typeof res.data === 'object' ? res.data : { code: 'http.' + res.statusCode }))),
       fail: err => reject({ code: 'network', message: err.errMsg })
     });
   });
@@ -20,7 +20,8 @@ function request(method, path, body, headers) {
 
 /** A calm message for a failure; a department outage says when to try again. */
 function describe(err) {
-  if (err && typeof err.code === 'string' && err.code.indexOf('department.') === 0) {
+  // 5xx is the department's side (an outage); a 404 such as department.bill_not_found is an answer.
+  if (err && err.status >= 500) {
     return '办理部门的系统暂时无法连接，请' + (err.retryAfter ? Math.ceil(err.retryAfter / 60) + ' 分钟后' : '稍后') + '再试。';
   }
   return (err && err.message) || '暂时无法办理，请稍后再试。';

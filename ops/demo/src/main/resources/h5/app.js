@@ -14,11 +14,11 @@ const INDICATORS = { efficiency: '办事效率', guide_accuracy: '办事指南�
 const RATING_LEVELS = { 1: '非常不满意', 2: '不满意', 3: '基本满意', 4: '满意', 5: '非常满意' };
 const CASE_KINDS = { payment: '缴费', proof: '证明', rating: '好差评', verification: '实名认证', complaint: '咨询投诉' };
 const CASE_STATUS = { pending: '待支付', paid: '已支付，待部门入账', delivered: '已办结', closed: '已关闭',
-  needs_review: '人工核查中', valid: '有效', expired: '已过期', revoked: '已撤销', rated: '已评价',
+  needs_review: '人工核查中', refunding: '退款中', refunded: '已退款', valid: '有效', expired: '已过期', revoked: '已撤销', rated: '已评价',
   rectification_open: '整改中', rectification_answered: '部门已答复', rectification_overdue: '整改超期',
   rectification_closed: '整改已办结', starting: '认证中', started: '待刷脸', start_failed: '未能发起',
   passed: '认证通过', failed: '认证未通过', refused: '未绑定', open: '待答复', overdue: '已超期', answered: '已答复' };
-const STEP_NAMES = { created: '下单', paid: '支付', delivered: '部门入账', closed: '关闭', review: '人工核查',
+const STEP_NAMES = { created: '下单', paid: '支付', delivered: '部门入账', closed: '关闭', review: '人工核查', refund: '退款',
   issued: '开具', expired: '到期', revoked: '撤销', rated: '评价', rectification_opened: '整改立项',
   rectification_answered: '部门答复', rectification_closed: '整改办结', started: '发起认证', face_check: '刷脸核验',
   bound: '绑定实名', submitted: '提交', replied: '答复' };
@@ -128,7 +128,8 @@ function idempotencyKey() {
 function problem(err) {
   if (!(err instanceof ApiError)) return h('div', { class: 'error', role: 'alert' }, '网络连接异常，请检查网络后重试。');
   const code = err.code || '';
-  if (code.startsWith('department.') || err.status === 503 || err.status === 504) {
+  // An outage is the department's side (5xx); department.bill_not_found and the like are answers about the citizen.
+  if (err.status >= 500) {
     const wait = err.retryAfter ? Math.max(1, Math.ceil(err.retryAfter / 60)) + ' 分钟后' : '稍后';
     return h('div', { class: 'outage', role: 'status', testid: 'outage' },
       h('strong', {}, '办理部门的系统暂时无法连接。'),
@@ -144,7 +145,12 @@ function problem(err) {
     const fields = (err.body.details && err.body.details.fields) || {};
     return h('div', { class: 'error', role: 'alert' }, '填写的信息有误：' + Object.keys(fields).join('、'));
   }
-  if (err.status === 404) return h('div', { class: 'error', role: 'alert' }, '没有查到相关信息。');
+  // The gateway answers its messages in the page's language (Accept-Language: zh-CN).
+  const said = err.body.message ? '：' + err.body.message : '';
+  if (err.status === 404) return h('div', { class: 'error', role: 'alert' }, '没有查到相关信息' + said + '。');
+  if (err.status === 409 || err.status === 422 || err.status === 429) {
+    return h('div', { class: 'error', role: 'alert' }, '暂时无法办理' + (said || '（' + code + '）') + '。');
+  }
   return h('div', { class: 'error', role: 'alert' }, '暂时无法办理（' + (code || err.status) + '），请稍后再试。');
 }
 

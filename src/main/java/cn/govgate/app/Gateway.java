@@ -1,6 +1,7 @@
 package cn.govgate.app;
 
 import cn.govgate.audit.AuditLog;
+import cn.govgate.audit.AuditRetention;
 import cn.govgate.cases.MyCases;
 import cn.govgate.cases.MyCasesRoutes;
 import cn.govgate.certificates.HousingFundProofSource;
@@ -17,6 +18,7 @@ import cn.govgate.complaints.OverdueWatch;
 import cn.govgate.config.GovgateConfig;
 import cn.govgate.http.Readiness;
 import cn.govgate.http.Routes;
+import cn.govgate.http.ServedRoute;
 import cn.govgate.http.ServerVerticle;
 import cn.govgate.http.Surface;
 import cn.govgate.identity.Identity;
@@ -78,6 +80,7 @@ public final class Gateway {
   private final Shutdown shutdown;
   private final int port;
   private final int opsPort;
+  private final List<ServedRoute> routes;
 
   /** Everything the gateway wired, for the accessors tests and embedding programs use. */
   private record Concerns(AuditLog audit, Registry registry, DepartmentClient departments,
@@ -86,7 +89,7 @@ public final class Gateway {
       Reminders reminders, Partners partners) {}
 
   private Gateway(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry meters, Database database,
-      Concerns concerns, Shutdown shutdown, int port, int opsPort) {
+      Concerns concerns, Shutdown shutdown, int port, int opsPort, List<ServedRoute> routes) {
     this.config = config;
     this.vertx = vertx;
     this.meters = meters;
@@ -95,6 +98,7 @@ public final class Gateway {
     this.shutdown = shutdown;
     this.port = port;
     this.opsPort = opsPort;
+    this.routes = routes;
   }
 
   /** Starts everything on the system clock; the Future fails with a short reason when something cannot start. */
@@ -130,8 +134,17 @@ public final class Gateway {
 
   private static Future<Gateway> wire(GovgateConfig config, Clock clock, Vertx vertx, PrometheusMeterRegistry meters,
       Database db, Shutdown shutdown, Map<String, Supplier<Future<Void>>> readyWhen) {
-    AuditLog audit = shutdown.add(AuditLog.create(vertx, db.pool(), config.audit().hmacKey(), meters),
+    // Audit records carry the gateway's clock, so that their monthly partition is the one the retention job keeps.
+    AuditLog audit = shutdown.add(AuditLog.create(vertx, db.pool(), config.audit().hmacKey(), meters, clock),
         AuditLog::close);
+    AuditRetention retention = AuditRetention.create(vertx, db.pool(), config.audit().retentionMonths(),
+        config.audit().archiveDir(), clock);
+    long retentionTimer = vertx.setPeriodic(0, config.audit().maintenanceInterval().toMillis(),
+        id -> retention.runOnce());
+    shutdown.add(retention, r -> {
+      vertx.cancelTimer(retentionTimer);
+      return Future.succeededFuture();
+    });
     Registry registry = shutdown.add(Registry.create(vertx, db.pool(), db.connectOptions(), config.registry(),
         meters, clock), Registry::close);
     AdminApi admin = AdminApi.create(registry, audit, config.admin().bootstrapKey());
@@ -177,7 +190,8 @@ public final class Gateway {
                     overdue.start();
                     serviceLevels.start();
                     reminders.start();
-                    return new Gateway(config, vertx, meters, db, concerns, shutdown, gateway.port, gateway.opsPort);
+                    return new Gateway(config, vertx, meters, db, concerns, shutdown, gateway.port, gateway.opsPort,
+                        gateway.routes);
                   });
                 }))));
   }
@@ -261,12 +275,13 @@ public final class Gateway {
         .map(id -> {
           // Undeploying first stops accepting and lets in-flight requests finish within the grace period.
           shutdown.add(id, vertx::undeploy);
-          return new ListeningGateway(servers.get(0).actualPort(), servers.get(0).actualOpsPort(), config);
+          return new ListeningGateway(servers.get(0).actualPort(), servers.get(0).actualOpsPort(),
+              servers.get(0).served(), config);
         });
   }
 
   /** The ports the server verticles listen on (port 0 in tests: the ones the system picked). */
-  private record ListeningGateway(int port, int opsPort, GovgateConfig config) {
+  private record ListeningGateway(int port, int opsPort, List<ServedRoute> routes, GovgateConfig config) {
     String baseUrl() {
       return "http://" + displayHost(config) + ":" + port;
     }
@@ -298,6 +313,11 @@ public final class Gateway {
 
   public int port() {
     return port;
+  }
+
+  /** Every route the gateway answers (method and path template), as its routers hold them. */
+  public List<ServedRoute> routes() {
+    return routes;
   }
 
   public int opsPort() {

@@ -30,8 +30,18 @@ public final class AuditChain {
     }
   }
 
+  /**
+   * Verifies the kept chain. When partitions were archived ({@code audit_archives}), the chain is anchored at the
+   * last archived record: the first kept record must follow its sequence number and link to its hash, so a record
+   * removed across the archive boundary is found too.
+   */
   public static Future<Result> verify(Pool pool, byte[] hmacKey) {
-    return page(pool, new AuditHasher(hmacKey), -1, null, 0);
+    AuditHasher hasher = new AuditHasher(hmacKey);
+    return pool.query("SELECT last_seq, chain_head FROM audit_archives WHERE last_seq IS NOT NULL "
+            + "ORDER BY last_seq DESC LIMIT 1").execute()
+        .compose(rows -> rows.size() == 0 ? page(pool, hasher, -1, null, 0)
+            : page(pool, hasher, rows.iterator().next().getLong("last_seq"),
+                rows.iterator().next().getString("chain_head"), 0));
   }
 
   private static Future<Result> page(Pool pool, AuditHasher hasher, long afterSeq, String prevHash, long count) {

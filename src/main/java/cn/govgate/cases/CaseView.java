@@ -72,7 +72,7 @@ final class CaseView {
     return item;
   }
 
-  /** created → paid → delivered (with the receipt); or closed / held for review. */
+  /** created → paid → delivered (with the receipt); or closed, held for review, refunded. */
   private static void payment(String status, Instant at, JsonObject f, JsonArray steps) {
     Instant paid = time(f, "paidAt");
     Instant updated = time(f, "updatedAt");
@@ -91,6 +91,11 @@ final class CaseView {
         steps.add(step("delivered", "done", time(f, "deliveredAt"), null));
       }
       case "closed" -> steps.add(step("closed", "failed", updated, null));
+      case "refunding", "refunded" -> { // an operator resolved a held payment by giving the money back
+        if (paid != null) steps.add(step("paid", "done", paid, null));
+        steps.add("refunded".equals(status) ? step("refund", "done", updated, null)
+            : step("refund", "current", null, null));
+      }
       default -> { // needs_review: money is held until an operator refunds or books it
         if (paid != null) steps.add(step("paid", "done", paid, null));
         steps.add(step("review", "current", updated, null));

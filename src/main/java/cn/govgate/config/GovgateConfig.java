@@ -44,7 +44,7 @@ public record GovgateConfig(
     v.oneOf("log.level", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     v.oneOf("log.accessLevel", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
     ChannelsConfig channels = ChannelsConfig.from(v);
-    GovgateConfig config = new GovgateConfig(dataDir, http, db, AuditConfig.from(v), IdentityConfig.from(v),
+    GovgateConfig config = new GovgateConfig(dataDir, http, db, AuditConfig.from(v, dataDir), IdentityConfig.from(v),
         channels, RatingsConfig.from(v), CertificatesConfig.from(v), AdminConfig.from(v),
         RegistryConfig.from(v), ServicesConfig.from(v), PaymentsConfig.from(v), ComplaintsConfig.from(v),
         ServiceLevelsConfig.from(v), RemindersConfig.from(v, channels), PartnersConfig.from(v));

@@ -50,6 +50,8 @@ public enum ErrorCode {
       "请求正文必须是 UTF-8 编码的 application/json", "The request body must be application/json in UTF-8"),
   REQUEST_HEADERS_TOO_LARGE("request.headers_too_large", 431, Origin.CLIENT,
       "请求头超过允许的大小", "The request headers are larger than allowed"),
+  REQUEST_CONNECTION_CLOSED("request.connection_closed", 400, Origin.CLIENT,
+      "请求尚未结束连接就已关闭", "The connection closed before the request ended"),
 
   // ---- who calls ----
   AUTH_INVALID_TOKEN("auth.invalid_token", 401, Origin.CLIENT,

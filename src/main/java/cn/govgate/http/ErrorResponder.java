@@ -5,9 +5,13 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import cn.govgate.error.ApiException;
 import cn.govgate.error.ErrorCode;
 import cn.govgate.error.MessageLanguage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
@@ -15,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import org.slf4j.Logger;
@@ -82,6 +87,9 @@ public final class ErrorResponder implements Handler<RoutingContext> {
       error = ErrorCode.REQUEST_HEADERS_TOO_LARGE.error();
     } else if (cause instanceof FramingGuard.ContradictoryFraming) {
       error = ErrorCode.REQUEST_BAD_FRAMING.error();
+    } else if (cause instanceof FramingGuard.UnsupportedVersion) {
+      // Vert.x would answer 501 with no body: only HTTP/1.1 and HTTP/1.0 are spoken here.
+      error = ErrorCode.REQUEST_MALFORMED_HTTP.error();
     } else {
       error = ErrorCode.REQUEST_MALFORMED_HTTP.error();
     }
@@ -99,9 +107,24 @@ public final class ErrorResponder implements Handler<RoutingContext> {
     return MessageLanguage.fromAcceptLanguage(request.getHeader("Accept-Language"));
   }
 
-  /** Writes the error; {@code ctx} (null when no router ran) may carry an {@link AnswerSigner}. */
-  private static io.vertx.core.Future<Void> write(HttpServerResponse response, ApiException error, String errorId,
-      String requestId, MessageLanguage language, RoutingContext ctx) {
+  /**
+   * The bytes of a whole HTTP/1.1 answer to write on a channel directly, where no Vert.x response exists any more (a
+   * body the decoder cannot read); logged once like every other error. The connection is to be closed after it.
+   */
+  static ByteBuf rawAnswer(ApiException error) {
+    String requestId = RequestIds.generate();
+    String errorId = newErrorId();
+    logOnce(error, null, errorId, requestId, "invalid");
+    MessageLanguage language = MessageLanguage.fromAcceptLanguage(null);
+    byte[] body = errorBody(error, errorId, requestId, language).toBuffer().getBytes();
+    String head = "HTTP/1.1 " + error.status() + " " + HttpResponseStatus.valueOf(error.status()).reasonPhrase()
+        + "\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\nContent-Language: "
+        + language.tag() + "\r\n" + RequestIds.HEADER + ": " + requestId + "\r\nConnection: close\r\nContent-Length: "
+        + body.length + "\r\n\r\n";
+    return Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body);
+  }
+
+  private static JsonObject errorBody(ApiException error, String errorId, String requestId, MessageLanguage language) {
     JsonObject body = new JsonObject()
         .put("code", error.code())
         .put("message", error.errorCode().message(language))
@@ -109,8 +132,15 @@ public final class ErrorResponder implements Handler<RoutingContext> {
         .put("origin", error.origin().wireName())
         .put("requestId", requestId);
     if (error.details() != null) body.put("details", error.details());
+    if (error.retryAfterSeconds() != null) body.put("retryAfter", error.retryAfterSeconds());
+    return body;
+  }
+
+  /** Writes the error; {@code ctx} (null when no router ran) may carry an {@link AnswerSigner}. */
+  private static io.vertx.core.Future<Void> write(HttpServerResponse response, ApiException error, String errorId,
+      String requestId, MessageLanguage language, RoutingContext ctx) {
+    JsonObject body = errorBody(error, errorId, requestId, language);
     if (error.retryAfterSeconds() != null) {
-      body.put("retryAfter", error.retryAfterSeconds());
       response.putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
     }
     io.vertx.core.buffer.Buffer bytes = body.toBuffer();
@@ -125,6 +155,11 @@ public final class ErrorResponder implements Handler<RoutingContext> {
 
   static ApiException classify(Throwable failure, int status) {
     if (failure instanceof ApiException api) return api;
+    if (failure instanceof HttpClosedException) {
+      // The client went away mid-request (or the decoder closed a connection it refused): nobody reads this
+      // answer, and it is no server error for the logs and the 5xx metrics.
+      return ErrorCode.REQUEST_CONNECTION_CLOSED.error();
+    }
     if (failure instanceof DecodeException) {
       return ErrorCode.REQUEST_MALFORMED_JSON.error();
     }

@@ -1,10 +1,16 @@
 package cn.govgate.http;
 
+import cn.govgate.error.ErrorCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.HttpServerConnection;
@@ -17,7 +23,12 @@ import java.util.List;
  * one together with {@code Content-Length}. Netty would otherwise wait for a chunk that never comes
  * ({@code chunked, identity}) or silently drop the {@code Content-Length} — what request smuggling through a
  * proxy that reads the other header relies on. Several different {@code Content-Length} values are already
- * refused by Netty. The refusal reaches {@link ErrorResponder#handleInvalid} like any decoder failure.
+ * refused by Netty. The refusal reaches {@link ErrorResponder#handleInvalid} like any decoder failure; so does a
+ * request line of another protocol version than HTTP/1.0 or HTTP/1.1 (Vert.x would answer 501 without a body).
+ *
+ * <p>A chunk whose size line cannot be read is found only after the request went to its route, and Vert.x then
+ * closes the connection at once: the decoder answers it itself, 400 {@code request.bad_framing} in the error shape,
+ * and closes the connection.
  *
  * <p>Vert.x has no public hook into its request decoder, so each new HTTP/1.x connection gets this subclass of
  * it in place of the original, before its first byte is decoded — which holds with h2c disabled (with h2c,
@@ -35,6 +46,18 @@ final class FramingGuard {
     ChannelPipeline pipeline = server.channelHandlerContext().pipeline();
     if (pipeline.get(DECODER) instanceof VertxHttpRequestDecoder && !(pipeline.get(DECODER) instanceof Decoder)) {
       pipeline.replace(DECODER, DECODER, new Decoder(options));
+    }
+  }
+
+  /** A request line of a version the server does not speak; stackless. */
+  static final class UnsupportedVersion extends IllegalArgumentException {
+    UnsupportedVersion() {
+      super("HTTP version other than 1.0 and 1.1");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
     }
   }
 
@@ -62,6 +85,9 @@ final class FramingGuard {
      */
     @Override
     protected boolean isContentAlwaysEmpty(HttpMessage message) {
+      HttpVersion version = message.protocolVersion();
+      // Vert.x compares by identity too: Netty returns its constants for exactly these two request lines.
+      if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) throw new UnsupportedVersion();
       HttpHeaders headers = message.headers();
       List<String> encodings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
       if (!encodings.isEmpty()) {
@@ -76,6 +102,22 @@ final class FramingGuard {
         }
       }
       return super.isContentAlwaysEmpty(message);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+      int before = out.size();
+      super.decode(ctx, buffer, out);
+      for (int i = before; i < out.size(); i++) {
+        if (out.get(i) instanceof HttpContent content && !(content instanceof HttpMessage)
+            && content.decoderResult().isFailure()) {
+          // Netty skips the rest of the connection's bytes after this (BAD_MESSAGE): answer, then close.
+          ReferenceCountUtil.release(out.remove(i));
+          ctx.writeAndFlush(ErrorResponder.rawAnswer(ErrorCode.REQUEST_BAD_FRAMING.error()))
+              .addListener(ChannelFutureListener.CLOSE);
+          return;
+        }
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -23,13 +24,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The one check of every request's text, on the root router after the body is read and before any route:
- * the path and the query must percent-decode to UTF-8 without control characters, header values must hold no
- * control character, and a JSON body (by {@code Content-Type}) must be one JSON object — strict JSON, no
- * comments, no repeated key, nested at most {@value #MAX_DEPTH} deep — whose keys and strings are proper
- * Unicode text without NUL. PostgreSQL refuses NUL in text and invalid UTF-8, so what passes here can be
+ * The one check of every request's text, on the root router before any route: before the body is read
+ * ({@link #beforeBody}) the path and the query must percent-decode to UTF-8 without control characters and header
+ * values must hold no control character; once it is read ({@link #handle}) a JSON body (by {@code Content-Type})
+ * must be one JSON object — strict JSON, no comments, no repeated key, nested at most {@value #MAX_DEPTH} deep —
+ * whose keys and strings are proper Unicode text without NUL. PostgreSQL refuses NUL in text and invalid UTF-8, so what passes here can be
  * stored; and handlers read the parsed object with {@link JsonBody}, never the raw bytes.
  *
  * <p>Refusals are 400 {@code request.invalid_encoding} ({@code details.where}: path, query, header, body) and
@@ -38,6 +40,8 @@ import java.util.Map;
 final class InputGuard implements Handler<RoutingContext> {
   static final String BODY_KEY = "govgate.jsonBody";
   static final int MAX_DEPTH = 32;
+  private static final Set<HttpMethod> FORM_METHODS =
+      Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
   private static final JsonFactory STRICT_JSON = JsonFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -47,14 +51,6 @@ final class InputGuard implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    String where = !urlText(request.path()) ? "path"
-        : request.query() != null && !urlText(request.query()) ? "query"
-        : !headerValues(request) ? "header"
-        : null;
-    if (where != null) {
-      ctx.fail(invalidEncoding(where));
-      return;
-    }
     RequestBody body = ctx.body();
     if (body != null && !body.isEmpty() && JsonBody.isJson(request.getHeader("Content-Type"))) {
       JsonObject json;
@@ -65,6 +61,35 @@ final class InputGuard implements Handler<RoutingContext> {
         return;
       }
       ctx.put(BODY_KEY, json);
+    }
+    ctx.next();
+  }
+
+  /**
+   * Before the body handler, what needs no body: the path, the query and the header values must be text (400
+   * {@code request.invalid_encoding}) — the body handler decodes the query of a form request itself and throws on a
+   * broken escape, leaving the request unanswered — and a form {@code Content-Type} ({@code multipart/form-data},
+   * {@code application/x-www-form-urlencoded}) comes only with POST, PUT, PATCH or DELETE, the methods Vert.x
+   * decodes forms for (it throws on any other): 415 {@code request.unsupported_media_type}.
+   */
+  static void beforeBody(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String where = !urlText(request.path()) ? "path"
+        : request.query() != null && !urlText(request.query()) ? "query"
+        : !headerValues(request) ? "header"
+        : null;
+    if (where != null) {
+      ctx.fail(invalidEncoding(where));
+      return;
+    }
+    HttpMethod method = request.method();
+    String type = request.getHeader("Content-Type");
+    String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
+    // The body handler's own test, prefix for prefix.
+    boolean form = lower.startsWith("multipart/form-data") || lower.startsWith("application/x-www-form-urlencoded");
+    if (form && !FORM_METHODS.contains(method)) {
+      ctx.fail(ErrorCode.REQUEST_UNSUPPORTED_MEDIA_TYPE.error());
+      return;
     }
     ctx.next();
   }

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +33,7 @@ public final class ServerVerticle extends VerticleBase {
   private HttpServer server;
   private HttpServer opsServer;
   private long lagTimer;
+  private List<ServedRoute> served = List.of();
 
   public ServerVerticle(HttpConfig config, Routes routes, Readiness readiness, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -64,6 +66,7 @@ public final class ServerVerticle extends VerticleBase {
     }
     OpsRoutes.mount(ops, readiness, registry);
     ErrorResponder.install(root);
+    served = ops == root ? ServedRoute.of(root) : concat(ServedRoute.of(root), ServedRoute.of(ops));
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
@@ -96,6 +99,7 @@ public final class ServerVerticle extends VerticleBase {
   private void installCommon(Router router) {
     router.route().handler(new RequestIds());
     router.route().handler(new AccessLog(registry));
+    router.route().handler(InputGuard::beforeBody);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
     router.route().handler(new InputGuard());
   }
@@ -107,6 +111,17 @@ public final class ServerVerticle extends VerticleBase {
     Future<Void> ops = opsServer == null
         ? Future.succeededFuture() : opsServer.shutdown(graceMs, TimeUnit.MILLISECONDS);
     return Future.join(server.shutdown(graceMs, TimeUnit.MILLISECONDS), ops);
+  }
+
+  private static List<ServedRoute> concat(List<ServedRoute> a, List<ServedRoute> b) {
+    List<ServedRoute> all = new java.util.ArrayList<>(a);
+    b.stream().filter(r -> !a.contains(r)).forEach(all::add);
+    return List.copyOf(all);
+  }
+
+  /** Every route this server answers (both ports), once started. */
+  public List<ServedRoute> served() {
+    return served;
   }
 
   /** The port the public server actually listens on. */

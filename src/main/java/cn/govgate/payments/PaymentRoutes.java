@@ -6,6 +6,7 @@ import cn.govgate.channel.spi.Channel;
 import cn.govgate.channel.spi.ChannelAdapter;
 import cn.govgate.channel.spi.Payments.CallbackReply;
 import cn.govgate.channel.spi.Payments.CallbackRequest;
+import cn.govgate.channel.spi.Payments.PaymentEvent;
 import cn.govgate.channel.spi.Payments.PaymentStatus;
 import cn.govgate.error.ApiException;
 import cn.govgate.error.ErrorCode;
@@ -103,7 +104,7 @@ final class PaymentRoutes {
   private void callback(Channel channel, RoutingContext ctx) {
     ChannelAdapter adapter = adapters.get(channel);
     if (adapter == null) {
-      ctx.response().setStatusCode(404).end();
+      ctx.fail(ErrorCode.REQUEST_NOT_FOUND.error());
       return;
     }
     Map<String, String> headers = new HashMap<>();
@@ -111,7 +112,8 @@ final class PaymentRoutes {
     String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
     String requestId = RequestIds.of(ctx);
     CallbackRequest callback = new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body);
-    adapter.verifyCallback(callback)
+    Future<PaymentEvent> verified = adapter.verifyCallback(callback);
+    verified
         .compose(event -> PaymentStore.paid(event) ? events.applyPaid(event, "callback", requestId)
             // Alipay tells of a refund on the payment's notify_url (§8.3).
             : event.status() == PaymentStatus.REFUNDED && channel == Channel.ALIPAY
@@ -122,7 +124,9 @@ final class PaymentRoutes {
             events.count(channel.wireName(), "callback_rejected");
             log.warn("{} callback rejected: {}", channel.wireName(), ar.cause().toString());
           }
-          reply(ctx, ar.succeeded() ? adapter.acknowledgeReply() : adapter.rejectReply());
+          // What did not verify is the sender's fault (never a 5xx); what failed after verifying is ours.
+          reply(ctx, ar.succeeded() ? adapter.acknowledgeReply()
+              : verified.failed() ? adapter.refuseReply() : adapter.rejectReply());
         });
   }
 
@@ -130,20 +134,23 @@ final class PaymentRoutes {
   private void refundCallback(Channel channel, RoutingContext ctx) {
     ChannelAdapter adapter = adapters.get(channel);
     if (adapter == null) {
-      ctx.response().setStatusCode(404).end();
+      ctx.fail(ErrorCode.REQUEST_NOT_FOUND.error());
       return;
     }
     Map<String, String> headers = new HashMap<>();
     ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
     String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
-    adapter.verifyRefundCallback(new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body))
+    var verified =
+        adapter.verifyRefundCallback(new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body));
+    verified
         .compose(r -> operations.apply(r, "callback", RequestIds.of(ctx)))
         .onComplete(ar -> {
           if (ar.failed()) {
             events.count(channel.wireName(), "callback_rejected");
             log.warn("{} refund callback rejected: {}", channel.wireName(), ar.cause().toString());
           }
-          reply(ctx, ar.succeeded() ? adapter.acknowledgeReply() : adapter.rejectReply());
+          reply(ctx, ar.succeeded() ? adapter.acknowledgeReply()
+              : verified.failed() ? adapter.refuseReply() : adapter.rejectReply());
         });
   }
 

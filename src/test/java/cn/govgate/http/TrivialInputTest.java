@@ -76,6 +76,16 @@ class TrivialInputTest {
     assertRefused(Http.post(url("/v1/ratings"), rating.encode(), citizen), "request.invalid_encoding", "body");
   }
 
+  /** Found by the contract fuzzer: the callback of a channel that is not configured was a 404 with no body. */
+  @Test
+  void theCallbackOfAChannelThatIsNotConfiguredIs404InTheErrorShape() {
+    for (String channel : List.of("alipay", "wechat")) {
+      HttpResponse<String> r = Http.post(url("/callbacks/" + channel), "{}");
+      assertThat(r.statusCode()).as(channel).isEqualTo(404);
+      Contracts.assertError(Http.json(r));
+    }
+  }
+
   @Test
   void aNulInAQueryParameterIs400() {
     assertRefused(Http.get(url("/v1/catalog?region=33%000100")), "request.invalid_encoding", "query");

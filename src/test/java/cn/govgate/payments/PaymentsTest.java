@@ -160,6 +160,18 @@ class PaymentsTest {
     assertThat(bed.awaitStatus(token, orderId, "delivered").getLong("amountFen")).isEqualTo(f.fine().amountFen());
   }
 
+  /** Found by the contract fuzzer: an unsigned WeChat callback was answered 500, as if the gateway had failed. */
+  @Test
+  void aWechatCallbackThatDoesNotVerifyIs401FailNotA5xx() {
+    for (String body : List.of("", "{}", "{\"id\":\"EV-1\",\"resource\":{\"ciphertext\":\"AAAA\"}}")) {
+      HttpResponse<String> r = Http.send("POST", bed.gateway.baseUrl() + "/callbacks/wechat", body,
+          Map.of("Content-Type", "application/json", "Wechatpay-Signature", "c2ln", "Wechatpay-Nonce", "n1",
+              "Wechatpay-Timestamp", String.valueOf(Instant.now().getEpochSecond()), "Wechatpay-Serial", "00"));
+      assertThat(r.statusCode()).as(body).isEqualTo(401);
+      assertThat(Http.json(r).getString("code")).isEqualTo("FAIL");
+    }
+  }
+
   @Test
   void paysAUtilityBillThroughWechatAtL1() {
     PayableBill b = nextBill();

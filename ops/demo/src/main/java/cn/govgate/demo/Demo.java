@@ -119,7 +119,7 @@ public final class Demo {
         }))
         // The demo's departments register through the admin API, like any department would.
         .compose(s -> DemoDepartments.start(vertx, s.gateway().baseUrl(), s.configured().prepared().keys()
-                .bootstrapKey(), options.citizens(), options.port(2))
+                .bootstrapKey(), options.citizens(), options.port(2), options.dataDir().resolve("bookings"))
             .compose(departments -> {
               // Closed after the gateway has drained, which may still be calling them.
               Supplier<Future<?>> gatewayStop = closing.pop();

@@ -24,7 +24,9 @@ import java.util.Map;
  * with the first {@code demo.citizens} synthetic citizens of seed 2024, each created as a department and registered
  * as a backend THROUGH THE ADMIN API of the running gateway — the operator creates the department, assigns it its
  * routes (service types × region) and issues a credential; the department registers (or, after a restart with the
- * same data directory, updates) its backend with that credential.
+ * same data directory, updates) its backend with that credential. With a bookings directory, each simulator keeps its
+ * payments in {@code <bookings>/<department>.jsonl} (a {@code BookingLog}), so a restarted demo's departments still
+ * know what they booked, and a test can count it.
  */
 public final class DemoDepartments {
 
@@ -60,9 +62,18 @@ public final class DemoDepartments {
     }
   }
 
-  /** Starts the simulators and registers them at {@code gatewayBaseUrl} with the operator's bootstrap key. */
+  /** Starts the simulators (payments in memory) and registers them at {@code gatewayBaseUrl}. */
   public static Future<DemoDepartments> start(Vertx vertx, String gatewayBaseUrl, String bootstrapKey,
       int citizenCount, int firstPort) {
+    return start(vertx, gatewayBaseUrl, bootstrapKey, citizenCount, firstPort, null);
+  }
+
+  /**
+   * Starts the simulators and registers them at {@code gatewayBaseUrl} with the operator's bootstrap key; payments
+   * are booked in {@code bookings/<department>.jsonl} (null = in memory only).
+   */
+  public static Future<DemoDepartments> start(Vertx vertx, String gatewayBaseUrl, String bootstrapKey,
+      int citizenCount, int firstPort, java.nio.file.Path bookings) {
     List<SyntheticCitizen> citizens = SyntheticCitizens.generate(citizenCount, SEED);
     WebClient client = WebClient.create(vertx);
     String operator = "Bearer " + bootstrapKey;
@@ -74,7 +85,8 @@ public final class DemoDepartments {
     for (String region : SyntheticCitizens.REGIONS) {
       for (DepartmentFamily family : DepartmentFamily.values()) {
         int port = firstPort == 0 ? 0 : firstPort + index++;
-        chain = chain.compose(v -> startOne(vertx, client, gatewayBaseUrl, operator, family, region, citizens, port)
+        chain = chain.compose(v -> startOne(vertx, client, gatewayBaseUrl, operator, family, region, citizens, port,
+                bookings)
             .map(started -> {
               simulators.add(started.simulator());
               keys.add(started.key());
@@ -91,8 +103,8 @@ public final class DemoDepartments {
   private record Started(DepartmentSimulator simulator, JsonObject entry, SigningKey key) {}
 
   private static Future<Started> startOne(Vertx vertx, WebClient client, String base, String operator,
-      DepartmentFamily family, String region, List<SyntheticCitizen> citizens, int port) {
-    String departmentId = CITY.get(region) + "-" + family.wireName();
+      DepartmentFamily family, String region, List<SyntheticCitizen> citizens, int port, java.nio.file.Path bookings) {
+    String departmentId = departmentId(family, region);
     String keyId = departmentId + "-key";
     String secret = randomSecret();
     String name = CITY_NAME.get(region) + switch (family) {
@@ -101,8 +113,8 @@ public final class DemoDepartments {
       case TRAFFIC -> "公安局交通警察支队";
       case UTILITIES -> "水电燃气缴费中心";
     };
-    return DepartmentSimulator.start(vertx,
-            DepartmentSimulatorOptions.create(family, region, keyId, secret, citizens).withPort(port))
+    return DepartmentSimulator.start(vertx, DepartmentSimulatorOptions.create(family, region, keyId, secret, citizens)
+            .withPort(port).withBookingLog(bookings == null ? null : bookingLog(bookings, departmentId)))
         .compose(sim -> {
           String admin = base + "/admin/v1";
           JsonObject department = new JsonObject().put("id", departmentId).put("name", name)
@@ -148,6 +160,16 @@ public final class DemoDepartments {
                   .put("faultsUrl", sim.baseUrl() + "/__sim/faults"),
                   new SigningKey(family, region, keyId, secret, sim.baseUrl())));
         });
+  }
+
+  /** The demo's id of the department of {@code family} in {@code region}, e.g. {@code hz-traffic}. */
+  public static String departmentId(DepartmentFamily family, String region) {
+    return CITY.get(region) + "-" + family.wireName();
+  }
+
+  /** The booking log of a department in the bookings directory. */
+  public static java.nio.file.Path bookingLog(java.nio.file.Path bookings, String departmentId) {
+    return bookings.resolve(departmentId + ".jsonl");
   }
 
   private static Future<HttpResponse<Buffer>> send(WebClient client, String method, String url, String auth,

@@ -13,15 +13,23 @@ public interface Payments {
   /**
    * Verifies a payment callback exactly as the channel signed it (signature, time window, app id) and, for
    * WeChat, decrypts it. Fails with a {@link ChannelException} of fault {@link ChannelException.Fault#INTEGRATION}
-   * when the signature or content is not acceptable; the caller then answers {@link #rejectReply()}.
+   * when the signature or content is not acceptable; the caller then answers {@link #refuseReply()}.
    */
   Future<PaymentEvent> verifyCallback(CallbackRequest request);
 
   /** The exact reply the channel expects once a callback has been durably handled. */
   CallbackReply acknowledgeReply();
 
-  /** A reply that makes the channel retry the callback later. */
+  /** A reply that makes the channel retry the callback later: ours was the failure (database, department). */
   CallbackReply rejectReply();
+
+  /**
+   * The reply to a callback that did not verify (signature, time window, format): the sender's fault, so never a
+   * 5xx status; a genuine channel retries it as after {@link #rejectReply()}. Defaults to {@link #rejectReply()}.
+   */
+  default CallbackReply refuseReply() {
+    return rejectReply();
+  }
 
   /** Asks the channel for the current state of an order (used by reconciliation). */
   Future<PaymentEvent> queryOrder(String appId, String orderId);

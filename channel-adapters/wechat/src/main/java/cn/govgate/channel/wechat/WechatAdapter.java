@@ -174,6 +174,12 @@ public final class WechatAdapter implements ChannelAdapter {
     return new CallbackReply(500, "application/json", "{\"code\":\"FAIL\",\"message\":\"失败\"}");
   }
 
+  /** WeChat Pay retries on any 4xx or 5xx; 401 for a callback that does not verify (WIRE-FORMATS §7.4). */
+  @Override
+  public CallbackReply refuseReply() {
+    return new CallbackReply(401, "application/json", "{\"code\":\"FAIL\",\"message\":\"签名错误\"}");
+  }
+
   @Override
   public Future<PaymentEvent> queryOrder(String appId, String orderId) {
     return payments("pay_query").compose(p -> p.queryOrder(appId, orderId));

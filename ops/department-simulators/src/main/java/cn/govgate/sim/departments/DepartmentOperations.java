@@ -72,10 +72,16 @@ final class DepartmentOperations {
   private final Map<String, AccountOwner> accountOwners = new HashMap<>();
   private final Map<String, Payment> paymentsByRef = new HashMap<>();
   private final Map<String, Payment> paymentsByOrder = new HashMap<>();
+  private final BookingLog bookingLog;
   private long receiptSequence;
+  private long repeatedPayments;
 
   DepartmentOperations(DepartmentSimulatorOptions options) {
     this.options = options;
+    this.bookingLog = options.bookingLog() == null ? null : BookingLog.open(options.bookingLog());
+    if (bookingLog != null) {
+      rebook(bookingLog.read());
+    }
     for (SyntheticCitizen citizen : options.citizens()) {
       if (citizen.homeRegion().equals(options.region())) {
         citizens.putIfAbsent(citizen.idNumber(), citizen);
@@ -107,6 +113,36 @@ final class DepartmentOperations {
         accountOwners.putIfAbsent(account.accountNo(), new AccountOwner(citizen, account));
       }
     }
+  }
+
+  /** The payments of an earlier run of this simulator, from its ledger: known again, receipts continue after them. */
+  private void rebook(List<BookingLog.Booking> ledger) {
+    for (BookingLog.Booking b : ledger) {
+      if (b.repeat()) continue;
+      Payment p = new Payment(b.ref(), b.orderId(), b.amountFen(), b.receiptNo(), OffsetDateTime.parse(b.paidAt()));
+      paymentsByRef.put(p.ref(), p);
+      paymentsByOrder.put(p.orderId(), p);
+      receiptSequence = Math.max(receiptSequence, Long.parseLong(b.receiptNo().substring(b.receiptNo().length() - 6)));
+    }
+  }
+
+  /** Whether payments are booked in a ledger file (then their requests must be served off the event loop). */
+  boolean booksDurably() {
+    return bookingLog != null;
+  }
+
+  /** Payment requests answered from an earlier booking of the same order (repeated deliveries). */
+  synchronized long repeatedPayments() {
+    return repeatedPayments;
+  }
+
+  /** Orders booked so far (this run and, with a ledger, earlier ones). */
+  synchronized int bookedPayments() {
+    return paymentsByOrder.size();
+  }
+
+  void close() {
+    if (bookingLog != null) bookingLog.close();
   }
 
   List<HouseholdAccount> accountsOf(SyntheticCitizen citizen) {
@@ -512,6 +548,11 @@ final class DepartmentOperations {
     if (!earlier.ref().equals(ref) || earlier.amountFen() != payment.amountFen()) {
       throw badRequest("orderId was already used for a different payment");
     }
+    repeatedPayments++;
+    if (bookingLog != null) {
+      bookingLog.append(new BookingLog.Booking(earlier.orderId(), ref, earlier.amountFen(), earlier.receiptNo(),
+          payment.channelTradeNo(), payment.paidAt().toString(), true));
+    }
     return earlier;
   }
 
@@ -520,6 +561,11 @@ final class DepartmentOperations {
     String receiptNo = receiptPrefix + options.region() + today().toString().replace("-", "")
         + String.format(Locale.ROOT, "%06d", receiptSequence);
     Payment recorded = new Payment(ref, payment.orderId(), payment.amountFen(), receiptNo, payment.paidAt());
+    if (bookingLog != null) {
+      // Durable before it is known or answered: a booking the gateway was told about is always in the ledger.
+      bookingLog.append(new BookingLog.Booking(payment.orderId(), ref, payment.amountFen(), receiptNo,
+          payment.channelTradeNo(), payment.paidAt().toString(), false));
+    }
     paymentsByRef.put(ref, recorded);
     paymentsByOrder.put(payment.orderId(), recorded);
     return recorded;

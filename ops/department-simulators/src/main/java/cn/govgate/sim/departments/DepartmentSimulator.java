@@ -20,13 +20,17 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A department backend for one (family, region), implementing {@code contracts/department-backend.yaml} on a real
  * HTTP server bound to 127.0.0.1. It verifies every business request's {@link RequestSignatures signature} (401
  * otherwise), checks the request shape (400), serves records derived from the citizen's ID number by
- * {@link DepartmentData}, keeps payments in memory (idempotent per order id) and can be switched into
+ * {@link DepartmentData}, keeps payments (idempotent per order id) in memory or, with
+ * {@link DepartmentSimulatorOptions#bookingLog()}, also in a {@link BookingLog} forced to disk before each payment
+ * is answered (such payment requests are served on a worker thread), and can be switched into
  * {@link DepartmentFaults} through {@link #faults(DepartmentFaults)} or {@code POST /__sim/faults}.
  *
  * <p>The control endpoint {@code /__sim/faults} needs no signature: it is a test hook on the loopback interface.
@@ -38,7 +42,9 @@ public final class DepartmentSimulator {
   private final DepartmentOperations operations;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong errorRateTicks = new AtomicLong();
+  private final List<Consumer<JsonObject>> paymentListeners = new CopyOnWriteArrayList<>();
   private volatile DepartmentFaults faults = DepartmentFaults.none();
+  private Vertx vertx;
   private HttpServer server;
   private boolean tls;
 
@@ -60,7 +66,16 @@ public final class DepartmentSimulator {
    * {@code tls}: plain HTTP.
    */
   public static Future<DepartmentSimulator> start(Vertx vertx, DepartmentSimulatorOptions options, DepartmentTls tls) {
-    DepartmentSimulator simulator = new DepartmentSimulator(options);
+    // Reading a booking log back is file I/O: not on the caller's event loop.
+    Future<DepartmentSimulator> made = options.bookingLog() == null
+        ? Future.succeededFuture(new DepartmentSimulator(options))
+        : vertx.executeBlocking(() -> new DepartmentSimulator(options), false);
+    return made.compose(simulator -> listen(vertx, simulator, tls));
+  }
+
+  private static Future<DepartmentSimulator> listen(Vertx vertx, DepartmentSimulator simulator, DepartmentTls tls) {
+    simulator.vertx = vertx;
+    DepartmentSimulatorOptions options = simulator.options;
     HttpServerOptions serverOptions = new HttpServerOptions().setHost("127.0.0.1").setPort(options.port());
     if (tls != null) {
       serverOptions.setSsl(true)
@@ -96,9 +111,32 @@ public final class DepartmentSimulator {
     return options.region();
   }
 
-  /** Stops listening and closes open connections (including hanging ones). */
+  /** Stops listening and closes open connections (including hanging ones), then its booking log. */
   public Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return (server == null ? Future.<Void>succeededFuture() : server.close())
+        .eventually(() -> vertx.executeBlocking(() -> {
+          operations.close();
+          return null;
+        }, false));
+  }
+
+  /**
+   * Calls {@code listener} with each accepted payment answer ({@code status, receiptNo, orderId, …}) after the
+   * payment is booked (durably, with a booking log) and before the answer is sent — the moment a crash of the
+   * caller leaves a booking it was never told about. Runs on the thread that booked it; must not block.
+   */
+  public void beforePaymentAnswer(Consumer<JsonObject> listener) {
+    paymentListeners.add(listener);
+  }
+
+  /** Payment requests answered from an earlier booking of the same order (repeated deliveries), this run. */
+  public long repeatedPayments() {
+    return operations.repeatedPayments();
+  }
+
+  /** Orders booked (this run, and earlier runs recorded in its booking log). */
+  public int bookedPayments() {
+    return operations.bookedPayments();
   }
 
   /** Switches the fault modes; takes effect for the next request. */
@@ -226,11 +264,33 @@ public final class DepartmentSimulator {
       answer(ctx, 400, error("bad_request", "The body must be a JSON object"));
       return;
     }
+    JsonObject valid = request;
+    if (operation.endsWith("-payment") && operations.booksDurably()) {
+      // The booking is forced to disk before it is answered: file I/O, so not on the event loop.
+      vertx.executeBlocking(() -> handlePayment(operation, valid), false).onComplete(ar -> {
+        if (ar.succeeded()) {
+          answer(ctx, 200, ar.result());
+        } else if (ar.cause() instanceof DepartmentOperations.Refusal refusal) {
+          answer(ctx, refusal.status(), error(refusal.code(), refusal.getMessage()));
+        } else {
+          answer(ctx, 500, error("internal_error", "The payment could not be booked"));
+        }
+      });
+      return;
+    }
     try {
-      answer(ctx, 200, operations.handle(operation, request));
+      JsonObject result = operation.endsWith("-payment") ? handlePayment(operation, request)
+          : operations.handle(operation, request);
+      answer(ctx, 200, result);
     } catch (DepartmentOperations.Refusal refusal) {
       answer(ctx, refusal.status(), error(refusal.code(), refusal.getMessage()));
     }
+  }
+
+  private JsonObject handlePayment(String operation, JsonObject request) {
+    JsonObject accepted = operations.handle(operation, request);
+    paymentListeners.forEach(l -> l.accept(accepted.copy()));
+    return accepted;
   }
 
   private void answer(RoutingContext ctx, int status, JsonObject json) {

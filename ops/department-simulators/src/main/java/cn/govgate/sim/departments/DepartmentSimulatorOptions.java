@@ -1,6 +1,7 @@
 package cn.govgate.sim.departments;
 
 import cn.govgate.sim.citizens.SyntheticCitizen;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -15,10 +16,18 @@ import java.util.Objects;
  * @param port TCP port on 127.0.0.1, 0 for any free port
  * @param citizens the people it knows; those whose home region is another city are ignored
  * @param clock decides signature freshness and "today" (Asia/Shanghai) for derived data
+ * @param bookingLog the {@link BookingLog} file its payments are booked in, durably, and read back from on start;
+ *     null = payments are kept in memory only
  */
 public record DepartmentSimulatorOptions(
     DepartmentFamily family, String region, String keyId, String secret, int port, List<SyntheticCitizen> citizens,
-    Clock clock) {
+    Clock clock, Path bookingLog) {
+
+  /** Payments in memory only. */
+  public DepartmentSimulatorOptions(DepartmentFamily family, String region, String keyId, String secret, int port,
+      List<SyntheticCitizen> citizens, Clock clock) {
+    this(family, region, keyId, secret, port, citizens, clock, null);
+  }
 
   public DepartmentSimulatorOptions {
     Objects.requireNonNull(family, "family");
@@ -41,10 +50,15 @@ public record DepartmentSimulatorOptions(
   }
 
   public DepartmentSimulatorOptions withPort(int value) {
-    return new DepartmentSimulatorOptions(family, region, keyId, secret, value, citizens, clock);
+    return new DepartmentSimulatorOptions(family, region, keyId, secret, value, citizens, clock, bookingLog);
   }
 
   public DepartmentSimulatorOptions withClock(Clock value) {
-    return new DepartmentSimulatorOptions(family, region, keyId, secret, port, citizens, value);
+    return new DepartmentSimulatorOptions(family, region, keyId, secret, port, citizens, value, bookingLog);
+  }
+
+  /** Books payments durably in {@code file} (see {@link BookingLog}); null = in memory only. */
+  public DepartmentSimulatorOptions withBookingLog(Path file) {
+    return new DepartmentSimulatorOptions(family, region, keyId, secret, port, citizens, clock, file);
   }
 }
