@@ -353,6 +353,8 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)
 MEM=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 JAVA_VERSION=$(java -version 2>&1 | head -1)
+# The "Commercial cryptography" section (JMH figures, ops/bench/jmh) is not produced here: keep it across runs.
+KEEP_CRYPTO=$(awk '/^## Commercial cryptography/ { keep = 1 } keep' "$RESULTS" 2>/dev/null || true)
 {
   echo "# govgate benchmark results"
   echo
@@ -380,6 +382,7 @@ JAVA_VERSION=$(java -version 2>&1 | head -1)
   echo "$SUMMARY"
   echo
   echo "Targets are reported, never asserted. \"errors\" counts non-2xx answers and socket errors; a non-zero value makes that row suspect. Raw runs: \`ops/bench/work/runs.jsonl\`."
+  if [ -n "$KEEP_CRYPTO" ]; then echo; echo "$KEEP_CRYPTO"; fi
 } >"$RESULTS"
 echo
 echo "$TABLE"

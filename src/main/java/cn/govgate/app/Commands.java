@@ -3,12 +3,17 @@ package cn.govgate.app;
 import cn.govgate.audit.AuditChain;
 import cn.govgate.config.ConfigException;
 import cn.govgate.config.GovgateConfig;
+import cn.govgate.complaints.Complaints;
 import cn.govgate.identity.PersonalDataCipher;
 import cn.govgate.identity.Reencryption;
+import cn.govgate.identity.Reindexing;
+import cn.govgate.registry.RegistryStore;
+import cn.govgate.reminders.Reminders;
 import cn.govgate.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,12 +22,14 @@ import java.util.function.BiFunction;
 /**
  * Operator commands that run against the configured database without starting the HTTP server:
  * {@code audit-check} verifies the audit hash chain (exit 0 when intact, 3 when broken); {@code reencrypt}
- * re-encrypts every personal-data row under the current data key ({@code identity.dataKeys}, first entry), after
- * which retired data keys can be removed from the configuration.
+ * re-encrypts every personal-data row under the current data key ({@code identity.dataKeys}, first entry) and
+ * sealing algorithm ({@code crypto.dataSealing}), and every backend secret in that algorithm, after which retired
+ * data keys can be removed from the configuration; {@code reindex} rebuilds the blind indexes in the current
+ * algorithm ({@code crypto.blindIndex}).
  */
 final class Commands {
   static final int EXIT_CHECK_FAILED = 3;
-  static final List<String> NAMES = List.of("audit-check", "reencrypt");
+  static final List<String> NAMES = List.of("audit-check", "reencrypt", "reindex");
 
   private Commands() {}
 
@@ -45,16 +52,38 @@ final class Commands {
                 + " (" + r.records() + " records verified before it)");
             return EXIT_CHECK_FAILED;
           }));
-      case "reencrypt" -> withDatabase(config, out, err, (db, vertx) -> Reencryption.create(db.pool(),
-          PersonalDataCipher.create(config.identity().dataKeys(), config.identity().blindIndexKey())).run()
-          .map(r -> {
-            out.println("re-encrypted under data key " + config.identity().dataKeys().get(0).id() + ": "
-                + r.citizens() + " citizens, " + r.channelIdentities() + " channel identities, "
-                + r.verifications() + " verifications");
-            return 0;
-          }));
+      case "reencrypt" -> withDatabase(config, out, err, (db, vertx) -> {
+        PersonalDataCipher cipher = cipher(config);
+        List<Reencryption.SealedTable> others = new ArrayList<>(Complaints.sealedTables());
+        others.addAll(Reminders.sealedTables());
+        return Reencryption.create(db.pool(), cipher, others).run()
+            .compose(moved -> RegistryStore.create(db.pool(), config.registry().secretKey(),
+                    config.crypto().dataSealing()).resealSecrets(100)
+                .map(secrets -> {
+                  out.println("re-encrypted under " + config.crypto().dataSealing().configName() + " with data key "
+                      + cipher.currentKeyRef() + ": " + counts(moved) + "; " + secrets + " backend secrets");
+                  return 0;
+                }));
+      });
+      case "reindex" -> withDatabase(config, out, err, (db, vertx) -> {
+        PersonalDataCipher cipher = cipher(config);
+        return Reindexing.create(db.pool(), cipher).run().map(moved -> {
+          out.println("re-indexed with " + cipher.indexing().configName() + ": " + counts(moved));
+          return 0;
+        });
+      });
       default -> throw new IllegalArgumentException(name);
     };
+  }
+
+  private static PersonalDataCipher cipher(GovgateConfig config) {
+    return PersonalDataCipher.create(config.identity().dataKeys(), config.identity().blindIndexKey(), config.crypto());
+  }
+
+  private static String counts(Map<String, Long> moved) {
+    StringBuilder sb = new StringBuilder();
+    moved.forEach((table, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(n).append(' ').append(table));
+    return sb.toString();
   }
 
   /** Runs {@code command} with a migrated database, then closes everything. Blocking: main thread only. */

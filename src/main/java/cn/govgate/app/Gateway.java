@@ -135,7 +135,8 @@ public final class Gateway {
   private static Future<Gateway> wire(GovgateConfig config, Clock clock, Vertx vertx, PrometheusMeterRegistry meters,
       Database db, Shutdown shutdown, Map<String, Supplier<Future<Void>>> readyWhen) {
     // Audit records carry the gateway's clock, so that their monthly partition is the one the retention job keeps.
-    AuditLog audit = shutdown.add(AuditLog.create(vertx, db.pool(), config.audit().hmacKey(), meters, clock),
+    AuditLog audit = shutdown.add(AuditLog.create(vertx, db.pool(), config.audit().hmacKey(),
+        config.crypto().auditChain(), meters, clock),
         AuditLog::close);
     AuditRetention retention = AuditRetention.create(vertx, db.pool(), config.audit().retentionMonths(),
         config.audit().archiveDir(), clock);
@@ -146,14 +147,14 @@ public final class Gateway {
       return Future.succeededFuture();
     });
     Registry registry = shutdown.add(Registry.create(vertx, db.pool(), db.connectOptions(), config.registry(),
-        meters, clock), Registry::close);
+        config.crypto(), meters, clock), Registry::close);
     AdminApi admin = AdminApi.create(registry, audit, config.admin().bootstrapKey());
     Map<Channel, ChannelAdapter> channels = shutdown.add(Channels.create(vertx, config.channels(), meters),
         Channels::close);
     OfferedServices offered = OfferedServices.routedBy(registry);
     CallLedger ledger = shutdown.add(CallLedger.create(vertx, db.pool(), clock,
         config.serviceLevels().flushInterval()), CallLedger::close);
-    return Identity.start(vertx, db, config.identity(), channels, audit, meters, Clock.systemUTC())
+    return Identity.start(vertx, db, config.identity(), config.crypto(), channels, audit, meters, Clock.systemUTC())
         .map(identity -> shutdown.add(identity, Identity::close))
         .compose(identity -> Partners.start(vertx, db.pool(), db.connectOptions(), config.partners(),
                 config.dataDir(), meters, clock)
@@ -198,11 +199,15 @@ public final class Gateway {
 
   private record Loaded(ProofKeys proofKeys, Catalogue catalogue, WorkingCalendar calendar) {}
 
-  /** Proofs are signed with the identity's ES256 keys, or with the SM2 key of {@code certificates.*}. */
+  /**
+   * Proofs are signed with the identity's ES256 keys, or with the SM2 key of {@code certificates.*}; under SM2 the
+   * ES256 keys stay published for verification, so proofs issued before a switch to the shangmi profile still verify.
+   */
   private static ProofKeys proofKeys(GovgateConfig config, Identity identity) {
-    return "SM2".equals(config.certificates().algorithm())
-        ? LocalProofKeys.load(config.certificates(), config.dataDir())
-        : LocalProofKeys.fromSigningKeys(identity.signingKeys());
+    LocalProofKeys es256 = LocalProofKeys.fromSigningKeys(identity.signingKeys());
+    if (!"SM2".equals(config.certificates().algorithm())) return es256;
+    return LocalProofKeys.of(LocalProofKeys.load(config.certificates(), config.dataDir()).current(),
+        es256.verificationKeys());
   }
 
   /** What each concern mounts on each surface, in the order the routers must see them. */

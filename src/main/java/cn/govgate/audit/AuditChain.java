@@ -1,5 +1,6 @@
 package cn.govgate.audit;
 
+import cn.govgate.crypto.MacAlgorithm;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -9,7 +10,8 @@ import java.time.OffsetDateTime;
 
 /**
  * Verifies the audit chain from its oldest kept record: consecutive sequence numbers, each record's
- * {@code prev_hash} equal to the previous record's hash, and each hash equal to the recomputed HMAC. The
+ * {@code prev_hash} equal to the previous record's hash, and each hash equal to the HMAC recomputed in the algorithm
+ * the record names (HMAC-SHA256 or HMAC-SM3). The
  * oldest kept record anchors the chain (older monthly partitions may have been dropped after retention).
  */
 public final class AuditChain {
@@ -46,7 +48,7 @@ public final class AuditChain {
 
   private static Future<Result> page(Pool pool, AuditHasher hasher, long afterSeq, String prevHash, long count) {
     return pool.preparedQuery("SELECT seq, at, actor_type, actor_id, action, citizen_key, outcome, request_id, "
-            + "details, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT " + PAGE)
+            + "details, prev_hash, hash, hash_alg FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT " + PAGE)
         .execute(Tuple.of(afterSeq))
         .compose(rows -> check(pool, hasher, rows, afterSeq, prevHash, count));
   }
@@ -63,7 +65,16 @@ public final class AuditChain {
           row.getString("request_id"), row.getString("details"), row.getString("prev_hash"));
       if (prev != null && s != seq + 1) return broken(n, s, "sequence gap: record " + (seq + 1) + " is missing");
       if (prev != null && !prev.equals(r.prevHash())) return broken(n, s, "previous-hash link does not match");
-      if (!hasher.hash(r).equals(row.getString("hash"))) return broken(n, s, "record content does not match its hash");
+      MacAlgorithm algorithm;
+      try {
+        algorithm = AuditHasher.algorithmOf(row.getString("hash_alg"));
+      } catch (IllegalArgumentException e) {
+        return broken(n, s, "unknown hash algorithm");
+      }
+      // Each record is checked with the algorithm it names: a chain that changed algorithm part-way verifies.
+      if (!hasher.hash(r, algorithm).equals(row.getString("hash"))) {
+        return broken(n, s, "record content does not match its hash");
+      }
       seq = s;
       prev = row.getString("hash");
       n++;

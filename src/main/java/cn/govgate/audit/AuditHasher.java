@@ -1,22 +1,30 @@
 package cn.govgate.audit;
 
+import cn.govgate.crypto.MacAlgorithm;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
-/** HMAC-SHA256 over the previous hash and every field of a record, with unambiguous separators. */
+/**
+ * HMAC-SHA256 or HMAC-SM3 over the previous hash and every field of a record, with unambiguous separators; the
+ * algorithm is stored with each record ({@code hash_alg}, NULL = HMAC-SHA256), so the chain may change algorithm.
+ */
 final class AuditHasher {
   static final String GENESIS = "0".repeat(64);
-  private final SecretKeySpec key;
+  private final byte[] key;
 
   AuditHasher(byte[] key) {
-    this.key = new SecretKeySpec(key, "HmacSHA256");
+    this.key = key.clone();
   }
 
-  String hash(AuditRecord r) {
+  /** The algorithm a stored {@code hash_alg} names (NULL: the records from before the column, HMAC-SHA256). */
+  static MacAlgorithm algorithmOf(String stored) {
+    if (stored == null) return MacAlgorithm.HMAC_SHA256;
+    MacAlgorithm a = MacAlgorithm.ofConfigName(stored);
+    if (a == null) throw new IllegalArgumentException("unknown audit hash algorithm");
+    return a;
+  }
+
+  String hash(AuditRecord r, MacAlgorithm algorithm) {
     StringBuilder sb = new StringBuilder(256);
     field(sb, r.prevHash());
     field(sb, Long.toString(r.seq()));
@@ -28,13 +36,7 @@ final class AuditHasher {
     field(sb, r.outcome());
     field(sb, r.requestId());
     field(sb, r.details());
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return HexFormat.of().formatHex(mac.doFinal(sb.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException(e);
-    }
+    return HexFormat.of().formatHex(algorithm.mac(key, sb.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
   // Length-prefixed, so that moving characters between fields changes the hash; null differs from "".

@@ -1,5 +1,6 @@
 package cn.govgate.audit;
 
+import cn.govgate.crypto.MacAlgorithm;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,6 +43,7 @@ public final class AuditLog {
   private final Vertx vertx;
   private final Pool pool;
   private final AuditHasher hasher;
+  private final MacAlgorithm algorithm;
   private final Clock clock;
   private final Object lock = new Object();
   /** Records waiting for the next batch, guarded by {@link #lock}. */
@@ -66,10 +68,11 @@ public final class AuditLog {
     }
   }
 
-  private AuditLog(Vertx vertx, Pool pool, byte[] key, MeterRegistry meters, Clock clock) {
+  private AuditLog(Vertx vertx, Pool pool, byte[] key, MacAlgorithm algorithm, MeterRegistry meters, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.hasher = new AuditHasher(key);
+    this.algorithm = algorithm;
     this.clock = clock;
     Gauge.builder("govgate.audit.backlog", backlog, AtomicInteger::get)
         .description("Audit records waiting to be written").register(meters);
@@ -79,11 +82,18 @@ public final class AuditLog {
   }
 
   public static AuditLog create(Vertx vertx, Pool pool, byte[] hmacKey, MeterRegistry meters) {
-    return create(vertx, pool, hmacKey, meters, Clock.systemUTC());
+    return create(vertx, pool, hmacKey, MacAlgorithm.HMAC_SHA256, meters, Clock.systemUTC());
   }
 
-  public static AuditLog create(Vertx vertx, Pool pool, byte[] hmacKey, MeterRegistry meters, Clock clock) {
-    return new AuditLog(vertx, pool, hmacKey, meters, clock);
+  /** An audit log whose new records are chained with {@code algorithm} ({@code crypto.auditChain}). */
+  public static AuditLog create(Vertx vertx, Pool pool, byte[] hmacKey, MacAlgorithm algorithm,
+      MeterRegistry meters) {
+    return create(vertx, pool, hmacKey, algorithm, meters, Clock.systemUTC());
+  }
+
+  public static AuditLog create(Vertx vertx, Pool pool, byte[] hmacKey, MacAlgorithm algorithm, MeterRegistry meters,
+      Clock clock) {
+    return new AuditLog(vertx, pool, hmacKey, algorithm, meters, clock);
   }
 
   /**
@@ -171,14 +181,15 @@ public final class AuditLog {
           for (Pending p : batch) {
             seq++;
             AuditRecord r = AuditRecord.of(seq, p.at(), p.event(), prev);
-            String hash = hasher.hash(r);
+            String hash = hasher.hash(r, algorithm);
             tuples.add(Tuple.of(r.seq(), r.at().atOffset(ZoneOffset.UTC), r.actorType(), r.actorId(), r.action(),
                     r.citizenKey(), r.outcome(), r.requestId())
-                .addValue(r.details()).addValue(prev).addValue(hash));
+                .addValue(r.details()).addValue(prev).addValue(hash).addValue(algorithm.configName()));
             prev = hash;
           }
           return conn.preparedQuery("INSERT INTO audit_log (seq, at, actor_type, actor_id, action, citizen_key, "
-                  + "outcome, request_id, details, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
+                  + "outcome, request_id, details, prev_hash, hash, hash_alg) "
+                  + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)")
               .executeBatch(tuples)
               .mapEmpty();
         });

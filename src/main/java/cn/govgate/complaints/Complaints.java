@@ -6,6 +6,7 @@ import cn.govgate.config.ComplaintsConfig;
 import cn.govgate.error.ApiException;
 import cn.govgate.error.ErrorCode;
 import cn.govgate.identity.PersonalDataCipher;
+import cn.govgate.identity.Reencryption;
 import cn.govgate.registry.RegistryStore;
 import cn.govgate.services.Caller;
 import cn.govgate.services.Catalogue;
@@ -21,7 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -40,6 +43,15 @@ public final class Complaints {
   static final String REPLY_PURPOSE = "complaints.reply";
   static final String REASON_PURPOSE = "complaints.transfer_reason";
   public static final int MAX_REPLY = 2000;
+
+  /** The sealed columns of this concern, for {@code reencrypt}. */
+  public static List<Reencryption.SealedTable> sealedTables() {
+    Map<String, String> complaint = new LinkedHashMap<>();
+    complaint.put("text_enc", TEXT_PURPOSE);
+    complaint.put("reply_enc", REPLY_PURPOSE);
+    return List.of(new Reencryption.SealedTable("complaints", "id", null, complaint),
+        new Reencryption.SealedTable("complaint_events", "id", null, Map.of("reason_enc", REASON_PURPOSE)));
+  }
   public static final int MAX_REASON = 500;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();

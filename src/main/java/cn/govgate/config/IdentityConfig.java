@@ -18,10 +18,12 @@ import java.util.regex.Pattern;
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code identity.sessionKeys}</td><td>required</td><td>{@code kid:key,kid2:key2}: HS256 session
  *       keys, 32 bytes each (Base64 or {@code file:/path}); the first signs, all verify (rotation)</td></tr>
- *   <tr><td>{@code identity.dataKeys}</td><td>required</td><td>{@code kid:key,…}: AES-256-GCM keys of personal
- *       data; the first encrypts, all decrypt ({@code govgate reencrypt} moves rows to the first)</td></tr>
- *   <tr><td>{@code identity.blindIndexKey}</td><td>required</td><td>32-byte HMAC-SHA256 key of the blind
- *       indexes; separate from the data keys and never rotated without re-indexing</td></tr>
+ *   <tr><td>{@code identity.dataKeys}</td><td>required</td><td>{@code kid:key,…}: 32-byte keys of personal data
+ *       (AES-256-GCM, or SM4-GCM under a key derived from each: {@code crypto.dataSealing}); the first encrypts,
+ *       all decrypt ({@code govgate reencrypt} moves rows to the first and to the current algorithm)</td></tr>
+ *   <tr><td>{@code identity.blindIndexKey}</td><td>required</td><td>32-byte key of the blind indexes (HMAC-SHA256
+ *       or HMAC-SM3: {@code crypto.blindIndex}); separate from the data keys and never rotated without
+ *       re-indexing</td></tr>
  *   <tr><td>{@code identity.sessionTtl}</td><td>15m</td><td>session token lifetime</td></tr>
  *   <tr><td>{@code identity.clockSkew}</td><td>30s</td><td>how far the clocks of the instances may differ: a token
  *       issued up to this much "in the future" is accepted, one living longer than the TTL plus this never</td></tr>
@@ -40,8 +42,8 @@ import java.util.regex.Pattern;
  * </table>
  *
  * @param sessionKeys HS256 keys, the signing one first
- * @param dataKeys AES-256-GCM keys, the encrypting one first
- * @param blindIndexKey HMAC-SHA256 key of the blind indexes
+ * @param dataKeys personal-data keys, the encrypting one first
+ * @param blindIndexKey key of the blind indexes
  * @param sessionTtl token lifetime
  * @param clockSkew tolerated clock difference between the instance that issued a token and the one checking it
  * @param issuer {@code iss}

@@ -3,6 +3,7 @@ package cn.govgate.identity;
 import cn.govgate.audit.AuditLog;
 import cn.govgate.channel.spi.Channel;
 import cn.govgate.channel.spi.ChannelAdapter;
+import cn.govgate.config.CryptoConfig;
 import cn.govgate.config.IdentityConfig;
 import cn.govgate.error.ErrorCode;
 import cn.govgate.http.Routes;
@@ -58,7 +59,7 @@ public final class Identity {
   }
 
   /** Parses keys, loads the revocation list and subscribes to revocations. */
-  public static Future<Identity> start(Vertx vertx, Database db, IdentityConfig config,
+  public static Future<Identity> start(Vertx vertx, Database db, IdentityConfig config, CryptoConfig crypto,
       Map<Channel, ChannelAdapter> adapters, AuditLog audit, MeterRegistry meters, Clock clock) {
     SigningKeys signing;
     try {
@@ -66,7 +67,7 @@ public final class Identity {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new IllegalArgumentException("signing.keys: " + e.getMessage()));
     }
-    PersonalDataCipher cipher = PersonalDataCipher.create(config.dataKeys(), config.blindIndexKey());
+    PersonalDataCipher cipher = PersonalDataCipher.create(config.dataKeys(), config.blindIndexKey(), crypto);
     SessionTokens tokens = SessionTokens.create(config, clock);
     IdentityStore store = new IdentityStore(db.pool());
     CitizenDirectory directory = new CitizenDirectory(store, cipher, clock);

@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -118,8 +119,8 @@ final class IdentityRoutes {
   }
 
   private Future<ChannelIdentity> upsert(ChannelSubject subject) {
-    String subjectIndex = cipher.blindIndex("subject:" + subject.channel().wireName() + ":" + subject.appId(),
-        subject.userId());
+    List<String> subjectIndexes = cipher.blindIndexes(
+        "subject:" + subject.channel().wireName() + ":" + subject.appId(), subject.userId());
     String realIndex = null;
     String realName = null;
     RealName rn = subject.realName();
@@ -128,8 +129,8 @@ final class IdentityRoutes {
       realIndex = cipher.idIndex(rn.idNumber());
       realName = cipher.nameMac(rn.name());
     }
-    return store.upsertIdentity(randomKey("ci_"), subject.channel(), subject.appId(), subjectIndex,
-        cipher.seal(SUBJECT_PURPOSE, subject.userId()), cipher.currentKeyId(), realIndex, realName);
+    return store.upsertIdentity(randomKey("ci_"), subject.channel(), subject.appId(), subjectIndexes,
+        cipher.seal(SUBJECT_PURPOSE, subject.userId()), cipher.currentKeyRef(), realIndex, realName);
   }
 
   private SessionTokens.Grant grant(ChannelIdentity identity, Instant authTime) {
@@ -195,7 +196,8 @@ final class IdentityRoutes {
       return;
     }
     String idNumber = validation.normalized();
-    String claimedIndex = cipher.idIndex(idNumber);
+    List<String> claimedIndexes = cipher.idIndexes(idNumber);
+    String claimedIndex = claimedIndexes.get(0);
     ChannelAdapter adapter = adapters.get(s.channel());
     if (adapter == null) {
       ctx.fail(ErrorCode.SESSION_UNKNOWN_CHANNEL.error());
@@ -211,10 +213,10 @@ final class IdentityRoutes {
               identity.appId(), HexFormat.of().formatHex(randomBytes(16)), claimedIndex,
               cipher.seal(CLAIM_PURPOSE, new JsonObject().put("name", name).put("idNumber", idNumber).encode()),
               null, "starting", now, null, null);
-          return store.reserveAttempt(v, cipher.currentKeyId(), now.minus(config.verificationWindow()),
-                  config.verificationLimit())
+          return store.reserveAttempt(v, claimedIndexes, cipher.currentKeyRef(),
+                  now.minus(config.verificationWindow()), config.verificationLimit())
               .compose(refused -> refused == null ? Future.succeededFuture() : tooMany(s, refused, now, requestId))
-              .compose(x -> realNameShortcut(s, identity, name, idNumber, claimedIndex, now, requestId))
+              .compose(x -> realNameShortcut(s, identity, name, idNumber, now, requestId))
               .compose(l2 -> {
                 String userId = cipher.open(SUBJECT_PURPOSE, identity.subjectEnc());
                 FaceRequest request = new FaceRequest(identity.appId(), userId, name, idNumber, v.outSeqNo(), null);
@@ -262,12 +264,13 @@ final class IdentityRoutes {
    * binds an unbound channel identity at L2 right away; the face check then lifts it to L3.
    */
   private Future<SessionTokens.Issued> realNameShortcut(Session s, ChannelIdentity identity, String name,
-      String idNumber, String claimedIndex, Instant now, String requestId) {
-    if (identity.citizenKey() != null || identity.realnameIndex() == null
-        || !identity.realnameIndex().equals(claimedIndex) || !cipher.nameMac(name).equals(identity.realnameNameMac())) {
+      String idNumber, Instant now, String requestId) {
+    // Compared in the algorithm each stored MAC was made with: a profile switch does not break the shortcut.
+    if (identity.citizenKey() != null || !cipher.matches(PersonalDataCipher.ID_INDEX, idNumber, identity.realnameIndex())
+        || !cipher.nameMatches(name, identity.realnameNameMac())) {
       return Future.succeededFuture(null);
     }
-    return store.bindRealName(identity.identityKey(), newCitizen(idNumber, name, claimedIndex), now)
+    return store.bindRealName(identity.identityKey(), newCitizen(idNumber, name), now)
         .map(bind -> {
           if (bind.outcome() != BindOutcome.BOUND) return null;
           audit.record(AuditEvent.success("channel_user", identity.identityKey(), "identity.bind", bind.citizenKey(),
@@ -278,9 +281,9 @@ final class IdentityRoutes {
         });
   }
 
-  private NewCitizen newCitizen(String idNumber, String name, String idIndex) {
-    return new NewCitizen(randomKey("c_"), idIndex, cipher.seal(CitizenDirectory.ID_PURPOSE, idNumber),
-        cipher.seal(CitizenDirectory.NAME_PURPOSE, name), cipher.currentKeyId());
+  private NewCitizen newCitizen(String idNumber, String name) {
+    return new NewCitizen(randomKey("c_"), cipher.idIndexes(idNumber), cipher.seal(CitizenDirectory.ID_PURPOSE,
+        idNumber), cipher.seal(CitizenDirectory.NAME_PURPOSE, name), cipher.currentKeyRef());
   }
 
   private static JsonObject startBody(Verification v, FaceStart start, Instant expires, SessionTokens.Issued l2) {
@@ -341,7 +344,7 @@ final class IdentityRoutes {
           return Future.failedFuture(ErrorCode.IDENTITY_FACE_FAILED.error());
         });
       default:
-        return store.completePassed(v, result.channelCode(), newCitizen(idNumber, name, v.claimedIndex()), now)
+        return store.completePassed(v, result.channelCode(), newCitizen(idNumber, name), now)
             .compose(bind -> {
               if (bind.outcome() == BindOutcome.ALREADY_COMPLETED) return Future.failedFuture(alreadyCompleted());
               if (bind.outcome() == BindOutcome.ALREADY_BOUND_TO_OTHER) {

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 
 /** The SQL of the identity concern, kept apart from the flows. Values arrive sealed or as blind indexes. */
 final class IdentityStore {
@@ -54,16 +55,26 @@ final class IdentityStore {
         r.getString("realname_name_mac"));
   }
 
-  Future<ChannelIdentity> upsertIdentity(String newKey, Channel channel, String appId, String subjectIndex,
-      String subjectEnc, String keyId, String realnameIndex, String realnameNameMac) {
-    return pool.preparedQuery("INSERT INTO channel_identities (identity_key, channel, app_id, subject_index, "
-            + "subject_enc, key_id, realname_index, realname_name_mac) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) "
-            + "ON CONFLICT (channel, app_id, subject_index) DO UPDATE SET last_login_at = now(), "
-            + "realname_index = EXCLUDED.realname_index, realname_name_mac = EXCLUDED.realname_name_mac "
+  /**
+   * Finds the channel identity by any of its blind indexes (current algorithm first, then the other: rows not yet
+   * re-indexed after a profile switch are found) and records the login, or creates it under the current index.
+   */
+  Future<ChannelIdentity> upsertIdentity(String newKey, Channel channel, String appId, List<String> subjectIndexes,
+      String subjectEnc, String keyRef, String realnameIndex, String realnameNameMac) {
+    return pool.preparedQuery("UPDATE channel_identities SET last_login_at = now(), realname_index = $4, "
+            + "realname_name_mac = $5 WHERE channel = $1 AND app_id = $2 AND subject_index = ANY($3) "
             + "RETURNING " + IDENTITY_COLS)
-        .execute(Tuple.of(newKey, channel.wireName(), appId, subjectIndex, subjectEnc, keyId, realnameIndex,
+        .execute(Tuple.of(channel.wireName(), appId, subjectIndexes.toArray(new String[0]), realnameIndex,
             realnameNameMac))
-        .map(rows -> identity(rows.iterator().next()));
+        .compose(found -> found.size() > 0 ? Future.succeededFuture(identity(found.iterator().next()))
+            : pool.preparedQuery("INSERT INTO channel_identities (identity_key, channel, app_id, subject_index, "
+                    + "subject_enc, key_id, realname_index, realname_name_mac) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) "
+                    + "ON CONFLICT (channel, app_id, subject_index) DO UPDATE SET last_login_at = now(), "
+                    + "realname_index = EXCLUDED.realname_index, realname_name_mac = EXCLUDED.realname_name_mac "
+                    + "RETURNING " + IDENTITY_COLS)
+                .execute(Tuple.of(newKey, channel.wireName(), appId, subjectIndexes.get(0), subjectEnc, keyRef,
+                    realnameIndex, realnameNameMac))
+                .map(rows -> identity(rows.iterator().next())));
   }
 
   Future<ChannelIdentity> identity(String identityKey) {
@@ -83,18 +94,21 @@ final class IdentityStore {
    * attempts since {@code since}: one transaction holding advisory locks on both, so parallel requests cannot
    * slip past the limit. Returns null when recorded, else the counts that refused it.
    */
-  Future<Attempts> reserveAttempt(Verification v, String keyId, Instant since, int limit) {
+  Future<Attempts> reserveAttempt(Verification v, List<String> claimedIndexes, String keyRef, Instant since,
+      int limit) {
+    String[] indexes = claimedIndexes.toArray(new String[0]);
     return pool.withTransaction(conn -> conn
         .preparedQuery("SELECT pg_advisory_xact_lock(1, hashtext($1)), pg_advisory_xact_lock(2, hashtext($2))")
-        .execute(Tuple.of(v.identityKey(), v.claimedIndex()))
+        .execute(Tuple.of(v.identityKey(), lockName(claimedIndexes)))
         .compose(x -> conn.preparedQuery("SELECT "
                 + "(SELECT count(*) FROM identity_verifications WHERE identity_key = $1 AND created_at > $3) AS by_user, "
                 + "(SELECT min(created_at) FROM identity_verifications WHERE identity_key = $1 AND created_at > $3) "
                 + "AS u0, "
-                + "(SELECT count(*) FROM identity_verifications WHERE claimed_index = $2 AND created_at > $3) AS by_id, "
-                + "(SELECT min(created_at) FROM identity_verifications WHERE claimed_index = $2 AND created_at > $3) "
-                + "AS i0")
-            .execute(Tuple.of(v.identityKey(), v.claimedIndex(), ts(since))))
+                + "(SELECT count(*) FROM identity_verifications WHERE claimed_index = ANY($2) AND created_at > $3) "
+                + "AS by_id, "
+                + "(SELECT min(created_at) FROM identity_verifications WHERE claimed_index = ANY($2) "
+                + "AND created_at > $3) AS i0")
+            .execute(Tuple.of(v.identityKey(), indexes, ts(since))))
         .compose(rows -> {
           Row r = rows.iterator().next();
           Attempts a = new Attempts(r.getLong("by_user"), instant(r, "u0"), r.getLong("by_id"), instant(r, "i0"));
@@ -103,7 +117,7 @@ final class IdentityStore {
                   + "app_id, out_seq_no, claimed_index, claimed_enc, key_id, created_at) "
                   + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
               .execute(Tuple.of(v.id(), v.identityKey(), v.channel().wireName(), v.appId(), v.outSeqNo(),
-                  v.claimedIndex(), v.claimedEnc(), keyId).addValue(ts(v.createdAt())))
+                  v.claimedIndex(), v.claimedEnc(), keyRef).addValue(ts(v.createdAt())))
               .map(done -> (Attempts) null);
         }));
   }
@@ -170,16 +184,31 @@ final class IdentityStore {
         .compose(citizenKey -> bind(conn, identityKey, citizenKey, Level.L2, now, false)));
   }
 
-  /** A citizen to find by blind index, or create with these sealed values. */
-  record NewCitizen(String newKey, String idIndex, String idNumberEnc, String nameEnc, String keyId) {}
+  /** A citizen to find by any of its blind indexes (current first), or create with these sealed values. */
+  record NewCitizen(String newKey, List<String> idIndexes, String idNumberEnc, String nameEnc, String keyRef) {}
 
+  /**
+   * The citizen whose ID-number index is any of {@code idIndexes}, else a new one under the current index. An
+   * advisory lock on a name every profile computes alike serialises creators, so two instances running different
+   * profiles during a switch cannot create the same citizen twice.
+   */
   private static Future<String> findOrCreate(SqlConnection conn, NewCitizen c) {
-    return conn.preparedQuery("INSERT INTO citizens (citizen_key, id_index, id_number_enc, name_enc, key_id) "
-            + "VALUES ($1,$2,$3,$4,$5) ON CONFLICT (id_index) DO NOTHING")
-        .execute(Tuple.of(c.newKey(), c.idIndex(), c.idNumberEnc(), c.nameEnc(), c.keyId()))
-        .compose(v -> conn.preparedQuery("SELECT citizen_key FROM citizens WHERE id_index = $1")
-            .execute(Tuple.of(c.idIndex())))
-        .map(rows -> rows.iterator().next().getString("citizen_key"));
+    String[] indexes = c.idIndexes().toArray(new String[0]);
+    return conn.preparedQuery("SELECT pg_advisory_xact_lock(3, hashtext($1))")
+        .execute(Tuple.of(lockName(c.idIndexes())))
+        .compose(x -> conn.preparedQuery("SELECT citizen_key FROM citizens WHERE id_index = ANY($1) "
+                + "ORDER BY array_position($1, id_index) LIMIT 1")
+            .execute(Tuple.of((Object) indexes)))
+        .compose(found -> found.size() > 0 ? Future.succeededFuture(found.iterator().next().getString("citizen_key"))
+            : conn.preparedQuery("INSERT INTO citizens (citizen_key, id_index, id_number_enc, name_enc, key_id) "
+                    + "VALUES ($1,$2,$3,$4,$5)")
+                .execute(Tuple.of(c.newKey(), c.idIndexes().get(0), c.idNumberEnc(), c.nameEnc(), c.keyRef()))
+                .map(v -> c.newKey()));
+  }
+
+  /** The same name for the same value whichever algorithm is current: the smallest of its indexes. */
+  private static String lockName(List<String> indexes) {
+    return indexes.stream().min(String::compareTo).orElseThrow();
   }
 
   private static Future<Bind> bind(SqlConnection conn, String identityKey, String citizenKey, Level level,

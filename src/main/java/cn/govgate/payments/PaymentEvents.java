@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +52,9 @@ final class PaymentEvents {
 
   /** Applies a verified PAID statement; completes once it is durably recorded, with the outcome. */
   Future<String> applyPaid(PaymentEvent event, String source, String requestId) {
-    String payerIndex = event.payerUserId() == null ? null : payerIndex(event.payerUserId());
-    return store.applyPaid(event, source, payerIndex, clock.instant()).map(applied -> {
+    List<String> payerIndexes = event.payerUserId() == null ? null
+        : cipher.blindIndexes(PAYER_PURPOSE, event.payerUserId());
+    return store.applyPaid(event, source, payerIndexes, clock.instant()).map(applied -> {
       String outcome = applied.outcome();
       count(event.channel().wireName(), outcome);
       PaymentOrder o = applied.before();

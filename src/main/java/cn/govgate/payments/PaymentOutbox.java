@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * operation (idempotent on orderId, so a repeat after a lost answer is harmless), then marks the order delivered
  * with the receipt, or schedules the next attempt with exponential backoff. A department's final refusal
  * (already paid under another order, amount differs, bill unknown) sends the order to review instead.
- * Metrics: {@code govgate.payments.deliveries{outcome}}, gauge {@code govgate.payments.outbox.backlog}.
+ * Metrics: {@code govgate.payments.deliveries{outcome}}, gauges {@code govgate.payments.outbox.backlog} and
+ * {@code govgate.payments.outbox.lag.seconds} (age of the oldest undelivered payment).
  */
 final class PaymentOutbox {
   private static final Logger log = LoggerFactory.getLogger(PaymentOutbox.class);
@@ -39,6 +40,7 @@ final class PaymentOutbox {
   private final AuditLog audit;
   private final Clock clock;
   private final AtomicLong backlog = new AtomicLong();
+  private final AtomicLong lagSeconds = new AtomicLong();
   private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
 
   PaymentOutbox(PaymentStore store, DepartmentClient departments, PaymentsConfig config, MeterRegistry meters,
@@ -51,6 +53,9 @@ final class PaymentOutbox {
     this.clock = clock;
     Gauge.builder("govgate.payments.outbox.backlog", backlog, AtomicLong::get)
         .description("Paid orders not yet acknowledged by their department").register(meters);
+    Gauge.builder("govgate.payments.outbox.lag.seconds", lagSeconds, AtomicLong::get)
+        .description("Age of the oldest paid order not yet acknowledged by its department (0 when none waits)")
+        .register(meters);
   }
 
   /** One round; rounds never overlap on one instance. */
@@ -60,7 +65,8 @@ final class PaymentOutbox {
     return store.claimDeliveries(now, now.plus(config.outboxLease()), config.outboxBatch())
         .compose(batch -> Future.join(batch.stream().map(this::deliver).toList()).map(batch.size()))
         .compose(n -> store.backlog().map(b -> {
-          backlog.set(b);
+          backlog.set(b.count());
+          lagSeconds.set(b.oldest() == null ? 0 : Math.max(0, Duration.between(b.oldest(), now).toSeconds()));
           return n;
         }))
         .onComplete(ar -> {

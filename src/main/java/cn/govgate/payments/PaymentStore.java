@@ -103,14 +103,16 @@ final class PaymentStore {
    * that the channel says was paid, goes to needs_review (the money is kept track of, nothing is delivered);
    * anything already paid stays as it is. The statement itself is always kept in payment_events.
    */
-  Future<Applied> applyPaid(PaymentEvent e, String source, String eventPayerIndex, Instant now) {
+  Future<Applied> applyPaid(PaymentEvent e, String source, List<String> eventPayerIndexes, Instant now) {
     return pool.withTransaction(conn -> conn
         .preparedQuery("SELECT " + COLS + " FROM payment_orders WHERE order_id = $1 FOR UPDATE")
         .execute(Tuple.of(e.orderId()))
         .compose(rows -> {
           PaymentOrder o = first(rows);
-          // A channel that does not name the payer (null) cannot contradict the order.
-          Boolean payerMatches = o == null || eventPayerIndex == null ? null : eventPayerIndex.equals(o.payerIndex());
+          // A channel that does not name the payer (null) cannot contradict the order. The payer's index in either
+          // blind-index algorithm matches: an order made before a profile switch keeps its payer.
+          Boolean payerMatches = o == null || eventPayerIndexes == null ? null
+              : eventPayerIndexes.contains(o.payerIndex());
           String outcome = decide(o, e, payerMatches);
           Future<?> change = switch (outcome) {
             case "paid" -> markPaid(conn, o, e, now);
@@ -247,10 +249,16 @@ final class PaymentStore {
         .mapEmpty());
   }
 
-  /** Paid orders not yet acknowledged by their department. */
-  Future<Long> backlog() {
-    return pool.query("SELECT count(*) AS n FROM payment_outbox WHERE done_at IS NULL").execute()
-        .map(rows -> rows.iterator().next().getLong("n"));
+  /** Paid orders not yet acknowledged by their department, and when the oldest of them was paid (null: none). */
+  record Backlog(long count, Instant oldest) {}
+
+  Future<Backlog> backlog() {
+    return pool.query("SELECT count(*) AS n, min(created_at) AS oldest FROM payment_outbox WHERE done_at IS NULL")
+        .execute()
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Backlog(r.getLong("n"), instant(r, "oldest"));
+        });
   }
 
   /** One outbox row, for tests and operators: attempts, last error, whether done. */

@@ -1,5 +1,6 @@
 package cn.govgate.registry;
 
+import cn.govgate.crypto.MacAlgorithm;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
@@ -14,15 +15,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.digests.SM3Digest;
 
 /**
  * Request authentication of the department-backend contract ({@code contracts/department-backend.yaml}).
  *
  * <p>Every gateway-to-department request carries {@value #KEY_ID_HEADER}, {@value #TIMESTAMP_HEADER} (epoch
- * seconds), {@value #REQUEST_ID_HEADER} and {@value #SIGNATURE_HEADER} =
- * {@code Base64(HMAC-SHA256(secret, METHOD + "\n" + PATH + "\n" + TIMESTAMP + "\n" + hex(SHA-256(body)) + "\n"))}
+ * seconds), {@value #REQUEST_ID_HEADER}, {@value #ALGORITHM_HEADER} ({@code HMAC-SHA256} or {@code HMAC-SM3};
+ * absent means HMAC-SHA256) and {@value #SIGNATURE_HEADER} =
+ * {@code Base64(HMAC-SHA256(secret, METHOD + "\n" + PATH + "\n" + TIMESTAMP + "\n" + hex(SHA-256(body)) + "\n"))},
+ * or with HMAC-SM3 the same string with {@code hex(SM3(body))} under HMAC-SM3 (商用密码: no SHA-2 anywhere),
  * where METHOD is upper case, PATH is the request path exactly as sent without the query string, the hex digest
  * is lower case and the secret is used as its UTF-8 bytes. An empty body hashes as the empty byte string.
  *
@@ -35,6 +37,7 @@ public final class DepartmentAuth {
   public static final String TIMESTAMP_HEADER = "X-Govgate-Timestamp";
   public static final String SIGNATURE_HEADER = "X-Govgate-Signature";
   public static final String REQUEST_ID_HEADER = "X-Request-Id";
+  public static final String ALGORITHM_HEADER = "X-Govgate-Signature-Algorithm";
 
   /** Largest accepted difference between the request timestamp and the verifier's clock. */
   public static final Duration MAX_SKEW = Duration.ofSeconds(300);
@@ -42,13 +45,15 @@ public final class DepartmentAuth {
   private DepartmentAuth() {
   }
 
-  /** The four headers of one signed request, in the order they are documented. */
-  public record SignedHeaders(String keyId, long timestamp, String signature, String requestId) {
+  /** The headers of one signed request, in the order they are documented. */
+  public record SignedHeaders(String keyId, long timestamp, String signature, String requestId,
+      MacAlgorithm algorithm) {
 
     public Map<String, String> asMap() {
       Map<String, String> headers = new LinkedHashMap<>();
       headers.put(KEY_ID_HEADER, keyId);
       headers.put(TIMESTAMP_HEADER, Long.toString(timestamp));
+      headers.put(ALGORITHM_HEADER, algorithm.configName());
       headers.put(SIGNATURE_HEADER, signature);
       headers.put(REQUEST_ID_HEADER, requestId);
       return headers;
@@ -73,35 +78,55 @@ public final class DepartmentAuth {
     }
   }
 
-  /** Signs a request at the clock's current time. */
+  /** Signs a request at the clock's current time with HMAC-SHA256. */
   public static SignedHeaders sign(
       String method, String path, Buffer body, Clock clock, String keyId, String secret, String requestId) {
-    return sign(method, path, body, clock.millis() / 1000, keyId, secret, requestId);
+    return sign(MacAlgorithm.HMAC_SHA256, method, path, body, clock.millis() / 1000, keyId, secret, requestId);
+  }
+
+  /** Signs a request at the clock's current time with {@code algorithm} ({@code crypto.departmentSigning}). */
+  public static SignedHeaders sign(MacAlgorithm algorithm,
+      String method, String path, Buffer body, Clock clock, String keyId, String secret, String requestId) {
+    return sign(algorithm, method, path, body, clock.millis() / 1000, keyId, secret, requestId);
+  }
+
+  /** Signs a request at a given epoch-second timestamp with HMAC-SHA256. */
+  public static SignedHeaders sign(
+      String method, String path, Buffer body, long epochSeconds, String keyId, String secret, String requestId) {
+    return sign(MacAlgorithm.HMAC_SHA256, method, path, body, epochSeconds, keyId, secret, requestId);
   }
 
   /** Signs a request at a given epoch-second timestamp. */
-  public static SignedHeaders sign(
+  public static SignedHeaders sign(MacAlgorithm algorithm,
       String method, String path, Buffer body, long epochSeconds, String keyId, String secret, String requestId) {
     Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(requestId, "requestId");
-    String signature = signature(secret, stringToSign(method, path, epochSeconds, bytesOf(body)));
-    return new SignedHeaders(keyId, epochSeconds, signature, requestId);
+    String signature = signature(algorithm, secret, stringToSign(algorithm, method, path, epochSeconds,
+        bytesOf(body)));
+    return new SignedHeaders(keyId, epochSeconds, signature, requestId, algorithm);
   }
 
-  /** The exact string the HMAC covers. */
+  /** The exact string the HMAC-SHA256 covers. */
   public static String stringToSign(String method, String path, long epochSeconds, byte[] body) {
-    return method.toUpperCase(Locale.ROOT) + "\n" + path + "\n" + epochSeconds + "\n" + sha256Hex(body) + "\n";
+    return stringToSign(MacAlgorithm.HMAC_SHA256, method, path, epochSeconds, body);
+  }
+
+  /** The exact string the MAC covers: the body digest is SHA-256 for HMAC-SHA256, SM3 for HMAC-SM3. */
+  public static String stringToSign(MacAlgorithm algorithm, String method, String path, long epochSeconds,
+      byte[] body) {
+    String digest = algorithm == MacAlgorithm.HMAC_SM3 ? sm3Hex(body) : sha256Hex(body);
+    return method.toUpperCase(Locale.ROOT) + "\n" + path + "\n" + epochSeconds + "\n" + digest + "\n";
   }
 
   /** Base64 (standard alphabet, padded) of HMAC-SHA256 over the string to sign. */
   public static String signature(String secret, String stringToSign) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return Base64.getEncoder().encodeToString(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+    return signature(MacAlgorithm.HMAC_SHA256, secret, stringToSign);
+  }
+
+  /** Base64 (standard alphabet, padded) of the MAC over the string to sign. */
+  public static String signature(MacAlgorithm algorithm, String secret, String stringToSign) {
+    return Base64.getEncoder().encodeToString(algorithm.mac(secret.getBytes(StandardCharsets.UTF_8),
+        stringToSign.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Lower-case hex SHA-256. */
@@ -111,6 +136,15 @@ public final class DepartmentAuth {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }
+  }
+
+  /** Lower-case hex SM3 (GB/T 32905). */
+  public static String sm3Hex(byte[] body) {
+    SM3Digest digest = new SM3Digest();
+    digest.update(body, 0, body.length);
+    byte[] out = new byte[digest.getDigestSize()];
+    digest.doFinal(out, 0);
+    return HexFormat.of().formatHex(out);
   }
 
   /** A department-side verifier; {@code secrets} answers the secret of a key id or null when unknown. */
@@ -149,7 +183,13 @@ public final class DepartmentAuth {
       if (secret == null) {
         return Verification.refused(keyId, "unknown key id");
       }
-      String expected = signature(secret, stringToSign(method, path, epochSeconds, bytesOf(body)));
+      String named = headers.get(ALGORITHM_HEADER);
+      MacAlgorithm algorithm = named == null ? MacAlgorithm.HMAC_SHA256 : MacAlgorithm.ofConfigName(named.trim());
+      if (algorithm == null) {
+        return Verification.refused(keyId, "unknown signature algorithm");
+      }
+      String expected = signature(algorithm, secret, stringToSign(algorithm, method, path, epochSeconds,
+          bytesOf(body)));
       boolean same = MessageDigest.isEqual(
           expected.getBytes(StandardCharsets.US_ASCII), signature.trim().getBytes(StandardCharsets.US_ASCII));
       return same ? Verification.ok(keyId) : Verification.refused(keyId, "signature mismatch");

@@ -140,7 +140,8 @@ public final class DepartmentClient {
         .putHeader("Content-Type", "application/json")
         .putHeader(DepartmentAuth.REQUEST_ID_HEADER, requestId);
     if (spec.auth().keyId() != null && backend.secrets().hmacSecret() != null) {
-      DepartmentAuth.sign("POST", backend.signedPath(type.path()), body, clock, spec.auth().keyId(),
+      DepartmentAuth.sign(registry.crypto().departmentSigning(), "POST", backend.signedPath(type.path()), body,
+          clock, spec.auth().keyId(),
           backend.secrets().hmacSecret(), requestId).addTo(request.headers());
     }
     String department = backend.departmentId();

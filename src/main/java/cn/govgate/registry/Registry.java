@@ -1,5 +1,6 @@
 package cn.govgate.registry;
 
+import cn.govgate.config.CryptoConfig;
 import cn.govgate.config.RegistryConfig;
 import cn.govgate.error.ApiException;
 import cn.govgate.error.Origin;
@@ -64,6 +65,7 @@ public final class Registry {
   private final CredentialStore credentialStore;
   private final Credentials credentials;
   private final RegistryConfig config;
+  private final CryptoConfig crypto;
   private final MeterRegistry meters;
   private final Clock clock;
   private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
@@ -83,14 +85,15 @@ public final class Registry {
   private long healthTimer = -1;
 
   private Registry(Vertx vertx, Pool pool, PgConnectOptions connectOptions, RegistryConfig config,
-      MeterRegistry meters, Clock clock) {
+      CryptoConfig crypto, MeterRegistry meters, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.connectOptions = connectOptions;
     this.config = config;
+    this.crypto = crypto;
     this.meters = meters;
     this.clock = clock;
-    this.store = new RegistryStore(pool, config.secretKey());
+    this.store = new RegistryStore(pool, config.secretKey(), crypto.dataSealing());
     this.credentialStore = new CredentialStore(pool);
     this.credentials = new Credentials(vertx, credentialStore, store, clock);
     DepartmentMetrics.bindRegistries(meters, breakers, bulkheads);
@@ -102,8 +105,8 @@ public final class Registry {
    * @param clock drives breakers (open wait, slow calls) and signature timestamps; tests move it
    */
   public static Registry create(Vertx vertx, Pool pool, PgConnectOptions connectOptions, RegistryConfig config,
-      MeterRegistry meters, Clock clock) {
-    return new Registry(vertx, pool, connectOptions, config, meters, clock);
+      CryptoConfig crypto, MeterRegistry meters, Clock clock) {
+    return new Registry(vertx, pool, connectOptions, config, crypto, meters, clock);
   }
 
   public RegistryStore store() {
@@ -112,6 +115,11 @@ public final class Registry {
 
   Clock clock() {
     return clock;
+  }
+
+  /** The algorithms of this deployment (department request signatures). */
+  CryptoConfig crypto() {
+    return crypto;
   }
 
   CredentialStore credentialStore() {
@@ -359,8 +367,8 @@ public final class Registry {
     String requestId = "health-" + UUID.randomUUID();
     request.putHeader(DepartmentAuth.REQUEST_ID_HEADER, requestId);
     if (spec.auth().keyId() != null && b.secrets().hmacSecret() != null) {
-      DepartmentAuth.sign("GET", java.net.URI.create(url).getRawPath(), Buffer.buffer(), clock, spec.auth().keyId(),
-          b.secrets().hmacSecret(), requestId).addTo(request.headers());
+      DepartmentAuth.sign(crypto.departmentSigning(), "GET", java.net.URI.create(url).getRawPath(), Buffer.buffer(),
+          clock, spec.auth().keyId(), b.secrets().hmacSecret(), requestId).addTo(request.headers());
     }
     AtomicInteger value = health.get(b.id());
     return request.send()

@@ -1,5 +1,6 @@
 package cn.govgate.registry;
 
+import cn.govgate.crypto.SealAlgorithm;
 import cn.govgate.error.ApiException;
 import cn.govgate.error.ErrorCode;
 import io.vertx.core.Future;
@@ -43,9 +44,42 @@ public final class RegistryStore {
   private final Pool pool;
   private final SecretBox secrets;
 
-  RegistryStore(Pool pool, byte[] secretKey) {
+  RegistryStore(Pool pool, byte[] secretKey, SealAlgorithm sealing) {
     this.pool = pool;
-    this.secrets = new SecretBox(secretKey);
+    this.secrets = new SecretBox(secretKey, sealing);
+  }
+
+  /** A store on {@code pool} (the {@code reencrypt} command uses it without a running registry). */
+  public static RegistryStore create(Pool pool, byte[] secretKey, SealAlgorithm sealing) {
+    return new RegistryStore(pool, secretKey, sealing);
+  }
+
+  /**
+   * Re-seals every backend secret not in the current sealing algorithm, {@code batch} rows per round, each row
+   * guarded by its old value (a row changed meanwhile is picked up by the next round). Safe to re-run; instances
+   * keep reading both formats meanwhile. Returns how many rows moved.
+   */
+  public Future<Long> resealSecrets(int batch) {
+    return resealRound(batch, 0);
+  }
+
+  private Future<Long> resealRound(int batch, long done) {
+    return pool.preparedQuery("SELECT id, auth_secret FROM backends WHERE auth_secret IS NOT NULL "
+            + "AND NOT starts_with(auth_secret, $1) ORDER BY id LIMIT $2")
+        .execute(Tuple.of(secrets.currentPrefix(), batch))
+        .compose(rows -> {
+          if (rows.size() == 0) return Future.succeededFuture(done);
+          Future<Void> chain = Future.succeededFuture();
+          for (Row r : rows) {
+            String id = r.getString("id");
+            String old = r.getString("auth_secret");
+            String resealed = secrets.seal(id, secrets.open(id, old));
+            chain = chain.compose(v -> pool.preparedQuery("UPDATE backends SET auth_secret = $2 WHERE id = $1 "
+                    + "AND auth_secret = $3")
+                .execute(Tuple.of(id, resealed, old)).mapEmpty());
+          }
+          return chain.compose(v -> resealRound(batch, done + rows.size()));
+        });
   }
 
   /** A department. */

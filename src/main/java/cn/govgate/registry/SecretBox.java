@@ -1,59 +1,65 @@
 package cn.govgate.registry;
 
-import java.nio.ByteBuffer;
+import cn.govgate.crypto.SealAlgorithm;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Base64;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts backend secrets at rest with AES-256-GCM under {@code registry.secretKey}: {@code v1:} + Base64(nonce
- * ‖ ciphertext ‖ tag). The backend id is the associated data, so a ciphertext moved to another backend's row does
- * not decrypt.
+ * Encrypts backend secrets at rest under {@code registry.secretKey}, in the sealing algorithm of the crypto profile:
+ * {@code v1:} + Base64(nonce ‖ ciphertext ‖ tag) is AES-256-GCM (the format from before SM4), {@code sm4:} + Base64(…)
+ * is SM4-GCM under the SM4 key derived from the same key. Either opens whatever the profile; new values are written
+ * in the current algorithm, and {@code reencrypt} moves the others. The backend id is the associated data, so a
+ * ciphertext moved to another backend's row does not decrypt.
  */
 final class SecretBox {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String PREFIX = "v1:";
+  private static final String AES_PREFIX = "v1:";
+  private static final String SM4_PREFIX = "sm4:";
 
-  private final SecretKeySpec key;
+  private final SealAlgorithm sealing;
+  private final byte[] aesKey;
+  private final byte[] sm4Key;
 
-  SecretBox(byte[] key) {
+  SecretBox(byte[] key, SealAlgorithm sealing) {
     if (key == null || key.length != 32) {
       throw new IllegalArgumentException("registry secret key must be 32 bytes");
     }
-    this.key = new SecretKeySpec(key, "AES");
+    this.sealing = sealing;
+    this.aesKey = SealAlgorithm.AES_256_GCM.key(key, "registry");
+    this.sm4Key = SealAlgorithm.SM4_GCM.key(key, "registry");
+  }
+
+  /** The prefix of values sealed in the current algorithm. */
+  String currentPrefix() {
+    return prefix(sealing);
+  }
+
+  private static String prefix(SealAlgorithm a) {
+    return a == SealAlgorithm.SM4_GCM ? SM4_PREFIX : AES_PREFIX;
   }
 
   String seal(String backendId, String plaintext) {
-    try {
-      byte[] nonce = new byte[12];
-      RANDOM.nextBytes(nonce);
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
-      cipher.updateAAD(backendId.getBytes(StandardCharsets.UTF_8));
-      byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-      return PREFIX + Base64.getEncoder().encodeToString(ByteBuffer.allocate(12 + sealed.length)
-          .put(nonce).put(sealed).array());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM is unavailable", e);
-    }
+    byte[] key = sealing == SealAlgorithm.SM4_GCM ? sm4Key : aesKey;
+    byte[] out = sealing.seal(key, backendId.getBytes(StandardCharsets.UTF_8),
+        plaintext.getBytes(StandardCharsets.UTF_8));
+    return prefix(sealing) + Base64.getEncoder().encodeToString(out);
   }
 
   String open(String backendId, String sealed) {
-    if (sealed == null || !sealed.startsWith(PREFIX)) {
+    SealAlgorithm a;
+    if (sealed != null && sealed.startsWith(AES_PREFIX)) {
+      a = SealAlgorithm.AES_256_GCM;
+    } else if (sealed != null && sealed.startsWith(SM4_PREFIX)) {
+      a = SealAlgorithm.SM4_GCM;
+    } else {
       throw new IllegalStateException("unknown secret format");
     }
     try {
-      byte[] all = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, all, 0, 12));
-      cipher.updateAAD(backendId.getBytes(StandardCharsets.UTF_8));
-      return new String(cipher.doFinal(all, 12, all.length - 12), StandardCharsets.UTF_8);
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      byte[] all = Base64.getDecoder().decode(sealed.substring(prefix(a).length()));
+      byte[] plain = a.open(a == SealAlgorithm.SM4_GCM ? sm4Key : aesKey,
+          backendId.getBytes(StandardCharsets.UTF_8), all);
+      return new String(plain, StandardCharsets.UTF_8);
+    } catch (SealAlgorithm.SealException | IllegalArgumentException e) {
       throw new IllegalStateException("a backend secret does not decrypt with registry.secretKey", e);
     }
   }

@@ -12,6 +12,7 @@ import cn.govgate.complaints.Complaints;
 import cn.govgate.config.RemindersConfig;
 import cn.govgate.identity.Identity;
 import cn.govgate.identity.PersonalDataCipher;
+import cn.govgate.identity.Reencryption;
 import cn.govgate.registry.DepartmentClient;
 import cn.govgate.reminders.ReminderStore.Claimed;
 import cn.govgate.reminders.ReminderStore.Subscription;
@@ -64,6 +65,11 @@ import org.slf4j.LoggerFactory;
 public final class Reminders implements Complaints.ReplyListener {
   private static final Logger log = LoggerFactory.getLogger(Reminders.class);
   static final String FIELDS_PURPOSE = "reminders.fields";
+
+  /** The sealed column of this concern, for {@code reencrypt}. */
+  public static List<Reencryption.SealedTable> sealedTables() {
+    return List.of(new Reencryption.SealedTable("reminders", "id", null, Map.of("fields_enc", FIELDS_PURPOSE)));
+  }
   private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
       .withZone(WorkingCalendar.ZONE);
   static final int MAX_GRANTS = 50;

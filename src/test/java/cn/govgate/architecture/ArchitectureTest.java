@@ -68,8 +68,9 @@ class ArchitectureTest {
 
   @Test
   void theFoundationNeverDependsOnTheConcerns() {
-    noClasses().that().resideInAnyPackage("cn.govgate.error..", "cn.govgate.config..", "cn.govgate.http..", "cn.govgate.audit..",
-            "cn.govgate.store..", "cn.govgate.resilience..", "cn.govgate.calendar..")
+    noClasses().that().resideInAnyPackage("cn.govgate.error..", "cn.govgate.config..", "cn.govgate.http..",
+            "cn.govgate.audit..", "cn.govgate.store..", "cn.govgate.resilience..", "cn.govgate.calendar..",
+            "cn.govgate.crypto..")
         .should().dependOnClassesThat().resideInAnyPackage("cn.govgate.identity..", "cn.govgate.registry..",
             "cn.govgate.services..", "cn.govgate.ratings..", "cn.govgate.certificates..", "cn.govgate.payments..")
         .because("configuration, HTTP plumbing, audit, storage and resilience sit below every concern")

@@ -66,6 +66,38 @@ class AuditLogTest {
   }
 
   @Test
+  void aChainThatChangesAlgorithmPartWayVerifiesAndStillFindsAChange() throws Exception {
+    writeRecords(6);
+    String first = TestGateways.profile().equals("shangmi") ? "HMAC-SM3" : "HMAC-SHA256";
+    String second = first.equals("HMAC-SM3") ? "HMAC-SHA256" : "HMAC-SM3";
+    TestGateways.stop(gateway);
+    settings.put("crypto.auditChain", second);
+    gateway = TestGateways.start(settings);
+    writeRecords(6);
+    assertThat(algorithms()).containsExactly(first, second);
+    CommandOutput out = auditCheck();
+    assertThat(out.code).as(out.stdout).isZero();
+    assertThat(out.stdout).contains("audit chain intact: 12 records checked");
+
+    exec("ALTER TABLE audit_log DISABLE TRIGGER USER");
+    exec("UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 10");
+    out = auditCheck();
+    assertThat(out.code).isEqualTo(3);
+    assertThat(out.stdout).contains("BROKEN at record 10").contains("content does not match");
+  }
+
+  @Test
+  void aRecordClaimingAnotherAlgorithmIsReported() throws Exception {
+    writeRecords(5);
+    exec("ALTER TABLE audit_log DISABLE TRIGGER USER");
+    exec("UPDATE audit_log SET hash_alg = CASE WHEN hash_alg = 'HMAC-SM3' THEN 'HMAC-SHA256' ELSE 'HMAC-SM3' END "
+        + "WHERE seq = 3");
+    CommandOutput out = auditCheck();
+    assertThat(out.code).isEqualTo(3);
+    assertThat(out.stdout).contains("BROKEN at record 3");
+  }
+
+  @Test
   void theApplicationCannotUpdateOrDeleteRecords() throws Exception {
     writeRecords(2);
     try {
@@ -89,6 +121,15 @@ class AuditLogTest {
   private long count() throws Exception {
     return gateway.database().pool().query("SELECT count(*) FROM audit_log").execute()
         .map(r -> r.iterator().next().getLong(0)).await(10, TimeUnit.SECONDS);
+  }
+
+  private java.util.List<String> algorithms() throws Exception {
+    return gateway.database().pool().query("SELECT hash_alg FROM audit_log GROUP BY hash_alg ORDER BY min(seq)")
+        .execute().map(rows -> {
+          java.util.List<String> out = new java.util.ArrayList<>();
+          rows.forEach(r -> out.add(r.getString(0)));
+          return out;
+        }).await(10, TimeUnit.SECONDS);
   }
 
   private void exec(String sql) throws Exception {

@@ -81,7 +81,7 @@ class Sm2ProofsTest {
     assertThat(verdict.getBoolean("valid")).isTrue();
   }
 
-  private static PublicKey publicKey(JsonObject jwk) throws Exception {
+  static PublicKey publicKey(JsonObject jwk) throws Exception {
     ECNamedCurveParameterSpec spec = ECNamedCurveTable.getParameterSpec("sm2p256v1");
     BigInteger x = new BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("x")));
     BigInteger y = new BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("y")));
@@ -90,7 +90,7 @@ class Sm2ProofsTest {
   }
 
   /** JCA SM3withSM2 with the documented user id; the JWS carries R‖S, the JCA wants DER. */
-  private static boolean bcVerifies(PublicKey key, byte[] input, byte[] rs) throws Exception {
+  static boolean bcVerifies(PublicKey key, byte[] input, byte[] rs) throws Exception {
     ASN1EncodableVector v = new ASN1EncodableVector();
     v.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(rs, 0, 32))));
     v.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(rs, 32, 64))));

@@ -249,15 +249,15 @@ class SessionKeysAndRotationTest {
       // A citizen created on the rotated instance is sealed under the new data key.
       SyntheticCitizen q = bed.people.get(2);
       bed.alipayToL3(b, bed.alipayUser(q, false), q);
-      assertThat(keyIds()).contains("d1", "d2");
+      assertThat(keyIds()).contains(ref("d1"), ref("d2"));
     } finally {
       TestGateways.stop(b);
     }
 
     CommandOutput re = command("reencrypt", rotated);
     assertThat(re.code()).as(re.stdout()).isZero();
-    assertThat(re.stdout()).contains("re-encrypted under data key d2");
-    assertThat(keyIds()).containsOnly("d2");
+    assertThat(re.stdout()).contains("with data key " + ref("d2"));
+    assertThat(keyIds()).containsOnly(ref("d2"));
 
     // The old keys retired: old tokens refused, every row readable with the new key alone.
     Map<String, String> retired = TestGateways.with(settings, "identity.sessionKeys", "s2:" + k2,
@@ -319,6 +319,11 @@ class SessionKeysAndRotationTest {
         + "(SELECT max(seq) FROM audit_log WHERE action = 'identity.login' AND outcome = 'failure')")
         .execute().await(10, TimeUnit.SECONDS);
     a.database().pool().query("ALTER TABLE audit_log ENABLE TRIGGER USER").execute().await(10, TimeUnit.SECONDS);
+  }
+
+  /** The key reference rows sealed under data key {@code kid} carry in the profile under test. */
+  private static String ref(String kid) {
+    return TestGateways.profile().equals("shangmi") ? "sm4:" + kid : kid;
   }
 
   private List<String> keyIds() {

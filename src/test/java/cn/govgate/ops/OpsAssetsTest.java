@@ -84,6 +84,9 @@ class OpsAssetsTest {
     m.put(prometheusName("govgate.payments") + "_total", literal("govgate.payments"));
     m.put(prometheusName("govgate.payments.deliveries") + "_total", literal("govgate.payments.deliveries"));
     m.put(prometheusName("govgate.payments.outbox.backlog"), literal("govgate.payments.outbox.backlog"));
+    m.put(prometheusName("govgate.payments.outbox.lag.seconds"), literal("govgate.payments.outbox.lag.seconds"));
+    m.put(prometheusName("govgate.identity.logins") + "_total", literal("govgate.identity.logins"));
+    m.put(prometheusName("govgate.identity.verifications") + "_total", literal("govgate.identity.verifications"));
     // Consultations and complaints, the holiday calendar, reminders and the published service levels.
     m.put(prometheusName("govgate.complaints.overdue"), literal("govgate.complaints.overdue"));
     m.put(prometheusName("govgate.complaints.marked_overdue") + "_total", literal("govgate.complaints.marked_overdue"));
@@ -262,7 +265,7 @@ class OpsAssetsTest {
           .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toSet());
       Set<String> expected = KNOWN_METRICS.keySet().stream()
           .filter(m -> !m.startsWith("govgate_channel_") && !m.startsWith("govgate_audit_")
-              && !m.startsWith("govgate_payments_") && !m.startsWith("vertx_pool_") && !m.startsWith("jvm_gc_pause_")
+              && !m.startsWith("govgate_payments_") && !m.startsWith("govgate_identity_") && !m.startsWith("vertx_pool_") && !m.startsWith("jvm_gc_pause_")
               && !m.startsWith("govgate_complaints_") && !m.startsWith("govgate_calendar_")
               && !m.startsWith("govgate_reminders") && !m.startsWith("govgate_service_level_"))
           .collect(Collectors.toSet());
@@ -370,7 +373,8 @@ class OpsAssetsTest {
         });
       }
     }
-    assertThat(uids).containsExactlyInAnyOrder("govgate-overview", "govgate-departments", "govgate-channels");
+    assertThat(uids).containsExactlyInAnyOrder("govgate-overview", "govgate-departments", "govgate-channels",
+        "govgate-payments", "govgate-identity");
     JsonObject departments = new JsonObject(read(OPS.resolve("grafana/dashboards/govgate-departments.json")));
     assertThat(departments.getJsonObject("templating").encode()).contains("\"name\":\"department\"");
   }

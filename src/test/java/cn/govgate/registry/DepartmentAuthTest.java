@@ -2,6 +2,7 @@ package cn.govgate.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.govgate.crypto.MacAlgorithm;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
@@ -19,6 +20,7 @@ class DepartmentAuthTest {
   private static final Buffer BODY = Buffer.buffer("{\"serviceType\":\"social-security.account\",\"region\":\"330100\","
       + "\"citizen\":{\"idNumber\":\"11010519491231002X\",\"name\":\"张三\"},\"query\":{}}");
   private static final String VECTOR_SIGNATURE = "99HH9MKqHPiyxtc+orK/31S8M4DgzlNZRx5ZGObXX8s=";
+  private static final String SM3_SIGNATURE = "n1Tf9CsGOytpaBMk90La/PNKXX/brFNAa/kwKaaW3dk=";
 
   private final Clock atVectorTime = Clock.fixed(Instant.ofEpochSecond(TIMESTAMP), ZoneOffset.UTC);
   private final DepartmentAuth.Verifier verifier =
@@ -39,6 +41,46 @@ class DepartmentAuthTest {
     assertThat(headers.asMap()).containsEntry("X-Govgate-Key-Id", KEY_ID)
         .containsEntry("X-Govgate-Timestamp", "1735689600").containsEntry("X-Govgate-Signature", VECTOR_SIGNATURE)
         .containsEntry("X-Request-Id", "req-1");
+  }
+
+  @Test
+  void signsTheContractHmacSm3Vectors() {
+    assertThat(DepartmentAuth.sm3Hex(BODY.getBytes()))
+        .isEqualTo("cf889004fc4f256fc29717696f23cb34cb17b8b767966ff780dbf4d6b90b2547");
+    DepartmentAuth.SignedHeaders post =
+        DepartmentAuth.sign(MacAlgorithm.HMAC_SM3, "POST", PATH, BODY, atVectorTime, KEY_ID, SECRET, "req-3");
+    assertThat(post.signature()).isEqualTo(SM3_SIGNATURE);
+    assertThat(post.asMap()).containsEntry("X-Govgate-Signature-Algorithm", "HMAC-SM3");
+    assertThat(DepartmentAuth.sign(MacAlgorithm.HMAC_SM3, "GET", "/health", null, TIMESTAMP, KEY_ID, SECRET, "r")
+        .signature()).isEqualTo("rTuCaJve4jrTcuG4qmD4osFmejRMCAvaEj57QviieNM=");
+  }
+
+  @Test
+  void verifiesWithTheAlgorithmTheHeaderNamesAndNoOther() {
+    MultiMap sm3 = vectorHeaders().set("X-Govgate-Signature-Algorithm", "HMAC-SM3")
+        .set("X-Govgate-Signature", SM3_SIGNATURE);
+    assertThat(verifier.verify("POST", PATH, sm3, BODY).valid()).isTrue();
+    // The SHA-256 signature under the SM3 label, or the reverse, is refused; so is an unknown algorithm.
+    assertThat(verifier.verify("POST", PATH, vectorHeaders().set("X-Govgate-Signature-Algorithm", "HMAC-SM3"), BODY)
+        .reason()).isEqualTo("signature mismatch");
+    assertThat(verifier.verify("POST", PATH, sm3.set("X-Govgate-Signature-Algorithm", "HMAC-SHA256"), BODY)
+        .valid()).isFalse();
+    assertThat(verifier.verify("POST", PATH, vectorHeaders().set("X-Govgate-Signature-Algorithm", "HMAC-MD5"), BODY)
+        .reason()).isEqualTo("unknown signature algorithm");
+  }
+
+  @Test
+  void theDepartmentSimulatorsOwnVerifierAcceptsTheGatewaysSignaturesInBothAlgorithms() {
+    String secret = cn.govgate.testing.TestGateways.randomKey(24);
+    Buffer body = Buffer.buffer("{\"region\":\"510100\",\"name\":\"李四\"}");
+    cn.govgate.sim.departments.RequestSignatures department = cn.govgate.sim.departments.RequestSignatures
+        .verifier(atVectorTime, keyId -> secret);
+    for (MacAlgorithm a : MacAlgorithm.values()) {
+      MultiMap headers = DepartmentAuth.sign(a, "POST", "/traffic/fines", body, atVectorTime, "k", secret, "r")
+          .addTo(MultiMap.caseInsensitiveMultiMap());
+      assertThat(department.refusal("POST", "/traffic/fines", headers, body)).as(a.configName()).isNull();
+      assertThat(department.refusal("POST", "/traffic/fines", headers, Buffer.buffer("{}"))).isNotNull();
+    }
   }
 
   @Test

@@ -32,7 +32,18 @@ public final class TestGateways {
     }
     s.put("dataDir", dataDir.toString());
     s.putAll(identityKeys(dataDir));
+    s.put("crypto.profile", profile());
     return s;
+  }
+
+  /**
+   * The crypto profile test gateways run in: {@code international}, or what the system property
+   * {@code govgate.test.cryptoProfile} says (the build's {@code shangmi-profile} run of the identity, audit, registry
+   * and proof suites sets {@code shangmi}).
+   */
+  public static String profile() {
+    String p = System.getProperty("govgate.test.cryptoProfile");
+    return p == null || p.isBlank() ? "international" : p;
   }
 
   /**

@@ -1,5 +1,6 @@
 package cn.govgate.audit;
 
+import cn.govgate.crypto.MacAlgorithm;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -41,8 +42,9 @@ public class AuditEncodingBenchmark {
   public Tuple encodeRecord() {
     Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
     AuditRecord r = AuditRecord.of(42, at, event, prev);
-    String hash = hasher.hash(r);
+    String hash = hasher.hash(r, MacAlgorithm.HMAC_SHA256);
     return Tuple.of(r.seq(), r.at().atOffset(ZoneOffset.UTC), r.actorType(), r.actorId(), r.action(),
-        r.citizenKey(), r.outcome(), r.requestId()).addValue(r.details()).addValue(prev).addValue(hash);
+        r.citizenKey(), r.outcome(), r.requestId()).addValue(r.details()).addValue(prev).addValue(hash)
+        .addValue(MacAlgorithm.HMAC_SHA256.configName());
   }
 }

@@ -39,6 +39,7 @@ public final class DepartmentSimulator {
 
   private final DepartmentSimulatorOptions options;
   private final RequestSignatures verifier;
+  private final java.util.Set<String> signatureAlgorithms = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final DepartmentOperations operations;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong errorRateTicks = new AtomicLong();
@@ -246,6 +247,11 @@ public final class DepartmentSimulator {
     return Math.floor(n * rate) > Math.floor((n - 1) * rate);
   }
 
+  /** The signature algorithms of the authentic business requests this simulator served (tests). */
+  public java.util.Set<String> signatureAlgorithmsSeen() {
+    return java.util.Set.copyOf(signatureAlgorithms);
+  }
+
   private void serve(RoutingContext ctx, String operation) {
     Buffer body = ctx.body().buffer();
     String unauthentic =
@@ -254,6 +260,8 @@ public final class DepartmentSimulator {
       answer(ctx, 401, error("unauthorized", "Request authentication failed"));
       return;
     }
+    String algorithm = ctx.request().getHeader(RequestSignatures.ALGORITHM_HEADER);
+    signatureAlgorithms.add(algorithm == null ? RequestSignatures.HMAC_SHA256 : algorithm);
     JsonObject request;
     try {
       request = body == null ? null : body.toJsonObject();

@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.Provider;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -12,19 +13,26 @@ import java.util.Locale;
 import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * The request authentication of {@code contracts/department-backend.yaml} as a department implements it from the
  * contract's text, independently of the gateway's signer (so the gateway's tests check its signatures against a
  * second implementation): {@code X-Govgate-Signature = Base64(HMAC-SHA256(secret, METHOD \n PATH \n TIMESTAMP \n
- * hex(SHA-256(body)) \n))}, {@code X-Govgate-Timestamp} in epoch seconds within {@value #MAX_SKEW_SECONDS} s of the
- * department's clock, {@code X-Govgate-Key-Id} naming the secret. Thread-safe.
+ * hex(SHA-256(body)) \n))}, or, when {@code X-Govgate-Signature-Algorithm} is {@code HMAC-SM3}, the same with SM3 in
+ * both places (through Bouncy Castle's JCA provider, not the gateway's code path); {@code X-Govgate-Timestamp} in
+ * epoch seconds within {@value #MAX_SKEW_SECONDS} s of the department's clock, {@code X-Govgate-Key-Id} naming the
+ * secret. Thread-safe.
  */
 public final class RequestSignatures {
   public static final String KEY_ID_HEADER = "X-Govgate-Key-Id";
   public static final String TIMESTAMP_HEADER = "X-Govgate-Timestamp";
   public static final String SIGNATURE_HEADER = "X-Govgate-Signature";
   public static final String REQUEST_ID_HEADER = "X-Request-Id";
+  public static final String ALGORITHM_HEADER = "X-Govgate-Signature-Algorithm";
+  public static final String HMAC_SHA256 = "HMAC-SHA256";
+  public static final String HMAC_SM3 = "HMAC-SM3";
+  private static final Provider BC = new BouncyCastleProvider();
   /** Largest accepted distance between the request's timestamp and the department's clock. */
   public static final long MAX_SKEW_SECONDS = 300;
 
@@ -54,9 +62,11 @@ public final class RequestSignatures {
       return "timestamp is not epoch seconds";
     }
     if (Math.abs(clock.millis() / 1000 - seconds) > MAX_SKEW_SECONDS) return "timestamp outside the window";
+    String algorithm = headers.get(ALGORITHM_HEADER) == null ? HMAC_SHA256 : headers.get(ALGORITHM_HEADER).trim();
+    if (!algorithm.equals(HMAC_SHA256) && !algorithm.equals(HMAC_SM3)) return "unknown signature algorithm";
     String secret = secrets.apply(keyId);
     if (secret == null) return "unknown key id";
-    byte[] expected = signature(secret, method, path, seconds, body).getBytes(StandardCharsets.US_ASCII);
+    byte[] expected = signature(algorithm, secret, method, path, seconds, body).getBytes(StandardCharsets.US_ASCII);
     return MessageDigest.isEqual(expected, signature.trim().getBytes(StandardCharsets.US_ASCII))
         ? null : "signature mismatch";
   }
@@ -64,23 +74,32 @@ public final class RequestSignatures {
   /** The signature headers of a request signed at {@code epochSeconds} (what a client of the contract sends). */
   public static MultiMap sign(String method, String path, Buffer body, long epochSeconds, String keyId,
       String secret, String requestId) {
+    return sign(HMAC_SHA256, method, path, body, epochSeconds, keyId, secret, requestId);
+  }
+
+  /** The same with {@code algorithm} ({@value #HMAC_SHA256} or {@value #HMAC_SM3}), named in its header. */
+  public static MultiMap sign(String algorithm, String method, String path, Buffer body, long epochSeconds,
+      String keyId, String secret, String requestId) {
     return MultiMap.caseInsensitiveMultiMap()
         .set(KEY_ID_HEADER, keyId)
         .set(TIMESTAMP_HEADER, Long.toString(epochSeconds))
-        .set(SIGNATURE_HEADER, signature(secret, method, path, epochSeconds, body))
+        .set(ALGORITHM_HEADER, algorithm)
+        .set(SIGNATURE_HEADER, signature(algorithm, secret, method, path, epochSeconds, body))
         .set(REQUEST_ID_HEADER, requestId);
   }
 
-  static String signature(String secret, String method, String path, long epochSeconds, Buffer body) {
+  static String signature(String algorithm, String secret, String method, String path, long epochSeconds,
+      Buffer body) {
+    boolean sm = algorithm.equals(HMAC_SM3);
     try {
-      String bodyHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(body == null ? new byte[0] : body.getBytes()));
+      MessageDigest digest = sm ? MessageDigest.getInstance("SM3", BC) : MessageDigest.getInstance("SHA-256");
+      String bodyHash = HexFormat.of().formatHex(digest.digest(body == null ? new byte[0] : body.getBytes()));
       String toSign = method.toUpperCase(Locale.ROOT) + "\n" + path + "\n" + epochSeconds + "\n" + bodyHash + "\n";
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      Mac mac = sm ? Mac.getInstance("HMACSM3", BC) : Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), mac.getAlgorithm()));
       return Base64.getEncoder().encodeToString(mac.doFinal(toSign.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 or SHA-256 unavailable", e);
+      throw new IllegalStateException(algorithm + " unavailable", e);
     }
   }
 }
