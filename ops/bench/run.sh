@@ -176,7 +176,7 @@ run_wrk() {
   (
     BENCH_LUA="$HERE/lua" BENCH_THREADS="$THREADS" BENCH_CONNECTIONS="$CONNECTIONS" BENCH_RATE="$rate" \
     BENCH_FROM="$from" BENCH_TO="$to" BENCH_OFFSET="$offset" BENCH_TOKENS=$(j tokens) BENCH_SIGNED=$(j signedRequests) \
-    BENCH_CODES=$(j authCodes) BENCH_APP_ID="$APP_ID" BENCH_REGION="$REGION" \
+    BENCH_PARTNER=$(j partnerRequests) BENCH_CODES=$(j authCodes) BENCH_APP_ID="$APP_ID" BENCH_REGION="$REGION" \
       taskset -c "$CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$HERE/lua/$script" "$url" \
       >"$out" 2>&1
     rc=$?
@@ -191,6 +191,12 @@ run_wrk() {
   jq -c --argjson w "$wrk_s" --argjson early "$early" '. + {wrkSeconds: $w, ranOut: $early}' <<<"$result"
 }
 presign() { curl -sf -X POST "$CONTROL/presign" >/dev/null || die "presign failed"; }
+# (e): signs as many single-use partner requests as the next run can send (1.5 x the last (a) rate; 20,000 at least).
+presign_partner() {
+  local rps; rps=$(jq -s -r '[.[] | select(.scenario == "a")] | if length > 0 then .[-1].rps else 0 end' "$RUNS" 2>/dev/null || echo 0)
+  local n; n=$(awk -v r="$rps" -v d="${1:-$DURATION}" 'BEGIN { n = int(r * d * 1.5); print (n < 20000 ? 20000 : n) }')
+  curl -sf -X POST "$CONTROL/presign-partner?count=$n" >/dev/null || die "presign-partner failed"
+}
 
 # timer_sum FILE METRIC FILTER SUFFIX: sum of a Prometheus timer's _sum or _count lines matching FILTER
 timer_sum() { awk -v m="$2$4" -v f="$3" 'index($0, m) == 1 && index($0, f) { s += $NF } END { printf "%.6f", s + 0 }' "$1"; }
@@ -209,6 +215,7 @@ measure() {
   local scenario=$1 round=$2 url=$3 script=$4 seconds=$5 rate=${6:-0} from=${7:-1} to=${8:-0}
   local name="$scenario-$round"
   if [ "$script" = scenario-department.lua ]; then presign; fi
+  if [ "$script" = scenario-e.lua ]; then presign_partner "$seconds"; fi
   curl -sf "$OPS/metrics" >"$WORK/metrics-$name-before.txt" || true
   local before after result
   before=$(snapshot)
@@ -228,6 +235,7 @@ measure() {
 }
 warm() { # SCENARIO URL SCRIPT [RATE] [FROM TO]
   if [ "$3" = scenario-department.lua ]; then presign; fi
+  if [ "$3" = scenario-e.lua ]; then presign_partner "$WARMUP"; fi
   run_wrk "warmup-$1" "$2" "$3" "$WARMUP" "${4:-0}" "${5:-1}" "${6:-0}" $(( RANDOM * 7 )) >/dev/null
 }
 
@@ -237,6 +245,14 @@ TOKEN=$(grep -m1 -o '"[^"]*"' "$(j tokens)" | tr -d '"')
 A_STATUS=$(curl -s -o "$WORK/a-probe.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
   "$GATEWAY/v1/social-security/account?region=$REGION")
 [ "$A_STATUS" = 200 ] || die "GET /v1/social-security/account answered $A_STATUS: (a) cannot be measured"
+
+# Scenario (e) likewise: one signed partner request under a consent.
+presign_partner 1
+E_PROBE=$(grep -m1 -o 'path = "[^"]*", auth = "GOVGATE-RSA2 [^}]*' "$(j partnerRequests)")
+E_PATH=$(sed 's/^path = "\([^"]*\)".*/\1/' <<<"$E_PROBE")
+E_AUTH=$(sed 's/.*auth = "\(.*\)"$/\1/; s/\\"/"/g' <<<"$E_PROBE")
+E_STATUS=$(curl -s -o "$WORK/e-probe.json" -w '%{http_code}' -H "Authorization: $E_AUTH" "$GATEWAY$E_PATH")
+[ "$E_STATUS" = 200 ] || die "GET /open/v1/social-security/account answered $E_STATUS: (e) cannot be measured"
 
 # Warm-up: every token once (fills the citizen cache and the last-known-good cache for the whole working set), then
 # each other scenario once.
@@ -251,10 +267,12 @@ warm c "$DEPARTMENT" scenario-department.lua
 # (d) spends single-use codes: a tenth for the warm-up, then one block per round; none is sent twice.
 D_WARM=$(( CODES / 10 )); D_BLOCK=$(( (CODES - D_WARM) / ROUNDS ))
 warm d "$GATEWAY" scenario-d.lua 0 1 "$D_WARM"
+warm e "$GATEWAY" scenario-e.lua
 
 for round in $(seq 1 "$ROUNDS"); do
   say "round $round of $ROUNDS"
   measure a "$round" "$GATEWAY" scenario-a.lua "$DURATION"
+  measure e "$round" "$GATEWAY" scenario-e.lua "$DURATION"
   measure b "$round" "http://127.0.0.1:$NGINX_PORT" scenario-department.lua "$DURATION"
   measure c "$round" "$DEPARTMENT" scenario-department.lua "$DURATION"
   measure d "$round" "$GATEWAY" scenario-d.lua "$D_DURATION" 0 $(( D_WARM + (round - 1) * D_BLOCK + 1 )) \
@@ -292,9 +310,10 @@ TABLE=$(jq -s -r '
               "b": "(b) department simulator behind nginx",
               "c": "(c) department simulator directly",
               "d": "(d) login: auth-code exchange + binding lookup",
+              "e": "(e) the query of (a) by a partner: RSA2 signature + consent",
               "a-fixed": "(a) at the fixed rate", "c-fixed": "(c) at the fixed rate"} | .[$k];
   (group_by(.scenario) | map({key: .[0].scenario, value: .}) | from_entries) as $g
-  | ["a", "b", "c", "d", "a-fixed", "c-fixed"] | map(select($g[.] != null)) | map(. as $s | $g[$s] as $r |
+  | ["a", "e", "b", "c", "d", "a-fixed", "c-fixed"] | map(select($g[.] != null)) | map(. as $s | $g[$s] as $r |
     "| \($s | title) | \($r | map(.rps) | med | floor) | \($r | map(.rps) | min | floor)–\($r | map(.rps) | max | floor) "
     + "| \($r | map(.p50) | med | ms) | \($r | map(.p90) | med | ms) | \($r | map(.p99) | med | ms) "
     + "| \($r | map(.non2xx + .socketErrors) | add)\(if ($r | map(.ranOut) | any) then " (codes ran out)" else "" end) "
@@ -316,11 +335,14 @@ SUMMARY=$(jq -s -r '
   | ($rounds | map(. as $n | (($all | round_of("a-fixed"; $n) | .p50) - ($all | round_of("c-fixed"; $n) | .p50)) / 1000)) as $add50
   | ($rounds | map(. as $n | (($all | round_of("a-fixed"; $n) | .p90) - ($all | round_of("c-fixed"; $n) | .p90)) / 1000)) as $add90
   | ($rounds | map(. as $n | ($all | round_of("d"; $n) | .cpu) | .gateway + .postgres)) as $login
+  | ($rounds | map(. as $n | ($all | round_of("e"; $n) | .rps) / ($all | round_of("a"; $n) | .rps))
+      | map(select(. != null))) as $eRatio
   | (map(select(.scenario == "a")) | map(.serverMs // empty)) as $srv
   | (map(select(.scenario == "a")) | map(.departmentMs // empty)) as $dep
   | [ "- throughput (a)/(b), same round: **\($ratio | med | r2)** (rounds: \($ratio | map(r2) | join(", "))) — target >= 0.8: \(met(($ratio | med) >= 0.8))",
       "- CPU per request, gateway JVM + its PostgreSQL for (a) ÷ nginx for (b): **\($cpuRatio | med | r2)** (rounds: \($cpuRatio | map(r2) | join(", "))) — target <= 2: \(met(($cpuRatio | med) <= 2))",
       "- added latency (a) − (c) at the fixed rate: p50 **\($add50 | med | r2) ms**, p90 **\($add90 | med | r2) ms** (rounds p50: \($add50 | map(r2) | join(", ")); p90: \($add90 | map(r2) | join(", "))) — targets <= 0.5 ms / <= 1 ms: \(met(($add50 | med) <= 0.5)) / \(met(($add90 | med) <= 1))",
+      "- throughput (e)/(a), same round: **\(if ($eRatio | length) > 0 then ($eRatio | med | r2) else "?" end)** (rounds: \($eRatio | map(r2) | join(", "))) — target >= 0.8: \(if ($eRatio | length) > 0 then met(($eRatio | med) >= 0.8) else "not measured" end)",
       "- (d) login CPU per request, gateway + PostgreSQL: **\($login | med | floor) µs** (rounds: \($login | map(floor) | join(", "))) — target <= 250 µs: \(met(($login | med) <= 250))",
       "- (a) at max load, the gateway’s own metrics (medians of the rounds): server time \($srv | if length > 0 then med | r2 else "?" end) ms, of which the department call \($dep | if length > 0 then med | r2 else "?" end) ms"
     ] | join("\n")' "$RUNS")
@@ -348,8 +370,8 @@ KEEP_CRYPTO=$(awk '/^## Commercial cryptography/ { keep = 1 } keep' "$RESULTS" 2
   echo "## Setup"
   echo
   echo "- $(j citizens) synthetic citizens in the channel and department simulators; $(j l3Citizens) Hangzhou citizens logged in and stepped up to L3 through the real APIs ($PREP at a time; $(j prepareSeconds) s with the code issuing)"
-  echo "- $ROUNDS rounds of a, b, c, d, a at a fixed rate, c at a fixed rate; wrk $THREADS threads, $CONNECTIONS connections, ${DURATION} s per measured run (d: ${D_DURATION} s); before round 1 (a) is warmed up over every token, the others for ${WARMUP} s"
-  echo "- (a) \`GET /v1/social-security/account?region=$REGION\`, a different citizen's L3 token on each request; (b)/(c) \`POST $DEPT_PATH\` pre-signed for the same citizens, (b) through nginx (keep-alive upstream, access log off); (d) \`POST /v1/sessions\` with single-use WeChat auth codes"
+  echo "- $ROUNDS rounds of a, e, b, c, d, a at a fixed rate, c at a fixed rate; wrk $THREADS threads, $CONNECTIONS connections, ${DURATION} s per measured run (d: ${D_DURATION} s); before round 1 (a) is warmed up over every token, the others for ${WARMUP} s"
+  echo "- (a) \`GET /v1/social-security/account?region=$REGION\`, a different citizen's L3 token on each request; (b)/(c) \`POST $DEPT_PATH\` pre-signed for the same citizens, (b) through nginx (keep-alive upstream, access log off); (d) \`POST /v1/sessions\` with single-use WeChat auth codes; (e) \`GET /open/v1/social-security/account?consentId=&region=$REGION\` signed RSA2 by one partner, round-robin over $(j partnerConsents) consents, every request with its own nonce, signed by \`/presign-partner\` just before the run"
   echo "- fixed rate: $FIXED_RATE requests/s (half of round 1's (a)), paced per connection with wrk's \`delay()\`"
   echo "- CPU per request: user + system time of each process from \`/proc/<pid>/stat\` over the measured run (PostgreSQL: postmaster and every backend; nginx: master and workers; wrk: its own), divided by the requests of the run; medians of the rounds"
   echo

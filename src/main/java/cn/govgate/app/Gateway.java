@@ -23,6 +23,7 @@ import cn.govgate.http.ServerVerticle;
 import cn.govgate.http.Surface;
 import cn.govgate.identity.Identity;
 import cn.govgate.identity.Level;
+import cn.govgate.partners.Partners;
 import cn.govgate.payments.PaymentSystem;
 import cn.govgate.ratings.RatingRoutes;
 import cn.govgate.ratings.RatingStats;
@@ -85,7 +86,7 @@ public final class Gateway {
   private record Concerns(AuditLog audit, Registry registry, DepartmentClient departments,
       Map<Channel, ChannelAdapter> channels, Identity identity, Interactions interactions, PaymentSystem payments,
       Complaints complaints, OverdueWatch overdue, CallLedger ledger, ServiceLevels serviceLevels,
-      Reminders reminders) {}
+      Reminders reminders, Partners partners) {}
 
   private Gateway(GovgateConfig config, Vertx vertx, PrometheusMeterRegistry meters, Database database,
       Concerns concerns, Shutdown shutdown, int port, int opsPort, List<ServedRoute> routes) {
@@ -155,7 +156,10 @@ public final class Gateway {
         config.serviceLevels().flushInterval()), CallLedger::close);
     return Identity.start(vertx, db, config.identity(), config.crypto(), channels, audit, meters, Clock.systemUTC())
         .map(identity -> shutdown.add(identity, Identity::close))
-        .compose(identity -> registry.start().compose(v -> DepartmentClient.create(registry, ledger))
+        .compose(identity -> Partners.start(vertx, db.pool(), db.connectOptions(), config.partners(),
+                config.dataDir(), meters, clock)
+            .map(partners -> shutdown.add(partners, Partners::close))
+            .compose(partners -> registry.start().compose(v -> DepartmentClient.create(registry, ledger))
             // Key files and the catalogue resource are read once, off the event loop.
             .compose(departments -> vertx.executeBlocking(() -> new Loaded(proofKeys(config, identity),
                 Catalogue.load(offered), WorkingCalendar.load(config.complaints().calendarFiles())), false)
@@ -174,7 +178,7 @@ public final class Gateway {
                   ServiceLevels serviceLevels = shutdown.add(ServiceLevels.create(vertx, db.pool(),
                       config.serviceLevels(), meters, clock), ServiceLevels::close);
                   Concerns concerns = new Concerns(audit, registry, departments, channels, identity, interactions,
-                      payments, complaints, overdue, ledger, serviceLevels, reminders);
+                      payments, complaints, overdue, ledger, serviceLevels, reminders, partners);
                   Routes routes = routes(config, clock, db, admin, offered, loaded, concerns);
                   Readiness readiness = new Readiness()
                       .add("database", () -> db.migrated() ? db.ping() : Future.failedFuture("migrations not done"))
@@ -190,7 +194,7 @@ public final class Gateway {
                     return new Gateway(config, vertx, meters, db, concerns, shutdown, gateway.port, gateway.opsPort,
                         gateway.routes);
                   });
-                })));
+                }))));
   }
 
   private record Loaded(ProofKeys proofKeys, Catalogue catalogue, WorkingCalendar calendar) {}
@@ -260,6 +264,8 @@ public final class Gateway {
       c.payments().mountAdmin(router, admin::authorizeOperator);
     });
     routes.add(Surface.PUBLIC, (vertx, router) -> proofs.mountPublic(router));
+    // Partner platforms read through the same service layer, under a citizen's consent.
+    c.partners().mount(routes, identity, citizenServices, c.audit(), admin::authorizeOperator);
     return routes;
   }
 
@@ -404,6 +410,11 @@ public final class Gateway {
   /** Proactive reminders: subscriptions, the finding and sending rounds (tests run them by hand). */
   public Reminders reminders() {
     return concerns.reminders();
+  }
+
+  /** Partner platforms: directory, consents, nonce purge (tests run it by hand). */
+  public Partners partners() {
+    return concerns.partners();
   }
 
   /** The round that marks unanswered consultations and complaints overdue (tests run it by hand). */

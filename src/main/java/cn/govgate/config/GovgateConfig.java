@@ -24,12 +24,13 @@ import java.util.Map;
  * @param serviceLevels published service levels (flush, rollup, gauges)
  * @param reminders proactive reminders (scheduler rhythm, subscription templates per app)
  * @param crypto commercial cryptography: the profile and the algorithm of each use
+ * @param partners partner platforms (the gateway's answer-signing keys)
  */
 public record GovgateConfig(
     Path dataDir, HttpConfig http, DatabaseConfig db, AuditConfig audit, IdentityConfig identity,
     ChannelsConfig channels, RatingsConfig ratings, CertificatesConfig certificates, AdminConfig admin,
     RegistryConfig registry, ServicesConfig services, PaymentsConfig payments, ComplaintsConfig complaints,
-    ServiceLevelsConfig serviceLevels, RemindersConfig reminders, CryptoConfig crypto) {
+    ServiceLevelsConfig serviceLevels, RemindersConfig reminders, CryptoConfig crypto, PartnersConfig partners) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -48,7 +49,7 @@ public record GovgateConfig(
     GovgateConfig config = new GovgateConfig(dataDir, http, db, AuditConfig.from(v, dataDir), IdentityConfig.from(v),
         channels, RatingsConfig.from(v), CertificatesConfig.from(v, crypto), AdminConfig.from(v),
         RegistryConfig.from(v), ServicesConfig.from(v), PaymentsConfig.from(v), ComplaintsConfig.from(v),
-        ServiceLevelsConfig.from(v), RemindersConfig.from(v, channels), crypto);
+        ServiceLevelsConfig.from(v), RemindersConfig.from(v, channels), crypto, PartnersConfig.from(v));
     v.rejectUnknown();
     return config;
   }

@@ -70,7 +70,7 @@ public final class ErrorResponder implements Handler<RoutingContext> {
       // Router already knows the allowed methods; keep the Allow header it computed, if any.
       response.headers().remove("Content-Length");
     }
-    write(response, error, errorId, RequestIds.of(ctx), language(ctx.request()));
+    write(response, error, errorId, RequestIds.of(ctx), language(ctx.request()), ctx);
   }
 
   /**
@@ -98,7 +98,7 @@ public final class ErrorResponder implements Handler<RoutingContext> {
     logOnce(error, null, errorId, requestId, "invalid");
     HttpServerResponse response = request.response();
     response.putHeader("Connection", "close").putHeader(RequestIds.HEADER, requestId);
-    write(response, error, errorId, requestId, language(request))
+    write(response, error, errorId, requestId, language(request), null)
         .onComplete(ar -> request.connection().close());
   }
 
@@ -136,18 +136,21 @@ public final class ErrorResponder implements Handler<RoutingContext> {
     return body;
   }
 
+  /** Writes the error; {@code ctx} (null when no router ran) may carry an {@link AnswerSigner}. */
   private static io.vertx.core.Future<Void> write(HttpServerResponse response, ApiException error, String errorId,
-      String requestId, MessageLanguage language) {
+      String requestId, MessageLanguage language, RoutingContext ctx) {
     JsonObject body = errorBody(error, errorId, requestId, language);
     if (error.retryAfterSeconds() != null) {
       response.putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
     }
-    return response
+    io.vertx.core.buffer.Buffer bytes = body.toBuffer();
+    response
         .setStatusCode(error.status())
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
-        .putHeader("Content-Language", language.tag())
-        .end(body.toBuffer());
+        .putHeader("Content-Language", language.tag());
+    if (ctx != null) AnswerSigner.apply(ctx, error.status(), error.code(), bytes);
+    return response.end(bytes);
   }
 
   static ApiException classify(Throwable failure, int status) {

@@ -76,6 +76,7 @@ public final class AdminApi {
     router.route("/departments*").handler(this::authenticate);
     router.route("/backends/*").handler(this::authenticate);
     router.route("/payments*").handler(this::authenticate);
+    router.route("/partners*").handler(this::authenticate);
     router.post("/departments").handler(ctx -> handle(ctx, true, p -> createDepartment(ctx, p)));
     router.get("/departments").handler(ctx -> handle(ctx, true, p -> store.departments().map(list -> ok(
         new JsonObject().put("departments", new JsonArray(list.stream().map(d -> d.toJson()).toList()))))));
@@ -141,9 +142,9 @@ public final class AdminApi {
   }
 
   /**
-   * For other concerns' operator-only routes (payment resolution): succeeds with the operator's id when the
-   * credential authenticated by this API's guard is the operator's; a department's is 403 {@code auth.operator_only},
-   * audited.
+   * For other concerns' operator-only routes (payment resolution, partners): succeeds with the operator's id when
+   * the credential authenticated by this API's guard is the operator's; a department's is 403
+   * {@code auth.operator_only}, audited.
    */
   public Future<String> authorizeOperator(RoutingContext ctx) {
     Principal p = ctx.get(PRINCIPAL);

@@ -85,24 +85,50 @@ public final class CitizenServiceRoutes {
   public void mount(Router router, Handler<RoutingContext> authenticate,
       Function<Level, Handler<RoutingContext>> gate) {
     router.get("/social-security/account").handler(authenticate).handler(gate.apply(Level.L3))
-        .respond(ctx -> personal(ctx, "social-security.account", "social_security.account.read",
+        .respond(ctx -> personal(ctx, citizen(ctx), "social-security.account", "social_security.account.read",
             p -> new JsonObject(), CitizenServiceRoutes::socialSecurityAccount));
     router.get("/social-security/contributions").handler(authenticate).handler(gate.apply(Level.L3))
-        .respond(ctx -> personal(ctx, "social-security.contributions", "social_security.contributions.read",
+        .respond(ctx -> personal(ctx, citizen(ctx), "social-security.contributions",
+            "social_security.contributions.read",
             ServiceParams::monthRange, CitizenServiceRoutes::socialSecurityContributions));
     router.get("/housing-fund/account").handler(authenticate).handler(gate.apply(Level.L3))
-        .respond(ctx -> personal(ctx, "housing-fund.account", "housing_fund.account.read",
+        .respond(ctx -> personal(ctx, citizen(ctx), "housing-fund.account", "housing_fund.account.read",
             p -> new JsonObject(), CitizenServiceRoutes::housingFundAccount));
     router.get("/housing-fund/contributions").handler(authenticate).handler(gate.apply(Level.L3))
-        .respond(ctx -> personal(ctx, "housing-fund.contributions", "housing_fund.contributions.read",
+        .respond(ctx -> personal(ctx, citizen(ctx), "housing-fund.contributions",
+            "housing_fund.contributions.read",
             ServiceParams::monthRange, CitizenServiceRoutes::housingFundContributions));
     router.get("/traffic/vehicles").handler(authenticate).handler(gate.apply(Level.L2))
-        .respond(ctx -> personal(ctx, "traffic.vehicles", "traffic.vehicles.read",
+        .respond(ctx -> personal(ctx, citizen(ctx), "traffic.vehicles", "traffic.vehicles.read",
             p -> new JsonObject(), CitizenServiceRoutes::vehicles));
-    router.get("/traffic/fines").handler(authenticate).handler(gate.apply(Level.L2)).respond(this::ownFines);
+    router.get("/traffic/fines").handler(authenticate).handler(gate.apply(Level.L2))
+        .respond(ctx -> ownFines(ctx, citizen(ctx)));
     router.post("/traffic/vehicle-lookups").handler(authenticate).handler(gate.apply(Level.L2))
         .respond(this::vehicleLookup);
-    router.get("/utilities/bill").handler(authenticate).respond(this::utilityBill);
+    router.get("/utilities/bill").handler(authenticate).respond(ctx -> utilityBill(ctx, null));
+  }
+
+  /**
+   * One read for a partner platform ({@code /open/v1}), through exactly the steps of the citizen API: the same
+   * parameter checks, department call, shaping, interaction and audit, for the citizen {@code access} names.
+   * Service types: {@code social-security.account}, {@code social-security.contributions},
+   * {@code housing-fund.account}, {@code housing-fund.contributions}, {@code traffic.fines}, {@code utilities.bill}.
+   */
+  public Future<JsonObject> read(RoutingContext ctx, String serviceType, ServiceAccess access) {
+    return switch (serviceType) {
+      case "social-security.account" -> personal(ctx, access, serviceType, "social_security.account.read",
+          p -> new JsonObject(), CitizenServiceRoutes::socialSecurityAccount);
+      case "social-security.contributions" -> personal(ctx, access, serviceType,
+          "social_security.contributions.read", ServiceParams::monthRange,
+          CitizenServiceRoutes::socialSecurityContributions);
+      case "housing-fund.account" -> personal(ctx, access, serviceType, "housing_fund.account.read",
+          p -> new JsonObject(), CitizenServiceRoutes::housingFundAccount);
+      case "housing-fund.contributions" -> personal(ctx, access, serviceType, "housing_fund.contributions.read",
+          ServiceParams::monthRange, CitizenServiceRoutes::housingFundContributions);
+      case "traffic.fines" -> ownFines(ctx, access);
+      case "utilities.bill" -> utilityBill(ctx, access);
+      default -> throw new IllegalArgumentException("no partner read for " + serviceType);
+    };
   }
 
   // ---------- the request shapes ----------
@@ -111,10 +137,10 @@ public final class CitizenServiceRoutes {
    * A read of the session citizen's own records: parameters checked, region known, citizen resolved from the
    * session, one department call, the data shaped, an interaction recorded, the read audited.
    */
-  private Future<JsonObject> personal(RoutingContext ctx, String serviceType, String action,
+  private Future<JsonObject> personal(RoutingContext ctx, ServiceAccess access, String serviceType, String action,
       Function<ServiceParams, JsonObject> query, Function<JsonObject, JsonObject> shape) {
-    String citizenKey = citizenKey(ctx);
-    JsonObject details = new JsonObject().put("serviceType", serviceType);
+    String citizenKey = access.citizenKey();
+    JsonObject details = access.details(serviceType);
     Future<JsonObject> answer = attempt(() -> {
       ServiceParams params = ServiceParams.query(ctx);
       String region = params.region();
@@ -125,15 +151,15 @@ public final class CitizenServiceRoutes {
       return directory.resolve(citizenKey)
           .compose(citizen -> departments.call(serviceType, region, citizenJson(citizen), q, RequestIds.of(ctx),
               true))
-          .compose(a -> answer(ctx, serviceType, region, a.department(), shape.apply(a.data()), a.stale(),
+          .compose(a -> answer(access, serviceType, region, a.department(), shape.apply(a.data()), a.stale(),
               a.asOf(), details));
     });
-    return audited(ctx, "citizen", citizenKey, action, citizenKey, details, answer);
+    return audited(ctx, access.actorType(), access.actorId(), action, citizenKey, details, answer);
   }
 
-  private Future<JsonObject> ownFines(RoutingContext ctx) {
-    String citizenKey = citizenKey(ctx);
-    JsonObject details = new JsonObject().put("serviceType", "traffic.fines");
+  private Future<JsonObject> ownFines(RoutingContext ctx, ServiceAccess access) {
+    String citizenKey = access.citizenKey();
+    JsonObject details = access.details("traffic.fines");
     Future<JsonObject> answer = attempt(() -> {
       ServiceParams params = ServiceParams.query(ctx);
       String region = params.region();
@@ -156,12 +182,12 @@ public final class CitizenServiceRoutes {
               }
               JsonObject q = new JsonObject().put("plate", plate).put("plateType", plateType);
               return departments.call("traffic.fines", region, who, q, requestId, true)
-                  .compose(fines -> answer(ctx, "traffic.fines", region, fines.department(), fines(fines.data()),
-                      owned.stale() || fines.stale(), earlier(owned, fines), details));
+                  .compose(fines -> answer(access, "traffic.fines", region, fines.department(),
+                      fines(fines.data()), owned.stale() || fines.stale(), earlier(owned, fines), details));
             });
       });
     });
-    return audited(ctx, "citizen", citizenKey, "traffic.fines.read", citizenKey, details, answer);
+    return audited(ctx, access.actorType(), access.actorId(), "traffic.fines.read", citizenKey, details, answer);
   }
 
   private Future<JsonObject> vehicleLookup(RoutingContext ctx) {
@@ -190,19 +216,31 @@ public final class CitizenServiceRoutes {
                 JsonObject data = new JsonObject()
                     .put("vehicle", otherVehicle(found.getJsonObject(0)))
                     .put("fines", fines(fines.data()).getJsonArray("fines"));
-                return answer(ctx, "traffic.fines", region, fines.department(), data,
+                return answer(ServiceAccess.citizen(citizenKey, callers.resolve(ctx)), "traffic.fines", region,
+                    fines.department(), data,
                     vehicle.stale() || fines.stale(), earlier(vehicle, fines), details);
               }));
     });
     return audited(ctx, "citizen", citizenKey, "traffic.vehicle_lookup.read", citizenKey, details, answer);
   }
 
-  private Future<JsonObject> utilityBill(RoutingContext ctx) {
-    Session session = Session.of(ctx);
-    boolean bound = session.citizenKey() != null;
-    String actorType = bound ? "citizen" : "channel_user";
-    String actor = bound ? session.citizenKey() : session.identityKey();
-    JsonObject details = new JsonObject().put("serviceType", "utilities.bill");
+  /** A bill by its account number; {@code partner} is null for the citizen API (any session). */
+  private Future<JsonObject> utilityBill(RoutingContext ctx, ServiceAccess partner) {
+    String actorType;
+    String actor;
+    ServiceAccess access;
+    if (partner != null) {
+      access = partner;
+      actorType = partner.actorType();
+      actor = partner.actorId();
+    } else {
+      Session session = Session.of(ctx);
+      boolean bound = session.citizenKey() != null;
+      actorType = bound ? "citizen" : "channel_user";
+      actor = bound ? session.citizenKey() : session.identityKey();
+      access = new ServiceAccess(session.citizenKey(), callers.resolve(ctx), actorType, actor, null);
+    }
+    JsonObject details = access.details("utilities.bill");
     Future<JsonObject> answer = attempt(() -> {
       ServiceParams params = ServiceParams.query(ctx);
       String region = params.region();
@@ -213,14 +251,21 @@ public final class CitizenServiceRoutes {
       knownRegion(region);
       JsonObject q = new JsonObject().put("utilityType", utilityType).put("accountNo", accountNo);
       return departments.call("utilities.bill", region, null, q, RequestIds.of(ctx), true)
-          .compose(a -> answer(ctx, "utilities.bill", region, a.department(), bill(a.data()), a.stale(), a.asOf(),
-              details));
+          .compose(a -> answer(access, "utilities.bill", region, a.department(), bill(a.data()), a.stale(),
+              a.asOf(), details));
     });
     // The household looked up is not identified by a citizen key: anyone may look up a bill by its account number.
-    return audited(ctx, actorType, actor, "utilities.bill.read", null, details, answer);
+    // A partner looks it up under a citizen's consent, so the read is recorded against that citizen.
+    return audited(ctx, actorType, actor, "utilities.bill.read", partner == null ? null : partner.citizenKey(),
+        details, answer);
   }
 
   // ---------- common steps ----------
+
+  /** The session's citizen reading their own records. */
+  private ServiceAccess citizen(RoutingContext ctx) {
+    return ServiceAccess.citizen(citizenKey(ctx), callers.resolve(ctx));
+  }
 
   /** The session's citizen; the assurance gate in front already demanded L2 or more, which means bound. */
   private static String citizenKey(RoutingContext ctx) {
@@ -236,10 +281,10 @@ public final class CitizenServiceRoutes {
     if (!offered.knownRegions().contains(region)) throw Catalogue.unknownRegion(offered);
   }
 
-  private Future<JsonObject> answer(RoutingContext ctx, String serviceType, String region, String department,
+  private Future<JsonObject> answer(ServiceAccess access, String serviceType, String region, String department,
       JsonObject data, boolean stale, Instant asOf, JsonObject details) {
     details.put("department", department).put("stale", stale);
-    return interactions.record(callers.resolve(ctx), serviceType, department, region)
+    return interactions.record(access.caller(), serviceType, department, region)
         .map(interaction -> new JsonObject()
             .put("data", data)
             .put("interactionId", interaction.id())

@@ -41,9 +41,9 @@ import org.junit.jupiter.api.TestInstance;
  * routes. {@link #everyServedRouteIsInTheMatrix} fails when a route is served that the matrix does not name, so a
  * new route cannot ship without its row.
  *
- * <p><b>Partners.</b> {@code /open/v1} is not built yet; when it lands its routes appear in the inventory and this
- * test fails until they have rows: add {@code Who.PARTNER_WITHOUT_CONSENT} (a signed partner call for a citizen who
- * gave no consent, or another partner's consent) to {@link Who} and a {@link #partner} row per route.
+ * <p><b>Partners.</b> Every {@code /open/v1} route refuses an unsigned call (no header, or a citizen's session) and
+ * {@code Who.PARTNER_WITHOUT_CONSENT}: a correctly signed call of another partner naming A's consent to the first
+ * (signed per attempt, as a fresh nonce is needed each time).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthorizationMatrixTest {
@@ -53,7 +53,7 @@ class AuthorizationMatrixTest {
   private static final String ALI_FINE = "ali-fine-tpl";
 
   /** Who knocks. */
-  enum Who { NONE, L1, L2, CITIZEN_B, DEPT_A, DEPT_B, OPERATOR, CITIZEN_A }
+  enum Who { NONE, L1, L2, CITIZEN_B, DEPT_A, DEPT_B, OPERATOR, CITIZEN_A, PARTNER_WITHOUT_CONSENT }
 
   record Attempt(Who who, String method, String path, String body, int status, String code) {
     @Override
@@ -63,6 +63,7 @@ class AuthorizationMatrixTest {
   }
 
   private GatewayTestBed bed;
+  private cn.govgate.partner.client.PartnerSigner otherPartner;
   private DepartmentSimulator water;
   private final Map<Who, String> auth = new HashMap<>();
   /** Resources of citizen A and of the departments, by the path parameter or body field that names them. */
@@ -132,6 +133,23 @@ class AuthorizationMatrixTest {
     String wechatOfA = bed.identity.wechatToken(bed.gateway, bed.identity.wechatUser(hz.get(0)));
     HttpResponse<String> started = IdentityTestBed.start(bed.gateway, wechatOfA, hz.get(0).name(), hz.get(0).idNumber());
     own.put("verificationId", ok(started, 201).getString("verificationId"));
+    // A consents to partner authz-bank; authz-other, granted the same scopes, holds no consent of A.
+    JsonArray scopes = new JsonArray().add("housing-fund.account").add("social-security.account")
+        .add("traffic.fines").add("utilities.bill");
+    for (String app : List.of("authz-bank", "authz-other")) {
+      ok(Http.post(bed.gateway.baseUrl() + "/admin/v1/partners", new JsonObject().put("appId", app).put("name", app)
+          .put("scopes", scopes).put("quota", new JsonObject().put("perSecond", 1000).put("perDay", 100000))
+          .put("callbackUrl", "https://partner.example.cn/cb").encode(), Map.of("Authorization", bed.operator)), 201);
+    }
+    var pair = cn.govgate.partner.client.Keys.generate(cn.govgate.partner.client.Algorithm.RSA2);
+    ok(Http.post(bed.gateway.baseUrl() + "/admin/v1/partners/authz-other/keys", new JsonObject().put("keyId", "k1")
+        .put("algorithm", "RSA2").put("publicKey", cn.govgate.partner.client.Keys.spki(pair.getPublic())).encode(),
+        Map.of("Authorization", bed.operator)), 201);
+    GatewayTestBed.await(bed.gateway.partners().reload());
+    otherPartner = cn.govgate.partner.client.PartnerSigner.create("authz-other", "k1",
+        cn.govgate.partner.client.Algorithm.RSA2, pair.getPrivate());
+    own.put("consentOfA", ok(bed.post("/v1/consents", new JsonObject().put("appId", "authz-bank")
+        .put("scopes", scopes).put("purpose", "x").put("days", 1), a), 201).getString("consentId"));
     own.forEach((k, v) -> assertThat(v).as(k).isNotNull());
   }
 
@@ -163,6 +181,30 @@ class AuthorizationMatrixTest {
     publicRoute("GET /v1/stats/ratings", "published 好差评 statistics");
     publicRoute("GET /v1/stats/service-levels", "published service levels");
     publicRoute("POST /v1/proofs/verify", "anyone holding a proof may verify it");
+    publicRoute("GET /open/v1/keys", "the keys that verify the gateway's signed partner answers, public by design");
+    String consent = "&consentId=" + own.get("consentOfA");
+    for (String p : List.of("/social-security/account" + ss, "/social-security/contributions" + ss
+        + "&from=2026-01&to=2026-02", "/housing-fund/account" + ss, "/housing-fund/contributions" + ss
+        + "&from=2026-01&to=2026-02", "/traffic/fines" + ss + "&plate=%E6%B5%99A12345&plateType=02",
+        "/utilities/bill" + ss + "&utilityType=water&accountNo=1234567890")) {
+      partner("GET /open/v1" + p.substring(0, p.indexOf('?')), r -> r.query(p.substring(p.indexOf('?')) + consent)
+          .refuse(Who.NONE, 401, "partner.signature_missing").refuse(Who.CITIZEN_A, 401, "partner.signature_missing")
+          .refuse(Who.PARTNER_WITHOUT_CONSENT, 403, "consent.not_granted"));
+    }
+    row("POST /v1/consents", r -> r.body(new JsonObject().put("appId", "authz-bank")
+        .put("scopes", new JsonArray().add("housing-fund.account")).put("purpose", "x").put("days", 1))
+        .session().level(3));
+    row("GET /v1/consents", r -> r.session().level(2));
+    row("DELETE /v1/consents/:consentId", r -> r.param("consentId", own.get("consentOfA")).session().level(2)
+        .refuse(Who.CITIZEN_B, 404, "consent.not_found"));
+    String pa = "/admin/v1/partners";
+    row("POST " + pa, r -> r.body(new JsonObject().put("appId", "authz-new")).admin().operatorOnly());
+    for (String route : List.of("GET " + pa + "/:appId", "PUT " + pa + "/:appId", "POST " + pa + "/:appId/suspend",
+        "POST " + pa + "/:appId/activate", "POST " + pa + "/:appId/keys", "DELETE " + pa + "/:appId/keys/:keyId",
+        "GET " + pa + "/:appId/versions")) {
+      row(route, r -> r.param("appId", "authz-bank").param("keyId", "k1").body(route.startsWith("GET")
+          || route.startsWith("DELETE") ? null : new JsonObject()).admin().operatorOnly());
+    }
     row("POST /callbacks/alipay", r -> r.body("notify_type=trade_status_sync&out_trade_no=" + own.get("orderId")
         + "&trade_status=TRADE_SUCCESS&sign=AAAA").refuse(Who.NONE, 200, "fail"));
     row("POST /callbacks/wechat", r -> r.body("{\"id\":\"EV-1\",\"resource\":{}}").refuse(Who.NONE, 401, "FAIL"));
@@ -416,6 +458,17 @@ class AuthorizationMatrixTest {
   private void assertRefused(Attempt a) {
     Map<String, String> headers = new HashMap<>();
     if (auth.get(a.who()) != null) headers.put("Authorization", auth.get(a.who()));
+    if (a.who() == Who.PARTNER_WITHOUT_CONSENT) {
+      int q = a.path().indexOf('?');
+      List<Map.Entry<String, String>> query = new ArrayList<>();
+      for (String pair : a.path().substring(q + 1).split("&")) {
+        String[] kv = pair.split("=", 2);
+        query.add(Map.entry(java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
+            java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8)));
+      }
+      headers.put("Authorization", otherPartner.sign(a.method(), a.path().substring(0, q), query, new byte[0])
+          .authorization());
+    }
     if (a.body() != null && a.path().startsWith("/callbacks/alipay")) {
       headers.put("Content-Type", "application/x-www-form-urlencoded");
     }

@@ -132,10 +132,14 @@ public final class Demo {
                     closing.push(h5::close);
                     Demo demo = new Demo(vertx, options.dataDir(), s.gateway(), s.configured().channels(),
                         departments, h5, closing);
-                    return vertx.executeBlocking(() -> {
-                      demo.writeManifest(s.configured().prepared(), people);
-                      return demo;
-                    }, false);
+                    // The demo's partner bank and a live consent, through the admin and citizen APIs.
+                    return DemoPartners.start(vertx, s.gateway().baseUrl(),
+                            s.configured().prepared().keys().bootstrapKey(), s.configured().prepared().keys(),
+                            s.configured().channels().wechat().baseUrl(), options.citizens())
+                        .compose(partners -> vertx.executeBlocking(() -> {
+                          demo.writeManifest(s.configured().prepared(), people, partners);
+                          return demo;
+                        }, false));
                   });
             }))
         .onSuccess(demo -> {
@@ -174,7 +178,7 @@ public final class Demo {
         ORPHAN_STOP_WAIT));
   }
 
-  private void writeManifest(Prepared prepared, JsonArray people) {
+  private void writeManifest(Prepared prepared, JsonArray people, JsonArray partners) {
     JsonObject content = DemoManifest.base(dataDir, gateway.baseUrl(), gateway.opsUrl(),
         prepared.database().gatewaySettings());
     content.put("h5", new JsonObject().put("url", h5.url())
@@ -183,7 +187,8 @@ public final class Demo {
     content.put("admin", new JsonObject()
             .put("baseUrl", gateway.baseUrl() + "/admin/v1")
             .put("bootstrapKeyFile", prepared.keys().bootstrapKeyFile().toString()))
-        .put("departments", departments.manifest());
+        .put("departments", departments.manifest())
+        .put("partners", partners);
     DemoManifest.write(manifest(), content);
   }
 

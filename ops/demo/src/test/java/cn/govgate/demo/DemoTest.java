@@ -225,4 +225,40 @@ class DemoTest {
     return new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8))
         .getString("sub");
   }
+
+  @Test
+  void theReadmeShellRecipeReadsTheConsentingCitizensAccountWithTheManifestsPartnerOnBothAlgorithms()
+      throws Exception {
+    String readme = Files.readString(Path.of("..", "..", "README.md"));
+    java.util.regex.Matcher block = java.util.regex.Pattern.compile(
+        "```sh\n(GW=http://127\\.0\\.0\\.1:8080 APP_ID=.*?)```", java.util.regex.Pattern.DOTALL).matcher(readme);
+    assertThat(block.find()).as("the recipe in README.md").isTrue();
+    io.vertx.core.json.JsonArray partners = manifest.getJsonArray("partners");
+    assertThat(partners).hasSize(2);
+    for (int i = 0; i < partners.size(); i++) {
+      JsonObject partner = partners.getJsonObject(i);
+      assertThat(partner.getString("gatewayKeysUrl")).isEqualTo(demo.gateway().baseUrl() + "/open/v1/keys");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(
+          partner.getString("privateKeyFile"))))).isEqualTo("rw-------");
+      String recipe = block.group(1)
+          .replace("GW=http://127.0.0.1:8080", "GW=" + demo.gateway().baseUrl())
+          .replace("APP_ID=bank-demo", "APP_ID=" + partner.getString("appId"))
+          .replace("KEY_ID=rsa-1", "KEY_ID=" + partner.getString("keyId"))
+          .replace("KEY=partner-private.pem", "KEY=" + partner.getString("privateKeyFile"))
+          .replace("CONSENT=cst_...", "CONSENT=" + partner.getString("consentId"));
+      if (partner.getString("algorithm").equals("SM2")) {
+        // The README's SM2 variant: SM3withSM2 with the default user id, the GOVGATE-SM2 scheme.
+        recipe = recipe.replace("openssl dgst -sha256 -sign \"$KEY\"",
+                "openssl dgst -sm3 -sign \"$KEY\" -sigopt distid:1234567812345678")
+            .replace("GOVGATE-RSA2", "GOVGATE-SM2");
+      }
+      Process bash = new ProcessBuilder("bash", "-euc", recipe).redirectErrorStream(true).start();
+      String out = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(bash.waitFor()).as(out).isZero();
+      assertThat(out).as(partner.getString("algorithm") + ": " + out).startsWith("HTTP/1.1 200");
+      assertThat(out).contains("X-Govgate-Signature: GOVGATE-" + partner.getString("algorithm") + " ");
+      JsonObject answer = new JsonObject(out.substring(out.indexOf("\r\n\r\n") + 4));
+      assertThat(answer.getJsonObject("data").getString("accountNo")).isNotBlank();
+    }
+  }
 }

@@ -212,6 +212,31 @@ public final class BenchData {
     }
   }
 
+  /**
+   * Scenario (e): the operator registers partner {@code appId} with one RSA2 key (public SPKI {@code spki}) and a
+   * quota no run reaches, through the admin API.
+   */
+  public Future<Void> registerPartner(String bootstrapKey, String appId, String keyId, String spki) {
+    String operator = "Bearer " + bootstrapKey;
+    return call(HttpMethod.POST, gatewayUrl + "/admin/v1/partners", operator, new JsonObject().put("appId", appId)
+            .put("name", "benchmark bank").put("scopes", new io.vertx.core.json.JsonArray().add("social-security.account"))
+            .put("quota", new JsonObject().put("perSecond", 100_000).put("perDay", 100_000_000))
+            .put("callbackUrl", "https://bank.example.cn/consented"), 201, "partner registration")
+        .compose(p -> call(HttpMethod.POST, gatewayUrl + "/admin/v1/partners/" + appId + "/keys", operator,
+            new JsonObject().put("keyId", keyId).put("algorithm", "RSA2").put("publicKey", spki), 201,
+            "partner key"))
+        .mapEmpty();
+  }
+
+  /** Scenario (e): each L3 session grants {@code appId} a consent to {@code social-security.account}; their ids. */
+  public Future<List<String>> grantConsents(List<String> l3Tokens, String appId) {
+    return forEach(l3Tokens.size(), i -> call(HttpMethod.POST, gatewayUrl + "/v1/consents",
+        "Bearer " + l3Tokens.get(i), new JsonObject().put("appId", appId)
+            .put("scopes", new io.vertx.core.json.JsonArray().add("social-security.account"))
+            .put("purpose", "benchmark").put("days", 1), 201, "consent")
+        .map(c -> c.getString("consentId")));
+  }
+
   /** Closes the HTTP client. */
   public void close() {
     client.close();

@@ -46,18 +46,25 @@ public final class BenchStack {
 
   /** The region of the benchmark's citizens and department (Hangzhou). */
   public static final String REGION = SyntheticCitizens.HANGZHOU;
+  /** Consents of scenario (e): its requests go round-robin over this many citizens (or every L3 one, if fewer). */
+  static final int PARTNER_CONSENTS = 1_000;
 
   private final Vertx vertx;
   private final BenchOptions options;
   private final Parts parts;
   private final List<BenchData.Indexed> citizens;
   private final DemoDepartments.SigningKey departmentKey;
+  private final String bootstrapKey;
+  private final PartnerRequests partner = new PartnerRequests();
+  private List<String> consents = List.of();
   private HttpServer control;
 
-  private BenchStack(Vertx vertx, BenchOptions options, Parts parts, List<BenchData.Indexed> citizens) {
+  private BenchStack(Vertx vertx, BenchOptions options, Parts parts, List<BenchData.Indexed> citizens,
+      String bootstrapKey) {
     this.vertx = vertx;
     this.options = options;
     this.parts = parts;
+    this.bootstrapKey = bootstrapKey;
     this.citizens = citizens;
     this.departmentKey = parts.departments().signingKey(DepartmentFamily.SOCIAL_SECURITY, REGION);
   }
@@ -153,7 +160,8 @@ public final class BenchStack {
           departments[0] = deps;
           Parts parts = new Parts(database[0], channels[0], gateway[0], deps);
           BenchStack stack = new BenchStack(vertx, options, parts, BenchData.livingIn(
-              SyntheticCitizens.generate(options.citizens(), DemoDepartments.SEED), REGION, options.l3Citizens()));
+              SyntheticCitizens.generate(options.citizens(), DemoDepartments.SEED), REGION, options.l3Citizens()),
+              bootstrapKey[0]);
           return stack.prepare().map(stack);
         })
         .onSuccess(result::complete)
@@ -168,7 +176,16 @@ public final class BenchStack {
     return data.stepUpToL3(citizens)
         .recover(e -> Future.failedFuture(new IllegalStateException("stepping " + citizens.size()
             + " citizens up to L3, " + options.concurrency() + " at a time: " + e.getMessage(), e)))
-        .compose(tokens -> writeBlocking(() -> LuaFiles.writeStrings(tokensFile(), tokens)))
+        .compose(tokens -> writeBlocking(() -> LuaFiles.writeStrings(tokensFile(), tokens))
+            // Scenario (e): a partner, and the consents of the first PARTNER_CONSENTS of these citizens.
+            .compose(v -> data.registerPartner(bootstrapKey, PartnerRequests.APP_ID, PartnerRequests.KEY_ID,
+                partner.publicKey()))
+            .compose(v -> data.grantConsents(tokens.subList(0, Math.min(PARTNER_CONSENTS, tokens.size())),
+                PartnerRequests.APP_ID))
+            .map(ids -> {
+              consents = List.copyOf(ids);
+              return (Void) null;
+            }))
         .compose(v -> data.authCodeTtl(3600))
         .compose(v -> data.issueAuthCodes(citizens, options.authCodes()))
         .recover(e -> Future.failedFuture(e instanceof IllegalStateException ? e
@@ -176,7 +193,12 @@ public final class BenchStack {
         .compose(codes -> writeBlocking(() -> LuaFiles.writeStrings(authCodesFile(), codes)))
         .compose(v -> presign().mapEmpty())
         .compose(v -> vertx.createHttpServer().requestHandler(req -> {
-          if (req.method().name().equals("POST") && req.path().equals("/presign")) {
+          if (req.method().name().equals("POST") && req.path().equals("/presign-partner")) {
+            int count = Integer.parseInt(java.util.Objects.requireNonNullElse(req.getParam("count"), "100000"));
+            presignPartner(count).onComplete(ar -> req.response().setStatusCode(ar.succeeded() ? 200 : 500)
+                .putHeader("content-type", "application/json")
+                .end(ar.succeeded() ? ar.result().encode() : new JsonObject().put("error", "presign failed").encode()));
+          } else if (req.method().name().equals("POST") && req.path().equals("/presign")) {
             presign().onComplete(ar -> req.response().setStatusCode(ar.succeeded() ? 200 : 500)
                 .putHeader("content-type", "application/json")
                 .end(ar.succeeded() ? ar.result().encode() : new JsonObject().put("error", "presign failed").encode()));
@@ -202,6 +224,20 @@ public final class BenchStack {
       return new JsonObject().put("file", signedRequestsFile().toString()).put("count", signed.size())
           .put("timestamp", signed.isEmpty() ? 0 : signed.get(0).timestamp());
     }, false);
+  }
+
+  /** Scenario (e): signs {@code count} partner requests at the current second into {@code partner-requests.lua}. */
+  public Future<JsonObject> presignPartner(int count) {
+    return vertx.executeBlocking(() -> {
+      List<PartnerRequests.Signed> signed = partner.sign(consents, REGION, count, Clock.systemUTC());
+      LuaFiles.writePartnerRequests(partnerRequestsFile(), signed);
+      return new JsonObject().put("file", partnerRequestsFile().toString()).put("count", signed.size())
+          .put("consents", consents.size());
+    }, false);
+  }
+
+  public Path partnerRequestsFile() {
+    return options.out().resolve("partner-requests.lua");
   }
 
   private interface Write {
@@ -243,6 +279,8 @@ public final class BenchStack {
         .put("tokens", tokensFile().toString())
         .put("authCodes", authCodesFile().toString())
         .put("signedRequests", signedRequestsFile().toString())
+        .put("partnerRequests", partnerRequestsFile().toString())
+        .put("partnerConsents", consents.size())
         .put("pid", ProcessHandle.current().pid())
         .put("gatewayPid", parts.gateway().pid())
         .put("postgresDir", options.out().resolve("govgate-data").resolve("postgres").toString());

@@ -35,6 +35,16 @@ final class LuaFiles {
     write(file, lua.append("  }\n}\n"));
   }
 
+  /** {@code return { {path = ..., auth = ...}, ... }}: scenario (e)'s signed partner requests. */
+  static void writePartnerRequests(Path file, List<PartnerRequests.Signed> requests) throws IOException {
+    StringBuilder lua = new StringBuilder(requests.size() * 500).append("return {\n");
+    for (PartnerRequests.Signed r : requests) {
+      lua.append("  {path = ").append(quote(r.path())).append(", auth = ").append(quote(r.authorization()))
+          .append("},\n");
+    }
+    write(file, lua.append("}\n"));
+  }
+
   /** A Lua string literal; non-ASCII text is kept as its UTF-8 bytes, which Lua strings hold as they are. */
   static String quote(String value) {
     StringBuilder out = new StringBuilder(value.length() + 2).append('"');

@@ -144,6 +144,25 @@ class BenchStackTest {
     assertThat(refused.statusCode()).isEqualTo(401);
   }
 
+  @Test
+  void signsPartnerRequestsUnderConsentsThatScenarioESendsOnceEach() throws Exception {
+    assertThat(description.getInteger("partnerConsents")).isEqualTo(10);
+    HttpResponse<String> presigned = Http.post(description.getString("control") + "/presign-partner?count=12", "");
+    assertThat(presigned.statusCode()).as(presigned.body()).isEqualTo(200);
+    List<String> values = strings(Path.of(description.getString("partnerRequests")));
+    assertThat(values).hasSize(24);
+    for (int i = 0; i < 6; i += 2) {
+      String path = values.get(i);
+      String auth = unescape(values.get(i + 1));
+      assertThat(path).startsWith("/open/v1/social-security/account?consentId=cst_");
+      assertThat(auth).startsWith("GOVGATE-RSA2 appid=\"bench-bank\",keyid=\"bench-rsa2\",");
+      HttpResponse<String> answer = Http.get(description.getString("gateway") + path, Map.of("Authorization", auth));
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      HttpResponse<String> again = Http.get(description.getString("gateway") + path, Map.of("Authorization", auth));
+      assertThat(Http.json(again).getString("code")).isEqualTo("partner.nonce_replayed");
+    }
+  }
+
   /**
    * A read answered to the citizen has its audit record committed: killing the gateway with SIGKILL right after the
    * last answer loses none of the records (they used to wait up to 100 ms in memory).

@@ -1,0 +1,136 @@
+package cn.govgate.partners;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import org.bouncycastle.jcajce.spec.SM2ParameterSpec;
+import org.bouncycastle.jce.interfaces.ECPublicKey;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+
+/**
+ * The two signature algorithms of the partner API: {@code RSA2} = SHA256withRSA (PKCS#1 v1.5, RSA ≥ 2048 bits) and
+ * {@code SM2} = SM3withSM2 with a user id (default {@value #DEFAULT_SM2_USER_ID}), DER signatures. CPU only: fine
+ * on an event loop (an RSA-2048 verification is tens of microseconds).
+ */
+enum SignatureAlgorithm {
+  RSA2,
+  SM2;
+
+  static final String DEFAULT_SM2_USER_ID = "1234567812345678";
+  private static final Provider BC = new BouncyCastleProvider();
+
+  String scheme() {
+    return "GOVGATE-" + name();
+  }
+
+  static SignatureAlgorithm ofScheme(String scheme) {
+    for (SignatureAlgorithm a : values()) {
+      if (a.scheme().equals(scheme)) return a;
+    }
+    return null;
+  }
+
+  static SignatureAlgorithm ofName(String name) {
+    for (SignatureAlgorithm a : values()) {
+      if (a.name().equals(name)) return a;
+    }
+    return null;
+  }
+
+  /** Whether {@code signature} verifies; false for anything malformed, never throws. */
+  boolean verify(PublicKey key, String sm2UserId, byte[] data, byte[] signature) {
+    try {
+      Signature s = signature(sm2UserId);
+      s.initVerify(key);
+      s.update(data);
+      return s.verify(signature);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  byte[] sign(PrivateKey key, byte[] data) {
+    try {
+      Signature s = signature(null);
+      s.initSign(key);
+      s.update(data);
+      return s.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign with the gateway's " + name() + " key", e);
+    }
+  }
+
+  private Signature signature(String sm2UserId) throws GeneralSecurityException {
+    if (this == RSA2) return Signature.getInstance("SHA256withRSA");
+    Signature s = Signature.getInstance("SM3withSM2", BC);
+    s.setParameter(new SM2ParameterSpec(
+        (sm2UserId == null ? DEFAULT_SM2_USER_ID : sm2UserId).getBytes(StandardCharsets.US_ASCII)));
+    return s;
+  }
+
+  /**
+   * A partner's public key (SPKI DER), checked: RSA of at least 2048 bits, or a point on the SM2 curve.
+   *
+   * @throws IllegalArgumentException with a reason fit for a field error
+   */
+  PublicKey publicKey(byte[] spki) {
+    try {
+      if (this == RSA2) {
+        PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(spki));
+        if (((RSAPublicKey) key).getModulus().bitLength() < 2048) {
+          throw new IllegalArgumentException("an RSA key of at least 2048 bits");
+        }
+        return key;
+      }
+      PublicKey key = KeyFactory.getInstance("EC", BC).generatePublic(new X509EncodedKeySpec(spki));
+      if (!(key instanceof ECPublicKey ec) || !ec.getParameters().getCurve().equals(
+          org.bouncycastle.asn1.gm.GMNamedCurves.getByName("sm2p256v1").getCurve())) {
+        throw new IllegalArgumentException("a public key on the SM2 curve (sm2p256v1)");
+      }
+      return key;
+    } catch (GeneralSecurityException | ClassCastException e) {
+      throw new IllegalArgumentException("an SPKI " + name() + " public key in Base64");
+    }
+  }
+
+  PrivateKey privateKey(byte[] pkcs8) throws GeneralSecurityException {
+    return this == RSA2
+        ? KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8))
+        : KeyFactory.getInstance("EC", BC).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+  }
+
+  /** The public half of a private key we generated or were given (for the key set). */
+  PublicKey publicOf(PrivateKey key) throws GeneralSecurityException {
+    if (this == RSA2) {
+      var crt = (java.security.interfaces.RSAPrivateCrtKey) key;
+      return KeyFactory.getInstance("RSA").generatePublic(
+          new java.security.spec.RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
+    }
+    var ec = (org.bouncycastle.jce.interfaces.ECPrivateKey) key;
+    var spec = ec.getParameters();
+    var q = spec.getG().multiply(ec.getD()).normalize();
+    return KeyFactory.getInstance("EC", BC).generatePublic(
+        new org.bouncycastle.jce.spec.ECPublicKeySpec(q, spec));
+  }
+
+  KeyPair generate() throws GeneralSecurityException {
+    if (this == RSA2) {
+      KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+      gen.initialize(2048);
+      return gen.generateKeyPair();
+    }
+    KeyPairGenerator gen = KeyPairGenerator.getInstance("EC", BC);
+    gen.initialize(new ECGenParameterSpec("sm2p256v1"));
+    return gen.generateKeyPair();
+  }
+}
