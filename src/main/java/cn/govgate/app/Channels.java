@@ -16,11 +16,15 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** The channel adapters of the configured channels (none configured: no channel logins, no payments). */
+/**
+ * The channel adapters of the configured channels (none configured: no channel logins, no
+ * payments).
+ */
 final class Channels {
   private Channels() {}
 
-  static Map<Channel, ChannelAdapter> create(Vertx vertx, ChannelsConfig config, MeterRegistry meters) {
+  static Map<Channel, ChannelAdapter> create(
+      Vertx vertx, ChannelsConfig config, MeterRegistry meters) {
     CircuitBreakerRegistry breakers = breakers(meters);
     Map<Channel, ChannelAdapter> adapters = new EnumMap<>(Channel.class);
     if (config.alipay() != null) {
@@ -33,23 +37,31 @@ final class Channels {
   }
 
   static Future<Void> close(Map<Channel, ChannelAdapter> adapters) {
-    adapters.values().forEach(a -> {
-      if (a instanceof AlipayAdapter alipay) alipay.close();
-    });
+    adapters
+        .values()
+        .forEach(
+            a -> {
+              if (a instanceof AlipayAdapter alipay) alipay.close();
+            });
     return Future.succeededFuture();
   }
 
-  /** One breaker registry for every channel API: opens at 50 % failures over the last 20 calls (≥ 5). */
+  /**
+   * One breaker registry for every channel API: opens at 50 % failures over the last 20 calls (≥
+   * 5).
+   */
   private static CircuitBreakerRegistry breakers(MeterRegistry meters) {
-    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-        .slidingWindowSize(20)
-        .minimumNumberOfCalls(5)
-        .failureRateThreshold(50)
-        .waitDurationInOpenState(Duration.ofSeconds(30))
-        .permittedNumberOfCallsInHalfOpenState(2)
-        .automaticTransitionFromOpenToHalfOpenEnabled(false)
-        .build());
+    CircuitBreakerRegistry breakers =
+        CircuitBreakerRegistry.of(
+            CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(5)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(30))
+                .permittedNumberOfCallsInHalfOpenState(2)
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .build());
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
     return breakers;
   }

@@ -1,9 +1,9 @@
 package cn.govgate.app;
 
 import cn.govgate.audit.AuditChain;
+import cn.govgate.complaints.Complaints;
 import cn.govgate.config.ConfigException;
 import cn.govgate.config.GovgateConfig;
-import cn.govgate.complaints.Complaints;
 import cn.govgate.identity.PersonalDataCipher;
 import cn.govgate.identity.Reencryption;
 import cn.govgate.identity.Reindexing;
@@ -21,11 +21,12 @@ import java.util.function.BiFunction;
 
 /**
  * Operator commands that run against the configured database without starting the HTTP server:
- * {@code audit-check} verifies the audit hash chain (exit 0 when intact, 3 when broken); {@code reencrypt}
- * re-encrypts every personal-data row under the current data key ({@code identity.dataKeys}, first entry) and
- * sealing algorithm ({@code crypto.dataSealing}), and every backend secret in that algorithm, after which retired
- * data keys can be removed from the configuration; {@code reindex} rebuilds the blind indexes in the current
- * algorithm ({@code crypto.blindIndex}).
+ * {@code audit-check} verifies the audit hash chain (exit 0 when intact, 3 when broken); {@code
+ * reencrypt} re-encrypts every personal-data row under the current data key ({@code
+ * identity.dataKeys}, first entry) and sealing algorithm ({@code crypto.dataSealing}), and every
+ * backend secret in that algorithm, after which retired data keys can be removed from the
+ * configuration; {@code reindex} rebuilds the blind indexes in the current algorithm ({@code
+ * crypto.blindIndex}).
  */
 final class Commands {
   static final int EXIT_CHECK_FAILED = 3;
@@ -33,7 +34,8 @@ final class Commands {
 
   private Commands() {}
 
-  static int run(String name, String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+  static int run(
+      String name, String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     GovgateConfig config;
     try {
       config = Main.loadConfig(args, env);
@@ -42,52 +44,106 @@ final class Commands {
       return Main.EXIT_CONFIG;
     }
     return switch (name) {
-      case "audit-check" -> withDatabase(config, out, err, (db, vertx) -> AuditChain.verify(db.pool(),
-          config.audit().hmacKey()).map(r -> {
-            if (r.intact()) {
-              out.println("audit chain intact: " + r.records() + " records checked");
-              return 0;
-            }
-            out.println("audit chain BROKEN at record " + r.brokenAt() + ": " + r.reason()
-                + " (" + r.records() + " records verified before it)");
-            return EXIT_CHECK_FAILED;
-          }));
-      case "reencrypt" -> withDatabase(config, out, err, (db, vertx) -> {
-        PersonalDataCipher cipher = cipher(config);
-        List<Reencryption.SealedTable> others = new ArrayList<>(Complaints.sealedTables());
-        others.addAll(Reminders.sealedTables());
-        return Reencryption.create(db.pool(), cipher, others).run()
-            .compose(moved -> RegistryStore.create(db.pool(), config.registry().secretKey(),
-                    config.crypto().dataSealing()).resealSecrets(100)
-                .map(secrets -> {
-                  out.println("re-encrypted under " + config.crypto().dataSealing().configName() + " with data key "
-                      + cipher.currentKeyRef() + ": " + counts(moved) + "; " + secrets + " backend secrets");
-                  return 0;
-                }));
-      });
-      case "reindex" -> withDatabase(config, out, err, (db, vertx) -> {
-        PersonalDataCipher cipher = cipher(config);
-        return Reindexing.create(db.pool(), cipher).run().map(moved -> {
-          out.println("re-indexed with " + cipher.indexing().configName() + ": " + counts(moved));
-          return 0;
-        });
-      });
+      case "audit-check" ->
+          withDatabase(
+              config,
+              out,
+              err,
+              (db, vertx) ->
+                  AuditChain.verify(db.pool(), config.audit().hmacKey())
+                      .map(
+                          r -> {
+                            if (r.intact()) {
+                              out.println(
+                                  "audit chain intact: " + r.records() + " records checked");
+                              return 0;
+                            }
+                            out.println(
+                                "audit chain BROKEN at record "
+                                    + r.brokenAt()
+                                    + ": "
+                                    + r.reason()
+                                    + " ("
+                                    + r.records()
+                                    + " records verified before it)");
+                            return EXIT_CHECK_FAILED;
+                          }));
+      case "reencrypt" ->
+          withDatabase(
+              config,
+              out,
+              err,
+              (db, vertx) -> {
+                PersonalDataCipher cipher = cipher(config);
+                List<Reencryption.SealedTable> others = new ArrayList<>(Complaints.sealedTables());
+                others.addAll(Reminders.sealedTables());
+                return Reencryption.create(db.pool(), cipher, others)
+                    .run()
+                    .compose(
+                        moved ->
+                            RegistryStore.create(
+                                    db.pool(),
+                                    config.registry().secretKey(),
+                                    config.crypto().dataSealing())
+                                .resealSecrets(100)
+                                .map(
+                                    secrets -> {
+                                      out.println(
+                                          "re-encrypted under "
+                                              + config.crypto().dataSealing().configName()
+                                              + " with data key "
+                                              + cipher.currentKeyRef()
+                                              + ": "
+                                              + counts(moved)
+                                              + "; "
+                                              + secrets
+                                              + " backend secrets");
+                                      return 0;
+                                    }));
+              });
+      case "reindex" ->
+          withDatabase(
+              config,
+              out,
+              err,
+              (db, vertx) -> {
+                PersonalDataCipher cipher = cipher(config);
+                return Reindexing.create(db.pool(), cipher)
+                    .run()
+                    .map(
+                        moved -> {
+                          out.println(
+                              "re-indexed with "
+                                  + cipher.indexing().configName()
+                                  + ": "
+                                  + counts(moved));
+                          return 0;
+                        });
+              });
       default -> throw new IllegalArgumentException(name);
     };
   }
 
   private static PersonalDataCipher cipher(GovgateConfig config) {
-    return PersonalDataCipher.create(config.identity().dataKeys(), config.identity().blindIndexKey(), config.crypto());
+    return PersonalDataCipher.create(
+        config.identity().dataKeys(), config.identity().blindIndexKey(), config.crypto());
   }
 
   private static String counts(Map<String, Long> moved) {
     StringBuilder sb = new StringBuilder();
-    moved.forEach((table, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(n).append(' ').append(table));
+    moved.forEach(
+        (table, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(n).append(' ').append(table));
     return sb.toString();
   }
 
-  /** Runs {@code command} with a migrated database, then closes everything. Blocking: main thread only. */
-  static int withDatabase(GovgateConfig config, PrintStream out, PrintStream err,
+  /**
+   * Runs {@code command} with a migrated database, then closes everything. Blocking: main thread
+   * only.
+   */
+  static int withDatabase(
+      GovgateConfig config,
+      PrintStream out,
+      PrintStream err,
       BiFunction<Database, Vertx, Future<Integer>> command) {
     Vertx vertx = Vertx.vertx();
     try {

@@ -9,10 +9,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar govgate.jar [--config FILE]}: loads the configuration, starts the gateway and stops it
- * gracefully on SIGTERM/SIGINT. {@code java -jar govgate.jar <command> [--config FILE]} runs an operator
- * command instead (see {@link Commands}). A configuration error prints one line naming the key and exits with 2; a
- * start-up failure prints one line and exits with 1.
+ * {@code java -jar govgate.jar [--config FILE]}: loads the configuration, starts the gateway and
+ * stops it gracefully on SIGTERM/SIGINT. {@code java -jar govgate.jar <command> [--config FILE]}
+ * runs an operator command instead (see {@link Commands}). A configuration error prints one line
+ * naming the key and exits with 2; a start-up failure prints one line and exits with 1.
  */
 public final class Main {
   static final int EXIT_CONFIG = 2;
@@ -25,10 +25,13 @@ public final class Main {
     if (code != 0) System.exit(code);
   }
 
-  /** Runs the gateway until the JVM shuts down; returns a non-zero exit code when it cannot start. */
+  /**
+   * Runs the gateway until the JVM shuts down; returns a non-zero exit code when it cannot start.
+   */
   static int run(String[] args, Map<String, String> env, PrintStream err) {
     if (args.length > 0 && Commands.NAMES.contains(args[0])) {
-      return Commands.run(args[0], java.util.Arrays.copyOfRange(args, 1, args.length), env, System.out, err);
+      return Commands.run(
+          args[0], java.util.Arrays.copyOfRange(args, 1, args.length), env, System.out, err);
     }
     GovgateConfig config;
     try {
@@ -45,17 +48,33 @@ public final class Main {
       return EXIT_STARTUP;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        gateway.stop().await(config.http().shutdownGrace().toMillis() + 30_000, TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        err.println("govgate: shutdown did not complete cleanly: " + reason(e));
-      } finally {
-        stopped.countDown();
-      }
-    }, "govgate-shutdown"));
-    err.println("govgate " + Gateway.VERSION + " listening on " + gateway.baseUrl()
-        + " (health: " + gateway.opsUrl() + "/health/ready, metrics: " + gateway.opsUrl() + "/metrics)");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    gateway
+                        .stop()
+                        .await(
+                            config.http().shutdownGrace().toMillis() + 30_000,
+                            TimeUnit.MILLISECONDS);
+                  } catch (Exception e) {
+                    err.println("govgate: shutdown did not complete cleanly: " + reason(e));
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "govgate-shutdown"));
+    err.println(
+        "govgate "
+            + Gateway.VERSION
+            + " listening on "
+            + gateway.baseUrl()
+            + " (health: "
+            + gateway.opsUrl()
+            + "/health/ready, metrics: "
+            + gateway.opsUrl()
+            + "/metrics)");
     return 0;
   }
 
@@ -68,8 +87,12 @@ public final class Main {
           if (i + 1 >= args.length) throw new ConfigException("--config", "needs a file path");
           file = Path.of(args[++i]);
         }
-        default -> throw new ConfigException(args[i],
-            "unknown argument (usage: govgate [" + String.join("|", Commands.NAMES) + "] [--config FILE])");
+        default ->
+            throw new ConfigException(
+                args[i],
+                "unknown argument (usage: govgate ["
+                    + String.join("|", Commands.NAMES)
+                    + "] [--config FILE])");
       }
     }
     return GovgateConfig.load(file, env);

@@ -18,21 +18,30 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 
-/** The meter registry and the Vert.x instance reporting to it: made once per gateway, passed to every concern. */
+/**
+ * The meter registry and the Vert.x instance reporting to it: made once per gateway, passed to
+ * every concern.
+ */
 public final class Metrics {
   private Metrics() {}
 
   /** A Prometheus registry with the JVM and process metrics bound. */
   public static PrometheusMeterRegistry newRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // Names promtool's lint accepts: no "_count" suffix on a gauge, no counter in nanoseconds (process_cpu_usage
+    // Names promtool's lint accepts: no "_count" suffix on a gauge, no counter in nanoseconds
+    // (process_cpu_usage
     // stays).
-    registry.config().meterFilter(new MeterFilter() {
-      @Override
-      public Meter.Id map(Meter.Id id) {
-        return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.cores") : id;
-      }
-    });
+    registry
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count")
+                    ? id.withName("system.cpu.cores")
+                    : id;
+              }
+            });
     registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
@@ -44,20 +53,27 @@ public final class Metrics {
   }
 
   /**
-   * A Vert.x instance reporting to {@code registry}: HTTP server and client requests by method and status (no
-   * route: Vert.x joins the routes a request passed with ">", so one endpoint would show under several labels; the
-   * gateway's own {@code govgate_http_server_requests_seconds} carries the route template), pool metrics.
+   * A Vert.x instance reporting to {@code registry}: HTTP server and client requests by method and
+   * status (no route: Vert.x joins the routes a request passed with ">", so one endpoint would show
+   * under several labels; the gateway's own {@code govgate_http_server_requests_seconds} carries
+   * the route template), pool metrics.
    */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
-    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
-        .setEnabled(true)
-        .setJvmMetricsEnabled(false)
-        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
+    MicrometerMetricsOptions metrics =
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setJvmMetricsEnabled(false)
+            .setLabels(
+                EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(false)
-            // Tests lower this (surefire sets the property) so that the blocked-thread checker is loud.
-            .setMaxEventLoopExecuteTime(Long.getLong("govgate.maxEventLoopExecuteTimeMs", 2000))
-            .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS))
+        .with(
+            new VertxOptions()
+                .setMetricsOptions(metrics)
+                .setPreferNativeTransport(false)
+                // Tests lower this (surefire sets the property) so that the blocked-thread checker
+                // is loud.
+                .setMaxEventLoopExecuteTime(Long.getLong("govgate.maxEventLoopExecuteTimeMs", 2000))
+                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }

@@ -7,9 +7,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * What the gateway has started, to be closed in the reverse order of starting: on {@link Gateway#stop()}, or when
- * start-up fails half-way. Each part is registered the moment it exists, so nothing is left running and nothing
- * is closed twice.
+ * What the gateway has started, to be closed in the reverse order of starting: on {@link
+ * Gateway#stop()}, or when start-up fails half-way. Each part is registered the moment it exists,
+ * so nothing is left running and nothing is closed twice.
  */
 final class Shutdown {
   private final Deque<Supplier<Future<?>>> steps = new ArrayDeque<>();
@@ -25,13 +25,15 @@ final class Shutdown {
     Future<Void> done = Future.succeededFuture();
     while (!steps.isEmpty()) {
       Supplier<Future<?>> step = steps.pop();
-      done = done.eventually(() -> {
-        try {
-          return step.get();
-        } catch (RuntimeException e) {
-          return Future.failedFuture(e);
-        }
-      });
+      done =
+          done.eventually(
+              () -> {
+                try {
+                  return step.get();
+                } catch (RuntimeException e) {
+                  return Future.failedFuture(e);
+                }
+              });
     }
     return done;
   }

@@ -3,29 +3,46 @@ package cn.govgate.audit;
 import io.vertx.core.json.JsonObject;
 
 /**
- * One audited access to personal data or security-relevant action. Never carries plaintext personal data:
- * the citizen is named by their pseudonymous key, actors by a pseudonymous id.
+ * One audited access to personal data or security-relevant action. Never carries plaintext personal
+ * data: the citizen is named by their pseudonymous key, actors by a pseudonymous id.
  *
- * @param actorType who acted: {@code citizen}, {@code channel_user}, {@code partner}, {@code department},
- *     {@code operator}, {@code gateway}
- * @param actorId pseudonymous id of the actor (e.g. citizen key, department id, partner app id), may be null
- * @param action what happened, {@code area.verb} (e.g. {@code identity.login}, {@code social_security.read})
+ * @param actorType who acted: {@code citizen}, {@code channel_user}, {@code partner}, {@code
+ *     department}, {@code operator}, {@code gateway}
+ * @param actorId pseudonymous id of the actor (e.g. citizen key, department id, partner app id),
+ *     may be null
+ * @param action what happened, {@code area.verb} (e.g. {@code identity.login}, {@code
+ *     social_security.read})
  * @param citizenKey the pseudonymous key of the citizen concerned, null when none
  * @param outcome {@code success}, {@code failure} or {@code denied}
  * @param requestId the request id, may be null
  * @param details non-personal context (codes, department, service type), may be null
  */
 public record AuditEvent(
-    String actorType, String actorId, String action, String citizenKey, String outcome, String requestId,
+    String actorType,
+    String actorId,
+    String action,
+    String citizenKey,
+    String outcome,
+    String requestId,
     JsonObject details) {
 
-  public static AuditEvent success(String actorType, String actorId, String action, String citizenKey,
-      String requestId, JsonObject details) {
+  public static AuditEvent success(
+      String actorType,
+      String actorId,
+      String action,
+      String citizenKey,
+      String requestId,
+      JsonObject details) {
     return new AuditEvent(actorType, actorId, action, citizenKey, "success", requestId, details);
   }
 
-  public static AuditEvent failure(String actorType, String actorId, String action, String citizenKey,
-      String requestId, JsonObject details) {
+  public static AuditEvent failure(
+      String actorType,
+      String actorId,
+      String action,
+      String citizenKey,
+      String requestId,
+      JsonObject details) {
     return new AuditEvent(actorType, actorId, action, citizenKey, "failure", requestId, details);
   }
 }

@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
- * HMAC-SHA256 or HMAC-SM3 over the previous hash and every field of a record, with unambiguous separators; the
- * algorithm is stored with each record ({@code hash_alg}, NULL = HMAC-SHA256), so the chain may change algorithm.
+ * HMAC-SHA256 or HMAC-SM3 over the previous hash and every field of a record, with unambiguous
+ * separators; the algorithm is stored with each record ({@code hash_alg}, NULL = HMAC-SHA256), so
+ * the chain may change algorithm.
  */
 final class AuditHasher {
   static final String GENESIS = "0".repeat(64);
@@ -16,7 +17,10 @@ final class AuditHasher {
     this.key = key.clone();
   }
 
-  /** The algorithm a stored {@code hash_alg} names (NULL: the records from before the column, HMAC-SHA256). */
+  /**
+   * The algorithm a stored {@code hash_alg} names (NULL: the records from before the column,
+   * HMAC-SHA256).
+   */
   static MacAlgorithm algorithmOf(String stored) {
     if (stored == null) return MacAlgorithm.HMAC_SHA256;
     MacAlgorithm a = MacAlgorithm.ofConfigName(stored);
@@ -36,10 +40,12 @@ final class AuditHasher {
     field(sb, r.outcome());
     field(sb, r.requestId());
     field(sb, r.details());
-    return HexFormat.of().formatHex(algorithm.mac(key, sb.toString().getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of()
+        .formatHex(algorithm.mac(key, sb.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
-  // Length-prefixed, so that moving characters between fields changes the hash; null differs from "".
+  // Length-prefixed, so that moving characters between fields changes the hash; null differs from
+  // "".
   private static void field(StringBuilder sb, String value) {
     if (value == null) {
       sb.append("-1:");

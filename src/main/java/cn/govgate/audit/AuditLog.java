@@ -23,16 +23,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tamper-evident audit log. {@link #record} enqueues a record and returns a Future that completes once the
- * record is committed: callers that must not act before the record is durable (a read of personal data is
- * answered only then) wait for it; the rest ignore it. Writes are group-committed: when nothing is being written a
- * record starts a write at once, and everything enqueued while a batch commits goes into the next batch, so the
- * number of transactions follows the database's speed, not the request rate. Each batch is one transaction that
- * takes a cluster-wide advisory lock, reads the last record and appends records with consecutive sequence
- * numbers, each carrying the previous record's hash and its own {@code HMAC-SHA256(auditKey, prevHash | fields)}.
- * Changing, inserting or deleting a record therefore breaks the chain, and without the key the chain cannot be
- * recomputed; {@link AuditChain#verify} finds the first break. A batch that fails is retried (after
- * {@value #RETRY_MS} ms) with its records in front; their Futures stay pending until they are written.
+ * The tamper-evident audit log. {@link #record} enqueues a record and returns a Future that
+ * completes once the record is committed: callers that must not act before the record is durable (a
+ * read of personal data is answered only then) wait for it; the rest ignore it. Writes are
+ * group-committed: when nothing is being written a record starts a write at once, and everything
+ * enqueued while a batch commits goes into the next batch, so the number of transactions follows
+ * the database's speed, not the request rate. Each batch is one transaction that takes a
+ * cluster-wide advisory lock, reads the last record and appends records with consecutive sequence
+ * numbers, each carrying the previous record's hash and its own {@code HMAC-SHA256(auditKey,
+ * prevHash | fields)}. Changing, inserting or deleting a record therefore breaks the chain, and
+ * without the key the chain cannot be recomputed; {@link AuditChain#verify} finds the first break.
+ * A batch that fails is retried (after {@value #RETRY_MS} ms) with its records in front; their
+ * Futures stay pending until they are written.
  */
 public final class AuditLog {
   private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
@@ -46,18 +48,25 @@ public final class AuditLog {
   private final MacAlgorithm algorithm;
   private final Clock clock;
   private final Object lock = new Object();
+
   /** Records waiting for the next batch, guarded by {@link #lock}. */
   private List<Pending> queue = new ArrayList<>();
+
   /** The batch being written (empty when none), guarded by {@link #lock}. */
   private List<Pending> inFlight = List.of();
+
   /** Whether a batch is being written or a retry is scheduled, guarded by {@link #lock}. */
   private boolean writing;
+
   private boolean closed;
   private final AtomicInteger backlog = new AtomicInteger();
   private final Counter written;
   private final Counter failedBatches;
 
-  /** A record, when it was made, and who waits for it to be durable (completed on the caller's context). */
+  /**
+   * A record, when it was made, and who waits for it to be durable (completed on the caller's
+   * context).
+   */
   private record Pending(AuditEvent event, Instant at, Promise<Void> durable, Context context) {
     void written() {
       if (context == null) {
@@ -68,41 +77,62 @@ public final class AuditLog {
     }
   }
 
-  private AuditLog(Vertx vertx, Pool pool, byte[] key, MacAlgorithm algorithm, MeterRegistry meters, Clock clock) {
+  private AuditLog(
+      Vertx vertx,
+      Pool pool,
+      byte[] key,
+      MacAlgorithm algorithm,
+      MeterRegistry meters,
+      Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.hasher = new AuditHasher(key);
     this.algorithm = algorithm;
     this.clock = clock;
     Gauge.builder("govgate.audit.backlog", backlog, AtomicInteger::get)
-        .description("Audit records waiting to be written").register(meters);
-    this.written = Counter.builder("govgate.audit.records").description("Audit records written").register(meters);
-    this.failedBatches = Counter.builder("govgate.audit.write_failures")
-        .description("Audit batches that failed to write (they are retried)").register(meters);
+        .description("Audit records waiting to be written")
+        .register(meters);
+    this.written =
+        Counter.builder("govgate.audit.records")
+            .description("Audit records written")
+            .register(meters);
+    this.failedBatches =
+        Counter.builder("govgate.audit.write_failures")
+            .description("Audit batches that failed to write (they are retried)")
+            .register(meters);
   }
 
   public static AuditLog create(Vertx vertx, Pool pool, byte[] hmacKey, MeterRegistry meters) {
     return create(vertx, pool, hmacKey, MacAlgorithm.HMAC_SHA256, meters, Clock.systemUTC());
   }
 
-  /** An audit log whose new records are chained with {@code algorithm} ({@code crypto.auditChain}). */
-  public static AuditLog create(Vertx vertx, Pool pool, byte[] hmacKey, MacAlgorithm algorithm,
-      MeterRegistry meters) {
+  /**
+   * An audit log whose new records are chained with {@code algorithm} ({@code crypto.auditChain}).
+   */
+  public static AuditLog create(
+      Vertx vertx, Pool pool, byte[] hmacKey, MacAlgorithm algorithm, MeterRegistry meters) {
     return create(vertx, pool, hmacKey, algorithm, meters, Clock.systemUTC());
   }
 
-  public static AuditLog create(Vertx vertx, Pool pool, byte[] hmacKey, MacAlgorithm algorithm, MeterRegistry meters,
+  public static AuditLog create(
+      Vertx vertx,
+      Pool pool,
+      byte[] hmacKey,
+      MacAlgorithm algorithm,
+      MeterRegistry meters,
       Clock clock) {
     return new AuditLog(vertx, pool, hmacKey, algorithm, meters, clock);
   }
 
   /**
-   * Enqueues a record, stamped now. The Future completes (on the caller's context) once the record is committed;
-   * it never fails — a failed batch is retried until it is written.
+   * Enqueues a record, stamped now. The Future completes (on the caller's context) once the record
+   * is committed; it never fails — a failed batch is retried until it is written.
    */
   public Future<Void> record(AuditEvent event) {
     Promise<Void> durable = Promise.promise();
-    Pending p = new Pending(event, clock.instant().truncatedTo(ChronoUnit.MICROS), durable, Vertx.currentContext());
+    Pending p =
+        new Pending(
+            event, clock.instant().truncatedTo(ChronoUnit.MICROS), durable, Vertx.currentContext());
     boolean start;
     synchronized (lock) {
       queue.add(p);
@@ -142,66 +172,88 @@ public final class AuditLog {
       }
       inFlight = batch;
     }
-    pool.withTransaction(conn -> append(conn, batch)).onComplete(ar -> {
-      if (ar.succeeded()) {
-        backlog.addAndGet(-batch.size());
-        written.increment(batch.size());
-        batch.forEach(Pending::written);
-        writeNext();
-        return;
-      }
-      // Keep the records: put them back in front and try again shortly.
-      failedBatches.increment();
-      log.warn("audit batch of {} records not written, will retry: {}", batch.size(), ar.cause().getMessage());
-      boolean retry;
-      synchronized (lock) {
-        List<Pending> again = new ArrayList<>(batch);
-        again.addAll(queue);
-        queue = again;
-        inFlight = List.of();
-        retry = !closed;
-        if (!retry) writing = false;
-      }
-      if (retry) vertx.setTimer(RETRY_MS, id -> writeNext());
-    });
+    pool.withTransaction(conn -> append(conn, batch))
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                backlog.addAndGet(-batch.size());
+                written.increment(batch.size());
+                batch.forEach(Pending::written);
+                writeNext();
+                return;
+              }
+              // Keep the records: put them back in front and try again shortly.
+              failedBatches.increment();
+              log.warn(
+                  "audit batch of {} records not written, will retry: {}",
+                  batch.size(),
+                  ar.cause().getMessage());
+              boolean retry;
+              synchronized (lock) {
+                List<Pending> again = new ArrayList<>(batch);
+                again.addAll(queue);
+                queue = again;
+                inFlight = List.of();
+                retry = !closed;
+                if (!retry) writing = false;
+              }
+              if (retry) vertx.setTimer(RETRY_MS, id -> writeNext());
+            });
   }
 
   private Future<Void> append(SqlConnection conn, List<Pending> batch) {
-    return conn.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(CHAIN_LOCK))
-        .compose(v -> conn.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").execute())
-        .compose(rows -> {
-          long seq = 0;
-          String prev = AuditHasher.GENESIS;
-          if (rows.size() > 0) {
-            Row last = rows.iterator().next();
-            seq = last.getLong("seq");
-            prev = last.getString("hash");
-          }
-          List<Tuple> tuples = new ArrayList<>(batch.size());
-          for (Pending p : batch) {
-            seq++;
-            AuditRecord r = AuditRecord.of(seq, p.at(), p.event(), prev);
-            String hash = hasher.hash(r, algorithm);
-            tuples.add(Tuple.of(r.seq(), r.at().atOffset(ZoneOffset.UTC), r.actorType(), r.actorId(), r.action(),
-                    r.citizenKey(), r.outcome(), r.requestId())
-                .addValue(r.details()).addValue(prev).addValue(hash).addValue(algorithm.configName()));
-            prev = hash;
-          }
-          return conn.preparedQuery("INSERT INTO audit_log (seq, at, actor_type, actor_id, action, citizen_key, "
-                  + "outcome, request_id, details, prev_hash, hash, hash_alg) "
-                  + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)")
-              .executeBatch(tuples)
-              .mapEmpty();
-        });
+    return conn.preparedQuery("SELECT pg_advisory_xact_lock($1)")
+        .execute(Tuple.of(CHAIN_LOCK))
+        .compose(
+            v -> conn.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").execute())
+        .compose(
+            rows -> {
+              long seq = 0;
+              String prev = AuditHasher.GENESIS;
+              if (rows.size() > 0) {
+                Row last = rows.iterator().next();
+                seq = last.getLong("seq");
+                prev = last.getString("hash");
+              }
+              List<Tuple> tuples = new ArrayList<>(batch.size());
+              for (Pending p : batch) {
+                seq++;
+                AuditRecord r = AuditRecord.of(seq, p.at(), p.event(), prev);
+                String hash = hasher.hash(r, algorithm);
+                tuples.add(
+                    Tuple.of(
+                            r.seq(),
+                            r.at().atOffset(ZoneOffset.UTC),
+                            r.actorType(),
+                            r.actorId(),
+                            r.action(),
+                            r.citizenKey(),
+                            r.outcome(),
+                            r.requestId())
+                        .addValue(r.details())
+                        .addValue(prev)
+                        .addValue(hash)
+                        .addValue(algorithm.configName()));
+                prev = hash;
+              }
+              return conn.preparedQuery(
+                      "INSERT INTO audit_log (seq, at, actor_type, actor_id, action, citizen_key, "
+                          + "outcome, request_id, details, prev_hash, hash, hash_alg) "
+                          + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)")
+                  .executeBatch(tuples)
+                  .mapEmpty();
+            });
   }
 
   /** Writes what is left; stops retrying failed batches afterwards. */
   public Future<Void> close() {
-    return flush().onComplete(ar -> {
-      synchronized (lock) {
-        closed = true;
-      }
-    });
+    return flush()
+        .onComplete(
+            ar -> {
+              synchronized (lock) {
+                closed = true;
+              }
+            });
   }
 
   /** Records waiting to be written. */

@@ -26,13 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the audit log's monthly partitions: each round (every {@code audit.maintenanceInterval}, on one instance at
- * a time by a transaction-scoped advisory lock) creates the partitions of this month and the next three by the
- * gateway's clock, so no record falls into the default partition however long an instance runs; and archives every
- * partition older than {@code audit.retentionMonths}: its records as JSON lines ({@code audit_log_YYYYMM.jsonl},
- * owner-only) and a manifest with the first and last sequence numbers, the chain head (last hash) and the file's
- * SHA-256, recorded in {@code audit_archives}, after which the partition is DETACHED — kept as a table, never
- * deleted. {@link AuditChain} anchors the kept chain at the last archived record.
+ * Keeps the audit log's monthly partitions: each round (every {@code audit.maintenanceInterval}, on
+ * one instance at a time by a transaction-scoped advisory lock) creates the partitions of this
+ * month and the next three by the gateway's clock, so no record falls into the default partition
+ * however long an instance runs; and archives every partition older than {@code
+ * audit.retentionMonths}: its records as JSON lines ({@code audit_log_YYYYMM.jsonl}, owner-only)
+ * and a manifest with the first and last sequence numbers, the chain head (last hash) and the
+ * file's SHA-256, recorded in {@code audit_archives}, after which the partition is DETACHED — kept
+ * as a table, never deleted. {@link AuditChain} anchors the kept chain at the last archived record.
  */
 public final class AuditRetention {
   private static final Logger log = LoggerFactory.getLogger(AuditRetention.class);
@@ -47,7 +48,8 @@ public final class AuditRetention {
   private final Clock clock;
   private final AtomicBoolean running = new AtomicBoolean();
 
-  private AuditRetention(Vertx vertx, Pool pool, int retentionMonths, Path archiveDir, Clock clock) {
+  private AuditRetention(
+      Vertx vertx, Pool pool, int retentionMonths, Path archiveDir, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.retentionMonths = retentionMonths;
@@ -55,13 +57,19 @@ public final class AuditRetention {
     this.clock = clock;
   }
 
-  /** @param retentionMonths at least 6 (checked by the configuration) */
-  public static AuditRetention create(Vertx vertx, Pool pool, int retentionMonths, Path archiveDir, Clock clock) {
+  /**
+   * @param retentionMonths at least 6 (checked by the configuration)
+   */
+  public static AuditRetention create(
+      Vertx vertx, Pool pool, int retentionMonths, Path archiveDir, Clock clock) {
     if (retentionMonths < 6) throw new IllegalArgumentException("audit retention below 6 months");
     return new AuditRetention(vertx, pool, retentionMonths, archiveDir, clock);
   }
 
-  /** What a round did: partitions created ahead, partitions archived and detached; both 0 when another instance held the lock. */
+  /**
+   * What a round did: partitions created ahead, partitions archived and detached; both 0 when
+   * another instance held the lock.
+   */
   public record Round(int created, List<String> archived) {}
 
   /** One round; rounds never overlap on one instance, and one instance at a time runs one. */
@@ -69,49 +77,81 @@ public final class AuditRetention {
     if (!running.compareAndSet(false, true)) return Future.succeededFuture(new Round(0, List.of()));
     LocalDate month = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).withDayOfMonth(1);
     LocalDate cutoff = month.minusMonths(retentionMonths);
-    return vertx.fileSystem().mkdirs(archiveDir.toString())
-        .compose(v -> pool.withTransaction(conn -> conn.query("SELECT pg_try_advisory_xact_lock(" + LOCK + ") AS ok")
-            .execute()
-            .compose(rows -> !rows.iterator().next().getBoolean("ok")
-                ? Future.succeededFuture(new Round(0, List.of()))
-                : conn.preparedQuery("SELECT audit_ensure_partitions_from($1, $2) AS n")
-                    .execute(Tuple.of(month, MONTHS_AHEAD))
-                    .compose(created -> expired(conn, cutoff)
-                        .compose(names -> archiveAll(conn, names, 0, new ArrayList<>()))
-                        .map(archived -> new Round(created.iterator().next().getInteger("n"), archived))))))
-        .onSuccess(r -> {
-          if (!r.archived().isEmpty()) log.info("audit partitions archived and detached: {}", r.archived());
-        })
+    return vertx
+        .fileSystem()
+        .mkdirs(archiveDir.toString())
+        .compose(
+            v ->
+                pool.withTransaction(
+                    conn ->
+                        conn.query("SELECT pg_try_advisory_xact_lock(" + LOCK + ") AS ok")
+                            .execute()
+                            .compose(
+                                rows ->
+                                    !rows.iterator().next().getBoolean("ok")
+                                        ? Future.succeededFuture(new Round(0, List.of()))
+                                        : conn.preparedQuery(
+                                                "SELECT audit_ensure_partitions_from($1, $2) AS n")
+                                            .execute(Tuple.of(month, MONTHS_AHEAD))
+                                            .compose(
+                                                created ->
+                                                    expired(conn, cutoff)
+                                                        .compose(
+                                                            names ->
+                                                                archiveAll(
+                                                                    conn,
+                                                                    names,
+                                                                    0,
+                                                                    new ArrayList<>()))
+                                                        .map(
+                                                            archived ->
+                                                                new Round(
+                                                                    created
+                                                                        .iterator()
+                                                                        .next()
+                                                                        .getInteger("n"),
+                                                                    archived))))))
+        .onSuccess(
+            r -> {
+              if (!r.archived().isEmpty())
+                log.info("audit partitions archived and detached: {}", r.archived());
+            })
         .onFailure(e -> log.warn("audit retention round failed: {}", e.toString()))
         .onComplete(ar -> running.set(false));
   }
 
   /** Attached monthly partitions that end on or before {@code cutoff}, oldest first. */
   private static Future<List<String>> expired(SqlConnection conn, LocalDate cutoff) {
-    return conn.query("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            + "WHERE i.inhparent = 'audit_log'::regclass AND c.relname ~ '^audit_log_[0-9]{6}$' ORDER BY c.relname")
+    return conn.query(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                + "WHERE i.inhparent = 'audit_log'::regclass AND c.relname ~ '^audit_log_[0-9]{6}$' ORDER BY c.relname")
         .execute()
-        .map(rows -> {
-          List<String> names = new ArrayList<>();
-          for (Row r : rows) {
-            String name = r.getString("relname");
-            if (!monthOf(name).plusMonths(1).isAfter(cutoff)) names.add(name);
-          }
-          return names;
-        });
+        .map(
+            rows -> {
+              List<String> names = new ArrayList<>();
+              for (Row r : rows) {
+                String name = r.getString("relname");
+                if (!monthOf(name).plusMonths(1).isAfter(cutoff)) names.add(name);
+              }
+              return names;
+            });
   }
 
   private static LocalDate monthOf(String partition) {
     String yyyymm = partition.substring("audit_log_".length());
-    return LocalDate.of(Integer.parseInt(yyyymm.substring(0, 4)), Integer.parseInt(yyyymm.substring(4)), 1);
+    return LocalDate.of(
+        Integer.parseInt(yyyymm.substring(0, 4)), Integer.parseInt(yyyymm.substring(4)), 1);
   }
 
-  private Future<List<String>> archiveAll(SqlConnection conn, List<String> names, int i, List<String> done) {
+  private Future<List<String>> archiveAll(
+      SqlConnection conn, List<String> names, int i, List<String> done) {
     if (i >= names.size()) return Future.succeededFuture(done);
-    return archive(conn, names.get(i)).compose(v -> {
-      done.add(names.get(i));
-      return archiveAll(conn, names, i + 1, done);
-    });
+    return archive(conn, names.get(i))
+        .compose(
+            v -> {
+              done.add(names.get(i));
+              return archiveAll(conn, names, i + 1, done);
+            });
   }
 
   /** Running state of one export. */
@@ -135,64 +175,118 @@ public final class AuditRetention {
   private Future<Void> archive(SqlConnection conn, String partition) {
     String file = archiveDir.resolve(partition + ".jsonl").toString();
     Export export = new Export();
-    // createNew: an archive is never overwritten; a file left by a round that failed before the detach is moved
+    // createNew: an archive is never overwritten; a file left by a round that failed before the
+    // detach is moved
     // aside by the operator (runbook), not silently replaced.
-    return vertx.fileSystem().open(file, new OpenOptions().setWrite(true).setCreateNew(true)
-            .setPerms("rw-------"))
+    return vertx
+        .fileSystem()
+        .open(file, new OpenOptions().setWrite(true).setCreateNew(true).setPerms("rw-------"))
         .compose(out -> page(conn, partition, out, export, -1).eventually(out::close))
-        .compose(v -> {
-          String sha = HexFormat.of().formatHex(export.sha256.digest());
-          LocalDate from = monthOf(partition);
-          JsonObject manifest = new JsonObject().put("partition", partition).put("from", from.toString())
-              .put("to", from.plusMonths(1).toString()).put("records", export.records)
-              .put("firstSeq", export.firstSeq).put("lastSeq", export.lastSeq)
-              .put("firstPrevHash", export.firstPrevHash).put("chainHead", export.head)
-              .put("file", partition + ".jsonl").put("sha256", sha);
-          return vertx.fileSystem().writeFile(archiveDir.resolve(partition + ".manifest.json").toString(),
-                  Buffer.buffer(manifest.encodePrettily()))
-              .compose(w -> vertx.fileSystem().chmod(archiveDir.resolve(partition + ".manifest.json").toString(),
-                  "rw-------"))
-              .compose(w -> conn.preparedQuery("INSERT INTO audit_archives (partition_name, range_from, range_to, "
-                      + "records, first_seq, last_seq, first_prev_hash, chain_head, file, sha256, archived_at) "
-                      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-                  .execute(Tuple.from(new Object[] {partition, from, from.plusMonths(1), export.records,
-                      export.firstSeq, export.lastSeq, export.firstPrevHash, export.head, file, sha,
-                      OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)})))
-              .compose(w -> conn.query("ALTER TABLE audit_log DETACH PARTITION \"" + partition + "\"").execute())
-              .mapEmpty();
-        });
+        .compose(
+            v -> {
+              String sha = HexFormat.of().formatHex(export.sha256.digest());
+              LocalDate from = monthOf(partition);
+              JsonObject manifest =
+                  new JsonObject()
+                      .put("partition", partition)
+                      .put("from", from.toString())
+                      .put("to", from.plusMonths(1).toString())
+                      .put("records", export.records)
+                      .put("firstSeq", export.firstSeq)
+                      .put("lastSeq", export.lastSeq)
+                      .put("firstPrevHash", export.firstPrevHash)
+                      .put("chainHead", export.head)
+                      .put("file", partition + ".jsonl")
+                      .put("sha256", sha);
+              return vertx
+                  .fileSystem()
+                  .writeFile(
+                      archiveDir.resolve(partition + ".manifest.json").toString(),
+                      Buffer.buffer(manifest.encodePrettily()))
+                  .compose(
+                      w ->
+                          vertx
+                              .fileSystem()
+                              .chmod(
+                                  archiveDir.resolve(partition + ".manifest.json").toString(),
+                                  "rw-------"))
+                  .compose(
+                      w ->
+                          conn.preparedQuery(
+                                  "INSERT INTO audit_archives (partition_name, range_from, range_to, "
+                                      + "records, first_seq, last_seq, first_prev_hash, chain_head, file, sha256, archived_at) "
+                                      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+                              .execute(
+                                  Tuple.from(
+                                      new Object[] {
+                                        partition,
+                                        from,
+                                        from.plusMonths(1),
+                                        export.records,
+                                        export.firstSeq,
+                                        export.lastSeq,
+                                        export.firstPrevHash,
+                                        export.head,
+                                        file,
+                                        sha,
+                                        OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)
+                                      })))
+                  .compose(
+                      w ->
+                          conn.query("ALTER TABLE audit_log DETACH PARTITION \"" + partition + "\"")
+                              .execute())
+                  .mapEmpty();
+            });
   }
 
-  private Future<Void> page(SqlConnection conn, String partition, AsyncFile out, Export export, long afterSeq) {
-    return conn.preparedQuery("SELECT seq, at, actor_type, actor_id, action, citizen_key, outcome, request_id, "
-            + "details, prev_hash, hash FROM \"" + partition + "\" WHERE seq > $1 ORDER BY seq LIMIT " + PAGE)
+  private Future<Void> page(
+      SqlConnection conn, String partition, AsyncFile out, Export export, long afterSeq) {
+    return conn.preparedQuery(
+            "SELECT seq, at, actor_type, actor_id, action, citizen_key, outcome, request_id, "
+                + "details, prev_hash, hash FROM \""
+                + partition
+                + "\" WHERE seq > $1 ORDER BY seq LIMIT "
+                + PAGE)
         .execute(Tuple.of(afterSeq))
-        .compose(rows -> {
-          StringBuilder lines = new StringBuilder();
-          long last = afterSeq;
-          for (Row r : rows) {
-            long seq = r.getLong("seq");
-            if (export.firstSeq == null) {
-              export.firstSeq = seq;
-              export.firstPrevHash = r.getString("prev_hash");
-            }
-            lines.append(new JsonObject().put("seq", seq)
-                .put("at", r.getOffsetDateTime("at").toInstant().toString())
-                .put("actorType", r.getString("actor_type")).put("actorId", r.getString("actor_id"))
-                .put("action", r.getString("action")).put("citizenKey", r.getString("citizen_key"))
-                .put("outcome", r.getString("outcome")).put("requestId", r.getString("request_id"))
-                .put("details", r.getString("details")).put("prevHash", r.getString("prev_hash"))
-                .put("hash", r.getString("hash")).encode()).append('\n');
-            export.records++;
-            export.lastSeq = seq;
-            export.head = r.getString("hash");
-            last = seq;
-          }
-          byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
-          export.sha256.update(bytes);
-          long next = last;
-          Future<Void> written = bytes.length == 0 ? Future.succeededFuture() : out.write(Buffer.buffer(bytes));
-          return rows.size() < PAGE ? written : written.compose(v -> page(conn, partition, out, export, next));
-        });
+        .compose(
+            rows -> {
+              StringBuilder lines = new StringBuilder();
+              long last = afterSeq;
+              for (Row r : rows) {
+                long seq = r.getLong("seq");
+                if (export.firstSeq == null) {
+                  export.firstSeq = seq;
+                  export.firstPrevHash = r.getString("prev_hash");
+                }
+                lines
+                    .append(
+                        new JsonObject()
+                            .put("seq", seq)
+                            .put("at", r.getOffsetDateTime("at").toInstant().toString())
+                            .put("actorType", r.getString("actor_type"))
+                            .put("actorId", r.getString("actor_id"))
+                            .put("action", r.getString("action"))
+                            .put("citizenKey", r.getString("citizen_key"))
+                            .put("outcome", r.getString("outcome"))
+                            .put("requestId", r.getString("request_id"))
+                            .put("details", r.getString("details"))
+                            .put("prevHash", r.getString("prev_hash"))
+                            .put("hash", r.getString("hash"))
+                            .encode())
+                    .append('\n');
+                export.records++;
+                export.lastSeq = seq;
+                export.head = r.getString("hash");
+                last = seq;
+              }
+              byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
+              export.sha256.update(bytes);
+              long next = last;
+              Future<Void> written =
+                  bytes.length == 0 ? Future.succeededFuture() : out.write(Buffer.buffer(bytes));
+              return rows.size() < PAGE
+                  ? written
+                  : written.compose(v -> page(conn, partition, out, export, next));
+            });
   }
 }

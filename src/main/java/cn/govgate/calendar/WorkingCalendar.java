@@ -19,15 +19,17 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Working days (工作日) in mainland China, in the Asia/Shanghai time zone: Monday to Friday, except the public
- * holidays (放假) of the State Council's yearly schedule, plus the weekend days that schedule makes working days
- * (调休上班). The schedule is data, one file per year ({@code calendar/cn-<year>.txt} on the classpath, or files
- * named in {@code calendar.files}); see the shipped 2026 file for the format.
+ * Working days (工作日) in mainland China, in the Asia/Shanghai time zone: Monday to Friday, except
+ * the public holidays (放假) of the State Council's yearly schedule, plus the weekend days that
+ * schedule makes working days (调休上班). The schedule is data, one file per year ({@code
+ * calendar/cn-<year>.txt} on the classpath, or files named in {@code calendar.files}); see the
+ * shipped 2026 file for the format.
  *
- * <p>A deadline of N working days (as in 行政许可法 §82: 期限以工作日计算) does not count the day the matter arrives
- * on: it ends at the end of the N-th working day after that day. A year without a schedule falls back to
- * Monday–Friday; {@link #coveredUntil()} says how far the schedules reach, so operators are warned before the year
- * runs out. Immutable and thread-safe; all methods are CPU-only.
+ * <p>A deadline of N working days (as in 行政许可法 §82: 期限以工作日计算) does not count the day the matter
+ * arrives on: it ends at the end of the N-th working day after that day. A year without a schedule
+ * falls back to Monday–Friday; {@link #coveredUntil()} says how far the schedules reach, so
+ * operators are warned before the year runs out. Immutable and thread-safe; all methods are
+ * CPU-only.
  */
 public final class WorkingCalendar {
   /** The time zone every date of the calendar is in. */
@@ -37,7 +39,10 @@ public final class WorkingCalendar {
   private static final int LAST_BUNDLED_YEAR = 2100;
 
   /** The kind of day a schedule names. */
-  public enum DayType { HOLIDAY, WORKDAY }
+  public enum DayType {
+    HOLIDAY,
+    WORKDAY
+  }
 
   /** One year's schedule: the days that differ from the Monday–Friday rule. */
   public record YearSchedule(int year, Map<LocalDate, DayType> days, String source) {
@@ -54,22 +59,29 @@ public final class WorkingCalendar {
     for (YearSchedule s : schedules) byYear.put(s.year(), s);
     Map<LocalDate, DayType> all = new HashMap<>();
     TreeMap<Integer, String> covered = new TreeMap<>();
-    byYear.values().forEach(s -> {
-      all.putAll(s.days());
-      covered.put(s.year(), s.source());
-    });
+    byYear
+        .values()
+        .forEach(
+            s -> {
+              all.putAll(s.days());
+              covered.put(s.year(), s.source());
+            });
     this.days = Map.copyOf(all);
     this.years = covered;
   }
 
-  /** A calendar of exactly these schedules (a later schedule of the same year replaces an earlier one). */
+  /**
+   * A calendar of exactly these schedules (a later schedule of the same year replaces an earlier
+   * one).
+   */
   public static WorkingCalendar of(List<YearSchedule> schedules) {
     return new WorkingCalendar(schedules);
   }
 
   /**
-   * The schedules on the classpath ({@code calendar/cn-<year>.txt}), then the files named (replacing a bundled
-   * year they also describe). Reads files: call at start-up, off the event loop.
+   * The schedules on the classpath ({@code calendar/cn-<year>.txt}), then the files named
+   * (replacing a bundled year they also describe). Reads files: call at start-up, off the event
+   * loop.
    *
    * @throws IllegalArgumentException naming the file and line of a malformed schedule
    */
@@ -79,7 +91,8 @@ public final class WorkingCalendar {
     for (int year = FIRST_BUNDLED_YEAR; year <= LAST_BUNDLED_YEAR; year++) {
       String name = "calendar/cn-" + year + ".txt";
       try (InputStream in = loader.getResourceAsStream(name)) {
-        if (in != null) schedules.add(parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name));
+        if (in != null)
+          schedules.add(parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -88,7 +101,8 @@ public final class WorkingCalendar {
       try {
         schedules.add(parse(Files.readString(file, StandardCharsets.UTF_8), file.toString()));
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read holiday schedule " + file + ": " + e.getMessage());
+        throw new IllegalArgumentException(
+            "cannot read holiday schedule " + file + ": " + e.getMessage());
       }
     }
     return new WorkingCalendar(schedules);
@@ -105,25 +119,32 @@ public final class WorkingCalendar {
       String[] parts = line.split("\\s+", 3);
       String where = source + " line " + (i + 1);
       if (parts[0].equals("year")) {
-        if (parts.length < 2 || !parts[1].matches("\\d{4}")) throw new IllegalArgumentException(where + ": year YYYY");
+        if (parts.length < 2 || !parts[1].matches("\\d{4}"))
+          throw new IllegalArgumentException(where + ": year YYYY");
         year = Integer.parseInt(parts[1]);
         continue;
       }
-      if (year == null) throw new IllegalArgumentException(where + ": the file must start with 'year YYYY'");
-      if (parts.length < 2) throw new IllegalArgumentException(where + ": expected '<date> holiday|workday [name]'");
+      if (year == null)
+        throw new IllegalArgumentException(where + ": the file must start with 'year YYYY'");
+      if (parts.length < 2)
+        throw new IllegalArgumentException(where + ": expected '<date> holiday|workday [name]'");
       LocalDate date;
       try {
         date = LocalDate.parse(parts[0]);
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(where + ": not an ISO date: " + parts[0]);
       }
-      if (date.getYear() != year) throw new IllegalArgumentException(where + ": " + date + " is not in " + year);
-      DayType type = switch (parts[1]) {
-        case "holiday" -> DayType.HOLIDAY;
-        case "workday" -> DayType.WORKDAY;
-        default -> throw new IllegalArgumentException(where + ": day type must be holiday or workday");
-      };
-      if (days.put(date, type) != null) throw new IllegalArgumentException(where + ": " + date + " listed twice");
+      if (date.getYear() != year)
+        throw new IllegalArgumentException(where + ": " + date + " is not in " + year);
+      DayType type =
+          switch (parts[1]) {
+            case "holiday" -> DayType.HOLIDAY;
+            case "workday" -> DayType.WORKDAY;
+            default ->
+                throw new IllegalArgumentException(where + ": day type must be holiday or workday");
+          };
+      if (days.put(date, type) != null)
+        throw new IllegalArgumentException(where + ": " + date + " listed twice");
     }
     if (year == null) throw new IllegalArgumentException(source + ": no 'year YYYY' line");
     return new YearSchedule(year, days, source);
@@ -137,7 +158,9 @@ public final class WorkingCalendar {
     return d != DayOfWeek.SATURDAY && d != DayOfWeek.SUNDAY;
   }
 
-  /** The {@code n}-th working day after {@code day} ({@code day} itself not counted); {@code n} ≥ 1. */
+  /**
+   * The {@code n}-th working day after {@code day} ({@code day} itself not counted); {@code n} ≥ 1.
+   */
   public LocalDate addWorkingDays(LocalDate day, int n) {
     if (n < 1) throw new IllegalArgumentException("n must be at least 1");
     LocalDate d = day;
@@ -149,8 +172,9 @@ public final class WorkingCalendar {
   }
 
   /**
-   * The deadline of something that arrived at {@code at} and must be handled within {@code workingDays}: the end
-   * of the last allowed working day, i.e. the first instant after it (midnight Asia/Shanghai), exclusive.
+   * The deadline of something that arrived at {@code at} and must be handled within {@code
+   * workingDays}: the end of the last allowed working day, i.e. the first instant after it
+   * (midnight Asia/Shanghai), exclusive.
    */
   public Instant deadline(Instant at, int workingDays) {
     LocalDate last = addWorkingDays(LocalDate.ofInstant(at, ZONE), workingDays);

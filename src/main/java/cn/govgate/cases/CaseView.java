@@ -6,19 +6,26 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 
 /**
- * One case as the citizen sees it: {@code caseId}, {@code kind}, {@code id}, {@code status}, {@code startedAt},
- * {@code updatedAt}, the progress {@code steps} ({@code name}, {@code state} done / current / pending / failed /
- * overdue, {@code at} when it happened, {@code due} when it must) and the family's {@code summary}, plus the link to
- * its {@code detail} and, where the family has its own endpoint this login may open, that {@code resource}.
- * Statuses are derived from the stored times with the gateway's clock, exactly as each family derives them.
+ * One case as the citizen sees it: {@code caseId}, {@code kind}, {@code id}, {@code status}, {@code
+ * startedAt}, {@code updatedAt}, the progress {@code steps} ({@code name}, {@code state} done /
+ * current / pending / failed / overdue, {@code at} when it happened, {@code due} when it must) and
+ * the family's {@code summary}, plus the link to its {@code detail} and, where the family has its
+ * own endpoint this login may open, that {@code resource}. Statuses are derived from the stored
+ * times with the gateway's clock, exactly as each family derives them.
  */
 final class CaseView {
   private CaseView() {}
 
-  static JsonObject of(String kind, String id, Instant at, String storedStatus, JsonObject facts, Instant now) {
+  static JsonObject of(
+      String kind, String id, Instant at, String storedStatus, JsonObject facts, Instant now) {
     String caseId = kind + "-" + id;
-    JsonObject item = new JsonObject().put("caseId", caseId).put("kind", kind).put("id", id)
-        .put("startedAt", at.toString()).put("detail", "/v1/my/cases/" + caseId);
+    JsonObject item =
+        new JsonObject()
+            .put("caseId", caseId)
+            .put("kind", kind)
+            .put("id", id)
+            .put("startedAt", at.toString())
+            .put("detail", "/v1/my/cases/" + caseId);
     JsonArray steps = new JsonArray();
     JsonObject summary = new JsonObject();
     String status;
@@ -27,7 +34,15 @@ final class CaseView {
       case PAYMENT -> {
         status = storedStatus;
         payment(status, at, facts, steps);
-        copy(facts, summary, "billType", "region", "department", "amountFen", "description", "receiptNo",
+        copy(
+            facts,
+            summary,
+            "billType",
+            "region",
+            "department",
+            "amountFen",
+            "description",
+            "receiptNo",
             "statusReason");
         put(summary, "expiresAt", time(facts, "expiresAt"));
         if (Boolean.TRUE.equals(facts.getBoolean("byThisLogin"))) resource = "/v1/payments/" + id;
@@ -38,8 +53,13 @@ final class CaseView {
         status = revoked != null ? "revoked" : now.isBefore(expires) ? "valid" : "expired";
         steps.add(step("issued", "done", at, null));
         if (revoked != null) steps.add(step("revoked", "failed", revoked, null));
-        else steps.add(step("expired", now.isBefore(expires) ? "pending" : "done", now.isBefore(expires)
-            ? null : expires, expires));
+        else
+          steps.add(
+              step(
+                  "expired",
+                  now.isBefore(expires) ? "pending" : "done",
+                  now.isBefore(expires) ? null : expires,
+                  expires));
         copy(facts, summary, "proofType", "department");
         put(summary, "expiresAt", expires);
         resource = "/v1/proofs/" + id;
@@ -56,7 +76,15 @@ final class CaseView {
       }
       case COMPLAINT -> {
         status = complaint(at, facts, now, steps);
-        copy(facts, summary, "kind", "serviceType", "region", "department", "workingDays", "transfers");
+        copy(
+            facts,
+            summary,
+            "kind",
+            "serviceType",
+            "region",
+            "department",
+            "workingDays",
+            "transfers");
         put(summary, "deadline", time(facts, "deadline"));
         resource = "/v1/complaints/" + id;
       }
@@ -67,7 +95,10 @@ final class CaseView {
       String when = ((JsonObject) s).getString("at");
       if (when != null && Instant.parse(when).isAfter(updated)) updated = Instant.parse(when);
     }
-    item.put("status", status).put("updatedAt", updated.toString()).put("steps", steps).put("summary", summary);
+    item.put("status", status)
+        .put("updatedAt", updated.toString())
+        .put("steps", steps)
+        .put("summary", summary);
     if (resource != null) item.put("resource", resource);
     return item;
   }
@@ -91,10 +122,13 @@ final class CaseView {
         steps.add(step("delivered", "done", time(f, "deliveredAt"), null));
       }
       case "closed" -> steps.add(step("closed", "failed", updated, null));
-      case "refunding", "refunded" -> { // an operator resolved a held payment by giving the money back
+      case "refunding",
+          "refunded" -> { // an operator resolved a held payment by giving the money back
         if (paid != null) steps.add(step("paid", "done", paid, null));
-        steps.add("refunded".equals(status) ? step("refund", "done", updated, null)
-            : step("refund", "current", null, null));
+        steps.add(
+            "refunded".equals(status)
+                ? step("refund", "done", updated, null)
+                : step("refund", "current", null, null));
       }
       default -> { // needs_review: money is held until an operator refunds or books it
         if (paid != null) steps.add(step("paid", "done", paid, null));
@@ -103,7 +137,9 @@ final class CaseView {
     }
   }
 
-  /** rated, and for a 差评 its rectification: opened → answered → closed (overdue past its deadline). */
+  /**
+   * rated, and for a 差评 its rectification: opened → answered → closed (overdue past its deadline).
+   */
   private static String rating(Instant at, JsonObject f, Instant now, JsonArray steps) {
     steps.add(step("rated", "done", at, null));
     Instant opened = time(f, "openedAt");
@@ -111,13 +147,22 @@ final class CaseView {
     Instant deadline = time(f, "deadline");
     Instant answered = time(f, "answeredAt");
     Instant closed = time(f, "closedAt");
-    // As ratings derive it: overdue wins over answered, an answer without closing does not stop the deadline.
+    // As ratings derive it: overdue wins over answered, an answer without closing does not stop the
+    // deadline.
     boolean overdue = closed == null && now.isAfter(deadline);
     steps.add(step("rectification_opened", "done", opened, null));
-    steps.add(answered != null ? step("rectification_answered", "done", answered, null)
-        : step("rectification_answered", closed != null ? "done" : overdue ? "overdue" : "current", null, deadline));
-    steps.add(closed != null ? step("rectification_closed", "done", closed, null)
-        : step("rectification_closed", overdue ? "overdue" : "pending", null, deadline));
+    steps.add(
+        answered != null
+            ? step("rectification_answered", "done", answered, null)
+            : step(
+                "rectification_answered",
+                closed != null ? "done" : overdue ? "overdue" : "current",
+                null,
+                deadline));
+    steps.add(
+        closed != null
+            ? step("rectification_closed", "done", closed, null)
+            : step("rectification_closed", overdue ? "overdue" : "pending", null, deadline));
     if (closed != null) return "rectification_closed";
     if (overdue) return "rectification_overdue";
     return answered != null ? "rectification_answered" : "rectification_open";
@@ -141,7 +186,7 @@ final class CaseView {
         steps.add(step("bound", "failed", completed, null));
       }
       case "failed" -> steps.add(step("face_check", "failed", completed, null));
-      default -> { } // start_failed: the channel never started the check
+      default -> {} // start_failed: the channel never started the check
     }
   }
 
@@ -152,9 +197,14 @@ final class CaseView {
     Instant closed = time(f, "closedAt");
     boolean overdue = replied == null && !now.isBefore(deadline);
     steps.add(step("submitted", "done", at, null));
-    steps.add(replied != null ? step("replied", "done", replied, deadline)
-        : step("replied", overdue ? "overdue" : "current", null, deadline));
-    steps.add(closed != null ? step("closed", "done", closed, null) : step("closed", "pending", null, null));
+    steps.add(
+        replied != null
+            ? step("replied", "done", replied, deadline)
+            : step("replied", overdue ? "overdue" : "current", null, deadline));
+    steps.add(
+        closed != null
+            ? step("closed", "done", closed, null)
+            : step("closed", "pending", null, null));
     if (closed != null) return "closed";
     if (replied != null) return "answered";
     return overdue ? "overdue" : "open";

@@ -15,14 +15,19 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The citizen's cases, read in one query over the tables of payments, proofs, ratings and rectifications, identity
- * verifications and complaints. Whose items: those of the citizen (bound sessions) and of every channel identity the
- * caller may speak for — its own, and, when bound, every channel identity bound to the same citizen. Nothing is
- * decrypted: a case shows where something stands, never the text or the personal data inside it.
+ * The citizen's cases, read in one query over the tables of payments, proofs, ratings and
+ * rectifications, identity verifications and complaints. Whose items: those of the citizen (bound
+ * sessions) and of every channel identity the caller may speak for — its own, and, when bound,
+ * every channel identity bound to the same citizen. Nothing is decrypted: a case shows where
+ * something stands, never the text or the personal data inside it.
  */
 public final class MyCases {
-  /** The caller's own items, newest first; {@code $1} identity key, {@code $2} citizen key (null while unbound). */
-  private static final String CASES = """
+  /**
+   * The caller's own items, newest first; {@code $1} identity key, {@code $2} citizen key (null
+   * while unbound).
+   */
+  private static final String CASES =
+      """
       WITH me AS (
         SELECT $1::text AS identity_key
         UNION SELECT identity_key FROM channel_identities WHERE citizen_key = $2::text
@@ -85,7 +90,10 @@ public final class MyCases {
     }
   }
 
-  /** One page: the items and the cursor of the next page (null on the last, where the answer has none). */
+  /**
+   * One page: the items and the cursor of the next page (null on the last, where the answer has
+   * none).
+   */
   public record Page(List<JsonObject> items, String nextCursor) {
     JsonObject toJson() {
       JsonObject page = new JsonObject().put("items", new JsonArray(new ArrayList<>(items)));
@@ -93,49 +101,72 @@ public final class MyCases {
     }
   }
 
-  /** A page of the owner's cases after {@code cursor} (null: the newest), optionally of one kind. */
+  /**
+   * A page of the owner's cases after {@code cursor} (null: the newest), optionally of one kind.
+   */
   public Future<Page> list(Owner owner, CaseCursor cursor, CaseKind kind, int limit) {
-    return query(owner, cursor, kind, null, limit + 1).map(rows -> {
-      Instant now = clock.instant();
-      List<JsonObject> items = new ArrayList<>();
-      CaseCursor last = null;
-      for (Row r : rows) {
-        if (items.size() == limit) {
-          return new Page(items, last.encode());
-        }
-        items.add(CaseView.of(r.getString("kind"), r.getString("id"), instant(r), r.getString("status"),
-            r.getJsonObject("facts"), now));
-        last = new CaseCursor(instant(r), r.getString("kind"), r.getString("id"));
-      }
-      return new Page(items, null);
-    });
+    return query(owner, cursor, kind, null, limit + 1)
+        .map(
+            rows -> {
+              Instant now = clock.instant();
+              List<JsonObject> items = new ArrayList<>();
+              CaseCursor last = null;
+              for (Row r : rows) {
+                if (items.size() == limit) {
+                  return new Page(items, last.encode());
+                }
+                items.add(
+                    CaseView.of(
+                        r.getString("kind"),
+                        r.getString("id"),
+                        instant(r),
+                        r.getString("status"),
+                        r.getJsonObject("facts"),
+                        now));
+                last = new CaseCursor(instant(r), r.getString("kind"), r.getString("id"));
+              }
+              return new Page(items, null);
+            });
   }
 
   /** One of the owner's cases, or 404 {@code case.not_found}. */
   public Future<JsonObject> one(Owner owner, CaseKind kind, String id) {
-    return query(owner, null, kind, id, 1).compose(rows -> {
-      if (rows.isEmpty()) return Future.failedFuture(CaseErrors.notFound());
-      Row r = rows.get(0);
-      return Future.succeededFuture(CaseView.of(r.getString("kind"), r.getString("id"), instant(r),
-          r.getString("status"), r.getJsonObject("facts"), clock.instant()));
-    });
+    return query(owner, null, kind, id, 1)
+        .compose(
+            rows -> {
+              if (rows.isEmpty()) return Future.failedFuture(CaseErrors.notFound());
+              Row r = rows.get(0);
+              return Future.succeededFuture(
+                  CaseView.of(
+                      r.getString("kind"),
+                      r.getString("id"),
+                      instant(r),
+                      r.getString("status"),
+                      r.getJsonObject("facts"),
+                      clock.instant()));
+            });
   }
 
-  private Future<List<Row>> query(Owner owner, CaseCursor cursor, CaseKind kind, String id, int limit) {
-    Tuple args = Tuple.tuple()
-        .addString(owner.identityKey())
-        .addString(owner.citizenKey())
-        .addOffsetDateTime(cursor == null ? null : cursor.at().atOffset(ZoneOffset.UTC))
-        .addString(cursor == null ? null : cursor.kind())
-        .addString(cursor == null ? null : cursor.id())
-        .addString(kind == null ? null : kind.wireName())
-        .addString(id)
-        .addInteger(limit);
-    return pool.preparedQuery(CASES).execute(args).map(rows -> {
-      List<Row> out = new ArrayList<>();
-      rows.forEach(out::add);
-      return out;
-    });
+  private Future<List<Row>> query(
+      Owner owner, CaseCursor cursor, CaseKind kind, String id, int limit) {
+    Tuple args =
+        Tuple.tuple()
+            .addString(owner.identityKey())
+            .addString(owner.citizenKey())
+            .addOffsetDateTime(cursor == null ? null : cursor.at().atOffset(ZoneOffset.UTC))
+            .addString(cursor == null ? null : cursor.kind())
+            .addString(cursor == null ? null : cursor.id())
+            .addString(kind == null ? null : kind.wireName())
+            .addString(id)
+            .addInteger(limit);
+    return pool.preparedQuery(CASES)
+        .execute(args)
+        .map(
+            rows -> {
+              List<Row> out = new ArrayList<>();
+              rows.forEach(out::add);
+              return out;
+            });
   }
 
   private static Instant instant(Row r) {

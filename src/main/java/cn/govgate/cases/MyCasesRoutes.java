@@ -11,8 +11,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code GET /my/cases} and {@code GET /my/cases/:caseId} on the citizen router, for any session (L1 sees what its
- * channel identity did). Each read is audited with the number of items, never their contents.
+ * {@code GET /my/cases} and {@code GET /my/cases/:caseId} on the citizen router, for any session
+ * (L1 sees what its channel identity did). Each read is audited with the number of items, never
+ * their contents.
  */
 public final class MyCasesRoutes {
   private static final int DEFAULT_LIMIT = 20;
@@ -38,14 +39,23 @@ public final class MyCasesRoutes {
     int limit = limit(ctx.queryParams().get("limit"));
     CaseKind kind = rawKind == null ? null : CaseKind.fromWire(rawKind);
     if (rawKind != null && kind == null) {
-      return Future.failedFuture(CaseErrors.invalid("kind",
-          "one of payment, proof, rating, verification, complaint"));
+      return Future.failedFuture(
+          CaseErrors.invalid("kind", "one of payment, proof, rating, verification, complaint"));
     }
     CaseCursor cursor = rawCursor == null ? null : CaseCursor.decode(rawCursor);
-    return cases.list(owner(session), cursor, kind, limit)
+    return cases
+        .list(owner(session), cursor, kind, limit)
         .map(MyCases.Page::toJson)
-        .andThen(ar -> audit(ctx, session, ar.succeeded(),
-            new JsonObject().put("count", ar.succeeded() ? ar.result().getJsonArray("items").size() : 0)));
+        .andThen(
+            ar ->
+                audit(
+                    ctx,
+                    session,
+                    ar.succeeded(),
+                    new JsonObject()
+                        .put(
+                            "count",
+                            ar.succeeded() ? ar.result().getJsonArray("items").size() : 0)));
   }
 
   private Future<JsonObject> one(RoutingContext ctx) {
@@ -54,8 +64,10 @@ public final class MyCasesRoutes {
     int dash = caseId.indexOf('-');
     CaseKind kind = dash < 1 ? null : CaseKind.fromWire(caseId.substring(0, dash));
     String id = dash < 1 ? "" : caseId.substring(dash + 1);
-    if (kind == null || id.isEmpty() || id.length() > 64) return Future.failedFuture(CaseErrors.notFound());
-    return cases.one(owner(session), kind, id)
+    if (kind == null || id.isEmpty() || id.length() > 64)
+      return Future.failedFuture(CaseErrors.notFound());
+    return cases
+        .one(owner(session), kind, id)
         .andThen(ar -> audit(ctx, session, ar.succeeded(), new JsonObject().put("caseId", caseId)));
   }
 
@@ -74,8 +86,11 @@ public final class MyCasesRoutes {
   private void audit(RoutingContext ctx, Session s, boolean success, JsonObject details) {
     String actorType = s.bound() ? "citizen" : "channel_user";
     String actor = s.bound() ? s.citizenKey() : s.identityKey();
-    audit.record(success
-        ? AuditEvent.success(actorType, actor, "cases.read", s.citizenKey(), RequestIds.of(ctx), details)
-        : AuditEvent.failure(actorType, actor, "cases.read", s.citizenKey(), RequestIds.of(ctx), details));
+    audit.record(
+        success
+            ? AuditEvent.success(
+                actorType, actor, "cases.read", s.citizenKey(), RequestIds.of(ctx), details)
+            : AuditEvent.failure(
+                actorType, actor, "cases.read", s.citizenKey(), RequestIds.of(ctx), details));
   }
 }

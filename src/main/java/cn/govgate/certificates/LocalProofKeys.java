@@ -1,9 +1,9 @@
 package cn.govgate.certificates;
 
 import cn.govgate.config.CertificatesConfig;
-import cn.govgate.config.KeyMaterial;
 import cn.govgate.config.ConfigException;
 import cn.govgate.config.KeyFiles;
+import cn.govgate.config.KeyMaterial;
 import cn.govgate.identity.SigningKeys;
 import io.vertx.core.json.JsonArray;
 import java.io.IOException;
@@ -15,9 +15,9 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Proof keys held by the gateway itself: a configured PKCS#8 key ({@code certificates.signingKey}), or one
- * generated once into {@code <dataDir>/keys/proof-<alg>.key} (owner-only) and reused on restart. Previous keys
- * (verification only) can be added for rotation.
+ * Proof keys held by the gateway itself: a configured PKCS#8 key ({@code certificates.signingKey}),
+ * or one generated once into {@code <dataDir>/keys/proof-<alg>.key} (owner-only) and reused on
+ * restart. Previous keys (verification only) can be added for rotation.
  */
 public final class LocalProofKeys implements ProofKeys {
   private final ProofKey current;
@@ -46,18 +46,26 @@ public final class LocalProofKeys implements ProofKeys {
     return ProofCrypto.fromPkcs8(algorithm, pkcs8);
   }
 
-  /** The identity concern's ES256 signing keys, as proofs are signed with them and published in the JWKS. */
+  /**
+   * The identity concern's ES256 signing keys, as proofs are signed with them and published in the
+   * JWKS.
+   */
   public static LocalProofKeys fromSigningKeys(SigningKeys keys) {
     JsonArray jwks = keys.jwks().getJsonArray("keys");
     List<ProofKey> list = new ArrayList<>();
     for (int i = 0; i < keys.all().size(); i++) {
       SigningKeys.SigningKey k = keys.all().get(i);
-      list.add(new ProofKey(k.kid(), ProofAlgorithm.ES256, k.privateKey(), k.publicKey(), jwks.getJsonObject(i)));
+      list.add(
+          new ProofKey(
+              k.kid(), ProofAlgorithm.ES256, k.privateKey(), k.publicKey(), jwks.getJsonObject(i)));
     }
     return of(list.get(0), list.subList(1, list.size()));
   }
 
-  /** The configured key, or the generated one in the data directory. Blocking file I/O: call at start-up. */
+  /**
+   * The configured key, or the generated one in the data directory. Blocking file I/O: call at
+   * start-up.
+   */
   public static LocalProofKeys load(CertificatesConfig config, Path dataDir) {
     ProofAlgorithm algorithm = ProofAlgorithm.valueOf(config.algorithm());
     if (config.signingKey() != null) {
@@ -65,11 +73,17 @@ public final class LocalProofKeys implements ProofKeys {
       try {
         return of(ProofCrypto.fromPkcs8(algorithm, pkcs8), List.of());
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("certificates.signingKey", "is not a PKCS#8 " + algorithm + " private key");
+        throw new ConfigException(
+            "certificates.signingKey", "is not a PKCS#8 " + algorithm + " private key");
       }
     }
-    return of(generated(algorithm, dataDir.resolve("keys").resolve("proof-" + algorithm.name().toLowerCase(
-        java.util.Locale.ROOT) + ".key")), List.of());
+    return of(
+        generated(
+            algorithm,
+            dataDir
+                .resolve("keys")
+                .resolve("proof-" + algorithm.name().toLowerCase(java.util.Locale.ROOT) + ".key")),
+        List.of());
   }
 
   private static byte[] decode(String raw) {
@@ -81,7 +95,8 @@ public final class LocalProofKeys implements ProofKeys {
     try {
       return Base64.getDecoder().decode(value);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("certificates.signingKey", "must be Base64 PKCS#8 (or PEM), or file:/path");
+      throw new ConfigException(
+          "certificates.signingKey", "must be Base64 PKCS#8 (or PEM), or file:/path");
     }
   }
 
@@ -89,10 +104,12 @@ public final class LocalProofKeys implements ProofKeys {
     try {
       if (Files.exists(file)) {
         KeyFiles.checkPrivate("certificates.signingKey", file);
-        return ProofCrypto.fromPkcs8(algorithm, Base64.getDecoder().decode(Files.readString(file).trim()));
+        return ProofCrypto.fromPkcs8(
+            algorithm, Base64.getDecoder().decode(Files.readString(file).trim()));
       }
       ProofKey key = ProofCrypto.generate(algorithm);
-      KeyMaterial.writeSecret(file, Base64.getEncoder().encodeToString(key.privateKey().getEncoded()));
+      KeyMaterial.writeSecret(
+          file, Base64.getEncoder().encodeToString(key.privateKey().getEncoded()));
       return key;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the generated proof key " + file, e);

@@ -29,24 +29,29 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jce.spec.ECParameterSpec;
 
 /**
- * The CPU-only cryptography of proofs: key loading and generation, signatures in the JWS {@code R‖S} form, JWKs
- * and their RFC 7638 thumbprints. ES256 goes through the JDK (SunEC, P1363 format); SM2 through Bouncy Castle's
- * {@link SM2Signer} with SM3, the explicit user id {@value ProofAlgorithm#SM2_USER_ID} and plain encoding.
+ * The CPU-only cryptography of proofs: key loading and generation, signatures in the JWS {@code
+ * R‖S} form, JWKs and their RFC 7638 thumbprints. ES256 goes through the JDK (SunEC, P1363 format);
+ * SM2 through Bouncy Castle's {@link SM2Signer} with SM3, the explicit user id {@value
+ * ProofAlgorithm#SM2_USER_ID} and plain encoding.
  */
 final class ProofCrypto {
   static final Provider BC = new BouncyCastleProvider();
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final byte[] SM2_ID = ProofAlgorithm.SM2_USER_ID.getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SM2_ID =
+      ProofAlgorithm.SM2_USER_ID.getBytes(StandardCharsets.US_ASCII);
 
   private ProofCrypto() {}
 
   /** A fresh key pair. */
   static ProofKey generate(ProofAlgorithm algorithm) {
     try {
-      KeyPairGenerator g = algorithm == ProofAlgorithm.ES256
-          ? KeyPairGenerator.getInstance("EC")
-          : KeyPairGenerator.getInstance("EC", BC);
-      g.initialize(new ECGenParameterSpec(algorithm == ProofAlgorithm.ES256 ? "secp256r1" : "sm2p256v1"), RANDOM);
+      KeyPairGenerator g =
+          algorithm == ProofAlgorithm.ES256
+              ? KeyPairGenerator.getInstance("EC")
+              : KeyPairGenerator.getInstance("EC", BC);
+      g.initialize(
+          new ECGenParameterSpec(algorithm == ProofAlgorithm.ES256 ? "secp256r1" : "sm2p256v1"),
+          RANDOM);
       return fromPkcs8(algorithm, g.generateKeyPair().getPrivate().getEncoded());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate a " + algorithm + " key", e);
@@ -60,20 +65,31 @@ final class ProofCrypto {
       PublicKey publicKey;
       if (algorithm == ProofAlgorithm.ES256) {
         privateKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-        java.security.interfaces.ECPrivateKey ec = (java.security.interfaces.ECPrivateKey) privateKey;
+        java.security.interfaces.ECPrivateKey ec =
+            (java.security.interfaces.ECPrivateKey) privateKey;
         if (ec.getParams().getCurve().getField().getFieldSize() != 256) {
           throw new IllegalArgumentException("an ES256 key must be on P-256");
         }
-        org.bouncycastle.math.ec.ECPoint q = ECNamedCurveTable.getParameterSpec("secp256r1").getG()
-            .multiply(ec.getS()).normalize();
-        publicKey = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(
-            new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()), ec.getParams()));
+        org.bouncycastle.math.ec.ECPoint q =
+            ECNamedCurveTable.getParameterSpec("secp256r1").getG().multiply(ec.getS()).normalize();
+        publicKey =
+            KeyFactory.getInstance("EC")
+                .generatePublic(
+                    new ECPublicKeySpec(
+                        new ECPoint(
+                            q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()),
+                        ec.getParams()));
       } else {
-        privateKey = KeyFactory.getInstance("EC", BC).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-        org.bouncycastle.jce.interfaces.ECPrivateKey ec = (org.bouncycastle.jce.interfaces.ECPrivateKey) privateKey;
+        privateKey =
+            KeyFactory.getInstance("EC", BC).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        org.bouncycastle.jce.interfaces.ECPrivateKey ec =
+            (org.bouncycastle.jce.interfaces.ECPrivateKey) privateKey;
         ECParameterSpec spec = ec.getParameters();
-        publicKey = KeyFactory.getInstance("EC", BC).generatePublic(
-            new org.bouncycastle.jce.spec.ECPublicKeySpec(spec.getG().multiply(ec.getD()).normalize(), spec));
+        publicKey =
+            KeyFactory.getInstance("EC", BC)
+                .generatePublic(
+                    new org.bouncycastle.jce.spec.ECPublicKeySpec(
+                        spec.getG().multiply(ec.getD()).normalize(), spec));
       }
       JsonObject jwk = jwk(algorithm, (ECPublicKey) publicKey);
       return new ProofKey(jwk.getString("kid"), algorithm, privateKey, publicKey, jwk);
@@ -88,10 +104,17 @@ final class ProofCrypto {
     String x = b64(unsigned32(key.getW().getAffineX()));
     String y = b64(unsigned32(key.getW().getAffineY()));
     // RFC 7638: the required members in lexicographic order, no whitespace.
-    String canonical = "{\"crv\":\"" + crv + "\",\"kty\":\"EC\",\"x\":\"" + x + "\",\"y\":\"" + y + "\"}";
+    String canonical =
+        "{\"crv\":\"" + crv + "\",\"kty\":\"EC\",\"x\":\"" + x + "\",\"y\":\"" + y + "\"}";
     String kid = b64(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
-    return new JsonObject().put("kty", "EC").put("crv", crv).put("x", x).put("y", y).put("kid", kid)
-        .put("use", "sig").put("alg", algorithm.jwsAlg());
+    return new JsonObject()
+        .put("kty", "EC")
+        .put("crv", crv)
+        .put("x", x)
+        .put("y", y)
+        .put("kid", kid)
+        .put("use", "sig")
+        .put("alg", algorithm.jwsAlg());
   }
 
   /** The JWS signature ({@code R‖S}, 64 bytes) over {@code input}. */
@@ -104,8 +127,12 @@ final class ProofCrypto {
         return s.sign();
       }
       SM2Signer signer = new SM2Signer(PlainDSAEncoding.INSTANCE);
-      signer.init(true, new ParametersWithID(
-          new ParametersWithRandom(ECUtil.generatePrivateKeyParameter(key.privateKey()), RANDOM), SM2_ID));
+      signer.init(
+          true,
+          new ParametersWithID(
+              new ParametersWithRandom(
+                  ECUtil.generatePrivateKeyParameter(key.privateKey()), RANDOM),
+              SM2_ID));
       signer.update(input, 0, input.length);
       return signer.generateSignature();
     } catch (GeneralSecurityException | CryptoException e) {
@@ -113,7 +140,9 @@ final class ProofCrypto {
     }
   }
 
-  /** Whether {@code signature} ({@code R‖S}) is a valid signature of {@code input} by {@code key}. */
+  /**
+   * Whether {@code signature} ({@code R‖S}) is a valid signature of {@code input} by {@code key}.
+   */
   static boolean verify(ProofKey key, byte[] input, byte[] signature) {
     if (signature.length != 64) return false;
     try {
@@ -124,7 +153,8 @@ final class ProofCrypto {
         return s.verify(signature);
       }
       SM2Signer verifier = new SM2Signer(PlainDSAEncoding.INSTANCE);
-      verifier.init(false, new ParametersWithID(ECUtil.generatePublicKeyParameter(key.publicKey()), SM2_ID));
+      verifier.init(
+          false, new ParametersWithID(ECUtil.generatePublicKeyParameter(key.publicKey()), SM2_ID));
       verifier.update(input, 0, input.length);
       return verifier.verifySignature(signature);
     } catch (GeneralSecurityException | RuntimeException e) {

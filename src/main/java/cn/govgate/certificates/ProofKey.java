@@ -13,7 +13,11 @@ import java.security.PublicKey;
  * @param publicKey the public key
  * @param jwk the public JWK as published in the JWKS
  */
-public record ProofKey(String kid, ProofAlgorithm algorithm, PrivateKey privateKey, PublicKey publicKey,
+public record ProofKey(
+    String kid,
+    ProofAlgorithm algorithm,
+    PrivateKey privateKey,
+    PublicKey publicKey,
     JsonObject jwk) {
 
   @Override

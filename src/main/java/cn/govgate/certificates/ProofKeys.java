@@ -5,9 +5,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Where proof-signing keys come from: the current key signs, the current and previous keys verify, and all of them
- * are published as a JWKS so that a bank can verify a proof offline. The identity concern's signing keys implement
- * this once they exist; {@link LocalProofKeys} is the key held by the gateway itself.
+ * Where proof-signing keys come from: the current key signs, the current and previous keys verify,
+ * and all of them are published as a JWKS so that a bank can verify a proof offline. The identity
+ * concern's signing keys implement this once they exist; {@link LocalProofKeys} is the key held by
+ * the gateway itself.
  */
 public interface ProofKeys {
 

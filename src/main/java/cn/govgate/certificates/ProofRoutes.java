@@ -19,9 +19,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The routes of proofs: {@code POST /v1/housing-fund/proofs} (L3), {@code GET /v1/proofs/{serial}} (the holder),
- * public {@code POST /v1/proofs/verify}, the department's {@code POST
- * /admin/v1/departments/{departmentId}/proofs/{serial}/revoke}, and the JWKS at {@code /.well-known/jwks.json}.
+ * The routes of proofs: {@code POST /v1/housing-fund/proofs} (L3), {@code GET /v1/proofs/{serial}}
+ * (the holder), public {@code POST /v1/proofs/verify}, the department's {@code POST
+ * /admin/v1/departments/{departmentId}/proofs/{serial}/revoke}, and the JWKS at {@code
+ * /.well-known/jwks.json}.
  */
 public final class ProofRoutes {
   public static final String SERVICE_TYPE = "housing-fund.proof-data";
@@ -36,9 +37,18 @@ public final class ProofRoutes {
   private final OfferedServices offered;
   private final AuditLog audit;
 
-  /** {@code source} may be null: then the issuing endpoint is not mounted (nothing to issue from). */
-  public ProofRoutes(Proofs proofs, ProofKeys keys, HousingFundProofSource source, Interactions interactions,
-      CallerResolver callers, DepartmentAccess access, OfferedServices offered, AuditLog audit) {
+  /**
+   * {@code source} may be null: then the issuing endpoint is not mounted (nothing to issue from).
+   */
+  public ProofRoutes(
+      Proofs proofs,
+      ProofKeys keys,
+      HousingFundProofSource source,
+      Interactions interactions,
+      CallerResolver callers,
+      DepartmentAccess access,
+      OfferedServices offered,
+      AuditLog audit) {
     this.proofs = proofs;
     this.keys = keys;
     this.source = source;
@@ -51,98 +61,181 @@ public final class ProofRoutes {
 
   public void mountCitizen(Router router) {
     if (source != null) router.post("/housing-fund/proofs").respond(this::issueHousingFundProof);
-    router.post("/proofs/verify").respond(ctx -> {
-      JsonObject body = JsonBody.required(ctx);
-      Object proof = body.getValue("proof");
-      if (!(proof instanceof String p) || p.isBlank() || p.length() > MAX_PROOF_CHARS) {
-        return Future.failedFuture(ApiException.invalidFields(new JsonObject().put("proof", "a compact JWS")));
-      }
-      return proofs.verify(p);
-    });
-    router.get("/proofs/:serial").respond(ctx -> {
-      Caller caller = callers.resolve(ctx);
-      if (caller.isAnonymous()) return Future.failedFuture(sessionRequired());
-      return proofs.find(ctx.pathParam("serial"), caller.citizenKey())
-          .andThen(ar -> audit(ctx, "citizen", caller.citizenKey(), "certificates.read", caller.citizenKey(),
-              ar.succeeded(), new JsonObject().put("serial", ctx.pathParam("serial"))));
-    });
+    router
+        .post("/proofs/verify")
+        .respond(
+            ctx -> {
+              JsonObject body = JsonBody.required(ctx);
+              Object proof = body.getValue("proof");
+              if (!(proof instanceof String p) || p.isBlank() || p.length() > MAX_PROOF_CHARS) {
+                return Future.failedFuture(
+                    ApiException.invalidFields(new JsonObject().put("proof", "a compact JWS")));
+              }
+              return proofs.verify(p);
+            });
+    router
+        .get("/proofs/:serial")
+        .respond(
+            ctx -> {
+              Caller caller = callers.resolve(ctx);
+              if (caller.isAnonymous()) return Future.failedFuture(sessionRequired());
+              return proofs
+                  .find(ctx.pathParam("serial"), caller.citizenKey())
+                  .andThen(
+                      ar ->
+                          audit(
+                              ctx,
+                              "citizen",
+                              caller.citizenKey(),
+                              "certificates.read",
+                              caller.citizenKey(),
+                              ar.succeeded(),
+                              new JsonObject().put("serial", ctx.pathParam("serial"))));
+            });
   }
 
   public void mountAdmin(Router router) {
-    router.post("/departments/:departmentId/proofs/:serial/revoke").respond(ctx -> {
-      String department = ctx.pathParam("departmentId");
-      String serial = ctx.pathParam("serial");
-      Object reason = JsonBody.optional(ctx).getValue("reason");
-      if (reason != null && (!(reason instanceof String r) || r.length() > 200)) {
-        return Future.failedFuture(ApiException.invalidFields(new JsonObject().put("reason", "at most 200 characters")));
-      }
-      return access.authorize(ctx, department).compose(actor -> proofs.revoke(department, serial, (String) reason)
-          .andThen(ar -> audit(ctx, "department", actor, "certificates.revoke", null, ar.succeeded(),
-              new JsonObject().put("departmentId", department).put("serial", serial))));
-    });
+    router
+        .post("/departments/:departmentId/proofs/:serial/revoke")
+        .respond(
+            ctx -> {
+              String department = ctx.pathParam("departmentId");
+              String serial = ctx.pathParam("serial");
+              Object reason = JsonBody.optional(ctx).getValue("reason");
+              if (reason != null && (!(reason instanceof String r) || r.length() > 200)) {
+                return Future.failedFuture(
+                    ApiException.invalidFields(
+                        new JsonObject().put("reason", "at most 200 characters")));
+              }
+              return access
+                  .authorize(ctx, department)
+                  .compose(
+                      actor ->
+                          proofs
+                              .revoke(department, serial, (String) reason)
+                              .andThen(
+                                  ar ->
+                                      audit(
+                                          ctx,
+                                          "department",
+                                          actor,
+                                          "certificates.revoke",
+                                          null,
+                                          ar.succeeded(),
+                                          new JsonObject()
+                                              .put("departmentId", department)
+                                              .put("serial", serial))));
+            });
   }
 
-  /** Publishes the proof keys; to be replaced by identity's JWKS (which then includes these keys) once it lands. */
+  /**
+   * Publishes the proof keys; to be replaced by identity's JWKS (which then includes these keys)
+   * once it lands.
+   */
   public void mountPublic(Router router) {
-    router.get("/.well-known/jwks.json").respond(ctx -> {
-      ctx.response().putHeader("Cache-Control", "public, max-age=300");
-      return Future.succeededFuture(keys.jwks());
-    });
+    router
+        .get("/.well-known/jwks.json")
+        .respond(
+            ctx -> {
+              ctx.response().putHeader("Cache-Control", "public, max-age=300");
+              return Future.succeededFuture(keys.jwks());
+            });
   }
 
   private Future<JsonObject> issueHousingFundProof(RoutingContext ctx) {
     Caller caller = callers.resolve(ctx);
     if (caller.isAnonymous()) return Future.failedFuture(sessionRequired());
     if (caller.level() < 3) {
-      return Future.failedFuture(ErrorCode.IDENTITY_STEP_UP_REQUIRED.error().withDetails(new JsonObject().put("required", "L3")));
+      return Future.failedFuture(
+          ErrorCode.IDENTITY_STEP_UP_REQUIRED
+              .error()
+              .withDetails(new JsonObject().put("required", "L3")));
     }
     JsonObject body = JsonBody.required(ctx);
     Object region = body.getValue("region");
     Object days = body.getValue("validDays");
     Object purpose = body.getValue("purpose");
     if (!(region instanceof String r) || !r.matches("[0-9]{6}")) {
-      return Future.failedFuture(ApiException.invalidFields(
-          new JsonObject().put("region", "must be a six-digit GB/T 2260 code")));
+      return Future.failedFuture(
+          ApiException.invalidFields(
+              new JsonObject().put("region", "must be a six-digit GB/T 2260 code")));
     }
     Proofs.validate(purpose instanceof String p ? p : null, days instanceof Integer d ? d : null);
     String departmentId = department(r);
     String requestId = RequestIds.of(ctx);
-    return source.load(caller, r, departmentId, requestId)
-        .compose(subject -> proofs.issue(new ProofIssue(caller.citizenKey(), ProofType.HOUSING_FUND_DEPOSIT, r,
-            departmentId, subject.departmentName(), subject.holderName(), subject.holderIdNumber(), subject.data(),
-            (String) purpose, (Integer) days)))
-        .compose(issued -> interactions.record(caller, SERVICE_TYPE, departmentId, r)
-            .map(interaction -> issued.toJson().put("interactionId", interaction.id())))
-        .andThen(ar -> audit(ctx, "citizen", caller.citizenKey(), "certificates.issue", caller.citizenKey(),
-            ar.succeeded(), new JsonObject().put("departmentId", departmentId).put("serviceType", SERVICE_TYPE)
-                .put("serial", ar.succeeded() ? ar.result().getString("serial") : null)))
-        .map(answer -> {
-          ctx.response().setStatusCode(201);
-          return answer;
-        });
+    return source
+        .load(caller, r, departmentId, requestId)
+        .compose(
+            subject ->
+                proofs.issue(
+                    new ProofIssue(
+                        caller.citizenKey(),
+                        ProofType.HOUSING_FUND_DEPOSIT,
+                        r,
+                        departmentId,
+                        subject.departmentName(),
+                        subject.holderName(),
+                        subject.holderIdNumber(),
+                        subject.data(),
+                        (String) purpose,
+                        (Integer) days)))
+        .compose(
+            issued ->
+                interactions
+                    .record(caller, SERVICE_TYPE, departmentId, r)
+                    .map(interaction -> issued.toJson().put("interactionId", interaction.id())))
+        .andThen(
+            ar ->
+                audit(
+                    ctx,
+                    "citizen",
+                    caller.citizenKey(),
+                    "certificates.issue",
+                    caller.citizenKey(),
+                    ar.succeeded(),
+                    new JsonObject()
+                        .put("departmentId", departmentId)
+                        .put("serviceType", SERVICE_TYPE)
+                        .put("serial", ar.succeeded() ? ar.result().getString("serial") : null)))
+        .map(
+            answer -> {
+              ctx.response().setStatusCode(201);
+              return answer;
+            });
   }
 
   private String department(String region) {
     if (!offered.knownRegions().contains(region)) throw Catalogue.unknownRegion(offered);
-    return offered.departmentFor(SERVICE_TYPE, region).orElseThrow(() -> {
-      JsonArray regions = new JsonArray();
-      offered.knownRegions().stream().filter(r -> offered.departmentFor(SERVICE_TYPE, r).isPresent())
-          .forEach(regions::add);
-      return ErrorCode.SERVICE_NOT_OFFERED.error()
-          .withDetails(new JsonObject().put("offeredIn", regions));
-    });
+    return offered
+        .departmentFor(SERVICE_TYPE, region)
+        .orElseThrow(
+            () -> {
+              JsonArray regions = new JsonArray();
+              offered.knownRegions().stream()
+                  .filter(r -> offered.departmentFor(SERVICE_TYPE, r).isPresent())
+                  .forEach(regions::add);
+              return ErrorCode.SERVICE_NOT_OFFERED
+                  .error()
+                  .withDetails(new JsonObject().put("offeredIn", regions));
+            });
   }
 
-  private void audit(RoutingContext ctx, String actorType, String actor, String action, String citizenKey,
-      boolean success, JsonObject details) {
+  private void audit(
+      RoutingContext ctx,
+      String actorType,
+      String actor,
+      String action,
+      String citizenKey,
+      boolean success,
+      JsonObject details) {
     String requestId = RequestIds.of(ctx);
-    audit.record(success
-        ? AuditEvent.success(actorType, actor, action, citizenKey, requestId, details)
-        : AuditEvent.failure(actorType, actor, action, citizenKey, requestId, details));
+    audit.record(
+        success
+            ? AuditEvent.success(actorType, actor, action, citizenKey, requestId, details)
+            : AuditEvent.failure(actorType, actor, action, citizenKey, requestId, details));
   }
 
   private static ApiException sessionRequired() {
     return ErrorCode.IDENTITY_SESSION_REQUIRED.error();
   }
-
 }

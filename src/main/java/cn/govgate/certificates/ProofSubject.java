@@ -10,7 +10,8 @@ import io.vertx.core.json.JsonObject;
  * @param departmentName the issuing department's display name
  * @param data the department's proof data ({@code HousingFundProofData} of the department contract)
  */
-public record ProofSubject(String holderName, String holderIdNumber, String departmentName, JsonObject data) {
+public record ProofSubject(
+    String holderName, String holderIdNumber, String departmentName, JsonObject data) {
 
   @Override
   public String toString() {

@@ -29,15 +29,17 @@ import java.util.Objects;
 /**
  * Issues, returns, verifies and revokes electronic proofs.
  *
- * <p>A proof is a compact JWS whose header is {@code {"alg":…,"kid":…,"typ":"JWT"}} and whose payload holds
- * {@code iss} ({@value #ISSUER}), {@code jti} and {@code serial} (e.g. {@code GJJ-330100-2026-000123}), {@code type},
- * {@code title}, {@code holder} ({@code name} and {@code idNumber}, both masked), {@code issuer}
- * ({@code departmentId}, {@code name}), {@code region}, {@code data}, {@code purpose} (用证事由), {@code notice} (the
- * A-grade watermark sentence), {@code iat} and {@code exp} (epoch seconds).
+ * <p>A proof is a compact JWS whose header is {@code {"alg":…,"kid":…,"typ":"JWT"}} and whose
+ * payload holds {@code iss} ({@value #ISSUER}), {@code jti} and {@code serial} (e.g. {@code
+ * GJJ-330100-2026-000123}), {@code type}, {@code title}, {@code holder} ({@code name} and {@code
+ * idNumber}, both masked), {@code issuer} ({@code departmentId}, {@code name}), {@code region},
+ * {@code data}, {@code purpose} (用证事由), {@code notice} (the A-grade watermark sentence), {@code
+ * iat} and {@code exp} (epoch seconds).
  *
- * <p>Verification checks, in order: the form, a known key id whose algorithm matches {@code alg}, the signature,
- * expiry, that the exact proof was issued here (serial known and SHA-256 of the JWS equal to the stored one) and
- * revocation. Each failed check adds a reason; a proof is valid when there is none.
+ * <p>Verification checks, in order: the form, a known key id whose algorithm matches {@code alg},
+ * the signature, expiry, that the exact proof was issued here (serial known and SHA-256 of the JWS
+ * equal to the stored one) and revocation. Each failed check adds a reason; a proof is valid when
+ * there is none.
  */
 public final class Proofs {
   public static final String ISSUER = "govgate";
@@ -57,15 +59,21 @@ public final class Proofs {
   }
 
   public static Proofs create(Pool pool, ProofKeys keys, Clock clock) {
-    return new Proofs(Objects.requireNonNull(pool), Objects.requireNonNull(keys), Objects.requireNonNull(clock));
+    return new Proofs(
+        Objects.requireNonNull(pool), Objects.requireNonNull(keys), Objects.requireNonNull(clock));
   }
 
   /** The answer of issuing: the serial, the compact JWS and its validity. */
-  public record IssuedProof(String serial, ProofType type, String jws, Instant issuedAt, Instant expiresAt) {
+  public record IssuedProof(
+      String serial, ProofType type, String jws, Instant issuedAt, Instant expiresAt) {
 
     public JsonObject toJson() {
-      return new JsonObject().put("serial", serial).put("type", type.code()).put("proof", jws)
-          .put("issuedAt", issuedAt.toString()).put("expiresAt", expiresAt.toString());
+      return new JsonObject()
+          .put("serial", serial)
+          .put("type", type.code())
+          .put("proof", jws)
+          .put("issuedAt", issuedAt.toString())
+          .put("expiresAt", expiresAt.toString());
     }
   }
 
@@ -92,20 +100,34 @@ public final class Proofs {
     }
     Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
     Instant expires = now.plus(Duration.ofDays(issue.validDays()));
-    return pool.query("SELECT nextval('proof_serial_seq') AS n").execute()
-        .compose(rows -> {
-          String serial = serial(issue.type(), issue.region(), now, rows.iterator().next().getLong("n"));
-          String jws = sign(claims(issue, serial, now, expires));
-          return pool.preparedQuery("INSERT INTO proofs (serial, citizen_key, department_id, proof_type, jws, "
-                  + "jws_sha256, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-              .execute(Tuple.of(serial, issue.citizenKey(), issue.departmentId(), issue.type().code(), jws,
-                  Buffer.buffer(ProofCrypto.sha256(jws.getBytes(StandardCharsets.US_ASCII))), utc(now), utc(expires)))
-              .map(v -> new IssuedProof(serial, issue.type(), jws, now, expires));
-        });
+    return pool.query("SELECT nextval('proof_serial_seq') AS n")
+        .execute()
+        .compose(
+            rows -> {
+              String serial =
+                  serial(issue.type(), issue.region(), now, rows.iterator().next().getLong("n"));
+              String jws = sign(claims(issue, serial, now, expires));
+              return pool.preparedQuery(
+                      "INSERT INTO proofs (serial, citizen_key, department_id, proof_type, jws, "
+                          + "jws_sha256, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                  .execute(
+                      Tuple.of(
+                          serial,
+                          issue.citizenKey(),
+                          issue.departmentId(),
+                          issue.type().code(),
+                          jws,
+                          Buffer.buffer(
+                              ProofCrypto.sha256(jws.getBytes(StandardCharsets.US_ASCII))),
+                          utc(now),
+                          utc(expires)))
+                  .map(v -> new IssuedProof(serial, issue.type(), jws, now, expires));
+            });
   }
 
   static String serial(ProofType type, String region, Instant at, long sequence) {
-    return String.format("%s-%s-%d-%06d", type.serialPrefix(), region, at.atZone(CHINA).getYear(), sequence);
+    return String.format(
+        "%s-%s-%d-%06d", type.serialPrefix(), region, at.atZone(CHINA).getYear(), sequence);
   }
 
   private static JsonObject claims(ProofIssue issue, String serial, Instant now, Instant expires) {
@@ -113,7 +135,9 @@ public final class Proofs {
     data.remove("holderName");
     String accountNo = data.getString("accountNo");
     if (accountNo != null && accountNo.length() > 4) {
-      data.put("accountNo", "*".repeat(accountNo.length() - 4) + accountNo.substring(accountNo.length() - 4));
+      data.put(
+          "accountNo",
+          "*".repeat(accountNo.length() - 4) + accountNo.substring(accountNo.length() - 4));
     }
     LocalDate until = expires.atZone(CHINA).toLocalDate();
     String purpose = issue.purpose().strip();
@@ -123,24 +147,42 @@ public final class Proofs {
         .put("serial", serial)
         .put("type", issue.type().code())
         .put("title", issue.type().title())
-        .put("holder", new JsonObject()
-            .put("name", Masking.maskName(issue.holderName()))
-            .put("idNumber", IdNumber.mask(issue.holderIdNumber())))
-        .put("issuer", new JsonObject().put("departmentId", issue.departmentId()).put("name", issue.departmentName()))
+        .put(
+            "holder",
+            new JsonObject()
+                .put("name", Masking.maskName(issue.holderName()))
+                .put("idNumber", IdNumber.mask(issue.holderIdNumber())))
+        .put(
+            "issuer",
+            new JsonObject()
+                .put("departmentId", issue.departmentId())
+                .put("name", issue.departmentName()))
         .put("region", issue.region())
         .put("data", data)
         .put("purpose", purpose)
-        .put("notice", "此件由" + issue.departmentName() + "提供，仅供" + purpose + "使用，有效期至"
-            + CHINESE_DATE.format(until))
+        .put(
+            "notice",
+            "此件由"
+                + issue.departmentName()
+                + "提供，仅供"
+                + purpose
+                + "使用，有效期至"
+                + CHINESE_DATE.format(until))
         .put("iat", now.getEpochSecond())
         .put("exp", expires.getEpochSecond());
   }
 
   private String sign(JsonObject claims) {
     ProofKey key = keys.current();
-    JsonObject header = new JsonObject().put("alg", key.algorithm().jwsAlg()).put("kid", key.kid()).put("typ", "JWT");
-    String input = ProofCrypto.b64(header.encode().getBytes(StandardCharsets.UTF_8)) + "."
-        + ProofCrypto.b64(claims.encode().getBytes(StandardCharsets.UTF_8));
+    JsonObject header =
+        new JsonObject()
+            .put("alg", key.algorithm().jwsAlg())
+            .put("kid", key.kid())
+            .put("typ", "JWT");
+    String input =
+        ProofCrypto.b64(header.encode().getBytes(StandardCharsets.UTF_8))
+            + "."
+            + ProofCrypto.b64(claims.encode().getBytes(StandardCharsets.UTF_8));
     byte[] signature = ProofCrypto.sign(key, input.getBytes(StandardCharsets.US_ASCII));
     return input + "." + ProofCrypto.b64(signature);
   }
@@ -151,44 +193,65 @@ public final class Proofs {
    * @return fails with 404 {@code proof.unknown} when there is no such proof of this citizen
    */
   public Future<JsonObject> find(String serial, String citizenKey) {
-    return pool.preparedQuery("SELECT serial, proof_type, jws, issued_at, expires_at, revoked_at FROM proofs "
-            + "WHERE serial = $1 AND citizen_key = $2")
+    return pool.preparedQuery(
+            "SELECT serial, proof_type, jws, issued_at, expires_at, revoked_at FROM proofs "
+                + "WHERE serial = $1 AND citizen_key = $2")
         .execute(Tuple.of(serial, citizenKey))
-        .compose(rows -> {
-          if (rows.size() == 0) return Future.failedFuture(unknown());
-          Row r = rows.iterator().next();
-          JsonObject j = new JsonObject().put("serial", r.getString("serial")).put("type", r.getString("proof_type"))
-              .put("proof", r.getString("jws"))
-              .put("issuedAt", r.getOffsetDateTime("issued_at").toInstant().toString())
-              .put("expiresAt", r.getOffsetDateTime("expires_at").toInstant().toString())
-              .put("revoked", r.getOffsetDateTime("revoked_at") != null);
-          return Future.succeededFuture(j);
-        });
+        .compose(
+            rows -> {
+              if (rows.size() == 0) return Future.failedFuture(unknown());
+              Row r = rows.iterator().next();
+              JsonObject j =
+                  new JsonObject()
+                      .put("serial", r.getString("serial"))
+                      .put("type", r.getString("proof_type"))
+                      .put("proof", r.getString("jws"))
+                      .put("issuedAt", r.getOffsetDateTime("issued_at").toInstant().toString())
+                      .put("expiresAt", r.getOffsetDateTime("expires_at").toInstant().toString())
+                      .put("revoked", r.getOffsetDateTime("revoked_at") != null);
+              return Future.succeededFuture(j);
+            });
   }
 
-  /** Revokes a proof of {@code departmentId}; 404 {@code proof.unknown}, 409 {@code proof.already_revoked}. */
+  /**
+   * Revokes a proof of {@code departmentId}; 404 {@code proof.unknown}, 409 {@code
+   * proof.already_revoked}.
+   */
   public Future<JsonObject> revoke(String departmentId, String serial, String reason) {
     OffsetDateTime now = utc(clock.instant());
-    return pool.preparedQuery("UPDATE proofs SET revoked_at = $3, revoke_reason = $4 "
-            + "WHERE serial = $1 AND department_id = $2 AND revoked_at IS NULL RETURNING serial")
+    return pool.preparedQuery(
+            "UPDATE proofs SET revoked_at = $3, revoke_reason = $4 "
+                + "WHERE serial = $1 AND department_id = $2 AND revoked_at IS NULL RETURNING serial")
         .execute(Tuple.of(serial, departmentId, now, reason))
-        .compose(rows -> {
-          if (rows.size() == 1) {
-            return Future.succeededFuture(new JsonObject().put("serial", serial).put("revoked", true)
-                .put("revokedAt", now.toInstant().toString()));
-          }
-          return pool.preparedQuery("SELECT 1 FROM proofs WHERE serial = $1 AND department_id = $2")
-              .execute(Tuple.of(serial, departmentId))
-              .compose(found -> Future.failedFuture(found.size() == 0 ? unknown()
-                  : ErrorCode.PROOF_ALREADY_REVOKED.error()));
-        });
+        .compose(
+            rows -> {
+              if (rows.size() == 1) {
+                return Future.succeededFuture(
+                    new JsonObject()
+                        .put("serial", serial)
+                        .put("revoked", true)
+                        .put("revokedAt", now.toInstant().toString()));
+              }
+              return pool.preparedQuery(
+                      "SELECT 1 FROM proofs WHERE serial = $1 AND department_id = $2")
+                  .execute(Tuple.of(serial, departmentId))
+                  .compose(
+                      found ->
+                          Future.failedFuture(
+                              found.size() == 0
+                                  ? unknown()
+                                  : ErrorCode.PROOF_ALREADY_REVOKED.error()));
+            });
   }
 
   private static ApiException unknown() {
     return ErrorCode.PROOF_UNKNOWN.error();
   }
 
-  /** Verifies a presented proof; the answer is {@code {valid, reasons[], serial, expiresAt, revoked}}. */
+  /**
+   * Verifies a presented proof; the answer is {@code {valid, reasons[], serial, expiresAt,
+   * revoked}}.
+   */
   public Future<JsonObject> verify(String jws) {
     List<String> reasons = new ArrayList<>();
     JsonObject claims = checkSignature(jws, reasons);
@@ -203,21 +266,23 @@ public final class Proofs {
     }
     return pool.preparedQuery("SELECT jws_sha256, revoked_at FROM proofs WHERE serial = $1")
         .execute(Tuple.of(serial))
-        .map(rows -> {
-          boolean revoked = false;
-          if (rows.size() == 0) {
-            reasons.add("not_issued");
-          } else {
-            Row r = rows.iterator().next();
-            byte[] stored = r.getBuffer("jws_sha256").getBytes();
-            if (!MessageDigest.isEqual(stored, ProofCrypto.sha256(jws.getBytes(StandardCharsets.US_ASCII)))) {
-              reasons.add("not_issued");
-            }
-            revoked = r.getOffsetDateTime("revoked_at") != null;
-            if (revoked) reasons.add("revoked");
-          }
-          return answer(reasons, serial, expiresAt, revoked);
-        });
+        .map(
+            rows -> {
+              boolean revoked = false;
+              if (rows.size() == 0) {
+                reasons.add("not_issued");
+              } else {
+                Row r = rows.iterator().next();
+                byte[] stored = r.getBuffer("jws_sha256").getBytes();
+                if (!MessageDigest.isEqual(
+                    stored, ProofCrypto.sha256(jws.getBytes(StandardCharsets.US_ASCII)))) {
+                  reasons.add("not_issued");
+                }
+                revoked = r.getOffsetDateTime("revoked_at") != null;
+                if (revoked) reasons.add("revoked");
+              }
+              return answer(reasons, serial, expiresAt, revoked);
+            });
   }
 
   /** The claims when form, key and signature are right; null (with the reason added) otherwise. */
@@ -249,8 +314,10 @@ public final class Proofs {
     return claims;
   }
 
-  private static JsonObject answer(List<String> reasons, String serial, String expiresAt, boolean revoked) {
-    JsonObject j = new JsonObject().put("valid", reasons.isEmpty()).put("reasons", new JsonArray(reasons));
+  private static JsonObject answer(
+      List<String> reasons, String serial, String expiresAt, boolean revoked) {
+    JsonObject j =
+        new JsonObject().put("valid", reasons.isEmpty()).put("reasons", new JsonArray(reasons));
     if (serial != null) j.put("serial", serial);
     if (expiresAt != null) j.put("expiresAt", expiresAt);
     return j.put("revoked", revoked);

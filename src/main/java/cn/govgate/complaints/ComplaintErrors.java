@@ -5,8 +5,8 @@ import cn.govgate.error.ErrorCode;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The failures of consultations and complaints, as entries of the gateway's error catalogue ({@link ErrorCode}),
- * with their details. Field-level problems use the shared {@code request.invalid}.
+ * The failures of consultations and complaints, as entries of the gateway's error catalogue ({@link
+ * ErrorCode}), with their details. Field-level problems use the shared {@code request.invalid}.
  */
 final class ComplaintErrors {
   private ComplaintErrors() {}
@@ -16,12 +16,17 @@ final class ComplaintErrors {
     return ErrorCode.COMPLAINT_NOT_FOUND.error();
   }
 
-  /** 404 {@code complaint.interaction_unknown}: the linked interaction is not one of the citizen's. */
+  /**
+   * 404 {@code complaint.interaction_unknown}: the linked interaction is not one of the citizen's.
+   */
   static ApiException interactionUnknown() {
     return ErrorCode.COMPLAINT_INTERACTION_UNKNOWN.error();
   }
 
-  /** 409 {@code complaint.already_replied}: replied items can be closed, not replied to again or transferred. */
+  /**
+   * 409 {@code complaint.already_replied}: replied items can be closed, not replied to again or
+   * transferred.
+   */
   static ApiException alreadyReplied() {
     return ErrorCode.COMPLAINT_ALREADY_REPLIED.error();
   }
@@ -48,7 +53,8 @@ final class ComplaintErrors {
 
   /** 429 {@code complaint.daily_limit}, with the seconds until the next day in China. */
   static ApiException dailyLimit(int limit, int retryAfterSeconds) {
-    return ErrorCode.COMPLAINT_DAILY_LIMIT.error(new JsonObject().put("limit", limit))
+    return ErrorCode.COMPLAINT_DAILY_LIMIT
+        .error(new JsonObject().put("limit", limit))
         .withRetryAfter(retryAfterSeconds);
   }
 }

@@ -14,29 +14,34 @@ import java.util.HexFormat;
  * @param kind consultation or complaint
  * @param serviceType the service it is about, one of the department contract's service types
  * @param region GB/T 2260 code of the region
- * @param text what the citizen writes, 1–{@value #MAX_TEXT} characters (Unicode code points), stripped
+ * @param text what the citizen writes, 1–{@value #MAX_TEXT} characters (Unicode code points),
+ *     stripped
  * @param interactionId the service answer it is about (the citizen's own), may be null
  */
-public record ComplaintRequest(ComplaintKind kind, String serviceType, String region, String text,
-    String interactionId) {
+public record ComplaintRequest(
+    ComplaintKind kind, String serviceType, String region, String text, String interactionId) {
   public static final int MAX_TEXT = 2000;
 
   /** Parses a body; every field problem at once in a 400 {@code request.invalid}. */
   public static ComplaintRequest parse(JsonObject body) {
-    if (body == null) throw ApiException.invalidFields(new JsonObject().put("body", "must be a JSON object"));
+    if (body == null)
+      throw ApiException.invalidFields(new JsonObject().put("body", "must be a JSON object"));
     JsonObject errors = new JsonObject();
-    ComplaintKind kind = body.getValue("kind") instanceof String s ? ComplaintKind.fromWire(s) : null;
+    ComplaintKind kind =
+        body.getValue("kind") instanceof String s ? ComplaintKind.fromWire(s) : null;
     if (kind == null) errors.put("kind", "one of consultation, complaint");
     String serviceType = body.getValue("serviceType") instanceof String s ? s : null;
     if (serviceType == null || ServiceTypes.find(serviceType).isEmpty()) {
       errors.put("serviceType", "one of " + String.join(", ", ServiceTypes.names()));
     }
     String region = body.getValue("region") instanceof String s ? s : null;
-    if (region == null || !region.matches("[0-9]{6}")) errors.put("region", "a six-digit GB/T 2260 code");
+    if (region == null || !region.matches("[0-9]{6}"))
+      errors.put("region", "a six-digit GB/T 2260 code");
     String text = body.getValue("text") instanceof String s ? s.strip() : null;
     if (text == null || text.isEmpty() || text.codePointCount(0, text.length()) > MAX_TEXT) {
       errors.put("text", "required, 1 to " + MAX_TEXT + " characters");
-    } else if (text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t')) {
+    } else if (text.chars()
+        .anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t')) {
       errors.put("text", "must not contain control characters");
     }
     Object link = body.getValue("interactionId");
@@ -47,12 +52,17 @@ public record ComplaintRequest(ComplaintKind kind, String serviceType, String re
     return new ComplaintRequest(kind, serviceType, region, text, (String) link);
   }
 
-  /** SHA-256 of the request, to tell a repeated request from another one under the same Idempotency-Key. */
+  /**
+   * SHA-256 of the request, to tell a repeated request from another one under the same
+   * Idempotency-Key.
+   */
   String hash() {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (String part : new String[] {kind.wireName(), serviceType, region, text,
-          interactionId == null ? "" : interactionId}) {
+      for (String part :
+          new String[] {
+            kind.wireName(), serviceType, region, text, interactionId == null ? "" : interactionId
+          }) {
         byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
         sha.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
         sha.update((byte) ':');

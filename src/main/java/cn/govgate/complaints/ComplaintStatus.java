@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * Where an item stands, derived from its times: {@code closed} (办结), {@code answered} (replied, not closed),
- * {@code overdue} (no reply and the deadline has passed), else {@code open}.
+ * Where an item stands, derived from its times: {@code closed} (办结), {@code answered} (replied, not
+ * closed), {@code overdue} (no reply and the deadline has passed), else {@code open}.
  */
 public enum ComplaintStatus {
   OPEN,

@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The channel adapters' settings. A channel is on when its app list is set; every app listed must then have
- * its keys (the demo points them at its channel simulators). Values marked "secret" accept {@code file:/path}.
+ * The channel adapters' settings. A channel is on when its app list is set; every app listed must
+ * then have its keys (the demo points them at its channel simulators). Values marked "secret"
+ * accept {@code file:/path}.
  *
  * <table>
  *   <caption>Keys</caption>
@@ -64,16 +65,23 @@ public record ChannelsConfig(AlipayConfig alipay, WechatConfig wechat) {
 
   private static AlipayConfig alipay(ConfigValues v) {
     String url = v.string("alipay.gatewayUrl", AlipayConfig.PRODUCTION_GATEWAY);
-    Duration timeout = v.duration("alipay.timeout", Duration.ofSeconds(5), Duration.ofMillis(100),
-        Duration.ofMinutes(1));
+    Duration timeout =
+        v.duration(
+            "alipay.timeout", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(1));
     String list = v.raw("alipay.apps");
     if (list == null) return null;
     List<AlipayApp> apps = new ArrayList<>();
     for (String appId : ids(list)) {
       String p = "alipay.app." + appId + ".";
       SignType type = SignType.valueOf(v.oneOf(p + "signType", "RSA2", "RSA2", "SM2"));
-      apps.add(new AlipayApp(appId, type, secret(v, p + "privateKey"), secret(v, p + "alipayPublicKey"),
-          v.raw(p + "sm2UserId"), v.raw(p + "notifyUrl")));
+      apps.add(
+          new AlipayApp(
+              appId,
+              type,
+              secret(v, p + "privateKey"),
+              secret(v, p + "alipayPublicKey"),
+              v.raw(p + "sm2UserId"),
+              v.raw(p + "notifyUrl")));
     }
     return new AlipayConfig(url, timeout, apps);
   }
@@ -81,15 +89,22 @@ public record ChannelsConfig(AlipayConfig alipay, WechatConfig wechat) {
   private static WechatConfig wechat(ConfigValues v) {
     String api = v.string("wechat.apiBaseUrl", "https://api.weixin.qq.com");
     String pay = v.string("wechat.payBaseUrl", "https://api.mch.weixin.qq.com");
-    Duration timeout = v.duration("wechat.timeout", Duration.ofSeconds(5), Duration.ofMillis(100),
-        Duration.ofMinutes(1));
+    Duration timeout =
+        v.duration(
+            "wechat.timeout", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(1));
     WechatMerchant merchant = null;
     if (v.isSet("wechat.merchant.mchId")) {
       String p = "wechat.merchant.";
       try {
-        merchant = new WechatMerchant(v.required(p + "mchId"), secret(v, p + "privateKey"), v.required(p + "serialNo"),
-            secret(v, p + "apiV3Key"), secret(v, p + "platformPublicKey"), v.required(p + "platformSerial"),
-            v.required(p + "notifyUrl"));
+        merchant =
+            new WechatMerchant(
+                v.required(p + "mchId"),
+                secret(v, p + "privateKey"),
+                v.required(p + "serialNo"),
+                secret(v, p + "apiV3Key"),
+                secret(v, p + "platformPublicKey"),
+                v.required(p + "platformSerial"),
+                v.required(p + "notifyUrl"));
       } catch (IllegalArgumentException e) {
         throw new ConfigException(p + "apiV3Key", e.getMessage());
       }
@@ -97,7 +112,8 @@ public record ChannelsConfig(AlipayConfig alipay, WechatConfig wechat) {
     String list = v.raw("wechat.apps");
     if (list == null) return null;
     List<WechatApp> apps = new ArrayList<>();
-    for (String appId : ids(list)) apps.add(new WechatApp(appId, secret(v, "wechat.app." + appId + ".secret")));
+    for (String appId : ids(list))
+      apps.add(new WechatApp(appId, secret(v, "wechat.app." + appId + ".secret")));
     return new WechatConfig(api, pay, timeout, apps, merchant);
   }
 

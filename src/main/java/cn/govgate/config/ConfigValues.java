@@ -15,19 +15,21 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The merged, flat view of configuration: built-in defaults (in the section records), then an optional
- * file (JSON, nested or dotted keys, or {@code .properties}), then environment variables
- * {@code GOVGATE_<KEY>} where the key is matched ignoring case, dots and underscores
- * ({@code GOVGATE_HTTP_BODY_LIMIT_BYTES} → {@code http.bodyLimitBytes}).
+ * The merged, flat view of configuration: built-in defaults (in the section records), then an
+ * optional file (JSON, nested or dotted keys, or {@code .properties}), then environment variables
+ * {@code GOVGATE_<KEY>} where the key is matched ignoring case, dots and underscores ({@code
+ * GOVGATE_HTTP_BODY_LIMIT_BYTES} → {@code http.bodyLimitBytes}).
  *
- * <p>Typed getters fail with a {@link ConfigException} naming the key and the reason. Every key read is
- * remembered, so that {@link #rejectUnknown()} can refuse typos instead of silently ignoring them.
+ * <p>Typed getters fail with a {@link ConfigException} naming the key and the reason. Every key
+ * read is remembered, so that {@link #rejectUnknown()} can refuse typos instead of silently
+ * ignoring them.
  */
 public final class ConfigValues {
   private static final String ENV_PREFIX = "GOVGATE_";
 
   /** normalized key → (source description, raw value) */
   private final Map<String, Entry> values = new LinkedHashMap<>();
+
   private final Set<String> known = new TreeSet<>();
 
   private record Entry(String key, String value, String source) {}
@@ -38,12 +40,13 @@ public final class ConfigValues {
   public static ConfigValues load(Path file, Map<String, String> env) {
     ConfigValues v = new ConfigValues();
     if (file != null) v.readFile(file);
-    env.forEach((name, value) -> {
-      if (name.startsWith(ENV_PREFIX) && !name.equals("GOVGATE_CONFIG")) {
-        String key = name.substring(ENV_PREFIX.length());
-        v.values.put(normalize(key), new Entry(name, value, "environment variable " + name));
-      }
-    });
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith(ENV_PREFIX) && !name.equals("GOVGATE_CONFIG")) {
+            String key = name.substring(ENV_PREFIX.length());
+            v.values.put(normalize(key), new Entry(name, value, "environment variable " + name));
+          }
+        });
     return v;
   }
 
@@ -55,11 +58,13 @@ public final class ConfigValues {
   }
 
   /**
-   * Adds {@code defaults} for the keys the file and the environment leave unset: how a program that embeds the
-   * gateway (the demo) supplies what it generated, while every setting of the operator still wins. Returns this.
+   * Adds {@code defaults} for the keys the file and the environment leave unset: how a program that
+   * embeds the gateway (the demo) supplies what it generated, while every setting of the operator
+   * still wins. Returns this.
    */
   public ConfigValues withDefaults(Map<String, String> defaults) {
-    defaults.forEach((k, value) -> values.putIfAbsent(normalize(k), new Entry(k, value, "default " + k)));
+    defaults.forEach(
+        (k, value) -> values.putIfAbsent(normalize(k), new Entry(k, value, "default " + k)));
     return this;
   }
 
@@ -68,7 +73,8 @@ public final class ConfigValues {
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new ConfigException("config", "cannot read file " + file + " (" + e.getClass().getSimpleName() + ")");
+      throw new ConfigException(
+          "config", "cannot read file " + file + " (" + e.getClass().getSimpleName() + ")");
     }
     Map<String, String> flat = new HashMap<>();
     if (file.toString().endsWith(".properties")) {
@@ -138,7 +144,8 @@ public final class ConfigValues {
     } catch (NumberFormatException e) {
       throw new ConfigException(key, "must be an integer, got '" + printable(key, v) + "'");
     }
-    if (n < min || n > max) throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + n);
+    if (n < min || n > max)
+      throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + n);
     return n;
   }
 
@@ -151,7 +158,8 @@ public final class ConfigValues {
     } catch (NumberFormatException e) {
       throw new ConfigException(key, "must be an integer, got '" + printable(key, v) + "'");
     }
-    if (n < min || n > max) throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + n);
+    if (n < min || n > max)
+      throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + n);
     return n;
   }
 
@@ -161,16 +169,22 @@ public final class ConfigValues {
     return switch (v.toLowerCase(Locale.ROOT)) {
       case "true", "yes", "1", "on" -> true;
       case "false", "no", "0", "off" -> false;
-      default -> throw new ConfigException(key, "must be true or false, got '" + printable(key, v) + "'");
+      default ->
+          throw new ConfigException(key, "must be true or false, got '" + printable(key, v) + "'");
     };
   }
 
-  /** A duration in ISO-8601 ({@code PT15M}) or with a unit suffix ({@code 500ms}, {@code 20s}, {@code 15m}, {@code 1h}). */
+  /**
+   * A duration in ISO-8601 ({@code PT15M}) or with a unit suffix ({@code 500ms}, {@code 20s},
+   * {@code 15m}, {@code 1h}).
+   */
   public Duration duration(String key, Duration def, Duration min, Duration max) {
     String v = raw(key);
     if (v == null) return def;
     Duration d = parseDuration(v);
-    if (d == null) throw new ConfigException(key, "must be a duration like 500ms, 20s, 15m or PT15M, got '" + v + "'");
+    if (d == null)
+      throw new ConfigException(
+          key, "must be a duration like 500ms, 20s, 15m or PT15M, got '" + v + "'");
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
       throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + d);
     }
@@ -181,7 +195,8 @@ public final class ConfigValues {
     try {
       if (v.startsWith("P") || v.startsWith("p")) return Duration.parse(v);
       String s = v.toLowerCase(Locale.ROOT);
-      if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+      if (s.endsWith("ms"))
+        return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
       long n = Long.parseLong(s.substring(0, s.length() - 1));
       return switch (s.charAt(s.length() - 1)) {
         case 's' -> Duration.ofSeconds(n);
@@ -202,14 +217,19 @@ public final class ConfigValues {
     for (String a : allowed) {
       if (a.equalsIgnoreCase(v)) return a;
     }
-    throw new ConfigException(key, "must be one of " + String.join(", ", allowed) + ", got '" + printable(key, v) + "'");
+    throw new ConfigException(
+        key, "must be one of " + String.join(", ", allowed) + ", got '" + printable(key, v) + "'");
   }
 
-  /** Refuses keys nobody read: a typo must not silently fall back to a default. Call after all sections. */
+  /**
+   * Refuses keys nobody read: a typo must not silently fall back to a default. Call after all
+   * sections.
+   */
   public void rejectUnknown() {
     for (Map.Entry<String, Entry> e : values.entrySet()) {
       if (!known.contains(e.getKey())) {
-        throw new ConfigException(e.getValue().key(), "unknown configuration key (from " + e.getValue().source() + ")");
+        throw new ConfigException(
+            e.getValue().key(), "unknown configuration key (from " + e.getValue().source() + ")");
       }
     }
   }

@@ -5,7 +5,8 @@ import cn.govgate.crypto.MacAlgorithm;
 import cn.govgate.crypto.SealAlgorithm;
 
 /**
- * Commercial cryptography (商用密码) settings: one profile and, where a deployment needs a mix, an override per use.
+ * Commercial cryptography (商用密码) settings: one profile and, where a deployment needs a mix, an
+ * override per use.
  *
  * <table>
  *   <caption>Keys</caption>
@@ -22,7 +23,8 @@ import cn.govgate.crypto.SealAlgorithm;
  *       signatures of requests to department backends (with SHA-256 or SM3 body digests)</td></tr>
  * </table>
  *
- * <p>Proofs follow the profile through the default of {@code certificates.algorithm} ({@code ES256} or {@code SM2}).
+ * <p>Proofs follow the profile through the default of {@code certificates.algorithm} ({@code ES256}
+ * or {@code SM2}).
  *
  * @param profile the chosen profile
  * @param dataSealing algorithm new sealed values are written with (old ones open with theirs)
@@ -30,10 +32,17 @@ import cn.govgate.crypto.SealAlgorithm;
  * @param auditChain algorithm new audit records are hashed with (each record names its own)
  * @param departmentSigning algorithm of department request signatures
  */
-public record CryptoConfig(CryptoProfile profile, SealAlgorithm dataSealing, MacAlgorithm blindIndex,
-    MacAlgorithm auditChain, MacAlgorithm departmentSigning) {
+public record CryptoConfig(
+    CryptoProfile profile,
+    SealAlgorithm dataSealing,
+    MacAlgorithm blindIndex,
+    MacAlgorithm auditChain,
+    MacAlgorithm departmentSigning) {
 
-  /** The international profile without overrides (what a configuration without {@code crypto.*} means). */
+  /**
+   * The international profile without overrides (what a configuration without {@code crypto.*}
+   * means).
+   */
   public static CryptoConfig international() {
     return of(CryptoProfile.INTERNATIONAL);
   }
@@ -44,18 +53,29 @@ public record CryptoConfig(CryptoProfile profile, SealAlgorithm dataSealing, Mac
   }
 
   static CryptoConfig from(ConfigValues v) {
-    CryptoProfile profile = CryptoProfile.valueOf(
-        v.oneOf("crypto.profile", "international", "international", "shangmi").toUpperCase(java.util.Locale.ROOT));
-    return new CryptoConfig(profile,
-        SealAlgorithm.ofConfigName(v.oneOf("crypto.dataSealing", profile.sealing().configName(),
-            SealAlgorithm.AES_256_GCM.configName(), SealAlgorithm.SM4_GCM.configName())),
+    CryptoProfile profile =
+        CryptoProfile.valueOf(
+            v.oneOf("crypto.profile", "international", "international", "shangmi")
+                .toUpperCase(java.util.Locale.ROOT));
+    return new CryptoConfig(
+        profile,
+        SealAlgorithm.ofConfigName(
+            v.oneOf(
+                "crypto.dataSealing",
+                profile.sealing().configName(),
+                SealAlgorithm.AES_256_GCM.configName(),
+                SealAlgorithm.SM4_GCM.configName())),
         mac(v, "crypto.blindIndex", profile),
         mac(v, "crypto.auditChain", profile),
         mac(v, "crypto.departmentSigning", profile));
   }
 
   private static MacAlgorithm mac(ConfigValues v, String key, CryptoProfile profile) {
-    return MacAlgorithm.ofConfigName(v.oneOf(key, profile.mac().configName(),
-        MacAlgorithm.HMAC_SHA256.configName(), MacAlgorithm.HMAC_SM3.configName()));
+    return MacAlgorithm.ofConfigName(
+        v.oneOf(
+            key,
+            profile.mac().configName(),
+            MacAlgorithm.HMAC_SHA256.configName(),
+            MacAlgorithm.HMAC_SM3.configName()));
   }
 }

@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The whole configuration, loaded once at start-up into immutable records and validated: an invalid value
- * stops start-up with one line naming the key and the reason.
+ * The whole configuration, loaded once at start-up into immutable records and validated: an invalid
+ * value stops start-up with one line naming the key and the reason.
  *
- * @param dataDir local files of this instance (default {@code ./govgate-data}): the generated SM2 proof key when
- *     none is configured
+ * @param dataDir local files of this instance (default {@code ./govgate-data}): the generated SM2
+ *     proof key when none is configured
  * @param http HTTP server settings
  * @param db PostgreSQL settings
  * @param audit audit log settings
@@ -27,10 +27,23 @@ import java.util.Map;
  * @param partners partner platforms (the gateway's answer-signing keys)
  */
 public record GovgateConfig(
-    Path dataDir, HttpConfig http, DatabaseConfig db, AuditConfig audit, IdentityConfig identity,
-    ChannelsConfig channels, RatingsConfig ratings, CertificatesConfig certificates, AdminConfig admin,
-    RegistryConfig registry, ServicesConfig services, PaymentsConfig payments, ComplaintsConfig complaints,
-    ServiceLevelsConfig serviceLevels, RemindersConfig reminders, CryptoConfig crypto, PartnersConfig partners) {
+    Path dataDir,
+    HttpConfig http,
+    DatabaseConfig db,
+    AuditConfig audit,
+    IdentityConfig identity,
+    ChannelsConfig channels,
+    RatingsConfig ratings,
+    CertificatesConfig certificates,
+    AdminConfig admin,
+    RegistryConfig registry,
+    ServicesConfig services,
+    PaymentsConfig payments,
+    ComplaintsConfig complaints,
+    ServiceLevelsConfig serviceLevels,
+    RemindersConfig reminders,
+    CryptoConfig crypto,
+    PartnersConfig partners) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -46,10 +59,25 @@ public record GovgateConfig(
     v.oneOf("log.accessLevel", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
     ChannelsConfig channels = ChannelsConfig.from(v);
     CryptoConfig crypto = CryptoConfig.from(v);
-    GovgateConfig config = new GovgateConfig(dataDir, http, db, AuditConfig.from(v, dataDir), IdentityConfig.from(v),
-        channels, RatingsConfig.from(v), CertificatesConfig.from(v, crypto), AdminConfig.from(v),
-        RegistryConfig.from(v), ServicesConfig.from(v), PaymentsConfig.from(v), ComplaintsConfig.from(v),
-        ServiceLevelsConfig.from(v), RemindersConfig.from(v, channels), crypto, PartnersConfig.from(v));
+    GovgateConfig config =
+        new GovgateConfig(
+            dataDir,
+            http,
+            db,
+            AuditConfig.from(v, dataDir),
+            IdentityConfig.from(v),
+            channels,
+            RatingsConfig.from(v),
+            CertificatesConfig.from(v, crypto),
+            AdminConfig.from(v),
+            RegistryConfig.from(v),
+            ServicesConfig.from(v),
+            PaymentsConfig.from(v),
+            ComplaintsConfig.from(v),
+            ServiceLevelsConfig.from(v),
+            RemindersConfig.from(v, channels),
+            crypto,
+            PartnersConfig.from(v));
     v.rejectUnknown();
     return config;
   }

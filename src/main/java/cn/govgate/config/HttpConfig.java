@@ -7,13 +7,19 @@ import java.time.Duration;
  *
  * @param host interface to bind (default {@code 0.0.0.0})
  * @param port public port (default 8080; 0 picks a free one)
- * @param opsPort port for the ops endpoints ({@code /health/*}, {@code /metrics}); -1 (default) serves them on
- *     the public port
+ * @param opsPort port for the ops endpoints ({@code /health/*}, {@code /metrics}); -1 (default)
+ *     serves them on the public port
  * @param instances server verticle instances; default one per event loop (2 × cores)
  * @param bodyLimitBytes largest accepted request body (default 1 MiB); larger → 413
  * @param shutdownGrace how long in-flight requests may take to finish on SIGTERM (default 20 s)
  */
-public record HttpConfig(String host, int port, int opsPort, int instances, long bodyLimitBytes, Duration shutdownGrace) {
+public record HttpConfig(
+    String host,
+    int port,
+    int opsPort,
+    int instances,
+    long bodyLimitBytes,
+    Duration shutdownGrace) {
 
   static HttpConfig from(ConfigValues v) {
     int defaultInstances = 2 * Runtime.getRuntime().availableProcessors();
@@ -23,7 +29,8 @@ public record HttpConfig(String host, int port, int opsPort, int instances, long
         v.integer("http.opsPort", -1, -1, 65535),
         v.integer("http.instances", defaultInstances, 1, 256),
         v.longValue("http.bodyLimitBytes", 1024 * 1024, 1024, 64L * 1024 * 1024),
-        v.duration("http.shutdownGrace", Duration.ofSeconds(20), Duration.ZERO, Duration.ofMinutes(10)));
+        v.duration(
+            "http.shutdownGrace", Duration.ofSeconds(20), Duration.ZERO, Duration.ofMinutes(10)));
   }
 
   /** Whether the ops endpoints have a port of their own. */

@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Government identity settings: session tokens, personal-data encryption, step-up policy and the ES256 keys
- * published at {@code /.well-known/jwks.json}. Every key must be configured (the demo generates its own and
- * passes them as {@code file:} paths).
+ * Government identity settings: session tokens, personal-data encryption, step-up policy and the
+ * ES256 keys published at {@code /.well-known/jwks.json}. Every key must be configured (the demo
+ * generates its own and passes them as {@code file:} paths).
  *
  * <table>
  *   <caption>Keys</caption>
@@ -45,7 +45,8 @@ import java.util.regex.Pattern;
  * @param dataKeys personal-data keys, the encrypting one first
  * @param blindIndexKey key of the blind indexes
  * @param sessionTtl token lifetime
- * @param clockSkew tolerated clock difference between the instance that issued a token and the one checking it
+ * @param clockSkew tolerated clock difference between the instance that issued a token and the one
+ *     checking it
  * @param issuer {@code iss}
  * @param audience {@code aud}
  * @param faceFreshness default L3 freshness window
@@ -94,15 +95,35 @@ public record IdentityConfig(
     List<NamedKey> dataKeys = keyList(v, "identity.dataKeys");
     byte[] blind = KeyMaterial.required(v, "identity.blindIndexKey", 32);
     List<String> pems = signingKeys(v);
-    return new IdentityConfig(sessionKeys, dataKeys, blind,
-        v.duration("identity.sessionTtl", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(12)),
-        v.duration("identity.clockSkew", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(5)),
+    return new IdentityConfig(
+        sessionKeys,
+        dataKeys,
+        blind,
+        v.duration(
+            "identity.sessionTtl",
+            Duration.ofMinutes(15),
+            Duration.ofMinutes(1),
+            Duration.ofHours(12)),
+        v.duration(
+            "identity.clockSkew", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(5)),
         v.string("identity.issuer", "govgate"),
         v.string("identity.audience", "govgate-citizen"),
-        v.duration("identity.faceFreshness", Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofDays(30)),
+        v.duration(
+            "identity.faceFreshness",
+            Duration.ofMinutes(30),
+            Duration.ofMinutes(1),
+            Duration.ofDays(30)),
         v.integer("identity.verificationLimit", 5, 1, 1000),
-        v.duration("identity.verificationWindow", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7)),
-        v.duration("identity.revocationPoll", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(5)),
+        v.duration(
+            "identity.verificationWindow",
+            Duration.ofHours(1),
+            Duration.ofMinutes(1),
+            Duration.ofDays(7)),
+        v.duration(
+            "identity.revocationPoll",
+            Duration.ofSeconds(5),
+            Duration.ofMillis(100),
+            Duration.ofMinutes(5)),
         pems);
   }
 
@@ -110,7 +131,8 @@ public record IdentityConfig(
   static List<NamedKey> keyList(ConfigValues v, String key) {
     String raw = v.raw(key);
     if (raw == null) {
-      throw new ConfigException(key, "is required: kid:key[,kid:key…], 32 random bytes each, Base64 or file:/path");
+      throw new ConfigException(
+          key, "is required: kid:key[,kid:key…], 32 random bytes each, Base64 or file:/path");
     }
     List<NamedKey> keys = new ArrayList<>();
     Set<String> ids = new LinkedHashSet<>();
@@ -131,7 +153,8 @@ public record IdentityConfig(
   private static List<String> signingKeys(ConfigValues v) {
     String raw = v.raw("signing.keys");
     if (raw == null) {
-      throw new ConfigException("signing.keys", "is required: PEM files of ES256 keys, current first");
+      throw new ConfigException(
+          "signing.keys", "is required: PEM files of ES256 keys, current first");
     }
     List<String> pems = new ArrayList<>();
     for (String item : raw.split(",")) {
@@ -144,6 +167,12 @@ public record IdentityConfig(
 
   @Override
   public String toString() {
-    return "IdentityConfig[sessionKeys=" + sessionKeys + ", dataKeys=" + dataKeys + ", ttl=" + sessionTtl + "]";
+    return "IdentityConfig[sessionKeys="
+        + sessionKeys
+        + ", dataKeys="
+        + dataKeys
+        + ", ttl="
+        + sessionTtl
+        + "]";
   }
 }

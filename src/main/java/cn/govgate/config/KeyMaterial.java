@@ -7,22 +7,29 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 
 /**
- * Symmetric key material from configuration: a Base64 value, or {@code file:/path} to a file holding one (which
- * must be private to its owner, see {@link KeyFiles}). A missing key stops start-up.
+ * Symmetric key material from configuration: a Base64 value, or {@code file:/path} to a file
+ * holding one (which must be private to its owner, see {@link KeyFiles}). A missing key stops
+ * start-up.
  */
 public final class KeyMaterial {
   private KeyMaterial() {}
 
-  /** Reads the required key {@code key} (e.g. {@code audit.hmacKey}) of exactly {@code length} bytes. */
+  /**
+   * Reads the required key {@code key} (e.g. {@code audit.hmacKey}) of exactly {@code length}
+   * bytes.
+   */
   public static byte[] required(ConfigValues v, String key, int length) {
     String raw = v.raw(key);
-    if (raw == null) throw new ConfigException(key, "is required (" + length + " random bytes, Base64, or file:/path)");
+    if (raw == null)
+      throw new ConfigException(
+          key, "is required (" + length + " random bytes, Base64, or file:/path)");
     return decode(key, raw, length);
   }
 
   /** The DER bytes of a PEM block (any label). */
   public static byte[] pemDer(String pem) {
-    return Base64.getDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+    return Base64.getDecoder()
+        .decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
   }
 
   /** Decodes a Base64 value or the content of {@code file:/path}; checks the length. */
@@ -44,16 +51,18 @@ public final class KeyMaterial {
   }
 
   /**
-   * Writes a generated secret atomically (temp file + move) and readable by its owner only, where the file system
-   * supports POSIX permissions. Blocking.
+   * Writes a generated secret atomically (temp file + move) and readable by its owner only, where
+   * the file system supports POSIX permissions. Blocking.
    */
   public static void writeSecret(Path file, String content) throws IOException {
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
     try {
-      // Created owner-only, so the secret is never readable by others, not even between create and chmod.
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      // Created owner-only, so the secret is never readable by others, not even between create and
+      // chmod.
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(tmp);
     }

@@ -1,9 +1,9 @@
 package cn.govgate.crypto;
 
 /**
- * The one switch of {@code crypto.profile}: which algorithm family protects data by default. Each use can be
- * overridden on its own ({@code crypto.dataSealing}, {@code crypto.blindIndex}, {@code crypto.auditChain},
- * {@code crypto.departmentSigning}, {@code certificates.algorithm}).
+ * The one switch of {@code crypto.profile}: which algorithm family protects data by default. Each
+ * use can be overridden on its own ({@code crypto.dataSealing}, {@code crypto.blindIndex}, {@code
+ * crypto.auditChain}, {@code crypto.departmentSigning}, {@code certificates.algorithm}).
  */
 public enum CryptoProfile {
   /** AES-256-GCM, HMAC-SHA256, ES256. */

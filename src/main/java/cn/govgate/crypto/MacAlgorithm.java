@@ -8,8 +8,9 @@ import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * The keyed hashes govgate uses for integrity and lookups: HMAC-SHA256 (RFC 2104, JDK) and HMAC-SM3 (RFC 2104
- * over SM3 of GB/T 32905, as GM/T 0042 specifies it; Bouncy Castle's {@code HMac(SM3Digest)}). Both give 32 bytes.
+ * The keyed hashes govgate uses for integrity and lookups: HMAC-SHA256 (RFC 2104, JDK) and HMAC-SM3
+ * (RFC 2104 over SM3 of GB/T 32905, as GM/T 0042 specifies it; Bouncy Castle's {@code
+ * HMac(SM3Digest)}). Both give 32 bytes.
  */
 public enum MacAlgorithm {
   HMAC_SHA256("HMAC-SHA256", ""),
@@ -29,8 +30,8 @@ public enum MacAlgorithm {
   }
 
   /**
-   * The prefix of a stored value made with this algorithm: none for HMAC-SHA256 (every value stored before SM3
-   * existed), {@code sm3:} for HMAC-SM3.
+   * The prefix of a stored value made with this algorithm: none for HMAC-SHA256 (every value stored
+   * before SM3 existed), {@code sm3:} for HMAC-SM3.
    */
   public String tag() {
     return tag;

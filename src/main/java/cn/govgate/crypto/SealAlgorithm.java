@@ -18,14 +18,15 @@ import org.bouncycastle.crypto.params.KDFParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * Authenticated encryption of data at rest, both in GCM with a random 96-bit nonce and a 128-bit tag; the output
- * is {@code nonce ‖ ciphertext ‖ tag}.
+ * Authenticated encryption of data at rest, both in GCM with a random 96-bit nonce and a 128-bit
+ * tag; the output is {@code nonce ‖ ciphertext ‖ tag}.
  *
- * <p>{@link #AES_256_GCM} uses the configured 32-byte key as it is (JDK). {@link #SM4_GCM} (GB/T 32907 block cipher,
- * GCM per NIST SP 800-38D as RFC 8998 uses it; Bouncy Castle's {@code SM4Engine} in {@code GCMBlockCipher}) uses a
- * 128-bit key derived from the same configured key with the SM3 key derivation function of GB/T 32918.4 (§5.4.3)
- * over {@code key ‖ "govgate/sm4-gcm/" ‖ use}: switching profile needs no new key, and the SM4 key never equals
- * the AES key.
+ * <p>{@link #AES_256_GCM} uses the configured 32-byte key as it is (JDK). {@link #SM4_GCM} (GB/T
+ * 32907 block cipher, GCM per NIST SP 800-38D as RFC 8998 uses it; Bouncy Castle's {@code
+ * SM4Engine} in {@code GCMBlockCipher}) uses a 128-bit key derived from the same configured key
+ * with the SM3 key derivation function of GB/T 32918.4 (§5.4.3) over {@code key ‖
+ * "govgate/sm4-gcm/" ‖ use}: switching profile needs no new key, and the SM4 key never equals the
+ * AES key.
  */
 public enum SealAlgorithm {
   AES_256_GCM("AES-256-GCM"),
@@ -33,8 +34,10 @@ public enum SealAlgorithm {
 
   /** Nonce length in bytes (96 bits). */
   public static final int NONCE_BYTES = 12;
+
   /** Tag length in bytes (128 bits). */
   public static final int TAG_BYTES = 16;
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String configName;
@@ -57,16 +60,21 @@ public enum SealAlgorithm {
   }
 
   /**
-   * The key this algorithm uses for the configured 32-byte {@code key} and its {@code use} (e.g. {@code data},
-   * {@code registry}): the key itself for AES-256-GCM, 16 derived bytes for SM4-GCM. Derive once, reuse.
+   * The key this algorithm uses for the configured 32-byte {@code key} and its {@code use} (e.g.
+   * {@code data}, {@code registry}): the key itself for AES-256-GCM, 16 derived bytes for SM4-GCM.
+   * Derive once, reuse.
    */
   public byte[] key(byte[] configuredKey, String use) {
-    if (configuredKey.length != 32) throw new IllegalArgumentException("configured keys are 32 bytes");
+    if (configuredKey.length != 32)
+      throw new IllegalArgumentException("configured keys are 32 bytes");
     if (this == AES_256_GCM) return configuredKey.clone();
-    return sm3Kdf(concat(configuredKey, ("govgate/sm4-gcm/" + use).getBytes(StandardCharsets.UTF_8)), 16);
+    return sm3Kdf(
+        concat(configuredKey, ("govgate/sm4-gcm/" + use).getBytes(StandardCharsets.UTF_8)), 16);
   }
 
-  /** The KDF of GB/T 32918.4 §5.4.3: SM3(Z ‖ ct) for ct = 1, 2, … (32-bit big-endian), truncated. */
+  /**
+   * The KDF of GB/T 32918.4 §5.4.3: SM3(Z ‖ ct) for ct = 1, 2, … (32-bit big-endian), truncated.
+   */
   static byte[] sm3Kdf(byte[] z, int length) {
     KDF2BytesGenerator kdf = new KDF2BytesGenerator(new SM3Digest());
     kdf.init(new KDFParameters(z, null));
@@ -84,24 +92,30 @@ public enum SealAlgorithm {
 
   /** Seals under the given nonce (known-answer tests; never reuse a nonce under one key). */
   public byte[] seal(byte[] key, byte[] nonce, byte[] aad, byte[] plaintext) {
-    byte[] ct = this == SM4_GCM ? sm4(true, key, nonce, aad, plaintext, 0, plaintext.length)
-        : aes(Cipher.ENCRYPT_MODE, key, nonce, aad, plaintext, 0, plaintext.length);
+    byte[] ct =
+        this == SM4_GCM
+            ? sm4(true, key, nonce, aad, plaintext, 0, plaintext.length)
+            : aes(Cipher.ENCRYPT_MODE, key, nonce, aad, plaintext, 0, plaintext.length);
     byte[] out = new byte[nonce.length + ct.length];
     System.arraycopy(nonce, 0, out, 0, nonce.length);
     System.arraycopy(ct, 0, out, nonce.length, ct.length);
     return out;
   }
 
-  /** Opens {@code nonce ‖ ciphertext ‖ tag}; throws {@link SealException} when it does not verify. */
+  /**
+   * Opens {@code nonce ‖ ciphertext ‖ tag}; throws {@link SealException} when it does not verify.
+   */
   public byte[] open(byte[] key, byte[] aad, byte[] sealed) {
     if (sealed.length < NONCE_BYTES + TAG_BYTES) throw new SealException(null);
     byte[] nonce = Arrays.copyOf(sealed, NONCE_BYTES);
     int len = sealed.length - NONCE_BYTES;
-    return this == SM4_GCM ? sm4(false, key, nonce, aad, sealed, NONCE_BYTES, len)
+    return this == SM4_GCM
+        ? sm4(false, key, nonce, aad, sealed, NONCE_BYTES, len)
         : aes(Cipher.DECRYPT_MODE, key, nonce, aad, sealed, NONCE_BYTES, len);
   }
 
-  private static byte[] aes(int mode, byte[] key, byte[] nonce, byte[] aad, byte[] in, int off, int len) {
+  private static byte[] aes(
+      int mode, byte[] key, byte[] nonce, byte[] aad, byte[] in, int off, int len) {
     try {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
       c.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BYTES * 8, nonce));
@@ -115,7 +129,8 @@ public enum SealAlgorithm {
     }
   }
 
-  private static byte[] sm4(boolean encrypt, byte[] key, byte[] nonce, byte[] aad, byte[] in, int off, int len) {
+  private static byte[] sm4(
+      boolean encrypt, byte[] key, byte[] nonce, byte[] aad, byte[] in, int off, int len) {
     if (key.length != 16) throw new IllegalArgumentException("SM4 keys are 16 bytes");
     GCMModeCipher gcm = GCMBlockCipher.newInstance(new SM4Engine());
     gcm.init(encrypt, new AEADParameters(new KeyParameter(key), TAG_BYTES * 8, nonce, aad));
@@ -135,7 +150,9 @@ public enum SealAlgorithm {
     return out;
   }
 
-  /** A sealed value that does not verify: altered, moved to another purpose, or under another key. */
+  /**
+   * A sealed value that does not verify: altered, moved to another purpose, or under another key.
+   */
   public static final class SealException extends RuntimeException {
     SealException(Throwable cause) {
       super("sealed value does not verify", cause, false, false);

@@ -4,13 +4,14 @@ import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
 /**
- * The one exception family of the gateway: a failure with an entry of the {@link ErrorCode} catalogue (code,
- * status, origin, messages), optional machine-readable {@code details} and an optional {@code Retry-After}.
- * Stackless: these are expected outcomes, rendered by the error responder, not bugs. There is no way to make
- * one with a code outside the catalogue.
+ * The one exception family of the gateway: a failure with an entry of the {@link ErrorCode}
+ * catalogue (code, status, origin, messages), optional machine-readable {@code details} and an
+ * optional {@code Retry-After}. Stackless: these are expected outcomes, rendered by the error
+ * responder, not bugs. There is no way to make one with a code outside the catalogue.
  *
- * <p>Handlers fail their Future with one of these; they never set error statuses by hand. Anything else that
- * reaches the responder is an unexpected failure and becomes {@code gateway.internal_error}.
+ * <p>Handlers fail their Future with one of these; they never set error statuses by hand. Anything
+ * else that reaches the responder is an unexpected failure and becomes {@code
+ * gateway.internal_error}.
  */
 public class ApiException extends RuntimeException {
   private final ErrorCode code;
@@ -21,7 +22,8 @@ public class ApiException extends RuntimeException {
     this(code, null, null, null);
   }
 
-  public ApiException(ErrorCode code, JsonObject details, Integer retryAfterSeconds, Throwable cause) {
+  public ApiException(
+      ErrorCode code, JsonObject details, Integer retryAfterSeconds, Throwable cause) {
     // The English catalogue message: exceptions show up in logs and test output, read by engineers.
     super(Objects.requireNonNull(code, "code").message(MessageLanguage.EN), cause, false, false);
     this.code = code;
@@ -73,7 +75,9 @@ public class ApiException extends RuntimeException {
     return new ApiException(code, details, retryAfterSeconds, cause);
   }
 
-  /** 400 {@code request.invalid} with field-level errors: {@code details.fields = {field: reason}}. */
+  /**
+   * 400 {@code request.invalid} with field-level errors: {@code details.fields = {field: reason}}.
+   */
   public static ApiException invalidFields(JsonObject fieldErrors) {
     return ErrorCode.REQUEST_INVALID.error(new JsonObject().put("fields", fieldErrors));
   }

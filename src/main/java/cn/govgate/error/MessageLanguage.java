@@ -4,10 +4,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The language of error messages: Chinese (zh-CN) unless the caller's {@code Accept-Language} prefers English.
- * The header is parsed by the JDK's RFC 4647 parser ({@link Locale.LanguageRange#parse}), q-values included:
- * English wins when some {@code en} or {@code en-*} range with {@code q > 0} weighs more than every Chinese range
- * (or as much, and comes first). A header that does not parse, or names neither language, gets Chinese.
+ * The language of error messages: Chinese (zh-CN) unless the caller's {@code Accept-Language}
+ * prefers English. The header is parsed by the JDK's RFC 4647 parser ({@link
+ * Locale.LanguageRange#parse}), q-values included: English wins when some {@code en} or {@code
+ * en-*} range with {@code q > 0} weighs more than every Chinese range (or as much, and comes
+ * first). A header that does not parse, or names neither language, gets Chinese.
  */
 public enum MessageLanguage {
   ZH("zh-CN"),

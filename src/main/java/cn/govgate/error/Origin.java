@@ -2,7 +2,9 @@ package cn.govgate.error;
 
 import java.util.Locale;
 
-/** Where a failure comes from, as shown to clients ({@code origin} in the error shape) and in logs. */
+/**
+ * Where a failure comes from, as shown to clients ({@code origin} in the error shape) and in logs.
+ */
 public enum Origin {
   /** The request itself: invalid input, missing rights, a resource that is not the caller's. */
   CLIENT,

@@ -4,9 +4,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Adds headers that depend on the exact answer (status and body bytes) just before it is written: a surface
- * installs one per request (the partner API signs every answer, errors included). The error responder applies it
- * to the errors it writes; a handler that writes an answer itself applies it too.
+ * Adds headers that depend on the exact answer (status and body bytes) just before it is written: a
+ * surface installs one per request (the partner API signs every answer, errors included). The error
+ * responder applies it to the errors it writes; a handler that writes an answer itself applies it
+ * too.
  */
 @FunctionalInterface
 public interface AnswerSigner {

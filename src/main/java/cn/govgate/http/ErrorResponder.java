@@ -26,27 +26,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where failures become responses, in the shape of {@code contracts/schemas/error.json}:
- * {@code {code, message, errorId, origin, requestId, details?, retryAfter?}}. It answers what handlers fail
- * with, what Vert.x Web decides by itself (404, 405, 413, a path it cannot decode) and what the HTTP layer
- * refuses before any router sees it (an over-long request line or header block, a malformed header,
- * contradictory framing: {@link #handleInvalid}). Each error gets an id that is shown to the caller and logged
- * once, here; nothing internal (stack traces, exception messages of unexpected failures) reaches the client.
+ * The one place where failures become responses, in the shape of {@code
+ * contracts/schemas/error.json}: {@code {code, message, errorId, origin, requestId, details?,
+ * retryAfter?}}. It answers what handlers fail with, what Vert.x Web decides by itself (404, 405,
+ * 413, a path it cannot decode) and what the HTTP layer refuses before any router sees it (an
+ * over-long request line or header block, a malformed header, contradictory framing: {@link
+ * #handleInvalid}). Each error gets an id that is shown to the caller and logged once, here;
+ * nothing internal (stack traces, exception messages of unexpected failures) reaches the client.
  */
 public final class ErrorResponder implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(ErrorResponder.class);
   private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
   private static final SecureRandom RANDOM = new SecureRandom();
+
   /** Every status Vert.x Web may answer on its own; each goes through this responder. */
   private static final List<Integer> ROUTER_STATUSES =
       List.of(400, 401, 403, 404, 405, 406, 408, 413, 414, 415, 431, 500, 501, 502, 503);
 
-  /** Installs the responder on a router: its failure handler and its answer to every status it decides alone. */
+  /**
+   * Installs the responder on a router: its failure handler and its answer to every status it
+   * decides alone.
+   */
   static void install(Router router) {
     ErrorResponder responder = new ErrorResponder();
     router.route().failureHandler(responder);
     for (int status : ROUTER_STATUSES) {
-      // Vert.x Web calls these without a failure, and sometimes without a status on the context (a path
+      // Vert.x Web calls these without a failure, and sometimes without a status on the context (a
+      // path
       // parameter it cannot decode): the status they are registered for is the one to answer.
       router.errorHandler(status, ctx -> responder.respond(ctx, classify(ctx.failure(), status)));
     }
@@ -62,7 +68,8 @@ public final class ErrorResponder implements Handler<RoutingContext> {
     logOnce(error, ctx.failure(), errorId, RequestIds.of(ctx), RouteLabel.of(ctx));
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
-      // The response has started: the best we can do is to end it, the client sees a truncated body.
+      // The response has started: the best we can do is to end it, the client sees a truncated
+      // body.
       response.reset();
       return;
     }
@@ -74,9 +81,9 @@ public final class ErrorResponder implements Handler<RoutingContext> {
   }
 
   /**
-   * The server's invalid-request handler: the HTTP decoder refused the request line, the headers or the
-   * framing, so no router runs. The connection cannot be trusted to carry another request: it is closed
-   * once the answer is written.
+   * The server's invalid-request handler: the HTTP decoder refused the request line, the headers or
+   * the framing, so no router runs. The connection cannot be trusted to carry another request: it
+   * is closed once the answer is written.
    */
   public static void handleInvalid(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
@@ -102,14 +109,18 @@ public final class ErrorResponder implements Handler<RoutingContext> {
         .onComplete(ar -> request.connection().close());
   }
 
-  /** The language of the message: Chinese unless the caller's {@code Accept-Language} prefers English. */
+  /**
+   * The language of the message: Chinese unless the caller's {@code Accept-Language} prefers
+   * English.
+   */
   static MessageLanguage language(HttpServerRequest request) {
     return MessageLanguage.fromAcceptLanguage(request.getHeader("Accept-Language"));
   }
 
   /**
-   * The bytes of a whole HTTP/1.1 answer to write on a channel directly, where no Vert.x response exists any more (a
-   * body the decoder cannot read); logged once like every other error. The connection is to be closed after it.
+   * The bytes of a whole HTTP/1.1 answer to write on a channel directly, where no Vert.x response
+   * exists any more (a body the decoder cannot read); logged once like every other error. The
+   * connection is to be closed after it.
    */
   static ByteBuf rawAnswer(ApiException error) {
     String requestId = RequestIds.generate();
@@ -117,28 +128,45 @@ public final class ErrorResponder implements Handler<RoutingContext> {
     logOnce(error, null, errorId, requestId, "invalid");
     MessageLanguage language = MessageLanguage.fromAcceptLanguage(null);
     byte[] body = errorBody(error, errorId, requestId, language).toBuffer().getBytes();
-    String head = "HTTP/1.1 " + error.status() + " " + HttpResponseStatus.valueOf(error.status()).reasonPhrase()
-        + "\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\nContent-Language: "
-        + language.tag() + "\r\n" + RequestIds.HEADER + ": " + requestId + "\r\nConnection: close\r\nContent-Length: "
-        + body.length + "\r\n\r\n";
+    String head =
+        "HTTP/1.1 "
+            + error.status()
+            + " "
+            + HttpResponseStatus.valueOf(error.status()).reasonPhrase()
+            + "\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\nContent-Language: "
+            + language.tag()
+            + "\r\n"
+            + RequestIds.HEADER
+            + ": "
+            + requestId
+            + "\r\nConnection: close\r\nContent-Length: "
+            + body.length
+            + "\r\n\r\n";
     return Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body);
   }
 
-  private static JsonObject errorBody(ApiException error, String errorId, String requestId, MessageLanguage language) {
-    JsonObject body = new JsonObject()
-        .put("code", error.code())
-        .put("message", error.errorCode().message(language))
-        .put("errorId", errorId)
-        .put("origin", error.origin().wireName())
-        .put("requestId", requestId);
+  private static JsonObject errorBody(
+      ApiException error, String errorId, String requestId, MessageLanguage language) {
+    JsonObject body =
+        new JsonObject()
+            .put("code", error.code())
+            .put("message", error.errorCode().message(language))
+            .put("errorId", errorId)
+            .put("origin", error.origin().wireName())
+            .put("requestId", requestId);
     if (error.details() != null) body.put("details", error.details());
     if (error.retryAfterSeconds() != null) body.put("retryAfter", error.retryAfterSeconds());
     return body;
   }
 
   /** Writes the error; {@code ctx} (null when no router ran) may carry an {@link AnswerSigner}. */
-  private static io.vertx.core.Future<Void> write(HttpServerResponse response, ApiException error, String errorId,
-      String requestId, MessageLanguage language, RoutingContext ctx) {
+  private static io.vertx.core.Future<Void> write(
+      HttpServerResponse response,
+      ApiException error,
+      String errorId,
+      String requestId,
+      MessageLanguage language,
+      RoutingContext ctx) {
     JsonObject body = errorBody(error, errorId, requestId, language);
     if (error.retryAfterSeconds() != null) {
       response.putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
@@ -156,7 +184,8 @@ public final class ErrorResponder implements Handler<RoutingContext> {
   static ApiException classify(Throwable failure, int status) {
     if (failure instanceof ApiException api) return api;
     if (failure instanceof HttpClosedException) {
-      // The client went away mid-request (or the decoder closed a connection it refused): nobody reads this
+      // The client went away mid-request (or the decoder closed a connection it refused): nobody
+      // reads this
       // answer, and it is no server error for the logs and the 5xx metrics.
       return ErrorCode.REQUEST_CONNECTION_CLOSED.error();
     }
@@ -180,16 +209,32 @@ public final class ErrorResponder implements Handler<RoutingContext> {
     };
   }
 
-  private static void logOnce(ApiException error, Throwable failure, String errorId, String requestId, String route) {
+  private static void logOnce(
+      ApiException error, Throwable failure, String errorId, String requestId, String route) {
     if (error.status() >= 500 && !(failure instanceof ApiException)) {
-      log.error("unexpected failure {} {} {} {}", kv("errorId", errorId), kv("requestId", requestId),
-          kv("code", error.code()), kv("route", route), failure);
+      log.error(
+          "unexpected failure {} {} {} {}",
+          kv("errorId", errorId),
+          kv("requestId", requestId),
+          kv("code", error.code()),
+          kv("route", route),
+          failure);
     } else if (error.status() >= 500) {
-      log.warn("request failed {} {} {} {} {}", kv("errorId", errorId), kv("requestId", requestId),
-          kv("code", error.code()), kv("status", error.status()), kv("route", route));
+      log.warn(
+          "request failed {} {} {} {} {}",
+          kv("errorId", errorId),
+          kv("requestId", requestId),
+          kv("code", error.code()),
+          kv("status", error.status()),
+          kv("route", route));
     } else {
-      log.info("request refused {} {} {} {} {}", kv("errorId", errorId), kv("requestId", requestId),
-          kv("code", error.code()), kv("status", error.status()), kv("route", route));
+      log.info(
+          "request refused {} {} {} {} {}",
+          kv("errorId", errorId),
+          kv("requestId", requestId),
+          kv("code", error.code()),
+          kv("status", error.status()),
+          kv("route", route));
     }
   }
 

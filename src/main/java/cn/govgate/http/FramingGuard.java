@@ -18,22 +18,23 @@ import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import java.util.List;
 
 /**
- * Refuses HTTP/1.x requests whose body framing is contradictory, before a byte of their body is read (RFC 9112
- * §6.1–6.3): a {@code Transfer-Encoding} other than exactly {@code chunked}, one in an HTTP/1.0 request, or
- * one together with {@code Content-Length}. Netty would otherwise wait for a chunk that never comes
- * ({@code chunked, identity}) or silently drop the {@code Content-Length} — what request smuggling through a
- * proxy that reads the other header relies on. Several different {@code Content-Length} values are already
- * refused by Netty. The refusal reaches {@link ErrorResponder#handleInvalid} like any decoder failure; so does a
- * request line of another protocol version than HTTP/1.0 or HTTP/1.1 (Vert.x would answer 501 without a body).
+ * Refuses HTTP/1.x requests whose body framing is contradictory, before a byte of their body is
+ * read (RFC 9112 §6.1–6.3): a {@code Transfer-Encoding} other than exactly {@code chunked}, one in
+ * an HTTP/1.0 request, or one together with {@code Content-Length}. Netty would otherwise wait for
+ * a chunk that never comes ({@code chunked, identity}) or silently drop the {@code Content-Length}
+ * — what request smuggling through a proxy that reads the other header relies on. Several different
+ * {@code Content-Length} values are already refused by Netty. The refusal reaches {@link
+ * ErrorResponder#handleInvalid} like any decoder failure; so does a request line of another
+ * protocol version than HTTP/1.0 or HTTP/1.1 (Vert.x would answer 501 without a body).
  *
- * <p>A chunk whose size line cannot be read is found only after the request went to its route, and Vert.x then
- * closes the connection at once: the decoder answers it itself, 400 {@code request.bad_framing} in the error shape,
- * and closes the connection.
+ * <p>A chunk whose size line cannot be read is found only after the request went to its route, and
+ * Vert.x then closes the connection at once: the decoder answers it itself, 400 {@code
+ * request.bad_framing} in the error shape, and closes the connection.
  *
- * <p>Vert.x has no public hook into its request decoder, so each new HTTP/1.x connection gets this subclass of
- * it in place of the original, before its first byte is decoded — which holds with h2c disabled (with h2c,
- * Vert.x sets the connection up after decoding the first request). {@code MalformedRequestsTest} fails if a
- * Vert.x upgrade changes the pipeline under it.
+ * <p>Vert.x has no public hook into its request decoder, so each new HTTP/1.x connection gets this
+ * subclass of it in place of the original, before its first byte is decoded — which holds with h2c
+ * disabled (with h2c, Vert.x sets the connection up after decoding the first request). {@code
+ * MalformedRequestsTest} fails if a Vert.x upgrade changes the pipeline under it.
  */
 final class FramingGuard {
   private static final String DECODER = "httpDecoder";
@@ -44,7 +45,8 @@ final class FramingGuard {
   static void install(HttpConnection connection, HttpServerOptions options) {
     if (!(connection instanceof HttpServerConnection server)) return;
     ChannelPipeline pipeline = server.channelHandlerContext().pipeline();
-    if (pipeline.get(DECODER) instanceof VertxHttpRequestDecoder && !(pipeline.get(DECODER) instanceof Decoder)) {
+    if (pipeline.get(DECODER) instanceof VertxHttpRequestDecoder
+        && !(pipeline.get(DECODER) instanceof Decoder)) {
       pipeline.replace(DECODER, DECODER, new Decoder(options));
     }
   }
@@ -80,14 +82,16 @@ final class FramingGuard {
 
     /**
      * Netty asks this once the headers are read and before it picks how to read the body, with
-     * {@code Content-Length} still present: the one place to check the framing. A thrown exception makes the
-     * request invalid.
+     * {@code Content-Length} still present: the one place to check the framing. A thrown exception
+     * makes the request invalid.
      */
     @Override
     protected boolean isContentAlwaysEmpty(HttpMessage message) {
       HttpVersion version = message.protocolVersion();
-      // Vert.x compares by identity too: Netty returns its constants for exactly these two request lines.
-      if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) throw new UnsupportedVersion();
+      // Vert.x compares by identity too: Netty returns its constants for exactly these two request
+      // lines.
+      if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0)
+        throw new UnsupportedVersion();
       HttpHeaders headers = message.headers();
       List<String> encodings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
       if (!encodings.isEmpty()) {
@@ -105,13 +109,16 @@ final class FramingGuard {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+    protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out)
+        throws Exception {
       int before = out.size();
       super.decode(ctx, buffer, out);
       for (int i = before; i < out.size(); i++) {
-        if (out.get(i) instanceof HttpContent content && !(content instanceof HttpMessage)
+        if (out.get(i) instanceof HttpContent content
+            && !(content instanceof HttpMessage)
             && content.decoderResult().isFailure()) {
-          // Netty skips the rest of the connection's bytes after this (BAD_MESSAGE): answer, then close.
+          // Netty skips the rest of the connection's bytes after this (BAD_MESSAGE): answer, then
+          // close.
           ReferenceCountUtil.release(out.remove(i));
           ctx.writeAndFlush(ErrorResponder.rawAnswer(ErrorCode.REQUEST_BAD_FRAMING.error()))
               .addListener(ChannelFutureListener.CLOSE);

@@ -27,15 +27,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The one check of every request's text, on the root router before any route: before the body is read
- * ({@link #beforeBody}) the path and the query must percent-decode to UTF-8 without control characters and header
- * values must hold no control character; once it is read ({@link #handle}) a JSON body (by {@code Content-Type})
- * must be one JSON object — strict JSON, no comments, no repeated key, nested at most {@value #MAX_DEPTH} deep —
- * whose keys and strings are proper Unicode text without NUL. PostgreSQL refuses NUL in text and invalid UTF-8, so what passes here can be
+ * The one check of every request's text, on the root router before any route: before the body is
+ * read ({@link #beforeBody}) the path and the query must percent-decode to UTF-8 without control
+ * characters and header values must hold no control character; once it is read ({@link #handle}) a
+ * JSON body (by {@code Content-Type}) must be one JSON object — strict JSON, no comments, no
+ * repeated key, nested at most {@value #MAX_DEPTH} deep — whose keys and strings are proper Unicode
+ * text without NUL. PostgreSQL refuses NUL in text and invalid UTF-8, so what passes here can be
  * stored; and handlers read the parsed object with {@link JsonBody}, never the raw bytes.
  *
- * <p>Refusals are 400 {@code request.invalid_encoding} ({@code details.where}: path, query, header, body) and
- * 400 {@code request.malformed_json}.
+ * <p>Refusals are 400 {@code request.invalid_encoding} ({@code details.where}: path, query, header,
+ * body) and 400 {@code request.malformed_json}.
  */
 final class InputGuard implements Handler<RoutingContext> {
   static final String BODY_KEY = "govgate.jsonBody";
@@ -43,10 +44,11 @@ final class InputGuard implements Handler<RoutingContext> {
   private static final Set<HttpMethod> FORM_METHODS =
       Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
-  private static final JsonFactory STRICT_JSON = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
-      .build();
+  private static final JsonFactory STRICT_JSON =
+      JsonFactory.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+          .build();
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -66,18 +68,21 @@ final class InputGuard implements Handler<RoutingContext> {
   }
 
   /**
-   * Before the body handler, what needs no body: the path, the query and the header values must be text (400
-   * {@code request.invalid_encoding}) — the body handler decodes the query of a form request itself and throws on a
-   * broken escape, leaving the request unanswered — and a form {@code Content-Type} ({@code multipart/form-data},
-   * {@code application/x-www-form-urlencoded}) comes only with POST, PUT, PATCH or DELETE, the methods Vert.x
-   * decodes forms for (it throws on any other): 415 {@code request.unsupported_media_type}.
+   * Before the body handler, what needs no body: the path, the query and the header values must be
+   * text (400 {@code request.invalid_encoding}) — the body handler decodes the query of a form
+   * request itself and throws on a broken escape, leaving the request unanswered — and a form
+   * {@code Content-Type} ({@code multipart/form-data}, {@code application/x-www-form-urlencoded})
+   * comes only with POST, PUT, PATCH or DELETE, the methods Vert.x decodes forms for (it throws on
+   * any other): 415 {@code request.unsupported_media_type}.
    */
   static void beforeBody(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    String where = !urlText(request.path()) ? "path"
-        : request.query() != null && !urlText(request.query()) ? "query"
-        : !headerValues(request) ? "header"
-        : null;
+    String where =
+        !urlText(request.path())
+            ? "path"
+            : request.query() != null && !urlText(request.query())
+                ? "query"
+                : !headerValues(request) ? "header" : null;
     if (where != null) {
       ctx.fail(invalidEncoding(where));
       return;
@@ -86,7 +91,9 @@ final class InputGuard implements Handler<RoutingContext> {
     String type = request.getHeader("Content-Type");
     String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
     // The body handler's own test, prefix for prefix.
-    boolean form = lower.startsWith("multipart/form-data") || lower.startsWith("application/x-www-form-urlencoded");
+    boolean form =
+        lower.startsWith("multipart/form-data")
+            || lower.startsWith("application/x-www-form-urlencoded");
     if (form && !FORM_METHODS.contains(method)) {
       ctx.fail(ErrorCode.REQUEST_UNSUPPORTED_MEDIA_TYPE.error());
       return;
@@ -95,7 +102,8 @@ final class InputGuard implements Handler<RoutingContext> {
   }
 
   static ApiException invalidEncoding(String where) {
-    return ErrorCode.REQUEST_INVALID_ENCODING.error()
+    return ErrorCode.REQUEST_INVALID_ENCODING
+        .error()
         .withDetails(new JsonObject().put("where", where));
   }
 
@@ -116,7 +124,10 @@ final class InputGuard implements Handler<RoutingContext> {
     return object;
   }
 
-  /** Every key and string of a parsed tree (maps and lists, as the codec builds them; at most MAX_DEPTH deep). */
+  /**
+   * Every key and string of a parsed tree (maps and lists, as the codec builds them; at most
+   * MAX_DEPTH deep).
+   */
   private static boolean storableTree(Object value) {
     if (value instanceof String s) return storable(s);
     if (value instanceof Map<?, ?> map) {
@@ -133,7 +144,10 @@ final class InputGuard implements Handler<RoutingContext> {
     return true;
   }
 
-  /** No NUL and no lone surrogate (a {@code \ud800} escape decodes to one): text PostgreSQL can store. */
+  /**
+   * No NUL and no lone surrogate (a {@code \ud800} escape decodes to one): text PostgreSQL can
+   * store.
+   */
   private static boolean storable(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -148,7 +162,10 @@ final class InputGuard implements Handler<RoutingContext> {
     return true;
   }
 
-  /** A raw path or query: well-formed percent escapes that decode to UTF-8 text without control characters. */
+  /**
+   * A raw path or query: well-formed percent escapes that decode to UTF-8 text without control
+   * characters.
+   */
   static boolean urlText(String raw) {
     int n = raw.length();
     boolean plain = true;
@@ -174,7 +191,8 @@ final class InputGuard implements Handler<RoutingContext> {
       bytes[len++] = (byte) b;
     }
     try {
-      StandardCharsets.UTF_8.newDecoder()
+      StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes, 0, len));
@@ -199,6 +217,8 @@ final class InputGuard implements Handler<RoutingContext> {
   static String mediaType(String contentType) {
     if (contentType == null) return null;
     int semi = contentType.indexOf(';');
-    return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    return (semi < 0 ? contentType : contentType.substring(0, semi))
+        .trim()
+        .toLowerCase(Locale.ROOT);
   }
 }

@@ -6,9 +6,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 
 /**
- * The JSON object body of a request, as {@link InputGuard} parsed and checked it once for every route.
- * Handlers read bodies only through here: a body that is not one JSON object never reaches them (400
- * {@code request.malformed_json}), nor one of another media type (415 {@code request.unsupported_media_type}).
+ * The JSON object body of a request, as {@link InputGuard} parsed and checked it once for every
+ * route. Handlers read bodies only through here: a body that is not one JSON object never reaches
+ * them (400 {@code request.malformed_json}), nor one of another media type (415 {@code
+ * request.unsupported_media_type}).
  */
 public final class JsonBody {
   private JsonBody() {}
@@ -40,8 +41,10 @@ public final class JsonBody {
   /** {@code application/json} or {@code application/*+json}, in UTF-8 when a charset is named. */
   static boolean isJson(String contentType) {
     String type = InputGuard.mediaType(contentType);
-    boolean json = type != null
-        && (type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json"));
+    boolean json =
+        type != null
+            && (type.equals("application/json")
+                || type.startsWith("application/") && type.endsWith("+json"));
     if (!json) return false;
     String lower = contentType.toLowerCase(Locale.ROOT);
     int charset = lower.indexOf("charset=");

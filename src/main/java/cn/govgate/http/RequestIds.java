@@ -6,8 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * Gives every request an id: the caller's {@code X-Request-Id} when well-formed (8–128 characters of
- * {@code [A-Za-z0-9._:-]}), a fresh one otherwise. The id is echoed in the response, carried to
+ * Gives every request an id: the caller's {@code X-Request-Id} when well-formed (8–128 characters
+ * of {@code [A-Za-z0-9._:-]}), a fresh one otherwise. The id is echoed in the response, carried to
  * departments and written in every log line and error about the request.
  */
 public final class RequestIds implements Handler<RoutingContext> {

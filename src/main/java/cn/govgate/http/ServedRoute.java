@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * One route a server answers, as its router holds it: the method and the full path template, e.g.
- * {@code GET /v1/proofs/:serial}. Handlers that apply to every method or to a path prefix (guards) are not listed.
+ * {@code GET /v1/proofs/:serial}. Handlers that apply to every method or to a path prefix (guards)
+ * are not listed.
  *
  * @param method upper-case HTTP method
  * @param path path template with {@code :name} parameters, from the server's root
@@ -22,7 +23,9 @@ public record ServedRoute(String method, String path) {
     return method + " " + path;
   }
 
-  /** Every route of {@code root} and of the sub-routers mounted in it, once each, in router order. */
+  /**
+   * Every route of {@code root} and of the sub-routers mounted in it, once each, in router order.
+   */
   static List<ServedRoute> of(Router root) {
     Set<ServedRoute> served = new LinkedHashSet<>();
     collect(root, "", served);
@@ -33,7 +36,8 @@ public record ServedRoute(String method, String path) {
     for (Route route : router.getRoutes()) {
       String path = route.getPath();
       if (route.getSubRouter() != null) {
-        collect(route.getSubRouter(), prefix + (path == null ? "" : path.replaceAll("/$", "")), served);
+        collect(
+            route.getSubRouter(), prefix + (path == null ? "" : path.replaceAll("/$", "")), served);
         continue;
       }
       Set<HttpMethod> methods = route.methods();

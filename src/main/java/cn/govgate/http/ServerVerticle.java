@@ -12,18 +12,30 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP server, deployed once per event loop. Builds the root router — request id, access log, body
- * limit, the input guard, one sub-router per surface, the ops endpoints — and the one error responder, which
- * also answers what the HTTP decoder refuses (limits below, contradictory framing). On undeploy it stops
- * accepting and lets in-flight requests finish within the configured grace period.
+ * The HTTP server, deployed once per event loop. Builds the root router — request id, access log,
+ * body limit, the input guard, one sub-router per surface, the ops endpoints — and the one error
+ * responder, which also answers what the HTTP decoder refuses (limits below, contradictory
+ * framing). On undeploy it stops accepting and lets in-flight requests finish within the configured
+ * grace period.
  */
 public final class ServerVerticle extends VerticleBase {
-  /** Port value that makes every instance share one randomly chosen port (Vert.x server sharing). */
+  /**
+   * Port value that makes every instance share one randomly chosen port (Vert.x server sharing).
+   */
   private static final int SHARED_RANDOM_PORT = -1;
+
   private static final int SHARED_RANDOM_OPS_PORT = -2;
-  /** Request line: the longest documented URL is under 300 bytes; longer is 414 {@code request.uri_too_long}. */
+
+  /**
+   * Request line: the longest documented URL is under 300 bytes; longer is 414 {@code
+   * request.uri_too_long}.
+   */
   static final int MAX_REQUEST_LINE = 4096;
-  /** All headers together: a session token is under 1 KiB; more is 431 {@code request.headers_too_large}. */
+
+  /**
+   * All headers together: a session token is under 1 KiB; more is 431 {@code
+   * request.headers_too_large}.
+   */
   static final int MAX_HEADERS = 8192;
 
   private final HttpConfig config;
@@ -35,7 +47,8 @@ public final class ServerVerticle extends VerticleBase {
   private long lagTimer;
   private List<ServedRoute> served = List.of();
 
-  public ServerVerticle(HttpConfig config, Routes routes, Readiness readiness, PrometheusMeterRegistry registry) {
+  public ServerVerticle(
+      HttpConfig config, Routes routes, Readiness readiness, PrometheusMeterRegistry registry) {
     this.config = config;
     this.routes = routes;
     this.readiness = readiness;
@@ -55,7 +68,8 @@ public final class ServerVerticle extends VerticleBase {
       Router sub = Router.router(vertx);
       routes.of(surface).forEach(c -> c.accept(vertx, sub));
       RouteLabel.record(sub, surface.mountPoint());
-      // A sub-router answers what it decides alone (a path parameter it cannot decode) with its own handlers.
+      // A sub-router answers what it decides alone (a path parameter it cannot decode) with its own
+      // handlers.
       ErrorResponder.install(sub);
       root.route(surface.mountPoint() + "/*").subRouter(sub);
     }
@@ -68,29 +82,35 @@ public final class ServerVerticle extends VerticleBase {
     ErrorResponder.install(root);
     served = ops == root ? ServedRoute.of(root) : concat(ServedRoute.of(root), ServedRoute.of(ops));
 
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.host())
-        .setPort(config.port() == 0 ? SHARED_RANDOM_PORT : config.port())
-        .setCompressionSupported(false)
-        .setTcpNoDelay(true)
-        .setIdleTimeout(60)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS)
-        .setMaxInitialLineLength(MAX_REQUEST_LINE)
-        .setMaxHeaderSize(MAX_HEADERS)
-        // HTTP/1.1 only (the ingress speaks HTTP/2 to clients): with h2c on, Vert.x sets a connection up after
-        // decoding its first request, too late for the framing guard to check that request.
-        .setHttp2ClearTextEnabled(false);
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(config.host())
+            .setPort(config.port() == 0 ? SHARED_RANDOM_PORT : config.port())
+            .setCompressionSupported(false)
+            .setTcpNoDelay(true)
+            .setIdleTimeout(60)
+            .setIdleTimeoutUnit(TimeUnit.SECONDS)
+            .setMaxInitialLineLength(MAX_REQUEST_LINE)
+            .setMaxHeaderSize(MAX_HEADERS)
+            // HTTP/1.1 only (the ingress speaks HTTP/2 to clients): with h2c on, Vert.x sets a
+            // connection up after
+            // decoding its first request, too late for the framing guard to check that request.
+            .setHttp2ClearTextEnabled(false);
     server = listening(options, root);
     Future<HttpServer> main = server.listen();
     if (!config.separateOpsPort()) return main;
     ErrorResponder.install(ops);
-    opsServer = listening(new HttpServerOptions(options)
-        .setPort(config.opsPort() == 0 ? SHARED_RANDOM_OPS_PORT : config.opsPort()), ops);
+    opsServer =
+        listening(
+            new HttpServerOptions(options)
+                .setPort(config.opsPort() == 0 ? SHARED_RANDOM_OPS_PORT : config.opsPort()),
+            ops);
     return main.compose(s -> opsServer.listen());
   }
 
   private HttpServer listening(HttpServerOptions options, Router router) {
-    return vertx.createHttpServer(options)
+    return vertx
+        .createHttpServer(options)
         .connectionHandler(connection -> FramingGuard.install(connection, options))
         .invalidRequestHandler(ErrorResponder::handleInvalid)
         .requestHandler(router);
@@ -108,8 +128,10 @@ public final class ServerVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(lagTimer);
     long graceMs = config.shutdownGrace().toMillis();
-    Future<Void> ops = opsServer == null
-        ? Future.succeededFuture() : opsServer.shutdown(graceMs, TimeUnit.MILLISECONDS);
+    Future<Void> ops =
+        opsServer == null
+            ? Future.succeededFuture()
+            : opsServer.shutdown(graceMs, TimeUnit.MILLISECONDS);
     return Future.join(server.shutdown(graceMs, TimeUnit.MILLISECONDS), ops);
   }
 

@@ -1,7 +1,8 @@
 package cn.govgate.identity;
 
 /**
- * A citizen's government identity, decrypted in memory only. Never log it: {@link #toString()} masks.
+ * A citizen's government identity, decrypted in memory only. Never log it: {@link #toString()}
+ * masks.
  *
  * @param citizenKey the pseudonymous key (tokens, audit, other tables)
  * @param idNumber the 18-character ID number, normalised

@@ -8,12 +8,12 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The 18-character resident identity number of GB 11643-1999: six digits of address code (GB/T 2260), eight of
- * birth date ({@code yyyyMMdd}), three of sequence (odd for men, even for women) and an ISO 7064 MOD 11-2 check
- * character ({@code 0-9} or {@code X}).
+ * The 18-character resident identity number of GB 11643-1999: six digits of address code (GB/T
+ * 2260), eight of birth date ({@code yyyyMMdd}), three of sequence (odd for men, even for women)
+ * and an ISO 7064 MOD 11-2 check character ({@code 0-9} or {@code X}).
  *
- * <p>Validation is structural: it cannot tell whether a number was ever issued, only whether it could have been.
- * Never log these numbers; use {@link #mask(String)}.
+ * <p>Validation is structural: it cannot tell whether a number was ever issued, only whether it
+ * could have been. Never log these numbers; use {@link #mask(String)}.
  */
 public final class IdNumber {
 
@@ -36,8 +36,8 @@ public final class IdNumber {
   }
 
   /**
-   * Outcome of {@link #validate(String)}: the normalised number and, when invalid, the first failure found
-   * (checks run in the order length, format, check digit, birth date, region).
+   * Outcome of {@link #validate(String)}: the normalised number and, when invalid, the first
+   * failure found (checks run in the order length, format, check digit, birth date, region).
    */
   public record Validation(String normalized, Failure failure) {
 
@@ -53,14 +53,14 @@ public final class IdNumber {
 
   private static final int[] WEIGHTS = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
   private static final char[] CHECK_CHARS = "10X98765432".toCharArray();
-  private static final Set<String> PROVINCES = Set.of(
-      "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-      "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
-      "71", "81", "82");
+  private static final Set<String> PROVINCES =
+      Set.of(
+          "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+          "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+          "65", "71", "81", "82");
   private static final LocalDate EARLIEST_BIRTH = LocalDate.of(1900, 1, 1);
 
-  private IdNumber() {
-  }
+  private IdNumber() {}
 
   /** Validates against today's date in China Standard Time. */
   public static Validation validate(String raw) {
@@ -95,9 +95,9 @@ public final class IdNumber {
   }
 
   /**
-   * Masks for display and logs: the first 6 and last 4 characters of an 18-character number, the birth date and
-   * sequence hidden ({@code 330106********1234}). Anything else is masked entirely but for its last 4 characters,
-   * and short values are masked entirely.
+   * Masks for display and logs: the first 6 and last 4 characters of an 18-character number, the
+   * birth date and sequence hidden ({@code 330106********1234}). Anything else is masked entirely
+   * but for its last 4 characters, and short values are masked entirely.
    */
   public static String mask(String raw) {
     String id = normalize(raw);
@@ -120,13 +120,17 @@ public final class IdNumber {
   }
 
   /**
-   * A valid synthetic number for a six-digit address code, a birth date and a sequence number 0–999 (odd
-   * sequence numbers denote men). Meant for tests and the demo: the result is well-formed, not issued.
+   * A valid synthetic number for a six-digit address code, a birth date and a sequence number 0–999
+   * (odd sequence numbers denote men). Meant for tests and the demo: the result is well-formed, not
+   * issued.
    */
   public static String generate(String regionCode, LocalDate birthDate, int sequence) {
     Objects.requireNonNull(birthDate, "birthDate");
-    if (regionCode == null || !regionCode.matches("\\d{6}") || !PROVINCES.contains(regionCode.substring(0, 2))) {
-      throw new IllegalArgumentException("region code must be six digits with a known province prefix");
+    if (regionCode == null
+        || !regionCode.matches("\\d{6}")
+        || !PROVINCES.contains(regionCode.substring(0, 2))) {
+      throw new IllegalArgumentException(
+          "region code must be six digits with a known province prefix");
     }
     if (sequence < 0 || sequence > 999) {
       throw new IllegalArgumentException("sequence must be 0..999");
@@ -134,8 +138,15 @@ public final class IdNumber {
     if (birthDate.getYear() < 1900 || birthDate.getYear() > 9999) {
       throw new IllegalArgumentException("birth year out of range");
     }
-    String body = regionCode + String.format(Locale.ROOT, "%04d%02d%02d%03d",
-        birthDate.getYear(), birthDate.getMonthValue(), birthDate.getDayOfMonth(), sequence);
+    String body =
+        regionCode
+            + String.format(
+                Locale.ROOT,
+                "%04d%02d%02d%03d",
+                birthDate.getYear(),
+                birthDate.getMonthValue(),
+                birthDate.getDayOfMonth(),
+                sequence);
     return body + checkChar(body);
   }
 
@@ -165,7 +176,8 @@ public final class IdNumber {
     }
     try {
       return LocalDate.of(
-          Integer.parseInt(id.substring(6, 10)), Integer.parseInt(id.substring(10, 12)),
+          Integer.parseInt(id.substring(6, 10)),
+          Integer.parseInt(id.substring(10, 12)),
           Integer.parseInt(id.substring(12, 14)));
     } catch (DateTimeException e) {
       return null;

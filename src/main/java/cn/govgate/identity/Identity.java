@@ -5,7 +5,6 @@ import cn.govgate.channel.spi.Channel;
 import cn.govgate.channel.spi.ChannelAdapter;
 import cn.govgate.config.CryptoConfig;
 import cn.govgate.config.IdentityConfig;
-import cn.govgate.error.ErrorCode;
 import cn.govgate.http.Routes;
 import cn.govgate.http.Surface;
 import cn.govgate.store.Database;
@@ -17,11 +16,11 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * The identity concern as the composition root sees it: built once per gateway from configuration, the
- * channel adapters, the database and the audit log; contributes the citizen routes ({@code /v1/sessions},
- * {@code /v1/me}, {@code /v1/identity/*}) and {@code /.well-known/jwks.json}; and hands other concerns what
- * they need to guard their routes ({@link #sessions()}, {@link #gate()}), resolve citizens
- * ({@link #directory()}) and sign documents ({@link #signingKeys()}).
+ * The identity concern as the composition root sees it: built once per gateway from configuration,
+ * the channel adapters, the database and the audit log; contributes the citizen routes ({@code
+ * /v1/sessions}, {@code /v1/me}, {@code /v1/identity/*}) and {@code /.well-known/jwks.json}; and
+ * hands other concerns what they need to guard their routes ({@link #sessions()}, {@link #gate()}),
+ * resolve citizens ({@link #directory()}) and sign documents ({@link #signingKeys()}).
  *
  * <pre>{@code
  * Sessions sessions = identity.sessions();                 // thread-safe, shared by every event loop
@@ -43,8 +42,15 @@ public final class Identity {
   private final IdentityStore store;
   private final Sessions sessions;
 
-  private Identity(IdentityConfig config, SessionTokens tokens, Revocations revocations, CitizenDirectory directory,
-      SigningKeys signingKeys, AssuranceGate gate, IdentityRoutes routes, PersonalDataCipher cipher,
+  private Identity(
+      IdentityConfig config,
+      SessionTokens tokens,
+      Revocations revocations,
+      CitizenDirectory directory,
+      SigningKeys signingKeys,
+      AssuranceGate gate,
+      IdentityRoutes routes,
+      PersonalDataCipher cipher,
       IdentityStore store) {
     this.store = store;
     this.config = config;
@@ -59,33 +65,65 @@ public final class Identity {
   }
 
   /** Parses keys, loads the revocation list and subscribes to revocations. */
-  public static Future<Identity> start(Vertx vertx, Database db, IdentityConfig config, CryptoConfig crypto,
-      Map<Channel, ChannelAdapter> adapters, AuditLog audit, MeterRegistry meters, Clock clock) {
+  public static Future<Identity> start(
+      Vertx vertx,
+      Database db,
+      IdentityConfig config,
+      CryptoConfig crypto,
+      Map<Channel, ChannelAdapter> adapters,
+      AuditLog audit,
+      MeterRegistry meters,
+      Clock clock) {
     SigningKeys signing;
     try {
       signing = SigningKeys.fromPem(config.signingKeysPem());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new IllegalArgumentException("signing.keys: " + e.getMessage()));
     }
-    PersonalDataCipher cipher = PersonalDataCipher.create(config.dataKeys(), config.blindIndexKey(), crypto);
+    PersonalDataCipher cipher =
+        PersonalDataCipher.create(config.dataKeys(), config.blindIndexKey(), crypto);
     SessionTokens tokens = SessionTokens.create(config, clock);
     IdentityStore store = new IdentityStore(db.pool());
     CitizenDirectory directory = new CitizenDirectory(store, cipher, clock);
     return Revocations.start(vertx, db.pool(), db.connectOptions(), clock, config.revocationPoll())
-        .map(revocations -> new Identity(config, tokens, revocations, directory, signing, AssuranceGate.create(clock),
-            new IdentityRoutes(config, Map.copyOf(adapters), store, cipher, tokens, revocations, directory, audit,
-                meters, clock),
-            cipher, store));
+        .map(
+            revocations ->
+                new Identity(
+                    config,
+                    tokens,
+                    revocations,
+                    directory,
+                    signing,
+                    AssuranceGate.create(clock),
+                    new IdentityRoutes(
+                        config,
+                        Map.copyOf(adapters),
+                        store,
+                        cipher,
+                        tokens,
+                        revocations,
+                        directory,
+                        audit,
+                        meters,
+                        clock),
+                    cipher,
+                    store));
   }
 
   /**
-   * The channel user id (Alipay user id, WeChat openid) of a channel identity, decrypted in memory: what a
-   * payment prepay names as the payer. Fails with 404 {@code identity.not_found} when the identity is gone.
+   * The channel user id (Alipay user id, WeChat openid) of a channel identity, decrypted in memory:
+   * what a payment prepay names as the payer. Fails with 404 {@code identity.not_found} when the
+   * identity is gone.
    */
   public Future<String> channelSubject(String identityKey) {
-    return store.identity(identityKey).compose(identity -> identity == null
-        ? Future.failedFuture(cn.govgate.error.ErrorCode.IDENTITY_NOT_FOUND.error())
-        : Future.succeededFuture(cipher.open(IdentityRoutes.SUBJECT_PURPOSE, identity.subjectEnc())));
+    return store
+        .identity(identityKey)
+        .compose(
+            identity ->
+                identity == null
+                    ? Future.failedFuture(cn.govgate.error.ErrorCode.IDENTITY_NOT_FOUND.error())
+                    : Future.succeededFuture(
+                        cipher.open(IdentityRoutes.SUBJECT_PURPOSE, identity.subjectEnc())));
   }
 
   /** Adds the citizen routes. */
@@ -98,8 +136,13 @@ public final class Identity {
     router.post("/sessions").handler(routes::login);
     router.delete("/sessions/current").handler(sessions.authenticate()).handler(routes::logout);
     router.get("/me").handler(sessions.authenticate()).handler(routes::me);
-    router.post("/identity/verifications").handler(sessions.authenticate()).handler(routes::startVerification);
-    router.post("/identity/verifications/:id/complete").handler(sessions.authenticate())
+    router
+        .post("/identity/verifications")
+        .handler(sessions.authenticate())
+        .handler(routes::startVerification);
+    router
+        .post("/identity/verifications/:id/complete")
+        .handler(sessions.authenticate())
         .handler(routes::completeVerification);
     router.delete("/identity/binding").handler(sessions.authenticate()).handler(routes::unbind);
   }
@@ -109,7 +152,9 @@ public final class Identity {
     return sessions;
   }
 
-  /** The assurance gate: {@code gate().require(Level.L3, freshness)} after {@code authenticate()}. */
+  /**
+   * The assurance gate: {@code gate().require(Level.L3, freshness)} after {@code authenticate()}.
+   */
   public AssuranceGate gate() {
     return gate;
   }

@@ -1,7 +1,8 @@
 package cn.govgate.identity;
 
 /**
- * Assurance levels of a session (L1 channel login, L2 real name bound, L3 real name and live face). Ordered: a higher level satisfies every lower one.
+ * Assurance levels of a session (L1 channel login, L2 real name bound, L3 real name and live face).
+ * Ordered: a higher level satisfies every lower one.
  */
 public enum Level {
   /** Channel login only. */

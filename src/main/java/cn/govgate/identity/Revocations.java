@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logged-out sessions, shared by every gateway instance on the database: a row per revoked {@code jti} until
- * the token would have expired, and in memory on each instance a set fed by {@code LISTEN
- * govgate_session_revoked} with a periodic poll as the fallback (a lost connection, a missed notification).
- * Checking a token is a map lookup: no database round trip per request.
+ * Logged-out sessions, shared by every gateway instance on the database: a row per revoked {@code
+ * jti} until the token would have expired, and in memory on each instance a set fed by {@code
+ * LISTEN govgate_session_revoked} with a periodic poll as the fallback (a lost connection, a missed
+ * notification). Checking a token is a map lookup: no database round trip per request.
  */
 public final class Revocations {
   private static final Logger log = LoggerFactory.getLogger(Revocations.class);
@@ -37,31 +37,38 @@ public final class Revocations {
   private volatile Instant polledUpTo = Instant.EPOCH;
   private long timer = -1;
 
-  private Revocations(Vertx vertx, Pool pool, PgConnectOptions connect, Clock clock, Duration pollEvery) {
+  private Revocations(
+      Vertx vertx, Pool pool, PgConnectOptions connect, Clock clock, Duration pollEvery) {
     this.vertx = vertx;
     this.pool = pool;
     this.clock = clock;
     this.pollEvery = pollEvery;
-    this.subscriber = PgSubscriber.subscriber(vertx, connect)
-        .reconnectPolicy(retries -> 1000L);
+    this.subscriber = PgSubscriber.subscriber(vertx, connect).reconnectPolicy(retries -> 1000L);
   }
 
   /** Loads the current list, subscribes to notifications and starts the poll. */
-  public static Future<Revocations> start(Vertx vertx, Pool pool, PgConnectOptions connect, Clock clock,
-      Duration pollEvery) {
+  public static Future<Revocations> start(
+      Vertx vertx, Pool pool, PgConnectOptions connect, Clock clock, Duration pollEvery) {
     Revocations r = new Revocations(vertx, pool, connect, clock, pollEvery);
     r.subscriber.channel(CHANNEL).handler(r::onNotification);
     return r.poll()
-        .compose(v -> r.subscriber.connect()
-            .recover(e -> {
-              // The poll still covers revocations; LISTEN only makes them faster.
-              log.warn("revocation LISTEN not connected, relying on the poll: {}", e.getMessage());
-              return Future.succeededFuture();
-            }))
-        .map(v -> {
-          r.timer = vertx.setPeriodic(pollEvery.toMillis(), id -> r.poll());
-          return r;
-        });
+        .compose(
+            v ->
+                r.subscriber
+                    .connect()
+                    .recover(
+                        e -> {
+                          // The poll still covers revocations; LISTEN only makes them faster.
+                          log.warn(
+                              "revocation LISTEN not connected, relying on the poll: {}",
+                              e.getMessage());
+                          return Future.succeededFuture();
+                        }))
+        .map(
+            v -> {
+              r.timer = vertx.setPeriodic(pollEvery.toMillis(), id -> r.poll());
+              return r;
+            });
   }
 
   private void onNotification(String payload) {
@@ -69,7 +76,9 @@ public final class Revocations {
     int space = payload.indexOf(' ');
     if (space <= 0) return;
     try {
-      revoked.put(payload.substring(0, space), Instant.ofEpochSecond(Long.parseLong(payload.substring(space + 1))));
+      revoked.put(
+          payload.substring(0, space),
+          Instant.ofEpochSecond(Long.parseLong(payload.substring(space + 1))));
     } catch (NumberFormatException ignored) {
       // not ours; the poll will bring the row
     }
@@ -77,37 +86,46 @@ public final class Revocations {
 
   private Future<Void> poll() {
     Instant since = polledUpTo.minus(POLL_OVERLAP);
-    return pool.preparedQuery("SELECT jti, expires_at, clock_timestamp() AS now FROM revoked_sessions "
-            + "WHERE revoked_at >= $1 AND expires_at > clock_timestamp()")
+    return pool.preparedQuery(
+            "SELECT jti, expires_at, clock_timestamp() AS now FROM revoked_sessions "
+                + "WHERE revoked_at >= $1 AND expires_at > clock_timestamp()")
         .execute(Tuple.of(OffsetDateTime.ofInstant(since, ZoneOffset.UTC)))
-        .map(rows -> {
-          Instant dbNow = null;
-          for (Row row : rows) {
-            revoked.put(row.getString("jti"), row.getOffsetDateTime("expires_at").toInstant());
-            dbNow = row.getOffsetDateTime("now").toInstant();
-          }
-          polledUpTo = dbNow != null ? dbNow : clock.instant();
-          Instant now = clock.instant();
-          revoked.values().removeIf(exp -> exp.isBefore(now));
-          return (Void) null;
-        })
-        .recover(e -> {
-          log.warn("revocation poll failed: {}", e.getMessage());
-          return Future.succeededFuture();
-        });
+        .map(
+            rows -> {
+              Instant dbNow = null;
+              for (Row row : rows) {
+                revoked.put(row.getString("jti"), row.getOffsetDateTime("expires_at").toInstant());
+                dbNow = row.getOffsetDateTime("now").toInstant();
+              }
+              polledUpTo = dbNow != null ? dbNow : clock.instant();
+              Instant now = clock.instant();
+              revoked.values().removeIf(exp -> exp.isBefore(now));
+              return (Void) null;
+            })
+        .recover(
+            e -> {
+              log.warn("revocation poll failed: {}", e.getMessage());
+              return Future.succeededFuture();
+            });
   }
 
   /** Revokes a token on every instance; completes once it is durable. */
   public Future<Void> revoke(String jti, Instant expiresAt) {
     revoked.put(jti, expiresAt);
-    return pool.withTransaction(conn -> conn
-            .preparedQuery("INSERT INTO revoked_sessions (jti, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .execute(Tuple.of(jti, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)))
-            .compose(v -> conn.preparedQuery("SELECT pg_notify($1, $2)")
-                .execute(Tuple.of(CHANNEL, jti + " " + expiresAt.getEpochSecond())))
-            .compose(v -> conn
-                .preparedQuery("DELETE FROM revoked_sessions WHERE expires_at < now() - interval '1 hour'")
-                .execute()))
+    return pool.withTransaction(
+            conn ->
+                conn.preparedQuery(
+                        "INSERT INTO revoked_sessions (jti, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .execute(Tuple.of(jti, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)))
+                    .compose(
+                        v ->
+                            conn.preparedQuery("SELECT pg_notify($1, $2)")
+                                .execute(Tuple.of(CHANNEL, jti + " " + expiresAt.getEpochSecond())))
+                    .compose(
+                        v ->
+                            conn.preparedQuery(
+                                    "DELETE FROM revoked_sessions WHERE expires_at < now() - interval '1 hour'")
+                                .execute()))
         .mapEmpty();
   }
 

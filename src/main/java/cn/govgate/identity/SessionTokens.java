@@ -25,22 +25,29 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Issues session JWTs (HS256 under the first session key, with its {@code kid}) and checks them under every
- * configured key. Claims: {@code iss, aud, sub, iat, exp, jti, acr, amr, auth_time, face_time} and {@code cid}
- * (channel identity key), {@code chn} (channel), {@code app} (app id). Never personal data.
+ * Issues session JWTs (HS256 under the first session key, with its {@code kid}) and checks them
+ * under every configured key. Claims: {@code iss, aud, sub, iat, exp, jti, acr, amr, auth_time,
+ * face_time} and {@code cid} (channel identity key), {@code chn} (channel), {@code app} (app id).
+ * Never personal data.
  *
- * <p>{@link #verify} is the one claim check of every route: it accepts exactly what {@link #issue} produces —
- * the compact form and nothing around it, HS256 under a configured {@code kid}, every claim of the right JSON
- * type, a lifetime no longer than {@code identity.sessionTtl} (plus {@code identity.clockSkew} for an issuing
- * instance whose clock runs ahead), and claims that agree with each other: L1 is an unbound channel identity
- * with {@code amr [channel]}, L2 a bound one with {@code [channel, realname]}, L3 a bound one with
- * {@code [channel, realname, face]} and a {@code face_time}.
+ * <p>{@link #verify} is the one claim check of every route: it accepts exactly what {@link #issue}
+ * produces — the compact form and nothing around it, HS256 under a configured {@code kid}, every
+ * claim of the right JSON type, a lifetime no longer than {@code identity.sessionTtl} (plus {@code
+ * identity.clockSkew} for an issuing instance whose clock runs ahead), and claims that agree with
+ * each other: L1 is an unbound channel identity with {@code amr [channel]}, L2 a bound one with
+ * {@code [channel, realname]}, L3 a bound one with {@code [channel, realname, face]} and a {@code
+ * face_time}.
  */
 public final class SessionTokens {
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** Header, payload and a 32-byte HMAC, base64url without padding; nothing before, between or after. */
+
+  /**
+   * Header, payload and a 32-byte HMAC, base64url without padding; nothing before, between or
+   * after.
+   */
   private static final Pattern COMPACT =
       Pattern.compile("[A-Za-z0-9_-]{16,512}\\.[A-Za-z0-9_-]{16,3000}\\.[A-Za-z0-9_-]{43}");
+
   private static final int MAX_ID = 128;
 
   private final IdentityConfig config;
@@ -59,8 +66,14 @@ public final class SessionTokens {
    * @param authTime login time
    * @param faceTime face time; required for L3, ignored below
    */
-  public record Grant(String identityKey, String citizenKey, Level level, Channel channel, String appId,
-      Instant authTime, Instant faceTime) {}
+  public record Grant(
+      String identityKey,
+      String citizenKey,
+      Level level,
+      Channel channel,
+      String appId,
+      Instant authTime,
+      Instant faceTime) {}
 
   /** An issued token and its claims as a {@link Session}. */
   public record Issued(String token, Session session) {
@@ -78,7 +91,8 @@ public final class SessionTokens {
       try {
         verifiers.put(k.id(), new MACVerifier(k.key()));
       } catch (JOSEException e) {
-        throw new IllegalArgumentException("identity.sessionKeys: key " + k.id() + " is not a 256-bit HMAC key", e);
+        throw new IllegalArgumentException(
+            "identity.sessionKeys: key " + k.id() + " is not a 256-bit HMAC key", e);
       }
     }
   }
@@ -93,38 +107,54 @@ public final class SessionTokens {
     Instant exp = now.plus(config.sessionTtl());
     String jti = randomId();
     String sub = grant.citizenKey() != null ? grant.citizenKey() : grant.identityKey();
-    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-        .issuer(config.issuer())
-        .audience(config.audience())
-        .subject(sub)
-        .issueTime(Date.from(now))
-        .expirationTime(Date.from(exp))
-        .jwtID(jti)
-        .claim("acr", grant.level().name())
-        .claim("amr", new ArrayList<>(amr(grant.level())))
-        .claim("auth_time", grant.authTime().getEpochSecond())
-        .claim("cid", grant.identityKey())
-        .claim("chn", grant.channel().wireName())
-        .claim("app", grant.appId());
+    JWTClaimsSet.Builder claims =
+        new JWTClaimsSet.Builder()
+            .issuer(config.issuer())
+            .audience(config.audience())
+            .subject(sub)
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(exp))
+            .jwtID(jti)
+            .claim("acr", grant.level().name())
+            .claim("amr", new ArrayList<>(amr(grant.level())))
+            .claim("auth_time", grant.authTime().getEpochSecond())
+            .claim("cid", grant.identityKey())
+            .claim("chn", grant.channel().wireName())
+            .claim("app", grant.appId());
     Instant face = grant.level() == Level.L3 ? grant.faceTime() : null;
-    if (grant.level() == Level.L3 && face == null) throw new IllegalArgumentException("an L3 grant needs a face time");
+    if (grant.level() == Level.L3 && face == null)
+      throw new IllegalArgumentException("an L3 grant needs a face time");
     if (face != null) claims.claim("face_time", face.getEpochSecond());
-    SignedJWT jwt = new SignedJWT(
-        new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(signing.id()).type(JOSEObjectType.JWT).build(), claims.build());
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.HS256)
+                .keyID(signing.id())
+                .type(JOSEObjectType.JWT)
+                .build(),
+            claims.build());
     try {
       jwt.sign(new MACSigner(signing.key()));
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign session", e);
     }
-    Session session = new Session(sub, grant.identityKey(), grant.citizenKey(), grant.level(), grant.channel(),
-        grant.appId(), Instant.ofEpochSecond(grant.authTime().getEpochSecond()),
-        face == null ? null : Instant.ofEpochSecond(face.getEpochSecond()), jti, exp);
+    Session session =
+        new Session(
+            sub,
+            grant.identityKey(),
+            grant.citizenKey(),
+            grant.level(),
+            grant.channel(),
+            grant.appId(),
+            Instant.ofEpochSecond(grant.authTime().getEpochSecond()),
+            face == null ? null : Instant.ofEpochSecond(face.getEpochSecond()),
+            jti,
+            exp);
     return new Issued(jwt.serialize(), session);
   }
 
   /**
-   * The session a presented token stands for, or null when it is not exactly a genuine, current, consistent
-   * session token of this gateway. CPU only (one HMAC): safe on an event loop.
+   * The session a presented token stands for, or null when it is not exactly a genuine, current,
+   * consistent session token of this gateway. CPU only (one HMAC): safe on an event loop.
    */
   public Session verify(String token) {
     try {
@@ -139,23 +169,34 @@ public final class SessionTokens {
     SignedJWT jwt = SignedJWT.parse(token);
     JWSHeader header = jwt.getHeader();
     MACVerifier verifier = header.getKeyID() == null ? null : verifiers.get(header.getKeyID());
-    if (!JWSAlgorithm.HS256.equals(header.getAlgorithm()) || verifier == null || header.getCriticalParams() != null
-        || header.getType() != null && !JOSEObjectType.JWT.equals(header.getType()) || !jwt.verify(verifier)) {
+    if (!JWSAlgorithm.HS256.equals(header.getAlgorithm())
+        || verifier == null
+        || header.getCriticalParams() != null
+        || header.getType() != null && !JOSEObjectType.JWT.equals(header.getType())
+        || !jwt.verify(verifier)) {
       return null;
     }
-    // Typed reads: a claim of the wrong JSON type (a string "exp") is a ParseException, hence refused.
+    // Typed reads: a claim of the wrong JSON type (a string "exp") is a ParseException, hence
+    // refused.
     JWTClaimsSet c = jwt.getJWTClaimsSet();
     Instant now = clock.instant();
     Duration skew = config.clockSkew();
     Instant iat = instant(c.getIssueTime());
     Instant exp = instant(c.getExpirationTime());
     Long authTime = c.getLongClaim("auth_time");
-    if (iat == null || exp == null || authTime == null || !now.isBefore(exp) || iat.isAfter(now.plus(skew))
-        || exp.isAfter(iat.plus(config.sessionTtl())) || exp.isAfter(now.plus(config.sessionTtl()).plus(skew))
-        || authTime > iat.getEpochSecond() + skew.toSeconds() || c.getNotBeforeTime() != null) {
+    if (iat == null
+        || exp == null
+        || authTime == null
+        || !now.isBefore(exp)
+        || iat.isAfter(now.plus(skew))
+        || exp.isAfter(iat.plus(config.sessionTtl()))
+        || exp.isAfter(now.plus(config.sessionTtl()).plus(skew))
+        || authTime > iat.getEpochSecond() + skew.toSeconds()
+        || c.getNotBeforeTime() != null) {
       return null;
     }
-    if (!config.issuer().equals(c.getIssuer()) || !List.of(config.audience()).equals(c.getAudience())) return null;
+    if (!config.issuer().equals(c.getIssuer())
+        || !List.of(config.audience()).equals(c.getAudience())) return null;
     String sub = id(c.getSubject());
     String cid = id(c.getStringClaim("cid"));
     String jti = id(c.getJWTID());
@@ -163,17 +204,32 @@ public final class SessionTokens {
     Level level = Level.parse(c.getStringClaim("acr"));
     Channel channel = Channel.fromWire(c.getStringClaim("chn"));
     Long face = c.getLongClaim("face_time");
-    if (sub == null || cid == null || jti == null || app == null || level == null || channel == null
+    if (sub == null
+        || cid == null
+        || jti == null
+        || app == null
+        || level == null
+        || channel == null
         || !amr(level).equals(c.getStringListClaim("amr"))) {
       return null;
     }
     String citizenKey = sub.equals(cid) ? null : sub;
-    boolean consistent = (level == Level.L1) == (citizenKey == null)
-        && (level == Level.L3) == (face != null)
-        && (face == null || face <= iat.getEpochSecond() + skew.toSeconds());
+    boolean consistent =
+        (level == Level.L1) == (citizenKey == null)
+            && (level == Level.L3) == (face != null)
+            && (face == null || face <= iat.getEpochSecond() + skew.toSeconds());
     if (!consistent) return null;
-    return new Session(sub, cid, citizenKey, level, channel, app, Instant.ofEpochSecond(authTime),
-        face == null ? null : Instant.ofEpochSecond(face), jti, exp);
+    return new Session(
+        sub,
+        cid,
+        citizenKey,
+        level,
+        channel,
+        app,
+        Instant.ofEpochSecond(authTime),
+        face == null ? null : Instant.ofEpochSecond(face),
+        jti,
+        exp);
   }
 
   /** The {@code amr} a session of {@code level} carries. */

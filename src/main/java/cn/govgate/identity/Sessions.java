@@ -5,11 +5,11 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Session verification for routes: {@link #authenticate()} takes the bearer token of every request, checks it
- * with {@link SessionTokens#verify} (the one claim check: compact form, HS256 under a configured {@code kid},
- * {@code iss}, {@code aud}, lifetime, consistent claims) and against the revocation set, then puts the
- * {@link Session} on the context. Any failure is one answer: 401 {@code auth.invalid_token}. Thread-safe; one
- * instance serves every event loop.
+ * Session verification for routes: {@link #authenticate()} takes the bearer token of every request,
+ * checks it with {@link SessionTokens#verify} (the one claim check: compact form, HS256 under a
+ * configured {@code kid}, {@code iss}, {@code aud}, lifetime, consistent claims) and against the
+ * revocation set, then puts the {@link Session} on the context. Any failure is one answer: 401
+ * {@code auth.invalid_token}. Thread-safe; one instance serves every event loop.
  */
 public final class Sessions {
   private static final String BEARER = "Bearer ";
@@ -26,7 +26,10 @@ public final class Sessions {
     return new Sessions(tokens, revocations);
   }
 
-  /** The route guard: 401 {@code auth.invalid_token} unless a valid, unrevoked session token is presented. */
+  /**
+   * The route guard: 401 {@code auth.invalid_token} unless a valid, unrevoked session token is
+   * presented.
+   */
   public Handler<RoutingContext> authenticate() {
     return ctx -> {
       String header = ctx.request().getHeader("Authorization");
@@ -46,8 +49,9 @@ public final class Sessions {
   }
 
   /**
-   * Like {@link #authenticate()} when an {@code Authorization} header is presented (a bad token is still 401);
-   * lets the request through without a session otherwise, for routes that also serve anonymous callers.
+   * Like {@link #authenticate()} when an {@code Authorization} header is presented (a bad token is
+   * still 401); lets the request through without a session otherwise, for routes that also serve
+   * anonymous callers.
    */
   public Handler<RoutingContext> authenticateOptional() {
     Handler<RoutingContext> required = authenticate();

@@ -20,9 +20,10 @@ import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 
 /**
- * The ES256 (P-256) keys the gateway signs what third parties verify — electronic proofs, signed partner
- * responses — and their public JWKS for {@code /.well-known/jwks.json}. The first key signs; previous keys
- * stay published so that documents they signed still verify. Key ids are RFC 7638 JWK thumbprints.
+ * The ES256 (P-256) keys the gateway signs what third parties verify — electronic proofs, signed
+ * partner responses — and their public JWKS for {@code /.well-known/jwks.json}. The first key
+ * signs; previous keys stay published so that documents they signed still verify. Key ids are RFC
+ * 7638 JWK thumbprints.
  */
 public final class SigningKeys {
 
@@ -57,13 +58,15 @@ public final class SigningKeys {
   private static SigningKey parse(String pem) {
     try {
       KeyFactory kf = KeyFactory.getInstance("EC");
-      ECPrivateKey priv = (ECPrivateKey) kf.generatePrivate(new PKCS8EncodedKeySpec(KeyMaterial.pemDer(pem)));
+      ECPrivateKey priv =
+          (ECPrivateKey) kf.generatePrivate(new PKCS8EncodedKeySpec(KeyMaterial.pemDer(pem)));
       if (priv.getParams().getCurve().getField().getFieldSize() != 256) {
         throw new IllegalArgumentException("signing keys must be P-256");
       }
       X9ECParameters p256 = CustomNamedCurves.getByName("secp256r1");
       org.bouncycastle.math.ec.ECPoint q = p256.getG().multiply(priv.getS()).normalize();
-      ECPoint w = new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+      ECPoint w =
+          new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
       ECPublicKey pub = (ECPublicKey) kf.generatePublic(new ECPublicKeySpec(w, priv.getParams()));
       return new SigningKey(thumbprint(pub), priv, pub);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -85,19 +88,28 @@ public final class SigningKeys {
   public JsonObject jwks() {
     JsonArray arr = new JsonArray();
     for (SigningKey k : keys) {
-      arr.add(new JsonObject()
-          .put("kty", "EC").put("crv", "P-256")
-          .put("x", coordinate(k.publicKey().getW().getAffineX()))
-          .put("y", coordinate(k.publicKey().getW().getAffineY()))
-          .put("kid", k.kid()).put("use", "sig").put("alg", "ES256"));
+      arr.add(
+          new JsonObject()
+              .put("kty", "EC")
+              .put("crv", "P-256")
+              .put("x", coordinate(k.publicKey().getW().getAffineX()))
+              .put("y", coordinate(k.publicKey().getW().getAffineY()))
+              .put("kid", k.kid())
+              .put("use", "sig")
+              .put("alg", "ES256"));
     }
     return new JsonObject().put("keys", arr);
   }
 
   private static String thumbprint(ECPublicKey pub) throws GeneralSecurityException {
-    String canonical = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + coordinate(pub.getW().getAffineX())
-        + "\",\"y\":\"" + coordinate(pub.getW().getAffineY()) + "\"}";
-    byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+    String canonical =
+        "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\""
+            + coordinate(pub.getW().getAffineX())
+            + "\",\"y\":\""
+            + coordinate(pub.getW().getAffineY())
+            + "\"}";
+    byte[] digest =
+        MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
     return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
   }
 

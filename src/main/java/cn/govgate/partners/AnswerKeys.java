@@ -21,15 +21,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The gateway's keys that sign answers to partners, one per algorithm: configured ({@code partners.rsaSigningKey},
- * {@code partners.sm2SigningKey}, PKCS#8) or generated once into {@code <dataDir>/keys/partner-<alg>.key}
- * (owner-only) and reused. The key id is derived from the public key ({@code gw-<alg>-<8 hex of its SHA-256>}), so
- * instances sharing a key publish the same id. Loading is blocking file I/O: call at start-up.
+ * The gateway's keys that sign answers to partners, one per algorithm: configured ({@code
+ * partners.rsaSigningKey}, {@code partners.sm2SigningKey}, PKCS#8) or generated once into {@code
+ * <dataDir>/keys/partner-<alg>.key} (owner-only) and reused. The key id is derived from the public
+ * key ({@code gw-<alg>-<8 hex of its SHA-256>}), so instances sharing a key publish the same id.
+ * Loading is blocking file I/O: call at start-up.
  */
 final class AnswerKeys {
 
   /** One gateway key. */
-  record GatewayKey(String keyId, SignatureAlgorithm algorithm, PrivateKey privateKey, PublicKey publicKey) {}
+  record GatewayKey(
+      String keyId, SignatureAlgorithm algorithm, PrivateKey privateKey, PublicKey publicKey) {}
 
   private final Map<SignatureAlgorithm, GatewayKey> keys;
   private final JsonObject keySet;
@@ -37,17 +39,27 @@ final class AnswerKeys {
   private AnswerKeys(Map<SignatureAlgorithm, GatewayKey> keys) {
     this.keys = keys;
     JsonArray list = new JsonArray();
-    keys.values().forEach(k -> list.add(new JsonObject().put("keyId", k.keyId()).put("algorithm",
-        k.algorithm().name()).put("publicKey", Base64.getEncoder().encodeToString(k.publicKey().getEncoded()))));
+    keys.values()
+        .forEach(
+            k ->
+                list.add(
+                    new JsonObject()
+                        .put("keyId", k.keyId())
+                        .put("algorithm", k.algorithm().name())
+                        .put(
+                            "publicKey",
+                            Base64.getEncoder().encodeToString(k.publicKey().getEncoded()))));
     this.keySet = new JsonObject().put("keys", list);
   }
 
   static AnswerKeys load(PartnersConfig config, Path dataDir) {
     Map<SignatureAlgorithm, GatewayKey> keys = new EnumMap<>(SignatureAlgorithm.class);
-    keys.put(SignatureAlgorithm.RSA2, key(SignatureAlgorithm.RSA2, "partners.rsaSigningKey",
-        config.rsaSigningKey(), dataDir));
-    keys.put(SignatureAlgorithm.SM2, key(SignatureAlgorithm.SM2, "partners.sm2SigningKey",
-        config.sm2SigningKey(), dataDir));
+    keys.put(
+        SignatureAlgorithm.RSA2,
+        key(SignatureAlgorithm.RSA2, "partners.rsaSigningKey", config.rsaSigningKey(), dataDir));
+    keys.put(
+        SignatureAlgorithm.SM2,
+        key(SignatureAlgorithm.SM2, "partners.sm2SigningKey", config.sm2SigningKey(), dataDir));
     return new AnswerKeys(keys);
   }
 
@@ -60,19 +72,27 @@ final class AnswerKeys {
     return keySet;
   }
 
-  private static GatewayKey key(SignatureAlgorithm algorithm, String setting, String raw, Path dataDir) {
+  private static GatewayKey key(
+      SignatureAlgorithm algorithm, String setting, String raw, Path dataDir) {
     try {
       byte[] pkcs8;
       if (raw != null) {
-        String value = raw.startsWith("file:") ? KeyFiles.read(setting, Path.of(raw.substring(5))) : raw;
+        String value =
+            raw.startsWith("file:") ? KeyFiles.read(setting, Path.of(raw.substring(5))) : raw;
         try {
           pkcs8 = KeyMaterial.pemDer(value);
         } catch (IllegalArgumentException e) {
-          throw new ConfigException(setting, "must be a PKCS#8 private key (Base64 or PEM), or file:/path");
+          throw new ConfigException(
+              setting, "must be a PKCS#8 private key (Base64 or PEM), or file:/path");
         }
       } else {
-        pkcs8 = generated(algorithm, setting, dataDir.resolve("keys").resolve(
-            "partner-" + algorithm.name().toLowerCase(Locale.ROOT) + ".key"));
+        pkcs8 =
+            generated(
+                algorithm,
+                setting,
+                dataDir
+                    .resolve("keys")
+                    .resolve("partner-" + algorithm.name().toLowerCase(Locale.ROOT) + ".key"));
       }
       PrivateKey privateKey;
       try {
@@ -82,15 +102,19 @@ final class AnswerKeys {
       }
       PublicKey publicKey = algorithm.publicOf(privateKey);
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(publicKey.getEncoded());
-      String keyId = "gw-" + algorithm.name().toLowerCase(Locale.ROOT) + "-" + HexFormat.of().formatHex(digest, 0, 4);
+      String keyId =
+          "gw-"
+              + algorithm.name().toLowerCase(Locale.ROOT)
+              + "-"
+              + HexFormat.of().formatHex(digest, 0, 4);
       return new GatewayKey(keyId, algorithm, privateKey, publicKey);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static synchronized byte[] generated(SignatureAlgorithm algorithm, String setting, Path file)
-      throws GeneralSecurityException {
+  private static synchronized byte[] generated(
+      SignatureAlgorithm algorithm, String setting, Path file) throws GeneralSecurityException {
     try {
       if (Files.exists(file)) {
         KeyFiles.checkPrivate(setting, file);

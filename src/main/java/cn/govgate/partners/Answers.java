@@ -11,7 +11,8 @@ final class Answers {
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
     Buffer bytes = body.toBuffer();
-    ctx.response().setStatusCode(status)
+    ctx.response()
+        .setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store");
     AnswerSigner.apply(ctx, status, null, bytes);

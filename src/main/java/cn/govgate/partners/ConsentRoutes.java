@@ -21,12 +21,12 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Consents (授权), below {@code /v1}: a citizen at L3 grants a partner named scopes for a purpose and a number of
- * days ({@code POST /consents}), lists theirs ({@code GET /consents}) and revokes one ({@code DELETE
- * /consents/{id}}). The consent id is random and opaque; the answer's {@code redirectUrl} is the partner's
- * registered callback with the id, which the citizen's page opens. Revocation and expiry are checked in
- * PostgreSQL on every partner request, so they hold on every instance at once. Every grant and revocation is
- * audited.
+ * Consents (授权), below {@code /v1}: a citizen at L3 grants a partner named scopes for a purpose and
+ * a number of days ({@code POST /consents}), lists theirs ({@code GET /consents}) and revokes one
+ * ({@code DELETE /consents/{id}}). The consent id is random and opaque; the answer's {@code
+ * redirectUrl} is the partner's registered callback with the id, which the citizen's page opens.
+ * Revocation and expiry are checked in PostgreSQL on every partner request, so they hold on every
+ * instance at once. Every grant and revocation is audited.
  */
 final class ConsentRoutes {
   static final int MAX_DAYS = 365;
@@ -51,13 +51,33 @@ final class ConsentRoutes {
    * @param l3 the assurance gate for granting (L3 with a fresh face)
    * @param l2 the gate for listing and revoking (a bound citizen)
    */
-  void mount(Router router, Handler<RoutingContext> authenticate, Handler<RoutingContext> l3,
+  void mount(
+      Router router,
+      Handler<RoutingContext> authenticate,
+      Handler<RoutingContext> l3,
       Handler<RoutingContext> l2) {
-    router.post("/consents").handler(authenticate).handler(l3).handler(ctx -> reply(ctx, 201, grant(ctx)));
-    router.get("/consents").handler(authenticate).handler(l2).handler(ctx -> reply(ctx, 200,
-        store.consentsOf(citizen(ctx), clock.instant()).map(list -> new JsonObject().put("consents", list))));
-    router.delete("/consents/:consentId").handler(authenticate).handler(l2).handler(ctx -> revoke(ctx)
-        .onSuccess(v -> Answers.empty(ctx, 204)).onFailure(ctx::fail));
+    router
+        .post("/consents")
+        .handler(authenticate)
+        .handler(l3)
+        .handler(ctx -> reply(ctx, 201, grant(ctx)));
+    router
+        .get("/consents")
+        .handler(authenticate)
+        .handler(l2)
+        .handler(
+            ctx ->
+                reply(
+                    ctx,
+                    200,
+                    store
+                        .consentsOf(citizen(ctx), clock.instant())
+                        .map(list -> new JsonObject().put("consents", list))));
+    router
+        .delete("/consents/:consentId")
+        .handler(authenticate)
+        .handler(l2)
+        .handler(ctx -> revoke(ctx).onSuccess(v -> Answers.empty(ctx, 204)).onFailure(ctx::fail));
   }
 
   private static void reply(RoutingContext ctx, int status, Future<JsonObject> answer) {
@@ -98,20 +118,42 @@ final class ConsentRoutes {
     }
     Instant now = clock.instant();
     String id = newId();
-    return store.grant(id, partner.appId(), citizenKey, scopes, purpose, now, now.plus(Duration.ofDays(days)))
-        .map(consent -> {
-          audit.record(AuditEvent.success("citizen", citizenKey, "consent.granted", citizenKey, RequestIds.of(ctx),
-              new JsonObject().put("partner", partner.appId()).put("consentId", id)
-                  .put("scopes", consent.getJsonArray("scopes")).put("days", days)));
-          String callback = partner.callbackUrl();
-          return consent.put("partnerName", partner.name()).put("redirectUrl", callback
-              + (callback.contains("?") ? "&" : "?") + "consentId=" + id + "&appId=" + partner.appId());
-        });
+    return store
+        .grant(
+            id, partner.appId(), citizenKey, scopes, purpose, now, now.plus(Duration.ofDays(days)))
+        .map(
+            consent -> {
+              audit.record(
+                  AuditEvent.success(
+                      "citizen",
+                      citizenKey,
+                      "consent.granted",
+                      citizenKey,
+                      RequestIds.of(ctx),
+                      new JsonObject()
+                          .put("partner", partner.appId())
+                          .put("consentId", id)
+                          .put("scopes", consent.getJsonArray("scopes"))
+                          .put("days", days)));
+              String callback = partner.callbackUrl();
+              return consent
+                  .put("partnerName", partner.name())
+                  .put(
+                      "redirectUrl",
+                      callback
+                          + (callback.contains("?") ? "&" : "?")
+                          + "consentId="
+                          + id
+                          + "&appId="
+                          + partner.appId());
+            });
   }
 
   private static Set<String> scopes(Object value, JsonObject errors) {
     Set<String> out = new LinkedHashSet<>();
-    if (!(value instanceof JsonArray array) || array.isEmpty() || array.size() > Scopes.ALL.size()) {
+    if (!(value instanceof JsonArray array)
+        || array.isEmpty()
+        || array.size() > Scopes.ALL.size()) {
       errors.put("scopes", "a non-empty array of scopes: " + String.join(", ", Scopes.ALL));
       return out;
     }
@@ -127,13 +169,33 @@ final class ConsentRoutes {
   private Future<Void> revoke(RoutingContext ctx) {
     String citizenKey = citizen(ctx);
     String id = ctx.pathParam("consentId");
-    return store.revoke(citizenKey, id, clock.instant())
-        .andThen(ar -> audit.record(ar.succeeded()
-            ? AuditEvent.success("citizen", citizenKey, "consent.revoke", citizenKey, RequestIds.of(ctx),
-                new JsonObject().put("partner", ar.result().getString("appId")).put("consentId", id))
-            : AuditEvent.failure("citizen", citizenKey, "consent.revoke", citizenKey, RequestIds.of(ctx),
-                new JsonObject().put("code", ar.cause() instanceof ApiException e ? e.code()
-                    : ErrorCode.GATEWAY_INTERNAL_ERROR.wire()))))
+    return store
+        .revoke(citizenKey, id, clock.instant())
+        .andThen(
+            ar ->
+                audit.record(
+                    ar.succeeded()
+                        ? AuditEvent.success(
+                            "citizen",
+                            citizenKey,
+                            "consent.revoke",
+                            citizenKey,
+                            RequestIds.of(ctx),
+                            new JsonObject()
+                                .put("partner", ar.result().getString("appId"))
+                                .put("consentId", id))
+                        : AuditEvent.failure(
+                            "citizen",
+                            citizenKey,
+                            "consent.revoke",
+                            citizenKey,
+                            RequestIds.of(ctx),
+                            new JsonObject()
+                                .put(
+                                    "code",
+                                    ar.cause() instanceof ApiException e
+                                        ? e.code()
+                                        : ErrorCode.GATEWAY_INTERNAL_ERROR.wire()))))
         .mapEmpty();
   }
 

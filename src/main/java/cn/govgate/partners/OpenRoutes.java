@@ -9,10 +9,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
 /**
- * The partner API ({@code contracts/partner-api.yaml}), mounted below {@code /open/v1}: the gateway's key set, and
- * the citizen services read through the citizen API's own service layer ({@link CitizenServiceRoutes#read}) for
- * the citizen of the consent — same checks, department call, shaping, interaction and audit (actor: the partner;
- * context: partner and consent ids).
+ * The partner API ({@code contracts/partner-api.yaml}), mounted below {@code /open/v1}: the
+ * gateway's key set, and the citizen services read through the citizen API's own service layer
+ * ({@link CitizenServiceRoutes#read}) for the citizen of the consent — same checks, department
+ * call, shaping, interaction and audit (actor: the partner; context: partner and consent ids).
  */
 final class OpenRoutes {
   private final PartnerGate gate;
@@ -28,29 +28,60 @@ final class OpenRoutes {
   void mount(Router router) {
     router.route().handler(gate::signAnswers);
     router.get("/keys").handler(ctx -> Answers.json(ctx, 200, keys.keySet()));
-    read(router, "/social-security/account", "social-security.account", "social-security.account",
+    read(
+        router,
+        "/social-security/account",
+        "social-security.account",
+        "social-security.account",
         "region");
-    read(router, "/social-security/contributions", "social-security.account", "social-security.contributions",
-        "region", "from", "to");
+    read(
+        router,
+        "/social-security/contributions",
+        "social-security.account",
+        "social-security.contributions",
+        "region",
+        "from",
+        "to");
     read(router, "/housing-fund/account", "housing-fund.account", "housing-fund.account", "region");
-    read(router, "/housing-fund/contributions", "housing-fund.account", "housing-fund.contributions",
-        "region", "from", "to");
-    read(router, "/traffic/fines", "traffic.fines", "traffic.fines", "region", "plate", "plateType");
-    read(router, "/utilities/bill", "utilities.bill", "utilities.bill", "region", "utilityType", "accountNo");
+    read(
+        router,
+        "/housing-fund/contributions",
+        "housing-fund.account",
+        "housing-fund.contributions",
+        "region",
+        "from",
+        "to");
+    read(
+        router, "/traffic/fines", "traffic.fines", "traffic.fines", "region", "plate", "plateType");
+    read(
+        router,
+        "/utilities/bill",
+        "utilities.bill",
+        "utilities.bill",
+        "region",
+        "utilityType",
+        "accountNo");
   }
 
-  private void read(Router router, String path, String scope, String serviceType, String... params) {
+  private void read(
+      Router router, String path, String scope, String serviceType, String... params) {
     Set<String> allowed = new java.util.HashSet<>(Set.of(params));
     allowed.add("consentId");
-    router.get(path).handler(gate.require(scope, Set.copyOf(allowed))).handler(ctx -> serve(ctx, serviceType));
+    router
+        .get(path)
+        .handler(gate.require(scope, Set.copyOf(allowed)))
+        .handler(ctx -> serve(ctx, serviceType));
   }
 
   private void serve(RoutingContext ctx, String serviceType) {
     PartnerCall call = PartnerCall.of(ctx);
     Future<JsonObject> answer;
     try {
-      answer = services.read(ctx, serviceType, ServiceAccess.partner(call.appId(), call.consentId(),
-          call.citizenKey()));
+      answer =
+          services.read(
+              ctx,
+              serviceType,
+              ServiceAccess.partner(call.appId(), call.consentId(), call.citizenKey()));
     } catch (RuntimeException e) {
       answer = Future.failedFuture(e);
     }

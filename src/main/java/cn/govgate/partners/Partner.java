@@ -8,21 +8,45 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A partner as every instance holds it in memory: settings, scopes, quotas and its keys (parsed once).
+ * A partner as every instance holds it in memory: settings, scopes, quotas and its keys (parsed
+ * once).
  *
  * @param quotaPerSecond signed requests per second, across all instances
  * @param quotaPerDay signed requests per day (Beijing time), across all instances
  */
-record Partner(String appId, String name, String status, Set<String> scopes, int quotaPerSecond, int quotaPerDay,
-    String callbackUrl, int version, Map<String, Key> keys) {
+record Partner(
+    String appId,
+    String name,
+    String status,
+    Set<String> scopes,
+    int quotaPerSecond,
+    int quotaPerDay,
+    String callbackUrl,
+    int version,
+    Map<String, Key> keys) {
 
-  /** One key of the partner; {@code publicKey} null when it could not be parsed (never for stored keys). */
-  record Key(String keyId, SignatureAlgorithm algorithm, String spki, PublicKey publicKey, String sm2UserId,
-      boolean revoked, String createdAt, String revokedAt) {
+  /**
+   * One key of the partner; {@code publicKey} null when it could not be parsed (never for stored
+   * keys).
+   */
+  record Key(
+      String keyId,
+      SignatureAlgorithm algorithm,
+      String spki,
+      PublicKey publicKey,
+      String sm2UserId,
+      boolean revoked,
+      String createdAt,
+      String revokedAt) {
 
     JsonObject toJson() {
-      JsonObject o = new JsonObject().put("keyId", keyId).put("algorithm", algorithm.name()).put("publicKey", spki)
-          .put("status", revoked ? "revoked" : "active").put("createdAt", createdAt);
+      JsonObject o =
+          new JsonObject()
+              .put("keyId", keyId)
+              .put("algorithm", algorithm.name())
+              .put("publicKey", spki)
+              .put("status", revoked ? "revoked" : "active")
+              .put("createdAt", createdAt);
       if (algorithm == SignatureAlgorithm.SM2) o.put("sm2UserId", sm2UserId);
       if (revokedAt != null) o.put("revokedAt", revokedAt);
       return o;

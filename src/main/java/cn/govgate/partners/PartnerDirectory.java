@@ -11,10 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every partner and key, in memory on each instance, as the registry holds its routes: an immutable map swapped
- * whole on every {@code NOTIFY govgate_partners} (sent in the transaction of each change) and after every
- * reconnect, so a suspension or a revoked key holds on every instance within a second; a poll every
- * {@value #POLL_SECONDS} s covers a notification lost otherwise. Looking a partner up is a map read.
+ * Every partner and key, in memory on each instance, as the registry holds its routes: an immutable
+ * map swapped whole on every {@code NOTIFY govgate_partners} (sent in the transaction of each
+ * change) and after every reconnect, so a suspension or a revoked key holds on every instance
+ * within a second; a poll every {@value #POLL_SECONDS} s covers a notification lost otherwise.
+ * Looking a partner up is a map read.
  */
 final class PartnerDirectory {
   private static final Logger log = LoggerFactory.getLogger(PartnerDirectory.class);
@@ -36,20 +37,31 @@ final class PartnerDirectory {
   static Future<PartnerDirectory> start(Vertx vertx, PartnerStore store, PgConnectOptions connect) {
     PartnerDirectory d = new PartnerDirectory(vertx, store, connect);
     Promise<Void> firstLoad = Promise.promise();
-    d.subscriber.channel(PartnerStore.CHANNEL)
+    d.subscriber
+        .channel(PartnerStore.CHANNEL)
         .handler(payload -> d.reload())
-        .subscribeHandler(v -> d.reload().onComplete(ar -> {
-          if (ar.succeeded()) firstLoad.tryComplete();
-          else firstLoad.tryFail(ar.cause());
-        }));
-    return d.subscriber.connect().compose(v -> firstLoad.future()).map(v -> {
-      d.timer = vertx.setPeriodic(POLL_SECONDS * 1000L, id -> d.reload());
-      return d;
-    });
+        .subscribeHandler(
+            v ->
+                d.reload()
+                    .onComplete(
+                        ar -> {
+                          if (ar.succeeded()) firstLoad.tryComplete();
+                          else firstLoad.tryFail(ar.cause());
+                        }));
+    return d.subscriber
+        .connect()
+        .compose(v -> firstLoad.future())
+        .map(
+            v -> {
+              d.timer = vertx.setPeriodic(POLL_SECONDS * 1000L, id -> d.reload());
+              return d;
+            });
   }
 
   Future<Void> reload() {
-    return store.loadAll().onSuccess(partners::set)
+    return store
+        .loadAll()
+        .onSuccess(partners::set)
         .onFailure(e -> log.warn("partner directory reload failed: {}", e.getMessage()))
         .mapEmpty();
   }

@@ -5,9 +5,9 @@ import cn.govgate.error.ErrorCode;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The failures of partners and consents, as entries of the gateway's error catalogue ({@link ErrorCode}), with
- * their details. Field-level problems use the shared {@code request.invalid}. The table in
- * {@code contracts/partner-api.yaml} lists the partner API's codes.
+ * The failures of partners and consents, as entries of the gateway's error catalogue ({@link
+ * ErrorCode}), with their details. Field-level problems use the shared {@code request.invalid}. The
+ * table in {@code contracts/partner-api.yaml} lists the partner API's codes.
  */
 final class PartnerErrors {
   private PartnerErrors() {}
@@ -21,7 +21,10 @@ final class PartnerErrors {
     return ErrorCode.PARTNER_SIGNATURE_MALFORMED.error(new JsonObject().put("reason", why));
   }
 
-  /** 401 {@code partner.unknown_app}: no such app, no such key id of it, or the partner is suspended. */
+  /**
+   * 401 {@code partner.unknown_app}: no such app, no such key id of it, or the partner is
+   * suspended.
+   */
   static ApiException unknownApp() {
     return ErrorCode.PARTNER_UNKNOWN_APP.error();
   }
@@ -36,7 +39,8 @@ final class PartnerErrors {
 
   /** 401, with the gateway's clock in {@code details.serverTime} (Unix seconds). */
   static ApiException timestampOutOfWindow(long serverTime) {
-    return ErrorCode.PARTNER_TIMESTAMP_OUT_OF_WINDOW.error(new JsonObject().put("serverTime", serverTime));
+    return ErrorCode.PARTNER_TIMESTAMP_OUT_OF_WINDOW.error(
+        new JsonObject().put("serverTime", serverTime));
   }
 
   static ApiException signatureInvalid() {
@@ -51,16 +55,24 @@ final class PartnerErrors {
     return ErrorCode.PARTNER_SCOPE_DENIED.error(new JsonObject().put("scope", scope));
   }
 
-  /** 429, {@code details.quota} = {@code second} or {@code day}, with the seconds until that window ends. */
+  /**
+   * 429, {@code details.quota} = {@code second} or {@code day}, with the seconds until that window
+   * ends.
+   */
   static ApiException quotaExceeded(String window, int retryAfter) {
-    return ErrorCode.PARTNER_QUOTA_EXCEEDED.error(new JsonObject().put("quota", window)).withRetryAfter(retryAfter);
+    return ErrorCode.PARTNER_QUOTA_EXCEEDED
+        .error(new JsonObject().put("quota", window))
+        .withRetryAfter(retryAfter);
   }
 
   static ApiException consentRequired() {
     return ErrorCode.CONSENT_REQUIRED.error();
   }
 
-  /** 403 on the partner API: no consent with this id was granted to this partner (ids cannot be probed). */
+  /**
+   * 403 on the partner API: no consent with this id was granted to this partner (ids cannot be
+   * probed).
+   */
   static ApiException consentNotGranted() {
     return ErrorCode.CONSENT_NOT_GRANTED.error();
   }

@@ -1,7 +1,7 @@
 package cn.govgate.partners;
 
-import cn.govgate.http.AnswerSigner;
 import cn.govgate.error.ApiException;
+import cn.govgate.http.AnswerSigner;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
@@ -16,14 +16,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Admits one signed partner request, in this order (cheapest and least revealing first; nothing reaches the
- * database before the signature verified): header present and well-formed → app known and active, key known, not
- * revoked, of the header's algorithm → timestamp within ±{@value #WINDOW_SECONDS} s → signature over the canonical
- * request → scope granted → only documented parameters, a {@code consentId} named → one PostgreSQL statement:
- * nonce unused by the app (any instance), quota of the second and the day, the consent → consent live, this
- * partner's, covering the scope. Every answer of {@code /open/v1} is signed ({@link #signAnswers}) and counted in
- * {@code govgate_partner_requests_total{partner, outcome}} (partner: a registered app id or {@code unknown};
- * outcome: {@code ok} or an error code of the catalogue).
+ * Admits one signed partner request, in this order (cheapest and least revealing first; nothing
+ * reaches the database before the signature verified): header present and well-formed → app known
+ * and active, key known, not revoked, of the header's algorithm → timestamp within ±{@value
+ * #WINDOW_SECONDS} s → signature over the canonical request → scope granted → only documented
+ * parameters, a {@code consentId} named → one PostgreSQL statement: nonce unused by the app (any
+ * instance), quota of the second and the day, the consent → consent live, this partner's, covering
+ * the scope. Every answer of {@code /open/v1} is signed ({@link #signAnswers}) and counted in
+ * {@code govgate_partner_requests_total{partner, outcome}} (partner: a registered app id or {@code
+ * unknown}; outcome: {@code ok} or an error code of the catalogue).
  */
 final class PartnerGate {
   static final int WINDOW_SECONDS = 300;
@@ -38,7 +39,11 @@ final class PartnerGate {
   private final Clock clock;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-  PartnerGate(PartnerDirectory directory, PartnerStore store, AnswerKeys answerKeys, MeterRegistry meters,
+  PartnerGate(
+      PartnerDirectory directory,
+      PartnerStore store,
+      AnswerKeys answerKeys,
+      MeterRegistry meters,
       Clock clock) {
     this.directory = directory;
     this.store = store;
@@ -47,7 +52,10 @@ final class PartnerGate {
     this.clock = clock;
   }
 
-  /** First handler of every {@code /open/v1} request: its answer, whatever it is, will be signed and counted. */
+  /**
+   * First handler of every {@code /open/v1} request: its answer, whatever it is, will be signed and
+   * counted.
+   */
   void signAnswers(RoutingContext ctx) {
     AnswerSigner.install(ctx, this::sign);
     ctx.next();
@@ -55,28 +63,53 @@ final class PartnerGate {
 
   private void sign(RoutingContext ctx, int status, String errorCode, Buffer body) {
     SignatureAlgorithm algorithm = ctx.get(ALGORITHM);
-    if (algorithm == null) algorithm = SignatureHeader.schemeOf(ctx.request().getHeader("Authorization"));
-    AnswerKeys.GatewayKey key = answerKeys.of(algorithm == null ? SignatureAlgorithm.RSA2 : algorithm);
+    if (algorithm == null)
+      algorithm = SignatureHeader.schemeOf(ctx.request().getHeader("Authorization"));
+    AnswerKeys.GatewayKey key =
+        answerKeys.of(algorithm == null ? SignatureAlgorithm.RSA2 : algorithm);
     String nonce = ctx.get(NONCE);
     long now = clock.instant().getEpochSecond();
-    byte[] signature = key.algorithm().sign(key.privateKey(),
-        CanonicalRequest.answer(status, nonce, now, body.getBytes()).getBytes(StandardCharsets.UTF_8));
-    ctx.response().putHeader("X-Govgate-Signature", key.algorithm().scheme() + " keyid=\"" + key.keyId()
-        + "\",timestamp=\"" + now + "\",nonce=\"" + (nonce == null ? "" : nonce) + "\",signature=\""
-        + Base64.getEncoder().encodeToString(signature) + "\"");
+    byte[] signature =
+        key.algorithm()
+            .sign(
+                key.privateKey(),
+                CanonicalRequest.answer(status, nonce, now, body.getBytes())
+                    .getBytes(StandardCharsets.UTF_8));
+    ctx.response()
+        .putHeader(
+            "X-Govgate-Signature",
+            key.algorithm().scheme()
+                + " keyid=\""
+                + key.keyId()
+                + "\",timestamp=\""
+                + now
+                + "\",nonce=\""
+                + (nonce == null ? "" : nonce)
+                + "\",signature=\""
+                + Base64.getEncoder().encodeToString(signature)
+                + "\"");
     String app = ctx.get(APP);
     count(app == null ? "unknown" : app, errorCode == null ? "ok" : errorCode);
   }
 
   private void count(String partner, String outcome) {
-    counters.computeIfAbsent(partner + " " + outcome, k -> Counter.builder("govgate_partner_requests")
-        .description("Partner API answers by partner (registered app id or unknown) and outcome (ok or error code)")
-        .tag("partner", partner).tag("outcome", outcome).register(meters)).increment();
+    counters
+        .computeIfAbsent(
+            partner + " " + outcome,
+            k ->
+                Counter.builder("govgate_partner_requests")
+                    .description(
+                        "Partner API answers by partner (registered app id or unknown) and outcome (ok or error code)")
+                    .tag("partner", partner)
+                    .tag("outcome", outcome)
+                    .register(meters))
+        .increment();
   }
 
   /**
-   * The guard of one endpoint: {@code scope} is what the partner must have been granted and the consent must cover;
-   * {@code params} are the documented query parameters ({@code consentId} included).
+   * The guard of one endpoint: {@code scope} is what the partner must have been granted and the
+   * consent must cover; {@code params} are the documented query parameters ({@code consentId}
+   * included).
    */
   Handler<RoutingContext> require(String scope, Set<String> params) {
     return ctx -> {
@@ -105,7 +138,8 @@ final class PartnerGate {
     if (Math.abs(now.getEpochSecond() - h.timestamp()) > WINDOW_SECONDS) {
       throw PartnerErrors.timestampOutOfWindow(now.getEpochSecond());
     }
-    byte[] canonical = CanonicalRequest.of(ctx, h.timestamp(), h.nonce()).getBytes(StandardCharsets.UTF_8);
+    byte[] canonical =
+        CanonicalRequest.of(ctx, h.timestamp(), h.nonce()).getBytes(StandardCharsets.UTF_8);
     if (!key.algorithm().verify(key.publicKey(), key.sm2UserId(), canonical, h.signature())) {
       throw PartnerErrors.signatureInvalid();
     }
@@ -115,21 +149,35 @@ final class PartnerGate {
     if (consentId == null || consentId.isEmpty()) throw PartnerErrors.consentRequired();
     long second = now.getEpochSecond();
     long day = beijingDay(second);
-    store.admit(partner.appId(), h.nonce(), Instant.ofEpochSecond(h.timestamp() + WINDOW_SECONDS + 1), second, day,
-            partner.quotaPerSecond(), consentId)
+    store
+        .admit(
+            partner.appId(),
+            h.nonce(),
+            Instant.ofEpochSecond(h.timestamp() + WINDOW_SECONDS + 1),
+            second,
+            day,
+            partner.quotaPerSecond(),
+            consentId)
         .onFailure(ctx::fail)
-        .onSuccess(a -> {
-          try {
-            ctx.put(PartnerCall.KEY, admitted(a, partner, scope, consentId, now, second, day));
-            ctx.next();
-          } catch (ApiException e) {
-            ctx.fail(e);
-          }
-        });
+        .onSuccess(
+            a -> {
+              try {
+                ctx.put(PartnerCall.KEY, admitted(a, partner, scope, consentId, now, second, day));
+                ctx.next();
+              } catch (ApiException e) {
+                ctx.fail(e);
+              }
+            });
   }
 
-  private static PartnerCall admitted(PartnerStore.Admission a, Partner partner, String scope, String consentId,
-      Instant now, long second, long day) {
+  private static PartnerCall admitted(
+      PartnerStore.Admission a,
+      Partner partner,
+      String scope,
+      String consentId,
+      Instant now,
+      long second,
+      long day) {
     if (!a.freshNonce()) throw PartnerErrors.nonceReplayed();
     if (a.secondUsed() > partner.quotaPerSecond()) throw PartnerErrors.quotaExceeded("second", 1);
     if (a.dayUsed() > partner.quotaPerDay()) {
@@ -144,12 +192,15 @@ final class PartnerGate {
     return new PartnerCall(partner.appId(), consentId, c.citizenKey());
   }
 
-  /** Only documented parameters, each once: nothing else can select a citizen or change an answer. */
+  /**
+   * Only documented parameters, each once: nothing else can select a citizen or change an answer.
+   */
   private static void checkParams(RoutingContext ctx, Set<String> params) {
     io.vertx.core.json.JsonObject errors = new io.vertx.core.json.JsonObject();
     for (String name : ctx.queryParams().names()) {
       if (!params.contains(name)) {
-        errors.put(name.length() > 64 ? name.substring(0, 64) : name, "not a parameter of this endpoint");
+        errors.put(
+            name.length() > 64 ? name.substring(0, 64) : name, "not a parameter of this endpoint");
       } else if (ctx.queryParams().getAll(name).size() > 1) {
         errors.put(name, "given more than once");
       }

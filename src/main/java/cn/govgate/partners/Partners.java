@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The partner concern, as the composition root wires it: the directory of partners (LISTEN/NOTIFY), the gateway's
- * answer keys, the admission gate, and the routes it contributes — {@code /open/v1}, {@code /v1/consents},
- * {@code /admin/v1/partners}. Expired nonces and old usage counters are purged every minute by each instance.
+ * The partner concern, as the composition root wires it: the directory of partners (LISTEN/NOTIFY),
+ * the gateway's answer keys, the admission gate, and the routes it contributes — {@code /open/v1},
+ * {@code /v1/consents}, {@code /admin/v1/partners}. Expired nonces and old usage counters are
+ * purged every minute by each instance.
  */
 public final class Partners {
   private static final Logger log = LoggerFactory.getLogger(Partners.class);
@@ -36,8 +37,13 @@ public final class Partners {
   private final Clock clock;
   private final long purgeTimer;
 
-  private Partners(Vertx vertx, PartnerStore store, PartnerDirectory directory, AnswerKeys keys,
-      MeterRegistry meters, Clock clock) {
+  private Partners(
+      Vertx vertx,
+      PartnerStore store,
+      PartnerDirectory directory,
+      AnswerKeys keys,
+      MeterRegistry meters,
+      Clock clock) {
     this.vertx = vertx;
     this.store = store;
     this.directory = directory;
@@ -52,12 +58,21 @@ public final class Partners {
    *
    * @param clock the clock of signature windows, consents and quotas
    */
-  public static Future<Partners> start(Vertx vertx, Pool pool, PgConnectOptions connect, PartnersConfig config,
-      Path dataDir, MeterRegistry meters, Clock clock) {
+  public static Future<Partners> start(
+      Vertx vertx,
+      Pool pool,
+      PgConnectOptions connect,
+      PartnersConfig config,
+      Path dataDir,
+      MeterRegistry meters,
+      Clock clock) {
     PartnerStore store = new PartnerStore(pool);
-    return vertx.executeBlocking(() -> AnswerKeys.load(config, dataDir), false)
-        .compose(keys -> PartnerDirectory.start(vertx, store, connect)
-            .map(directory -> new Partners(vertx, store, directory, keys, meters, clock)));
+    return vertx
+        .executeBlocking(() -> AnswerKeys.load(config, dataDir), false)
+        .compose(
+            keys ->
+                PartnerDirectory.start(vertx, store, connect)
+                    .map(directory -> new Partners(vertx, store, directory, keys, meters, clock)));
   }
 
   /**
@@ -66,25 +81,39 @@ public final class Partners {
    * @param services the citizen API's service layer, which partner reads go through
    * @param operator the admin API's operator check
    */
-  public void mount(Routes routes, Identity identity, CitizenServiceRoutes services, AuditLog audit,
+  public void mount(
+      Routes routes,
+      Identity identity,
+      CitizenServiceRoutes services,
+      AuditLog audit,
       Function<RoutingContext, Future<String>> operator) {
     OpenRoutes open = new OpenRoutes(gate, keys, services);
     ConsentRoutes consents = new ConsentRoutes(store, directory, audit, clock);
     PartnerAdminRoutes admin = new PartnerAdminRoutes(store, audit, operator);
     routes.add(Surface.PARTNER, (vertx, router) -> open.mount(router));
-    routes.add(Surface.CITIZEN, (vertx, router) -> consents.mount(router, identity.sessions().authenticate(),
-        identity.gate().require(Level.L3, identity.faceFreshness()), identity.gate().require(Level.L2, null)));
+    routes.add(
+        Surface.CITIZEN,
+        (vertx, router) ->
+            consents.mount(
+                router,
+                identity.sessions().authenticate(),
+                identity.gate().require(Level.L3, identity.faceFreshness()),
+                identity.gate().require(Level.L2, null)));
     routes.add(Surface.ADMIN, (vertx, router) -> admin.mount(router));
   }
 
   /** Deletes expired nonces and usage rows no quota reads any more (tests call it by hand). */
   public Future<Void> purge() {
     long second = clock.instant().getEpochSecond();
-    return store.purge(clock.instant(), second, PartnerGate.beijingDay(second))
+    return store
+        .purge(clock.instant(), second, PartnerGate.beijingDay(second))
         .onFailure(e -> log.warn("partner nonce purge failed: {}", e.getMessage()));
   }
 
-  /** Reloads the directory now (the NOTIFY does it within a second; tests that need it at once call this). */
+  /**
+   * Reloads the directory now (the NOTIFY does it within a second; tests that need it at once call
+   * this).
+   */
   public Future<Void> reload() {
     return directory.reload();
   }

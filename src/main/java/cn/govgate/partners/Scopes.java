@@ -6,6 +6,12 @@ import java.util.List;
 final class Scopes {
   private Scopes() {}
 
-  static final List<String> ALL = List.of("housing-fund.account", "social-security.account", "traffic.fines",
-      "utilities.bill", "proofs.issue", "proofs.verify");
+  static final List<String> ALL =
+      List.of(
+          "housing-fund.account",
+          "social-security.account",
+          "traffic.fines",
+          "utilities.bill",
+          "proofs.issue",
+          "proofs.verify");
 }

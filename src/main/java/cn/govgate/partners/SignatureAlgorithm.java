@@ -3,8 +3,8 @@ package cn.govgate.partners;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyPairGenerator;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
@@ -18,9 +18,10 @@ import org.bouncycastle.jce.interfaces.ECPublicKey;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
- * The two signature algorithms of the partner API: {@code RSA2} = SHA256withRSA (PKCS#1 v1.5, RSA ≥ 2048 bits) and
- * {@code SM2} = SM3withSM2 with a user id (default {@value #DEFAULT_SM2_USER_ID}), DER signatures. CPU only: fine
- * on an event loop (an RSA-2048 verification is tens of microseconds).
+ * The two signature algorithms of the partner API: {@code RSA2} = SHA256withRSA (PKCS#1 v1.5, RSA ≥
+ * 2048 bits) and {@code SM2} = SM3withSM2 with a user id (default {@value #DEFAULT_SM2_USER_ID}),
+ * DER signatures. CPU only: fine on an event loop (an RSA-2048 verification is tens of
+ * microseconds).
  */
 enum SignatureAlgorithm {
   RSA2,
@@ -73,13 +74,16 @@ enum SignatureAlgorithm {
   private Signature signature(String sm2UserId) throws GeneralSecurityException {
     if (this == RSA2) return Signature.getInstance("SHA256withRSA");
     Signature s = Signature.getInstance("SM3withSM2", BC);
-    s.setParameter(new SM2ParameterSpec(
-        (sm2UserId == null ? DEFAULT_SM2_USER_ID : sm2UserId).getBytes(StandardCharsets.US_ASCII)));
+    s.setParameter(
+        new SM2ParameterSpec(
+            (sm2UserId == null ? DEFAULT_SM2_USER_ID : sm2UserId)
+                .getBytes(StandardCharsets.US_ASCII)));
     return s;
   }
 
   /**
-   * A partner's public key (SPKI DER), checked: RSA of at least 2048 bits, or a point on the SM2 curve.
+   * A partner's public key (SPKI DER), checked: RSA of at least 2048 bits, or a point on the SM2
+   * curve.
    *
    * @throws IllegalArgumentException with a reason fit for a field error
    */
@@ -93,8 +97,10 @@ enum SignatureAlgorithm {
         return key;
       }
       PublicKey key = KeyFactory.getInstance("EC", BC).generatePublic(new X509EncodedKeySpec(spki));
-      if (!(key instanceof ECPublicKey ec) || !ec.getParameters().getCurve().equals(
-          org.bouncycastle.asn1.gm.GMNamedCurves.getByName("sm2p256v1").getCurve())) {
+      if (!(key instanceof ECPublicKey ec)
+          || !ec.getParameters()
+              .getCurve()
+              .equals(org.bouncycastle.asn1.gm.GMNamedCurves.getByName("sm2p256v1").getCurve())) {
         throw new IllegalArgumentException("a public key on the SM2 curve (sm2p256v1)");
       }
       return key;
@@ -113,14 +119,15 @@ enum SignatureAlgorithm {
   PublicKey publicOf(PrivateKey key) throws GeneralSecurityException {
     if (this == RSA2) {
       var crt = (java.security.interfaces.RSAPrivateCrtKey) key;
-      return KeyFactory.getInstance("RSA").generatePublic(
-          new java.security.spec.RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
+      return KeyFactory.getInstance("RSA")
+          .generatePublic(
+              new java.security.spec.RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
     }
     var ec = (org.bouncycastle.jce.interfaces.ECPrivateKey) key;
     var spec = ec.getParameters();
     var q = spec.getG().multiply(ec.getD()).normalize();
-    return KeyFactory.getInstance("EC", BC).generatePublic(
-        new org.bouncycastle.jce.spec.ECPublicKeySpec(q, spec));
+    return KeyFactory.getInstance("EC", BC)
+        .generatePublic(new org.bouncycastle.jce.spec.ECPublicKeySpec(q, spec));
   }
 
   KeyPair generate() throws GeneralSecurityException {

@@ -3,11 +3,17 @@ package cn.govgate.payments;
 import cn.govgate.identity.Level;
 import java.util.Arrays;
 
-/** What can be paid: its wire name, the least assurance level, and the department service types involved. */
+/**
+ * What can be paid: its wire name, the least assurance level, and the department service types
+ * involved.
+ */
 public enum BillType {
   /** A traffic fine of one of the citizen's own vehicles, by decision number (L2). */
   TRAFFIC_FINE("traffic_fine", Level.L2, "traffic.fine-payment", "decisionNumber", "交通违法罚款"),
-  /** A household's utility bill, by utility type and account number (L1: anyone may pay a household's bill). */
+  /**
+   * A household's utility bill, by utility type and account number (L1: anyone may pay a
+   * household's bill).
+   */
   UTILITY_BILL("utility_bill", Level.L1, "utilities.bill-payment", "billRef", "水电燃气缴费");
 
   private final String wireName;

@@ -16,7 +16,10 @@ final class OperationErrors {
     return ErrorCode.PAYMENT_NOT_FOUND.error();
   }
 
-  /** 409 {@code payment.not_in_review}: only an order in {@code needs_review} is resolved; names its status. */
+  /**
+   * 409 {@code payment.not_in_review}: only an order in {@code needs_review} is resolved; names its
+   * status.
+   */
   static ApiException notInReview(String status) {
     return ErrorCode.PAYMENT_NOT_IN_REVIEW.error(new JsonObject().put("status", status));
   }

@@ -24,7 +24,10 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The citizen routes ({@code /v1/payments}) and the channel callbacks ({@code /callbacks/alipay|wechat}). */
+/**
+ * The citizen routes ({@code /v1/payments}) and the channel callbacks ({@code
+ * /callbacks/alipay|wechat}).
+ */
 final class PaymentRoutes {
   private static final Logger log = LoggerFactory.getLogger(PaymentRoutes.class);
 
@@ -34,8 +37,12 @@ final class PaymentRoutes {
   private final Map<Channel, ChannelAdapter> adapters;
   private final AuditLog audit;
 
-  PaymentRoutes(PaymentOrders orders, PaymentEvents events, PaymentOperations operations,
-      Map<Channel, ChannelAdapter> adapters, AuditLog audit) {
+  PaymentRoutes(
+      PaymentOrders orders,
+      PaymentEvents events,
+      PaymentOperations operations,
+      Map<Channel, ChannelAdapter> adapters,
+      AuditLog audit) {
     this.orders = orders;
     this.events = events;
     this.operations = operations;
@@ -60,31 +67,59 @@ final class PaymentRoutes {
     String requestId = RequestIds.of(ctx);
     JsonObject details = new JsonObject();
     if (body != null && body.getValue("billType") instanceof String t) details.put("billType", t);
-    orders.place(session, ctx.request().getHeader("Idempotency-Key"), body, requestId)
-        .andThen(ar -> {
-          if (ar.succeeded()) {
-            PaymentOrder o = ar.result().order();
-            details.put("orderId", o.orderId()).put("region", o.region()).put("amountFen", o.amountFen())
-                .put("replayed", !ar.result().created());
-          } else {
-            details.put("code", ar.cause() instanceof ApiException e ? e.code() : ErrorCode.GATEWAY_INTERNAL_ERROR.wire());
-          }
-          audit.record(ar.succeeded()
-              ? AuditEvent.success(actorType(session), actor(session), "payment.create", session.citizenKey(),
-                  requestId, details)
-              : AuditEvent.failure(actorType(session), actor(session), "payment.create", session.citizenKey(),
-                  requestId, details));
-        })
-        .onSuccess(placed -> ctx.response().setStatusCode(placed.created() ? 201 : 200)
-            .putHeader("Content-Type", "application/json")
-            .end(placed.order().toJson().encode()))
+    orders
+        .place(session, ctx.request().getHeader("Idempotency-Key"), body, requestId)
+        .andThen(
+            ar -> {
+              if (ar.succeeded()) {
+                PaymentOrder o = ar.result().order();
+                details
+                    .put("orderId", o.orderId())
+                    .put("region", o.region())
+                    .put("amountFen", o.amountFen())
+                    .put("replayed", !ar.result().created());
+              } else {
+                details.put(
+                    "code",
+                    ar.cause() instanceof ApiException e
+                        ? e.code()
+                        : ErrorCode.GATEWAY_INTERNAL_ERROR.wire());
+              }
+              audit.record(
+                  ar.succeeded()
+                      ? AuditEvent.success(
+                          actorType(session),
+                          actor(session),
+                          "payment.create",
+                          session.citizenKey(),
+                          requestId,
+                          details)
+                      : AuditEvent.failure(
+                          actorType(session),
+                          actor(session),
+                          "payment.create",
+                          session.citizenKey(),
+                          requestId,
+                          details));
+            })
+        .onSuccess(
+            placed ->
+                ctx.response()
+                    .setStatusCode(placed.created() ? 201 : 200)
+                    .putHeader("Content-Type", "application/json")
+                    .end(placed.order().toJson().encode()))
         .onFailure(ctx::fail);
   }
 
   private void read(RoutingContext ctx) {
     Session session = Session.of(ctx);
-    orders.read(session, ctx.pathParam("orderId"))
-        .onSuccess(o -> ctx.response().putHeader("Content-Type", "application/json").end(o.toJson().encode()))
+    orders
+        .read(session, ctx.pathParam("orderId"))
+        .onSuccess(
+            o ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .end(o.toJson().encode()))
         .onFailure(ctx::fail);
   }
 
@@ -97,9 +132,10 @@ final class PaymentRoutes {
   }
 
   /**
-   * Raw body → the adapter verifies (and for WeChat decrypts) → the statement is applied in one transaction →
-   * only then the channel's acknowledgement. Anything failing on the way gets the reject reply, so the channel
-   * retries; a statement that is not PAID, or one already applied, changes nothing and is acknowledged.
+   * Raw body → the adapter verifies (and for WeChat decrypts) → the statement is applied in one
+   * transaction → only then the channel's acknowledgement. Anything failing on the way gets the
+   * reject reply, so the channel retries; a statement that is not PAID, or one already applied,
+   * changes nothing and is acknowledged.
    */
   private void callback(Channel channel, RoutingContext ctx) {
     ChannelAdapter adapter = adapters.get(channel);
@@ -108,29 +144,45 @@ final class PaymentRoutes {
       return;
     }
     Map<String, String> headers = new HashMap<>();
-    ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    ctx.request()
+        .headers()
+        .forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
     String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
     String requestId = RequestIds.of(ctx);
-    CallbackRequest callback = new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body);
+    CallbackRequest callback =
+        new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body);
     Future<PaymentEvent> verified = adapter.verifyCallback(callback);
     verified
-        .compose(event -> PaymentStore.paid(event) ? events.applyPaid(event, "callback", requestId)
-            // Alipay tells of a refund on the payment's notify_url (§8.3).
-            : event.status() == PaymentStatus.REFUNDED && channel == Channel.ALIPAY
-                ? adapter.verifyRefundCallback(callback).compose(r -> operations.apply(r, "callback", requestId))
-                : Future.succeededFuture("not_paid"))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            events.count(channel.wireName(), "callback_rejected");
-            log.warn("{} callback rejected: {}", channel.wireName(), ar.cause().toString());
-          }
-          // What did not verify is the sender's fault (never a 5xx); what failed after verifying is ours.
-          reply(ctx, ar.succeeded() ? adapter.acknowledgeReply()
-              : verified.failed() ? adapter.refuseReply() : adapter.rejectReply());
-        });
+        .compose(
+            event ->
+                PaymentStore.paid(event)
+                    ? events.applyPaid(event, "callback", requestId)
+                    // Alipay tells of a refund on the payment's notify_url (§8.3).
+                    : event.status() == PaymentStatus.REFUNDED && channel == Channel.ALIPAY
+                        ? adapter
+                            .verifyRefundCallback(callback)
+                            .compose(r -> operations.apply(r, "callback", requestId))
+                        : Future.succeededFuture("not_paid"))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                events.count(channel.wireName(), "callback_rejected");
+                log.warn("{} callback rejected: {}", channel.wireName(), ar.cause().toString());
+              }
+              // What did not verify is the sender's fault (never a 5xx); what failed after
+              // verifying is ours.
+              reply(
+                  ctx,
+                  ar.succeeded()
+                      ? adapter.acknowledgeReply()
+                      : verified.failed() ? adapter.refuseReply() : adapter.rejectReply());
+            });
   }
 
-  /** A refund notification (WeChat Pay §9.3): verified, applied once, then acknowledged; else rejected. */
+  /**
+   * A refund notification (WeChat Pay §9.3): verified, applied once, then acknowledged; else
+   * rejected.
+   */
   private void refundCallback(Channel channel, RoutingContext ctx) {
     ChannelAdapter adapter = adapters.get(channel);
     if (adapter == null) {
@@ -138,20 +190,28 @@ final class PaymentRoutes {
       return;
     }
     Map<String, String> headers = new HashMap<>();
-    ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    ctx.request()
+        .headers()
+        .forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
     String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
     var verified =
-        adapter.verifyRefundCallback(new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body));
+        adapter.verifyRefundCallback(
+            new CallbackRequest(headers, ctx.request().getHeader("Content-Type"), body));
     verified
         .compose(r -> operations.apply(r, "callback", RequestIds.of(ctx)))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            events.count(channel.wireName(), "callback_rejected");
-            log.warn("{} refund callback rejected: {}", channel.wireName(), ar.cause().toString());
-          }
-          reply(ctx, ar.succeeded() ? adapter.acknowledgeReply()
-              : verified.failed() ? adapter.refuseReply() : adapter.rejectReply());
-        });
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                events.count(channel.wireName(), "callback_rejected");
+                log.warn(
+                    "{} refund callback rejected: {}", channel.wireName(), ar.cause().toString());
+              }
+              reply(
+                  ctx,
+                  ar.succeeded()
+                      ? adapter.acknowledgeReply()
+                      : verified.failed() ? adapter.refuseReply() : adapter.rejectReply());
+            });
   }
 
   private static void reply(RoutingContext ctx, CallbackReply reply) {

@@ -41,8 +41,15 @@ public final class PaymentSystem {
   private long outboxTimer = -1;
   private long reconcileTimer = -1;
 
-  private PaymentSystem(Vertx vertx, PaymentsConfig config, PaymentStore store, PaymentEvents events,
-      PaymentRoutes routes, PaymentOutbox outbox, PaymentReconciler reconciler, PaymentOperations operations) {
+  private PaymentSystem(
+      Vertx vertx,
+      PaymentsConfig config,
+      PaymentStore store,
+      PaymentEvents events,
+      PaymentRoutes routes,
+      PaymentOutbox outbox,
+      PaymentReconciler reconciler,
+      PaymentOperations operations) {
     this.vertx = vertx;
     this.config = config;
     this.store = store;
@@ -54,26 +61,53 @@ public final class PaymentSystem {
   }
 
   /**
-   * @param gatewayBaseUrl the gateway's own base URL, asked at prepay time (after listen, so a port 0 server
-   *     gives its real port); used for callback URLs unless {@code payments.notifyBaseUrl} is set
+   * @param gatewayBaseUrl the gateway's own base URL, asked at prepay time (after listen, so a port
+   *     0 server gives its real port); used for callback URLs unless {@code payments.notifyBaseUrl}
+   *     is set
    */
-  public static PaymentSystem create(Vertx vertx, Pool pool, PaymentsConfig config,
-      Map<Channel, ChannelAdapter> adapters, DepartmentClient departments, Identity identity, AuditLog audit,
-      MeterRegistry meters, Clock clock, Supplier<String> gatewayBaseUrl) {
+  public static PaymentSystem create(
+      Vertx vertx,
+      Pool pool,
+      PaymentsConfig config,
+      Map<Channel, ChannelAdapter> adapters,
+      DepartmentClient departments,
+      Identity identity,
+      AuditLog audit,
+      MeterRegistry meters,
+      Clock clock,
+      Supplier<String> gatewayBaseUrl) {
     PaymentStore store = new PaymentStore(pool);
     PaymentEvents events = new PaymentEvents(store, identity.cipher(), audit, meters, clock);
     Map<Channel, ChannelAdapter> channels = Map.copyOf(adapters);
-    Function<Channel, String> notifyUrls = channel -> (config.notifyBaseUrl() != null ? config.notifyBaseUrl()
-        : gatewayBaseUrl.get()) + "/callbacks/" + channel.wireName();
-    PaymentOrders orders = new PaymentOrders(store, events, departments, identity, channels, notifyUrls,
-        config.orderTtl(), clock);
-    // Alipay sends a refund's notification (if any) to the payment's notify_url; WeChat Pay takes one per refund.
-    PaymentOperations operations = new PaymentOperations(new RefundStore(pool), store, events, channels,
-        channel -> channel == Channel.WECHAT ? notifyUrls.apply(channel) + "/refunds" : null, config, audit, clock);
-    return new PaymentSystem(vertx, config, store, events,
+    Function<Channel, String> notifyUrls =
+        channel ->
+            (config.notifyBaseUrl() != null ? config.notifyBaseUrl() : gatewayBaseUrl.get())
+                + "/callbacks/"
+                + channel.wireName();
+    PaymentOrders orders =
+        new PaymentOrders(
+            store, events, departments, identity, channels, notifyUrls, config.orderTtl(), clock);
+    // Alipay sends a refund's notification (if any) to the payment's notify_url; WeChat Pay takes
+    // one per refund.
+    PaymentOperations operations =
+        new PaymentOperations(
+            new RefundStore(pool),
+            store,
+            events,
+            channels,
+            channel -> channel == Channel.WECHAT ? notifyUrls.apply(channel) + "/refunds" : null,
+            config,
+            audit,
+            clock);
+    return new PaymentSystem(
+        vertx,
+        config,
+        store,
+        events,
         new PaymentRoutes(orders, events, operations, channels, audit),
         new PaymentOutbox(store, departments, config, meters, audit, clock),
-        new PaymentReconciler(store, events, operations, channels, config, clock), operations);
+        new PaymentReconciler(store, events, operations, channels, config, clock),
+        operations);
   }
 
   /** {@code POST /payments}, {@code GET /payments/:orderId} on the citizen router ({@code /v1}). */
@@ -82,14 +116,19 @@ public final class PaymentSystem {
   }
 
   /**
-   * {@code GET /payments}, {@code POST /payments/:orderId/resolve} on the admin router ({@code /admin/v1}), for the
-   * operator: {@code authorizeOperator} succeeds with the operator's id or fails 401/403.
+   * {@code GET /payments}, {@code POST /payments/:orderId/resolve} on the admin router ({@code
+   * /admin/v1}), for the operator: {@code authorizeOperator} succeeds with the operator's id or
+   * fails 401/403.
    */
-  public void mountAdmin(Router router, Function<RoutingContext, Future<String>> authorizeOperator) {
+  public void mountAdmin(
+      Router router, Function<RoutingContext, Future<String>> authorizeOperator) {
     operations.mountAdmin(router, authorizeOperator);
   }
 
-  /** {@code POST /alipay}, {@code POST /wechat}, {@code POST /wechat/refunds} on the callbacks router. */
+  /**
+   * {@code POST /alipay}, {@code POST /wechat}, {@code POST /wechat/refunds} on the callbacks
+   * router.
+   */
   public void mountCallbacks(Router router) {
     routes.mountCallbacks(router);
   }
@@ -97,7 +136,8 @@ public final class PaymentSystem {
   /** Starts the outbox worker and the reconciler timers. */
   public void start() {
     outboxTimer = vertx.setPeriodic(config.outboxInterval().toMillis(), id -> outbox.runOnce());
-    reconcileTimer = vertx.setPeriodic(config.reconcileInterval().toMillis(), id -> reconciler.runOnce());
+    reconcileTimer =
+        vertx.setPeriodic(config.reconcileInterval().toMillis(), id -> reconciler.runOnce());
   }
 
   /** Stops the timers; rounds in flight finish on their own (their effects are transactional). */

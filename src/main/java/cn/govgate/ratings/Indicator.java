@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The evaluation indicators (评价指标) a rating may name, after the second-level indicators of the national
- * online and offline rating content (GB/T 39734-2020 and the provincial specifications that reproduce it). The set
- * is fixed and versioned ({@link #VERSION}): indicators may not be added or removed without a new version.
+ * The evaluation indicators (评价指标) a rating may name, after the second-level indicators of the
+ * national online and offline rating content (GB/T 39734-2020 and the provincial specifications
+ * that reproduce it). The set is fixed and versioned ({@link #VERSION}): indicators may not be
+ * added or removed without a new version.
  */
 public enum Indicator {
   /** 办事效率: how quickly the matter was handled. */

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * Where a rectification item stands. {@code OVERDUE} wins over {@code ANSWERED}: an answer without closing does
- * not stop the deadline.
+ * Where a rectification item stands. {@code OVERDUE} wins over {@code ANSWERED}: an answer without
+ * closing does not stop the deadline.
  */
 public enum RectificationState {
   OPEN,
@@ -17,7 +17,8 @@ public enum RectificationState {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  static RectificationState of(Instant answeredAt, Instant closedAt, Instant deadline, Instant now) {
+  static RectificationState of(
+      Instant answeredAt, Instant closedAt, Instant deadline, Instant now) {
     if (closedAt != null) return CLOSED;
     if (now.isAfter(deadline)) return OVERDUE;
     return answeredAt != null ? ANSWERED : OPEN;

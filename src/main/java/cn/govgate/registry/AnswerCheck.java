@@ -9,13 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Decides whether a department's answer is within {@code contracts/department-backend.yaml}: the status must be
- * documented for the operation (or a default response exist), the media type must be JSON, and the body must pass
- * the {@link LeanCheck} compiled once per (operation, status) from its schema. A configurable share of answers
- * ({@code registry.fullValidationShare}, default 1 %) is also validated against the full schema by
- * {@link ContractCheck}; an answer that passes the lean check but breaks the full schema is refused as well and
- * counted in {@value #BREACHES} (tag {@code operation}), which says the lean check missed something real.
- * Thread-safe.
+ * Decides whether a department's answer is within {@code contracts/department-backend.yaml}: the
+ * status must be documented for the operation (or a default response exist), the media type must be
+ * JSON, and the body must pass the {@link LeanCheck} compiled once per (operation, status) from its
+ * schema. A configurable share of answers ({@code registry.fullValidationShare}, default 1 %) is
+ * also validated against the full schema by {@link ContractCheck}; an answer that passes the lean
+ * check but breaks the full schema is refused as well and counted in {@value #BREACHES} (tag {@code
+ * operation}), which says the lean check missed something real. Thread-safe.
  */
 final class AnswerCheck {
   static final String BREACHES = "govgate.department.contract_breaches";
@@ -37,40 +37,55 @@ final class AnswerCheck {
   }
 
   /**
-   * Compiles the lean check of every documented (operation, status) now, so that an unsupported schema stops
-   * start-up rather than a request.
+   * Compiles the lean check of every documented (operation, status) now, so that an unsupported
+   * schema stops start-up rather than a request.
    *
    * @param share the share of answers also validated in full, 0 to 1
    */
   static AnswerCheck create(OpenAPIContract contract, double share, MeterRegistry meters) {
-    if (!(share >= 0 && share <= 1)) throw new IllegalArgumentException("share must be within 0 and 1");
+    if (!(share >= 0 && share <= 1))
+      throw new IllegalArgumentException("share must be within 0 and 1");
     AnswerCheck check = new AnswerCheck(contract, share, meters);
     JsonObject paths = check.document.getJsonObject("paths", new JsonObject());
     for (String path : paths.fieldNames()) {
-      if (!(check.document.getJsonObject("paths").getValue(path) instanceof JsonObject item)) continue;
+      if (!(check.document.getJsonObject("paths").getValue(path) instanceof JsonObject item))
+        continue;
       for (String method : item.fieldNames()) {
-        if (!(item.getValue(method) instanceof JsonObject op) || !(op.getValue("operationId") instanceof String)
+        if (!(item.getValue(method) instanceof JsonObject op)
+            || !(op.getValue("operationId") instanceof String)
             || !(op.getValue("responses") instanceof JsonObject responses)) {
           continue;
         }
         for (String status : responses.fieldNames()) {
-          if (status.matches("[1-5][0-9][0-9]")) check.lean(op.getString("operationId"), Integer.parseInt(status));
+          if (status.matches("[1-5][0-9][0-9]"))
+            check.lean(op.getString("operationId"), Integer.parseInt(status));
         }
       }
     }
     return check;
   }
 
-  /** True when {@code body} (already parsed; null when not JSON) is what {@code operationId} documents. */
+  /**
+   * True when {@code body} (already parsed; null when not JSON) is what {@code operationId}
+   * documents.
+   */
   boolean accepts(String operationId, int status, String mediaType, JsonObject body) {
     if (!JSON.equals(mediaType) || body == null) return false;
     if (!lean(operationId, status).test(body)) return false;
-    if (share > 0 && ThreadLocalRandom.current().nextDouble() < share
+    if (share > 0
+        && ThreadLocalRandom.current().nextDouble() < share
         && !full.matches(operationId, status, mediaType, body)) {
-      breaches.computeIfAbsent(operationId, op -> Counter.builder(BREACHES)
-          .description("Department answers that passed the lean check but broke the full contract schema "
-              + "(found by the sampled full validation)")
-          .tag("operation", op).register(meters)).increment();
+      breaches
+          .computeIfAbsent(
+              operationId,
+              op ->
+                  Counter.builder(BREACHES)
+                      .description(
+                          "Department answers that passed the lean check but broke the full contract schema "
+                              + "(found by the sampled full validation)")
+                      .tag("operation", op)
+                      .register(meters))
+          .increment();
       return false;
     }
     return true;
@@ -104,7 +119,8 @@ final class AnswerCheck {
     for (String path : paths.fieldNames()) {
       if (!(paths.getValue(path) instanceof JsonObject item)) continue;
       for (String method : item.fieldNames()) {
-        if (item.getValue(method) instanceof JsonObject op && operationId.equals(op.getValue("operationId"))) {
+        if (item.getValue(method) instanceof JsonObject op
+            && operationId.equals(op.getValue("operationId"))) {
           return op;
         }
       }
@@ -117,7 +133,8 @@ final class AnswerCheck {
     for (String part : ref.substring(2).split("/")) {
       at = at instanceof JsonObject o ? o.getValue(part) : null;
     }
-    if (!(at instanceof JsonObject found)) throw new IllegalStateException("unresolvable reference " + ref);
+    if (!(at instanceof JsonObject found))
+      throw new IllegalStateException("unresolvable reference " + ref);
     return found;
   }
 }

@@ -12,11 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * One backend as an instance runs it: its stored row and secrets, its {@link Guard} (one per backend), the
- * retrier with the backend's own retry budget, and HTTP clients of its own — one per event loop, made on first use
- * there, so that a call and its connection stay on the loop that serves the request (a client shared by every loop
- * handed connections across loops) — each with a pool bounded by the backend's maximum concurrency, so that a hung
- * department holds only its own connections.
+ * One backend as an instance runs it: its stored row and secrets, its {@link Guard} (one per
+ * backend), the retrier with the backend's own retry budget, and HTTP clients of its own — one per
+ * event loop, made on first use there, so that a call and its connection stay on the loop that
+ * serves the request (a client shared by every loop handed connections across loops) — each with a
+ * pool bounded by the backend's maximum concurrency, so that a hung department holds only its own
+ * connections.
  */
 public final class Backend {
   /** The key of the client shared by threads that are not event loops (start-up, workers). */
@@ -30,12 +31,22 @@ public final class Backend {
   private final Map<Thread, WebClient> clients;
   private final String basePath;
 
-  Backend(BackendRow row, BackendSpec.Secrets secrets, Guard guard, Retrier retrier, Supplier<WebClient> newClient) {
+  Backend(
+      BackendRow row,
+      BackendSpec.Secrets secrets,
+      Guard guard,
+      Retrier retrier,
+      Supplier<WebClient> newClient) {
     this(row, secrets, guard, retrier, newClient, new ConcurrentHashMap<>());
   }
 
-  private Backend(BackendRow row, BackendSpec.Secrets secrets, Guard guard, Retrier retrier,
-      Supplier<WebClient> newClient, Map<Thread, WebClient> clients) {
+  private Backend(
+      BackendRow row,
+      BackendSpec.Secrets secrets,
+      Guard guard,
+      Retrier retrier,
+      Supplier<WebClient> newClient,
+      Map<Thread, WebClient> clients) {
     this.row = row;
     this.secrets = secrets;
     this.guard = guard;
@@ -82,7 +93,10 @@ public final class Backend {
     return clients.computeIfAbsent(key == null ? NOT_A_LOOP : key, k -> newClient.get());
   }
 
-  /** The raw path the request signature covers: the base URL's path followed by the operation's path. */
+  /**
+   * The raw path the request signature covers: the base URL's path followed by the operation's
+   * path.
+   */
   String signedPath(String operationPath) {
     return basePath + operationPath;
   }
@@ -91,11 +105,16 @@ public final class Backend {
     return secrets;
   }
 
-  /** Whether {@code other} can keep this instance's guard and client: same connection and resilience settings. */
+  /**
+   * Whether {@code other} can keep this instance's guard and client: same connection and resilience
+   * settings.
+   */
   boolean sameWiring(BackendRow other, BackendSpec.Secrets otherSecrets) {
     BackendSpec a = row.spec();
     BackendSpec b = other.spec();
-    return a.baseUrl().equals(b.baseUrl()) && a.auth().equals(b.auth()) && a.guard().equals(b.guard())
+    return a.baseUrl().equals(b.baseUrl())
+        && a.auth().equals(b.auth())
+        && a.guard().equals(b.guard())
         && secrets.equals(otherSecrets);
   }
 
@@ -104,13 +123,20 @@ public final class Backend {
     return new Backend(newer, secrets, guard, retrier, newClient, clients);
   }
 
-  /** Drains (no new calls; in-flight calls finish), then releases the breaker, bulkhead, meters and client. */
+  /**
+   * Drains (no new calls; in-flight calls finish), then releases the breaker, bulkhead, meters and
+   * client.
+   */
   Future<Void> retire() {
     guard.beginDrain();
-    return guard.drained().eventually(() -> {
-      guard.close();
-      clients.values().forEach(WebClient::close);
-      return Future.<Void>succeededFuture();
-    }).mapEmpty();
+    return guard
+        .drained()
+        .eventually(
+            () -> {
+              guard.close();
+              clients.values().forEach(WebClient::close);
+              return Future.<Void>succeededFuture();
+            })
+        .mapEmpty();
   }
 }

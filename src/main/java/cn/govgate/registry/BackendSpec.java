@@ -14,9 +14,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The settings of one department backend as registered through the admin API, validated field by field.
+ * The settings of one department backend as registered through the admin API, validated field by
+ * field.
  *
  * <p>Wire form (request and, without secrets, response):
+ *
  * <pre>{@code {"serviceTypes": ["traffic.fines"], "regions": ["330100"], "baseUrl": "https://...",
  *  "auth": {"type": "hmac", "keyId": "...", "secret": "..."}, "deadlineMs": 3000, "maxConcurrentCalls": 50,
  *  "breaker": {"failureRateThreshold": 50, "slowCallRateThreshold": 80, "slowCallDurationMs": 2400,
@@ -34,24 +36,35 @@ import java.util.Objects;
  * @param weightExplicit whether the registrant set the weight (required to share a route)
  */
 public record BackendSpec(
-    List<String> serviceTypes, List<String> regions, String baseUrl, Auth auth, GuardConfig guard,
-    String healthCheckPath, int weight, boolean weightExplicit) {
+    List<String> serviceTypes,
+    List<String> regions,
+    String baseUrl,
+    Auth auth,
+    GuardConfig guard,
+    String healthCheckPath,
+    int weight,
+    boolean weightExplicit) {
 
   public static final int DEFAULT_WEIGHT = 100;
   public static final int MAX_WEIGHT = 10_000;
 
   /**
-   * Authentication of gateway→department calls ({@code contracts/department-backend.yaml}): HMAC request signatures, or mutual TLS (the
-   * signature headers are then still sent when a key id and secret are configured).
+   * Authentication of gateway→department calls ({@code contracts/department-backend.yaml}): HMAC
+   * request signatures, or mutual TLS (the signature headers are then still sent when a key id and
+   * secret are configured).
    *
    * @param type {@code hmac} or {@code mtls}
    * @param keyId the key id the department issued; null only for mtls without signatures
    * @param certificatePem the gateway's client certificate chain for mtls, null for hmac
-   * @param trustedCaPem the CA that signs the department's server certificate for mtls, null for the JVM default
+   * @param trustedCaPem the CA that signs the department's server certificate for mtls, null for
+   *     the JVM default
    */
   public record Auth(String type, String keyId, String certificatePem, String trustedCaPem) {}
 
-  /** The secret parts of a registration, stored encrypted. {@code hmacSecret} and {@code privateKeyPem} may be null. */
+  /**
+   * The secret parts of a registration, stored encrypted. {@code hmacSecret} and {@code
+   * privateKeyPem} may be null.
+   */
   public record Secrets(String hmacSecret, String privateKeyPem) {
 
     JsonObject toJson() {
@@ -75,11 +88,12 @@ public record BackendSpec(
   }
 
   /**
-   * Validates a registration or update body. On update, {@code previous} supplies the secrets that the body
-   * omits (a secret is shown to the gateway once and need not be repeated).
+   * Validates a registration or update body. On update, {@code previous} supplies the secrets that
+   * the body omits (a secret is shown to the gateway once and need not be repeated).
    *
    * @param family the department's kind: only its service types may be registered
-   * @throws ApiException 400 {@code request.invalid} with every field error in {@code details.fields}
+   * @throws ApiException 400 {@code request.invalid} with every field error in {@code
+   *     details.fields}
    */
   public static Parsed parse(JsonObject body, String family, Secrets previous) {
     JsonObject errors = new JsonObject();
@@ -98,7 +112,9 @@ public record BackendSpec(
     Auth auth = null;
     Secrets secrets = null;
     if (!(body.getValue("auth") instanceof JsonObject authJson)) {
-      errors.put("auth", "required: {type: hmac, keyId, secret} or {type: mtls, certificatePem, privateKeyPem}");
+      errors.put(
+          "auth",
+          "required: {type: hmac, keyId, secret} or {type: mtls, certificatePem, privateKeyPem}");
     } else {
       String type = authJson.getValue("type") instanceof String s ? s : null;
       String keyId = optionalString(authJson, "auth.keyId", errors);
@@ -146,34 +162,72 @@ public record BackendSpec(
         errors.put("auth.type", "must be hmac or mtls");
       }
     }
-    long deadlineMs = longField(body, "deadlineMs", GuardConfig.DEFAULT_DEADLINE.toMillis(), errors);
+    long deadlineMs =
+        longField(body, "deadlineMs", GuardConfig.DEFAULT_DEADLINE.toMillis(), errors);
     Duration deadline = Duration.ofMillis(deadlineMs);
     GuardConfig defaults = GuardConfig.withDeadline(deadline);
     JsonObject breaker = body.getValue("breaker") instanceof JsonObject b ? b : new JsonObject();
     if (body.containsKey("breaker") && !(body.getValue("breaker") instanceof JsonObject)) {
       errors.put("breaker", "must be an object");
     }
-    GuardConfig guard = new GuardConfig(
-        deadline,
-        (int) longField(breaker, "failureRateThreshold", defaults.failureRateThreshold(), errors, "breaker."),
-        (int) longField(breaker, "slowCallRateThreshold", defaults.slowCallRateThreshold(), errors, "breaker."),
-        Duration.ofMillis(longField(breaker, "slowCallDurationMs", defaults.slowCallDuration().toMillis(), errors,
-            "breaker.")),
-        (int) longField(breaker, "slidingWindowSize", defaults.slidingWindowSize(), errors, "breaker."),
-        (int) longField(breaker, "minimumNumberOfCalls", defaults.minimumNumberOfCalls(), errors, "breaker."),
-        Duration.ofMillis(longField(breaker, "waitDurationInOpenStateMs",
-            defaults.waitDurationInOpenState().toMillis(), errors, "breaker.")),
-        (int) longField(breaker, "permittedCallsInHalfOpenState", defaults.permittedCallsInHalfOpenState(), errors,
-            "breaker."),
-        (int) longField(body, "maxConcurrentCalls", defaults.maxConcurrentCalls(), errors));
+    GuardConfig guard =
+        new GuardConfig(
+            deadline,
+            (int)
+                longField(
+                    breaker,
+                    "failureRateThreshold",
+                    defaults.failureRateThreshold(),
+                    errors,
+                    "breaker."),
+            (int)
+                longField(
+                    breaker,
+                    "slowCallRateThreshold",
+                    defaults.slowCallRateThreshold(),
+                    errors,
+                    "breaker."),
+            Duration.ofMillis(
+                longField(
+                    breaker,
+                    "slowCallDurationMs",
+                    defaults.slowCallDuration().toMillis(),
+                    errors,
+                    "breaker.")),
+            (int)
+                longField(
+                    breaker, "slidingWindowSize", defaults.slidingWindowSize(), errors, "breaker."),
+            (int)
+                longField(
+                    breaker,
+                    "minimumNumberOfCalls",
+                    defaults.minimumNumberOfCalls(),
+                    errors,
+                    "breaker."),
+            Duration.ofMillis(
+                longField(
+                    breaker,
+                    "waitDurationInOpenStateMs",
+                    defaults.waitDurationInOpenState().toMillis(),
+                    errors,
+                    "breaker.")),
+            (int)
+                longField(
+                    breaker,
+                    "permittedCallsInHalfOpenState",
+                    defaults.permittedCallsInHalfOpenState(),
+                    errors,
+                    "breaker."),
+            (int) longField(body, "maxConcurrentCalls", defaults.maxConcurrentCalls(), errors));
     for (Map.Entry<String, String> e : guard.validate().entrySet()) {
-      String field = switch (e.getKey()) {
-        case "deadline" -> "deadlineMs";
-        case "maxConcurrentCalls" -> "maxConcurrentCalls";
-        case "slowCallDuration" -> "breaker.slowCallDurationMs";
-        case "waitDurationInOpenState" -> "breaker.waitDurationInOpenStateMs";
-        default -> "breaker." + e.getKey();
-      };
+      String field =
+          switch (e.getKey()) {
+            case "deadline" -> "deadlineMs";
+            case "maxConcurrentCalls" -> "maxConcurrentCalls";
+            case "slowCallDuration" -> "breaker.slowCallDurationMs";
+            case "waitDurationInOpenState" -> "breaker.waitDurationInOpenStateMs";
+            default -> "breaker." + e.getKey();
+          };
       errors.put(field, errors.containsKey(field) ? errors.getString(field) : e.getValue());
     }
     String healthPath = body.getValue("healthCheckPath", "/health") instanceof String s ? s : null;
@@ -196,8 +250,9 @@ public record BackendSpec(
     if (!errors.isEmpty()) {
       throw ApiException.invalidFields(errors);
     }
-    BackendSpec spec = new BackendSpec(services, regions, baseUrl, auth, guard, healthPath, (int) weight,
-        weightGiven);
+    BackendSpec spec =
+        new BackendSpec(
+            services, regions, baseUrl, auth, guard, healthPath, (int) weight, weightGiven);
     return new Parsed(spec, secrets, replaces);
   }
 
@@ -208,7 +263,8 @@ public record BackendSpec(
       String name = services.get(i);
       var type = ServiceTypes.find(name);
       if (type.isEmpty()) {
-        errors.put("serviceTypes[" + i + "]",
+        errors.put(
+            "serviceTypes[" + i + "]",
             "unknown service type; one of " + String.join(", ", ServiceTypes.names()));
       } else if (!type.get().family().equals(family)) {
         errors.put("serviceTypes[" + i + "]", "not offered by a " + family + " department");
@@ -264,12 +320,14 @@ public record BackendSpec(
     return longField(json, field, def, errors, "");
   }
 
-  private static long longField(JsonObject json, String field, long def, JsonObject errors, String prefix) {
+  private static long longField(
+      JsonObject json, String field, long def, JsonObject errors, String prefix) {
     Object value = json.getValue(field);
     if (value == null) {
       return def;
     }
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+    if (value instanceof Number n
+        && n.doubleValue() == Math.rint(n.doubleValue())
         && Math.abs(n.doubleValue()) < 1e12) {
       return n.longValue();
     }
@@ -289,7 +347,9 @@ public record BackendSpec(
       if (uri.getHost() == null || uri.getHost().isBlank()) {
         return "must name a host";
       }
-      if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+      if (uri.getRawQuery() != null
+          || uri.getRawFragment() != null
+          || uri.getRawUserInfo() != null) {
         return "must not have a query, fragment or user info";
       }
       if (url.length() > 500) {
@@ -331,14 +391,16 @@ public record BackendSpec(
         .put("auth", authJson)
         .put("deadlineMs", guard.deadline().toMillis())
         .put("maxConcurrentCalls", guard.maxConcurrentCalls())
-        .put("breaker", new JsonObject()
-            .put("failureRateThreshold", guard.failureRateThreshold())
-            .put("slowCallRateThreshold", guard.slowCallRateThreshold())
-            .put("slowCallDurationMs", guard.slowCallDuration().toMillis())
-            .put("slidingWindowSize", guard.slidingWindowSize())
-            .put("minimumNumberOfCalls", guard.minimumNumberOfCalls())
-            .put("waitDurationInOpenStateMs", guard.waitDurationInOpenState().toMillis())
-            .put("permittedCallsInHalfOpenState", guard.permittedCallsInHalfOpenState()))
+        .put(
+            "breaker",
+            new JsonObject()
+                .put("failureRateThreshold", guard.failureRateThreshold())
+                .put("slowCallRateThreshold", guard.slowCallRateThreshold())
+                .put("slowCallDurationMs", guard.slowCallDuration().toMillis())
+                .put("slidingWindowSize", guard.slidingWindowSize())
+                .put("minimumNumberOfCalls", guard.minimumNumberOfCalls())
+                .put("waitDurationInOpenStateMs", guard.waitDurationInOpenState().toMillis())
+                .put("permittedCallsInHalfOpenState", guard.permittedCallsInHalfOpenState()))
         .put("healthCheckPath", healthCheckPath)
         .put("weight", weight)
         .put("weightExplicit", weightExplicit);
@@ -348,18 +410,29 @@ public record BackendSpec(
   public static BackendSpec fromJson(JsonObject json) {
     JsonObject a = json.getJsonObject("auth");
     JsonObject b = json.getJsonObject("breaker");
-    GuardConfig guard = new GuardConfig(
-        Duration.ofMillis(json.getLong("deadlineMs")), b.getInteger("failureRateThreshold"),
-        b.getInteger("slowCallRateThreshold"), Duration.ofMillis(b.getLong("slowCallDurationMs")),
-        b.getInteger("slidingWindowSize"), b.getInteger("minimumNumberOfCalls"),
-        Duration.ofMillis(b.getLong("waitDurationInOpenStateMs")), b.getInteger("permittedCallsInHalfOpenState"),
-        json.getInteger("maxConcurrentCalls"));
+    GuardConfig guard =
+        new GuardConfig(
+            Duration.ofMillis(json.getLong("deadlineMs")),
+            b.getInteger("failureRateThreshold"),
+            b.getInteger("slowCallRateThreshold"),
+            Duration.ofMillis(b.getLong("slowCallDurationMs")),
+            b.getInteger("slidingWindowSize"),
+            b.getInteger("minimumNumberOfCalls"),
+            Duration.ofMillis(b.getLong("waitDurationInOpenStateMs")),
+            b.getInteger("permittedCallsInHalfOpenState"),
+            json.getInteger("maxConcurrentCalls"));
     return new BackendSpec(
         json.getJsonArray("serviceTypes").stream().map(String.class::cast).toList(),
         json.getJsonArray("regions").stream().map(String.class::cast).toList(),
         json.getString("baseUrl"),
-        new Auth(a.getString("type"), a.getString("keyId"), a.getString("certificatePem"),
+        new Auth(
+            a.getString("type"),
+            a.getString("keyId"),
+            a.getString("certificatePem"),
             a.getString("trustedCaPem")),
-        guard, json.getString("healthCheckPath"), json.getInteger("weight"), json.getBoolean("weightExplicit", false));
+        guard,
+        json.getString("healthCheckPath"),
+        json.getInteger("weight"),
+        json.getBoolean("weightExplicit", false));
   }
 }

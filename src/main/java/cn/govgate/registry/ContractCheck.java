@@ -11,12 +11,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The full validation of a department's answer against {@code contracts/department-backend.yaml} (the interpreting
- * JSON-schema validator, about 50 µs an answer; {@link AnswerCheck} samples it): the status must be documented
- * for the operation (or a default response exist), the media type must be the documented one and the body must
- * match its schema. The compiled schema validator of each (operation, status) is built once and reused — building
- * it per answer (what a generic response validator does) was the largest single cost of a proxied request in the
- * benchmark's profile.
+ * The full validation of a department's answer against {@code contracts/department-backend.yaml}
+ * (the interpreting JSON-schema validator, about 50 µs an answer; {@link AnswerCheck} samples it):
+ * the status must be documented for the operation (or a default response exist), the media type
+ * must be the documented one and the body must match its schema. The compiled schema validator of
+ * each (operation, status) is built once and reused — building it per answer (what a generic
+ * response validator does) was the largest single cost of a proxied request in the benchmark's
+ * profile.
  */
 final class ContractCheck {
   private static final String JSON = "application/json";
@@ -32,10 +33,14 @@ final class ContractCheck {
     return contract;
   }
 
-  /** True when {@code body} (already parsed) is what {@code operationId} documents for {@code status}. */
+  /**
+   * True when {@code body} (already parsed) is what {@code operationId} documents for {@code
+   * status}.
+   */
   boolean matches(String operationId, int status, String mediaType, JsonObject body) {
     if (!JSON.equals(mediaType) || body == null) return false;
-    Validator validator = validators.computeIfAbsent(operationId + "|" + status, k -> compile(operationId, status));
+    Validator validator =
+        validators.computeIfAbsent(operationId + "|" + status, k -> compile(operationId, status));
     if (validator == NONE) return false;
     OutputUnit result = validator.validate(body);
     return Boolean.TRUE.equals(result.getValid());
@@ -52,8 +57,12 @@ final class ContractCheck {
     return contract.getSchemaRepository().validator(media.getSchema());
   }
 
-  /** Marks an (operation, status) the contract does not document: every such answer is outside the contract. */
-  private static final Validator NONE = json -> {
-    throw new IllegalStateException("not documented");
-  };
+  /**
+   * Marks an (operation, status) the contract does not document: every such answer is outside the
+   * contract.
+   */
+  private static final Validator NONE =
+      json -> {
+        throw new IllegalStateException("not documented");
+      };
 }

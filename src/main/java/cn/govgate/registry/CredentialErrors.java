@@ -15,7 +15,10 @@ final class CredentialErrors {
     return ErrorCode.REGISTRY_CREDENTIAL_NOT_FOUND.error();
   }
 
-  /** 409 {@code registry.credential_not_active}: only an active credential (not rotated, revoked) is rotated. */
+  /**
+   * 409 {@code registry.credential_not_active}: only an active credential (not rotated, revoked) is
+   * rotated.
+   */
   static ApiException notActive() {
     return ErrorCode.REGISTRY_CREDENTIAL_NOT_ACTIVE.error();
   }

@@ -13,11 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The department credentials one instance accepts: every unrevoked credential in memory, reloaded when the registry
- * channel carries {@value #NOTIFY_PREFIX}{@code <department>} (a rotation or revocation committed on any instance)
- * and after every reconnect of the listener. A credential's grace period ends by this instance's clock, without a
- * notification. A credential id this table does not know (issued a moment ago on another instance) is looked up in
- * PostgreSQL, so a new credential works at once everywhere; a revoked one stops within the notification's delay.
+ * The department credentials one instance accepts: every unrevoked credential in memory, reloaded
+ * when the registry channel carries {@value #NOTIFY_PREFIX}{@code <department>} (a rotation or
+ * revocation committed on any instance) and after every reconnect of the listener. A credential's
+ * grace period ends by this instance's clock, without a notification. A credential id this table
+ * does not know (issued a moment ago on another instance) is looked up in PostgreSQL, so a new
+ * credential works at once everywhere; a revoked one stops within the notification's delay.
  */
 final class Credentials {
 
@@ -42,21 +43,31 @@ final class Credentials {
     this.clock = clock;
   }
 
-  /** Reloads the table; coalesced with a reload that has not started yet; retried a second later if it failed. */
+  /**
+   * Reloads the table; coalesced with a reload that has not started yet; retried a second later if
+   * it failed.
+   */
   synchronized Future<Void> reload() {
     if (stopped || !queued.compareAndSet(false, true)) {
       return chain;
     }
-    chain = chain.transform(ar -> {
-      queued.set(false);
-      return store.loadUsable().<Void>map(rows -> {
-        table.set(Map.copyOf(rows));
-        return null;
-      }).onFailure(e -> {
-        log.warn("credential reload failed; retrying in 1 s: {}", e.getMessage());
-        vertx.setTimer(1000, id -> reload());
-      });
-    });
+    chain =
+        chain.transform(
+            ar -> {
+              queued.set(false);
+              return store
+                  .loadUsable()
+                  .<Void>map(
+                      rows -> {
+                        table.set(Map.copyOf(rows));
+                        return null;
+                      })
+                  .onFailure(
+                      e -> {
+                        log.warn("credential reload failed; retrying in 1 s: {}", e.getMessage());
+                        vertx.setTimer(1000, id -> reload());
+                      });
+            });
     return chain;
   }
 
@@ -69,7 +80,10 @@ final class Credentials {
     stopped = true;
   }
 
-  /** The department of a valid token ({@code gdc_<id>.<secret>}), unrevoked and within its grace period; else null. */
+  /**
+   * The department of a valid token ({@code gdc_<id>.<secret>}), unrevoked and within its grace
+   * period; else null.
+   */
   Future<String> authenticate(String token) {
     int dot = token == null ? -1 : token.indexOf('.');
     if (dot < 5 || !token.startsWith("gdc_")) {
@@ -80,8 +94,9 @@ final class Credentials {
     if (row == null) {
       return registryStore.authenticate(token, now);
     }
-    boolean valid = MessageDigest.isEqual(row.secretSha256(), RegistryStore.sha256(token.substring(dot + 1)))
-        && (row.expiresAt() == null || row.expiresAt().toInstant().isAfter(now));
+    boolean valid =
+        MessageDigest.isEqual(row.secretSha256(), RegistryStore.sha256(token.substring(dot + 1)))
+            && (row.expiresAt() == null || row.expiresAt().toInstant().isAfter(now));
     return Future.succeededFuture(valid ? row.departmentId() : null);
   }
 }

@@ -18,18 +18,21 @@ import java.util.function.Function;
 import org.bouncycastle.crypto.digests.SM3Digest;
 
 /**
- * Request authentication of the department-backend contract ({@code contracts/department-backend.yaml}).
+ * Request authentication of the department-backend contract ({@code
+ * contracts/department-backend.yaml}).
  *
- * <p>Every gateway-to-department request carries {@value #KEY_ID_HEADER}, {@value #TIMESTAMP_HEADER} (epoch
- * seconds), {@value #REQUEST_ID_HEADER}, {@value #ALGORITHM_HEADER} ({@code HMAC-SHA256} or {@code HMAC-SM3};
- * absent means HMAC-SHA256) and {@value #SIGNATURE_HEADER} =
- * {@code Base64(HMAC-SHA256(secret, METHOD + "\n" + PATH + "\n" + TIMESTAMP + "\n" + hex(SHA-256(body)) + "\n"))},
- * or with HMAC-SM3 the same string with {@code hex(SM3(body))} under HMAC-SM3 (商用密码: no SHA-2 anywhere),
- * where METHOD is upper case, PATH is the request path exactly as sent without the query string, the hex digest
- * is lower case and the secret is used as its UTF-8 bytes. An empty body hashes as the empty byte string.
+ * <p>Every gateway-to-department request carries {@value #KEY_ID_HEADER}, {@value
+ * #TIMESTAMP_HEADER} (epoch seconds), {@value #REQUEST_ID_HEADER}, {@value #ALGORITHM_HEADER}
+ * ({@code HMAC-SHA256} or {@code HMAC-SM3}; absent means HMAC-SHA256) and {@value
+ * #SIGNATURE_HEADER} = {@code Base64(HMAC-SHA256(secret, METHOD + "\n" + PATH + "\n" + TIMESTAMP +
+ * "\n" + hex(SHA-256(body)) + "\n"))}, or with HMAC-SM3 the same string with {@code hex(SM3(body))}
+ * under HMAC-SM3 (商用密码: no SHA-2 anywhere), where METHOD is upper case, PATH is the request path
+ * exactly as sent without the query string, the hex digest is lower case and the secret is used as
+ * its UTF-8 bytes. An empty body hashes as the empty byte string.
  *
- * <p>The department side ({@link Verifier}) refuses an unknown key id, a signature that does not match (compared
- * in constant time) and a timestamp more than {@link #MAX_SKEW} away from its own clock.
+ * <p>The department side ({@link Verifier}) refuses an unknown key id, a signature that does not
+ * match (compared in constant time) and a timestamp more than {@link #MAX_SKEW} away from its own
+ * clock.
  */
 public final class DepartmentAuth {
 
@@ -42,12 +45,11 @@ public final class DepartmentAuth {
   /** Largest accepted difference between the request timestamp and the verifier's clock. */
   public static final Duration MAX_SKEW = Duration.ofSeconds(300);
 
-  private DepartmentAuth() {
-  }
+  private DepartmentAuth() {}
 
   /** The headers of one signed request, in the order they are documented. */
-  public record SignedHeaders(String keyId, long timestamp, String signature, String requestId,
-      MacAlgorithm algorithm) {
+  public record SignedHeaders(
+      String keyId, long timestamp, String signature, String requestId, MacAlgorithm algorithm) {
 
     public Map<String, String> asMap() {
       Map<String, String> headers = new LinkedHashMap<>();
@@ -66,7 +68,9 @@ public final class DepartmentAuth {
     }
   }
 
-  /** Outcome of a verification; {@code reason} is a short diagnostic for logs, never for the caller. */
+  /**
+   * Outcome of a verification; {@code reason} is a short diagnostic for logs, never for the caller.
+   */
   public record Verification(boolean valid, String keyId, String reason) {
 
     static Verification ok(String keyId) {
@@ -80,29 +84,68 @@ public final class DepartmentAuth {
 
   /** Signs a request at the clock's current time with HMAC-SHA256. */
   public static SignedHeaders sign(
-      String method, String path, Buffer body, Clock clock, String keyId, String secret, String requestId) {
-    return sign(MacAlgorithm.HMAC_SHA256, method, path, body, clock.millis() / 1000, keyId, secret, requestId);
+      String method,
+      String path,
+      Buffer body,
+      Clock clock,
+      String keyId,
+      String secret,
+      String requestId) {
+    return sign(
+        MacAlgorithm.HMAC_SHA256,
+        method,
+        path,
+        body,
+        clock.millis() / 1000,
+        keyId,
+        secret,
+        requestId);
   }
 
-  /** Signs a request at the clock's current time with {@code algorithm} ({@code crypto.departmentSigning}). */
-  public static SignedHeaders sign(MacAlgorithm algorithm,
-      String method, String path, Buffer body, Clock clock, String keyId, String secret, String requestId) {
+  /**
+   * Signs a request at the clock's current time with {@code algorithm} ({@code
+   * crypto.departmentSigning}).
+   */
+  public static SignedHeaders sign(
+      MacAlgorithm algorithm,
+      String method,
+      String path,
+      Buffer body,
+      Clock clock,
+      String keyId,
+      String secret,
+      String requestId) {
     return sign(algorithm, method, path, body, clock.millis() / 1000, keyId, secret, requestId);
   }
 
   /** Signs a request at a given epoch-second timestamp with HMAC-SHA256. */
   public static SignedHeaders sign(
-      String method, String path, Buffer body, long epochSeconds, String keyId, String secret, String requestId) {
-    return sign(MacAlgorithm.HMAC_SHA256, method, path, body, epochSeconds, keyId, secret, requestId);
+      String method,
+      String path,
+      Buffer body,
+      long epochSeconds,
+      String keyId,
+      String secret,
+      String requestId) {
+    return sign(
+        MacAlgorithm.HMAC_SHA256, method, path, body, epochSeconds, keyId, secret, requestId);
   }
 
   /** Signs a request at a given epoch-second timestamp. */
-  public static SignedHeaders sign(MacAlgorithm algorithm,
-      String method, String path, Buffer body, long epochSeconds, String keyId, String secret, String requestId) {
+  public static SignedHeaders sign(
+      MacAlgorithm algorithm,
+      String method,
+      String path,
+      Buffer body,
+      long epochSeconds,
+      String keyId,
+      String secret,
+      String requestId) {
     Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(requestId, "requestId");
-    String signature = signature(algorithm, secret, stringToSign(algorithm, method, path, epochSeconds,
-        bytesOf(body)));
+    String signature =
+        signature(
+            algorithm, secret, stringToSign(algorithm, method, path, epochSeconds, bytesOf(body)));
     return new SignedHeaders(keyId, epochSeconds, signature, requestId, algorithm);
   }
 
@@ -111,11 +154,20 @@ public final class DepartmentAuth {
     return stringToSign(MacAlgorithm.HMAC_SHA256, method, path, epochSeconds, body);
   }
 
-  /** The exact string the MAC covers: the body digest is SHA-256 for HMAC-SHA256, SM3 for HMAC-SM3. */
-  public static String stringToSign(MacAlgorithm algorithm, String method, String path, long epochSeconds,
-      byte[] body) {
+  /**
+   * The exact string the MAC covers: the body digest is SHA-256 for HMAC-SHA256, SM3 for HMAC-SM3.
+   */
+  public static String stringToSign(
+      MacAlgorithm algorithm, String method, String path, long epochSeconds, byte[] body) {
     String digest = algorithm == MacAlgorithm.HMAC_SM3 ? sm3Hex(body) : sha256Hex(body);
-    return method.toUpperCase(Locale.ROOT) + "\n" + path + "\n" + epochSeconds + "\n" + digest + "\n";
+    return method.toUpperCase(Locale.ROOT)
+        + "\n"
+        + path
+        + "\n"
+        + epochSeconds
+        + "\n"
+        + digest
+        + "\n";
   }
 
   /** Base64 (standard alphabet, padded) of HMAC-SHA256 over the string to sign. */
@@ -125,8 +177,11 @@ public final class DepartmentAuth {
 
   /** Base64 (standard alphabet, padded) of the MAC over the string to sign. */
   public static String signature(MacAlgorithm algorithm, String secret, String stringToSign) {
-    return Base64.getEncoder().encodeToString(algorithm.mac(secret.getBytes(StandardCharsets.UTF_8),
-        stringToSign.getBytes(StandardCharsets.UTF_8)));
+    return Base64.getEncoder()
+        .encodeToString(
+            algorithm.mac(
+                secret.getBytes(StandardCharsets.UTF_8),
+                stringToSign.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Lower-case hex SHA-256. */
@@ -147,7 +202,10 @@ public final class DepartmentAuth {
     return HexFormat.of().formatHex(out);
   }
 
-  /** A department-side verifier; {@code secrets} answers the secret of a key id or null when unknown. */
+  /**
+   * A department-side verifier; {@code secrets} answers the secret of a key id or null when
+   * unknown.
+   */
   public static Verifier verifier(Clock clock, Function<String, String> secrets) {
     return new Verifier(clock, secrets);
   }
@@ -184,14 +242,20 @@ public final class DepartmentAuth {
         return Verification.refused(keyId, "unknown key id");
       }
       String named = headers.get(ALGORITHM_HEADER);
-      MacAlgorithm algorithm = named == null ? MacAlgorithm.HMAC_SHA256 : MacAlgorithm.ofConfigName(named.trim());
+      MacAlgorithm algorithm =
+          named == null ? MacAlgorithm.HMAC_SHA256 : MacAlgorithm.ofConfigName(named.trim());
       if (algorithm == null) {
         return Verification.refused(keyId, "unknown signature algorithm");
       }
-      String expected = signature(algorithm, secret, stringToSign(algorithm, method, path, epochSeconds,
-          bytesOf(body)));
-      boolean same = MessageDigest.isEqual(
-          expected.getBytes(StandardCharsets.US_ASCII), signature.trim().getBytes(StandardCharsets.US_ASCII));
+      String expected =
+          signature(
+              algorithm,
+              secret,
+              stringToSign(algorithm, method, path, epochSeconds, bytesOf(body)));
+      boolean same =
+          MessageDigest.isEqual(
+              expected.getBytes(StandardCharsets.US_ASCII),
+              signature.trim().getBytes(StandardCharsets.US_ASCII));
       return same ? Verification.ok(keyId) : Verification.refused(keyId, "signature mismatch");
     }
   }

@@ -14,28 +14,44 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The check of a department answer on the request path: compiled once from the response schema of the contract
- * into a tree of small checks of what the gateway reads and passes on — types, required fields, enums, patterns,
- * formats ({@code date}, {@code date-time}), lengths, numeric bounds, array sizes, and {@code allOf}/{@code oneOf}.
- * It costs about a microsecond where interpreting the schema cost about 50.
+ * The check of a department answer on the request path: compiled once from the response schema of
+ * the contract into a tree of small checks of what the gateway reads and passes on — types,
+ * required fields, enums, patterns, formats ({@code date}, {@code date-time}), lengths, numeric
+ * bounds, array sizes, and {@code allOf}/{@code oneOf}. It costs about a microsecond where
+ * interpreting the schema cost about 50.
  *
- * <p>It leaves out what cannot change what a citizen gets: {@code additionalProperties} (the services layer passes
- * on contract fields only) and {@code uniqueItems}. Those, and anything this compiler might read differently from
- * a full JSON-schema validator, are caught by the full validation {@link AnswerCheck} samples at run time and that
- * the contract tests run on every golden example. A keyword it does not know stops start-up, so the contract can
- * never silently outgrow it.
+ * <p>It leaves out what cannot change what a citizen gets: {@code additionalProperties} (the
+ * services layer passes on contract fields only) and {@code uniqueItems}. Those, and anything this
+ * compiler might read differently from a full JSON-schema validator, are caught by the full
+ * validation {@link AnswerCheck} samples at run time and that the contract tests run on every
+ * golden example. A keyword it does not know stops start-up, so the contract can never silently
+ * outgrow it.
  */
 final class LeanCheck {
 
-  /** A compiled check of one value (a JSON value as Vert.x parses it: Map/JsonObject, List/JsonArray, ...). */
+  /**
+   * A compiled check of one value (a JSON value as Vert.x parses it: Map/JsonObject,
+   * List/JsonArray, ...).
+   */
   @FunctionalInterface
   interface Node {
     boolean test(Object value);
   }
 
   /** Keywords that describe and never constrain. */
-  private static final Set<String> DESCRIPTIVE = Set.of("description", "title", "example", "examples", "default",
-      "deprecated", "readOnly", "writeOnly", "externalDocs", "xml");
+  private static final Set<String> DESCRIPTIVE =
+      Set.of(
+          "description",
+          "title",
+          "example",
+          "examples",
+          "default",
+          "deprecated",
+          "readOnly",
+          "writeOnly",
+          "externalDocs",
+          "xml");
+
   /** Constraints left to the sampled full validation (see the class comment). */
   private static final Set<String> SAMPLED_ONLY = Set.of("additionalProperties", "uniqueItems");
 
@@ -46,7 +62,8 @@ final class LeanCheck {
   }
 
   /**
-   * Compiles {@code schema}; {@code $ref}s are resolved against {@code document} (local references only).
+   * Compiles {@code schema}; {@code $ref}s are resolved against {@code document} (local references
+   * only).
    *
    * @throws IllegalStateException for a keyword or reference this compiler does not support
    */
@@ -58,7 +75,8 @@ final class LeanCheck {
     if (schema.containsKey("$ref")) {
       String ref = schema.getString("$ref");
       if (!refs.add(ref)) {
-        throw new IllegalStateException("recursive schema reference " + ref + " is not supported at " + where);
+        throw new IllegalStateException(
+            "recursive schema reference " + ref + " is not supported at " + where);
       }
       Node target = node(resolve(ref), ref, refs);
       refs.remove(ref);
@@ -106,53 +124,64 @@ final class LeanCheck {
         }
         case "required" -> {
           List<String> names = strings((JsonArray) arg);
-          checks.add(v -> {
-            Map<?, ?> m = map(v);
-            if (m == null) return true;
-            for (String n : names) {
-              if (!m.containsKey(n)) return false;
-            }
-            return true;
-          });
+          checks.add(
+              v -> {
+                Map<?, ?> m = map(v);
+                if (m == null) return true;
+                for (String n : names) {
+                  if (!m.containsKey(n)) return false;
+                }
+                return true;
+              });
         }
         case "properties" -> checks.add(properties((JsonObject) arg, at, refs));
         case "items" -> {
           Node item = node((JsonObject) arg, at, refs);
-          checks.add(v -> {
-            List<?> list = list(v);
-            if (list == null) return true;
-            for (Object e : list) {
-              if (!item.test(e)) return false;
-            }
-            return true;
-          });
+          checks.add(
+              v -> {
+                List<?> list = list(v);
+                if (list == null) return true;
+                for (Object e : list) {
+                  if (!item.test(e)) return false;
+                }
+                return true;
+              });
         }
         case "allOf" -> {
           List<Node> all = nodes((JsonArray) arg, at, refs);
-          checks.add(v -> {
-            for (Node n : all) {
-              if (!n.test(v)) return false;
-            }
-            return true;
-          });
+          checks.add(
+              v -> {
+                for (Node n : all) {
+                  if (!n.test(v)) return false;
+                }
+                return true;
+              });
         }
         case "oneOf" -> {
           List<Node> one = nodes((JsonArray) arg, at, refs);
-          checks.add(v -> {
-            int passed = 0;
-            for (Node n : one) {
-              if (n.test(v)) passed++;
-            }
-            return passed == 1;
-          });
+          checks.add(
+              v -> {
+                int passed = 0;
+                for (Node n : one) {
+                  if (n.test(v)) passed++;
+                }
+                return passed == 1;
+              });
         }
-        case "nullable" -> { }
+        case "nullable" -> {}
         default -> {
-          // Vert.x marks resolved schemas with __...__ keys; $id, $schema, $comment and x- extensions constrain nothing.
-          boolean annotation = keyword.startsWith("__") || keyword.startsWith("x-") || keyword.equals("$id")
-              || keyword.equals("$schema") || keyword.equals("$comment") || keyword.equals("$anchor");
+          // Vert.x marks resolved schemas with __...__ keys; $id, $schema, $comment and x-
+          // extensions constrain nothing.
+          boolean annotation =
+              keyword.startsWith("__")
+                  || keyword.startsWith("x-")
+                  || keyword.equals("$id")
+                  || keyword.equals("$schema")
+                  || keyword.equals("$comment")
+                  || keyword.equals("$anchor");
           if (!annotation && !DESCRIPTIVE.contains(keyword) && !SAMPLED_ONLY.contains(keyword)) {
-            throw new IllegalStateException("the answer check does not support keyword '" + keyword + "' at " + at);
+            throw new IllegalStateException(
+                "the answer check does not support keyword '" + keyword + "' at " + at);
           }
         }
       }
@@ -181,7 +210,8 @@ final class LeanCheck {
       Map<?, ?> m = map(v);
       if (m == null) return true;
       for (int i = 0; i < names.length; i++) {
-        // A present property must match its schema; JSON null is checked too (only nullable allows it).
+        // A present property must match its schema; JSON null is checked too (only nullable allows
+        // it).
         if (m.containsKey(names[i]) && !nodes[i].test(m.get(names[i]))) return false;
       }
       return true;
@@ -202,7 +232,10 @@ final class LeanCheck {
     }
     Object at = root;
     for (String part : ref.substring(2).split("/")) {
-      at = at instanceof JsonObject o ? o.getValue(part.replace("~1", "/").replace("~0", "~")) : null;
+      at =
+          at instanceof JsonObject o
+              ? o.getValue(part.replace("~1", "/").replace("~0", "~"))
+              : null;
     }
     if (!(at instanceof JsonObject schema)) {
       throw new IllegalStateException("unresolvable schema reference " + ref);
@@ -216,11 +249,18 @@ final class LeanCheck {
       case "array" -> v -> v instanceof List || v instanceof JsonArray;
       case "string" -> v -> v instanceof String;
       case "boolean" -> v -> v instanceof Boolean;
-      case "integer" -> v -> v instanceof Integer || v instanceof Long || v instanceof java.math.BigInteger
-          || v instanceof Short || v instanceof Byte
-          || (v instanceof Number n && !(v instanceof Float) && isWhole(n.doubleValue()));
+      case "integer" ->
+          v ->
+              v instanceof Integer
+                  || v instanceof Long
+                  || v instanceof java.math.BigInteger
+                  || v instanceof Short
+                  || v instanceof Byte
+                  || (v instanceof Number n && !(v instanceof Float) && isWhole(n.doubleValue()));
       case "number" -> v -> v instanceof Number;
-      default -> throw new IllegalStateException("the answer check does not support type '" + type + "' at " + where);
+      default ->
+          throw new IllegalStateException(
+              "the answer check does not support type '" + type + "' at " + where);
     };
   }
 
@@ -230,9 +270,13 @@ final class LeanCheck {
 
   private static java.util.Optional<Node> format(String format) {
     return switch (format) {
-      case "date" -> java.util.Optional.of(v -> !(v instanceof String s) || parses(() -> LocalDate.parse(s)));
-      case "date-time" -> java.util.Optional.of(v -> !(v instanceof String s) || parses(() -> OffsetDateTime.parse(s)));
-      // int32/int64 and the like only annotate a type; unknown formats are annotations in JSON Schema.
+      case "date" ->
+          java.util.Optional.of(v -> !(v instanceof String s) || parses(() -> LocalDate.parse(s)));
+      case "date-time" ->
+          java.util.Optional.of(
+              v -> !(v instanceof String s) || parses(() -> OffsetDateTime.parse(s)));
+      // int32/int64 and the like only annotate a type; unknown formats are annotations in JSON
+      // Schema.
       default -> java.util.Optional.empty();
     };
   }

@@ -11,15 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The GB/T 2260 region codes a backend may be registered for, from the resource {@code registry/regions.tsv}
- * (province-level divisions and the prefecture-level ones listed there).
+ * The GB/T 2260 region codes a backend may be registered for, from the resource {@code
+ * registry/regions.tsv} (province-level divisions and the prefecture-level ones listed there).
  */
 public final class Regions {
 
   private static final Map<String, String> NAMES = load();
 
-  private Regions() {
-  }
+  private Regions() {}
 
   public static boolean known(String code) {
     return code != null && NAMES.containsKey(code);
@@ -36,7 +35,8 @@ public final class Regions {
 
   private static Map<String, String> load() {
     Map<String, String> names = new LinkedHashMap<>();
-    try (InputStream in = Regions.class.getClassLoader().getResourceAsStream("registry/regions.tsv")) {
+    try (InputStream in =
+        Regions.class.getClassLoader().getResourceAsStream("registry/regions.tsv")) {
       if (in == null) {
         throw new IllegalStateException("registry/regions.tsv is missing from the classpath");
       }

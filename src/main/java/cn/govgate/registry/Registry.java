@@ -43,19 +43,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The department registry of one gateway instance: loads every routable backend and the operator's route
- * assignments from PostgreSQL into an immutable {@link RouteTable} held in an {@link AtomicReference}, LISTENs on
- * {@value RegistryStore#CHANNEL} and reloads on every change (and fully after the listener reconnects), keeps one
- * {@link Guard} per backend, drains backends that go away, and runs the active health checks behind the
- * {@value #HEALTH} gauge.
+ * The department registry of one gateway instance: loads every routable backend and the operator's
+ * route assignments from PostgreSQL into an immutable {@link RouteTable} held in an {@link
+ * AtomicReference}, LISTENs on {@value RegistryStore#CHANNEL} and reloads on every change (and
+ * fully after the listener reconnects), keeps one {@link Guard} per backend, drains backends that
+ * go away, and runs the active health checks behind the {@value #HEALTH} gauge.
  *
- * <p>Reloads are serialized and coalesced: a change notified while a reload is queued is covered by that reload.
+ * <p>Reloads are serialized and coalesced: a change notified while a reload is queued is covered by
+ * that reload.
  */
 public final class Registry {
 
   private static final Logger log = LoggerFactory.getLogger(Registry.class);
 
-  /** Gauge: 1 when the backend's last health check answered 200, else 0. Tags {@code department, backend}. */
+  /**
+   * Gauge: 1 when the backend's last health check answered 200, else 0. Tags {@code department,
+   * backend}.
+   */
   public static final String HEALTH = "govgate.department.health";
 
   private final Vertx vertx;
@@ -84,8 +88,14 @@ public final class Registry {
   private PgSubscriber subscriber;
   private long healthTimer = -1;
 
-  private Registry(Vertx vertx, Pool pool, PgConnectOptions connectOptions, RegistryConfig config,
-      CryptoConfig crypto, MeterRegistry meters, Clock clock) {
+  private Registry(
+      Vertx vertx,
+      Pool pool,
+      PgConnectOptions connectOptions,
+      RegistryConfig config,
+      CryptoConfig crypto,
+      MeterRegistry meters,
+      Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.connectOptions = connectOptions;
@@ -104,8 +114,14 @@ public final class Registry {
    *
    * @param clock drives breakers (open wait, slow calls) and signature timestamps; tests move it
    */
-  public static Registry create(Vertx vertx, Pool pool, PgConnectOptions connectOptions, RegistryConfig config,
-      CryptoConfig crypto, MeterRegistry meters, Clock clock) {
+  public static Registry create(
+      Vertx vertx,
+      Pool pool,
+      PgConnectOptions connectOptions,
+      RegistryConfig config,
+      CryptoConfig crypto,
+      MeterRegistry meters,
+      Clock clock) {
     return new Registry(vertx, pool, connectOptions, config, crypto, meters, clock);
   }
 
@@ -145,26 +161,34 @@ public final class Registry {
 
   /** Subscribes, then loads; completes once the first table is in place. */
   public Future<Void> start() {
-    subscriber = PgSubscriber.subscriber(vertx, connectOptions)
-        // Keep trying for ever, once a second: a reconnect is followed by a full reload (subscribeHandler).
-        .reconnectPolicy(retries -> 1000L);
+    subscriber =
+        PgSubscriber.subscriber(vertx, connectOptions)
+            // Keep trying for ever, once a second: a reconnect is followed by a full reload
+            // (subscribeHandler).
+            .reconnectPolicy(retries -> 1000L);
     Promise<Void> firstLoad = Promise.promise();
-    subscriber.channel(RegistryStore.CHANNEL)
-        .handler(payload -> {
-          if (payload != null && payload.startsWith(Credentials.NOTIFY_PREFIX)) {
-            credentials.reload();
-          } else {
-            reload();
-          }
-        })
+    subscriber
+        .channel(RegistryStore.CHANNEL)
+        .handler(
+            payload -> {
+              if (payload != null && payload.startsWith(Credentials.NOTIFY_PREFIX)) {
+                credentials.reload();
+              } else {
+                reload();
+              }
+            })
         // Called again after every reconnect: notifications may have been missed meanwhile.
-        .subscribeHandler(v -> Future.all(reload(), credentials.reload()).onComplete(ar -> {
-          if (ar.succeeded()) {
-            firstLoad.tryComplete();
-          } else {
-            firstLoad.tryFail(ar.cause());
-          }
-        }));
+        .subscribeHandler(
+            v ->
+                Future.all(reload(), credentials.reload())
+                    .onComplete(
+                        ar -> {
+                          if (ar.succeeded()) {
+                            firstLoad.tryComplete();
+                          } else {
+                            firstLoad.tryFail(ar.cause());
+                          }
+                        }));
     healthTimer = vertx.setPeriodic(config.healthInterval().toMillis(), id -> checkHealth());
     return subscriber.connect().compose(v -> firstLoad.future());
   }
@@ -184,22 +208,33 @@ public final class Registry {
     return table.get();
   }
 
-  /** Reloads the whole registry from the database; coalesced with a reload that has not started yet. */
+  /**
+   * Reloads the whole registry from the database; coalesced with a reload that has not started yet.
+   */
   public synchronized Future<Void> reload() {
     if (stopped.get() || !reloadQueued.compareAndSet(false, true)) {
       return chain;
     }
-    chain = chain.transform(ar -> {
-      reloadQueued.set(false);
-      return store.loadRoutable()
-          .compose(backends -> store.loadAssignments().map(assigned -> apply(backends, assigned)))
-          .onFailure(e ->
-          log.warn("registry reload failed; keeping the previous route table: {}", e.getMessage()));
-    });
+    chain =
+        chain.transform(
+            ar -> {
+              reloadQueued.set(false);
+              return store
+                  .loadRoutable()
+                  .compose(
+                      backends ->
+                          store.loadAssignments().map(assigned -> apply(backends, assigned)))
+                  .onFailure(
+                      e ->
+                          log.warn(
+                              "registry reload failed; keeping the previous route table: {}",
+                              e.getMessage()));
+            });
     return chain;
   }
 
-  private synchronized Void apply(List<LoadedBackend> loadedBackends, Map<String, String> assignedTo) {
+  private synchronized Void apply(
+      List<LoadedBackend> loadedBackends, Map<String, String> assignedTo) {
     if (stopped.get()) {
       return null;
     }
@@ -223,7 +258,8 @@ public final class Registry {
         retired.add(b);
       }
     }
-    // A replaced guard must give up its name before its successor registers it; in-flight calls on it still settle.
+    // A replaced guard must give up its name before its successor registers it; in-flight calls on
+    // it still settle.
     for (Backend b : retired) {
       b.guard().close();
     }
@@ -233,7 +269,8 @@ public final class Registry {
         next.put(created.id(), created);
         appliedOverride.remove(created.id());
       } catch (RuntimeException e) {
-        log.error("backend {} cannot be wired and is not routed: {}", lb.row().id(), e.getMessage());
+        log.error(
+            "backend {} cannot be wired and is not routed: {}", lb.row().id(), e.getMessage());
       }
     }
     for (Backend b : next.values()) {
@@ -244,12 +281,15 @@ public final class Registry {
     reloads.incrementAndGet();
     for (Backend b : retired) {
       boolean gone = !next.containsKey(b.id());
-      Future<Void> done = b.retire().onComplete(ar -> {
-        if (gone) {
-          removeHealth(b);
-          appliedOverride.remove(b.id());
-        }
-      });
+      Future<Void> done =
+          b.retire()
+              .onComplete(
+                  ar -> {
+                    if (gone) {
+                      removeHealth(b);
+                      appliedOverride.remove(b.id());
+                    }
+                  });
       synchronized (retiring) {
         retiring.add(done);
       }
@@ -283,56 +323,74 @@ public final class Registry {
   private Backend wire(LoadedBackend lb) {
     BackendRow row = lb.row();
     BackendSpec spec = row.spec();
-    Guard guard = Guard.create(vertx, row.id(), spec.guard(), breakers, bulkheads, meters, countsAsFailure(),
-        clock);
+    Guard guard =
+        Guard.create(
+            vertx, row.id(), spec.guard(), breakers, bulkheads, meters, countsAsFailure(), clock);
     RetryPolicy policy = RetryPolicy.defaults();
-    policy = new RetryPolicy(config.maxRetries(), policy.initialBackoff(), policy.maxBackoff(), policy.multiplier(),
-        policy.jitter(), policy.overallBudget());
+    policy =
+        new RetryPolicy(
+            config.maxRetries(),
+            policy.initialBackoff(),
+            policy.maxBackoff(),
+            policy.multiplier(),
+            policy.jitter(),
+            policy.overallBudget());
     Retrier retrier = Retrier.create(vertx, policy, RetryBudget.create(), countsAsFailure(), clock);
     int connectMs = (int) Math.min(spec.guard().deadline().toMillis(), 5000);
-    WebClientOptions options = new WebClientOptions()
-        .setConnectTimeout(Math.max(1, connectMs))
-        .setKeepAlive(true)
-        .setFollowRedirects(false)
-        .setUserAgent("govgate/registry");
+    WebClientOptions options =
+        new WebClientOptions()
+            .setConnectTimeout(Math.max(1, connectMs))
+            .setKeepAlive(true)
+            .setFollowRedirects(false)
+            .setUserAgent("govgate/registry");
     if ("mtls".equals(spec.auth().type())) {
-      options.setSsl(true)
-          .setKeyCertOptions(new PemKeyCertOptions()
-              .addCertValue(Buffer.buffer(spec.auth().certificatePem()))
-              .addKeyValue(Buffer.buffer(lb.secrets().privateKeyPem())));
+      options
+          .setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .addCertValue(Buffer.buffer(spec.auth().certificatePem()))
+                  .addKeyValue(Buffer.buffer(lb.secrets().privateKeyPem())));
       if (spec.auth().trustedCaPem() != null) {
-        options.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(spec.auth().trustedCaPem())));
+        options.setTrustOptions(
+            new PemTrustOptions().addCertValue(Buffer.buffer(spec.auth().trustedCaPem())));
       }
     }
-    // One connection more than the bulkhead admits, for the health check (which never overlaps itself).
+    // One connection more than the bulkhead admits, for the health check (which never overlaps
+    // itself).
     int connections = spec.guard().maxConcurrentCalls() + 1;
-    PoolOptions pool = new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(connections);
+    PoolOptions pool =
+        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(connections);
     healthOf(row);
-    return new Backend(row, lb.secrets(), guard, retrier, () -> WebClient.create(vertx, options, pool));
+    return new Backend(
+        row, lb.secrets(), guard, retrier, () -> WebClient.create(vertx, options, pool));
   }
 
   /**
-   * Whether a failure is the department's fault (counts for the breaker, may be retried for reads): its 5xx-class
-   * answers, broken answers and connection failures; never a citizen-caused answer nor our own request errors.
+   * Whether a failure is the department's fault (counts for the breaker, may be retried for reads):
+   * its 5xx-class answers, broken answers and connection failures; never a citizen-caused answer
+   * nor our own request errors.
    */
   static Predicate<Throwable> countsAsFailure() {
-    return t -> !(t instanceof ApiException api)
-        || api.origin() == Origin.DEPARTMENT && api.status() >= 500;
+    return t ->
+        !(t instanceof ApiException api)
+            || api.origin() == Origin.DEPARTMENT && api.status() >= 500;
   }
 
   // ---------- health checks ----------
 
   private AtomicInteger healthOf(BackendRow row) {
-    return health.computeIfAbsent(row.id(), id -> {
-      AtomicInteger value = new AtomicInteger();
-      Gauge.builder(HEALTH, value, AtomicInteger::get)
-          .description("1 when the backend's last active health check answered 200, else 0")
-          .tag("department", row.departmentId())
-          .tag("backend", row.id())
-          .strongReference(true)
-          .register(meters);
-      return value;
-    });
+    return health.computeIfAbsent(
+        row.id(),
+        id -> {
+          AtomicInteger value = new AtomicInteger();
+          Gauge.builder(HEALTH, value, AtomicInteger::get)
+              .description("1 when the backend's last active health check answered 200, else 0")
+              .tag("department", row.departmentId())
+              .tag("backend", row.id())
+              .strongReference(true)
+              .register(meters);
+          return value;
+        });
   }
 
   private void removeHealth(Backend b) {
@@ -355,31 +413,43 @@ public final class Registry {
     table.get().backends().forEach(this::checkHealth);
   }
 
-  /** One active health check: GET of the health path, signed when the backend has an HMAC secret. */
+  /**
+   * One active health check: GET of the health path, signed when the backend has an HMAC secret.
+   */
   Future<Boolean> checkHealth(Backend b) {
     if (b.guard().draining() || !checking.add(b.id())) {
       return Future.succeededFuture(false);
     }
     BackendSpec spec = b.spec();
     String url = spec.baseUrl() + spec.healthCheckPath();
-    var request = b.client().getAbs(url)
-        .timeout(Math.min(spec.guard().deadline().toMillis(), 5000));
+    var request =
+        b.client().getAbs(url).timeout(Math.min(spec.guard().deadline().toMillis(), 5000));
     String requestId = "health-" + UUID.randomUUID();
     request.putHeader(DepartmentAuth.REQUEST_ID_HEADER, requestId);
     if (spec.auth().keyId() != null && b.secrets().hmacSecret() != null) {
-      DepartmentAuth.sign(crypto.departmentSigning(), "GET", java.net.URI.create(url).getRawPath(), Buffer.buffer(),
-          clock, spec.auth().keyId(), b.secrets().hmacSecret(), requestId).addTo(request.headers());
+      DepartmentAuth.sign(
+              crypto.departmentSigning(),
+              "GET",
+              java.net.URI.create(url).getRawPath(),
+              Buffer.buffer(),
+              clock,
+              spec.auth().keyId(),
+              b.secrets().hmacSecret(),
+              requestId)
+          .addTo(request.headers());
     }
     AtomicInteger value = health.get(b.id());
-    return request.send()
+    return request
+        .send()
         .map(response -> response.statusCode() == 200)
         .otherwise(false)
-        .onSuccess(up -> {
-          if (value != null) {
-            value.set(up ? 1 : 0);
-            checked.add(b.id());
-          }
-        })
+        .onSuccess(
+            up -> {
+              if (value != null) {
+                value.set(up ? 1 : 0);
+                checked.add(b.id());
+              }
+            })
         .onComplete(ar -> checking.remove(b.id()));
   }
 
@@ -399,6 +469,8 @@ public final class Registry {
     synchronized (retiring) {
       all.addAll(retiring);
     }
-    return unsubscribed.eventually(() -> Future.join(all).timeout(10, TimeUnit.SECONDS).otherwiseEmpty()).mapEmpty();
+    return unsubscribed
+        .eventually(() -> Future.join(all).timeout(10, TimeUnit.SECONDS).otherwiseEmpty())
+        .mapEmpty();
   }
 }

@@ -12,12 +12,12 @@ import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * An immutable snapshot of (service type, region) → backends. Instances swap whole tables atomically, so a
- * request sees either the old or the new registry, never half a change.
+ * An immutable snapshot of (service type, region) → backends. Instances swap whole tables
+ * atomically, so a request sees either the old or the new registry, never half a change.
  *
- * <p>A route leads only to backends of the department the operator assigned it to: a backend registered for a
- * route of another department (before assignments existed, or once its own was withdrawn) is kept by id but
- * never picked, so weights act among one department's backends only.
+ * <p>A route leads only to backends of the department the operator assigned it to: a backend
+ * registered for a route of another department (before assignments existed, or once its own was
+ * withdrawn) is kept by id but never picked, so weights act among one department's backends only.
  */
 public final class RouteTable {
 
@@ -25,12 +25,18 @@ public final class RouteTable {
 
   private final Map<String, Backend> byId;
   private final Map<String, List<Backend>> routes;
-  /** The enabled backends of each route and their total weight, worked out once per table, not per call. */
+
+  /**
+   * The enabled backends of each route and their total weight, worked out once per table, not per
+   * call.
+   */
   private final Map<String, Enabled> enabled;
 
   private record Enabled(List<Backend> backends, int totalWeight) {}
 
-  /** @param assignedTo {@code service|region} → the department assigned to serve it */
+  /**
+   * @param assignedTo {@code service|region} → the department assigned to serve it
+   */
   RouteTable(Collection<Backend> backends, Map<String, String> assignedTo) {
     Map<String, Backend> ids = new HashMap<>();
     Map<String, List<Backend>> table = new HashMap<>();
@@ -46,12 +52,14 @@ public final class RouteTable {
     this.byId = Collections.unmodifiableMap(ids);
     this.routes = Collections.unmodifiableMap(table);
     Map<String, Enabled> on = new HashMap<>();
-    table.forEach((key, list) -> {
-      List<Backend> active = list.stream().filter(Backend::enabled).toList();
-      if (!active.isEmpty()) {
-        on.put(key, new Enabled(active, active.stream().mapToInt(b -> b.spec().weight()).sum()));
-      }
-    });
+    table.forEach(
+        (key, list) -> {
+          List<Backend> active = list.stream().filter(Backend::enabled).toList();
+          if (!active.isEmpty()) {
+            on.put(
+                key, new Enabled(active, active.stream().mapToInt(b -> b.spec().weight()).sum()));
+          }
+        });
     this.enabled = on;
   }
 
@@ -90,25 +98,28 @@ public final class RouteTable {
   }
 
   /**
-   * What is offered, for the {@code region.service_not_offered} details: the services offered in the region and
-   * the regions offering the service.
+   * What is offered, for the {@code region.service_not_offered} details: the services offered in
+   * the region and the regions offering the service.
    */
   public JsonObject offered(String serviceType, String region) {
     TreeSet<String> services = new TreeSet<>();
     TreeSet<String> regions = new TreeSet<>();
-    routes.forEach((key, backends) -> {
-      if (backends.stream().noneMatch(Backend::enabled)) {
-        return;
-      }
-      String[] parts = key.split("\\|");
-      if (parts[1].equals(region)) {
-        services.add(parts[0]);
-      }
-      if (parts[0].equals(serviceType)) {
-        regions.add(parts[1]);
-      }
-    });
-    return new JsonObject().put("serviceType", serviceType).put("region", region)
+    routes.forEach(
+        (key, backends) -> {
+          if (backends.stream().noneMatch(Backend::enabled)) {
+            return;
+          }
+          String[] parts = key.split("\\|");
+          if (parts[1].equals(region)) {
+            services.add(parts[0]);
+          }
+          if (parts[0].equals(serviceType)) {
+            regions.add(parts[1]);
+          }
+        });
+    return new JsonObject()
+        .put("serviceType", serviceType)
+        .put("region", region)
         .put("servicesInRegion", new JsonArray(new ArrayList<>(services)))
         .put("regionsOfService", new JsonArray(new ArrayList<>(regions)));
   }

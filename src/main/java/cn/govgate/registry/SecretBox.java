@@ -5,11 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Encrypts backend secrets at rest under {@code registry.secretKey}, in the sealing algorithm of the crypto profile:
- * {@code v1:} + Base64(nonce ‖ ciphertext ‖ tag) is AES-256-GCM (the format from before SM4), {@code sm4:} + Base64(…)
- * is SM4-GCM under the SM4 key derived from the same key. Either opens whatever the profile; new values are written
- * in the current algorithm, and {@code reencrypt} moves the others. The backend id is the associated data, so a
- * ciphertext moved to another backend's row does not decrypt.
+ * Encrypts backend secrets at rest under {@code registry.secretKey}, in the sealing algorithm of
+ * the crypto profile: {@code v1:} + Base64(nonce ‖ ciphertext ‖ tag) is AES-256-GCM (the format
+ * from before SM4), {@code sm4:} + Base64(…) is SM4-GCM under the SM4 key derived from the same
+ * key. Either opens whatever the profile; new values are written in the current algorithm, and
+ * {@code reencrypt} moves the others. The backend id is the associated data, so a ciphertext moved
+ * to another backend's row does not decrypt.
  */
 final class SecretBox {
 
@@ -40,8 +41,11 @@ final class SecretBox {
 
   String seal(String backendId, String plaintext) {
     byte[] key = sealing == SealAlgorithm.SM4_GCM ? sm4Key : aesKey;
-    byte[] out = sealing.seal(key, backendId.getBytes(StandardCharsets.UTF_8),
-        plaintext.getBytes(StandardCharsets.UTF_8));
+    byte[] out =
+        sealing.seal(
+            key,
+            backendId.getBytes(StandardCharsets.UTF_8),
+            plaintext.getBytes(StandardCharsets.UTF_8));
     return prefix(sealing) + Base64.getEncoder().encodeToString(out);
   }
 
@@ -56,11 +60,15 @@ final class SecretBox {
     }
     try {
       byte[] all = Base64.getDecoder().decode(sealed.substring(prefix(a).length()));
-      byte[] plain = a.open(a == SealAlgorithm.SM4_GCM ? sm4Key : aesKey,
-          backendId.getBytes(StandardCharsets.UTF_8), all);
+      byte[] plain =
+          a.open(
+              a == SealAlgorithm.SM4_GCM ? sm4Key : aesKey,
+              backendId.getBytes(StandardCharsets.UTF_8),
+              all);
       return new String(plain, StandardCharsets.UTF_8);
     } catch (SealAlgorithm.SealException | IllegalArgumentException e) {
-      throw new IllegalStateException("a backend secret does not decrypt with registry.secretKey", e);
+      throw new IllegalStateException(
+          "a backend secret does not decrypt with registry.secretKey", e);
     }
   }
 }

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The twelve service types of {@code contracts/department-backend.yaml}: each is {@code <family>.<operation>}, is
- * served at {@code POST /<family>/<operation>} and answered per the contract's operation of that path.
+ * The twelve service types of {@code contracts/department-backend.yaml}: each is {@code
+ * <family>.<operation>}, is served at {@code POST /<family>/<operation>} and answered per the
+ * contract's operation of that path.
  */
 public final class ServiceTypes {
 
@@ -18,12 +19,15 @@ public final class ServiceTypes {
    * @param family department kind that offers it, e.g. {@code traffic}
    * @param path request path below the backend's base URL, e.g. {@code /traffic/fines}
    * @param operationId the contract operation, for response validation
-   * @param metricLabel bounded metric label (dots are not allowed in labels), e.g. {@code traffic_fines}
+   * @param metricLabel bounded metric label (dots are not allowed in labels), e.g. {@code
+   *     traffic_fines}
    */
-  public record ServiceType(String name, String family, String path, String operationId, String metricLabel) {}
+  public record ServiceType(
+      String name, String family, String path, String operationId, String metricLabel) {}
 
   /** The department kinds (= service families). */
-  public static final List<String> FAMILIES = List.of("social-security", "housing-fund", "traffic", "utilities");
+  public static final List<String> FAMILIES =
+      List.of("social-security", "housing-fund", "traffic", "utilities");
 
   private static final Map<String, ServiceType> ALL = new LinkedHashMap<>();
 
@@ -42,14 +46,16 @@ public final class ServiceTypes {
     add("utilities.due-bills", "utilitiesDueBills");
   }
 
-  private ServiceTypes() {
-  }
+  private ServiceTypes() {}
 
   private static void add(String name, String operationId) {
     int dot = name.indexOf('.');
     String family = name.substring(0, dot);
     String operation = name.substring(dot + 1);
-    ALL.put(name, new ServiceType(name, family, "/" + family + "/" + operation, operationId, name.replace('.', '_')));
+    ALL.put(
+        name,
+        new ServiceType(
+            name, family, "/" + family + "/" + operation, operationId, name.replace('.', '_')));
   }
 
   public static Optional<ServiceType> find(String name) {
@@ -63,6 +69,9 @@ public final class ServiceTypes {
 
   /** The service types a department of {@code family} may offer. */
   public static List<String> ofFamily(String family) {
-    return ALL.values().stream().filter(t -> t.family().equals(family)).map(ServiceType::name).toList();
+    return ALL.values().stream()
+        .filter(t -> t.family().equals(family))
+        .map(ServiceType::name)
+        .toList();
   }
 }

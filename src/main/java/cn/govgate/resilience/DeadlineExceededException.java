@@ -5,13 +5,17 @@ import cn.govgate.error.ErrorCode;
 import io.vertx.core.json.JsonObject;
 
 /**
- * 504 {@code department.timeout}: the department did not answer within the guard's deadline. The breaker
- * records it as a failure; the underlying request may still be running and its late result is discarded.
+ * 504 {@code department.timeout}: the department did not answer within the guard's deadline. The
+ * breaker records it as a failure; the underlying request may still be running and its late result
+ * is discarded.
  */
 public final class DeadlineExceededException extends ApiException {
 
   DeadlineExceededException(String department, long deadlineMillis) {
-    super(ErrorCode.DEPARTMENT_TIMEOUT, new JsonObject().put("department", department).put("deadlineMs", deadlineMillis),
-        null, null);
+    super(
+        ErrorCode.DEPARTMENT_TIMEOUT,
+        new JsonObject().put("department", department).put("deadlineMs", deadlineMillis),
+        null,
+        null);
   }
 }

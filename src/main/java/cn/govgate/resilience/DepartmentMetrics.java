@@ -12,22 +12,25 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Department call metrics with bounded labels only: department and service are configured identifiers (checked
- * against {@link #LABEL}), outcome is one of {@link Outcome}. Citizen data and request paths never become tags.
+ * Department call metrics with bounded labels only: department and service are configured
+ * identifiers (checked against {@link #LABEL}), outcome is one of {@link Outcome}. Citizen data and
+ * request paths never become tags.
  *
  * <ul>
- *   <li>{@value #CALLS} — Timer, tags {@code department, service, outcome}, with a percentile histogram;</li>
- *   <li>{@value #STALE_SERVES} — Counter, tags {@code department, service};</li>
- *   <li>{@value #TRANSITIONS} — Counter, tags {@code name, from, to} (breaker names are {@code dept.<id>});</li>
- *   <li>resilience4j's tagged breaker and bulkhead meters, once {@link #bindRegistries} is called.</li>
+ *   <li>{@value #CALLS} — Timer, tags {@code department, service, outcome}, with a percentile
+ *       histogram;
+ *   <li>{@value #STALE_SERVES} — Counter, tags {@code department, service};
+ *   <li>{@value #TRANSITIONS} — Counter, tags {@code name, from, to} (breaker names are {@code
+ *       dept.<id>});
+ *   <li>resilience4j's tagged breaker and bulkhead meters, once {@link #bindRegistries} is called.
  * </ul>
  */
 public final class DepartmentMetrics {
@@ -36,13 +39,18 @@ public final class DepartmentMetrics {
   public static final String STALE_SERVES = "govgate.department.stale_serves";
   public static final String TRANSITIONS = "govgate.breaker.transitions";
 
-  /** What a department identifier or service name may look like, so that label values stay bounded. */
+  /**
+   * What a department identifier or service name may look like, so that label values stay bounded.
+   */
   public static final Pattern LABEL = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
   /** How a guarded department call ended. */
   public enum Outcome {
     OK,
-    /** The department answered with a failure the citizen caused (e.g. not found); not counted by the breaker. */
+    /**
+     * The department answered with a failure the citizen caused (e.g. not found); not counted by
+     * the breaker.
+     */
     CITIZEN_ERROR,
     DEPARTMENT_ERROR,
     TIMEOUT,
@@ -57,7 +65,8 @@ public final class DepartmentMetrics {
   }
 
   private final MeterRegistry meters;
-  // Resolved once per (department, service, outcome): building a meter per call was a measurable share of a
+  // Resolved once per (department, service, outcome): building a meter per call was a measurable
+  // share of a
   // proxied request's CPU.
   private final Map<String, Timer> calls = new ConcurrentHashMap<>();
   private final Map<String, Counter> staleServes = new ConcurrentHashMap<>();
@@ -67,23 +76,33 @@ public final class DepartmentMetrics {
   }
 
   /**
-   * Bucket bounds of the department-call timer: the thresholds alerts and dashboards read (3 s is the latency SLO
-   * of {@code GovgateDepartmentLatencySloBurn}), instead of one series per default bucket.
+   * Bucket bounds of the department-call timer: the thresholds alerts and dashboards read (3 s is
+   * the latency SLO of {@code GovgateDepartmentLatencySloBurn}), instead of one series per default
+   * bucket.
    */
-  static final Duration[] CALL_BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
-      Duration.ofSeconds(5), Duration.ofSeconds(10)};
+  static final Duration[] CALL_BUCKETS = {
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(2),
+    Duration.ofSeconds(3),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10)
+  };
 
   public static DepartmentMetrics create(MeterRegistry meters) {
     return new DepartmentMetrics(meters);
   }
 
   /**
-   * Binds resilience4j's tagged meters (breaker state, call counts and rates, bulkhead available permits) for
-   * every entry of the registries, present and future; entries removed from the registries lose their meters.
-   * Call once per registry pair at startup.
+   * Binds resilience4j's tagged meters (breaker state, call counts and rates, bulkhead available
+   * permits) for every entry of the registries, present and future; entries removed from the
+   * registries lose their meters. Call once per registry pair at startup.
    */
-  public static void bindRegistries(MeterRegistry meters, CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads) {
+  public static void bindRegistries(
+      MeterRegistry meters, CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads) {
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
     TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
   }
@@ -96,23 +115,33 @@ public final class DepartmentMetrics {
     return value;
   }
 
-  public void recordCall(String department, String service, Outcome outcome, long elapsed, TimeUnit unit) {
-    calls.computeIfAbsent(department + '|' + service + '|' + outcome.tag(), k -> Timer.builder(CALLS)
-        .description("Department calls through the guard, by outcome")
-        .tag("department", department)
-        .tag("service", service)
-        .tag("outcome", outcome.tag())
-        .serviceLevelObjectives(CALL_BUCKETS)
-        .register(meters))
+  public void recordCall(
+      String department, String service, Outcome outcome, long elapsed, TimeUnit unit) {
+    calls
+        .computeIfAbsent(
+            department + '|' + service + '|' + outcome.tag(),
+            k ->
+                Timer.builder(CALLS)
+                    .description("Department calls through the guard, by outcome")
+                    .tag("department", department)
+                    .tag("service", service)
+                    .tag("outcome", outcome.tag())
+                    .serviceLevelObjectives(CALL_BUCKETS)
+                    .register(meters))
         .record(Math.max(0, elapsed), unit);
   }
 
   public void staleServed(String department, String service) {
-    staleServes.computeIfAbsent(department + '|' + service, k -> Counter.builder(STALE_SERVES)
-        .description("Answers served from the last-known-good cache while the department was unavailable")
-        .tag("department", department)
-        .tag("service", service)
-        .register(meters))
+    staleServes
+        .computeIfAbsent(
+            department + '|' + service,
+            k ->
+                Counter.builder(STALE_SERVES)
+                    .description(
+                        "Answers served from the last-known-good cache while the department was unavailable")
+                    .tag("department", department)
+                    .tag("service", service)
+                    .register(meters))
         .increment();
   }
 
@@ -126,7 +155,10 @@ public final class DepartmentMetrics {
         .increment();
   }
 
-  /** Removes this helper's meters of one department (and its breaker's transition counters) on deregistration. */
+  /**
+   * Removes this helper's meters of one department (and its breaker's transition counters) on
+   * deregistration.
+   */
   public void removeDepartment(String department, String breakerName) {
     List<Meter> toRemove = new ArrayList<>();
     toRemove.addAll(meters.find(CALLS).tag("department", department).meters());

@@ -5,9 +5,10 @@ import cn.govgate.error.ErrorCode;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A call the {@link Guard} refused without reaching the department: breaker open, bulkhead full or backend
- * draining. A distinct type so that retries and fallbacks can tell "we did not even try" from a department
- * answer that merely looks the same on the wire (a department's own 503 is a plain {@link ApiException}).
+ * A call the {@link Guard} refused without reaching the department: breaker open, bulkhead full or
+ * backend draining. A distinct type so that retries and fallbacks can tell "we did not even try"
+ * from a department answer that merely looks the same on the wire (a department's own 503 is a
+ * plain {@link ApiException}).
  */
 public final class GuardRejectedException extends ApiException {
 
@@ -24,9 +25,13 @@ public final class GuardRejectedException extends ApiException {
   private final Reason reason;
 
   GuardRejectedException(Reason reason, String department, int retryAfterSeconds) {
-    super(reason == Reason.FULL ? ErrorCode.DEPARTMENT_BUSY : ErrorCode.DEPARTMENT_UNAVAILABLE,
-        new JsonObject().put("department", department).put("reason", reason.name().toLowerCase(java.util.Locale.ROOT)),
-        retryAfterSeconds, null);
+    super(
+        reason == Reason.FULL ? ErrorCode.DEPARTMENT_BUSY : ErrorCode.DEPARTMENT_UNAVAILABLE,
+        new JsonObject()
+            .put("department", department)
+            .put("reason", reason.name().toLowerCase(java.util.Locale.ROOT)),
+        retryAfterSeconds,
+        null);
     this.reason = reason;
   }
 

@@ -20,11 +20,12 @@ import java.util.function.Supplier;
 
 /**
  * Last successful answer per (department, service, citizen, query), served — marked stale, with its
- * {@code asOf} — only while the department is unavailable (breaker open, timeout, 5xx). Bounded (LRU on access),
- * in memory, per gateway instance; thread-safe.
+ * {@code asOf} — only while the department is unavailable (breaker open, timeout, 5xx). Bounded
+ * (LRU on access), in memory, per gateway instance; thread-safe.
  *
- * <p>Citizen keys and queries are stored only as a SHA-256 digest inside {@link Key}, so neither the key nor its
- * {@code toString} carry ID numbers. The values themselves are citizen data and stay in memory only.
+ * <p>Citizen keys and queries are stored only as a SHA-256 digest inside {@link Key}, so neither
+ * the key nor its {@code toString} carry ID numbers. The values themselves are citizen data and
+ * stay in memory only.
  *
  * @param <V> the cached answer type (should be immutable)
  */
@@ -41,7 +42,11 @@ public final class LastKnownGoodCache<V> {
   private final LinkedHashMap<Key, Stale<V>> entries;
 
   private LastKnownGoodCache(
-      int maxEntries, Duration ttl, Clock clock, MeterRegistry meters, Predicate<Throwable> serveStaleOn) {
+      int maxEntries,
+      Duration ttl,
+      Clock clock,
+      MeterRegistry meters,
+      Predicate<Throwable> serveStaleOn) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be positive");
     }
@@ -53,28 +58,34 @@ public final class LastKnownGoodCache<V> {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.metrics = DepartmentMetrics.create(meters);
     this.serveStaleOn = Objects.requireNonNull(serveStaleOn, "serveStaleOn");
-    this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Key, Stale<V>> eldest) {
-        return size() > LastKnownGoodCache.this.maxEntries;
-      }
-    };
+    this.entries =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, Stale<V>> eldest) {
+            return size() > LastKnownGoodCache.this.maxEntries;
+          }
+        };
   }
 
   /** A cache serving stale copies on {@link #departmentUnavailable(Throwable)} failures. */
-  public static <V> LastKnownGoodCache<V> create(int maxEntries, Duration ttl, Clock clock, MeterRegistry meters) {
+  public static <V> LastKnownGoodCache<V> create(
+      int maxEntries, Duration ttl, Clock clock, MeterRegistry meters) {
     return create(maxEntries, ttl, clock, meters, LastKnownGoodCache::departmentUnavailable);
   }
 
   /** As above, with the failures that allow a stale copy. */
   public static <V> LastKnownGoodCache<V> create(
-      int maxEntries, Duration ttl, Clock clock, MeterRegistry meters, Predicate<Throwable> serveStaleOn) {
+      int maxEntries,
+      Duration ttl,
+      Clock clock,
+      MeterRegistry meters,
+      Predicate<Throwable> serveStaleOn) {
     return new LastKnownGoodCache<>(maxEntries, ttl, clock, meters, serveStaleOn);
   }
 
   /**
-   * The department could not give an answer: guard refusals, deadline, or any 5xx the department side produced.
-   * Citizen-caused failures (4xx) are answers and never hidden behind a stale copy.
+   * The department could not give an answer: guard refusals, deadline, or any 5xx the department
+   * side produced. Citizen-caused failures (4xx) are answers and never hidden behind a stale copy.
    */
   public static boolean departmentUnavailable(Throwable failure) {
     return failure instanceof ApiException api
@@ -97,7 +108,10 @@ public final class LastKnownGoodCache<V> {
     return entry.asOf();
   }
 
-  /** The stored copy if it is younger than the TTL; expired copies are dropped. Does not count a serve. */
+  /**
+   * The stored copy if it is younger than the TTL; expired copies are dropped. Does not count a
+   * serve.
+   */
   public Optional<Stale<V>> serveStale(Key key) {
     Instant now = clock.instant();
     synchronized (entries) {
@@ -113,7 +127,9 @@ public final class LastKnownGoodCache<V> {
     }
   }
 
-  /** Forgets {@code key}, e.g. after a write that made the cached answer wrong (a fine was paid). */
+  /**
+   * Forgets {@code key}, e.g. after a write that made the cached answer wrong (a fine was paid).
+   */
   public void invalidate(Key key) {
     synchronized (entries) {
       entries.remove(key);
@@ -127,9 +143,10 @@ public final class LastKnownGoodCache<V> {
   }
 
   /**
-   * Runs {@code fetch}; a success is stored and returned as {@link Fresh}; a failure that means the department
-   * is unavailable returns the stored copy as {@link Stale} (counted in {@value DepartmentMetrics#STALE_SERVES}),
-   * any other failure — or no usable copy — fails with the original failure.
+   * Runs {@code fetch}; a success is stored and returned as {@link Fresh}; a failure that means the
+   * department is unavailable returns the stored copy as {@link Stale} (counted in {@value
+   * DepartmentMetrics#STALE_SERVES}), any other failure — or no usable copy — fails with the
+   * original failure.
    */
   public Future<Served<V>> withFallback(Key key, Supplier<Future<V>> fetch) {
     Objects.requireNonNull(key, "key");
@@ -139,17 +156,20 @@ public final class LastKnownGoodCache<V> {
     } catch (RuntimeException e) {
       fresh = Future.failedFuture(e);
     }
-    return fresh.<Served<V>>map(value -> new Fresh<>(value, store(key, value))).recover(failure -> {
-      if (!serveStaleOn.test(failure)) {
-        return Future.failedFuture(failure);
-      }
-      Optional<Stale<V>> stale = serveStale(key);
-      if (stale.isEmpty()) {
-        return Future.failedFuture(failure);
-      }
-      metrics.staleServed(key.department(), key.service());
-      return Future.succeededFuture(stale.get());
-    });
+    return fresh
+        .<Served<V>>map(value -> new Fresh<>(value, store(key, value)))
+        .recover(
+            failure -> {
+              if (!serveStaleOn.test(failure)) {
+                return Future.failedFuture(failure);
+              }
+              Optional<Stale<V>> stale = serveStale(key);
+              if (stale.isEmpty()) {
+                return Future.failedFuture(failure);
+              }
+              metrics.staleServed(key.department(), key.service());
+              return Future.succeededFuture(stale.get());
+            });
   }
 
   /** An answer from {@link #withFallback}: either fresh from the department or a stale copy. */
@@ -162,7 +182,10 @@ public final class LastKnownGoodCache<V> {
     boolean stale();
   }
 
-  /** Fresh from the department, stored at {@code asOf} (so that a later stale serve shows the same instant). */
+  /**
+   * Fresh from the department, stored at {@code asOf} (so that a later stale serve shows the same
+   * instant).
+   */
   public record Fresh<V>(V value, Instant asOf) implements Served<V> {
     @Override
     public boolean stale() {
@@ -170,7 +193,10 @@ public final class LastKnownGoodCache<V> {
     }
   }
 
-  /** A stored copy, as the department answered at {@code asOf}; clients must be told it may be outdated. */
+  /**
+   * A stored copy, as the department answered at {@code asOf}; clients must be told it may be
+   * outdated.
+   */
   public record Stale<V>(V value, Instant asOf) implements Served<V> {
     @Override
     public boolean stale() {
@@ -191,7 +217,10 @@ public final class LastKnownGoodCache<V> {
       Objects.requireNonNull(digest, "digest");
     }
 
-    /** @param citizenKey whatever identifies the citizen at the department; @param query the normalized query */
+    /**
+     * @param citizenKey whatever identifies the citizen at the department; @param query the
+     *     normalized query
+     */
     public static Key of(String department, String service, String citizenKey, String query) {
       Objects.requireNonNull(citizenKey, "citizenKey");
       Objects.requireNonNull(query, "query");

@@ -3,10 +3,11 @@ package cn.govgate.resilience;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Token bucket that caps retries at a fraction of first calls: each first call deposits {@code depositPerCall}
- * tokens up to {@code cap}, each retry withdraws one; without a whole token there is no retry. With the default
- * 0.2 deposit, retries add at most ~20 % load on top of steady traffic, and a dead backend drains the bucket
- * instead of receiving three times the traffic. Lock-free and thread-safe; one per backend.
+ * Token bucket that caps retries at a fraction of first calls: each first call deposits {@code
+ * depositPerCall} tokens up to {@code cap}, each retry withdraws one; without a whole token there
+ * is no retry. With the default 0.2 deposit, retries add at most ~20 % load on top of steady
+ * traffic, and a dead backend drains the bucket instead of receiving three times the traffic.
+ * Lock-free and thread-safe; one per backend.
  */
 public final class RetryBudget {
 
@@ -31,7 +32,10 @@ public final class RetryBudget {
     this.tokens = new AtomicLong(Math.round(initial * SCALE));
   }
 
-  /** 0.2 tokens per first call, at most 10 tokens, starting full so that a cold gateway can still retry. */
+  /**
+   * 0.2 tokens per first call, at most 10 tokens, starting full so that a cold gateway can still
+   * retry.
+   */
   public static RetryBudget create() {
     return create(0.2, 10, 10);
   }
@@ -45,7 +49,9 @@ public final class RetryBudget {
     tokens.getAndUpdate(t -> Math.min(cap, t + depositPerCall));
   }
 
-  /** Takes one token for a retry; {@code false} (nothing taken) when less than one token is left. */
+  /**
+   * Takes one token for a retry; {@code false} (nothing taken) when less than one token is left.
+   */
   public boolean tryWithdraw() {
     while (true) {
       long current = tokens.get();

@@ -8,19 +8,26 @@ import java.util.Map;
  * How idempotent department reads are retried.
  *
  * @param maxRetries retries after the first attempt (0–5)
- * @param initialBackoff wait before the first retry; doubled (times {@code multiplier}) for each later one
+ * @param initialBackoff wait before the first retry; doubled (times {@code multiplier}) for each
+ *     later one
  * @param maxBackoff cap of one backoff
  * @param multiplier growth of the backoff per retry (1–10)
- * @param jitter fraction (0–1) of each backoff that is randomised away, so that callers do not retry in lockstep
+ * @param jitter fraction (0–1) of each backoff that is randomised away, so that callers do not
+ *     retry in lockstep
  * @param overallBudget time from the first attempt after which no retry starts any more
  */
 public record RetryPolicy(
-    int maxRetries, Duration initialBackoff, Duration maxBackoff, double multiplier, double jitter,
+    int maxRetries,
+    Duration initialBackoff,
+    Duration maxBackoff,
+    double multiplier,
+    double jitter,
     Duration overallBudget) {
 
   /** 2 retries, 100 ms doubling up to 1 s, 50 % jitter, 8 s overall. */
   public static RetryPolicy defaults() {
-    return new RetryPolicy(2, Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.5, Duration.ofSeconds(8));
+    return new RetryPolicy(
+        2, Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.5, Duration.ofSeconds(8));
   }
 
   /** Field errors (field → reason), empty when usable. */
@@ -31,7 +38,8 @@ public record RetryPolicy(
     }
     positive(errors, "initialBackoff", initialBackoff);
     positive(errors, "maxBackoff", maxBackoff);
-    if (!errors.containsKey("initialBackoff") && !errors.containsKey("maxBackoff")
+    if (!errors.containsKey("initialBackoff")
+        && !errors.containsKey("maxBackoff")
         && maxBackoff.compareTo(initialBackoff) < 0) {
       errors.put("maxBackoff", "must not be shorter than initialBackoff");
     }

@@ -4,8 +4,8 @@ import cn.govgate.identity.Session;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Resolves the caller of a citizen request from the identity concern's session (token verified upstream by its
- * authentication handler); without a session the caller is anonymous at L1.
+ * Resolves the caller of a citizen request from the identity concern's session (token verified
+ * upstream by its authentication handler); without a session the caller is anonymous at L1.
  */
 @FunctionalInterface
 public interface CallerResolver {
@@ -13,13 +13,17 @@ public interface CallerResolver {
   /** The caller of this request; never null (anonymous when there is no session). */
   Caller resolve(RoutingContext ctx);
 
-  /** The caller of a request: the session's citizen when a bound session was presented, anonymous otherwise. */
+  /**
+   * The caller of a request: the session's citizen when a bound session was presented, anonymous
+   * otherwise.
+   */
   static CallerResolver fromSession() {
     return ctx -> {
       Session session = Session.find(ctx);
       return session == null || session.citizenKey() == null
           ? Caller.anonymous()
-          : new Caller(session.citizenKey(), session.level().ordinal() + 1, session.channel().wireName());
+          : new Caller(
+              session.citizenKey(), session.level().ordinal() + 1, session.channel().wireName());
     };
   }
 }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The service catalogue (事项目录): the items shipped in {@code catalogue/services.json}, filtered by what a region
- * offers ({@link OfferedServices}) and by a Chinese keyword query.
+ * The service catalogue (事项目录): the items shipped in {@code catalogue/services.json}, filtered by
+ * what a region offers ({@link OfferedServices}) and by a Chinese keyword query.
  */
 public final class Catalogue {
   public static final String RESOURCE = "catalogue/services.json";
@@ -34,8 +34,10 @@ public final class Catalogue {
     try (InputStream in = Catalogue.class.getClassLoader().getResourceAsStream(RESOURCE)) {
       if (in == null) throw new IllegalStateException(RESOURCE + " missing from the class path");
       JsonObject json = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      List<CatalogueEntry> entries = json.getJsonArray("services").stream()
-          .map(o -> CatalogueEntry.fromJson((JsonObject) o)).toList();
+      List<CatalogueEntry> entries =
+          json.getJsonArray("services").stream()
+              .map(o -> CatalogueEntry.fromJson((JsonObject) o))
+              .toList();
       return new Catalogue(entries, json.getString("version"), offered);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -52,9 +54,11 @@ public final class Catalogue {
   }
 
   /**
-   * The catalogue answer for a region: the items offered there that match {@code query} (null or blank: all).
+   * The catalogue answer for a region: the items offered there that match {@code query} (null or
+   * blank: all).
    *
-   * @throws ApiException 404 {@code region.unknown} (details list the known regions) for a region nobody serves
+   * @throws ApiException 404 {@code region.unknown} (details list the known regions) for a region
+   *     nobody serves
    */
   public JsonObject search(String region, String query) {
     if (!offered.knownRegions().contains(region)) throw unknownRegion(offered);
@@ -64,7 +68,9 @@ public final class Catalogue {
       if (query == null || query.isBlank() || e.matches(query)) matching.add(e);
     }
     for (CatalogueEntry e : matching) {
-      offered.departmentFor(e.serviceType(), region).ifPresent(dept -> services.add(e.toJson(dept)));
+      offered
+          .departmentFor(e.serviceType(), region)
+          .ifPresent(dept -> services.add(e.toJson(dept)));
     }
     JsonObject answer = new JsonObject().put("region", region).put("catalogueVersion", version);
     if (query != null && !query.isBlank()) answer.put("q", query.strip());
@@ -73,7 +79,10 @@ public final class Catalogue {
 
   /** 404 {@code region.unknown} with {@code details.knownRegions}. */
   public static ApiException unknownRegion(OfferedServices offered) {
-    return ErrorCode.REGION_UNKNOWN.error()
-        .withDetails(new JsonObject().put("knownRegions", new JsonArray(List.copyOf(offered.knownRegions()))));
+    return ErrorCode.REGION_UNKNOWN
+        .error()
+        .withDetails(
+            new JsonObject()
+                .put("knownRegions", new JsonArray(List.copyOf(offered.knownRegions()))));
   }
 }

@@ -18,29 +18,53 @@ import java.util.Locale;
  * @param basicCode basic code (基本编码), opaque
  * @param implementationCode implementation code (实施编码), opaque
  * @param keywords search words besides the name and theme
- * @param guide the service guide (办事指南): {@code materials}, {@code legalBasis}, {@code fees}, {@code timeLimit}
+ * @param guide the service guide (办事指南): {@code materials}, {@code legalBasis}, {@code fees},
+ *     {@code timeLimit}
  */
 public record CatalogueEntry(
-    String serviceType, String name, String theme, String departmentName, String minLevel, String onlineDepth,
-    String basicCode, String implementationCode, List<String> keywords, JsonObject guide) {
+    String serviceType,
+    String name,
+    String theme,
+    String departmentName,
+    String minLevel,
+    String onlineDepth,
+    String basicCode,
+    String implementationCode,
+    List<String> keywords,
+    JsonObject guide) {
 
   static CatalogueEntry fromJson(JsonObject j) {
-    List<String> keywords = j.getJsonArray("keywords", new JsonArray()).stream().map(String::valueOf).toList();
-    return new CatalogueEntry(j.getString("serviceType"), j.getString("name"), j.getString("theme"),
-        j.getString("departmentName"), j.getString("minLevel"), j.getString("onlineDepth"), j.getString("basicCode"),
-        j.getString("implementationCode"), keywords, j.getJsonObject("guide").copy());
+    List<String> keywords =
+        j.getJsonArray("keywords", new JsonArray()).stream().map(String::valueOf).toList();
+    return new CatalogueEntry(
+        j.getString("serviceType"),
+        j.getString("name"),
+        j.getString("theme"),
+        j.getString("departmentName"),
+        j.getString("minLevel"),
+        j.getString("onlineDepth"),
+        j.getString("basicCode"),
+        j.getString("implementationCode"),
+        keywords,
+        j.getJsonObject("guide").copy());
   }
 
-  /** Whether every whitespace-separated term of {@code query} occurs in the name, theme or keywords. */
+  /**
+   * Whether every whitespace-separated term of {@code query} occurs in the name, theme or keywords.
+   */
   boolean matches(String query) {
-    String haystack = normalize(name + "\n" + theme + "\n" + String.join("\n", keywords) + "\n" + departmentName);
+    String haystack =
+        normalize(name + "\n" + theme + "\n" + String.join("\n", keywords) + "\n" + departmentName);
     for (String term : normalize(query).split("\\s+")) {
       if (!term.isEmpty() && !haystack.contains(term)) return false;
     }
     return true;
   }
 
-  /** Full-width letters and digits fold to ASCII, Latin letters to lower case; Chinese stays as it is. */
+  /**
+   * Full-width letters and digits fold to ASCII, Latin letters to lower case; Chinese stays as it
+   * is.
+   */
   static String normalize(String s) {
     return Normalizer.normalize(s, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).strip();
   }

@@ -13,4 +13,9 @@ import java.time.Instant;
  * @param createdAt when the answer was given
  */
 public record Interaction(
-    String id, String citizenKey, String serviceType, String departmentId, String region, Instant createdAt) {}
+    String id,
+    String citizenKey,
+    String serviceType,
+    String departmentId,
+    String region,
+    Instant createdAt) {}

@@ -21,15 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records every service answer as an {@link Interaction} and hands back its id, which the answer carries as
- * {@code interactionId}. Ids are 128 random bits (URL-safe Base64, 22 characters): holding one is what lets an
- * anonymous caller rate, so they must not be guessable or sequential.
+ * Records every service answer as an {@link Interaction} and hands back its id, which the answer
+ * carries as {@code interactionId}. Ids are 128 random bits (URL-safe Base64, 22 characters):
+ * holding one is what lets an anonymous caller rate, so they must not be guessable or sequential.
  *
- * <p>Recording never waits for the database: the id is made at once, the row is queued and a timer writes
- * queued rows in batches (about every {@value #FLUSH_EVERY_MS} ms), keeping a database round trip off every
- * service answer. Until its row is written, {@link #find} answers from memory. A crash can lose the rows of the
- * last few milliseconds; what that costs is the chance to rate those answers, never a record of personal-data
- * access (the audit log keeps those).
+ * <p>Recording never waits for the database: the id is made at once, the row is queued and a timer
+ * writes queued rows in batches (about every {@value #FLUSH_EVERY_MS} ms), keeping a database round
+ * trip off every service answer. Until its row is written, {@link #find} answers from memory. A
+ * crash can lose the rows of the last few milliseconds; what that costs is the chance to rate those
+ * answers, never a record of personal-data access (the audit log keeps those).
  */
 public final class Interactions {
   private static final Logger log = LoggerFactory.getLogger(Interactions.class);
@@ -53,27 +53,34 @@ public final class Interactions {
   }
 
   public static Interactions create(Vertx vertx, Pool pool, Clock clock) {
-    return new Interactions(Objects.requireNonNull(vertx), Objects.requireNonNull(pool), Objects.requireNonNull(clock));
+    return new Interactions(
+        Objects.requireNonNull(vertx), Objects.requireNonNull(pool), Objects.requireNonNull(clock));
   }
 
-  /** Records an answer given to {@code caller}; the Future holds the new interaction (already usable). */
-  public Future<Interaction> record(Caller caller, String serviceType, String departmentId, String region) {
-    Interaction interaction = new Interaction(
-        newId(), caller.citizenKey(), serviceType, departmentId, region, clock.instant());
+  /**
+   * Records an answer given to {@code caller}; the Future holds the new interaction (already
+   * usable).
+   */
+  public Future<Interaction> record(
+      Caller caller, String serviceType, String departmentId, String region) {
+    Interaction interaction =
+        new Interaction(
+            newId(), caller.citizenKey(), serviceType, departmentId, region, clock.instant());
     unwritten.put(interaction.id(), interaction);
     queue.add(interaction);
     return Future.succeededFuture(interaction);
   }
 
   /**
-   * The interaction with this id, or null when there is none. One still queued is written first, so that what
-   * refers to it (a rating) can rely on its row.
+   * The interaction with this id, or null when there is none. One still queued is written first, so
+   * that what refers to it (a rating) can rely on its row.
    */
   public Future<Interaction> find(String id) {
     Interaction pending = unwritten.get(id);
     if (pending != null) return flush().map(pending);
-    return pool.preparedQuery("SELECT id, citizen_key, service_type, department_id, region, created_at "
-            + "FROM service_interactions WHERE id = $1")
+    return pool.preparedQuery(
+            "SELECT id, citizen_key, service_type, department_id, region, created_at "
+                + "FROM service_interactions WHERE id = $1")
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : toInteraction(rows.iterator().next()));
   }
@@ -88,20 +95,32 @@ public final class Interactions {
     List<Interaction> batch = new ArrayList<>();
     for (Interaction i; batch.size() < BATCH && (i = queue.poll()) != null; ) batch.add(i);
     if (batch.isEmpty()) return Future.succeededFuture();
-    List<Tuple> rows = batch.stream().map(i -> Tuple.of(i.id(), i.citizenKey(), i.serviceType(), i.departmentId(),
-        i.region(), OffsetDateTime.ofInstant(i.createdAt(), ZoneOffset.UTC))).toList();
-    return pool.preparedQuery("INSERT INTO service_interactions "
-            + "(id, citizen_key, service_type, department_id, region, created_at) VALUES ($1, $2, $3, $4, $5, $6) "
-            + "ON CONFLICT (id) DO NOTHING")
+    List<Tuple> rows =
+        batch.stream()
+            .map(
+                i ->
+                    Tuple.of(
+                        i.id(),
+                        i.citizenKey(),
+                        i.serviceType(),
+                        i.departmentId(),
+                        i.region(),
+                        OffsetDateTime.ofInstant(i.createdAt(), ZoneOffset.UTC)))
+            .toList();
+    return pool.preparedQuery(
+            "INSERT INTO service_interactions "
+                + "(id, citizen_key, service_type, department_id, region, created_at) VALUES ($1, $2, $3, $4, $5, $6) "
+                + "ON CONFLICT (id) DO NOTHING")
         .executeBatch(rows)
         .<Void>mapEmpty()
         .onSuccess(v -> batch.forEach(i -> unwritten.remove(i.id())))
-        .recover(e -> {
-          // Keep them (still answered from memory) and try again on the next tick.
-          log.warn("{} interactions not written, will retry: {}", batch.size(), e.getMessage());
-          queue.addAll(batch);
-          return Future.failedFuture(e);
-        })
+        .recover(
+            e -> {
+              // Keep them (still answered from memory) and try again on the next tick.
+              log.warn("{} interactions not written, will retry: {}", batch.size(), e.getMessage());
+              queue.addAll(batch);
+              return Future.failedFuture(e);
+            })
         .compose(v -> queue.isEmpty() ? Future.succeededFuture() : drain());
   }
 
@@ -112,8 +131,13 @@ public final class Interactions {
   }
 
   private static Interaction toInteraction(Row r) {
-    return new Interaction(r.getString("id"), r.getString("citizen_key"), r.getString("service_type"),
-        r.getString("department_id"), r.getString("region"), instant(r.getOffsetDateTime("created_at")));
+    return new Interaction(
+        r.getString("id"),
+        r.getString("citizen_key"),
+        r.getString("service_type"),
+        r.getString("department_id"),
+        r.getString("region"),
+        instant(r.getOffsetDateTime("created_at")));
   }
 
   static Instant instant(OffsetDateTime t) {

@@ -7,18 +7,24 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What each region offers: the registry's route table {@code (serviceType, region) → backend}, seen from the
- * services. Answers come from memory (the route table is in-memory), so the methods are synchronous.
+ * What each region offers: the registry's route table {@code (serviceType, region) → backend}, seen
+ * from the services. Answers come from memory (the route table is in-memory), so the methods are
+ * synchronous.
  */
 public interface OfferedServices {
 
   /** Every region (GB/T 2260 code) the gateway knows, sorted. */
   Set<String> knownRegions();
 
-  /** The department that serves {@code serviceType} in {@code region}, empty when it is not offered there. */
+  /**
+   * The department that serves {@code serviceType} in {@code region}, empty when it is not offered
+   * there.
+   */
   Optional<String> departmentFor(String serviceType, String region);
 
-  /** What the registry's current route table offers (in memory, swapped atomically on every reload). */
+  /**
+   * What the registry's current route table offers (in memory, swapped atomically on every reload).
+   */
   static OfferedServices routedBy(Registry registry) {
     return new OfferedServices() {
       @Override

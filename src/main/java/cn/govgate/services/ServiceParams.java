@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads and checks the parameters of the citizen service endpoints, collecting every field error before failing
- * with one 400 {@code request.invalid} ({@code details.fields = {field: reason}}).
+ * Reads and checks the parameters of the citizen service endpoints, collecting every field error
+ * before failing with one 400 {@code request.invalid} ({@code details.fields = {field: reason}}).
  */
 final class ServiceParams {
   static final int MAX_MONTHS = 36;
@@ -20,10 +20,12 @@ final class ServiceParams {
 
   private static final Pattern REGION = Pattern.compile("[0-9]{6}");
   private static final Pattern MONTH = Pattern.compile("[0-9]{4}-(0[1-9]|1[0-2])");
-  // GA 36 plates: province abbreviation, issuing-authority letter, 5 characters (6 for new-energy vehicles);
+  // GA 36 plates: province abbreviation, issuing-authority letter, 5 characters (6 for new-energy
+  // vehicles);
   // I and O are never used.
-  private static final Pattern PLATE = Pattern.compile(
-      "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][A-HJ-NP-Z0-9]{4,5}[A-HJ-NP-Z0-9挂学警]");
+  private static final Pattern PLATE =
+      Pattern.compile(
+          "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][A-HJ-NP-Z0-9]{4,5}[A-HJ-NP-Z0-9挂学警]");
   private static final Pattern PLATE_TYPE = Pattern.compile("[0-9]{2}");
   private static final Pattern VIN_LAST6 = Pattern.compile("[0-9A-HJ-NPR-Z]{6}");
   private static final Pattern UTILITY_ACCOUNT = Pattern.compile("[0-9]{10}");
@@ -33,7 +35,9 @@ final class ServiceParams {
 
   /** Where the values come from: the query string or a JSON body. */
   private interface Source {
-    /** The value, null when absent; a wrong type or a repeated parameter is reported as {@code bad}. */
+    /**
+     * The value, null when absent; a wrong type or a repeated parameter is reported as {@code bad}.
+     */
     Object get(String name);
   }
 
@@ -44,19 +48,21 @@ final class ServiceParams {
   }
 
   static ServiceParams query(RoutingContext ctx) {
-    return new ServiceParams(name -> {
-      List<String> values = ctx.queryParam(name);
-      if (values.isEmpty()) return null;
-      return values.size() > 1 ? BAD : values.get(0);
-    });
+    return new ServiceParams(
+        name -> {
+          List<String> values = ctx.queryParam(name);
+          if (values.isEmpty()) return null;
+          return values.size() > 1 ? BAD : values.get(0);
+        });
   }
 
   static ServiceParams body(RoutingContext ctx) {
     JsonObject json = JsonBody.required(ctx);
-    return new ServiceParams(name -> {
-      Object v = json.getValue(name);
-      return v == null || v instanceof String ? v : BAD;
-    });
+    return new ServiceParams(
+        name -> {
+          Object v = json.getValue(name);
+          return v == null || v instanceof String ? v : BAD;
+        });
   }
 
   private String text(String name, Pattern pattern, String reason) {
@@ -99,7 +105,10 @@ final class ServiceParams {
     return text("accountNo", UTILITY_ACCOUNT, "the 10-digit household account number");
   }
 
-  /** {@code {from, to}}: months {@code YYYY-MM}, from ≤ to, at most {@value #MAX_MONTHS} months inclusive. */
+  /**
+   * {@code {from, to}}: months {@code YYYY-MM}, from ≤ to, at most {@value #MAX_MONTHS} months
+   * inclusive.
+   */
   JsonObject monthRange() {
     String from = text("from", MONTH, "a month YYYY-MM");
     String to = text("to", MONTH, "a month YYYY-MM");

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PostgreSQL the gateway runs on, migrated with Flyway at start-up (blocking, on a worker thread, before the
- * HTTP server listens) and reached through a Vert.x pool afterwards.
+ * The PostgreSQL the gateway runs on, migrated with Flyway at start-up (blocking, on a worker
+ * thread, before the HTTP server listens) and reached through a Vert.x pool afterwards.
  */
 public final class Database {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -32,28 +32,39 @@ public final class Database {
 
   /** Migrates the configured database, then opens the pool. */
   public static Future<Database> start(Vertx vertx, DatabaseConfig config) {
-    PgConnectOptions options = new PgConnectOptions()
-        .setHost(config.host())
-        .setPort(config.port())
-        .setDatabase(config.database())
-        .setUser(config.user())
-        .setSslMode(config.ssl() ? SslMode.REQUIRE : SslMode.DISABLE)
-        .setCachePreparedStatements(true)
-        .setPipeliningLimit(256);
+    PgConnectOptions options =
+        new PgConnectOptions()
+            .setHost(config.host())
+            .setPort(config.port())
+            .setDatabase(config.database())
+            .setUser(config.user())
+            .setSslMode(config.ssl() ? SslMode.REQUIRE : SslMode.DISABLE)
+            .setCachePreparedStatements(true)
+            .setPipeliningLimit(256);
     if (config.password() != null) options.setPassword(config.password());
-    return vertx.executeBlocking(() -> {
-      migrate(options);
-      return options;
-    }, false).map(migrated -> {
-      Pool pool = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(config.poolSize()).setName("govgate-pg").setShared(true))
-          .connectingTo(options)
-          .using(vertx)
-          .build();
-      Database db = new Database(options, pool);
-      db.migrated = true;
-      return db;
-    });
+    return vertx
+        .executeBlocking(
+            () -> {
+              migrate(options);
+              return options;
+            },
+            false)
+        .map(
+            migrated -> {
+              Pool pool =
+                  PgBuilder.pool()
+                      .with(
+                          new PoolOptions()
+                              .setMaxSize(config.poolSize())
+                              .setName("govgate-pg")
+                              .setShared(true))
+                      .connectingTo(options)
+                      .using(vertx)
+                      .build();
+              Database db = new Database(options, pool);
+              db.migrated = true;
+              return db;
+            });
   }
 
   private static void migrate(PgConnectOptions o) {
@@ -66,17 +77,27 @@ public final class Database {
       c.isValid(2);
     } catch (java.sql.SQLException e) {
       throw new DatabaseUnavailableException(
-          "cannot connect to PostgreSQL at " + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase()
-              + " (" + e.getSQLState() + ")");
+          "cannot connect to PostgreSQL at "
+              + o.getHost()
+              + ":"
+              + o.getPort()
+              + "/"
+              + o.getDatabase()
+              + " ("
+              + e.getSQLState()
+              + ")");
     }
-    var result = Flyway.configure()
-        .dataSource(url, o.getUser(), o.getPassword())
-        .locations("classpath:db/migration")
-        .failOnMissingLocations(true)
-        .load()
-        .migrate();
-    log.info("database migrated: {} migrations applied, schema version {}",
-        result.migrationsExecuted, result.targetSchemaVersion);
+    var result =
+        Flyway.configure()
+            .dataSource(url, o.getUser(), o.getPassword())
+            .locations("classpath:db/migration")
+            .failOnMissingLocations(true)
+            .load()
+            .migrate();
+    log.info(
+        "database migrated: {} migrations applied, schema version {}",
+        result.migrationsExecuted,
+        result.targetSchemaVersion);
   }
 
   public Pool pool() {

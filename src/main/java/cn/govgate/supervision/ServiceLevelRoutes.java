@@ -24,24 +24,30 @@ public final class ServiceLevelRoutes {
   }
 
   public void mountCitizen(Router router) {
-    router.get("/stats/service-levels").respond(ctx -> {
-      String region = ctx.queryParams().get("region");
-      String department = ctx.queryParams().get("department");
-      String month = ctx.queryParams().get("month");
-      JsonObject fields = new JsonObject();
-      if (region != null && !region.matches("[0-9]{6}")) fields.put("region", "must be a six-digit GB/T 2260 code");
-      if (department != null && !department.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
-        fields.put("department", "not a department id");
-      }
-      YearMonth ym = month == null ? YearMonth.from(LocalDate.ofInstant(clock.instant(), WorkingCalendar.ZONE))
-          : parse(month);
-      if (ym == null) fields.put("month", "a month YYYY-MM from 2000-01 to 2099-12");
-      if (!fields.isEmpty()) return Future.failedFuture(ApiException.invalidFields(fields));
-      if (region != null && !offered.knownRegions().contains(region)) {
-        return Future.failedFuture(Catalogue.unknownRegion(offered));
-      }
-      return levels.publish(ym, region, department);
-    });
+    router
+        .get("/stats/service-levels")
+        .respond(
+            ctx -> {
+              String region = ctx.queryParams().get("region");
+              String department = ctx.queryParams().get("department");
+              String month = ctx.queryParams().get("month");
+              JsonObject fields = new JsonObject();
+              if (region != null && !region.matches("[0-9]{6}"))
+                fields.put("region", "must be a six-digit GB/T 2260 code");
+              if (department != null && !department.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+                fields.put("department", "not a department id");
+              }
+              YearMonth ym =
+                  month == null
+                      ? YearMonth.from(LocalDate.ofInstant(clock.instant(), WorkingCalendar.ZONE))
+                      : parse(month);
+              if (ym == null) fields.put("month", "a month YYYY-MM from 2000-01 to 2099-12");
+              if (!fields.isEmpty()) return Future.failedFuture(ApiException.invalidFields(fields));
+              if (region != null && !offered.knownRegions().contains(region)) {
+                return Future.failedFuture(Catalogue.unknownRegion(offered));
+              }
+              return levels.publish(ym, region, department);
+            });
   }
 
   private static YearMonth parse(String month) {

@@ -27,7 +27,9 @@ class GatewayStartupTest {
     Gateway second = TestGateways.start(settings);
     try {
       assertThat(Http.get(second.baseUrl() + "/health/ready").statusCode()).isEqualTo(200);
-      assertThat(countStarts(second)).as("rows written by the first run are still there").isEqualTo(2);
+      assertThat(countStarts(second))
+          .as("rows written by the first run are still there")
+          .isEqualTo(2);
     } finally {
       TestGateways.stop(second);
     }
@@ -35,11 +37,20 @@ class GatewayStartupTest {
 
   @Test
   void anEmbeddingProgramsReadinessCheckHoldsReadyBack() throws Exception {
-    java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
-    Gateway gateway = Gateway.start(cn.govgate.config.GovgateConfig.from(cn.govgate.config.ConfigValues.of(
-            TestGateways.settings())), java.time.Clock.systemUTC(),
-        Map.of("demo", () -> registered.get() ? io.vertx.core.Future.succeededFuture()
-            : io.vertx.core.Future.failedFuture("not registered yet"))).await(2, TimeUnit.MINUTES);
+    java.util.concurrent.atomic.AtomicBoolean registered =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Gateway gateway =
+        Gateway.start(
+                cn.govgate.config.GovgateConfig.from(
+                    cn.govgate.config.ConfigValues.of(TestGateways.settings())),
+                java.time.Clock.systemUTC(),
+                Map.of(
+                    "demo",
+                    () ->
+                        registered.get()
+                            ? io.vertx.core.Future.succeededFuture()
+                            : io.vertx.core.Future.failedFuture("not registered yet")))
+            .await(2, TimeUnit.MINUTES);
     try {
       var notYet = Http.get(gateway.baseUrl() + "/health/ready");
       assertThat(notYet.statusCode()).isEqualTo(503);
@@ -55,7 +66,8 @@ class GatewayStartupTest {
   void readinessFailsWith503WhenTheDatabaseGoesAway() throws Exception {
     Gateway gateway = TestGateways.start();
     try {
-      // Closing the pool makes the database unreachable for this instance, as a lost connection would.
+      // Closing the pool makes the database unreachable for this instance, as a lost connection
+      // would.
       gateway.database().pool().close().await(10, TimeUnit.SECONDS);
       var r = Http.get(gateway.baseUrl() + "/health/ready");
       assertThat(r.statusCode()).isEqualTo(503);
@@ -68,7 +80,8 @@ class GatewayStartupTest {
 
   @Test
   void opsEndpointsMoveToTheirOwnPortWhenConfigured() {
-    Gateway gateway = TestGateways.start(TestGateways.with(TestGateways.settings(), "http.opsPort", "0"));
+    Gateway gateway =
+        TestGateways.start(TestGateways.with(TestGateways.settings(), "http.opsPort", "0"));
     try {
       assertThat(gateway.opsPort()).isNotEqualTo(gateway.port());
       assertThat(Http.get(gateway.opsUrl() + "/health/ready").statusCode()).isEqualTo(200);
@@ -80,7 +93,11 @@ class GatewayStartupTest {
   }
 
   private static long countStarts(Gateway gateway) throws Exception {
-    return gateway.database().pool().query("SELECT count(*) FROM gateway_starts").execute()
+    return gateway
+        .database()
+        .pool()
+        .query("SELECT count(*) FROM gateway_starts")
+        .execute()
         .map(rows -> rows.iterator().next().getLong(0))
         .await(10, TimeUnit.SECONDS);
   }

@@ -26,36 +26,48 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A running deployment switches crypto profile: a database seeded under {@code international} (AES-256-GCM,
- * HMAC-SHA256), gateways restarted under {@code shangmi}, {@code reencrypt} and {@code reindex} run while a gateway
- * serves. Every citizen logs in and is found at every step, nothing is stored in clear, the audit chain stays intact
- * across the switch — and the same works back.
+ * A running deployment switches crypto profile: a database seeded under {@code international}
+ * (AES-256-GCM, HMAC-SHA256), gateways restarted under {@code shangmi}, {@code reencrypt} and
+ * {@code reindex} run while a gateway serves. Every citizen logs in and is found at every step,
+ * nothing is stored in clear, the audit chain stays intact across the switch — and the same works
+ * back.
  */
 class ProfileSwitchTest {
   private static final String HZ = SyntheticCitizens.HANGZHOU;
-  private static final List<String> IDENTITY_TABLES = List.of("citizens", "channel_identities",
-      "identity_verifications");
+  private static final List<String> IDENTITY_TABLES =
+      List.of("citizens", "channel_identities", "identity_verifications");
 
   private record Seeded(SyntheticCitizen person, String channel, String user) {}
 
   @Test
   void aDeploymentSwitchesToShangmiAndBackWithoutLosingACitizen() throws Exception {
-    try (GatewayTestBed bed = new GatewayTestBed(12, 1616L, TestClock.running(), "crypto.profile", "international",
-        "registry.healthInterval", "1h")) {
+    try (GatewayTestBed bed =
+        new GatewayTestBed(
+            12,
+            1616L,
+            TestClock.running(),
+            "crypto.profile",
+            "international",
+            "registry.healthInterval",
+            "1h")) {
       IdentityTestBed ids = bed.identity;
-      DepartmentSimulator social = bed.department("hz-rsj", DepartmentFamily.SOCIAL_SECURITY, HZ,
-          "social-security.account");
+      DepartmentSimulator social =
+          bed.department("hz-rsj", DepartmentFamily.SOCIAL_SECURITY, HZ, "social-security.account");
       bed.department("hz-gjj", DepartmentFamily.HOUSING_FUND, HZ, "housing-fund.proof-data");
-      List<SyntheticCitizen> hangzhou = ids.people.stream().filter(p -> p.homeRegion().equals(HZ)).toList();
+      List<SyntheticCitizen> hangzhou =
+          ids.people.stream().filter(p -> p.homeRegion().equals(HZ)).toList();
       List<Seeded> seeded = new ArrayList<>();
       String proofBefore = null;
       for (int i = 0; i < 4; i++) {
         SyntheticCitizen p = hangzhou.get(i);
         String user = i % 2 == 0 ? ids.alipayUser(p, true) : ids.wechatUser(p);
         String channel = i % 2 == 0 ? "alipay" : "wechat";
-        String token = channel.equals("alipay") ? ids.alipayToL3(bed.gateway, user, p) : ids.wechatToL3(bed.gateway,
-            user, p);
-        assertThat(bed.get("/v1/social-security/account?region=" + HZ, token).statusCode()).isEqualTo(200);
+        String token =
+            channel.equals("alipay")
+                ? ids.alipayToL3(bed.gateway, user, p)
+                : ids.wechatToL3(bed.gateway, user, p);
+        assertThat(bed.get("/v1/social-security/account?region=" + HZ, token).statusCode())
+            .isEqualTo(200);
         seeded.add(new Seeded(p, channel, user));
         if (i == 0) proofBefore = proof(bed, token);
       }
@@ -71,11 +83,14 @@ class ProfileSwitchTest {
       bed.settings.put("crypto.profile", "shangmi");
       bed.startGateway();
       for (Seeded s : seeded) assertFound(bed, ids, s);
-      // Departments now get HMAC-SM3 signatures; proofs are SM2, and one issued before the switch still verifies.
+      // Departments now get HMAC-SM3 signatures; proofs are SM2, and one issued before the switch
+      // still verifies.
       assertThat(social.signatureAlgorithmsSeen()).contains("HMAC-SM3");
-      assertThat(alg(proof(bed, ids.alipayToken(bed.gateway, seeded.get(0).user())))).isEqualTo("SM3withSM2");
+      assertThat(alg(proof(bed, ids.alipayToken(bed.gateway, seeded.get(0).user()))))
+          .isEqualTo("SM3withSM2");
       assertThat(verdict(bed, proofBefore)).isTrue();
-      // The same person verifying on another channel is found by the old (HMAC-SHA256) index: no second citizen.
+      // The same person verifying on another channel is found by the old (HMAC-SHA256) index: no
+      // second citizen.
       SyntheticCitizen first = seeded.get(0).person();
       String other = ids.wechatUser(first);
       String l3 = ids.wechatToL3(bed.gateway, other, first);
@@ -87,7 +102,9 @@ class ProfileSwitchTest {
       ids.alipayToL3(bed.gateway, newUser, newcomer);
       seeded.add(new Seeded(newcomer, "alipay", newUser));
       assertThat(count(bed, "citizens")).isEqualTo(citizens + 1);
-      assertThat(sealedPrefixes(bed)).anyMatch(v -> v.startsWith("sm4:")).anyMatch(v -> !v.startsWith("sm4:"));
+      assertThat(sealedPrefixes(bed))
+          .anyMatch(v -> v.startsWith("sm4:"))
+          .anyMatch(v -> !v.startsWith("sm4:"));
 
       // reencrypt and reindex while the gateway serves; both re-runnable.
       Command re = command("reencrypt", bed.settings);
@@ -96,17 +113,20 @@ class ProfileSwitchTest {
       Command ri = command("reindex", bed.settings);
       assertThat(ri.code()).as(ri.out()).isZero();
       assertThat(ri.out()).contains("re-indexed with HMAC-SM3");
-      assertThat(command("reencrypt", bed.settings).out()).contains(": 0 citizens, 0 channel_identities, "
-          + "0 identity_verifications, 0 complaints, 0 complaint_events, 0 reminders; 0 backend secrets");
-      assertThat(command("reindex", bed.settings).out()).contains(": 0 citizens, 0 channel_identities, "
-          + "0 identity_verifications");
+      assertThat(command("reencrypt", bed.settings).out())
+          .contains(
+              ": 0 citizens, 0 channel_identities, "
+                  + "0 identity_verifications, 0 complaints, 0 complaint_events, 0 reminders; 0 backend secrets");
+      assertThat(command("reindex", bed.settings).out())
+          .contains(": 0 citizens, 0 channel_identities, " + "0 identity_verifications");
       assertThat(sealedPrefixes(bed)).isNotEmpty().allMatch(v -> v.startsWith("sm4:"));
       assertThat(keyRefs(bed)).containsOnly("sm4:d1");
       assertThat(indexes(bed)).isNotEmpty().allMatch(v -> v.startsWith("sm3:"));
       assertThat(backendSecrets(bed)).isNotEmpty().allMatch(v -> v.startsWith("sm4:"));
       assertNoPlaintext(bed, seeded);
 
-      // A restarted instance loads the re-sealed backend secret and signs with it; every citizen is found.
+      // A restarted instance loads the re-sealed backend secret and signs with it; every citizen is
+      // found.
       bed.stopGateway();
       bed.startGateway();
       for (Seeded s : seeded) assertFound(bed, ids, s);
@@ -133,63 +153,88 @@ class ProfileSwitchTest {
   }
 
   private static String proof(GatewayTestBed bed, String l3) {
-    HttpResponse<String> r = bed.post("/v1/housing-fund/proofs", new JsonObject().put("purpose", "子女入学")
-        .put("validDays", 15).put("region", HZ), l3);
+    HttpResponse<String> r =
+        bed.post(
+            "/v1/housing-fund/proofs",
+            new JsonObject().put("purpose", "子女入学").put("validDays", 15).put("region", HZ),
+            l3);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return Http.json(r).getString("proof");
   }
 
   private static String alg(String jws) {
-    return new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(jws.split("\\.")[0]),
-        StandardCharsets.UTF_8)).getString("alg");
+    return new JsonObject(
+            new String(
+                java.util.Base64.getUrlDecoder().decode(jws.split("\\.")[0]),
+                StandardCharsets.UTF_8))
+        .getString("alg");
   }
 
   private static boolean verdict(GatewayTestBed bed, String proof) {
-    return Http.json(bed.post("/v1/proofs/verify", new JsonObject().put("proof", proof), null)).getBoolean("valid");
+    return Http.json(bed.post("/v1/proofs/verify", new JsonObject().put("proof", proof), null))
+        .getBoolean("valid");
   }
 
-  /** Logs in through the person's channel: bound to their citizen, who is resolved and served by the department. */
+  /**
+   * Logs in through the person's channel: bound to their citizen, who is resolved and served by the
+   * department.
+   */
   private static void assertFound(GatewayTestBed bed, IdentityTestBed ids, Seeded s) {
-    String token = s.channel().equals("alipay") ? ids.alipayToken(bed.gateway, s.user())
-        : ids.wechatToken(bed.gateway, s.user());
+    String token =
+        s.channel().equals("alipay")
+            ? ids.alipayToken(bed.gateway, s.user())
+            : ids.wechatToken(bed.gateway, s.user());
     HttpResponse<String> me = IdentityTestBed.me(bed.gateway, token);
     assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
     JsonObject body = Http.json(me);
     assertThat(body.getString("level")).as("still bound at L3").isEqualTo("L3");
     assertThat(body.getString("idNumber")).isEqualTo(IdNumber.mask(s.person().idNumber()));
-    assertThat(bed.get("/v1/social-security/account?region=" + HZ, token).statusCode()).isEqualTo(200);
+    assertThat(bed.get("/v1/social-security/account?region=" + HZ, token).statusCode())
+        .isEqualTo(200);
   }
 
   private static String citizenKeyOf(GatewayTestBed bed, IdentityTestBed ids, Seeded s) {
-    return GatewayTestBed.citizenKey(s.channel().equals("alipay") ? ids.alipayToken(bed.gateway, s.user())
-        : ids.wechatToken(bed.gateway, s.user()));
+    return GatewayTestBed.citizenKey(
+        s.channel().equals("alipay")
+            ? ids.alipayToken(bed.gateway, s.user())
+            : ids.wechatToken(bed.gateway, s.user()));
   }
 
   private static void assertNoPlaintext(GatewayTestBed bed, List<Seeded> seeded) {
     StringBuilder all = new StringBuilder();
     for (String table : IDENTITY_TABLES) {
-      for (Row r : query(bed, "SELECT row_to_json(t)::text FROM " + table + " t")) all.append(r.getString(0));
+      for (Row r : query(bed, "SELECT row_to_json(t)::text FROM " + table + " t"))
+        all.append(r.getString(0));
     }
-    for (Row r : query(bed, "SELECT row_to_json(t)::text FROM audit_log t")) all.append(r.getString(0));
+    for (Row r : query(bed, "SELECT row_to_json(t)::text FROM audit_log t"))
+      all.append(r.getString(0));
     for (Seeded s : seeded) {
-      assertThat(all.toString()).doesNotContain(s.person().idNumber()).doesNotContain(s.person().name())
+      assertThat(all.toString())
+          .doesNotContain(s.person().idNumber())
+          .doesNotContain(s.person().name())
           .doesNotContain(s.user());
     }
   }
 
   private static List<String> sealedPrefixes(GatewayTestBed bed) {
-    return strings(bed, "SELECT id_number_enc FROM citizens UNION ALL SELECT name_enc FROM citizens UNION ALL "
-        + "SELECT subject_enc FROM channel_identities UNION ALL SELECT claimed_enc FROM identity_verifications");
+    return strings(
+        bed,
+        "SELECT id_number_enc FROM citizens UNION ALL SELECT name_enc FROM citizens UNION ALL "
+            + "SELECT subject_enc FROM channel_identities UNION ALL SELECT claimed_enc FROM identity_verifications");
   }
 
   private static List<String> keyRefs(GatewayTestBed bed) {
-    return strings(bed, "SELECT DISTINCT key_id FROM citizens UNION SELECT key_id FROM channel_identities UNION "
-        + "SELECT key_id FROM identity_verifications");
+    return strings(
+        bed,
+        "SELECT DISTINCT key_id FROM citizens UNION SELECT key_id FROM channel_identities UNION "
+            + "SELECT key_id FROM identity_verifications");
   }
 
   private static List<String> indexes(GatewayTestBed bed) {
-    return strings(bed, "SELECT id_index FROM citizens UNION ALL SELECT subject_index FROM channel_identities "
-        + "UNION ALL SELECT claimed_index FROM identity_verifications");
+    return strings(
+        bed,
+        "SELECT id_index FROM citizens UNION ALL SELECT subject_index FROM channel_identities "
+            + "UNION ALL SELECT claimed_index FROM identity_verifications");
   }
 
   private static List<String> backendSecrets(GatewayTestBed bed) {
@@ -218,7 +263,8 @@ class ProfileSwitchTest {
 
   private static synchronized Command command(String name, Map<String, String> settings) {
     Map<String, String> env = new HashMap<>();
-    new LinkedHashMap<>(settings).forEach((k, v) -> env.put("GOVGATE_" + k.replace('.', '_').toUpperCase(), v));
+    new LinkedHashMap<>(settings)
+        .forEach((k, v) -> env.put("GOVGATE_" + k.replace('.', '_').toUpperCase(), v));
     PrintStream original = System.out;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * In the wired gateway, the rectification and proof-revocation routes of a department accept exactly that
- * department's credentials (issued through the registry's admin API) and the operator's, nothing else.
+ * In the wired gateway, the rectification and proof-revocation routes of a department accept
+ * exactly that department's credentials (issued through the registry's admin API) and the
+ * operator's, nothing else.
  */
 class WiredDepartmentAccessTest {
   private static Gateway gateway;
@@ -38,20 +39,27 @@ class WiredDepartmentAccessTest {
   }
 
   private static void createDepartment(String id, String name, String kind) {
-    HttpResponse<String> r = Http.post(gateway.baseUrl() + "/admin/v1/departments",
-        new JsonObject().put("id", id).put("name", name).put("kind", kind).encode(), Map.of("Authorization", operator));
+    HttpResponse<String> r =
+        Http.post(
+            gateway.baseUrl() + "/admin/v1/departments",
+            new JsonObject().put("id", id).put("name", name).put("kind", kind).encode(),
+            Map.of("Authorization", operator));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
   }
 
   private static String credential(String department) {
-    HttpResponse<String> r = Http.post(gateway.baseUrl() + "/admin/v1/departments/" + department + "/credentials",
-        "{}", Map.of("Authorization", operator));
+    HttpResponse<String> r =
+        Http.post(
+            gateway.baseUrl() + "/admin/v1/departments/" + department + "/credentials",
+            "{}",
+            Map.of("Authorization", operator));
     assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
     return Http.json(r).getString("token");
   }
 
   private static HttpResponse<String> rectifications(String department, String auth) {
-    return Http.get(gateway.baseUrl() + "/admin/v1/departments/" + department + "/rectifications",
+    return Http.get(
+        gateway.baseUrl() + "/admin/v1/departments/" + department + "/rectifications",
         auth == null ? Map.of() : Map.of("Authorization", auth));
   }
 
@@ -71,9 +79,11 @@ class WiredDepartmentAccessTest {
     HttpResponse<String> r = rectifications("hz-gjj", trafficToken);
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(Http.json(r).getString("code")).isEqualTo("auth.forbidden_department");
-    HttpResponse<String> revoke = Http.post(
-        gateway.baseUrl() + "/admin/v1/departments/hz-gjj/proofs/GJJ-330100-2026-000001/revoke",
-        new JsonObject().put("reason", "test").encode(), Map.of("Authorization", trafficToken));
+    HttpResponse<String> revoke =
+        Http.post(
+            gateway.baseUrl() + "/admin/v1/departments/hz-gjj/proofs/GJJ-330100-2026-000001/revoke",
+            new JsonObject().put("reason", "test").encode(),
+            Map.of("Authorization", trafficToken));
     assertThat(revoke.statusCode()).isEqualTo(403);
   }
 

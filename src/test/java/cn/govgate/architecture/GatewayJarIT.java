@@ -10,29 +10,42 @@ import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The built artifact ({@code target/govgate.jar}, after {@code package}) holds the gateway and its libraries only:
- * no demo, no channel or department simulator, no benchmark, no embedded PostgreSQL and its binaries, no test
- * support. Runs as an integration test (failsafe), after the jar is packaged.
+ * The built artifact ({@code target/govgate.jar}, after {@code package}) holds the gateway and its
+ * libraries only: no demo, no channel or department simulator, no benchmark, no embedded PostgreSQL
+ * and its binaries, no test support. Runs as an integration test (failsafe), after the jar is
+ * packaged.
  */
 class GatewayJarIT {
   private static final Path JAR = Path.of("target", "govgate.jar");
-  private static final List<String> FORBIDDEN = List.of("cn/govgate/demo/", "cn/govgate/sim/",
-      "cn/govgate/channel/alipay/sim/", "cn/govgate/channel/wechat/sim/", "cn/govgate/testing/", "io/zonky/",
-      "postgres-");
+  private static final List<String> FORBIDDEN =
+      List.of(
+          "cn/govgate/demo/",
+          "cn/govgate/sim/",
+          "cn/govgate/channel/alipay/sim/",
+          "cn/govgate/channel/wechat/sim/",
+          "cn/govgate/testing/",
+          "io/zonky/",
+          "postgres-");
 
   @Test
   void theProductionJarHoldsOnlyTheGateway() throws Exception {
     assertThat(JAR).as("built by mvn package").isRegularFile();
     List<String> found = new ArrayList<>();
     try (JarFile jar = new JarFile(JAR.toFile())) {
-      assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("cn.govgate.app.Main");
+      assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
+          .isEqualTo("cn.govgate.app.Main");
       assertThat(jar.getEntry("cn/govgate/app/Gateway.class")).isNotNull();
       assertThat(jar.getEntry("db/migration/V1__foundation.sql")).isNotNull();
-      jar.stream().map(e -> e.getName())
-          .filter(name -> FORBIDDEN.stream().anyMatch(f -> name.startsWith(f) || name.contains("/" + f)))
+      jar.stream()
+          .map(e -> e.getName())
+          .filter(
+              name ->
+                  FORBIDDEN.stream().anyMatch(f -> name.startsWith(f) || name.contains("/" + f)))
           .forEach(found::add);
     }
-    assertThat(found).as("entries of the demo, simulators or embedded PostgreSQL in " + JAR).isEmpty();
+    assertThat(found)
+        .as("entries of the demo, simulators or embedded PostgreSQL in " + JAR)
+        .isEmpty();
     System.out.printf("govgate.jar: %.1f MiB%n", Files.size(JAR) / 1024.0 / 1024.0);
   }
 }

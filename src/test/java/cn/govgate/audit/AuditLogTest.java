@@ -6,7 +6,6 @@ import cn.govgate.app.Gateway;
 import cn.govgate.app.MainAccess;
 import cn.govgate.testing.TestGateways;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Tuple;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The audit log is written in batches as a hash chain; the check command finds any change or deletion. */
+/**
+ * The audit log is written in batches as a hash chain; the check command finds any change or
+ * deletion.
+ */
 class AuditLogTest {
   private Map<String, String> settings;
   private Gateway gateway;
@@ -38,7 +40,11 @@ class AuditLogTest {
   void recordsAreChainedAndTheCheckCommandReportsAnIntactChain() throws Exception {
     writeRecords(25);
     assertThat(count()).isEqualTo(25);
-    assertThat(AuditChain.verify(gateway.database().pool(), key()).await(10, TimeUnit.SECONDS).intact()).isTrue();
+    assertThat(
+            AuditChain.verify(gateway.database().pool(), key())
+                .await(10, TimeUnit.SECONDS)
+                .intact())
+        .isTrue();
     CommandOutput out = auditCheck();
     assertThat(out.code).isZero();
     assertThat(out.stdout).contains("audit chain intact: 25 records checked");
@@ -90,8 +96,9 @@ class AuditLogTest {
   void aRecordClaimingAnotherAlgorithmIsReported() throws Exception {
     writeRecords(5);
     exec("ALTER TABLE audit_log DISABLE TRIGGER USER");
-    exec("UPDATE audit_log SET hash_alg = CASE WHEN hash_alg = 'HMAC-SM3' THEN 'HMAC-SHA256' ELSE 'HMAC-SM3' END "
-        + "WHERE seq = 3");
+    exec(
+        "UPDATE audit_log SET hash_alg = CASE WHEN hash_alg = 'HMAC-SM3' THEN 'HMAC-SHA256' ELSE 'HMAC-SM3' END "
+            + "WHERE seq = 3");
     CommandOutput out = auditCheck();
     assertThat(out.code).isEqualTo(3);
     assertThat(out.stdout).contains("BROKEN at record 3");
@@ -111,29 +118,50 @@ class AuditLogTest {
   private void writeRecords(int n) throws Exception {
     AuditLog audit = gateway.audit();
     for (int i = 0; i < n; i++) {
-      audit.record(AuditEvent.failure("citizen", "ck-" + i, "identity.face_verification", "ck-" + i, "req-" + i,
-          new JsonObject().put("channel", "alipay").put("code", "face_mismatch")));
+      audit.record(
+          AuditEvent.failure(
+              "citizen",
+              "ck-" + i,
+              "identity.face_verification",
+              "ck-" + i,
+              "req-" + i,
+              new JsonObject().put("channel", "alipay").put("code", "face_mismatch")));
     }
     audit.flush().await(10, TimeUnit.SECONDS);
     assertThat(audit.backlog()).isZero();
   }
 
   private long count() throws Exception {
-    return gateway.database().pool().query("SELECT count(*) FROM audit_log").execute()
-        .map(r -> r.iterator().next().getLong(0)).await(10, TimeUnit.SECONDS);
+    return gateway
+        .database()
+        .pool()
+        .query("SELECT count(*) FROM audit_log")
+        .execute()
+        .map(r -> r.iterator().next().getLong(0))
+        .await(10, TimeUnit.SECONDS);
   }
 
   private java.util.List<String> algorithms() throws Exception {
-    return gateway.database().pool().query("SELECT hash_alg FROM audit_log GROUP BY hash_alg ORDER BY min(seq)")
-        .execute().map(rows -> {
-          java.util.List<String> out = new java.util.ArrayList<>();
-          rows.forEach(r -> out.add(r.getString(0)));
-          return out;
-        }).await(10, TimeUnit.SECONDS);
+    return gateway
+        .database()
+        .pool()
+        .query("SELECT hash_alg FROM audit_log GROUP BY hash_alg ORDER BY min(seq)")
+        .execute()
+        .map(
+            rows -> {
+              java.util.List<String> out = new java.util.ArrayList<>();
+              rows.forEach(r -> out.add(r.getString(0)));
+              return out;
+            })
+        .await(10, TimeUnit.SECONDS);
   }
 
   private void exec(String sql) throws Exception {
-    gateway.database().pool().withConnection(c -> c.query(sql).execute()).await(10, TimeUnit.SECONDS);
+    gateway
+        .database()
+        .pool()
+        .withConnection(c -> c.query(sql).execute())
+        .await(10, TimeUnit.SECONDS);
   }
 
   private byte[] key() {

@@ -39,15 +39,16 @@ class WorkingCalendarTest {
     Instant filed = Instant.parse("2026-03-06T02:00:00Z");
     assertThat(CALENDAR.deadline(filed, 3)).isEqualTo(Instant.parse("2026-03-11T16:00:00Z"));
     // The day of filing never counts, even when filed a minute after midnight.
-    assertThat(CALENDAR.deadline(Instant.parse("2026-03-05T16:01:00Z"), 1)).isEqualTo(
-        Instant.parse("2026-03-09T16:00:00Z"));
+    assertThat(CALENDAR.deadline(Instant.parse("2026-03-05T16:01:00Z"), 1))
+        .isEqualTo(Instant.parse("2026-03-09T16:00:00Z"));
   }
 
   @Test
   void aDeadlineAcrossMidAutumnAndNationalDaySkipsTheHolidays() {
     // Thursday 2026-09-24: 中秋 25–27, then Mon 28, Tue 29, Wed 30, 国庆 1–7, Thu 8, Fri 9.
     Instant filed = Instant.parse("2026-09-24T02:00:00Z");
-    assertThat(CALENDAR.addWorkingDays(LocalDate.parse("2026-09-24"), 5)).isEqualTo(LocalDate.parse("2026-10-09"));
+    assertThat(CALENDAR.addWorkingDays(LocalDate.parse("2026-09-24"), 5))
+        .isEqualTo(LocalDate.parse("2026-10-09"));
     assertThat(CALENDAR.deadline(filed, 5)).isEqualTo(Instant.parse("2026-10-09T16:00:00Z"));
     assertThat(CALENDAR.deadline(filed, 3)).isEqualTo(Instant.parse("2026-09-30T16:00:00Z"));
   }
@@ -55,30 +56,35 @@ class WorkingCalendarTest {
   @Test
   void aMakeUpSundayCounts() {
     // Friday 2026-09-18: Sat 19 rests, Sun 20 is a working day (调休), then Mon 21.
-    assertThat(CALENDAR.addWorkingDays(LocalDate.parse("2026-09-18"), 2)).isEqualTo(LocalDate.parse("2026-09-21"));
+    assertThat(CALENDAR.addWorkingDays(LocalDate.parse("2026-09-18"), 2))
+        .isEqualTo(LocalDate.parse("2026-09-21"));
   }
 
   @Test
   void aYearWithoutScheduleFallsBackToMondayToFridayAndIsNotCovered() {
     assertThat(CALENDAR.covers(LocalDate.parse("2026-12-31"))).isTrue();
     assertThat(CALENDAR.covers(LocalDate.parse("2099-01-01"))).isFalse();
-    assertThat(CALENDAR.isWorkingDay(LocalDate.parse("2099-01-01"))).isTrue(); // a Thursday, unknown holiday
+    assertThat(CALENDAR.isWorkingDay(LocalDate.parse("2099-01-01")))
+        .isTrue(); // a Thursday, unknown holiday
   }
 
   @Test
   void aLaterYearIsAddedAsAFileWithoutCode(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("cn-2031.txt");
-    Files.writeString(file, "# test schedule\nyear 2031\n2031-01-01 holiday 元旦\n2031-01-04 workday 调休\n");
+    Files.writeString(
+        file, "# test schedule\nyear 2031\n2031-01-01 holiday 元旦\n2031-01-04 workday 调休\n");
     WorkingCalendar calendar = WorkingCalendar.load(List.of(file));
     assertThat(calendar.isWorkingDay(LocalDate.parse("2031-01-01"))).isFalse(); // Wednesday
     assertThat(calendar.isWorkingDay(LocalDate.parse("2031-01-04"))).isTrue(); // Saturday
     assertThat(calendar.coveredUntil()).contains(LocalDate.parse("2031-12-31"));
-    assertThat(calendar.isWorkingDay(LocalDate.parse("2026-10-01"))).isFalse(); // the bundled year is still there
+    assertThat(calendar.isWorkingDay(LocalDate.parse("2026-10-01")))
+        .isFalse(); // the bundled year is still there
   }
 
   @Test
   void aMalformedScheduleNamesTheFileAndLine() {
-    assertThatThrownBy(() -> WorkingCalendar.parse("year 2027\n2027-13-01 holiday x\n", "cn-2027.txt"))
+    assertThatThrownBy(
+            () -> WorkingCalendar.parse("year 2027\n2027-13-01 holiday x\n", "cn-2027.txt"))
         .hasMessageContaining("cn-2027.txt line 2");
     assertThatThrownBy(() -> WorkingCalendar.parse("year 2027\n2026-01-01 holiday x\n", "f"))
         .hasMessageContaining("not in 2027");

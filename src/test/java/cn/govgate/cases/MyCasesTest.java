@@ -2,7 +2,6 @@ package cn.govgate.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.govgate.identity.IdentityTestBed;
 import cn.govgate.sim.citizens.SyntheticCitizen;
 import cn.govgate.sim.citizens.SyntheticCitizens;
 import cn.govgate.sim.departments.DepartmentData;
@@ -35,10 +34,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * 我的办件 on the gateway as production wires it: one citizen does everything a citizen can start — steps up through
- * the channel, pays a fine and a bill through the Alipay simulator, issues a housing-fund proof, rates an answer
- * badly (which opens a rectification), files a complaint — and finds all of it in one list; another citizen and
- * other logins never see it. Every answer is checked against {@code gateway-api.yaml}.
+ * 我的办件 on the gateway as production wires it: one citizen does everything a citizen can start —
+ * steps up through the channel, pays a fine and a bill through the Alipay simulator, issues a
+ * housing-fund proof, rates an answer badly (which opens a rectification), files a complaint — and
+ * finds all of it in one list; another citizen and other logins never see it. Every answer is
+ * checked against {@code gateway-api.yaml}.
  */
 class MyCasesTest {
   private static final ApiContract API = ApiContract.of("gateway-api.yaml");
@@ -51,17 +51,30 @@ class MyCasesTest {
 
   /** The busy citizen's session and what they started, set up once. */
   private static String busy;
+
   private static SyntheticCitizen busyPerson;
   private static final Map<String, String> started = new java.util.LinkedHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
     bed = new GatewayTestBed(60, 1414L, TestClock.running(), "payments.outboxInterval", "100ms");
-    traffic = bed.department("hz-jj", DepartmentFamily.TRAFFIC, HZ, "traffic.vehicles", "traffic.fines",
-        "traffic.fine-payment");
-    utilities = bed.department("hz-water", DepartmentFamily.UTILITIES, HZ, "utilities.bill",
-        "utilities.bill-payment");
-    bed.department("hz-gjj", DepartmentFamily.HOUSING_FUND, HZ, "housing-fund.account", "housing-fund.proof-data");
+    traffic =
+        bed.department(
+            "hz-jj",
+            DepartmentFamily.TRAFFIC,
+            HZ,
+            "traffic.vehicles",
+            "traffic.fines",
+            "traffic.fine-payment");
+    utilities =
+        bed.department(
+            "hz-water", DepartmentFamily.UTILITIES, HZ, "utilities.bill", "utilities.bill-payment");
+    bed.department(
+        "hz-gjj",
+        DepartmentFamily.HOUSING_FUND,
+        HZ,
+        "housing-fund.account",
+        "housing-fund.proof-data");
     busyPerson = personWithFineAndBill();
     busy = bed.l3("alipay", busyPerson);
     doEverything();
@@ -72,34 +85,65 @@ class MyCasesTest {
     if (bed != null) bed.close();
   }
 
-  /** Pays a fine and a bill, issues a proof, rates an answer 差评, files a complaint; remembers each id. */
+  /**
+   * Pays a fine and a bill, issues a proof, rates an answer 差评, files a complaint; remembers each
+   * id.
+   */
   private static void doEverything() {
     Fine fine = payableFine(busyPerson);
-    String fineOrder = pay(busy, new JsonObject().put("billType", "traffic_fine").put("region", HZ)
-        .put("decisionNumber", fine.decisionNumber()));
+    String fineOrder =
+        pay(
+            busy,
+            new JsonObject()
+                .put("billType", "traffic_fine")
+                .put("region", HZ)
+                .put("decisionNumber", fine.decisionNumber()));
     HouseholdAccount account = unpaidAccount(busyPerson);
-    String billOrder = pay(busy, new JsonObject().put("billType", "utility_bill").put("region", HZ)
-        .put("utilityType", account.utilityType()).put("accountNo", account.accountNo()));
+    String billOrder =
+        pay(
+            busy,
+            new JsonObject()
+                .put("billType", "utility_bill")
+                .put("region", HZ)
+                .put("utilityType", account.utilityType())
+                .put("accountNo", account.accountNo()));
     GatewayTestBed.await(bed.identity.alipay.payOrder(fineOrder));
     bed.awaitStatus(busy, fineOrder, "delivered");
     started.put("payment-" + fineOrder, "delivered");
     started.put("payment-" + billOrder, "pending");
 
-    HttpResponse<String> proof = bed.post("/v1/housing-fund/proofs", new JsonObject().put("region", HZ)
-        .put("purpose", "办理个人住房贷款").put("validDays", 30), busy);
+    HttpResponse<String> proof =
+        bed.post(
+            "/v1/housing-fund/proofs",
+            new JsonObject().put("region", HZ).put("purpose", "办理个人住房贷款").put("validDays", 30),
+            busy);
     assertThat(proof.statusCode()).as(proof.body()).isEqualTo(201);
     started.put("proof-" + Http.json(proof).getString("serial"), "valid");
 
     HttpResponse<String> vehicles = bed.get("/v1/traffic/vehicles?region=" + HZ, busy);
     assertThat(vehicles.statusCode()).as(vehicles.body()).isEqualTo(200);
     String interactionId = Http.json(vehicles).getString("interactionId");
-    HttpResponse<String> rating = bed.post("/v1/ratings", new JsonObject().put("interactionId", interactionId)
-        .put("level", 2).put("indicators", new JsonArray().add("efficiency")).put("comment", "查询太慢"), busy);
+    HttpResponse<String> rating =
+        bed.post(
+            "/v1/ratings",
+            new JsonObject()
+                .put("interactionId", interactionId)
+                .put("level", 2)
+                .put("indicators", new JsonArray().add("efficiency"))
+                .put("comment", "查询太慢"),
+            busy);
     assertThat(rating.statusCode()).as(rating.body()).isEqualTo(201);
     started.put("rating-" + interactionId, "rectification_open");
 
-    HttpResponse<String> complaint = bed.post("/v1/complaints", new JsonObject().put("kind", "complaint")
-        .put("serviceType", "traffic.fines").put("region", HZ).put("text", "罚单地点与实际不符，请核实。"), busy);
+    HttpResponse<String> complaint =
+        bed.post(
+            "/v1/complaints",
+            new JsonObject()
+                .put("kind", "complaint")
+                .put("serviceType", "traffic.fines")
+                .put("region", HZ)
+                .put("text", "罚单地点与实际不符，请核实。"),
+            busy);
     assertThat(complaint.statusCode()).as(complaint.body()).isEqualTo(201);
     started.put("complaint-" + Http.json(complaint).getString("id"), "open");
   }
@@ -109,16 +153,20 @@ class MyCasesTest {
   @Test
   void aCitizenFindsEverythingTheyStartedInOneListNewestFirst() {
     List<JsonObject> items = all(busy, 100);
-    Map<String, JsonObject> byId = items.stream().collect(Collectors.toMap(i -> i.getString("caseId"), i -> i));
-    started.forEach((caseId, status) -> {
-      assertThat(byId).as("my cases lists %s", caseId).containsKey(caseId);
-      assertThat(byId.get(caseId).getString("status")).as(caseId).isEqualTo(status);
-    });
+    Map<String, JsonObject> byId =
+        items.stream().collect(Collectors.toMap(i -> i.getString("caseId"), i -> i));
+    started.forEach(
+        (caseId, status) -> {
+          assertThat(byId).as("my cases lists %s", caseId).containsKey(caseId);
+          assertThat(byId.get(caseId).getString("status")).as(caseId).isEqualTo(status);
+        });
     // The step-up through Alipay (real name, face) is there too, passed.
-    assertThat(items).anySatisfy(i -> {
-      assertThat(i.getString("kind")).isEqualTo("verification");
-      assertThat(i.getString("status")).isEqualTo("passed");
-    });
+    assertThat(items)
+        .anySatisfy(
+            i -> {
+              assertThat(i.getString("kind")).isEqualTo("verification");
+              assertThat(i.getString("status")).isEqualTo("passed");
+            });
     for (int k = 1; k < items.size(); k++) {
       assertThat(Instant.parse(items.get(k - 1).getString("startedAt")))
           .isAfterOrEqualTo(Instant.parse(items.get(k).getString("startedAt")));
@@ -127,22 +175,32 @@ class MyCasesTest {
     JsonObject paidFine = byId.get(started.keySet().iterator().next());
     assertThat(paidFine.getJsonObject("summary").getString("receiptNo")).isNotBlank();
     assertThat(paidFine.getJsonObject("summary").getString("billType")).isEqualTo("traffic_fine");
-    assertThat(paidFine.getJsonArray("steps").stream().map(s -> ((JsonObject) s).getString("state")))
+    assertThat(
+            paidFine.getJsonArray("steps").stream().map(s -> ((JsonObject) s).getString("state")))
         .containsExactly("done", "done", "done");
-    assertThat(paidFine.getString("resource")).isEqualTo("/v1/payments/" + paidFine.getString("id"));
+    assertThat(paidFine.getString("resource"))
+        .isEqualTo("/v1/payments/" + paidFine.getString("id"));
 
-    JsonObject rating = items.stream().filter(i -> i.getString("kind").equals("rating")).findFirst().orElseThrow();
+    JsonObject rating =
+        items.stream().filter(i -> i.getString("kind").equals("rating")).findFirst().orElseThrow();
     assertThat(rating.getJsonObject("summary").getInteger("level")).isEqualTo(2);
     assertThat(rating.getJsonObject("summary").getString("rectificationDeadline")).isNotBlank();
-    assertThat(rating.getJsonArray("steps").getJsonObject(1).getString("name")).isEqualTo("rectification_opened");
+    assertThat(rating.getJsonArray("steps").getJsonObject(1).getString("name"))
+        .isEqualTo("rectification_opened");
 
-    JsonObject complaint = items.stream().filter(i -> i.getString("kind").equals("complaint")).findFirst()
-        .orElseThrow();
+    JsonObject complaint =
+        items.stream()
+            .filter(i -> i.getString("kind").equals("complaint"))
+            .findFirst()
+            .orElseThrow();
     assertThat(complaint.getJsonObject("summary").getString("department")).isEqualTo("hz-jj");
     assertThat(complaint.getJsonArray("steps").getJsonObject(1).getString("due")).isNotBlank();
     // No text, no name, no ID number in what the list shows.
     String raw = bed.get("/v1/my/cases?limit=100", busy).body();
-    assertThat(raw).doesNotContain("罚单地点").doesNotContain(busyPerson.name()).doesNotContain(busyPerson.idNumber());
+    assertThat(raw)
+        .doesNotContain("罚单地点")
+        .doesNotContain(busyPerson.name())
+        .doesNotContain(busyPerson.idNumber());
   }
 
   @Test
@@ -159,7 +217,8 @@ class MyCasesTest {
   void anotherCitizenNeverSeesMine() {
     String other = bed.l3("wechat", nextPerson());
     List<JsonObject> theirs = all(other, 100);
-    Set<String> mine = all(busy, 100).stream().map(i -> i.getString("caseId")).collect(Collectors.toSet());
+    Set<String> mine =
+        all(busy, 100).stream().map(i -> i.getString("caseId")).collect(Collectors.toSet());
     assertThat(theirs).extracting(i -> i.getString("caseId")).doesNotContainAnyElementsOf(mine);
     for (String caseId : started.keySet()) {
       HttpResponse<String> r = bed.get("/v1/my/cases/" + caseId, other);
@@ -171,15 +230,18 @@ class MyCasesTest {
 
   @Test
   void theSameCitizenSeesTheirCasesThroughTheirOtherChannel() {
-    // The busy citizen logs in through WeChat too and steps up there: the same citizen, so the same cases, but the
-    // Alipay order's own endpoint is not offered to the WeChat login (orders are read by the paying login only).
+    // The busy citizen logs in through WeChat too and steps up there: the same citizen, so the same
+    // cases, but the
+    // Alipay order's own endpoint is not offered to the WeChat login (orders are read by the paying
+    // login only).
     String wechat = bed.l3("wechat", busyPerson);
-    Map<String, JsonObject> seen = all(wechat, 100).stream()
-        .collect(Collectors.toMap(i -> i.getString("caseId"), i -> i));
+    Map<String, JsonObject> seen =
+        all(wechat, 100).stream().collect(Collectors.toMap(i -> i.getString("caseId"), i -> i));
     assertThat(seen.keySet()).containsAll(started.keySet());
     JsonObject fine = seen.get(started.keySet().iterator().next());
     assertThat(fine.containsKey("resource")).isFalse();
-    assertThat(seen.values().stream().filter(i -> i.getString("kind").equals("verification")).count())
+    assertThat(
+            seen.values().stream().filter(i -> i.getString("kind").equals("verification")).count())
         .isGreaterThanOrEqualTo(2);
   }
 
@@ -201,19 +263,35 @@ class MyCasesTest {
     String l1 = bed.l1(person);
     assertThat(all(l1, 100)).isEmpty();
     HouseholdAccount account = unpaidAccount(person);
-    String order = pay(l1, new JsonObject().put("billType", "utility_bill").put("region", HZ)
-        .put("utilityType", account.utilityType()).put("accountNo", account.accountNo()));
+    String order =
+        pay(
+            l1,
+            new JsonObject()
+                .put("billType", "utility_bill")
+                .put("region", HZ)
+                .put("utilityType", account.utilityType())
+                .put("accountNo", account.accountNo()));
     List<JsonObject> items = all(l1, 100);
     assertThat(items).extracting(i -> i.getString("caseId")).containsExactly("payment-" + order);
     assertThat(items.get(0).getString("resource")).isEqualTo("/v1/payments/" + order);
     // The busy citizen's login does not see the stranger's bill payment.
-    assertThat(all(busy, 100)).extracting(i -> i.getString("caseId")).doesNotContain("payment-" + order);
+    assertThat(all(busy, 100))
+        .extracting(i -> i.getString("caseId"))
+        .doesNotContain("payment-" + order);
   }
 
   @Test
   void badQueriesAreRefusedWithTheirField() {
-    for (String query : List.of("limit=0", "limit=101", "limit=x", "kind=parking", "cursor=%21%21",
-        "cursor=" + java.util.Base64.getUrlEncoder().encodeToString("1|nope|x".getBytes(StandardCharsets.UTF_8)))) {
+    for (String query :
+        List.of(
+            "limit=0",
+            "limit=101",
+            "limit=x",
+            "kind=parking",
+            "cursor=%21%21",
+            "cursor="
+                + java.util.Base64.getUrlEncoder()
+                    .encodeToString("1|nope|x".getBytes(StandardCharsets.UTF_8)))) {
       HttpResponse<String> r = bed.get("/v1/my/cases?" + query, busy);
       API.assertValid("listMyCases", r);
       assertThat(r.statusCode()).as(query).isEqualTo(400);
@@ -229,13 +307,22 @@ class MyCasesTest {
 
   // ---------- helpers ----------
 
-  /** Every case of the session, page by page ({@code limit} per page), each page checked against the contract. */
+  /**
+   * Every case of the session, page by page ({@code limit} per page), each page checked against the
+   * contract.
+   */
   private static List<JsonObject> all(String token, int limit) {
     List<JsonObject> out = new ArrayList<>();
     String cursor = null;
     do {
-      HttpResponse<String> r = bed.get("/v1/my/cases?limit=" + limit
-          + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)), token);
+      HttpResponse<String> r =
+          bed.get(
+              "/v1/my/cases?limit="
+                  + limit
+                  + (cursor == null
+                      ? ""
+                      : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)),
+              token);
       API.assertValid("listMyCases", r);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       JsonObject page = Http.json(r);
@@ -255,7 +342,8 @@ class MyCasesTest {
   private static synchronized SyntheticCitizen personWithFineAndBill() {
     for (SyntheticCitizen p : bed.identity.people) {
       if (!p.homeRegion().equals(HZ) || usedPeople.contains(p.idNumber())) continue;
-      boolean fund = DepartmentData.housingFund(p.idNumber(), LocalDate.now()).status().equals("normal");
+      boolean fund =
+          DepartmentData.housingFund(p.idNumber(), LocalDate.now()).status().equals("normal");
       if (fund && payableFineOrNull(p) != null && unpaidAccountOrNull(p) != null) {
         usedPeople.add(p.idNumber());
         return p;

@@ -17,12 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalProofKeysTest {
 
   @Test
-  void generatedKeyIsKeptInTheDataDirectoryAndReusedOnRestart(@TempDir Path dataDir) throws Exception {
+  void generatedKeyIsKeptInTheDataDirectoryAndReusedOnRestart(@TempDir Path dataDir)
+      throws Exception {
     LocalProofKeys first = LocalProofKeys.load(new CertificatesConfig("ES256", null), dataDir);
     LocalProofKeys again = LocalProofKeys.load(new CertificatesConfig("ES256", null), dataDir);
     assertThat(again.current().kid()).isEqualTo(first.current().kid());
     Path file = dataDir.resolve("keys/proof-es256.key");
-    assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(file))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
   }
 
   @Test
@@ -31,9 +33,11 @@ class LocalProofKeysTest {
     String pkcs8 = Base64.getEncoder().encodeToString(key.privateKey().getEncoded());
     LocalProofKeys keys = LocalProofKeys.load(new CertificatesConfig("SM2", pkcs8), dataDir);
     assertThat(keys.current().kid()).isEqualTo(key.kid());
-    assertThat(keys.jwks().getJsonArray("keys").getJsonObject(0).getString("alg")).isEqualTo("SM3withSM2");
+    assertThat(keys.jwks().getJsonArray("keys").getJsonObject(0).getString("alg"))
+        .isEqualTo("SM3withSM2");
     assertThatThrownBy(() -> LocalProofKeys.load(new CertificatesConfig("ES256", pkcs8), dataDir))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("certificates.signingKey");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("certificates.signingKey");
   }
 
   @Test
@@ -41,7 +45,8 @@ class LocalProofKeysTest {
     ProofKey old = ProofCrypto.generate(ProofAlgorithm.ES256);
     byte[] input = "header.payload".getBytes(StandardCharsets.US_ASCII);
     byte[] signature = ProofCrypto.sign(old, input);
-    LocalProofKeys rotated = LocalProofKeys.of(ProofCrypto.generate(ProofAlgorithm.ES256), List.of(old));
+    LocalProofKeys rotated =
+        LocalProofKeys.of(ProofCrypto.generate(ProofAlgorithm.ES256), List.of(old));
     assertThat(rotated.current().kid()).isNotEqualTo(old.kid());
     assertThat(rotated.jwks().getJsonArray("keys")).hasSize(2);
     ProofKey found = rotated.find(old.kid());

@@ -31,7 +31,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code certificates.algorithm = SM2}: proofs signed SM3withSM2, checked with Bouncy Castle's JCA directly. */
+/**
+ * {@code certificates.algorithm = SM2}: proofs signed SM3withSM2, checked with Bouncy Castle's JCA
+ * directly.
+ */
 class Sm2ProofsTest {
   private static final BouncyCastleProvider BC = new BouncyCastleProvider();
   private static GatewayTestBed bed;
@@ -40,9 +43,16 @@ class Sm2ProofsTest {
   @BeforeAll
   static void start() throws Exception {
     bed = new GatewayTestBed(20, 7L, TestClock.running(), "certificates.algorithm", "SM2");
-    bed.department("hz-gjj", DepartmentFamily.HOUSING_FUND, SyntheticCitizens.HANGZHOU, "housing-fund.proof-data");
-    SyntheticCitizen holder = bed.identity.people.stream()
-        .filter(c -> c.homeRegion().equals(SyntheticCitizens.HANGZHOU)).findFirst().orElseThrow();
+    bed.department(
+        "hz-gjj",
+        DepartmentFamily.HOUSING_FUND,
+        SyntheticCitizens.HANGZHOU,
+        "housing-fund.proof-data");
+    SyntheticCitizen holder =
+        bed.identity.people.stream()
+            .filter(c -> c.homeRegion().equals(SyntheticCitizens.HANGZHOU))
+            .findFirst()
+            .orElseThrow();
     holderL3 = bed.l3("alipay", holder);
   }
 
@@ -53,18 +63,27 @@ class Sm2ProofsTest {
 
   @Test
   void sm2ProofVerifiesWithBouncyCastleAgainstThePublishedKey() throws Exception {
-    HttpResponse<String> r = Http.post(bed.gateway.baseUrl() + "/v1/housing-fund/proofs",
-        new JsonObject().put("purpose", "子女入学").put("validDays", 15).put("region", "330100").encode(),
-        IdentityTestBed.bearer(holderL3));
+    HttpResponse<String> r =
+        Http.post(
+            bed.gateway.baseUrl() + "/v1/housing-fund/proofs",
+            new JsonObject()
+                .put("purpose", "子女入学")
+                .put("validDays", 15)
+                .put("region", "330100")
+                .encode(),
+            IdentityTestBed.bearer(holderL3));
     ApiContract.of("gateway-api.yaml").assertValid("issueHousingFundProof", r);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     String proof = Http.json(r).getString("proof");
     String[] parts = proof.split("\\.");
-    JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
+    JsonObject header =
+        new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
     assertThat(header.getString("alg")).isEqualTo("SM3withSM2");
 
-    JsonObject jwk = new JsonObject(Http.get(bed.gateway.baseUrl() + "/.well-known/jwks.json").body())
-        .getJsonArray("keys").getJsonObject(0);
+    JsonObject jwk =
+        new JsonObject(Http.get(bed.gateway.baseUrl() + "/.well-known/jwks.json").body())
+            .getJsonArray("keys")
+            .getJsonObject(0);
     assertThat(jwk.getString("crv")).isEqualTo("SM2");
     assertThat(jwk.getString("kid")).isEqualTo(header.getString("kid"));
     PublicKey key = publicKey(jwk);
@@ -76,8 +95,11 @@ class Sm2ProofsTest {
     tampered[parts[0].length() + 5] ^= 1;
     assertThat(bcVerifies(key, tampered, rs)).isFalse();
 
-    JsonObject verdict = Http.json(Http.post(bed.gateway.baseUrl() + "/v1/proofs/verify",
-        new JsonObject().put("proof", proof).encode()));
+    JsonObject verdict =
+        Http.json(
+            Http.post(
+                bed.gateway.baseUrl() + "/v1/proofs/verify",
+                new JsonObject().put("proof", proof).encode()));
     assertThat(verdict.getBoolean("valid")).isTrue();
   }
 
@@ -85,8 +107,8 @@ class Sm2ProofsTest {
     ECNamedCurveParameterSpec spec = ECNamedCurveTable.getParameterSpec("sm2p256v1");
     BigInteger x = new BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("x")));
     BigInteger y = new BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("y")));
-    return KeyFactory.getInstance("EC", BC).generatePublic(
-        new ECPublicKeySpec(spec.getCurve().createPoint(x, y), spec));
+    return KeyFactory.getInstance("EC", BC)
+        .generatePublic(new ECPublicKeySpec(spec.getCurve().createPoint(x, y), spec));
   }
 
   /** JCA SM3withSM2 with the documented user id; the JWS carries R‖S, the JCA wants DER. */

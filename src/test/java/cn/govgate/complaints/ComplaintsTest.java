@@ -27,10 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Consultations and complaints on the gateway as production wires it, shared by the tests of this class: citizens
- * with their own sessions (through the channel simulators), departments with the credentials the operator issued
- * them, routing from the registered backends. The clock stands still on Thursday 2026-09-24 10:00 in Beijing, the
- * day before the Mid-Autumn holiday that runs into National Day; only the last test moves it (past deadlines).
+ * Consultations and complaints on the gateway as production wires it, shared by the tests of this
+ * class: citizens with their own sessions (through the channel simulators), departments with the
+ * credentials the operator issued them, routing from the registered backends. The clock stands
+ * still on Thursday 2026-09-24 10:00 in Beijing, the day before the Mid-Autumn holiday that runs
+ * into National Day; only the last test moves it (past deadlines).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ComplaintsTest {
@@ -46,9 +47,21 @@ class ComplaintsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    bed = new GatewayTestBed(40, 2026L, TestClock.at("2026-09-24T02:00:00Z"), "complaints.consultationDays", "3",
-        "complaints.complaintDays", "5", "complaints.overdueInterval", "1h", "complaints.dailyLimit", "5");
-    bed.department(TRAFFIC, DepartmentFamily.TRAFFIC, HANGZHOU, "traffic.fines", "traffic.vehicles");
+    bed =
+        new GatewayTestBed(
+            40,
+            2026L,
+            TestClock.at("2026-09-24T02:00:00Z"),
+            "complaints.consultationDays",
+            "3",
+            "complaints.complaintDays",
+            "5",
+            "complaints.overdueInterval",
+            "1h",
+            "complaints.dailyLimit",
+            "5");
+    bed.department(
+        TRAFFIC, DepartmentFamily.TRAFFIC, HANGZHOU, "traffic.fines", "traffic.vehicles");
     bed.department(HOUSING, DepartmentFamily.HOUSING_FUND, HANGZHOU, "housing-fund.account");
     bed.department(SOCIAL, DepartmentFamily.SOCIAL_SECURITY, HANGZHOU, "social-security.account");
     people = new ArrayList<>(bed.identity.people).iterator();
@@ -66,14 +79,18 @@ class ComplaintsTest {
   }
 
   private static JsonObject request(String kind, String serviceType, String text) {
-    return new JsonObject().put("kind", kind).put("serviceType", serviceType).put("region", HANGZHOU)
+    return new JsonObject()
+        .put("kind", kind)
+        .put("serviceType", serviceType)
+        .put("region", HANGZHOU)
         .put("text", text);
   }
 
   private static HttpResponse<String> file(String token, JsonObject body, String idempotencyKey) {
     Map<String, String> headers = new HashMap<>(IdentityTestBed.bearer(token));
     if (idempotencyKey != null) headers.put("Idempotency-Key", idempotencyKey);
-    HttpResponse<String> r = Http.post(bed.gateway.baseUrl() + "/v1/complaints", body.encode(), headers);
+    HttpResponse<String> r =
+        Http.post(bed.gateway.baseUrl() + "/v1/complaints", body.encode(), headers);
     CITIZEN_API.assertValid("fileComplaint", r);
     return r;
   }
@@ -90,17 +107,32 @@ class ComplaintsTest {
     return r;
   }
 
-  private static HttpResponse<String> admin(String method, String departmentId, String path, String auth,
-      JsonObject body, String operationId) {
-    HttpResponse<String> r = Http.send(method, bed.gateway.baseUrl() + "/admin/v1/departments/" + departmentId
-        + "/complaints" + path, body == null ? null : body.encode(), Map.of("Authorization", auth));
+  private static HttpResponse<String> admin(
+      String method,
+      String departmentId,
+      String path,
+      String auth,
+      JsonObject body,
+      String operationId) {
+    HttpResponse<String> r =
+        Http.send(
+            method,
+            bed.gateway.baseUrl() + "/admin/v1/departments/" + departmentId + "/complaints" + path,
+            body == null ? null : body.encode(),
+            Map.of("Authorization", auth));
     ADMIN_API.assertValid(operationId, r);
     return r;
   }
 
   private static JsonArray departmentItems(String departmentId, String query) {
-    HttpResponse<String> r = admin("GET", departmentId, query, bed.credential(departmentId), null,
-        "listDepartmentComplaints");
+    HttpResponse<String> r =
+        admin(
+            "GET",
+            departmentId,
+            query,
+            bed.credential(departmentId),
+            null,
+            "listDepartmentComplaints");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return Http.json(r).getJsonArray("items");
   }
@@ -123,14 +155,16 @@ class ComplaintsTest {
 
     assertThat(listed(departmentItems(TRAFFIC, ""), fine.getString("id"))).isTrue();
     assertThat(listed(departmentItems(TRAFFIC, ""), fund.getString("id"))).isFalse();
-    assertThat(listed(departmentItems(HOUSING, "?kind=consultation"), fund.getString("id"))).isTrue();
+    assertThat(listed(departmentItems(HOUSING, "?kind=consultation"), fund.getString("id")))
+        .isTrue();
   }
 
   @Test
   @Order(2)
   void deadlinesCountWorkingDaysAcrossMidAutumnAndNationalDay() {
     String token = citizen();
-    // Thursday 24 September: 中秋 25–27, Mon 28, Tue 29, Wed 30 → a consultation is due by the end of the 30th.
+    // Thursday 24 September: 中秋 25–27, Mon 28, Tue 29, Wed 30 → a consultation is due by the end of
+    // the 30th.
     JsonObject consultation = filed(token, "consultation", "traffic.fines", "违章可以在手机上处理吗？");
     assertThat(consultation.getInteger("workingDays")).isEqualTo(3);
     assertThat(consultation.getString("deadline")).isEqualTo("2026-09-30T16:00:00Z");
@@ -146,16 +180,24 @@ class ComplaintsTest {
     String token = citizen();
     JsonObject item = filed(token, "complaint", "traffic.fines", "这个问题应由社保部门处理。");
     String id = item.getString("id");
-    HttpResponse<String> moved = admin("POST", TRAFFIC, "/" + id + "/transfer", bed.credential(TRAFFIC),
-        new JsonObject().put("toDepartment", SOCIAL).put("reason", "涉及社保待遇，转人社局办理"), "transferComplaint");
+    HttpResponse<String> moved =
+        admin(
+            "POST",
+            TRAFFIC,
+            "/" + id + "/transfer",
+            bed.credential(TRAFFIC),
+            new JsonObject().put("toDepartment", SOCIAL).put("reason", "涉及社保待遇，转人社局办理"),
+            "transferComplaint");
     assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
     assertThat(Http.json(moved).getString("deadline")).isEqualTo(item.getString("deadline"));
     assertThat(Http.json(moved).getString("departmentId")).isEqualTo(SOCIAL);
 
-    assertThat(admin("GET", TRAFFIC, "/" + id, bed.credential(TRAFFIC), null, "getDepartmentComplaint")
-        .statusCode()).isEqualTo(404);
-    HttpResponse<String> atSocial = admin("GET", SOCIAL, "/" + id, bed.credential(SOCIAL), null,
-        "getDepartmentComplaint");
+    assertThat(
+            admin("GET", TRAFFIC, "/" + id, bed.credential(TRAFFIC), null, "getDepartmentComplaint")
+                .statusCode())
+        .isEqualTo(404);
+    HttpResponse<String> atSocial =
+        admin("GET", SOCIAL, "/" + id, bed.credential(SOCIAL), null, "getDepartmentComplaint");
     assertThat(atSocial.statusCode()).as(atSocial.body()).isEqualTo(200);
     JsonObject seen = Http.json(atSocial);
     assertThat(seen.getString("deadline")).isEqualTo(item.getString("deadline"));
@@ -169,12 +211,25 @@ class ComplaintsTest {
     assertThat(mine.getString("departmentId")).isEqualTo(SOCIAL);
     assertThat(mine.getString("deadline")).isEqualTo(item.getString("deadline"));
     // To an unknown department, or to itself: refused, nothing changes.
-    HttpResponse<String> nowhere = admin("POST", SOCIAL, "/" + id + "/transfer", bed.credential(SOCIAL),
-        new JsonObject().put("toDepartment", "no-such-dept").put("reason", "x"), "transferComplaint");
+    HttpResponse<String> nowhere =
+        admin(
+            "POST",
+            SOCIAL,
+            "/" + id + "/transfer",
+            bed.credential(SOCIAL),
+            new JsonObject().put("toDepartment", "no-such-dept").put("reason", "x"),
+            "transferComplaint");
     assertThat(nowhere.statusCode()).isEqualTo(422);
     assertThat(Http.json(nowhere).getString("code")).isEqualTo("complaint.transfer_target_unknown");
-    assertThat(admin("POST", SOCIAL, "/" + id + "/transfer", bed.credential(SOCIAL),
-        new JsonObject().put("toDepartment", SOCIAL).put("reason", "x"), "transferComplaint").statusCode())
+    assertThat(
+            admin(
+                    "POST",
+                    SOCIAL,
+                    "/" + id + "/transfer",
+                    bed.credential(SOCIAL),
+                    new JsonObject().put("toDepartment", SOCIAL).put("reason", "x"),
+                    "transferComplaint")
+                .statusCode())
         .isEqualTo(400);
   }
 
@@ -184,19 +239,30 @@ class ComplaintsTest {
     String token = citizen();
     String id = filed(token, "complaint", "traffic.fines", "请核实罚单。").getString("id");
     // Under the other department's path, with its own credential: 403.
-    HttpResponse<String> foreign = admin("GET", TRAFFIC, "", bed.credential(HOUSING), null, "listDepartmentComplaints");
+    HttpResponse<String> foreign =
+        admin("GET", TRAFFIC, "", bed.credential(HOUSING), null, "listDepartmentComplaints");
     assertThat(foreign.statusCode()).isEqualTo(403);
     assertThat(Http.json(foreign).getString("code")).isEqualTo("auth.forbidden_department");
     // Under its own path, the other department's item does not exist.
-    assertThat(admin("GET", HOUSING, "/" + id, bed.credential(HOUSING), null, "getDepartmentComplaint")
-        .statusCode()).isEqualTo(404);
-    HttpResponse<String> reply = admin("POST", HOUSING, "/" + id + "/reply", bed.credential(HOUSING),
-        new JsonObject().put("reply", "不是我们的事项"), "replyToComplaint");
+    assertThat(
+            admin("GET", HOUSING, "/" + id, bed.credential(HOUSING), null, "getDepartmentComplaint")
+                .statusCode())
+        .isEqualTo(404);
+    HttpResponse<String> reply =
+        admin(
+            "POST",
+            HOUSING,
+            "/" + id + "/reply",
+            bed.credential(HOUSING),
+            new JsonObject().put("reply", "不是我们的事项"),
+            "replyToComplaint");
     assertThat(reply.statusCode()).isEqualTo(404);
     assertThat(Http.json(reply).getString("code")).isEqualTo("complaint.not_found");
     assertThat(listed(departmentItems(HOUSING, ""), id)).isFalse();
     // Without a credential: 401.
-    assertThat(Http.get(bed.gateway.baseUrl() + "/admin/v1/departments/" + TRAFFIC + "/complaints").statusCode())
+    assertThat(
+            Http.get(bed.gateway.baseUrl() + "/admin/v1/departments/" + TRAFFIC + "/complaints")
+                .statusCode())
         .isEqualTo(401);
   }
 
@@ -222,12 +288,24 @@ class ComplaintsTest {
   void theDepartmentRepliesTheCitizenReadsTheReplyAndRatesIt() {
     String token = citizen();
     String id = filed(token, "complaint", "housing-fund.account", "账户余额显示有误。").getString("id");
-    HttpResponse<String> replied = admin("POST", HOUSING, "/" + id + "/reply", bed.credential(HOUSING),
-        new JsonObject().put("reply", "已核实并更正，感谢反馈。"), "replyToComplaint");
+    HttpResponse<String> replied =
+        admin(
+            "POST",
+            HOUSING,
+            "/" + id + "/reply",
+            bed.credential(HOUSING),
+            new JsonObject().put("reply", "已核实并更正，感谢反馈。"),
+            "replyToComplaint");
     assertThat(replied.statusCode()).as(replied.body()).isEqualTo(200);
     assertThat(Http.json(replied).getString("status")).isEqualTo("answered");
-    HttpResponse<String> again = admin("POST", HOUSING, "/" + id + "/reply", bed.credential(HOUSING),
-        new JsonObject().put("reply", "再次答复"), "replyToComplaint");
+    HttpResponse<String> again =
+        admin(
+            "POST",
+            HOUSING,
+            "/" + id + "/reply",
+            bed.credential(HOUSING),
+            new JsonObject().put("reply", "再次答复"),
+            "replyToComplaint");
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(Http.json(again).getString("code")).isEqualTo("complaint.already_replied");
 
@@ -236,24 +314,32 @@ class ComplaintsTest {
     assertThat(mine.getBoolean("repliedOnTime")).isTrue();
     String interaction = mine.getString("replyInteractionId");
     assertThat(interaction).isNotBlank();
-    HttpResponse<String> rated = bed.post("/v1/ratings", new JsonObject().put("interactionId", interaction)
-        .put("level", 5), token);
+    HttpResponse<String> rated =
+        bed.post(
+            "/v1/ratings",
+            new JsonObject().put("interactionId", interaction).put("level", 5),
+            token);
     assertThat(rated.statusCode()).as(rated.body()).isEqualTo(201);
 
-    HttpResponse<String> closed = admin("POST", HOUSING, "/" + id + "/close", bed.credential(HOUSING), null,
-        "closeComplaint");
+    HttpResponse<String> closed =
+        admin(
+            "POST", HOUSING, "/" + id + "/close", bed.credential(HOUSING), null, "closeComplaint");
     assertThat(closed.statusCode()).as(closed.body()).isEqualTo(200);
     assertThat(Http.json(closed).getString("status")).isEqualTo("closed");
-    assertThat(Http.json(mine(token, id)).getJsonArray("history").stream()
-        .map(h -> ((JsonObject) h).getString("action")).toList()).containsExactly("submitted", "replied", "closed");
+    assertThat(
+            Http.json(mine(token, id)).getJsonArray("history").stream()
+                .map(h -> ((JsonObject) h).getString("action"))
+                .toList())
+        .containsExactly("submitted", "replied", "closed");
   }
 
   @Test
   @Order(7)
   void anItemIsClosedOnlyAfterItsReply() {
     String id = filed(citizen(), "consultation", "traffic.fines", "罚款可以分期吗？").getString("id");
-    HttpResponse<String> r = admin("POST", TRAFFIC, "/" + id + "/close", bed.credential(TRAFFIC), null,
-        "closeComplaint");
+    HttpResponse<String> r =
+        admin(
+            "POST", TRAFFIC, "/" + id + "/close", bed.credential(TRAFFIC), null, "closeComplaint");
     assertThat(r.statusCode()).isEqualTo(409);
     assertThat(Http.json(r).getString("code")).isEqualTo("complaint.not_replied");
   }
@@ -263,8 +349,13 @@ class ComplaintsTest {
   void theTextIsSealedAtRest() throws Exception {
     String text = "我的身份证号码是330106199001011234，请勿泄露。";
     String id = filed(citizen(), "complaint", "traffic.fines", text).getString("id");
-    var rows = bed.gateway.database().pool().preparedQuery("SELECT text_enc FROM complaints WHERE id = $1")
-        .execute(Tuple.of(id)).await(10, java.util.concurrent.TimeUnit.SECONDS);
+    var rows =
+        bed.gateway
+            .database()
+            .pool()
+            .preparedQuery("SELECT text_enc FROM complaints WHERE id = $1")
+            .execute(Tuple.of(id))
+            .await(10, java.util.concurrent.TimeUnit.SECONDS);
     String stored = rows.iterator().next().getString(0);
     assertThat(stored).doesNotContain("330106").doesNotContain("身份证").startsWith("d1:");
   }
@@ -273,23 +364,37 @@ class ComplaintsTest {
   @Order(9)
   void badRequestsGetCodedErrorsAndNothingIsStored() {
     String token = citizen();
-    HttpResponse<String> invalid = file(token, new JsonObject().put("kind", "praise").put("serviceType", "x")
-        .put("region", "33").put("text", "a".repeat(2001)), null);
+    HttpResponse<String> invalid =
+        file(
+            token,
+            new JsonObject()
+                .put("kind", "praise")
+                .put("serviceType", "x")
+                .put("region", "33")
+                .put("text", "a".repeat(2001)),
+            null);
     assertThat(invalid.statusCode()).isEqualTo(400);
     assertThat(Http.json(invalid).getJsonObject("details").getJsonObject("fields").fieldNames())
         .containsExactlyInAnyOrder("kind", "serviceType", "region", "text");
-    HttpResponse<String> malformed = Http.post(bed.gateway.baseUrl() + "/v1/complaints", "{not json",
-        IdentityTestBed.bearer(token));
+    HttpResponse<String> malformed =
+        Http.post(
+            bed.gateway.baseUrl() + "/v1/complaints", "{not json", IdentityTestBed.bearer(token));
     assertThat(malformed.statusCode()).isEqualTo(400);
-    HttpResponse<String> notOffered = file(token, request("complaint", "utilities.bill", "水费"), null);
+    HttpResponse<String> notOffered =
+        file(token, request("complaint", "utilities.bill", "水费"), null);
     assertThat(notOffered.statusCode()).isEqualTo(404);
     assertThat(Http.json(notOffered).getString("code")).isEqualTo("region.service_not_offered");
-    HttpResponse<String> strangeLink = file(token, request("complaint", "traffic.fines", "关于这次查询")
-        .put("interactionId", "not-an-interaction-of-mine"), null);
+    HttpResponse<String> strangeLink =
+        file(
+            token,
+            request("complaint", "traffic.fines", "关于这次查询")
+                .put("interactionId", "not-an-interaction-of-mine"),
+            null);
     assertThat(strangeLink.statusCode()).isEqualTo(404);
     assertThat(Http.json(strangeLink).getString("code")).isEqualTo("complaint.interaction_unknown");
     // L1 (channel login only) may not file.
-    HttpResponse<String> l1 = file(bed.l1(people.next()), request("complaint", "traffic.fines", "匿名"), null);
+    HttpResponse<String> l1 =
+        file(bed.l1(people.next()), request("complaint", "traffic.fines", "匿名"), null);
     assertThat(l1.statusCode()).isEqualTo(403);
     assertThat(Http.json(bed.get("/v1/complaints", token)).getJsonArray("items")).isEmpty();
   }
@@ -304,7 +409,8 @@ class ComplaintsTest {
     assertThat(first.statusCode()).isEqualTo(201);
     assertThat(second.statusCode()).isEqualTo(200);
     assertThat(Http.json(second).getString("id")).isEqualTo(Http.json(first).getString("id"));
-    HttpResponse<String> other = file(token, request("complaint", "traffic.fines", "另一件事"), "complaint-key-0001");
+    HttpResponse<String> other =
+        file(token, request("complaint", "traffic.fines", "另一件事"), "complaint-key-0001");
     assertThat(other.statusCode()).isEqualTo(422);
     assertThat(Http.json(bed.get("/v1/complaints", token)).getJsonArray("items")).hasSize(1);
   }
@@ -313,8 +419,9 @@ class ComplaintsTest {
   @Order(11)
   void aCitizenFilesAtMostTheDailyLimit() {
     String token = citizen();
-    for (int i = 0; i < 5; i++) assertThat(file(token, request("consultation", "traffic.fines", "问题" + i), null)
-        .statusCode()).isEqualTo(201);
+    for (int i = 0; i < 5; i++)
+      assertThat(file(token, request("consultation", "traffic.fines", "问题" + i), null).statusCode())
+          .isEqualTo(201);
     HttpResponse<String> sixth = file(token, request("consultation", "traffic.fines", "问题6"), null);
     assertThat(sixth.statusCode()).isEqualTo(429);
     assertThat(Http.json(sixth).getString("code")).isEqualTo("complaint.daily_limit");
@@ -328,12 +435,22 @@ class ComplaintsTest {
     JsonObject consultation = filed(token, "consultation", "social-security.account", "退休手续怎么办理？");
     String id = consultation.getString("id");
     JsonObject answered = filed(token, "consultation", "social-security.account", "已答复的咨询");
-    assertThat(admin("POST", SOCIAL, "/" + answered.getString("id") + "/reply", bed.credential(SOCIAL),
-        new JsonObject().put("reply", "见办事指南"), "replyToComplaint").statusCode()).isEqualTo(200);
+    assertThat(
+            admin(
+                    "POST",
+                    SOCIAL,
+                    "/" + answered.getString("id") + "/reply",
+                    bed.credential(SOCIAL),
+                    new JsonObject().put("reply", "见办事指南"),
+                    "replyToComplaint")
+                .statusCode())
+        .isEqualTo(200);
 
     // Still on the last working day (Wednesday 30 September, 23:59 in Beijing): not overdue.
-    bed.clock.advance(Duration.between(java.time.Instant.parse("2026-09-24T02:00:00Z"),
-        java.time.Instant.parse("2026-09-30T15:59:00Z")));
+    bed.clock.advance(
+        Duration.between(
+            java.time.Instant.parse("2026-09-24T02:00:00Z"),
+            java.time.Instant.parse("2026-09-30T15:59:00Z")));
     GatewayTestBed.await(bed.gateway.overdueWatch().runOnce());
     assertThat(Http.json(mine(token, id)).getString("status")).isEqualTo("open");
 
@@ -342,23 +459,36 @@ class ComplaintsTest {
     GatewayTestBed.await(bed.gateway.overdueWatch().runOnce());
     JsonObject item = Http.json(mine(token, id));
     assertThat(item.getString("status")).isEqualTo("overdue");
-    assertThat(item.getJsonArray("history").stream().filter(h -> "overdue".equals(((JsonObject) h)
-        .getString("action")))).hasSize(1);
-    assertThat(Http.json(mine(token, answered.getString("id"))).getString("status")).isEqualTo("answered");
+    assertThat(
+            item.getJsonArray("history").stream()
+                .filter(h -> "overdue".equals(((JsonObject) h).getString("action"))))
+        .hasSize(1);
+    assertThat(Http.json(mine(token, answered.getString("id"))).getString("status"))
+        .isEqualTo("answered");
     assertThat(listed(departmentItems(SOCIAL, "?status=overdue"), id)).isTrue();
-    assertThat(listed(departmentItems(SOCIAL, "?status=overdue"), answered.getString("id"))).isFalse();
+    assertThat(listed(departmentItems(SOCIAL, "?status=overdue"), answered.getString("id")))
+        .isFalse();
 
     String scrape = bed.gateway.registry().scrape();
-    assertThat(scrape).contains("govgate_complaints_overdue{department=\"" + SOCIAL + "\",kind=\"consultation\"} 1.0");
+    assertThat(scrape)
+        .contains(
+            "govgate_complaints_overdue{department=\"" + SOCIAL + "\",kind=\"consultation\"} 1.0");
     assertThat(scrape).contains("govgate_complaints_marked_overdue_total{kind=\"consultation\"}");
 
     // A late reply is recorded as late; the item leaves the overdue gauge.
-    HttpResponse<String> late = admin("POST", SOCIAL, "/" + id + "/reply", bed.credential(SOCIAL),
-        new JsonObject().put("reply", "抱歉答复晚了"), "replyToComplaint");
+    HttpResponse<String> late =
+        admin(
+            "POST",
+            SOCIAL,
+            "/" + id + "/reply",
+            bed.credential(SOCIAL),
+            new JsonObject().put("reply", "抱歉答复晚了"),
+            "replyToComplaint");
     assertThat(late.statusCode()).isEqualTo(200);
     assertThat(Http.json(late).getBoolean("repliedOnTime")).isFalse();
     GatewayTestBed.await(bed.gateway.overdueWatch().runOnce());
     assertThat(bed.gateway.registry().scrape())
-        .doesNotContain("govgate_complaints_overdue{department=\"" + SOCIAL + "\",kind=\"consultation\"} 1.0");
+        .doesNotContain(
+            "govgate_complaints_overdue{department=\"" + SOCIAL + "\",kind=\"consultation\"} 1.0");
   }
 }

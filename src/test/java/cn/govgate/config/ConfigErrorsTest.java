@@ -17,20 +17,28 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Each configuration error stops start-up with one line naming the key and the reason, and exit code 2. */
+/**
+ * Each configuration error stops start-up with one line naming the key and the reason, and exit
+ * code 2.
+ */
 class ConfigErrorsTest {
 
   static Stream<Arguments> badEnvironments() {
     return Stream.of(
         Arguments.of(Map.of("GOVGATE_HTTP_PORT", "eighty"), "http.port: must be an integer"),
-        Arguments.of(Map.of("GOVGATE_HTTP_PORT", "70000"), "http.port: must be between 0 and 65535"),
-        Arguments.of(Map.of("GOVGATE_HTTP_BODY_LIMIT_BYTES", "10"), "http.bodyLimitBytes: must be between"),
-        Arguments.of(Map.of("GOVGATE_HTTP_SHUTDOWN_GRACE", "forever"), "http.shutdownGrace: must be a duration"),
+        Arguments.of(
+            Map.of("GOVGATE_HTTP_PORT", "70000"), "http.port: must be between 0 and 65535"),
+        Arguments.of(
+            Map.of("GOVGATE_HTTP_BODY_LIMIT_BYTES", "10"), "http.bodyLimitBytes: must be between"),
+        Arguments.of(
+            Map.of("GOVGATE_HTTP_SHUTDOWN_GRACE", "forever"),
+            "http.shutdownGrace: must be a duration"),
         Arguments.of(Map.of("GOVGATE_DB_POOL_SIZE", "0"), "db.poolSize: must be between 1 and 512"),
         Arguments.of(Map.of("GOVGATE_DB_SSL", "maybe"), "db.ssl: must be true or false"),
         Arguments.of(Map.of("GOVGATE_LOG_LEVEL", "LOUD"), "log.level: must be one of"),
         Arguments.of(Map.of("GOVGATE_DEMO", "true"), "GOVGATE_DEMO: unknown configuration key"),
-        Arguments.of(Map.of("GOVGATE_HTTP_PROT", "8080"), "GOVGATE_HTTP_PROT: unknown configuration key"));
+        Arguments.of(
+            Map.of("GOVGATE_HTTP_PROT", "8080"), "GOVGATE_HTTP_PROT: unknown configuration key"));
   }
 
   @ParameterizedTest
@@ -49,7 +57,11 @@ class ConfigErrorsTest {
   void missingConfigFileNamesTheFile(@TempDir Path dir) {
     Result r = run(new String[] {"--config", dir.resolve("absent.json").toString()}, Map.of());
     assertThat(r.code).isEqualTo(2);
-    assertThat(r.lines()).singleElement().asString().contains("config: cannot read file").contains("absent.json");
+    assertThat(r.lines())
+        .singleElement()
+        .asString()
+        .contains("config: cannot read file")
+        .contains("absent.json");
   }
 
   @Test
@@ -62,7 +74,8 @@ class ConfigErrorsTest {
 
   @Test
   void fileValuesAreValidatedAndEnvironmentOverridesFile(@TempDir Path dir) throws Exception {
-    Path file = Files.writeString(dir.resolve("c.json"), "{\"http\": {\"port\": 9090, \"instances\": 3}}");
+    Path file =
+        Files.writeString(dir.resolve("c.json"), "{\"http\": {\"port\": 9090, \"instances\": 3}}");
     GovgateConfig fromFile = GovgateConfig.load(file, validEnvironment());
     assertThat(fromFile.http().port()).isEqualTo(9090);
     assertThat(fromFile.http().instances()).isEqualTo(3);
@@ -73,12 +86,16 @@ class ConfigErrorsTest {
 
     Path bad = Files.writeString(dir.resolve("b.json"), "{\"http\": {\"instances\": 0}}");
     Result r = run(new String[] {"--config", bad.toString()}, Map.of());
-    assertThat(r.lines()).singleElement().asString().contains("http.instances: must be between 1 and 256");
+    assertThat(r.lines())
+        .singleElement()
+        .asString()
+        .contains("http.instances: must be between 1 and 256");
   }
 
   @Test
   void propertiesFilesWorkToo(@TempDir Path dir) throws Exception {
-    Path file = Files.writeString(dir.resolve("c.properties"), "http.port=7070\nhttp.shutdownGrace=45s\n");
+    Path file =
+        Files.writeString(dir.resolve("c.properties"), "http.port=7070\nhttp.shutdownGrace=45s\n");
     GovgateConfig c = GovgateConfig.load(file, validEnvironment());
     assertThat(c.http().port()).isEqualTo(7070);
     assertThat(c.http().shutdownGrace()).hasSeconds(45);
@@ -92,12 +109,21 @@ class ConfigErrorsTest {
     Result missing = run(new String[0], Map.of("GOVGATE_DB_HOST", "db.internal"));
     assertThat(missing.code).isEqualTo(2);
     assertThat(missing.lines()).singleElement().asString().contains("audit.hmacKey: is required");
-    Result shortKey = run(new String[0], Map.of("GOVGATE_DB_HOST", "db.internal", "GOVGATE_AUDIT_HMAC_KEY", "c2hvcnQ="));
-    assertThat(shortKey.lines()).singleElement().asString().contains("audit.hmacKey: must be 32 bytes, got 5")
+    Result shortKey =
+        run(
+            new String[0],
+            Map.of("GOVGATE_DB_HOST", "db.internal", "GOVGATE_AUDIT_HMAC_KEY", "c2hvcnQ="));
+    assertThat(shortKey.lines())
+        .singleElement()
+        .asString()
+        .contains("audit.hmacKey: must be 32 bytes, got 5")
         .doesNotContain("c2hvcnQ=");
   }
 
-  /** A complete, valid configuration as environment variables (the signing key in an owner-only PEM file). */
+  /**
+   * A complete, valid configuration as environment variables (the signing key in an owner-only PEM
+   * file).
+   */
   private static Map<String, String> validEnvironment() {
     Map<String, String> env = new java.util.HashMap<>();
     try {
@@ -113,7 +139,10 @@ class ConfigErrorsTest {
   }
 
   private static String envName(String key) {
-    return "GOVGATE_" + key.replaceAll("([a-z])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(java.util.Locale.ROOT);
+    return "GOVGATE_"
+        + key.replaceAll("([a-z])([A-Z])", "$1_$2")
+            .replace('.', '_')
+            .toUpperCase(java.util.Locale.ROOT);
   }
 
   @Test
@@ -130,16 +159,21 @@ class ConfigErrorsTest {
 
   @Test
   void aRealProcessExitsWithCode2AndPrintsNoStackTrace() throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "cn.govgate.app.Main");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "cn.govgate.app.Main");
     pb.environment().put("GOVGATE_HTTP_PORT", "-5");
     pb.redirectErrorStream(false);
     Process p = pb.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.exitValue()).isEqualTo(2);
-    assertThat(err.lines().toList()).singleElement().asString()
+    assertThat(err.lines().toList())
+        .singleElement()
+        .asString()
         .isEqualTo("govgate: configuration error: http.port: must be between 0 and 65535, got -5");
   }
 
@@ -151,7 +185,9 @@ class ConfigErrorsTest {
 
   private static Result run(String[] args, Map<String, String> env) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int code = cn.govgate.app.MainAccess.run(args, env, new PrintStream(buf, true, StandardCharsets.UTF_8));
+    int code =
+        cn.govgate.app.MainAccess.run(
+            args, env, new PrintStream(buf, true, StandardCharsets.UTF_8));
     return new Result(code, buf.toString(StandardCharsets.UTF_8));
   }
 }

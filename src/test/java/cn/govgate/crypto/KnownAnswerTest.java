@@ -23,10 +23,11 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * Known-answer tests of the SM algorithms govgate uses, from the standards' published vectors, each also
- * cross-checked against a second implementation: the machine's {@code openssl} where its build has SM3/SM4 (OpenSSL 3
- * has SM3, HMAC-SM3 and SM4-ECB/CTR, but no SM4-GCM: that is rebuilt here from openssl's SM4 and a GHASH written from
- * NIST SP 800-38D), else Bouncy Castle's JCA provider path.
+ * Known-answer tests of the SM algorithms govgate uses, from the standards' published vectors, each
+ * also cross-checked against a second implementation: the machine's {@code openssl} where its build
+ * has SM3/SM4 (OpenSSL 3 has SM3, HMAC-SM3 and SM4-ECB/CTR, but no SM4-GCM: that is rebuilt here
+ * from openssl's SM4 and a GHASH written from NIST SP 800-38D), else Bouncy Castle's JCA provider
+ * path.
  */
 class KnownAnswerTest {
   private static final HexFormat HEX = HexFormat.of();
@@ -37,22 +38,29 @@ class KnownAnswerTest {
   private static final String SM4_CIPHER = "681edf34d206965e86b3e94f536e4246";
 
   // GB/T 32905-2016 Appendix A: "abc" and the 512-bit "abcd" × 16.
-  private static final String SM3_ABC = "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0";
-  private static final String SM3_512 = "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732";
+  private static final String SM3_ABC =
+      "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0";
+  private static final String SM3_512 =
+      "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732";
 
   // GM/T 0042-2015 Appendix D.3, first HMAC-SM3 vector.
-  private static final String HMAC_KEY = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20";
-  private static final String HMAC_MSG = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".repeat(2);
-  private static final String HMAC_SM3 = "ca05e144ed05d1857840d1f318a4a8669e559fc8391f414485bfdf7bb408963a";
+  private static final String HMAC_KEY =
+      "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20";
+  private static final String HMAC_MSG =
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".repeat(2);
+  private static final String HMAC_SM3 =
+      "ca05e144ed05d1857840d1f318a4a8669e559fc8391f414485bfdf7bb408963a";
 
   // RFC 8998 Appendix A.1, SM4-GCM.
   private static final String GCM_KEY = "0123456789abcdeffedcba9876543210";
   private static final String GCM_IV = "00001234567800000000abcd";
   private static final String GCM_AAD = "feedfacedeadbeeffeedfacedeadbeefabaddad2";
-  private static final String GCM_PLAIN = "aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbccccccccccccccccdddddddddddddddd"
-      + "eeeeeeeeeeeeeeeeffffffffffffffffeeeeeeeeeeeeeeeeaaaaaaaaaaaaaaaa";
-  private static final String GCM_CIPHER = "17f399f08c67d5ee19d0dc9969c4bb7d5fd46fd3756489069157b282bb200735"
-      + "d82710ca5c22f0ccfa7cbf93d496ac15a56834cbcf98c397b4024a2691233b8d";
+  private static final String GCM_PLAIN =
+      "aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbccccccccccccccccdddddddddddddddd"
+          + "eeeeeeeeeeeeeeeeffffffffffffffffeeeeeeeeeeeeeeeeaaaaaaaaaaaaaaaa";
+  private static final String GCM_CIPHER =
+      "17f399f08c67d5ee19d0dc9969c4bb7d5fd46fd3756489069157b282bb200735"
+          + "d82710ca5c22f0ccfa7cbf93d496ac15a56834cbcf98c397b4024a2691233b8d";
   private static final String GCM_TAG = "83de3541e4c2b58177e065a9bf7b62ec";
 
   @Test
@@ -62,7 +70,8 @@ class KnownAnswerTest {
     byte[] out = new byte[16];
     engine.processBlock(HEX.parseHex(SM4_PLAIN), 0, out, 0);
     assertThat(HEX.formatHex(out)).isEqualTo(SM4_CIPHER);
-    assertThat(HEX.formatHex(sm4Block(HEX.parseHex(SM4_KEY), HEX.parseHex(SM4_PLAIN)))).isEqualTo(SM4_CIPHER);
+    assertThat(HEX.formatHex(sm4Block(HEX.parseHex(SM4_KEY), HEX.parseHex(SM4_PLAIN))))
+        .isEqualTo(SM4_CIPHER);
   }
 
   @Test
@@ -71,7 +80,9 @@ class KnownAnswerTest {
     byte[] m512 = "abcd".repeat(16).getBytes(StandardCharsets.US_ASCII);
     assertThat(HEX.formatHex(sm3(m512))).isEqualTo(SM3_512);
     if (OpenSsl.has("digest", "SM3")) {
-      assertThat(OpenSsl.hex(OpenSsl.run("abc".getBytes(StandardCharsets.US_ASCII), "dgst", "-sm3", "-r")))
+      assertThat(
+              OpenSsl.hex(
+                  OpenSsl.run("abc".getBytes(StandardCharsets.US_ASCII), "dgst", "-sm3", "-r")))
           .isEqualTo(SM3_ABC);
       assertThat(OpenSsl.hex(OpenSsl.run(m512, "dgst", "-sm3", "-r"))).isEqualTo(SM3_512);
     } else {
@@ -85,10 +96,16 @@ class KnownAnswerTest {
     byte[] msg = HMAC_MSG.getBytes(StandardCharsets.US_ASCII);
     assertThat(HEX.formatHex(MacAlgorithm.HMAC_SM3.mac(key, msg))).isEqualTo(HMAC_SM3);
     // Split input gives the same MAC (the blind index and audit hash feed it in parts).
-    assertThat(HEX.formatHex(MacAlgorithm.HMAC_SM3.mac(key, Arrays.copyOf(msg, 10),
-        Arrays.copyOfRange(msg, 10, msg.length)))).isEqualTo(HMAC_SM3);
+    assertThat(
+            HEX.formatHex(
+                MacAlgorithm.HMAC_SM3.mac(
+                    key, Arrays.copyOf(msg, 10), Arrays.copyOfRange(msg, 10, msg.length))))
+        .isEqualTo(HMAC_SM3);
     if (OpenSsl.has("digest", "SM3")) {
-      assertThat(OpenSsl.hex(OpenSsl.run(msg, "mac", "-digest", "SM3", "-macopt", "hexkey:" + HMAC_KEY, "HMAC")))
+      assertThat(
+              OpenSsl.hex(
+                  OpenSsl.run(
+                      msg, "mac", "-digest", "SM3", "-macopt", "hexkey:" + HMAC_KEY, "HMAC")))
           .isEqualTo(HMAC_SM3);
     } else {
       assertThat(HEX.formatHex(jcaMac("HMACSM3", key, msg))).isEqualTo(HMAC_SM3);
@@ -102,12 +119,16 @@ class KnownAnswerTest {
     byte[] aad = HEX.parseHex(GCM_AAD);
     byte[] sealed = SealAlgorithm.SM4_GCM.seal(key, iv, aad, HEX.parseHex(GCM_PLAIN));
     assertThat(HEX.formatHex(Arrays.copyOfRange(sealed, 0, 12))).isEqualTo(GCM_IV);
-    assertThat(HEX.formatHex(Arrays.copyOfRange(sealed, 12, sealed.length - 16))).isEqualTo(GCM_CIPHER);
-    assertThat(HEX.formatHex(Arrays.copyOfRange(sealed, sealed.length - 16, sealed.length))).isEqualTo(GCM_TAG);
+    assertThat(HEX.formatHex(Arrays.copyOfRange(sealed, 12, sealed.length - 16)))
+        .isEqualTo(GCM_CIPHER);
+    assertThat(HEX.formatHex(Arrays.copyOfRange(sealed, sealed.length - 16, sealed.length)))
+        .isEqualTo(GCM_TAG);
     assertThat(HEX.formatHex(SealAlgorithm.SM4_GCM.open(key, aad, sealed))).isEqualTo(GCM_PLAIN);
 
-    byte[] second = OpenSsl.has("cipher", "SM4-ECB") ? gcmFromOpenSslSm4(key, iv, aad, HEX.parseHex(GCM_PLAIN))
-        : jcaGcm(key, iv, aad, HEX.parseHex(GCM_PLAIN));
+    byte[] second =
+        OpenSsl.has("cipher", "SM4-ECB")
+            ? gcmFromOpenSslSm4(key, iv, aad, HEX.parseHex(GCM_PLAIN))
+            : jcaGcm(key, iv, aad, HEX.parseHex(GCM_PLAIN));
     assertThat(HEX.formatHex(second)).isEqualTo(GCM_CIPHER + GCM_TAG);
   }
 
@@ -115,8 +136,11 @@ class KnownAnswerTest {
   void aSealedValueDoesNotOpenAlteredOrUnderOtherAssociatedData() {
     for (SealAlgorithm a : SealAlgorithm.values()) {
       byte[] key = a.key(new byte[32], "data");
-      byte[] sealed = a.seal(key, "citizens.name".getBytes(), "张三".getBytes(StandardCharsets.UTF_8));
-      assertThat(new String(a.open(key, "citizens.name".getBytes(), sealed), StandardCharsets.UTF_8)).isEqualTo("张三");
+      byte[] sealed =
+          a.seal(key, "citizens.name".getBytes(), "张三".getBytes(StandardCharsets.UTF_8));
+      assertThat(
+              new String(a.open(key, "citizens.name".getBytes(), sealed), StandardCharsets.UTF_8))
+          .isEqualTo("张三");
       assertThatThrownBy(() -> a.open(key, "citizens.id_number".getBytes(), sealed))
           .isInstanceOf(SealAlgorithm.SealException.class);
       byte[] flipped = sealed.clone();
@@ -130,14 +154,16 @@ class KnownAnswerTest {
   void theSm4KeyIsDerivedWithTheSm3KdfAndDiffersPerUse() {
     byte[] configured = HEX.parseHex(HMAC_KEY);
     byte[] data = SealAlgorithm.SM4_GCM.key(configured, "data");
-    // GB/T 32918.4 §5.4.3 with klen = 128: the first 16 bytes of SM3(Z ‖ 00000001), computed here without the KDF.
+    // GB/T 32918.4 §5.4.3 with klen = 128: the first 16 bytes of SM3(Z ‖ 00000001), computed here
+    // without the KDF.
     byte[] z = concat(configured, "govgate/sm4-gcm/data".getBytes(StandardCharsets.US_ASCII));
     assertThat(data).isEqualTo(Arrays.copyOf(sm3(concat(z, new byte[] {0, 0, 0, 1})), 16));
     assertThat(SealAlgorithm.SM4_GCM.key(configured, "registry")).isNotEqualTo(data);
     assertThat(SealAlgorithm.AES_256_GCM.key(configured, "data")).isEqualTo(configured);
   }
 
-  // --- second implementations ------------------------------------------------------------------------------
+  // --- second implementations
+  // ------------------------------------------------------------------------------
 
   private static byte[] sm3(byte[] in) {
     SM3Digest d = new SM3Digest();
@@ -161,13 +187,16 @@ class KnownAnswerTest {
   }
 
   /**
-   * GCM (SP 800-38D) with openssl's SM4 as the block cipher: H = E(K, 0¹²⁸), J0 = IV ‖ 0³¹1, C = CTR from inc32(J0)
-   * (openssl sm4-ctr), T = E(K, J0) ⊕ GHASH_H(A ‖ 0* ‖ C ‖ 0* ‖ [len(A)]64 ‖ [len(C)]64).
+   * GCM (SP 800-38D) with openssl's SM4 as the block cipher: H = E(K, 0¹²⁸), J0 = IV ‖ 0³¹1, C =
+   * CTR from inc32(J0) (openssl sm4-ctr), T = E(K, J0) ⊕ GHASH_H(A ‖ 0* ‖ C ‖ 0* ‖ [len(A)]64 ‖
+   * [len(C)]64).
    */
   private static byte[] gcmFromOpenSslSm4(byte[] key, byte[] iv, byte[] aad, byte[] plain) {
     byte[] j0 = concat(iv, new byte[] {0, 0, 0, 1});
     byte[] counter = concat(iv, new byte[] {0, 0, 0, 2});
-    byte[] c = OpenSsl.run(plain, "enc", "-sm4-ctr", "-K", HEX.formatHex(key), "-iv", HEX.formatHex(counter));
+    byte[] c =
+        OpenSsl.run(
+            plain, "enc", "-sm4-ctr", "-K", HEX.formatHex(key), "-iv", HEX.formatHex(counter));
     byte[] h = sm4Block(key, new byte[16]);
     byte[] s = ghash(h, aad, c);
     byte[] ej0 = sm4Block(key, j0);
@@ -250,7 +279,9 @@ class KnownAnswerTest {
     /** Whether {@code openssl list -<kind>-algorithms} names {@code algorithm}. */
     static boolean has(String kind, String algorithm) {
       try {
-        String list = new String(run(new byte[0], "list", "-" + kind + "-algorithms"), StandardCharsets.UTF_8);
+        String list =
+            new String(
+                run(new byte[0], "list", "-" + kind + "-algorithms"), StandardCharsets.UTF_8);
         return list.toUpperCase().contains(algorithm.toUpperCase());
       } catch (IllegalStateException e) {
         return false;
@@ -282,7 +313,10 @@ class KnownAnswerTest {
       }
     }
 
-    /** The hex digest at the start of openssl's text output ({@code -r} form, or {@code mac}'s upper-case hex). */
+    /**
+     * The hex digest at the start of openssl's text output ({@code -r} form, or {@code mac}'s
+     * upper-case hex).
+     */
     static String hex(byte[] output) {
       String text = new String(output, StandardCharsets.US_ASCII).trim();
       return text.split("[\\s*]")[0].toLowerCase();

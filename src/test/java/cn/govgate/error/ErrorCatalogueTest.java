@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The error catalogue is whole and is the only place codes live: unique codes in the contract's pattern, a status
- * and both messages for each, the same list as {@code contracts/errors/catalogue.yaml}, no failure constructible
- * without an entry, and no code spelled as a string literal anywhere else in the gateway's code.
+ * The error catalogue is whole and is the only place codes live: unique codes in the contract's
+ * pattern, a status and both messages for each, the same list as {@code
+ * contracts/errors/catalogue.yaml}, no failure constructible without an entry, and no code spelled
+ * as a string literal anywhere else in the gateway's code.
  */
 class ErrorCatalogueTest {
   private static final Pattern CODE = Pattern.compile("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$");
@@ -32,17 +33,22 @@ class ErrorCatalogueTest {
 
   @Test
   void everyEntryHasAUniqueCodeAStatusAnOriginAndAMessageInChineseAndEnglish() {
-    Set<String> codes = Stream.of(ErrorCode.values()).map(ErrorCode::wire).collect(Collectors.toSet());
+    Set<String> codes =
+        Stream.of(ErrorCode.values()).map(ErrorCode::wire).collect(Collectors.toSet());
     assertThat(codes).hasSize(ErrorCode.values().length);
     for (ErrorCode e : ErrorCode.values()) {
       assertThat(e.wire()).as(e.name()).matches(CODE);
-      assertThat(e.name()).as("constant named after its code").isEqualTo(
-          e.wire().toUpperCase(Locale.ROOT).replace('.', '_'));
+      assertThat(e.name())
+          .as("constant named after its code")
+          .isEqualTo(e.wire().toUpperCase(Locale.ROOT).replace('.', '_'));
       assertThat(e.status()).as(e.wire()).isBetween(400, 599);
       if (e.origin() == Origin.CLIENT) assertThat(e.status()).as(e.wire()).isLessThan(500);
       assertThat(e.message(MessageLanguage.ZH)).as(e.wire()).isNotBlank().containsPattern(CJK);
-      assertThat(e.message(MessageLanguage.EN)).as(e.wire()).isNotBlank()
-          .isNotEqualTo(e.message(MessageLanguage.ZH)).matches("^[A-Za-z].*");
+      assertThat(e.message(MessageLanguage.EN))
+          .as(e.wire())
+          .isNotBlank()
+          .isNotEqualTo(e.message(MessageLanguage.ZH))
+          .matches("^[A-Za-z].*");
       assertThat(ErrorCode.fromWire(e.wire())).contains(e);
     }
     assertThat(ErrorCode.fromWire("no.such_code")).isEmpty();
@@ -63,7 +69,9 @@ class ErrorCatalogueTest {
       entry.put("en", e.message(MessageLanguage.EN));
       catalogue.add(entry);
     }
-    assertThat(published).as("contracts/errors/catalogue.yaml, in the catalogue's order").isEqualTo(catalogue);
+    assertThat(published)
+        .as("contracts/errors/catalogue.yaml, in the catalogue's order")
+        .isEqualTo(catalogue);
   }
 
   @Test
@@ -81,7 +89,8 @@ class ErrorCatalogueTest {
 
   @Test
   void noCodeIsSpelledAsALiteralOutsideTheCatalogue() throws IOException {
-    Set<String> codes = Stream.of(ErrorCode.values()).map(ErrorCode::wire).collect(Collectors.toSet());
+    Set<String> codes =
+        Stream.of(ErrorCode.values()).map(ErrorCode::wire).collect(Collectors.toSet());
     Pattern literal = Pattern.compile("\"([a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)+)\"");
     Path root = Path.of("main", "java");
     assertThat(root).isDirectory();
@@ -96,7 +105,9 @@ class ErrorCatalogueTest {
         }
       }
     }
-    assertThat(loose).as("codes spelled outside cn.govgate.error.ErrorCode; use the catalogue entry").isEmpty();
+    assertThat(loose)
+        .as("codes spelled outside cn.govgate.error.ErrorCode; use the catalogue entry")
+        .isEmpty();
   }
 
   private static String read(Path file) {

@@ -25,8 +25,10 @@ class MessageLanguageTest {
 
   @Test
   void qValuesDecideBetweenChineseAndEnglish() {
-    assertThat(MessageLanguage.fromAcceptLanguage("zh-CN;q=0.4, en-US;q=0.8")).isEqualTo(MessageLanguage.EN);
-    assertThat(MessageLanguage.fromAcceptLanguage("en;q=0.5, zh;q=0.9")).isEqualTo(MessageLanguage.ZH);
+    assertThat(MessageLanguage.fromAcceptLanguage("zh-CN;q=0.4, en-US;q=0.8"))
+        .isEqualTo(MessageLanguage.EN);
+    assertThat(MessageLanguage.fromAcceptLanguage("en;q=0.5, zh;q=0.9"))
+        .isEqualTo(MessageLanguage.ZH);
     assertThat(MessageLanguage.fromAcceptLanguage("zh-TW, en;q=0.9")).isEqualTo(MessageLanguage.ZH);
     assertThat(MessageLanguage.fromAcceptLanguage("en-US, zh;q=0.9")).isEqualTo(MessageLanguage.EN);
   }
@@ -39,8 +41,10 @@ class MessageLanguageTest {
 
   @Test
   void equalWeightsKeepTheHeadersOrder() {
-    assertThat(MessageLanguage.fromAcceptLanguage("en;q=0.5, zh;q=0.5")).isEqualTo(MessageLanguage.EN);
-    assertThat(MessageLanguage.fromAcceptLanguage("zh;q=0.5, en;q=0.5")).isEqualTo(MessageLanguage.ZH);
+    assertThat(MessageLanguage.fromAcceptLanguage("en;q=0.5, zh;q=0.5"))
+        .isEqualTo(MessageLanguage.EN);
+    assertThat(MessageLanguage.fromAcceptLanguage("zh;q=0.5, en;q=0.5"))
+        .isEqualTo(MessageLanguage.ZH);
   }
 
   @Test

@@ -16,11 +16,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the README's "Fault catalogue" true: at least 30 named faults, each named once, and every
- * {@code Class#method} it points at is a test method that exists in one of the repository's test sources.
+ * {@code Class#method} it points at is a test method that exists in one of the repository's test
+ * sources.
  */
 class FaultCatalogueTableTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-  private static final Pattern POINTER = Pattern.compile("`([A-Z][A-Za-z0-9]*)#([a-z][A-Za-z0-9]*)`");
+  private static final Pattern POINTER =
+      Pattern.compile("`([A-Z][A-Za-z0-9]*)#([a-z][A-Za-z0-9]*)`");
 
   @Test
   void everyFaultOfTheReadmeCatalogueNamesATestThatExists() throws IOException {
@@ -34,7 +36,8 @@ class FaultCatalogueTableTest {
       int pointers = 0;
       while (m.find()) {
         pointers++;
-        if (!testExists(m.group(1), m.group(2))) missing.add(row[0] + " → " + m.group(1) + "#" + m.group(2));
+        if (!testExists(m.group(1), m.group(2)))
+          missing.add(row[0] + " → " + m.group(1) + "#" + m.group(2));
       }
       assertThat(pointers).as("fault " + row[0] + " names its test").isPositive();
     }
@@ -52,7 +55,9 @@ class FaultCatalogueTableTest {
       if (line.startsWith("|")) {
         table = true;
         String[] cells = line.substring(1, line.length() - 1).split("\\|");
-        if (cells.length < 4 || cells[0].trim().equals("fault") || cells[0].trim().startsWith("---")) continue;
+        if (cells.length < 4
+            || cells[0].trim().equals("fault")
+            || cells[0].trim().startsWith("---")) continue;
         rows.add(new String[] {cells[0].trim(), cells[1].trim(), cells[2].trim(), cells[3].trim()});
       } else if (table) {
         break;
@@ -64,15 +69,17 @@ class FaultCatalogueTableTest {
   private static boolean testExists(String className, String method) throws IOException {
     Pattern declared = Pattern.compile("\\bvoid\\s+" + Pattern.quote(method) + "\\s*\\(");
     try (Stream<Path> files = Files.walk(ROOT)) {
-      return files.filter(p -> p.getFileName().toString().equals(className + ".java"))
+      return files
+          .filter(p -> p.getFileName().toString().equals(className + ".java"))
           .filter(p -> p.toString().contains("/test/java/") && !p.toString().contains("/target/"))
-          .anyMatch(p -> {
-            try {
-              return declared.matcher(Files.readString(p)).find();
-            } catch (IOException e) {
-              return false;
-            }
-          });
+          .anyMatch(
+              p -> {
+                try {
+                  return declared.matcher(Files.readString(p)).find();
+                } catch (IOException e) {
+                  return false;
+                }
+              });
     }
   }
 }

@@ -32,10 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The fault scenarios of the README's "Fault catalogue" that no other test covered end to end: each injects one
- * fault into a whole gateway, asserts the code the client gets over HTTP and that {@code /health/ready} stays 200
- * (an open breaker, a broken department or a hostile client never makes the gateway unready). The catalogue table
- * points at these and at the tests that already inject the others ({@link FaultCatalogueTableTest} keeps it true).
+ * The fault scenarios of the README's "Fault catalogue" that no other test covered end to end: each
+ * injects one fault into a whole gateway, asserts the code the client gets over HTTP and that
+ * {@code /health/ready} stays 200 (an open breaker, a broken department or a hostile client never
+ * makes the gateway unready). The catalogue table points at these and at the tests that already
+ * inject the others ({@link FaultCatalogueTableTest} keeps it true).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultCatalogueTest {
@@ -51,13 +52,24 @@ class FaultCatalogueTest {
   @BeforeAll
   void start() throws Exception {
     bed = new GatewayTestBed(20, 3030L, TestClock.running());
-    social = bed.department("hz-rsj", DepartmentFamily.SOCIAL_SECURITY, HZ, "social-security.account",
-        "social-security.contributions");
-    SyntheticCitizen person = bed.identity.people.stream().filter(p -> p.homeRegion().equals(HZ)).findFirst()
-        .orElseThrow();
+    social =
+        bed.department(
+            "hz-rsj",
+            DepartmentFamily.SOCIAL_SECURITY,
+            HZ,
+            "social-security.account",
+            "social-security.contributions");
+    SyntheticCitizen person =
+        bed.identity.people.stream()
+            .filter(p -> p.homeRegion().equals(HZ))
+            .findFirst()
+            .orElseThrow();
     citizen = bed.l3("alipay", person);
-    JsonObject backends = Http.json(Http.get(bed.gateway.baseUrl() + "/admin/v1/departments/hz-rsj/backends",
-        Map.of("Authorization", bed.operator)));
+    JsonObject backends =
+        Http.json(
+            Http.get(
+                bed.gateway.baseUrl() + "/admin/v1/departments/hz-rsj/backends",
+                Map.of("Authorization", bed.operator)));
     socialBackend = backends.getJsonArray("backends").getJsonObject(0).getString("id");
   }
 
@@ -65,8 +77,10 @@ class FaultCatalogueTest {
   void heal() {
     social.faults(DepartmentFaults.none());
     // Each scenario starts with a closed breaker, whatever the last one left.
-    Http.post(bed.gateway.baseUrl() + "/admin/v1/backends/" + socialBackend + "/breaker",
-        new JsonObject().put("action", "reset").encode(), Map.of("Authorization", bed.operator));
+    Http.post(
+        bed.gateway.baseUrl() + "/admin/v1/backends/" + socialBackend + "/breaker",
+        new JsonObject().put("action", "reset").encode(),
+        Map.of("Authorization", bed.operator));
   }
 
   @AfterAll
@@ -88,22 +102,26 @@ class FaultCatalogueTest {
 
   @Test
   void departmentAbortsTheConnection() {
-    departmentFault(DepartmentFaults.none().withAbortConnection(true), 502, "department.connection_failed");
+    departmentFault(
+        DepartmentFaults.none().withAbortConnection(true), 502, "department.connection_failed");
   }
 
   @Test
   void departmentAnswersMalformedJson() {
-    departmentFault(DepartmentFaults.none().withMalformedBody(true), 502, "department.bad_response");
+    departmentFault(
+        DepartmentFaults.none().withMalformedBody(true), 502, "department.bad_response");
   }
 
   @Test
   void departmentAnswersOutsideItsSchema() {
-    departmentFault(DepartmentFaults.none().withSchemaBreakingBody(true), 502, "department.bad_response");
+    departmentFault(
+        DepartmentFaults.none().withSchemaBreakingBody(true), 502, "department.bad_response");
   }
 
   @Test
   void departmentIsUnderMaintenance() {
-    departmentFault(DepartmentFaults.none().withUnderMaintenance(true), 503, "department.under_maintenance");
+    departmentFault(
+        DepartmentFaults.none().withUnderMaintenance(true), 503, "department.under_maintenance");
   }
 
   @Test
@@ -132,8 +150,8 @@ class FaultCatalogueTest {
   /** A department whose host name does not resolve. */
   @Test
   void departmentHostDoesNotResolve() {
-    registerBrokenDepartment("cd-dns", "housing-fund", "http://no-such-department.invalid:8080",
-        "housing-fund.account");
+    registerBrokenDepartment(
+        "cd-dns", "housing-fund", "http://no-such-department.invalid:8080", "housing-fund.account");
     HttpResponse<String> r = routed("/v1/housing-fund/account?region=" + CD);
     assertCode(r, 502, "department.connection_failed");
     assertReady();
@@ -141,13 +159,20 @@ class FaultCatalogueTest {
 
   // ---------- the database ----------
 
-  /** Every connection of the gateway's pool (and its LISTEN connections) is cut while traffic goes on. */
+  /**
+   * Every connection of the gateway's pool (and its LISTEN connections) is cut while traffic goes
+   * on.
+   */
   @Test
   void databaseConnectionsAreCutMidTraffic() throws Exception {
-    bed.gateway.database().pool()
-        .query("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
-            + "WHERE datname = current_database() AND pid <> pg_backend_pid()")
-        .execute().await(10, TimeUnit.SECONDS);
+    bed.gateway
+        .database()
+        .pool()
+        .query(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                + "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        .execute()
+        .await(10, TimeUnit.SECONDS);
     int ok = 0;
     for (int i = 0; i < 10; i++) {
       HttpResponse<String> r = Http.get(bed.gateway.baseUrl() + "/v1/stats/ratings?region=" + HZ);
@@ -160,14 +185,20 @@ class FaultCatalogueTest {
 
   // ---------- clients ----------
 
-  /** Slowloris: 100 clients send a header line now and then and never finish; others are served meanwhile. */
+  /**
+   * Slowloris: 100 clients send a header line now and then and never finish; others are served
+   * meanwhile.
+   */
   @Test
   void slowlorisClientsDoNotHoldUpOthers() throws Exception {
     List<Socket> slow = new ArrayList<>();
     try {
       for (int i = 0; i < 100; i++) {
         Socket s = new Socket("127.0.0.1", bed.gateway.port());
-        s.getOutputStream().write("GET /v1/catalog HTTP/1.1\r\nHost: x\r\nX-Slow: a".getBytes(StandardCharsets.UTF_8));
+        s.getOutputStream()
+            .write(
+                "GET /v1/catalog HTTP/1.1\r\nHost: x\r\nX-Slow: a"
+                    .getBytes(StandardCharsets.UTF_8));
         slow.add(s);
       }
       for (int round = 0; round < 3; round++) {
@@ -203,39 +234,71 @@ class FaultCatalogueTest {
     assertReady();
   }
 
-  /** A contributions query no earlier scenario asked, so no last good copy stands in for the error. */
+  /**
+   * A contributions query no earlier scenario asked, so no last good copy stands in for the error.
+   */
   private String contributions() {
     month++;
-    return "/v1/social-security/contributions?region=" + HZ + "&from=2024-" + String.format("%02d", month)
-        + "&to=2025-" + String.format("%02d", month);
+    return "/v1/social-security/contributions?region="
+        + HZ
+        + "&from=2024-"
+        + String.format("%02d", month)
+        + "&to=2025-"
+        + String.format("%02d", month);
   }
 
-  private void registerBrokenDepartment(String id, String kind, String baseUrl, String serviceType) {
+  private void registerBrokenDepartment(
+      String id, String kind, String baseUrl, String serviceType) {
     String base = bed.gateway.baseUrl() + "/admin/v1/departments";
     Map<String, String> operator = Map.of("Authorization", bed.operator);
-    ok(Http.post(base, new JsonObject().put("id", id).put("name", "故障" + id).put("kind", kind).encode(), operator));
-    ok(Http.post(base + "/" + id + "/assignments", new JsonObject().put("serviceTypes", new JsonArray()
-        .add(serviceType)).put("regions", new JsonArray().add(CD)).encode(), operator));
-    String credential = "Bearer " + Http.json(ok(Http.post(base + "/" + id + "/credentials", null, operator)))
-        .getString("token");
-    JsonObject backend = new JsonObject().put("serviceTypes", new JsonArray().add(serviceType))
-        .put("regions", new JsonArray().add(CD)).put("baseUrl", baseUrl)
-        .put("auth", new JsonObject().put("type", "hmac").put("keyId", "k-" + id).put("secret",
-            "0123456789abcdef0123456789abcdef")).put("deadlineMs", 1500);
-    ok(Http.post(base + "/" + id + "/backends", backend.encode(), Map.of("Authorization", credential)));
+    ok(
+        Http.post(
+            base,
+            new JsonObject().put("id", id).put("name", "故障" + id).put("kind", kind).encode(),
+            operator));
+    ok(
+        Http.post(
+            base + "/" + id + "/assignments",
+            new JsonObject()
+                .put("serviceTypes", new JsonArray().add(serviceType))
+                .put("regions", new JsonArray().add(CD))
+                .encode(),
+            operator));
+    String credential =
+        "Bearer "
+            + Http.json(ok(Http.post(base + "/" + id + "/credentials", null, operator)))
+                .getString("token");
+    JsonObject backend =
+        new JsonObject()
+            .put("serviceTypes", new JsonArray().add(serviceType))
+            .put("regions", new JsonArray().add(CD))
+            .put("baseUrl", baseUrl)
+            .put(
+                "auth",
+                new JsonObject()
+                    .put("type", "hmac")
+                    .put("keyId", "k-" + id)
+                    .put("secret", "0123456789abcdef0123456789abcdef"))
+            .put("deadlineMs", 1500);
+    ok(
+        Http.post(
+            base + "/" + id + "/backends", backend.encode(), Map.of("Authorization", credential)));
   }
 
   /**
-   * Asks until the new department's route is in the route table (a NOTIFY away; before it the region may be unknown
-   * or the service not offered there), then returns that answer.
+   * Asks until the new department's route is in the route table (a NOTIFY away; before it the
+   * region may be unknown or the service not offered there), then returns that answer.
    */
   private HttpResponse<String> routed(String path) {
     List<HttpResponse<String>> last = new ArrayList<>();
-    RegistryFixture.waitFor(() -> {
-      HttpResponse<String> r = bed.get(path, citizen);
-      last.add(0, r);
-      return !r.body().contains("region.service_not_offered") && !r.body().contains("region.unknown");
-    }, Duration.ofSeconds(10));
+    RegistryFixture.waitFor(
+        () -> {
+          HttpResponse<String> r = bed.get(path, citizen);
+          last.add(0, r);
+          return !r.body().contains("region.service_not_offered")
+              && !r.body().contains("region.unknown");
+        },
+        Duration.ofSeconds(10));
     return last.get(0);
   }
 
@@ -246,8 +309,10 @@ class FaultCatalogueTest {
 
   private static void answerGarbage(ServerSocket server) {
     while (!server.isClosed()) {
-      try (Socket s = server.accept(); OutputStream out = s.getOutputStream()) {
-        out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+      try (Socket s = server.accept();
+          OutputStream out = s.getOutputStream()) {
+        out.write(
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
         out.flush();
       } catch (IOException e) {
         return;

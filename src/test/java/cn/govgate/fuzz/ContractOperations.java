@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Every operation of {@code contracts/gateway-api.yaml} and {@code contracts/admin-api.yaml} (parsed with
- * swagger-parser, references resolved), plus the channel callbacks, which speak the channels' wire formats and have
- * no OpenAPI document of ours.
+ * Every operation of {@code contracts/gateway-api.yaml} and {@code contracts/admin-api.yaml}
+ * (parsed with swagger-parser, references resolved), plus the channel callbacks, which speak the
+ * channels' wire formats and have no OpenAPI document of ours.
  */
 final class ContractOperations {
   static final List<String> DOCUMENTS = List.of("gateway-api.yaml", "admin-api.yaml");
@@ -30,18 +30,28 @@ final class ContractOperations {
     API,
     /** {@code /health/*}, {@code /metrics}. */
     OPS,
-    /** A channel callback: the channel's own reply, or the error shape when the input guard refuses. */
+    /**
+     * A channel callback: the channel's own reply, or the error shape when the input guard refuses.
+     */
     CALLBACK
   }
 
   record Param(String name, String in, boolean required, Schema<?> schema) {}
 
   /**
-   * @param path the full path template as the gateway serves it, e.g. {@code /admin/v1/departments/{departmentId}}
+   * @param path the full path template as the gateway serves it, e.g. {@code
+   *     /admin/v1/departments/{departmentId}}
    * @param body the JSON request body's schema, or null
    */
-  record Operation(String method, String path, String operationId, List<Param> params, Schema<?> body,
-      boolean bodyRequired, boolean secured, Kind kind) {
+  record Operation(
+      String method,
+      String path,
+      String operationId,
+      List<Param> params,
+      Schema<?> body,
+      boolean bodyRequired,
+      boolean secured,
+      Kind kind) {
     List<Param> in(String where) {
       return params.stream().filter(p -> p.in().equals(where)).toList();
     }
@@ -58,10 +68,36 @@ final class ContractOperations {
     Path dir = copyContracts();
     List<Operation> ops = new ArrayList<>();
     for (String document : DOCUMENTS) ops.addAll(parse(dir.resolve(document)));
-    ops.add(new Operation("POST", "/callbacks/alipay", "alipayCallback", List.of(), null, true, false, Kind.CALLBACK));
-    ops.add(new Operation("POST", "/callbacks/wechat", "wechatCallback", List.of(), null, true, false, Kind.CALLBACK));
-    ops.add(new Operation("POST", "/callbacks/wechat/refunds", "wechatRefundCallback", List.of(), null, true, false,
-        Kind.CALLBACK));
+    ops.add(
+        new Operation(
+            "POST",
+            "/callbacks/alipay",
+            "alipayCallback",
+            List.of(),
+            null,
+            true,
+            false,
+            Kind.CALLBACK));
+    ops.add(
+        new Operation(
+            "POST",
+            "/callbacks/wechat",
+            "wechatCallback",
+            List.of(),
+            null,
+            true,
+            false,
+            Kind.CALLBACK));
+    ops.add(
+        new Operation(
+            "POST",
+            "/callbacks/wechat/refunds",
+            "wechatRefundCallback",
+            List.of(),
+            null,
+            true,
+            false,
+            Kind.CALLBACK));
     return List.copyOf(ops);
   }
 
@@ -69,44 +105,77 @@ final class ContractOperations {
     ParseOptions options = new ParseOptions();
     options.setResolve(true);
     options.setResolveFully(true);
-    SwaggerParseResult result = new OpenAPIV3Parser().readLocation(document.toUri().toString(), null, options);
+    SwaggerParseResult result =
+        new OpenAPIV3Parser().readLocation(document.toUri().toString(), null, options);
     OpenAPI api = result.getOpenAPI();
-    if (api == null) throw new IllegalStateException("cannot parse " + document + ": " + result.getMessages());
-    String prefix = api.getServers() == null || api.getServers().isEmpty()
-        ? "" : URI.create(api.getServers().get(0).getUrl()).getPath().replaceAll("/$", "");
+    if (api == null)
+      throw new IllegalStateException("cannot parse " + document + ": " + result.getMessages());
+    String prefix =
+        api.getServers() == null || api.getServers().isEmpty()
+            ? ""
+            : URI.create(api.getServers().get(0).getUrl()).getPath().replaceAll("/$", "");
     List<Operation> ops = new ArrayList<>();
-    api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
-      List<Param> params = new ArrayList<>();
-      List<Parameter> declared = new ArrayList<>();
-      if (item.getParameters() != null) declared.addAll(item.getParameters());
-      if (op.getParameters() != null) declared.addAll(op.getParameters());
-      for (Parameter p : declared) {
-        params.add(new Param(p.getName(), p.getIn(), Boolean.TRUE.equals(p.getRequired()), p.getSchema()));
-      }
-      Schema<?> body = null;
-      boolean bodyRequired = false;
-      if (op.getRequestBody() != null && op.getRequestBody().getContent() != null) {
-        MediaType json = op.getRequestBody().getContent().get("application/json");
-        if (json != null) body = json.getSchema();
-        bodyRequired = Boolean.TRUE.equals(op.getRequestBody().getRequired());
-      }
-      String full = prefix + path;
-      boolean secured = op.getSecurity() != null ? !op.getSecurity().isEmpty()
-          : api.getSecurity() != null && !api.getSecurity().isEmpty();
-      Kind kind = full.startsWith("/health/") || full.equals("/metrics") ? Kind.OPS : Kind.API;
-      ops.add(new Operation(method.name().toUpperCase(Locale.ROOT), full, op.getOperationId(), List.copyOf(params),
-          body, bodyRequired, secured, kind));
-    }));
+    api.getPaths()
+        .forEach(
+            (path, item) ->
+                item.readOperationsMap()
+                    .forEach(
+                        (method, op) -> {
+                          List<Param> params = new ArrayList<>();
+                          List<Parameter> declared = new ArrayList<>();
+                          if (item.getParameters() != null) declared.addAll(item.getParameters());
+                          if (op.getParameters() != null) declared.addAll(op.getParameters());
+                          for (Parameter p : declared) {
+                            params.add(
+                                new Param(
+                                    p.getName(),
+                                    p.getIn(),
+                                    Boolean.TRUE.equals(p.getRequired()),
+                                    p.getSchema()));
+                          }
+                          Schema<?> body = null;
+                          boolean bodyRequired = false;
+                          if (op.getRequestBody() != null
+                              && op.getRequestBody().getContent() != null) {
+                            MediaType json =
+                                op.getRequestBody().getContent().get("application/json");
+                            if (json != null) body = json.getSchema();
+                            bodyRequired = Boolean.TRUE.equals(op.getRequestBody().getRequired());
+                          }
+                          String full = prefix + path;
+                          boolean secured =
+                              op.getSecurity() != null
+                                  ? !op.getSecurity().isEmpty()
+                                  : api.getSecurity() != null && !api.getSecurity().isEmpty();
+                          Kind kind =
+                              full.startsWith("/health/") || full.equals("/metrics")
+                                  ? Kind.OPS
+                                  : Kind.API;
+                          ops.add(
+                              new Operation(
+                                  method.name().toUpperCase(Locale.ROOT),
+                                  full,
+                                  op.getOperationId(),
+                                  List.copyOf(params),
+                                  body,
+                                  bodyRequired,
+                                  secured,
+                                  kind));
+                        }));
     return ops;
   }
 
-  /** The contracts are resources of the contracts jar; the parser resolves their relative references from files. */
+  /**
+   * The contracts are resources of the contracts jar; the parser resolves their relative references
+   * from files.
+   */
   private static Path copyContracts() {
     try {
       Path dir = Files.createTempDirectory("govgate-contracts");
       Files.createDirectories(dir.resolve("schemas"));
       for (String name : List.of("gateway-api.yaml", "admin-api.yaml", "schemas/error.json")) {
-        try (InputStream in = ContractOperations.class.getClassLoader().getResourceAsStream("contracts/" + name)) {
+        try (InputStream in =
+            ContractOperations.class.getClassLoader().getResourceAsStream("contracts/" + name)) {
           if (in == null) throw new IllegalStateException("no contract resource " + name);
           Files.copy(in, dir.resolve(name));
         }

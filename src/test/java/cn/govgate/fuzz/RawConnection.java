@@ -13,8 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One keep-alive HTTP/1.1 connection on a plain socket, for bytes no client library would send. Blocking: used by
- * the fuzzer's worker threads, never on an event loop. A reply not complete within {@code patienceMs} is a hang.
+ * One keep-alive HTTP/1.1 connection on a plain socket, for bytes no client library would send.
+ * Blocking: used by the fuzzer's worker threads, never on an event loop. A reply not complete
+ * within {@code patienceMs} is a hang.
  */
 final class RawConnection implements AutoCloseable {
   private final String host;
@@ -30,7 +31,10 @@ final class RawConnection implements AutoCloseable {
     this.patienceMs = patienceMs;
   }
 
-  /** What came back: a status of -1 when the server closed without answering, -2 when it did not answer in time. */
+  /**
+   * What came back: a status of -1 when the server closed without answering, -2 when it did not
+   * answer in time.
+   */
   record Reply(int status, Map<String, String> headers, byte[] body, boolean closed, long millis) {
     static final int NO_ANSWER = -1;
     static final int HANG = -2;
@@ -45,13 +49,14 @@ final class RawConnection implements AutoCloseable {
   }
 
   /**
-   * Sends one request and reads one reply. On a connection the server closed meanwhile (keep-alive timeout, a
-   * refusal that closes), reconnects once before sending.
+   * Sends one request and reads one reply. On a connection the server closed meanwhile (keep-alive
+   * timeout, a refusal that closes), reconnects once before sending.
    */
   Reply exchange(byte[] request, boolean head) throws IOException {
     boolean reused = socket != null;
     Reply reply = once(request, head);
-    // A kept-alive connection the server closed while idle answers nothing: that says nothing of this request.
+    // A kept-alive connection the server closed while idle answers nothing: that says nothing of
+    // this request.
     if (reused && reply.status() == Reply.NO_ANSWER) reply = once(request, head);
     return reply;
   }
@@ -63,7 +68,8 @@ final class RawConnection implements AutoCloseable {
       out.write(request);
       out.flush();
     } catch (IOException e) {
-      // The server may refuse early (413, 431) and close before the whole request is written: read its answer.
+      // The server may refuse early (413, 431) and close before the whole request is written: read
+      // its answer.
     }
     Reply reply;
     try {
@@ -89,15 +95,19 @@ final class RawConnection implements AutoCloseable {
 
   private Reply read(boolean head, long start) throws IOException {
     String statusLine = line();
-    if (statusLine == null) return new Reply(Reply.NO_ANSWER, Map.of(), new byte[0], true, elapsed(start));
+    if (statusLine == null)
+      return new Reply(Reply.NO_ANSWER, Map.of(), new byte[0], true, elapsed(start));
     String[] parts = statusLine.split(" ", 3);
-    if (parts.length < 2 || !parts[0].startsWith("HTTP/")) throw new IOException("not HTTP: " + statusLine);
+    if (parts.length < 2 || !parts[0].startsWith("HTTP/"))
+      throw new IOException("not HTTP: " + statusLine);
     int status = Integer.parseInt(parts[1]);
     Map<String, String> headers = new LinkedHashMap<>();
     for (String h = line(); h != null && !h.isEmpty(); h = line()) {
       int colon = h.indexOf(':');
       if (colon > 0) {
-        headers.merge(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim(),
+        headers.merge(
+            h.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            h.substring(colon + 1).trim(),
             (a, b) -> a + "," + b);
       }
     }

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The HTTP stack of the gateway — root router, error responder, request ids, metrics — on a real server. */
+/**
+ * The HTTP stack of the gateway — root router, error responder, request ids, metrics — on a real
+ * server.
+ */
 class HttpSurfaceTest {
   private PrometheusMeterRegistry registry;
   private Vertx vertx;
@@ -41,26 +44,41 @@ class HttpSurfaceTest {
   void startServer() throws Exception {
     registry = Metrics.newRegistry();
     vertx = Metrics.newVertx(registry);
-    Routes routes = new Routes().add(Surface.CITIZEN, (v, r) -> {
-      r.post("/test/echo").handler(ctx -> ctx.json(ctx.body().asJsonObject()));
-      r.get("/things/:id").handler(ctx -> ctx.json(new JsonObject().put("id", ctx.pathParam("id"))));
-      r.get("/test/boom").handler(ctx -> {
-        throw new IllegalStateException("secret internal detail");
-      });
-      r.get("/test/refused").handler(ctx -> ctx.fail(ErrorCode.RATING_ALREADY_RATED.error()));
-      r.get("/test/slow").handler(ctx -> {
-        slowStarted.countDown();
-        v.setTimer(800, t -> ctx.json(new JsonObject().put("slow", true)));
-      });
-    });
+    Routes routes =
+        new Routes()
+            .add(
+                Surface.CITIZEN,
+                (v, r) -> {
+                  r.post("/test/echo").handler(ctx -> ctx.json(ctx.body().asJsonObject()));
+                  r.get("/things/:id")
+                      .handler(ctx -> ctx.json(new JsonObject().put("id", ctx.pathParam("id"))));
+                  r.get("/test/boom")
+                      .handler(
+                          ctx -> {
+                            throw new IllegalStateException("secret internal detail");
+                          });
+                  r.get("/test/refused")
+                      .handler(ctx -> ctx.fail(ErrorCode.RATING_ALREADY_RATED.error()));
+                  r.get("/test/slow")
+                      .handler(
+                          ctx -> {
+                            slowStarted.countDown();
+                            v.setTimer(800, t -> ctx.json(new JsonObject().put("slow", true)));
+                          });
+                });
     Readiness readiness = new Readiness().add("always", Future::succeededFuture);
     HttpConfig config = new HttpConfig("127.0.0.1", 0, -1, 2, 2048, Duration.ofSeconds(5));
     List<ServerVerticle> servers = new CopyOnWriteArrayList<>();
-    deployment = vertx.deployVerticle(() -> {
-      ServerVerticle s = new ServerVerticle(config, routes, readiness, registry);
-      servers.add(s);
-      return s;
-    }, new DeploymentOptions().setInstances(2)).await(30, TimeUnit.SECONDS);
+    deployment =
+        vertx
+            .deployVerticle(
+                () -> {
+                  ServerVerticle s = new ServerVerticle(config, routes, readiness, registry);
+                  servers.add(s);
+                  return s;
+                },
+                new DeploymentOptions().setInstances(2))
+            .await(30, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + servers.get(0).actualPort();
   }
 
@@ -114,7 +132,9 @@ class HttpSurfaceTest {
     Contracts.assertError(body);
     assertThat(body.getString("code")).isEqualTo("gateway.internal_error");
     assertThat(body.getString("origin")).isEqualTo("gateway");
-    assertThat(r.body()).doesNotContain("secret internal detail").doesNotContain("IllegalStateException")
+    assertThat(r.body())
+        .doesNotContain("secret internal detail")
+        .doesNotContain("IllegalStateException")
         .doesNotContain("at cn.govgate");
   }
 
@@ -131,7 +151,8 @@ class HttpSurfaceTest {
     } finally {
       logger.detachAppender(captured);
     }
-    assertThat(captured.list).singleElement()
+    assertThat(captured.list)
+        .singleElement()
         .satisfies(e -> assertThat(e.getFormattedMessage()).contains("route=/v1/test/refused"));
   }
 
@@ -149,7 +170,8 @@ class HttpSurfaceTest {
 
   @Test
   void theMessageIsEnglishWhenTheCallerPrefersEnglishAndTheCodeStaysTheSame() {
-    HttpResponse<String> r = Http.get(base + "/v1/test/refused", Map.of("Accept-Language", "en-GB,zh;q=0.5"));
+    HttpResponse<String> r =
+        Http.get(base + "/v1/test/refused", Map.of("Accept-Language", "en-GB,zh;q=0.5"));
     JsonObject body = Http.json(r);
     assertThat(body.getString("code")).isEqualTo("rating.already_rated");
     assertThat(body.getString("message")).isEqualTo("This interaction has already been rated");
@@ -158,7 +180,8 @@ class HttpSurfaceTest {
 
   @Test
   void wellFormedRequestIdIsTakenAndEchoed() {
-    HttpResponse<String> r = Http.get(base + "/v1/no/such", Map.of("X-Request-Id", "trace-abc-12345"));
+    HttpResponse<String> r =
+        Http.get(base + "/v1/no/such", Map.of("X-Request-Id", "trace-abc-12345"));
     assertThat(r.headers().firstValue("X-Request-Id")).hasValue("trace-abc-12345");
     assertThat(Http.json(r).getString("requestId")).isEqualTo("trace-abc-12345");
   }
@@ -166,15 +189,19 @@ class HttpSurfaceTest {
   @Test
   void missingRequestIdIsGenerated() {
     HttpResponse<String> r = Http.get(base + "/health/live");
-    assertThat(r.headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).matches("[0-9a-f]{32}"));
+    assertThat(r.headers().firstValue("X-Request-Id"))
+        .hasValueSatisfying(id -> assertThat(id).matches("[0-9a-f]{32}"));
   }
 
   @Test
   void malformedRequestIdIsReplaced() {
-    HttpResponse<String> r = Http.get(base + "/health/live", Map.of("X-Request-Id", "bad id with spaces"));
-    assertThat(r.headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).matches("[0-9a-f]{32}"));
+    HttpResponse<String> r =
+        Http.get(base + "/health/live", Map.of("X-Request-Id", "bad id with spaces"));
+    assertThat(r.headers().firstValue("X-Request-Id"))
+        .hasValueSatisfying(id -> assertThat(id).matches("[0-9a-f]{32}"));
     HttpResponse<String> tooShort = Http.get(base + "/health/live", Map.of("X-Request-Id", "abc"));
-    assertThat(tooShort.headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).hasSize(32));
+    assertThat(tooShort.headers().firstValue("X-Request-Id"))
+        .hasValueSatisfying(id -> assertThat(id).hasSize(32));
   }
 
   @Test
@@ -182,16 +209,21 @@ class HttpSurfaceTest {
     assertThat(Http.get(base + "/v1/things/987654321").statusCode()).isEqualTo(200);
     HttpResponse<String> r = Http.get(base + "/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
-    Pattern sample = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"(\\\\.|[^\"\\\\])*\",?)*\\})? "
-        + "(-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)( [0-9]+)?");
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
+    Pattern sample =
+        Pattern.compile(
+            "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"(\\\\.|[^\"\\\\])*\",?)*\\})? "
+                + "(-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)( [0-9]+)?");
     for (String line : r.body().split("\n")) {
       if (line.isBlank() || line.startsWith("#")) continue;
       assertThat(line).as("a Prometheus sample line").matches(sample);
     }
     assertThat(r.body())
-        .containsPattern("govgate_http_server_requests_seconds_count\\{[^}]*route=\"/v1/things/:id\"")
-        .containsPattern("govgate_http_server_requests_seconds_bucket\\{[^}]*route=\"/v1/things/:id\",status=\"200\",le=\"1.0\"}")
+        .containsPattern(
+            "govgate_http_server_requests_seconds_count\\{[^}]*route=\"/v1/things/:id\"")
+        .containsPattern(
+            "govgate_http_server_requests_seconds_bucket\\{[^}]*route=\"/v1/things/:id\",status=\"200\",le=\"1.0\"}")
         .doesNotContainPattern("route=\"[^\"]*>")
         .doesNotContain("987654321")
         .contains("jvm_memory_used_bytes")
@@ -202,14 +234,17 @@ class HttpSurfaceTest {
   void readinessReportsEachCheck() {
     HttpResponse<String> r = Http.get(base + "/health/ready");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(Http.json(r).getJsonArray("checks").getJsonObject(0).getString("name")).isEqualTo("always");
+    assertThat(Http.json(r).getJsonArray("checks").getJsonObject(0).getString("name"))
+        .isEqualTo("always");
   }
 
   @Test
   void gracefulShutdownLetsASlowInFlightRequestComplete() throws Exception {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    CompletableFuture<HttpResponse<String>> slow = client.sendAsync(
-        HttpRequest.newBuilder(URI.create(base + "/v1/test/slow")).build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> slow =
+        client.sendAsync(
+            HttpRequest.newBuilder(URI.create(base + "/v1/test/slow")).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
     Future<Void> undeploy = vertx.undeploy(deployment);
     HttpResponse<String> r = slow.get(10, TimeUnit.SECONDS);

@@ -3,9 +3,9 @@ package cn.govgate.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.govgate.app.Metrics;
+import cn.govgate.config.HttpConfig;
 import cn.govgate.error.ErrorCode;
 import cn.govgate.error.MessageLanguage;
-import cn.govgate.config.HttpConfig;
 import cn.govgate.testing.Contracts;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * What a fuzzer sends that no client library would: raw bytes on a socket to a real server. Every answer is in
- * the error shape with its code, none is a 5xx, and none waits for the client to give up.
+ * What a fuzzer sends that no client library would: raw bytes on a socket to a real server. Every
+ * answer is in the error shape with its code, none is a 5xx, and none waits for the client to give
+ * up.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MalformedRequestsTest {
@@ -45,19 +46,28 @@ class MalformedRequestsTest {
   void startServer() throws Exception {
     var registry = Metrics.newRegistry();
     vertx = Metrics.newVertx(registry);
-    Routes routes = new Routes().add(Surface.CITIZEN, (v, r) -> {
-      r.post("/echo").handler(ctx -> ctx.json(JsonBody.required(ctx)));
-      r.post("/optional").handler(ctx -> ctx.json(JsonBody.optional(ctx)));
-      r.get("/things/:id").handler(ctx -> ctx.json(new JsonObject().put("id", ctx.pathParam("id"))));
-    });
+    Routes routes =
+        new Routes()
+            .add(
+                Surface.CITIZEN,
+                (v, r) -> {
+                  r.post("/echo").handler(ctx -> ctx.json(JsonBody.required(ctx)));
+                  r.post("/optional").handler(ctx -> ctx.json(JsonBody.optional(ctx)));
+                  r.get("/things/:id")
+                      .handler(ctx -> ctx.json(new JsonObject().put("id", ctx.pathParam("id"))));
+                });
     Readiness readiness = new Readiness().add("always", Future::succeededFuture);
     HttpConfig config = new HttpConfig("127.0.0.1", 0, -1, 2, 64 * 1024, Duration.ofSeconds(5));
     List<ServerVerticle> servers = new CopyOnWriteArrayList<>();
-    vertx.deployVerticle(() -> {
-      ServerVerticle s = new ServerVerticle(config, routes, readiness, registry);
-      servers.add(s);
-      return s;
-    }, new DeploymentOptions().setInstances(2)).await(30, TimeUnit.SECONDS);
+    vertx
+        .deployVerticle(
+            () -> {
+              ServerVerticle s = new ServerVerticle(config, routes, readiness, registry);
+              servers.add(s);
+              return s;
+            },
+            new DeploymentOptions().setInstances(2))
+        .await(30, TimeUnit.SECONDS);
     port = servers.get(0).actualPort();
   }
 
@@ -70,22 +80,34 @@ class MalformedRequestsTest {
 
   @Test
   void anOverlongRequestLineIs414InTheErrorShape() {
-    assertError(send("GET /v1/things/" + "a".repeat(ServerVerticle.MAX_REQUEST_LINE) + " HTTP/1.1\r\nHost: t\r\n\r\n"),
-        414, "request.uri_too_long");
+    assertError(
+        send(
+            "GET /v1/things/"
+                + "a".repeat(ServerVerticle.MAX_REQUEST_LINE)
+                + " HTTP/1.1\r\nHost: t\r\n\r\n"),
+        414,
+        "request.uri_too_long");
   }
 
   @Test
   void overlargeHeadersAre431InTheErrorShape() {
-    assertError(send("GET /v1/things/1 HTTP/1.1\r\nHost: t\r\nX-Pad: " + "a".repeat(ServerVerticle.MAX_HEADERS)
-        + "\r\n\r\n"), 431, "request.headers_too_large");
+    assertError(
+        send(
+            "GET /v1/things/1 HTTP/1.1\r\nHost: t\r\nX-Pad: "
+                + "a".repeat(ServerVerticle.MAX_HEADERS)
+                + "\r\n\r\n"),
+        431,
+        "request.headers_too_large");
   }
 
   @Test
   void aControlCharacterInAHeaderIs400InTheErrorShape() {
     for (String c : List.of("\u0001", "\u0000", "\u007f", "\u001b")) {
-      Reply r = send("GET /v1/things/1 HTTP/1.1\r\nHost: t\r\nIdempotency-Key: a" + c + "b\r\n\r\n");
+      Reply r =
+          send("GET /v1/things/1 HTTP/1.1\r\nHost: t\r\nIdempotency-Key: a" + c + "b\r\n\r\n");
       assertThat(r.status()).as("0x%02x", (int) c.charAt(0)).isEqualTo(400);
-      assertThat(r.json().getString("code")).isIn("request.malformed_http", "request.invalid_encoding");
+      assertThat(r.json().getString("code"))
+          .isIn("request.malformed_http", "request.invalid_encoding");
       Contracts.assertError(r.json());
     }
   }
@@ -104,9 +126,15 @@ class MalformedRequestsTest {
   /** Found by the contract fuzzer: a bad chunk size closed the connection without an answer. */
   @Test
   void aChunkThatCannotBeReadIsAnsweredInTheErrorShapeBeforeTheConnectionCloses() {
-    for (String chunks : List.of("zz\r\n{\"a\":1}\r\n0\r\n\r\n", "7\r\n{\"a\":1}XX0\r\n\r\n", "-1\r\n\r\n")) {
-      Reply r = send("POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-          + "Transfer-Encoding: chunked\r\n\r\n" + chunks, StandardCharsets.UTF_8, true);
+    for (String chunks :
+        List.of("zz\r\n{\"a\":1}\r\n0\r\n\r\n", "7\r\n{\"a\":1}XX0\r\n\r\n", "-1\r\n\r\n")) {
+      Reply r =
+          send(
+              "POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                  + "Transfer-Encoding: chunked\r\n\r\n"
+                  + chunks,
+              StandardCharsets.UTF_8,
+              true);
       assertError(r, 400, "request.bad_framing");
       assertThat(r.closed()).as(chunks).isTrue();
     }
@@ -115,23 +143,39 @@ class MalformedRequestsTest {
   /** Found by the contract fuzzer: Vert.x's body handler threw (500) on a form body with GET. */
   @Test
   void aFormContentTypeOnAGetIs415NotA500() {
-    for (String type : List.of("multipart/form-data; boundary=x", "application/x-www-form-urlencoded")) {
-      assertError(send("GET /v1/things/1 HTTP/1.1\r\nHost: t\r\nContent-Type: " + type
-          + "\r\nContent-Length: 3\r\n\r\na=1"), 415, "request.unsupported_media_type");
+    for (String type :
+        List.of("multipart/form-data; boundary=x", "application/x-www-form-urlencoded")) {
+      assertError(
+          send(
+              "GET /v1/things/1 HTTP/1.1\r\nHost: t\r\nContent-Type: "
+                  + type
+                  + "\r\nContent-Length: 3\r\n\r\na=1"),
+          415,
+          "request.unsupported_media_type");
     }
-    Reply form = send("POST /v1/optional HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded"
-        + "\r\nContent-Length: 3\r\nConnection: close\r\n\r\na=1");
-    // The control: with POST the body handler reads the form and the route judges it (JsonBody: not JSON).
+    Reply form =
+        send(
+            "POST /v1/optional HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded"
+                + "\r\nContent-Length: 3\r\nConnection: close\r\n\r\na=1");
+    // The control: with POST the body handler reads the form and the route judges it (JsonBody: not
+    // JSON).
     assertThat(form.status()).isEqualTo(415);
     assertThat(form.json().getString("code")).isEqualTo("request.unsupported_media_type");
   }
 
-  /** Found by the contract fuzzer: the body handler decoded a form request's broken query and left it unanswered. */
+  /**
+   * Found by the contract fuzzer: the body handler decoded a form request's broken query and left
+   * it unanswered.
+   */
   @Test
   void aBrokenEscapeInTheQueryOfAFormRequestIs400NotLeftHanging() {
     for (String query : List.of("q=a%2", "q=%zz", "q=%")) {
-      Reply r = send("POST /v1/optional?" + query + " HTTP/1.1\r\nHost: t\r\nContent-Type: "
-          + "application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=1");
+      Reply r =
+          send(
+              "POST /v1/optional?"
+                  + query
+                  + " HTTP/1.1\r\nHost: t\r\nContent-Type: "
+                  + "application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=1");
       assertError(r, 400, "request.invalid_encoding");
       assertThat(r.json().getJsonObject("details").getString("where")).isEqualTo("query");
     }
@@ -139,14 +183,18 @@ class MalformedRequestsTest {
 
   @Test
   void aMalformedHeaderNameIs400InTheErrorShape() {
-    assertError(send("GET /v1/things/1 HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n"), 400, "request.malformed_http");
+    assertError(
+        send("GET /v1/things/1 HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n"),
+        400,
+        "request.malformed_http");
   }
 
   // ---------- what the router cannot decode ----------
 
   @Test
   void aBrokenPercentEscapeIs400InTheErrorShapeNotPlainText() {
-    for (String path : List.of("/v1/things/%", "/v1/things/%zz", "/v1/things/a%2", "/v1/proofs/%")) {
+    for (String path :
+        List.of("/v1/things/%", "/v1/things/%zz", "/v1/things/a%2", "/v1/proofs/%")) {
       Reply r = send("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n");
       assertThat(r.status()).as(path).isEqualTo(400);
       assertThat(r.header("content-type")).as(path).startsWith("application/json");
@@ -157,7 +205,9 @@ class MalformedRequestsTest {
 
   @Test
   void aNulOrInvalidUtf8InThePathOrQueryIs400() {
-    for (String target : List.of("/v1/things/a%00b", "/v1/things/%C3%28", "/v1/things/%ED%A0%80", "/v1/things/%0A")) {
+    for (String target :
+        List.of(
+            "/v1/things/a%00b", "/v1/things/%C3%28", "/v1/things/%ED%A0%80", "/v1/things/%0A")) {
       Reply r = send("GET " + target + " HTTP/1.1\r\nHost: t\r\n\r\n");
       assertThat(r.status()).as(target).isEqualTo(400);
       assertThat(r.json().getJsonObject("details").getString("where")).as(target).isEqualTo("path");
@@ -165,18 +215,35 @@ class MalformedRequestsTest {
     for (String target : List.of("/v1/things/1?q=%00", "/v1/things/1?q=%FF", "/v1/things/1?q=%")) {
       Reply r = send("GET " + target + " HTTP/1.1\r\nHost: t\r\n\r\n");
       assertThat(r.status()).as(target).isEqualTo(400);
-      assertThat(r.json().getJsonObject("details").getString("where")).as(target).isEqualTo("query");
+      assertThat(r.json().getJsonObject("details").getString("where"))
+          .as(target)
+          .isEqualTo("query");
     }
-    assertThat(send("GET /v1/things/%E6%9D%AD%E5%B7%9E HTTP/1.1\r\nHost: t\r\n\r\n").json().getString("id"))
-        .as("the control: UTF-8 text").isEqualTo("杭州");
+    assertThat(
+            send("GET /v1/things/%E6%9D%AD%E5%B7%9E HTTP/1.1\r\nHost: t\r\n\r\n")
+                .json()
+                .getString("id"))
+        .as("the control: UTF-8 text")
+        .isEqualTo("杭州");
   }
 
   // ---------- bodies ----------
 
   @Test
   void aJsonBodyThatIsNotAnObjectIs400() {
-    for (String body : List.of("-1", "[]", "true", "\"s\"", "null", "1e999", "{}{}", "{\"a\":1,\"a\":2}", "{/*c*/}",
-        "[" .repeat(100) + "]".repeat(100), "{\"a\":".repeat(40) + "1" + "}".repeat(40))) {
+    for (String body :
+        List.of(
+            "-1",
+            "[]",
+            "true",
+            "\"s\"",
+            "null",
+            "1e999",
+            "{}{}",
+            "{\"a\":1,\"a\":2}",
+            "{/*c*/}",
+            "[".repeat(100) + "]".repeat(100),
+            "{\"a\":".repeat(40) + "1" + "}".repeat(40))) {
       Reply r = post("/v1/echo", "application/json", body);
       assertThat(r.status()).as(body).isEqualTo(400);
       assertThat(r.json().getString("code")).as(body).isEqualTo("request.malformed_json");
@@ -186,8 +253,13 @@ class MalformedRequestsTest {
 
   @Test
   void aNulOrALoneSurrogateInAJsonStringIs400() {
-    for (String body : List.of("{\"name\":\"a\\u0000b\"}", "{\"a\\u0000\":1}", "{\"list\":[{\"x\":\"\\u0000\"}]}",
-        "{\"name\":\"\\ud800\"}", "{\"name\":\"\\udc00x\"}")) {
+    for (String body :
+        List.of(
+            "{\"name\":\"a\\u0000b\"}",
+            "{\"a\\u0000\":1}",
+            "{\"list\":[{\"x\":\"\\u0000\"}]}",
+            "{\"name\":\"\\ud800\"}",
+            "{\"name\":\"\\udc00x\"}")) {
       Reply r = post("/v1/echo", "application/json", body);
       assertThat(r.status()).as(body).isEqualTo(400);
       assertThat(r.json().getString("code")).as(body).isEqualTo("request.invalid_encoding");
@@ -195,29 +267,45 @@ class MalformedRequestsTest {
     }
     Reply raw = post("/v1/echo", "application/json", "{\"name\":\"a\u0000b\"}");
     assertThat(raw.status()).as("a raw NUL byte").isEqualTo(400);
-    Reply latin1 = send("POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 10\r\n"
-        + "\r\n{\"n\":\"\u00e9\u00e9\"}", StandardCharsets.ISO_8859_1);
+    Reply latin1 =
+        send(
+            "POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 10\r\n"
+                + "\r\n{\"n\":\"\u00e9\u00e9\"}",
+            StandardCharsets.ISO_8859_1);
     assertThat(latin1.status()).as("Latin-1 bytes").isEqualTo(400);
-    assertThat(post("/v1/echo", "application/json", "{\"name\":\"杭州 \\ud83d\\ude00\"}").json().getString("name"))
-        .as("the control: text with a proper surrogate pair").isEqualTo("杭州 \ud83d\ude00");
+    assertThat(
+            post("/v1/echo", "application/json", "{\"name\":\"杭州 \\ud83d\\ude00\"}")
+                .json()
+                .getString("name"))
+        .as("the control: text with a proper surrogate pair")
+        .isEqualTo("杭州 \ud83d\ude00");
   }
 
   @Test
   void aBodyOfAnotherMediaTypeIs415AndAMissingOneIs400() {
     Reply text = post("/v1/echo", "text/plain", "{\"a\":1}");
     assertError(text, 415, "request.unsupported_media_type");
-    assertError(post("/v1/echo", "application/json; charset=gbk", "{\"a\":1}"), 415, "request.unsupported_media_type");
+    assertError(
+        post("/v1/echo", "application/json; charset=gbk", "{\"a\":1}"),
+        415,
+        "request.unsupported_media_type");
     assertError(post("/v1/echo", "application/json", ""), 400, "request.malformed_json");
     assertThat(post("/v1/optional", "application/json", "").json()).isEqualTo(new JsonObject());
-    assertThat(post("/v1/echo", "application/json; charset=UTF-8", "{\"a\":1}").json().getInteger("a")).isEqualTo(1);
+    assertThat(
+            post("/v1/echo", "application/json; charset=UTF-8", "{\"a\":1}").json().getInteger("a"))
+        .isEqualTo(1);
   }
 
   // ---------- framing ----------
 
   @Test
   void chunkedIdentityWithoutABodyIsRefusedAtOnceNotLeftHanging() {
-    Reply r = send("POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-        + "Transfer-Encoding: chunked, identity\r\n\r\n", StandardCharsets.UTF_8, true);
+    Reply r =
+        send(
+            "POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked, identity\r\n\r\n",
+            StandardCharsets.UTF_8,
+            true);
     assertError(r, 400, "request.bad_framing");
     assertThat(r.closed()).as("the connection is closed after the refusal").isTrue();
   }
@@ -225,22 +313,37 @@ class MalformedRequestsTest {
   @Test
   void contradictoryFramingIsRefused() {
     String head = "POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n";
-    assertError(send(head + "Content-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n{\"a\":1}\r\n0\r\n\r\n"),
-        400, "request.bad_framing");
-    assertError(send(head + "Transfer-Encoding: identity\r\nContent-Length: 7\r\n\r\n{\"a\":1}"),
-        400, "request.bad_framing");
-    assertError(send(head + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
-        400, "request.bad_framing");
-    assertError(send(head.replace("HTTP/1.1", "HTTP/1.0") + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
-        400, "request.bad_framing");
-    assertError(send(head + "Content-Length: 7\r\nContent-Length: 8\r\n\r\n{\"a\":1}"), 400, "request.malformed_http");
+    assertError(
+        send(
+            head
+                + "Content-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n{\"a\":1}\r\n0\r\n\r\n"),
+        400,
+        "request.bad_framing");
+    assertError(
+        send(head + "Transfer-Encoding: identity\r\nContent-Length: 7\r\n\r\n{\"a\":1}"),
+        400,
+        "request.bad_framing");
+    assertError(
+        send(head + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+        400,
+        "request.bad_framing");
+    assertError(
+        send(head.replace("HTTP/1.1", "HTTP/1.0") + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+        400,
+        "request.bad_framing");
+    assertError(
+        send(head + "Content-Length: 7\r\nContent-Length: 8\r\n\r\n{\"a\":1}"),
+        400,
+        "request.malformed_http");
     assertError(send(head + "Content-Length: -1\r\n\r\n"), 400, "request.malformed_http");
   }
 
   @Test
   void aProperlyChunkedBodyStillWorks() {
-    Reply r = send("POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-        + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n7\r\n{\"a\":1}\r\n0\r\n\r\n");
+    Reply r =
+        send(
+            "POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n7\r\n{\"a\":1}\r\n0\r\n\r\n");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().getInteger("a")).isEqualTo(1);
   }
@@ -248,13 +351,16 @@ class MalformedRequestsTest {
   @Test
   void whatTheDecoderRefusesIsWordedInTheCallersLanguage() {
     String head = "POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n";
-    String framing = "Content-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n{\"a\":1}\r\n0\r\n\r\n";
+    String framing =
+        "Content-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n{\"a\":1}\r\n0\r\n\r\n";
     Reply chinese = send(head + framing);
     Reply english = send(head + "Accept-Language: en-US, zh-CN;q=0.8\r\n" + framing);
     assertError(chinese, 400, "request.bad_framing");
     assertError(english, 400, "request.bad_framing");
-    assertThat(chinese.json().getString("message")).isEqualTo(ErrorCode.REQUEST_BAD_FRAMING.message(MessageLanguage.ZH));
-    assertThat(english.json().getString("message")).isEqualTo(ErrorCode.REQUEST_BAD_FRAMING.message(MessageLanguage.EN));
+    assertThat(chinese.json().getString("message"))
+        .isEqualTo(ErrorCode.REQUEST_BAD_FRAMING.message(MessageLanguage.ZH));
+    assertThat(english.json().getString("message"))
+        .isEqualTo(ErrorCode.REQUEST_BAD_FRAMING.message(MessageLanguage.EN));
     assertThat(english.header("content-language")).isEqualTo("en");
   }
 
@@ -270,8 +376,15 @@ class MalformedRequestsTest {
 
   private Reply post(String path, String contentType, String body) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return send("POST " + path + " HTTP/1.1\r\nHost: t\r\nContent-Type: " + contentType + "\r\nContent-Length: "
-        + bytes.length + "\r\nConnection: close\r\n\r\n" + body);
+    return send(
+        "POST "
+            + path
+            + " HTTP/1.1\r\nHost: t\r\nContent-Type: "
+            + contentType
+            + "\r\nContent-Length: "
+            + bytes.length
+            + "\r\nConnection: close\r\n\r\n"
+            + body);
   }
 
   private Reply send(String request) {
@@ -284,7 +397,8 @@ class MalformedRequestsTest {
 
   /**
    * Writes the request, reads until the server closes or the response is complete (then, with
-   * {@code awaitClose}, until the server closes); a server silent for {@link #PATIENCE} fails the test.
+   * {@code awaitClose}, until the server closes); a server silent for {@link #PATIENCE} fails the
+   * test.
    */
   private Reply send(String request, java.nio.charset.Charset charset, boolean awaitClose) {
     try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -307,8 +421,9 @@ class MalformedRequestsTest {
         }
         if (!closed && awaitClose) closed = in.read() < 0;
       } catch (SocketTimeoutException e) {
-        if (got.size() == 0) throw new AssertionError("no answer within " + PATIENCE + " to: " + request.lines()
-            .findFirst().orElse(""));
+        if (got.size() == 0)
+          throw new AssertionError(
+              "no answer within " + PATIENCE + " to: " + request.lines().findFirst().orElse(""));
       } catch (IOException e) {
         closed = true; // reset by the server after its answer
       }
@@ -333,7 +448,8 @@ class MalformedRequestsTest {
       int end = text.indexOf("\r\n\r\n");
       if (end < 0) throw new AssertionError("not an HTTP response: " + text);
       String head = text.substring(0, end);
-      return new Reply(Integer.parseInt(head.split(" ")[1]), head, text.substring(end + 4), closed, text);
+      return new Reply(
+          Integer.parseInt(head.split(" ")[1]), head, text.substring(end + 4), closed, text);
     }
 
     String header(String name) {

@@ -15,7 +15,6 @@ import io.vertx.ext.web.Router;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The reusable guard as another concern mounts it: authenticate, then require a level and freshness. */
+/**
+ * The reusable guard as another concern mounts it: authenticate, then require a level and
+ * freshness.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AssuranceGateTest {
   private Gateway gateway;
@@ -37,14 +39,24 @@ class AssuranceGateTest {
     Sessions sessions = identity.sessions();
     Router router = Router.router(gateway.vertx());
     router.route().handler(new RequestIds());
-    router.get("/records").handler(sessions.authenticate())
+    router
+        .get("/records")
+        .handler(sessions.authenticate())
         .handler(identity.gate().require(Level.L3, Duration.ofMinutes(30)))
         .handler(ctx -> ctx.end(Session.of(ctx).citizenKey()));
-    router.get("/fines").handler(sessions.authenticate())
+    router
+        .get("/fines")
+        .handler(sessions.authenticate())
         .handler(identity.gate().require(Level.L2, null))
         .handler(ctx -> ctx.end(Session.of(ctx).level().name()));
     router.route().failureHandler(new ErrorResponder());
-    server = gateway.vertx().createHttpServer().requestHandler(router).listen(0).await(10, TimeUnit.SECONDS);
+    server =
+        gateway
+            .vertx()
+            .createHttpServer()
+            .requestHandler(router)
+            .listen(0)
+            .await(10, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + server.actualPort();
   }
 
@@ -55,12 +67,24 @@ class AssuranceGateTest {
   }
 
   private String token(Level level, Instant faceTime) {
-    return gateway.identity().tokens().issue(new SessionTokens.Grant("ci_gate", level == Level.L1 ? null : "c_gate",
-        level, Channel.ALIPAY, "2021", Instant.now(), faceTime)).token();
+    return gateway
+        .identity()
+        .tokens()
+        .issue(
+            new SessionTokens.Grant(
+                "ci_gate",
+                level == Level.L1 ? null : "c_gate",
+                level,
+                Channel.ALIPAY,
+                "2021",
+                Instant.now(),
+                faceTime))
+        .token();
   }
 
   private HttpResponse<String> get(String path, String token) {
-    return Http.get(base + path, token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+    return Http.get(
+        base + path, token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
   }
 
   @Test
@@ -72,7 +96,8 @@ class AssuranceGateTest {
 
   @Test
   void aStaleFaceCheckAsksForAFreshOne() {
-    HttpResponse<String> r = get("/records", token(Level.L3, Instant.now().minus(Duration.ofMinutes(31))));
+    HttpResponse<String> r =
+        get("/records", token(Level.L3, Instant.now().minus(Duration.ofMinutes(31))));
     assertThat(r.statusCode()).isEqualTo(403);
     JsonObject e = Http.json(r);
     Contracts.assertError(e);
@@ -80,7 +105,8 @@ class AssuranceGateTest {
     assertThat(e.getJsonObject("details").getString("requiredLevel")).isEqualTo("L3");
     assertThat(e.getJsonObject("details").getString("currentLevel")).isEqualTo("L3");
     assertThat(e.getJsonObject("details").getString("freshness")).isEqualTo("PT30M");
-    assertThat(e.getJsonObject("details").getLong("faceAgeSeconds")).isGreaterThanOrEqualTo(31 * 60);
+    assertThat(e.getJsonObject("details").getLong("faceAgeSeconds"))
+        .isGreaterThanOrEqualTo(31 * 60);
   }
 
   @Test
@@ -93,7 +119,8 @@ class AssuranceGateTest {
     assertThat(get("/fines", token(Level.L1, null)).statusCode()).isEqualTo(403);
     assertThat(get("/fines", token(Level.L2, null)).body()).isEqualTo("L2");
     assertThat(get("/fines", token(Level.L3, Instant.now().minus(Duration.ofDays(3)))).statusCode())
-        .as("no freshness asked: an old face check is still L3").isEqualTo(200);
+        .as("no freshness asked: an old face check is still L3")
+        .isEqualTo(200);
   }
 
   @Test

@@ -23,7 +23,8 @@ class ChannelOutageTest {
         String token = bed.wechatToken(gateway, openid);
         bed.wechat.knobs().outage(true);
         for (int i = 0; i < 5; i++) {
-          HttpResponse<String> r = IdentityTestBed.login(gateway, "wechat", IdentityTestBed.WECHAT_APP, "code" + i);
+          HttpResponse<String> r =
+              IdentityTestBed.login(gateway, "wechat", IdentityTestBed.WECHAT_APP, "code" + i);
           assertThat(r.statusCode()).isEqualTo(503);
           API.assertValid("createSession", r);
           JsonObject e = Http.json(r);
@@ -32,15 +33,19 @@ class ChannelOutageTest {
           assertThat(e.getJsonObject("details").getString("channel")).isEqualTo("wechat");
         }
         int calls = bed.wechat.calls("jscode2session");
-        HttpResponse<String> open = IdentityTestBed.login(gateway, "wechat", IdentityTestBed.WECHAT_APP, "code-x");
+        HttpResponse<String> open =
+            IdentityTestBed.login(gateway, "wechat", IdentityTestBed.WECHAT_APP, "code-x");
         assertThat(open.statusCode()).isEqualTo(503);
         assertThat(Http.json(open).getInteger("retryAfter")).isEqualTo(30);
         assertThat(open.headers().firstValue("Retry-After")).hasValue("30");
-        assertThat(bed.wechat.calls("jscode2session")).as("the open breaker does not call the channel").isEqualTo(calls);
+        assertThat(bed.wechat.calls("jscode2session"))
+            .as("the open breaker does not call the channel")
+            .isEqualTo(calls);
 
         // The face API is down too: starting a verification fails clearly and binds nothing.
-        HttpResponse<String> start = IdentityTestBed.start(gateway, token, bed.people.get(0).name(),
-            bed.people.get(0).idNumber());
+        HttpResponse<String> start =
+            IdentityTestBed.start(
+                gateway, token, bed.people.get(0).name(), bed.people.get(0).idNumber());
         assertThat(start.statusCode()).isEqualTo(503);
         API.assertValid("startVerification", start);
 

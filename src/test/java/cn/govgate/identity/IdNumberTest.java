@@ -11,12 +11,15 @@ import org.junit.jupiter.api.Test;
 
 class IdNumberTest {
 
-  private static final Clock JUNE_2025 = Clock.fixed(Instant.parse("2025-06-15T00:00:00Z"), ZoneOffset.UTC);
+  private static final Clock JUNE_2025 =
+      Clock.fixed(Instant.parse("2025-06-15T00:00:00Z"), ZoneOffset.UTC);
 
   @Test
   void acceptsTheStandardsPublishedExampleComputedByHand() {
-    // GB 11643-1999's example 11010519491231002X. Digits 1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2 times weights
-    // 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 = 7+9+0+5+0+20+2+9+24+27+7+18+30+5+0+0+4 = 167; 167 mod 11 = 2;
+    // GB 11643-1999's example 11010519491231002X. Digits 1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2 times
+    // weights
+    // 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 = 7+9+0+5+0+20+2+9+24+27+7+18+30+5+0+0+4 = 167; 167 mod
+    // 11 = 2;
     // position 2 of "10X98765432" is X.
     IdNumber.Validation result = IdNumber.validate("11010519491231002X", JUNE_2025);
 
@@ -58,14 +61,18 @@ class IdNumberTest {
 
   @Test
   void refusesAWrongCheckDigit() {
-    assertThat(IdNumber.validate("110105194912310021", JUNE_2025).reason()).isEqualTo("check_digit");
+    assertThat(IdNumber.validate("110105194912310021", JUNE_2025).reason())
+        .isEqualTo("check_digit");
   }
 
   @Test
   void refusesImpossibleFutureAndTooEarlyBirthDates() {
-    assertThat(IdNumber.validate(withCheck("33010619810229001"), JUNE_2025).reason()).isEqualTo("birth_date");
-    assertThat(IdNumber.validate(withCheck("33010620250616001"), JUNE_2025).reason()).isEqualTo("birth_date");
-    assertThat(IdNumber.validate(withCheck("33010618991231001"), JUNE_2025).reason()).isEqualTo("birth_date");
+    assertThat(IdNumber.validate(withCheck("33010619810229001"), JUNE_2025).reason())
+        .isEqualTo("birth_date");
+    assertThat(IdNumber.validate(withCheck("33010620250616001"), JUNE_2025).reason())
+        .isEqualTo("birth_date");
+    assertThat(IdNumber.validate(withCheck("33010618991231001"), JUNE_2025).reason())
+        .isEqualTo("birth_date");
     assertThat(IdNumber.validate(withCheck("33010620250615001"), JUNE_2025).valid()).isTrue();
   }
 
@@ -73,7 +80,8 @@ class IdNumberTest {
   void refusesUnknownProvincePrefixes() {
     for (String prefix : new String[] {"00", "16", "24", "47", "55", "66", "72", "83", "99"}) {
       assertThat(IdNumber.validate(withCheck(prefix + "010619800101001"), JUNE_2025).reason())
-          .as(prefix).isEqualTo("region");
+          .as(prefix)
+          .isEqualTo("region");
     }
     assertThat(IdNumber.validate(withCheck("82000019800101001"), JUNE_2025).valid()).isTrue();
   }

@@ -16,13 +16,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Identity and channel settings: parsed, and refused with one line naming the key. */
 class IdentityConfigTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Map<String, String> real() {
-    Map<String, String> s = new HashMap<>(Map.of("db.host", "db.internal",
-        "audit.hmacKey", TestGateways.randomKey(32), "registry.secretKey", TestGateways.randomKey(32),
-        "dataDir", dir.toString()));
+    Map<String, String> s =
+        new HashMap<>(
+            Map.of(
+                "db.host",
+                "db.internal",
+                "audit.hmacKey",
+                TestGateways.randomKey(32),
+                "registry.secretKey",
+                TestGateways.randomKey(32),
+                "dataDir",
+                dir.toString()));
     s.putAll(TestGateways.identityKeys(dir));
     return s;
   }
@@ -34,7 +41,9 @@ class IdentityConfigTest {
   @Test
   void keyListsKeepTheirOrderAndIds() {
     Map<String, String> s = real();
-    s.put("identity.sessionKeys", "new:" + TestGateways.randomKey(32) + ", old:" + TestGateways.randomKey(32));
+    s.put(
+        "identity.sessionKeys",
+        "new:" + TestGateways.randomKey(32) + ", old:" + TestGateways.randomKey(32));
     GovgateConfig c = load(s);
     assertThat(c.identity().sessionKeys()).extracting(k -> k.id()).containsExactly("new", "old");
     assertThat(c.identity().sessionTtl()).hasMinutes(15);
@@ -46,11 +55,13 @@ class IdentityConfigTest {
   void missingOrMalformedKeysAreOneLineErrors() {
     Map<String, String> missing = real();
     missing.remove("identity.sessionKeys");
-    assertThatThrownBy(() -> load(missing)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> load(missing))
+        .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("identity.sessionKeys: is required");
     Map<String, String> shortKey = real();
     shortKey.put("identity.dataKeys", "d1:" + TestGateways.randomKey(16));
-    assertThatThrownBy(() -> load(shortKey)).hasMessageContaining("identity.dataKeys: must be 32 bytes, got 16");
+    assertThatThrownBy(() -> load(shortKey))
+        .hasMessageContaining("identity.dataKeys: must be 32 bytes, got 16");
     Map<String, String> noKid = real();
     noKid.put("identity.sessionKeys", TestGateways.randomKey(32));
     assertThatThrownBy(() -> load(noKid)).hasMessageContaining("identity.sessionKeys");
@@ -65,13 +76,15 @@ class IdentityConfigTest {
     wx.put("wechat.apps", "wx1");
     wx.put("wechat.app.wx1.secret", "s");
     wx.put("wechat.merchant.mchId", "1900");
-    assertThatThrownBy(() -> load(wx)).hasMessageStartingWith("wechat.merchant.privateKey: is required");
+    assertThatThrownBy(() -> load(wx))
+        .hasMessageStartingWith("wechat.merchant.privateKey: is required");
   }
 
   @Test
   void channelSecretsMayComeFromFiles() throws Exception {
     Path secret = Files.writeString(dir.resolve("wx-secret"), "abc123\n");
-    Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(
+        secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Map<String, String> s = real();
     s.put("wechat.apps", "wx1");
     s.put("wechat.app.wx1.secret", "file:" + secret);

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Login, step-up and binding end to end through both simulators, on one gateway and its database. */
+/**
+ * Login, step-up and binding end to end through both simulators, on one gateway and its database.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IdentityFlowTest {
   private static final ApiContract API = ApiContract.of("gateway-api.yaml");
@@ -53,8 +55,12 @@ class IdentityFlowTest {
   void anAlipayUserReachesL3ThroughTheFaceCheck() {
     SyntheticCitizen p = person(0);
     String user = bed.alipayUser(p, false);
-    HttpResponse<String> login = login(gateway, "alipay", IdentityTestBed.ALIPAY_APP,
-        bed.alipay.issueAuthCode(IdentityTestBed.ALIPAY_APP, user));
+    HttpResponse<String> login =
+        login(
+            gateway,
+            "alipay",
+            IdentityTestBed.ALIPAY_APP,
+            bed.alipay.issueAuthCode(IdentityTestBed.ALIPAY_APP, user));
     assertThat(login.statusCode()).isEqualTo(201);
     API.assertValid("createSession", login);
     JsonObject session = Http.json(login);
@@ -110,9 +116,17 @@ class IdentityFlowTest {
     assertThat(payload(viaWechat).getString("acr")).isEqualTo("L3");
     assertThat(payload(viaWechat).getString("chn")).isEqualTo("wechat");
     assertThat(payload(viaWechat).getString("sub")).isEqualTo(payload(viaAlipay).getString("sub"));
-    assertThat(payload(viaWechat).getString("cid")).isNotEqualTo(payload(viaAlipay).getString("cid"));
-    Row count = gateway.database().pool().query("SELECT count(*) AS n FROM citizens").execute()
-        .await().iterator().next();
+    assertThat(payload(viaWechat).getString("cid"))
+        .isNotEqualTo(payload(viaAlipay).getString("cid"));
+    Row count =
+        gateway
+            .database()
+            .pool()
+            .query("SELECT count(*) AS n FROM citizens")
+            .execute()
+            .await()
+            .iterator()
+            .next();
     assertThat(count.getLong("n")).isPositive();
   }
 
@@ -149,15 +163,18 @@ class IdentityFlowTest {
 
     String user = bed.alipayUser(person(5), false);
     String code = bed.alipay.issueAuthCode(IdentityTestBed.ALIPAY_APP, user);
-    assertThat(login(gateway, "alipay", IdentityTestBed.ALIPAY_APP, code).statusCode()).isEqualTo(201);
+    assertThat(login(gateway, "alipay", IdentityTestBed.ALIPAY_APP, code).statusCode())
+        .isEqualTo(201);
     HttpResponse<String> reused = login(gateway, "alipay", IdentityTestBed.ALIPAY_APP, code);
     assertThat(reused.statusCode()).isEqualTo(400);
     assertThat(Http.json(reused).getString("code")).isEqualTo("session.invalid_auth_code");
 
     String openid = bed.wechatUser(person(5));
     String wxCode = bed.wechat.issueAuthCode(IdentityTestBed.WECHAT_APP, openid);
-    assertThat(login(gateway, "wechat", IdentityTestBed.WECHAT_APP, wxCode).statusCode()).isEqualTo(201);
-    assertThat(login(gateway, "wechat", IdentityTestBed.WECHAT_APP, wxCode).statusCode()).isEqualTo(400);
+    assertThat(login(gateway, "wechat", IdentityTestBed.WECHAT_APP, wxCode).statusCode())
+        .isEqualTo(201);
+    assertThat(login(gateway, "wechat", IdentityTestBed.WECHAT_APP, wxCode).statusCode())
+        .isEqualTo(400);
 
     HttpResponse<String> unknownApp = login(gateway, "wechat", "wx-not-ours", "x");
     assertThat(Http.json(unknownApp).getString("code")).isEqualTo("session.unknown_app");
@@ -183,7 +200,8 @@ class IdentityFlowTest {
       bed.wechat.knobs().forcedVerifyRet(null);
     }
     assertThat(Http.json(me(gateway, token)).getBoolean("bound")).isFalse();
-    assertThat(Http.json(me(gateway, bed.wechatToken(gateway, openid))).getString("level")).isEqualTo("L1");
+    assertThat(Http.json(me(gateway, bed.wechatToken(gateway, openid))).getString("level"))
+        .isEqualTo("L1");
   }
 
   @Test
@@ -193,7 +211,8 @@ class IdentityFlowTest {
     String user = bed.alipayUser(real, false);
     String token = bed.alipayToken(gateway, user);
     JsonObject v = Http.json(start(gateway, token, claimed.name(), claimed.idNumber()));
-    assertThat(bed.alipay.performFace(v.getJsonObject("clientParams").getString("certifyId"), user)).isFalse();
+    assertThat(bed.alipay.performFace(v.getJsonObject("clientParams").getString("certifyId"), user))
+        .isFalse();
     HttpResponse<String> r = complete(gateway, token, v.getString("verificationId"));
     assertThat(r.statusCode()).isEqualTo(422);
     assertThat(Http.json(me(gateway, token)).getBoolean("bound")).isFalse();
@@ -204,7 +223,8 @@ class IdentityFlowTest {
     String wxToken = bed.wechatToken(gateway, attacker);
     JsonObject w = Http.json(start(gateway, wxToken, claimed.name(), claimed.idNumber()));
     bed.wechat.performFace(w.getJsonObject("clientParams").getString("verifyId"), victim);
-    assertThat(complete(gateway, wxToken, w.getString("verificationId")).statusCode()).isEqualTo(422);
+    assertThat(complete(gateway, wxToken, w.getString("verificationId")).statusCode())
+        .isEqualTo(422);
     assertThat(Http.json(me(gateway, wxToken)).getBoolean("bound")).isFalse();
   }
 
@@ -241,7 +261,8 @@ class IdentityFlowTest {
     assertThat(complete(gateway, token, v.getString("verificationId")).statusCode()).isEqualTo(200);
     HttpResponse<String> replay = complete(gateway, token, v.getString("verificationId"));
     assertThat(replay.statusCode()).isEqualTo(409);
-    assertThat(Http.json(replay).getString("code")).isEqualTo("identity.verification_already_completed");
+    assertThat(Http.json(replay).getString("code"))
+        .isEqualTo("identity.verification_already_completed");
     API.assertValid("completeVerification", replay);
   }
 
@@ -256,21 +277,24 @@ class IdentityFlowTest {
     assertThat(limited.statusCode()).isEqualTo(429);
     API.assertValid("startVerification", limited);
     assertThat(Http.json(limited).getString("code")).isEqualTo("identity.too_many_attempts");
-    assertThat(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow())).isBetween(1, 3601);
+    assertThat(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow()))
+        .isBetween(1, 3601);
 
     // Another user claiming the same ID number is refused too: the number has had its 5 attempts.
     String other = bed.alipayToken(gateway, bed.alipayUser(person(13), false));
     HttpResponse<String> sameId = start(gateway, other, p.name(), p.idNumber());
     assertThat(sameId.statusCode()).isEqualTo(429);
     // ...while that user may still verify their own.
-    assertThat(start(gateway, other, person(13).name(), person(13).idNumber()).statusCode()).isEqualTo(201);
+    assertThat(start(gateway, other, person(13).name(), person(13).idNumber()).statusCode())
+        .isEqualTo(201);
   }
 
   @Test
   void parallelAttemptsCannotSlipPastTheLimit() throws Exception {
     SyntheticCitizen p = person(18);
     String token = bed.wechatToken(gateway, bed.wechatUser(p));
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(10);
     try {
       List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
@@ -304,14 +328,15 @@ class IdentityFlowTest {
       String relogin = bed.wechatToken(gateway, openid);
       assertThat(payload(relogin).getString("sub")).isEqualTo(citizenA);
 
-      HttpResponse<String> unbound = Http.send("DELETE", gateway.baseUrl() + "/v1/identity/binding", null,
-          bearer(relogin));
+      HttpResponse<String> unbound =
+          Http.send("DELETE", gateway.baseUrl() + "/v1/identity/binding", null, bearer(relogin));
       assertThat(unbound.statusCode()).isEqualTo(200);
       API.assertValid("deleteBinding", unbound);
       String l1 = Http.json(unbound).getString("token");
       assertThat(payload(l1).getString("acr")).isEqualTo("L1");
       assertThat(me(gateway, relogin).statusCode()).as("the bound token is revoked").isEqualTo(401);
-      HttpResponse<String> again = Http.send("DELETE", gateway.baseUrl() + "/v1/identity/binding", null, bearer(l1));
+      HttpResponse<String> again =
+          Http.send("DELETE", gateway.baseUrl() + "/v1/identity/binding", null, bearer(l1));
       assertThat(again.statusCode()).isEqualTo(409);
       API.assertValid("deleteBinding", again);
 
@@ -319,7 +344,8 @@ class IdentityFlowTest {
       bed.wechat.performFace(w.getJsonObject("clientParams").getString("verifyId"), openid);
       HttpResponse<String> bound = complete(gateway, l1, w.getString("verificationId"));
       assertThat(bound.statusCode()).isEqualTo(200);
-      assertThat(payload(Http.json(bound).getString("token")).getString("sub")).isNotEqualTo(citizenA);
+      assertThat(payload(Http.json(bound).getString("token")).getString("sub"))
+          .isNotEqualTo(citizenA);
     } finally {
       bed.wechat.knobs().forcedVerifyRet(null);
     }
@@ -328,7 +354,8 @@ class IdentityFlowTest {
   @Test
   void logoutStopsTheToken() {
     String token = bed.alipayToken(gateway, bed.alipayUser(person(16), false));
-    HttpResponse<String> out = Http.send("DELETE", gateway.baseUrl() + "/v1/sessions/current", null, bearer(token));
+    HttpResponse<String> out =
+        Http.send("DELETE", gateway.baseUrl() + "/v1/sessions/current", null, bearer(token));
     assertThat(out.statusCode()).isEqualTo(204);
     API.assertValid("deleteSession", out);
     HttpResponse<String> after = me(gateway, token);
@@ -345,9 +372,11 @@ class IdentityFlowTest {
     io.vertx.core.json.JsonArray keys = Http.json(r).getJsonArray("keys");
     String es256 = gateway.identity().signingKeys().current().kid();
     if (TestGateways.profile().equals("shangmi")) {
-      // The SM2 proof key signs and comes first; the ES256 key stays published for proofs issued before.
+      // The SM2 proof key signs and comes first; the ES256 key stays published for proofs issued
+      // before.
       assertThat(keys.getJsonObject(0).getString("crv")).isEqualTo("SM2");
-      assertThat(keys.stream().map(k -> ((JsonObject) k).getString("kid")).toList()).contains(es256);
+      assertThat(keys.stream().map(k -> ((JsonObject) k).getString("kid")).toList())
+          .contains(es256);
     } else {
       assertThat(keys.getJsonObject(0).getString("kid")).isEqualTo(es256);
     }
@@ -359,8 +388,9 @@ class IdentityFlowTest {
     SyntheticCitizen p = person(17);
     String openid = bed.wechatUser(p);
     String user = bed.alipayUser(p, true);
-    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
-        org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
         new ch.qos.logback.core.read.ListAppender<>();
     logs.start();
@@ -378,9 +408,15 @@ class IdentityFlowTest {
     }
     StringBuilder logged = new StringBuilder();
     for (ch.qos.logback.classic.spi.ILoggingEvent e : logs.list) {
-      logged.append(e.getFormattedMessage()).append(' ').append(java.util.Arrays.toString(e.getArgumentArray()))
-          .append(' ').append(e.getMDCPropertyMap()).append('\n');
-      if (e.getThrowableProxy() != null) logged.append(e.getThrowableProxy().getMessage()).append('\n');
+      logged
+          .append(e.getFormattedMessage())
+          .append(' ')
+          .append(java.util.Arrays.toString(e.getArgumentArray()))
+          .append(' ')
+          .append(e.getMDCPropertyMap())
+          .append('\n');
+      if (e.getThrowableProxy() != null)
+        logged.append(e.getThrowableProxy().getMessage()).append('\n');
     }
     assertThat(logs.list).as("the flows were logged").isNotEmpty();
     secrets.add(p.idNumber());
@@ -392,10 +428,20 @@ class IdentityFlowTest {
     secrets.add(t2.substring(t2.lastIndexOf('.') + 1));
     gateway.audit().flush().await(10, TimeUnit.SECONDS);
     StringBuilder dump = new StringBuilder();
-    for (String table : List.of("citizens", "channel_identities", "identity_verifications", "revoked_sessions",
-        "audit_log")) {
-      for (Row row : gateway.database().pool().query("SELECT row_to_json(t)::text AS j FROM " + table + " t")
-          .execute().await()) {
+    for (String table :
+        List.of(
+            "citizens",
+            "channel_identities",
+            "identity_verifications",
+            "revoked_sessions",
+            "audit_log")) {
+      for (Row row :
+          gateway
+              .database()
+              .pool()
+              .query("SELECT row_to_json(t)::text AS j FROM " + table + " t")
+              .execute()
+              .await()) {
         dump.append(row.getString("j")).append('\n');
       }
     }
@@ -404,7 +450,9 @@ class IdentityFlowTest {
       assertThat(dump.toString()).as("plaintext in the database").doesNotContain(s);
       assertThat(logged.toString()).as("plaintext in the logs").doesNotContain(s);
       if (s.length() < 40) {
-        assertThat(payload(t1).encode() + payload(t2).encode()).as("plaintext in a token").doesNotContain(s);
+        assertThat(payload(t1).encode() + payload(t2).encode())
+            .as("plaintext in a token")
+            .doesNotContain(s);
       }
     }
   }

@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Both channel simulators with a set of synthetic people, and gateway settings that point real adapters at
- * them through configuration (no demo shortcut). Blocking helpers for the test thread.
+ * Both channel simulators with a set of synthetic people, and gateway settings that point real
+ * adapters at them through configuration (no demo shortcut). Blocking helpers for the test thread.
  */
 public final class IdentityTestBed implements AutoCloseable {
   public static final String ALIPAY_APP = "2021000000000042";
@@ -43,19 +43,28 @@ public final class IdentityTestBed implements AutoCloseable {
   private final AtomicInteger nextUser = new AtomicInteger();
 
   public IdentityTestBed(int count, long seed) throws Exception {
-    alipay = AlipaySimulator.start(vertx, AlipaySimulatorOptions.defaults().withPort(0)).await(30, TimeUnit.SECONDS);
-    wechat = WechatSimulator.start(vertx, WechatSimulatorOptions.defaults().withPort(0)).await(30, TimeUnit.SECONDS);
+    alipay =
+        AlipaySimulator.start(vertx, AlipaySimulatorOptions.defaults().withPort(0))
+            .await(30, TimeUnit.SECONDS);
+    wechat =
+        WechatSimulator.start(vertx, WechatSimulatorOptions.defaults().withPort(0))
+            .await(30, TimeUnit.SECONDS);
     KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
     gen.initialize(2048);
     KeyPair app = gen.generateKeyPair();
     appPrivateKey = Base64.getEncoder().encodeToString(app.getPrivate().getEncoded());
-    alipay.registerApp(ALIPAY_APP, SignType.RSA2, Base64.getEncoder().encodeToString(app.getPublic().getEncoded()),
+    alipay.registerApp(
+        ALIPAY_APP,
+        SignType.RSA2,
+        Base64.getEncoder().encodeToString(app.getPublic().getEncoded()),
         null);
     wechat.registerApp(WECHAT_APP, WECHAT_SECRET);
     people = SyntheticCitizens.generate(count, seed);
   }
 
-  /** Gateway settings: a fresh database, identity keys, both channels pointing at the simulators. */
+  /**
+   * Gateway settings: a fresh database, identity keys, both channels pointing at the simulators.
+   */
   public Map<String, String> settings() {
     Map<String, String> s = new HashMap<>(TestGateways.settings());
     s.put("alipay.apps", ALIPAY_APP);
@@ -75,30 +84,39 @@ public final class IdentityTestBed implements AutoCloseable {
   /** A new Alipay user who really is {@code person}; certified = Alipay shares the real name. */
   public String alipayUser(SyntheticCitizen person, boolean certified) {
     String id = String.format(Locale.ROOT, "2088%012d", 500_000 + nextUser.incrementAndGet());
-    alipay.addUser(new cn.govgate.channel.alipay.sim.SimUser(id, person.name(), person.idNumber(), certified));
+    alipay.addUser(
+        new cn.govgate.channel.alipay.sim.SimUser(id, person.name(), person.idNumber(), certified));
     return id;
   }
 
   /** A new WeChat user who really is {@code person}. */
   public String wechatUser(SyntheticCitizen person) {
     String openid = String.format(Locale.ROOT, "oTest%023d", nextUser.incrementAndGet());
-    wechat.addUser(new cn.govgate.channel.wechat.sim.SimUser(openid, null, person.name(), person.idNumber()));
+    wechat.addUser(
+        new cn.govgate.channel.wechat.sim.SimUser(openid, null, person.name(), person.idNumber()));
     return openid;
   }
 
   public static HttpResponse<String> login(Gateway g, String channel, String appId, String code) {
-    return Http.post(g.baseUrl() + "/v1/sessions", new JsonObject().put("channel", channel).put("appId", appId)
-        .put("authCode", code).encode());
+    return Http.post(
+        g.baseUrl() + "/v1/sessions",
+        new JsonObject()
+            .put("channel", channel)
+            .put("appId", appId)
+            .put("authCode", code)
+            .encode());
   }
 
   public String alipayToken(Gateway g, String userId) {
-    HttpResponse<String> r = login(g, "alipay", ALIPAY_APP, alipay.issueAuthCode(ALIPAY_APP, userId));
+    HttpResponse<String> r =
+        login(g, "alipay", ALIPAY_APP, alipay.issueAuthCode(ALIPAY_APP, userId));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return Http.json(r).getString("token");
   }
 
   public String wechatToken(Gateway g, String openid) {
-    HttpResponse<String> r = login(g, "wechat", WECHAT_APP, wechat.issueAuthCode(WECHAT_APP, openid));
+    HttpResponse<String> r =
+        login(g, "wechat", WECHAT_APP, wechat.issueAuthCode(WECHAT_APP, openid));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return Http.json(r).getString("token");
   }
@@ -108,12 +126,17 @@ public final class IdentityTestBed implements AutoCloseable {
   }
 
   public static HttpResponse<String> start(Gateway g, String token, String name, String idNumber) {
-    return Http.post(g.baseUrl() + "/v1/identity/verifications",
-        new JsonObject().put("name", name).put("idNumber", idNumber).encode(), bearer(token));
+    return Http.post(
+        g.baseUrl() + "/v1/identity/verifications",
+        new JsonObject().put("name", name).put("idNumber", idNumber).encode(),
+        bearer(token));
   }
 
   public static HttpResponse<String> complete(Gateway g, String token, String verificationId) {
-    return Http.send("POST", g.baseUrl() + "/v1/identity/verifications/" + verificationId + "/complete", null,
+    return Http.send(
+        "POST",
+        g.baseUrl() + "/v1/identity/verifications/" + verificationId + "/complete",
+        null,
         bearer(token));
   }
 
@@ -124,10 +147,14 @@ public final class IdentityTestBed implements AutoCloseable {
   /** The decoded payload of a JWT (for assertions; the gateway itself verifies). */
   public static JsonObject payload(String jwt) {
     String[] parts = jwt.split("\\.");
-    return new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+    return new JsonObject(
+        new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
   }
 
-  /** Logs in on Alipay, verifies as {@code person} with the face check done by the user, returns the L3 token. */
+  /**
+   * Logs in on Alipay, verifies as {@code person} with the face check done by the user, returns the
+   * L3 token.
+   */
   public String alipayToL3(Gateway g, String userId, SyntheticCitizen person) {
     String token = alipayToken(g, userId);
     HttpResponse<String> started = start(g, token, person.name(), person.idNumber());

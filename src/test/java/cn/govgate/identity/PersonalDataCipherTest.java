@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 /** Sealed values and blind indexes of both profiles side by side, as during a profile switch. */
 class PersonalDataCipherTest {
   private static final byte[] BLIND = random(32);
-  private static final List<NamedKey> KEYS = List.of(new NamedKey("d2", random(32)), new NamedKey("d1", random(32)));
+  private static final List<NamedKey> KEYS =
+      List.of(new NamedKey("d2", random(32)), new NamedKey("d1", random(32)));
   private static final PersonalDataCipher AES = PersonalDataCipher.create(KEYS, BLIND);
-  private static final PersonalDataCipher SM = PersonalDataCipher.create(KEYS, BLIND,
-      CryptoConfig.of(CryptoProfile.SHANGMI));
+  private static final PersonalDataCipher SM =
+      PersonalDataCipher.create(KEYS, BLIND, CryptoConfig.of(CryptoProfile.SHANGMI));
   private static final String ID = "11010519491231002X";
 
   @Test
@@ -35,8 +36,9 @@ class PersonalDataCipherTest {
 
   @Test
   void aValueUnderAnOlderKeyStillOpens() {
-    PersonalDataCipher old = PersonalDataCipher.create(List.of(KEYS.get(1)), BLIND,
-        CryptoConfig.of(CryptoProfile.SHANGMI));
+    PersonalDataCipher old =
+        PersonalDataCipher.create(
+            List.of(KEYS.get(1)), BLIND, CryptoConfig.of(CryptoProfile.SHANGMI));
     String sealed = old.seal(CitizenDirectory.NAME_PURPOSE, "王小明");
     assertThat(sealed).startsWith("sm4:d1:");
     assertThat(AES.open(CitizenDirectory.NAME_PURPOSE, sealed)).isEqualTo("王小明");
@@ -48,7 +50,8 @@ class PersonalDataCipherTest {
     String relabelled = sm4.substring("sm4:".length());
     assertThatThrownBy(() -> AES.open(CitizenDirectory.ID_PURPOSE, relabelled))
         .hasMessageContaining("does not open");
-    assertThatThrownBy(() -> SM.open(CitizenDirectory.NAME_PURPOSE, sm4)).hasMessageContaining("does not open");
+    assertThatThrownBy(() -> SM.open(CitizenDirectory.NAME_PURPOSE, sm4))
+        .hasMessageContaining("does not open");
   }
 
   @Test

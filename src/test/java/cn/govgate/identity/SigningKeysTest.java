@@ -17,7 +17,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The ES256 keys third parties verify with: JWKS of current and previous keys, RFC 7638 key ids. */
+/**
+ * The ES256 keys third parties verify with: JWKS of current and previous keys, RFC 7638 key ids.
+ */
 class SigningKeysTest {
 
   private static String pem(Path file) throws java.io.IOException {
@@ -37,18 +39,25 @@ class SigningKeysTest {
     assertThat(jwk.computeThumbprint().toString()).isEqualTo(keys.current().kid());
     assertThat(jwk.isPrivate()).isFalse();
 
-    JWSObject proof = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(keys.current().kid()).build(),
-        new Payload("{\"serial\":\"P1\"}"));
+    JWSObject proof =
+        new JWSObject(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(keys.current().kid()).build(),
+            new Payload("{\"serial\":\"P1\"}"));
     proof.sign(new ECDSASigner(keys.current().privateKey()));
     JWSObject received = JWSObject.parse(proof.serialize());
     assertThat(received.verify(new ECDSAVerifier(jwk))).isTrue();
     ECKey old = (ECKey) published.getKeys().get(1);
-    assertThat(received.verify(new ECDSAVerifier(old))).as("another key does not verify it").isFalse();
+    assertThat(received.verify(new ECDSAVerifier(old)))
+        .as("another key does not verify it")
+        .isFalse();
   }
 
   @Test
   void somethingThatIsNotAP256KeyIsRefused() {
-    assertThatThrownBy(() -> SigningKeys.fromPem(List.of("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----")))
+    assertThatThrownBy(
+            () ->
+                SigningKeys.fromPem(
+                    List.of("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The alert rules as Prometheus would load them: {@code promtool check rules}, their unit tests
- * ({@code promtool test rules}) and a unit test for every alert. promtool comes from Debian's {@code prometheus}
- * package ({@code .ci/run} installs it when missing); without it this test fails rather than skips.
+ * ({@code promtool test rules}) and a unit test for every alert. promtool comes from Debian's
+ * {@code prometheus} package ({@code .ci/run} installs it when missing); without it this test fails
+ * rather than skips.
  */
 class PromtoolRulesTest {
   private static final Path PROMETHEUS = Path.of("..", "ops", "prometheus");
@@ -34,8 +35,10 @@ class PromtoolRulesTest {
 
   @Test
   void everyAlertHasAUnitTest() throws IOException {
-    Set<String> alerts = names(Pattern.compile("^\\s*- alert: (\\S+)", Pattern.MULTILINE), "alerts.yml");
-    Set<String> tested = names(Pattern.compile("^\\s*alertname: (\\S+)", Pattern.MULTILINE), "alerts.test.yml");
+    Set<String> alerts =
+        names(Pattern.compile("^\\s*- alert: (\\S+)", Pattern.MULTILINE), "alerts.yml");
+    Set<String> tested =
+        names(Pattern.compile("^\\s*alertname: (\\S+)", Pattern.MULTILINE), "alerts.test.yml");
     assertThat(alerts).isNotEmpty();
     assertThat(tested).as("alerts with a promtool test case").containsAll(alerts);
   }
@@ -44,10 +47,16 @@ class PromtoolRulesTest {
   private static String promtool(String... args) throws Exception {
     Process p;
     try {
-      p = new ProcessBuilder(command(args)).directory(PROMETHEUS.toFile()).redirectErrorStream(true).start();
+      p =
+          new ProcessBuilder(command(args))
+              .directory(PROMETHEUS.toFile())
+              .redirectErrorStream(true)
+              .start();
     } catch (IOException e) {
-      throw new AssertionError("promtool is not on PATH: install Debian's prometheus package "
-          + "(apt-get install prometheus), as .ci/run does", e);
+      throw new AssertionError(
+          "promtool is not on PATH: install Debian's prometheus package "
+              + "(apt-get install prometheus), as .ci/run does",
+          e);
     }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -55,7 +64,8 @@ class PromtoolRulesTest {
   }
 
   private static List<String> command(String... args) {
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of("promtool"), java.util.stream.Stream.of(args))
+    return java.util.stream.Stream.concat(
+            java.util.stream.Stream.of("promtool"), java.util.stream.Stream.of(args))
         .toList();
   }
 

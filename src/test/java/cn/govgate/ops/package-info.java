@@ -1,2 +1,5 @@
-/** Checks of the operations assets under {@code ops/} against the code that produces the metrics they use. */
+/**
+ * Checks of the operations assets under {@code ops/} against the code that produces the metrics
+ * they use.
+ */
 package cn.govgate.ops;

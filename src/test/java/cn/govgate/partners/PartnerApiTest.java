@@ -55,17 +55,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The partner API end to end on real parts: partners and keys registered through the admin API, consents granted
- * by citizens at L3 through the citizen API, requests signed by the reference client (RSA2 and SM2), department
- * simulators behind the gateway, a second gateway instance on the same database, and every answer's signature
- * checked by an independent verifier (JDK {@link Signature} for RSA, Bouncy Castle's {@link SM2Signer} for SM2).
- * The gateway's clock is frozen and moved by hand (signature window, quotas, consent expiry).
+ * The partner API end to end on real parts: partners and keys registered through the admin API,
+ * consents granted by citizens at L3 through the citizen API, requests signed by the reference
+ * client (RSA2 and SM2), department simulators behind the gateway, a second gateway instance on the
+ * same database, and every answer's signature checked by an independent verifier (JDK {@link
+ * Signature} for RSA, Bouncy Castle's {@link SM2Signer} for SM2). The gateway's clock is frozen and
+ * moved by hand (signature window, quotas, consent expiry).
  */
 class PartnerApiTest {
   private static final ApiContract API = ApiContract.of("partner-api.yaml");
   private static final String HZ = SyntheticCitizens.HANGZHOU;
-  private static final Pattern ANSWER_SIGNATURE = Pattern.compile(
-      "GOVGATE-(RSA2|SM2) keyid=\"([^\"]+)\",timestamp=\"([0-9]+)\",nonce=\"([A-Za-z0-9_-]*)\",signature=\"([^\"]+)\"");
+  private static final Pattern ANSWER_SIGNATURE =
+      Pattern.compile(
+          "GOVGATE-(RSA2|SM2) keyid=\"([^\"]+)\",timestamp=\"([0-9]+)\",nonce=\"([A-Za-z0-9_-]*)\",signature=\"([^\"]+)\"");
 
   private static GatewayTestBed bed;
   private static Gateway second;
@@ -83,14 +85,31 @@ class PartnerApiTest {
   @BeforeAll
   static void start() throws Exception {
     bed = new GatewayTestBed(60, 1212L, TestClock.frozenNow());
-    bed.department("hz-gjj", DepartmentFamily.HOUSING_FUND, HZ, "housing-fund.account", "housing-fund.contributions");
-    bed.department("hz-rsj", DepartmentFamily.SOCIAL_SECURITY, HZ, "social-security.account",
+    bed.department(
+        "hz-gjj",
+        DepartmentFamily.HOUSING_FUND,
+        HZ,
+        "housing-fund.account",
+        "housing-fund.contributions");
+    bed.department(
+        "hz-rsj",
+        DepartmentFamily.SOCIAL_SECURITY,
+        HZ,
+        "social-security.account",
         "social-security.contributions");
     utilities = bed.department("hz-water", DepartmentFamily.UTILITIES, HZ, "utilities.bill");
-    List<SyntheticCitizen> hangzhou = bed.identity.people.stream().filter(p -> p.homeRegion().equals(HZ)).toList();
-    alice = hangzhou.stream().filter(p -> !utilities.accountsOf(p).isEmpty()).findFirst().orElseThrow();
+    List<SyntheticCitizen> hangzhou =
+        bed.identity.people.stream().filter(p -> p.homeRegion().equals(HZ)).toList();
+    alice =
+        hangzhou.stream().filter(p -> !utilities.accountsOf(p).isEmpty()).findFirst().orElseThrow();
     bob = hangzhou.stream().filter(p -> p != alice).findFirst().orElseThrow();
-    registerPartner(bed, "bank-a", 1000, 1_000_000, "housing-fund.account", "social-security.account",
+    registerPartner(
+        bed,
+        "bank-a",
+        1000,
+        1_000_000,
+        "housing-fund.account",
+        "social-security.account",
         "utilities.bill");
     rsa = addKey(bed, "bank-a", "rsa-1", Algorithm.RSA2);
     sm2 = addKey(bed, "bank-a", "sm2-1", Algorithm.SM2);
@@ -98,12 +117,22 @@ class PartnerApiTest {
     bankB = addKey(bed, "bank-b", "rsa-b", Algorithm.RSA2);
     aliceL3 = bed.l3("alipay", alice);
     bobL3 = bed.l3("wechat", bob);
-    aliceConsent = consent(bed, aliceL3, "bank-a", 30, "housing-fund.account", "social-security.account",
-        "utilities.bill").getString("consentId");
+    aliceConsent =
+        consent(
+                bed,
+                aliceL3,
+                "bank-a",
+                30,
+                "housing-fund.account",
+                "social-security.account",
+                "utilities.bill")
+            .getString("consentId");
     HttpResponse<String> keys = Http.get(bed.gateway.baseUrl() + "/open/v1/keys");
     API.assertValid("getGatewayKeys", keys);
     keySet = Http.json(keys);
-    second = Gateway.start(GovgateConfig.from(ConfigValues.of(bed.settings)), bed.clock).await(2, TimeUnit.MINUTES);
+    second =
+        Gateway.start(GovgateConfig.from(ConfigValues.of(bed.settings)), bed.clock)
+            .await(2, TimeUnit.MINUTES);
   }
 
   @AfterAll
@@ -134,35 +163,50 @@ class PartnerApiTest {
 
   // ---------- the answer signature, verified without the reference client ----------
 
-  /** Verifies X-Govgate-Signature with the published key set: JDK Signature for RSA, Bouncy Castle SM2Signer. */
+  /**
+   * Verifies X-Govgate-Signature with the published key set: JDK Signature for RSA, Bouncy Castle
+   * SM2Signer.
+   */
   static boolean verifiesIndependently(HttpResponse<String> response, String requestNonce) {
-    return verifies(response.headers().firstValue("X-Govgate-Signature").orElse(""), response.statusCode(),
-        requestNonce, response.body().getBytes(StandardCharsets.UTF_8));
+    return verifies(
+        response.headers().firstValue("X-Govgate-Signature").orElse(""),
+        response.statusCode(),
+        requestNonce,
+        response.body().getBytes(StandardCharsets.UTF_8));
   }
 
   static boolean verifies(String header, int status, String requestNonce, byte[] body) {
     Matcher m = ANSWER_SIGNATURE.matcher(header);
     if (!m.matches()) return false;
     if (!m.group(4).equals(requestNonce == null ? "" : requestNonce)) return false;
-    JsonObject key = keySet.getJsonArray("keys").stream().map(JsonObject.class::cast)
-        .filter(k -> k.getString("keyId").equals(m.group(2))).findFirst().orElse(null);
+    JsonObject key =
+        keySet.getJsonArray("keys").stream()
+            .map(JsonObject.class::cast)
+            .filter(k -> k.getString("keyId").equals(m.group(2)))
+            .findFirst()
+            .orElse(null);
     if (key == null || !key.getString("algorithm").equals(m.group(1))) return false;
     try {
       String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-      byte[] signed = (status + "\n" + m.group(4) + "\n" + m.group(3) + "\n" + digest + "\n")
-          .getBytes(StandardCharsets.UTF_8);
+      byte[] signed =
+          (status + "\n" + m.group(4) + "\n" + m.group(3) + "\n" + digest + "\n")
+              .getBytes(StandardCharsets.UTF_8);
       byte[] signature = Base64.getDecoder().decode(m.group(5));
       byte[] spki = Base64.getDecoder().decode(key.getString("publicKey"));
       if (m.group(1).equals("RSA2")) {
-        PublicKey publicKey = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(spki));
+        PublicKey publicKey =
+            KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(spki));
         Signature s = Signature.getInstance("SHA256withRSA");
         s.initVerify(publicKey);
         s.update(signed);
         return s.verify(signature);
       }
       SM2Signer verifier = new SM2Signer();
-      verifier.init(false, new ParametersWithID(PublicKeyFactory.createKey(spki),
-          "1234567812345678".getBytes(StandardCharsets.US_ASCII)));
+      verifier.init(
+          false,
+          new ParametersWithID(
+              PublicKeyFactory.createKey(spki),
+              "1234567812345678".getBytes(StandardCharsets.US_ASCII)));
       verifier.update(signed, 0, signed.length);
       return verifier.verifySignature(signature);
     } catch (Exception e) {
@@ -184,44 +228,91 @@ class PartnerApiTest {
       String header = call.response().headers().firstValue("X-Govgate-Signature").orElseThrow();
       assertThat(header).startsWith(key.algorithm().scheme() + " ");
       assertThat(verifiesIndependently(call.response(), call.nonce())).isTrue();
-      byte[] tampered = call.response().body().replaceFirst("\"balanceFen\":", "\"balanceFen\":1")
-          .getBytes(StandardCharsets.UTF_8);
+      byte[] tampered =
+          call.response()
+              .body()
+              .replaceFirst("\"balanceFen\":", "\"balanceFen\":1")
+              .getBytes(StandardCharsets.UTF_8);
       assertThat(verifies(header, 200, call.nonce(), tampered)).as("tampered body").isFalse();
-      assertThat(verifies(header, 201, call.nonce(), call.response().body().getBytes(StandardCharsets.UTF_8)))
-          .as("another status").isFalse();
+      assertThat(
+              verifies(
+                  header,
+                  201,
+                  call.nonce(),
+                  call.response().body().getBytes(StandardCharsets.UTF_8)))
+          .as("another status")
+          .isFalse();
       // The reference client's verifier agrees.
-      List<ResponseVerifier.GatewayKey> published = keySet.getJsonArray("keys").stream()
-          .map(JsonObject.class::cast).map(k -> new ResponseVerifier.GatewayKey(k.getString("keyId"),
-              Algorithm.valueOf(k.getString("algorithm")),
-              Keys.publicKey(Algorithm.valueOf(k.getString("algorithm")), k.getString("publicKey")))).toList();
-      assertThat(new ResponseVerifier(published).verify(header, 200, call.nonce(),
-          call.response().body().getBytes(StandardCharsets.UTF_8))).isTrue();
+      List<ResponseVerifier.GatewayKey> published =
+          keySet.getJsonArray("keys").stream()
+              .map(JsonObject.class::cast)
+              .map(
+                  k ->
+                      new ResponseVerifier.GatewayKey(
+                          k.getString("keyId"),
+                          Algorithm.valueOf(k.getString("algorithm")),
+                          Keys.publicKey(
+                              Algorithm.valueOf(k.getString("algorithm")),
+                              k.getString("publicKey"))))
+              .toList();
+      assertThat(
+              new ResponseVerifier(published)
+                  .verify(
+                      header,
+                      200,
+                      call.nonce(),
+                      call.response().body().getBytes(StandardCharsets.UTF_8)))
+          .isTrue();
     }
   }
 
   @Test
   void theOtherServicesAnswerThroughTheSameServiceLayer() {
-    Call social = PartnerTestBed.get(bed, rsa, "/open/v1/social-security/account", account(aliceConsent));
+    Call social =
+        PartnerTestBed.get(bed, rsa, "/open/v1/social-security/account", account(aliceConsent));
     assertThat(social.status()).as(social.response().body()).isEqualTo(200);
     API.assertValid("openGetSocialSecurityAccount", social.response());
     HttpResponse<String> own = bed.get("/v1/social-security/account?region=" + HZ, aliceL3);
     assertThat(social.json().getJsonObject("data")).isEqualTo(Http.json(own).getJsonObject("data"));
     HouseholdAccount household = utilities.accountsOf(alice).get(0);
-    Call bill = PartnerTestBed.get(bed, sm2, "/open/v1/utilities/bill", q("region", HZ, "utilityType",
-        household.utilityType(), "accountNo", household.accountNo(), "consentId", aliceConsent));
+    Call bill =
+        PartnerTestBed.get(
+            bed,
+            sm2,
+            "/open/v1/utilities/bill",
+            q(
+                "region",
+                HZ,
+                "utilityType",
+                household.utilityType(),
+                "accountNo",
+                household.accountNo(),
+                "consentId",
+                aliceConsent));
     assertThat(bill.status()).as(bill.response().body()).isEqualTo(200);
     API.assertValid("openGetUtilityBill", bill.response());
     // Same parameter checks as the citizen API.
-    Call invalid = PartnerTestBed.get(bed, rsa, "/open/v1/housing-fund/contributions", q("region", HZ,
-        "from", "2026-13", "to", "2026-01", "consentId", aliceConsent));
+    Call invalid =
+        PartnerTestBed.get(
+            bed,
+            rsa,
+            "/open/v1/housing-fund/contributions",
+            q("region", HZ, "from", "2026-13", "to", "2026-01", "consentId", aliceConsent));
     refused("openGetHousingFundContributions", invalid, 400, "request.invalid");
   }
 
   @Test
   void queryParametersSentInAnotherOrderStillVerify() {
-    Call call = send(bed.gateway.baseUrl(), rsa, "GET", "/open/v1/housing-fund/account",
-        q("region", HZ, "consentId", aliceConsent), q("consentId", aliceConsent, "region", HZ), now(),
-        PartnerSigner.newNonce());
+    Call call =
+        send(
+            bed.gateway.baseUrl(),
+            rsa,
+            "GET",
+            "/open/v1/housing-fund/account",
+            q("region", HZ, "consentId", aliceConsent),
+            q("consentId", aliceConsent, "region", HZ),
+            now(),
+            PartnerSigner.newNonce());
     assertThat(call.status()).as(call.response().body()).isEqualTo(200);
   }
 
@@ -229,60 +320,138 @@ class PartnerApiTest {
 
   @Test
   void aMissingOrMalformedHeaderIsRefused() {
-    HttpResponse<String> none = Http.get(bed.gateway.baseUrl() + "/open/v1/housing-fund/account?region=" + HZ
-        + "&consentId=" + aliceConsent);
+    HttpResponse<String> none =
+        Http.get(
+            bed.gateway.baseUrl()
+                + "/open/v1/housing-fund/account?region="
+                + HZ
+                + "&consentId="
+                + aliceConsent);
     refused("openGetHousingFundAccount", new Call(null, none), 401, "partner.signature_missing");
-    for (String header : List.of("GOVGATE-RSA2 appid=\"bank-a\"",
-        "GOVGATE-RSA2 appid=\"bank-a\",keyid=\"rsa-1\",timestamp=\"1\",nonce=\"short\",signature=\"AAAA\"",
-        "GOVGATE-RSA2 appid=\"bank-a\",appid=\"bank-a\",keyid=\"rsa-1\",timestamp=\"1\",nonce=\"abcdefghijklmnop\"",
-        "GOVGATE-MD5 appid=\"bank-a\",keyid=\"rsa-1\",timestamp=\"1\",nonce=\"abcdefghijklmnop\",signature=\"AAAA\"")) {
-      HttpResponse<String> r = Http.get(bed.gateway.baseUrl() + "/open/v1/housing-fund/account?region=" + HZ
-          + "&consentId=" + aliceConsent, Map.of("Authorization", header));
+    for (String header :
+        List.of(
+            "GOVGATE-RSA2 appid=\"bank-a\"",
+            "GOVGATE-RSA2 appid=\"bank-a\",keyid=\"rsa-1\",timestamp=\"1\",nonce=\"short\",signature=\"AAAA\"",
+            "GOVGATE-RSA2 appid=\"bank-a\",appid=\"bank-a\",keyid=\"rsa-1\",timestamp=\"1\",nonce=\"abcdefghijklmnop\"",
+            "GOVGATE-MD5 appid=\"bank-a\",keyid=\"rsa-1\",timestamp=\"1\",nonce=\"abcdefghijklmnop\",signature=\"AAAA\"")) {
+      HttpResponse<String> r =
+          Http.get(
+              bed.gateway.baseUrl()
+                  + "/open/v1/housing-fund/account?region="
+                  + HZ
+                  + "&consentId="
+                  + aliceConsent,
+              Map.of("Authorization", header));
       assertThat(r.statusCode()).as(header + " " + r.body()).isEqualTo(401);
-      assertThat(Http.json(r).getString("code")).as(header).isEqualTo("partner.signature_malformed");
+      assertThat(Http.json(r).getString("code"))
+          .as(header)
+          .isEqualTo("partner.signature_malformed");
       assertThat(r.headers().firstValue("X-Govgate-Signature")).isPresent();
     }
   }
 
   @Test
   void anUnknownAppOrKeyIsRefused() {
-    PartnerKey stranger = new PartnerKey("nobody", "k", Algorithm.RSA2, rsa.pair(),
-        PartnerSigner.create("nobody", "k", Algorithm.RSA2, rsa.pair().getPrivate()));
+    PartnerKey stranger =
+        new PartnerKey(
+            "nobody",
+            "k",
+            Algorithm.RSA2,
+            rsa.pair(),
+            PartnerSigner.create("nobody", "k", Algorithm.RSA2, rsa.pair().getPrivate()));
     refused("openGetHousingFundAccount", read(stranger, aliceConsent), 401, "partner.unknown_app");
-    PartnerKey unknownKey = new PartnerKey("bank-a", "rsa-404", Algorithm.RSA2, rsa.pair(),
-        PartnerSigner.create("bank-a", "rsa-404", Algorithm.RSA2, rsa.pair().getPrivate()));
-    refused("openGetHousingFundAccount", read(unknownKey, aliceConsent), 401, "partner.unknown_app");
-    PartnerKey wrongScheme = new PartnerKey("bank-a", "sm2-1", Algorithm.RSA2, rsa.pair(),
-        PartnerSigner.create("bank-a", "sm2-1", Algorithm.RSA2, rsa.pair().getPrivate()));
-    refused("openGetHousingFundAccount", read(wrongScheme, aliceConsent), 401, "partner.algorithm_mismatch");
+    PartnerKey unknownKey =
+        new PartnerKey(
+            "bank-a",
+            "rsa-404",
+            Algorithm.RSA2,
+            rsa.pair(),
+            PartnerSigner.create("bank-a", "rsa-404", Algorithm.RSA2, rsa.pair().getPrivate()));
+    refused(
+        "openGetHousingFundAccount", read(unknownKey, aliceConsent), 401, "partner.unknown_app");
+    PartnerKey wrongScheme =
+        new PartnerKey(
+            "bank-a",
+            "sm2-1",
+            Algorithm.RSA2,
+            rsa.pair(),
+            PartnerSigner.create("bank-a", "sm2-1", Algorithm.RSA2, rsa.pair().getPrivate()));
+    refused(
+        "openGetHousingFundAccount",
+        read(wrongScheme, aliceConsent),
+        401,
+        "partner.algorithm_mismatch");
   }
 
   @Test
   void aSignatureOverAnythingElseIsRefused() {
     // Another query than the one signed.
-    refused("openGetHousingFundAccount", send(bed.gateway.baseUrl(), rsa, "GET", "/open/v1/housing-fund/account",
-        account(aliceConsent), q("region", "330101", "consentId", aliceConsent), now(), PartnerSigner.newNonce()),
-        401, "partner.signature_invalid");
+    refused(
+        "openGetHousingFundAccount",
+        send(
+            bed.gateway.baseUrl(),
+            rsa,
+            "GET",
+            "/open/v1/housing-fund/account",
+            account(aliceConsent),
+            q("region", "330101", "consentId", aliceConsent),
+            now(),
+            PartnerSigner.newNonce()),
+        401,
+        "partner.signature_invalid");
     // A body changed by one byte.
-    refused("openGetHousingFundAccount", send(bed.gateway.baseUrl(), sm2, "GET", "/open/v1/housing-fund/account",
-        account(aliceConsent), account(aliceConsent), "{\"a\":1}", "{\"a\":2}", now(), PartnerSigner.newNonce()),
-        401, "partner.signature_invalid");
+    refused(
+        "openGetHousingFundAccount",
+        send(
+            bed.gateway.baseUrl(),
+            sm2,
+            "GET",
+            "/open/v1/housing-fund/account",
+            account(aliceConsent),
+            account(aliceConsent),
+            "{\"a\":1}",
+            "{\"a\":2}",
+            now(),
+            PartnerSigner.newNonce()),
+        401,
+        "partner.signature_invalid");
     // Another key's signature.
-    PartnerKey forged = new PartnerKey("bank-a", "rsa-1", Algorithm.RSA2, null,
-        PartnerSigner.create("bank-a", "rsa-1", Algorithm.RSA2, Keys.generate(Algorithm.RSA2).getPrivate()));
-    refused("openGetHousingFundAccount", read(forged, aliceConsent), 401, "partner.signature_invalid");
+    PartnerKey forged =
+        new PartnerKey(
+            "bank-a",
+            "rsa-1",
+            Algorithm.RSA2,
+            null,
+            PartnerSigner.create(
+                "bank-a", "rsa-1", Algorithm.RSA2, Keys.generate(Algorithm.RSA2).getPrivate()));
+    refused(
+        "openGetHousingFundAccount", read(forged, aliceConsent), 401, "partner.signature_invalid");
   }
 
   @Test
   void theTimestampWindowIsPlusOrMinus300Seconds() {
     for (long offset : List.of(-299L, 299L)) {
-      Call ok = PartnerTestBed.call(bed, rsa, "GET", "/open/v1/housing-fund/account", account(aliceConsent),
-          now() + offset, PartnerSigner.newNonce());
+      Call ok =
+          PartnerTestBed.call(
+              bed,
+              rsa,
+              "GET",
+              "/open/v1/housing-fund/account",
+              account(aliceConsent),
+              now() + offset,
+              PartnerSigner.newNonce());
       assertThat(ok.status()).as(offset + ": " + ok.response().body()).isEqualTo(200);
     }
     for (long offset : List.of(-301L, 301L)) {
-      Call late = PartnerTestBed.call(bed, rsa, "GET", "/open/v1/housing-fund/account", account(aliceConsent),
-          now() + offset, PartnerSigner.newNonce());
+      Call late =
+          PartnerTestBed.call(
+              bed,
+              rsa,
+              "GET",
+              "/open/v1/housing-fund/account",
+              account(aliceConsent),
+              now() + offset,
+              PartnerSigner.newNonce());
       refused("openGetHousingFundAccount", late, 401, "partner.timestamp_out_of_window");
       assertThat(late.json().getJsonObject("details").getLong("serverTime")).isEqualTo(now());
     }
@@ -292,27 +461,56 @@ class PartnerApiTest {
   void aNonceIsRefusedASecondTimeOnTheSameAndOnAnotherInstance() {
     String nonce = PartnerSigner.newNonce();
     long ts = now();
-    Call first = PartnerTestBed.call(bed, rsa, "GET", "/open/v1/housing-fund/account", account(aliceConsent), ts,
-        nonce);
+    Call first =
+        PartnerTestBed.call(
+            bed, rsa, "GET", "/open/v1/housing-fund/account", account(aliceConsent), ts, nonce);
     assertThat(first.status()).as(first.response().body()).isEqualTo(200);
-    refused("openGetHousingFundAccount", PartnerTestBed.call(bed, rsa, "GET", "/open/v1/housing-fund/account",
-        account(aliceConsent), ts, nonce), 401, "partner.nonce_replayed");
-    refused("openGetHousingFundAccount", send(second.baseUrl(), rsa, "GET", "/open/v1/housing-fund/account",
-        account(aliceConsent), account(aliceConsent), ts, nonce), 401, "partner.nonce_replayed");
-    Call fresh = send(second.baseUrl(), rsa, "GET", "/open/v1/housing-fund/account", account(aliceConsent),
-        account(aliceConsent), ts, PartnerSigner.newNonce());
+    refused(
+        "openGetHousingFundAccount",
+        PartnerTestBed.call(
+            bed, rsa, "GET", "/open/v1/housing-fund/account", account(aliceConsent), ts, nonce),
+        401,
+        "partner.nonce_replayed");
+    refused(
+        "openGetHousingFundAccount",
+        send(
+            second.baseUrl(),
+            rsa,
+            "GET",
+            "/open/v1/housing-fund/account",
+            account(aliceConsent),
+            account(aliceConsent),
+            ts,
+            nonce),
+        401,
+        "partner.nonce_replayed");
+    Call fresh =
+        send(
+            second.baseUrl(),
+            rsa,
+            "GET",
+            "/open/v1/housing-fund/account",
+            account(aliceConsent),
+            account(aliceConsent),
+            ts,
+            PartnerSigner.newNonce());
     assertThat(fresh.status()).as(fresh.response().body()).isEqualTo(200);
     // Purging keeps nonces of the window.
     GatewayTestBed.await(bed.gateway.partners().purge());
-    refused("openGetHousingFundAccount", PartnerTestBed.call(bed, rsa, "GET", "/open/v1/housing-fund/account",
-        account(aliceConsent), ts, nonce), 401, "partner.nonce_replayed");
+    refused(
+        "openGetHousingFundAccount",
+        PartnerTestBed.call(
+            bed, rsa, "GET", "/open/v1/housing-fund/account", account(aliceConsent), ts, nonce),
+        401,
+        "partner.nonce_replayed");
   }
 
   @Test
   void aRotatedKeyVerifiesUntilRevokedAndARevocationReachesEveryInstance() {
     registerPartner(bed, "rotating-co", 100, 10_000, "housing-fund.account");
     PartnerKey old = addKey(bed, "rotating-co", "2026-a", Algorithm.RSA2);
-    String consentId = consent(bed, aliceL3, "rotating-co", 7, "housing-fund.account").getString("consentId");
+    String consentId =
+        consent(bed, aliceL3, "rotating-co", 7, "housing-fund.account").getString("consentId");
     assertThat(read(old, consentId).status()).isEqualTo(200);
     PartnerKey next = addKey(bed, "rotating-co", "2026-b", Algorithm.SM2);
     assertThat(read(old, consentId).status()).isEqualTo(200);
@@ -321,13 +519,28 @@ class PartnerApiTest {
     assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
     PartnerTestBed.ADMIN.assertValid("revokePartnerKey", revoked);
     // No reload by hand: both instances hear the NOTIFY.
-    RegistryFixture.waitFor(() -> "partner.key_revoked".equals(read(old, consentId).code())
-        && "partner.key_revoked".equals(send(second.baseUrl(), old, "GET", "/open/v1/housing-fund/account",
-            account(consentId), account(consentId), now(), PartnerSigner.newNonce()).code()), Duration.ofSeconds(2));
+    RegistryFixture.waitFor(
+        () ->
+            "partner.key_revoked".equals(read(old, consentId).code())
+                && "partner.key_revoked"
+                    .equals(
+                        send(
+                                second.baseUrl(),
+                                old,
+                                "GET",
+                                "/open/v1/housing-fund/account",
+                                account(consentId),
+                                account(consentId),
+                                now(),
+                                PartnerSigner.newNonce())
+                            .code()),
+        Duration.ofSeconds(2));
     assertThat(read(next, consentId).status()).isEqualTo(200);
     HttpResponse<String> versions = admin(bed, "GET", "/partners/rotating-co/versions", null);
     PartnerTestBed.ADMIN.assertValid("listPartnerVersions", versions);
-    assertThat(Http.json(versions).getJsonArray("versions").stream().map(v -> ((JsonObject) v).getString("change")))
+    assertThat(
+            Http.json(versions).getJsonArray("versions").stream()
+                .map(v -> ((JsonObject) v).getString("change")))
         .containsExactly("created", "key_added:2026-a", "key_added:2026-b", "key_revoked:2026-a");
   }
 
@@ -335,34 +548,81 @@ class PartnerApiTest {
   void aSuspendedPartnerIsRefusedOnEveryInstanceUntilActivated() {
     registerPartner(bed, "paused-co", 100, 10_000, "housing-fund.account");
     PartnerKey key = addKey(bed, "paused-co", "k1", Algorithm.RSA2);
-    String consentId = consent(bed, aliceL3, "paused-co", 7, "housing-fund.account").getString("consentId");
+    String consentId =
+        consent(bed, aliceL3, "paused-co", 7, "housing-fund.account").getString("consentId");
     assertThat(read(key, consentId).status()).isEqualTo(200);
     HttpResponse<String> suspended = admin(bed, "POST", "/partners/paused-co/suspend", null);
     assertThat(suspended.statusCode()).isEqualTo(200);
     PartnerTestBed.ADMIN.assertValid("suspendPartner", suspended);
-    RegistryFixture.waitFor(() -> "partner.unknown_app".equals(read(key, consentId).code())
-        && "partner.unknown_app".equals(send(second.baseUrl(), key, "GET", "/open/v1/housing-fund/account",
-            account(consentId), account(consentId), now(), PartnerSigner.newNonce()).code()), Duration.ofSeconds(2));
-    assertThat(admin(bed, "POST", "/partners/paused-co/activate", null).statusCode()).isEqualTo(200);
+    RegistryFixture.waitFor(
+        () ->
+            "partner.unknown_app".equals(read(key, consentId).code())
+                && "partner.unknown_app"
+                    .equals(
+                        send(
+                                second.baseUrl(),
+                                key,
+                                "GET",
+                                "/open/v1/housing-fund/account",
+                                account(consentId),
+                                account(consentId),
+                                now(),
+                                PartnerSigner.newNonce())
+                            .code()),
+        Duration.ofSeconds(2));
+    assertThat(admin(bed, "POST", "/partners/paused-co/activate", null).statusCode())
+        .isEqualTo(200);
     RegistryFixture.waitFor(() -> read(key, consentId).status() == 200, Duration.ofSeconds(2));
   }
 
   @Test
   void theOperatorsRegisterRefusesBadSettingsAndKeys() {
-    HttpResponse<String> weak = admin(bed, "POST", "/partners/bank-a/keys", new JsonObject().put("keyId", "weak")
-        .put("algorithm", "RSA2").put("publicKey", "bm90IGEga2V5"));
+    HttpResponse<String> weak =
+        admin(
+            bed,
+            "POST",
+            "/partners/bank-a/keys",
+            new JsonObject()
+                .put("keyId", "weak")
+                .put("algorithm", "RSA2")
+                .put("publicKey", "bm90IGEga2V5"));
     assertThat(weak.statusCode()).as(weak.body()).isEqualTo(400);
     PartnerTestBed.ADMIN.assertValid("addPartnerKey", weak);
-    assertThat(Http.json(weak).getJsonObject("details").getJsonObject("fields").containsKey("publicKey")).isTrue();
-    HttpResponse<String> sm2AsRsa = admin(bed, "POST", "/partners/bank-a/keys", new JsonObject().put("keyId", "x")
-        .put("algorithm", "RSA2").put("publicKey", Keys.spki(sm2.pair().getPublic())));
+    assertThat(
+            Http.json(weak)
+                .getJsonObject("details")
+                .getJsonObject("fields")
+                .containsKey("publicKey"))
+        .isTrue();
+    HttpResponse<String> sm2AsRsa =
+        admin(
+            bed,
+            "POST",
+            "/partners/bank-a/keys",
+            new JsonObject()
+                .put("keyId", "x")
+                .put("algorithm", "RSA2")
+                .put("publicKey", Keys.spki(sm2.pair().getPublic())));
     assertThat(sm2AsRsa.statusCode()).as(sm2AsRsa.body()).isEqualTo(400);
-    HttpResponse<String> again = admin(bed, "POST", "/partners/bank-a/keys", new JsonObject().put("keyId", "rsa-1")
-        .put("algorithm", "RSA2").put("publicKey", Keys.spki(rsa.pair().getPublic())));
+    HttpResponse<String> again =
+        admin(
+            bed,
+            "POST",
+            "/partners/bank-a/keys",
+            new JsonObject()
+                .put("keyId", "rsa-1")
+                .put("algorithm", "RSA2")
+                .put("publicKey", Keys.spki(rsa.pair().getPublic())));
     assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
     assertThat(Http.json(again).getString("code")).isEqualTo("partner.key_exists");
-    HttpResponse<String> bad = admin(bed, "POST", "/partners", new JsonObject().put("appId", "X")
-        .put("scopes", new io.vertx.core.json.JsonArray().add("everything")));
+    HttpResponse<String> bad =
+        admin(
+            bed,
+            "POST",
+            "/partners",
+            new JsonObject()
+                .put("appId", "X")
+                .put("scopes", new io.vertx.core.json.JsonArray().add("everything")));
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(Http.json(bad).getJsonObject("details").getJsonObject("fields").fieldNames())
         .contains("appId", "name", "scopes[0]", "quota.perSecond", "quota.perDay", "callbackUrl");
@@ -375,22 +635,46 @@ class PartnerApiTest {
 
   @Test
   void aConsentIsGrantedOnlyAtL3ForAnActivePartnersOfferedScopes() {
-    HttpResponse<String> l2 = bed.post("/v1/consents", new JsonObject().put("appId", "bank-a")
-        .put("scopes", new io.vertx.core.json.JsonArray().add("housing-fund.account")).put("purpose", "x")
-        .put("days", 1), bed.l2(bed.identity.people.get(5)));
+    HttpResponse<String> l2 =
+        bed.post(
+            "/v1/consents",
+            new JsonObject()
+                .put("appId", "bank-a")
+                .put("scopes", new io.vertx.core.json.JsonArray().add("housing-fund.account"))
+                .put("purpose", "x")
+                .put("days", 1),
+            bed.l2(bed.identity.people.get(5)));
     assertThat(l2.statusCode()).as(l2.body()).isEqualTo(403);
-    HttpResponse<String> notOffered = bed.post("/v1/consents", new JsonObject().put("appId", "bank-b")
-        .put("scopes", new io.vertx.core.json.JsonArray().add("social-security.account")).put("purpose", "x")
-        .put("days", 1), aliceL3);
+    HttpResponse<String> notOffered =
+        bed.post(
+            "/v1/consents",
+            new JsonObject()
+                .put("appId", "bank-b")
+                .put("scopes", new io.vertx.core.json.JsonArray().add("social-security.account"))
+                .put("purpose", "x")
+                .put("days", 1),
+            aliceL3);
     assertThat(notOffered.statusCode()).as(notOffered.body()).isEqualTo(422);
     PartnerTestBed.CITIZEN.assertValid("grantConsent", notOffered);
     assertThat(Http.json(notOffered).getString("code")).isEqualTo("consent.scope_not_offered");
-    HttpResponse<String> noPartner = bed.post("/v1/consents", new JsonObject().put("appId", "nobody")
-        .put("scopes", new io.vertx.core.json.JsonArray().add("housing-fund.account")).put("purpose", "x")
-        .put("days", 1), aliceL3);
+    HttpResponse<String> noPartner =
+        bed.post(
+            "/v1/consents",
+            new JsonObject()
+                .put("appId", "nobody")
+                .put("scopes", new io.vertx.core.json.JsonArray().add("housing-fund.account"))
+                .put("purpose", "x")
+                .put("days", 1),
+            aliceL3);
     assertThat(Http.json(noPartner).getString("code")).isEqualTo("consent.partner_unknown");
-    HttpResponse<String> invalid = bed.post("/v1/consents", new JsonObject().put("appId", "bank-a")
-        .put("scopes", new io.vertx.core.json.JsonArray()).put("days", 400), aliceL3);
+    HttpResponse<String> invalid =
+        bed.post(
+            "/v1/consents",
+            new JsonObject()
+                .put("appId", "bank-a")
+                .put("scopes", new io.vertx.core.json.JsonArray())
+                .put("days", 400),
+            aliceL3);
     assertThat(invalid.statusCode()).isEqualTo(400);
     assertThat(Http.json(invalid).getJsonObject("details").getJsonObject("fields").fieldNames())
         .contains("scopes", "purpose", "days");
@@ -400,50 +684,90 @@ class PartnerApiTest {
 
   @Test
   void aScopeNotGrantedIsRefused() {
-    String consentId = consent(bed, aliceL3, "bank-b", 7, "housing-fund.account").getString("consentId");
-    refused("openGetSocialSecurityAccount", PartnerTestBed.get(bed, bankB, "/open/v1/social-security/account",
-        account(consentId)), 403, "partner.scope_denied");
+    String consentId =
+        consent(bed, aliceL3, "bank-b", 7, "housing-fund.account").getString("consentId");
+    refused(
+        "openGetSocialSecurityAccount",
+        PartnerTestBed.get(bed, bankB, "/open/v1/social-security/account", account(consentId)),
+        403,
+        "partner.scope_denied");
   }
 
   @Test
   void aConsentMissingUnknownOrAnotherPartnersIsRefused() {
-    refused("openGetHousingFundAccount", PartnerTestBed.get(bed, rsa, "/open/v1/housing-fund/account",
-        q("region", HZ)), 403, "consent.required");
-    refused("openGetHousingFundAccount", read(rsa, "cst_0000000000000000000000"), 403, "consent.not_granted");
+    refused(
+        "openGetHousingFundAccount",
+        PartnerTestBed.get(bed, rsa, "/open/v1/housing-fund/account", q("region", HZ)),
+        403,
+        "consent.required");
+    refused(
+        "openGetHousingFundAccount",
+        read(rsa, "cst_0000000000000000000000"),
+        403,
+        "consent.not_granted");
     refused("openGetHousingFundAccount", read(bankB, aliceConsent), 403, "consent.not_granted");
   }
 
   @Test
   void aConsentNotCoveringTheScopeIsRefused() {
-    String housingOnly = consent(bed, aliceL3, "bank-a", 7, "housing-fund.account").getString("consentId");
-    refused("openGetSocialSecurityAccount", PartnerTestBed.get(bed, rsa, "/open/v1/social-security/account",
-        account(housingOnly)), 403, "consent.scope_not_covered");
+    String housingOnly =
+        consent(bed, aliceL3, "bank-a", 7, "housing-fund.account").getString("consentId");
+    refused(
+        "openGetSocialSecurityAccount",
+        PartnerTestBed.get(bed, rsa, "/open/v1/social-security/account", account(housingOnly)),
+        403,
+        "consent.scope_not_covered");
   }
 
   @Test
   void aRevokedConsentIsRefusedAtOnceOnEveryInstance() {
-    String consentId = consent(bed, aliceL3, "bank-a", 7, "housing-fund.account").getString("consentId");
+    String consentId =
+        consent(bed, aliceL3, "bank-a", 7, "housing-fund.account").getString("consentId");
     assertThat(read(rsa, consentId).status()).isEqualTo(200);
-    HttpResponse<String> foreign = Http.send("DELETE", bed.gateway.baseUrl() + "/v1/consents/" + consentId, null,
-        Map.of("Authorization", "Bearer " + bobL3));
+    HttpResponse<String> foreign =
+        Http.send(
+            "DELETE",
+            bed.gateway.baseUrl() + "/v1/consents/" + consentId,
+            null,
+            Map.of("Authorization", "Bearer " + bobL3));
     assertThat(foreign.statusCode()).as("another citizen cannot revoke it").isEqualTo(404);
-    HttpResponse<String> revoked = Http.send("DELETE", bed.gateway.baseUrl() + "/v1/consents/" + consentId, null,
-        Map.of("Authorization", "Bearer " + aliceL3));
+    HttpResponse<String> revoked =
+        Http.send(
+            "DELETE",
+            bed.gateway.baseUrl() + "/v1/consents/" + consentId,
+            null,
+            Map.of("Authorization", "Bearer " + aliceL3));
     assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(204);
     PartnerTestBed.CITIZEN.assertValid("revokeConsent", revoked);
     PartnerTestBed.CITIZEN.assertValid("revokeConsent", foreign);
     refused("openGetHousingFundAccount", read(rsa, consentId), 403, "consent.revoked");
-    refused("openGetHousingFundAccount", send(second.baseUrl(), rsa, "GET", "/open/v1/housing-fund/account",
-        account(consentId), account(consentId), now(), PartnerSigner.newNonce()), 403, "consent.revoked");
+    refused(
+        "openGetHousingFundAccount",
+        send(
+            second.baseUrl(),
+            rsa,
+            "GET",
+            "/open/v1/housing-fund/account",
+            account(consentId),
+            account(consentId),
+            now(),
+            PartnerSigner.newNonce()),
+        403,
+        "consent.revoked");
     PartnerTestBed.CITIZEN.assertValid("listConsents", bed.get("/v1/consents", aliceL3));
-    JsonObject listed = Http.json(bed.get("/v1/consents", aliceL3)).getJsonArray("consents").stream()
-        .map(JsonObject.class::cast).filter(c -> c.getString("consentId").equals(consentId)).findFirst().orElseThrow();
+    JsonObject listed =
+        Http.json(bed.get("/v1/consents", aliceL3)).getJsonArray("consents").stream()
+            .map(JsonObject.class::cast)
+            .filter(c -> c.getString("consentId").equals(consentId))
+            .findFirst()
+            .orElseThrow();
     assertThat(listed.getString("status")).isEqualTo("revoked");
   }
 
   @Test
   void anExpiredConsentIsRefused() {
-    String consentId = consent(bed, aliceL3, "bank-a", 1, "housing-fund.account").getString("consentId");
+    String consentId =
+        consent(bed, aliceL3, "bank-a", 1, "housing-fund.account").getString("consentId");
     assertThat(read(rsa, consentId).status()).isEqualTo(200);
     bed.clock.advance(Duration.ofDays(1));
     refused("openGetHousingFundAccount", read(rsa, consentId), 403, "consent.expired");
@@ -451,20 +775,38 @@ class PartnerApiTest {
 
   @Test
   void aPartnerReachesOnlyTheCitizenOfTheConsentThroughAnyParameter() {
-    JsonObject bobsOwn = Http.json(bed.get("/v1/housing-fund/account?region=" + HZ, bobL3)).getJsonObject("data");
-    JsonObject alicesOwn = Http.json(bed.get("/v1/housing-fund/account?region=" + HZ, aliceL3)).getJsonObject("data");
+    JsonObject bobsOwn =
+        Http.json(bed.get("/v1/housing-fund/account?region=" + HZ, bobL3)).getJsonObject("data");
+    JsonObject alicesOwn =
+        Http.json(bed.get("/v1/housing-fund/account?region=" + HZ, aliceL3)).getJsonObject("data");
     assertThat(bobsOwn.getString("accountNo")).isNotEqualTo(alicesOwn.getString("accountNo"));
     for (String param : List.of("idNumber", "citizenKey", "name", "accountNo")) {
-      Call call = PartnerTestBed.get(bed, rsa, "/open/v1/housing-fund/account", q("region", HZ, "consentId",
-          aliceConsent, param, param.equals("idNumber") ? bob.idNumber() : "x"));
+      Call call =
+          PartnerTestBed.get(
+              bed,
+              rsa,
+              "/open/v1/housing-fund/account",
+              q(
+                  "region",
+                  HZ,
+                  "consentId",
+                  aliceConsent,
+                  param,
+                  param.equals("idNumber") ? bob.idNumber() : "x"));
       refused("openGetHousingFundAccount", call, 400, "request.invalid");
-      assertThat(call.json().getJsonObject("details").getJsonObject("fields").containsKey(param)).isTrue();
+      assertThat(call.json().getJsonObject("details").getJsonObject("fields").containsKey(param))
+          .isTrue();
     }
-    Call repeated = PartnerTestBed.get(bed, rsa, "/open/v1/housing-fund/account", q("region", HZ, "consentId",
-        aliceConsent, "consentId", "cst_0000000000000000000000"));
+    Call repeated =
+        PartnerTestBed.get(
+            bed,
+            rsa,
+            "/open/v1/housing-fund/account",
+            q("region", HZ, "consentId", aliceConsent, "consentId", "cst_0000000000000000000000"));
     refused("openGetHousingFundAccount", repeated, 400, "request.invalid");
     Call alices = read(rsa, aliceConsent);
-    assertThat(alices.json().getJsonObject("data").getString("accountNo")).isEqualTo(alicesOwn.getString("accountNo"));
+    assertThat(alices.json().getJsonObject("data").getString("accountNo"))
+        .isEqualTo(alicesOwn.getString("accountNo"));
   }
 
   // ---------- the README's shell recipe ----------
@@ -472,22 +814,28 @@ class PartnerApiTest {
   @Test
   void theReadmeShellRecipeSignsWithOpensslAndReadsTheAccount() throws Exception {
     String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
-    Matcher block = Pattern.compile("```sh\n(GW=http://127\\.0\\.0\\.1:8080 APP_ID=.*?)```", Pattern.DOTALL)
-        .matcher(readme);
+    Matcher block =
+        Pattern.compile("```sh\n(GW=http://127\\.0\\.0\\.1:8080 APP_ID=.*?)```", Pattern.DOTALL)
+            .matcher(readme);
     assertThat(block.find()).as("the recipe in README.md").isTrue();
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("recipe");
     java.nio.file.Path pem = dir.resolve("partner-private.pem");
-    java.nio.file.Files.createFile(pem, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    java.nio.file.Files.createFile(
+        pem,
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
     java.nio.file.Files.writeString(pem, Keys.pkcs8Pem(rsa.pair().getPrivate()));
-    String recipe = block.group(1)
-        .replace("GW=http://127.0.0.1:8080", "GW=" + bed.gateway.baseUrl())
-        .replace("APP_ID=bank-demo", "APP_ID=bank-a")
-        .replace("KEY_ID=rsa-1", "KEY_ID=rsa-1")
-        .replace("KEY=partner-private.pem", "KEY=" + pem)
-        .replace("CONSENT=cst_...", "CONSENT=" + aliceConsent)
-        // The gateway's clock is the test's (frozen, moved by other tests); the recipe's other commands run as written.
-        .replace("$(date +%s)", String.valueOf(now()));
+    String recipe =
+        block
+            .group(1)
+            .replace("GW=http://127.0.0.1:8080", "GW=" + bed.gateway.baseUrl())
+            .replace("APP_ID=bank-demo", "APP_ID=bank-a")
+            .replace("KEY_ID=rsa-1", "KEY_ID=rsa-1")
+            .replace("KEY=partner-private.pem", "KEY=" + pem)
+            .replace("CONSENT=cst_...", "CONSENT=" + aliceConsent)
+            // The gateway's clock is the test's (frozen, moved by other tests); the recipe's other
+            // commands run as written.
+            .replace("$(date +%s)", String.valueOf(now()));
     Process bash = new ProcessBuilder("bash", "-euc", recipe).redirectErrorStream(true).start();
     String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(bash.waitFor()).as(out).isZero();
@@ -504,7 +852,8 @@ class PartnerApiTest {
     registerPartner(bed, "quota-co", 2, 5, "housing-fund.account");
     PartnerKey key = addKey(bed, "quota-co", "k1", Algorithm.RSA2);
     GatewayTestBed.await(second.partners().reload());
-    String consentId = consent(bed, aliceL3, "quota-co", 7, "housing-fund.account").getString("consentId");
+    String consentId =
+        consent(bed, aliceL3, "quota-co", 7, "housing-fund.account").getString("consentId");
     List<String> base = List.of(bed.gateway.baseUrl(), second.baseUrl());
     // The clock is frozen: one second. Two requests pass, on either instance; the third is refused.
     assertThat(onInstance(base.get(0), key, consentId).status()).isEqualTo(200);
@@ -527,7 +876,14 @@ class PartnerApiTest {
   }
 
   private static Call onInstance(String baseUrl, PartnerKey key, String consentId) {
-    return send(baseUrl, key, "GET", "/open/v1/housing-fund/account", account(consentId), account(consentId), now(),
+    return send(
+        baseUrl,
+        key,
+        "GET",
+        "/open/v1/housing-fund/account",
+        account(consentId),
+        account(consentId),
+        now(),
         PartnerSigner.newNonce());
   }
 
@@ -538,19 +894,34 @@ class PartnerApiTest {
     bed.gateway.audit().flush().await(10, TimeUnit.SECONDS);
     String aliceKey = GatewayTestBed.citizenKey(aliceL3);
     List<Row> rows = new ArrayList<>();
-    bed.gateway.database().pool().preparedQuery("SELECT actor_type, actor_id, citizen_key, outcome, details "
-            + "FROM audit_log WHERE action = 'housing_fund.account.read' AND actor_type = 'partner'")
-        .execute(Tuple.tuple()).await(10, TimeUnit.SECONDS).forEach(rows::add);
+    bed.gateway
+        .database()
+        .pool()
+        .preparedQuery(
+            "SELECT actor_type, actor_id, citizen_key, outcome, details "
+                + "FROM audit_log WHERE action = 'housing_fund.account.read' AND actor_type = 'partner'")
+        .execute(Tuple.tuple())
+        .await(10, TimeUnit.SECONDS)
+        .forEach(rows::add);
     assertThat(rows).isNotEmpty();
     for (Row r : rows) {
-      assertThat(r.getString("actor_id")).isIn("bank-a", "rotating-co", "paused-co", "quota-co", "bank-b");
+      assertThat(r.getString("actor_id"))
+          .isIn("bank-a", "rotating-co", "paused-co", "quota-co", "bank-b");
       JsonObject details = new JsonObject(r.getString("details"));
       assertThat(details.getString("partner")).isEqualTo(r.getString("actor_id"));
       assertThat(details.getString("consentId")).startsWith("cst_");
-      assertThat(r.getString("details")).doesNotContain(alice.idNumber()).doesNotContain(alice.name());
+      assertThat(r.getString("details"))
+          .doesNotContain(alice.idNumber())
+          .doesNotContain(alice.name());
     }
-    assertThat(rows.stream().anyMatch(r -> r.getString("citizen_key").equals(aliceKey)
-        && "bank-a".equals(r.getString("actor_id")) && r.getString("details").contains(aliceConsent))).isTrue();
+    assertThat(
+            rows.stream()
+                .anyMatch(
+                    r ->
+                        r.getString("citizen_key").equals(aliceKey)
+                            && "bank-a".equals(r.getString("actor_id"))
+                            && r.getString("details").contains(aliceConsent)))
+        .isTrue();
   }
 
   @Test
@@ -558,8 +929,10 @@ class PartnerApiTest {
     read(rsa, aliceConsent);
     read(rsa, "cst_1111111111111111111111");
     String metrics = Http.get(bed.gateway.opsUrl() + "/metrics").body();
-    assertThat(metrics).containsPattern("govgate_partner_requests_total\\{outcome=\"ok\",partner=\"bank-a\"}");
-    assertThat(metrics).containsPattern(
-        "govgate_partner_requests_total\\{outcome=\"consent.not_granted\",partner=\"bank-a\"}");
+    assertThat(metrics)
+        .containsPattern("govgate_partner_requests_total\\{outcome=\"ok\",partner=\"bank-a\"}");
+    assertThat(metrics)
+        .containsPattern(
+            "govgate_partner_requests_total\\{outcome=\"consent.not_granted\",partner=\"bank-a\"}");
   }
 }

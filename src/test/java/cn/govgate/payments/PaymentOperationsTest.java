@@ -36,11 +36,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Payments operations end to end (issue 13, item 5): an operator resolves orders in {@code needs_review} through the
- * admin API — refunds through either channel's simulator, exactly once, finished by the refund's answer, its
- * notification or the reconciler; or books them to the department — and the reconciler closes what the channel
- * closed. Real money at the simulators: the orders get into review the way they do in life (the bill was paid at
- * the counter meanwhile, so the department refuses the delivery).
+ * Payments operations end to end (issue 13, item 5): an operator resolves orders in {@code
+ * needs_review} through the admin API — refunds through either channel's simulator, exactly once,
+ * finished by the refund's answer, its notification or the reconciler; or books them to the
+ * department — and the reconciler closes what the channel closed. Real money at the simulators: the
+ * orders get into review the way they do in life (the bill was paid at the counter meanwhile, so
+ * the department refuses the delivery).
  */
 class PaymentOperationsTest {
   private static final ApiContract ADMIN = ApiContract.of("admin-api.yaml");
@@ -56,14 +57,28 @@ class PaymentOperationsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    bed = new GatewayTestBed(60, 4343L, TestClock.running(),
-        "payments.outboxInterval", "100ms",
-        "payments.reconcileInterval", "200ms",
-        "payments.reconcileAfter", RECONCILE_AFTER.toSeconds() + "s");
-    traffic = bed.department("hz-jj", DepartmentFamily.TRAFFIC, HZ, "traffic.vehicles", "traffic.fines",
-        "traffic.fine-payment");
-    utilities = bed.department("hz-water", DepartmentFamily.UTILITIES, HZ, "utilities.bill",
-        "utilities.bill-payment");
+    bed =
+        new GatewayTestBed(
+            60,
+            4343L,
+            TestClock.running(),
+            "payments.outboxInterval",
+            "100ms",
+            "payments.reconcileInterval",
+            "200ms",
+            "payments.reconcileAfter",
+            RECONCILE_AFTER.toSeconds() + "s");
+    traffic =
+        bed.department(
+            "hz-jj",
+            DepartmentFamily.TRAFFIC,
+            HZ,
+            "traffic.vehicles",
+            "traffic.fines",
+            "traffic.fine-payment");
+    utilities =
+        bed.department(
+            "hz-water", DepartmentFamily.UTILITIES, HZ, "utilities.bill", "utilities.bill-payment");
   }
 
   @AfterAll
@@ -71,7 +86,10 @@ class PaymentOperationsTest {
     if (bed != null) bed.close();
   }
 
-  /** An order of the citizen behind {@code token}, paid at its channel, that its department refused (paid twice). */
+  /**
+   * An order of the citizen behind {@code token}, paid at its channel, that its department refused
+   * (paid twice).
+   */
   private record InReview(String token, String orderId, long amountFen) {}
 
   private static InReview paidTwiceThroughWechat() {
@@ -95,9 +113,15 @@ class PaymentOperationsTest {
       }
     }
     String token = bed.l1(holder);
-    HttpResponse<String> placed = bed.pay(token, UUID.randomUUID().toString(), new JsonObject()
-        .put("billType", "utility_bill").put("region", HZ).put("utilityType", account.utilityType())
-        .put("accountNo", account.accountNo()));
+    HttpResponse<String> placed =
+        bed.pay(
+            token,
+            UUID.randomUUID().toString(),
+            new JsonObject()
+                .put("billType", "utility_bill")
+                .put("region", HZ)
+                .put("utilityType", account.utilityType())
+                .put("accountNo", account.accountNo()));
     assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
     String orderId = Http.json(placed).getString("orderId");
     payAtTheCounter("utilities.bill-payment", "billRef", bill.billRef(), bill.amountFen());
@@ -115,7 +139,10 @@ class PaymentOperationsTest {
         if (usedPeople.contains(p.idNumber())) continue;
         for (Vehicle v : traffic.vehiclesOf(p)) {
           for (Fine f : traffic.finesOf(p, v)) {
-            if (!f.initiallyPaid() && f.payable() && f.amountFen() > 0 && usedBills.add(f.decisionNumber())) {
+            if (!f.initiallyPaid()
+                && f.payable()
+                && f.amountFen() > 0
+                && usedBills.add(f.decisionNumber())) {
               usedPeople.add(p.idNumber());
               owner = p;
               fine = f;
@@ -127,37 +154,68 @@ class PaymentOperationsTest {
     }
     String token = bed.l2(owner);
     String orderId = placeFine(token, fine);
-    payAtTheCounter("traffic.fine-payment", "decisionNumber", fine.decisionNumber(), fine.amountFen());
+    payAtTheCounter(
+        "traffic.fine-payment", "decisionNumber", fine.decisionNumber(), fine.amountFen());
     GatewayTestBed.await(bed.identity.alipay.payOrder(orderId));
     bed.awaitStatus(token, orderId, "needs_review");
     return new InReview(token, orderId, fine.amountFen());
   }
 
   private static String placeFine(String token, Fine fine) {
-    HttpResponse<String> placed = bed.pay(token, UUID.randomUUID().toString(), new JsonObject()
-        .put("billType", "traffic_fine").put("region", HZ).put("decisionNumber", fine.decisionNumber()));
+    HttpResponse<String> placed =
+        bed.pay(
+            token,
+            UUID.randomUUID().toString(),
+            new JsonObject()
+                .put("billType", "traffic_fine")
+                .put("region", HZ)
+                .put("decisionNumber", fine.decisionNumber()));
     assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
     return Http.json(placed).getString("orderId");
   }
 
-  /** The bill is paid through another system of the department (a service window) while the order is open. */
-  private static void payAtTheCounter(String serviceType, String refField, String ref, long amountFen) {
-    GatewayTestBed.await(bed.gateway.departments().call(serviceType, HZ, null, new JsonObject().put(refField, ref)
-        .put("orderId", "COUNTER" + System.nanoTime()).put("amountFen", amountFen)
-        .put("channelTradeNo", "WINDOW-" + System.nanoTime()).put("paidAt", Instant.now().toString()),
-        "counter-" + ref, false));
+  /**
+   * The bill is paid through another system of the department (a service window) while the order is
+   * open.
+   */
+  private static void payAtTheCounter(
+      String serviceType, String refField, String ref, long amountFen) {
+    GatewayTestBed.await(
+        bed.gateway
+            .departments()
+            .call(
+                serviceType,
+                HZ,
+                null,
+                new JsonObject()
+                    .put(refField, ref)
+                    .put("orderId", "COUNTER" + System.nanoTime())
+                    .put("amountFen", amountFen)
+                    .put("channelTradeNo", "WINDOW-" + System.nanoTime())
+                    .put("paidAt", Instant.now().toString()),
+                "counter-" + ref,
+                false));
   }
 
   private static HttpResponse<String> resolve(String orderId, String auth, JsonObject body) {
-    return Http.send("POST", bed.gateway.baseUrl() + "/admin/v1/payments/" + orderId + "/resolve", body.encode(),
+    return Http.send(
+        "POST",
+        bed.gateway.baseUrl() + "/admin/v1/payments/" + orderId + "/resolve",
+        body.encode(),
         Map.of("Authorization", auth));
   }
 
   private static List<String> audited(String action, String orderId) throws Exception {
     bed.gateway.audit().flush().await(10, TimeUnit.SECONDS);
-    var rows = bed.gateway.database().pool().preparedQuery("SELECT details FROM audit_log WHERE action = $1 "
-            + "AND details::jsonb->>'orderId' = $2 ORDER BY seq")
-        .execute(Tuple.of(action, orderId)).await(10, TimeUnit.SECONDS);
+    var rows =
+        bed.gateway
+            .database()
+            .pool()
+            .preparedQuery(
+                "SELECT details FROM audit_log WHERE action = $1 "
+                    + "AND details::jsonb->>'orderId' = $2 ORDER BY seq")
+            .execute(Tuple.of(action, orderId))
+            .await(10, TimeUnit.SECONDS);
     List<String> out = new ArrayList<>();
     rows.forEach(r -> out.add(String.valueOf(r.getValue("details"))));
     return out;
@@ -167,54 +225,76 @@ class PaymentOperationsTest {
   void anOperatorRefundsAWechatOrderOnceAndTheRefundNotificationFinishesIt() throws Exception {
     InReview o = paidTwiceThroughWechat();
     JsonObject review = Http.json(bed.order(o.token(), o.orderId()));
-    assertThat(review.getString("statusReason")).isEqualTo("department_refused:department.already_paid");
+    assertThat(review.getString("statusReason"))
+        .isEqualTo("department_refused:department.already_paid");
 
-    HttpResponse<String> listed = Http.send("GET", bed.gateway.baseUrl() + "/admin/v1/payments?status=needs_review",
-        null, Map.of("Authorization", bed.operator));
+    HttpResponse<String> listed =
+        Http.send(
+            "GET",
+            bed.gateway.baseUrl() + "/admin/v1/payments?status=needs_review",
+            null,
+            Map.of("Authorization", bed.operator));
     assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
     ADMIN.assertValid("listPaymentsInReview", listed);
     assertThat(listed.body()).contains(o.orderId());
 
     String reason = "市民在窗口已缴，线上重复缴费，原路退回";
-    HttpResponse<String> resolved = resolve(o.orderId(), bed.operator,
-        new JsonObject().put("action", "refund").put("reason", reason));
+    HttpResponse<String> resolved =
+        resolve(
+            o.orderId(),
+            bed.operator,
+            new JsonObject().put("action", "refund").put("reason", reason));
     assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
     ADMIN.assertValid("resolvePayment", resolved);
     assertThat(Http.json(resolved).getString("status")).isIn("refunding", "refunded");
-    assertThat(Http.json(resolved).getJsonObject("refund").getLong("amountFen")).isEqualTo(o.amountFen());
+    assertThat(Http.json(resolved).getJsonObject("refund").getLong("amountFen"))
+        .isEqualTo(o.amountFen());
 
     JsonObject refunded = bed.awaitStatus(o.token(), o.orderId(), "refunded");
     API.assertValid("getPayment", bed.order(o.token(), o.orderId()));
     assertThat(refunded.containsKey("receipt")).isFalse();
-    assertThat(bed.identity.wechat.refunds(o.orderId())).containsExactly(Map.entry(o.orderId() + "R1", o.amountFen()));
-    RegistryFixture.waitFor(() -> bed.identity.wechat.refundNotificationAttempts(o.orderId() + "R1") == 1,
+    assertThat(bed.identity.wechat.refunds(o.orderId()))
+        .containsExactly(Map.entry(o.orderId() + "R1", o.amountFen()));
+    RegistryFixture.waitFor(
+        () -> bed.identity.wechat.refundNotificationAttempts(o.orderId() + "R1") == 1,
         Duration.ofSeconds(10));
 
-    HttpResponse<String> again = resolve(o.orderId(), bed.operator,
-        new JsonObject().put("action", "refund").put("reason", reason));
+    HttpResponse<String> again =
+        resolve(
+            o.orderId(),
+            bed.operator,
+            new JsonObject().put("action", "refund").put("reason", reason));
     assertThat(again.statusCode()).isEqualTo(409);
     ADMIN.assertValid("resolvePayment", again);
     assertThat(Http.json(again).getString("code")).isEqualTo("payment.not_in_review");
     assertThat(bed.identity.wechat.refunds(o.orderId())).hasSize(1);
 
-    assertThat(audited("payment.resolved", o.orderId())).singleElement()
+    assertThat(audited("payment.resolved", o.orderId()))
+        .singleElement()
         .satisfies(d -> assertThat(d).contains("\"refund\"").doesNotContain(reason));
-    assertThat(audited("payment.refund", o.orderId())).singleElement()
+    assertThat(audited("payment.refund", o.orderId()))
+        .singleElement()
         .satisfies(d -> assertThat(d).contains("refunded"));
   }
 
   @Test
   void anOperatorRefundsAnAlipayOrderAndItIsRefundedAtOnce() {
     InReview o = paidTwiceThroughAlipay();
-    HttpResponse<String> resolved = resolve(o.orderId(), bed.operator,
-        new JsonObject().put("action", "refund").put("reason", "重复缴费"));
+    HttpResponse<String> resolved =
+        resolve(
+            o.orderId(),
+            bed.operator,
+            new JsonObject().put("action", "refund").put("reason", "重复缴费"));
     assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
     ADMIN.assertValid("resolvePayment", resolved);
     // Alipay answers fund_change=Y: the refund is done by the time the operator gets the answer.
     assertThat(Http.json(resolved).getString("status")).isEqualTo("refunded");
-    assertThat(Http.json(resolved).getJsonObject("refund").getString("status")).isEqualTo("succeeded");
-    assertThat(bed.identity.alipay.refunds(o.orderId())).containsExactly(Map.entry(o.orderId() + "R1", o.amountFen()));
-    assertThat(Http.json(bed.order(o.token(), o.orderId())).getString("status")).isEqualTo("refunded");
+    assertThat(Http.json(resolved).getJsonObject("refund").getString("status"))
+        .isEqualTo("succeeded");
+    assertThat(bed.identity.alipay.refunds(o.orderId()))
+        .containsExactly(Map.entry(o.orderId() + "R1", o.amountFen()));
+    assertThat(Http.json(bed.order(o.token(), o.orderId())).getString("status"))
+        .isEqualTo("refunded");
   }
 
   @Test
@@ -222,8 +302,11 @@ class PaymentOperationsTest {
     InReview o = paidTwiceThroughWechat();
     bed.identity.wechat.knobs().refundNotifications(false);
     try {
-      HttpResponse<String> resolved = resolve(o.orderId(), bed.operator,
-          new JsonObject().put("action", "refund").put("reason", "重复缴费"));
+      HttpResponse<String> resolved =
+          resolve(
+              o.orderId(),
+              bed.operator,
+              new JsonObject().put("action", "refund").put("reason", "重复缴费"));
       assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
       assertThat(Http.json(resolved).getString("status")).isEqualTo("refunding");
       // Only the reconciler's query can tell now.
@@ -257,40 +340,75 @@ class PaymentOperationsTest {
       }
     }
     String token = bed.l1(holder);
-    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), new JsonObject()
-        .put("billType", "utility_bill").put("region", HZ).put("utilityType", account.utilityType())
-        .put("accountNo", account.accountNo()))).getString("orderId");
-    // A verified statement as the adapter returns it: the right amount, paid by another WeChat user.
-    PaymentEvent other = new PaymentEvent(Channel.WECHAT, IdentityTestBed.WECHAT_APP, orderId, "4200000000000000999",
-        PaymentStatus.PAID, bill.amountFen(), "oSomebodyElse0000000000000002", Instant.now(), "evt-" + UUID.randomUUID());
+    String orderId =
+        Http.json(
+                bed.pay(
+                    token,
+                    UUID.randomUUID().toString(),
+                    new JsonObject()
+                        .put("billType", "utility_bill")
+                        .put("region", HZ)
+                        .put("utilityType", account.utilityType())
+                        .put("accountNo", account.accountNo())))
+            .getString("orderId");
+    // A verified statement as the adapter returns it: the right amount, paid by another WeChat
+    // user.
+    PaymentEvent other =
+        new PaymentEvent(
+            Channel.WECHAT,
+            IdentityTestBed.WECHAT_APP,
+            orderId,
+            "4200000000000000999",
+            PaymentStatus.PAID,
+            bill.amountFen(),
+            "oSomebodyElse0000000000000002",
+            Instant.now(),
+            "evt-" + UUID.randomUUID());
     assertThat(GatewayTestBed.await(bed.payments().events().applyPaid(other, "callback", "test")))
         .isEqualTo("payer_mismatch");
 
-    HttpResponse<String> booked = resolve(orderId, bed.operator,
-        new JsonObject().put("action", "book").put("reason", "家属代缴，核实无误"));
+    HttpResponse<String> booked =
+        resolve(
+            orderId,
+            bed.operator,
+            new JsonObject().put("action", "book").put("reason", "家属代缴，核实无误"));
     assertThat(booked.statusCode()).as(booked.body()).isEqualTo(200);
     ADMIN.assertValid("resolvePayment", booked);
     JsonObject delivered = bed.awaitStatus(token, orderId, "delivered");
     assertThat(delivered.getJsonObject("receipt").getString("receiptNo")).isNotBlank();
-    assertThat(audited("payment.resolved", orderId)).singleElement().satisfies(d -> assertThat(d).contains("book"));
+    assertThat(audited("payment.resolved", orderId))
+        .singleElement()
+        .satisfies(d -> assertThat(d).contains("book"));
   }
 
   @Test
   void onlyTheOperatorResolvesAndOnlyWhatIsInReview() {
-    HttpResponse<String> unknown = resolve("GGNOSUCHORDER", bed.operator,
-        new JsonObject().put("action", "refund").put("reason", "x"));
+    HttpResponse<String> unknown =
+        resolve(
+            "GGNOSUCHORDER",
+            bed.operator,
+            new JsonObject().put("action", "refund").put("reason", "x"));
     assertThat(unknown.statusCode()).isEqualTo(404);
     ADMIN.assertValid("resolvePayment", unknown);
-    HttpResponse<String> department = resolve("GGNOSUCHORDER", bed.credential("hz-water"),
-        new JsonObject().put("action", "refund").put("reason", "x"));
+    HttpResponse<String> department =
+        resolve(
+            "GGNOSUCHORDER",
+            bed.credential("hz-water"),
+            new JsonObject().put("action", "refund").put("reason", "x"));
     assertThat(department.statusCode()).isEqualTo(403);
     ADMIN.assertValid("resolvePayment", department);
     assertThat(Http.json(department).getString("code")).isEqualTo("auth.operator_only");
-    HttpResponse<String> nobody = resolve("GGNOSUCHORDER", "Bearer " + "A".repeat(44),
-        new JsonObject().put("action", "refund").put("reason", "x"));
+    HttpResponse<String> nobody =
+        resolve(
+            "GGNOSUCHORDER",
+            "Bearer " + "A".repeat(44),
+            new JsonObject().put("action", "refund").put("reason", "x"));
     assertThat(nobody.statusCode()).isEqualTo(401);
-    HttpResponse<String> bad = resolve("GGNOSUCHORDER", bed.operator,
-        new JsonObject().put("action", "forgive").put("reason", " "));
+    HttpResponse<String> bad =
+        resolve(
+            "GGNOSUCHORDER",
+            bed.operator,
+            new JsonObject().put("action", "forgive").put("reason", " "));
     assertThat(bad.statusCode()).isEqualTo(400);
     ADMIN.assertValid("resolvePayment", bad);
     assertThat(Http.json(bad).getJsonObject("details").getJsonObject("fields").fieldNames())
@@ -307,7 +425,10 @@ class PaymentOperationsTest {
         if (usedPeople.contains(p.idNumber())) continue;
         for (Vehicle v : traffic.vehiclesOf(p)) {
           for (Fine f : traffic.finesOf(p, v)) {
-            if (!f.initiallyPaid() && f.payable() && f.amountFen() > 0 && usedBills.add(f.decisionNumber())) {
+            if (!f.initiallyPaid()
+                && f.payable()
+                && f.amountFen() > 0
+                && usedBills.add(f.decisionNumber())) {
               usedPeople.add(p.idNumber());
               owner = p;
               fine = f;

@@ -38,9 +38,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Paying fines and bills end to end: mini-program session → department confirms the amount → channel prepay →
- * the channel simulator pays and POSTs its signed callback → paid exactly once → outbox → the department books
- * it → receipt. Every citizen-facing answer is checked against {@code gateway-api.yaml}.
+ * Paying fines and bills end to end: mini-program session → department confirms the amount →
+ * channel prepay → the channel simulator pays and POSTs its signed callback → paid exactly once →
+ * outbox → the department books it → receipt. Every citizen-facing answer is checked against {@code
+ * gateway-api.yaml}.
  */
 class PaymentsTest {
   private static final ApiContract API = ApiContract.of("gateway-api.yaml");
@@ -60,15 +61,30 @@ class PaymentsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    bed = new GatewayTestBed(60, 4242L, TestClock.running(),
-        "payments.outboxInterval", "100ms",
-        "payments.outboxBackoff", BACKOFF.toSeconds() + "s",
-        "payments.reconcileInterval", "100ms",
-        "payments.reconcileAfter", RECONCILE_AFTER.toSeconds() + "s");
-    traffic = bed.department("hz-jj", DepartmentFamily.TRAFFIC, HZ, "traffic.vehicles", "traffic.fines",
-        "traffic.fine-payment");
-    utilities = bed.department("hz-water", DepartmentFamily.UTILITIES, HZ, "utilities.bill",
-        "utilities.bill-payment");
+    bed =
+        new GatewayTestBed(
+            60,
+            4242L,
+            TestClock.running(),
+            "payments.outboxInterval",
+            "100ms",
+            "payments.outboxBackoff",
+            BACKOFF.toSeconds() + "s",
+            "payments.reconcileInterval",
+            "100ms",
+            "payments.reconcileAfter",
+            RECONCILE_AFTER.toSeconds() + "s");
+    traffic =
+        bed.department(
+            "hz-jj",
+            DepartmentFamily.TRAFFIC,
+            HZ,
+            "traffic.vehicles",
+            "traffic.fines",
+            "traffic.fine-payment");
+    utilities =
+        bed.department(
+            "hz-water", DepartmentFamily.UTILITIES, HZ, "utilities.bill", "utilities.bill-payment");
   }
 
   @AfterAll
@@ -109,17 +125,34 @@ class PaymentsTest {
     assertThat(tradeNo).isNotBlank();
 
     // The department shows the fine paid.
-    JsonObject fines = Http.json(Http.get(bed.gateway.baseUrl() + "/v1/traffic/fines?region=" + HZ + "&plate="
-        + URLEncoder.encode(vehicleOf(f).plate(), StandardCharsets.UTF_8) + "&plateType=" + vehicleOf(f).plateType(),
-        IdentityTestBed.bearer(token)));
-    JsonObject fine = fines.getJsonObject("data").getJsonArray("fines").stream().map(JsonObject.class::cast)
-        .filter(x -> x.getString("decisionNumber").equals(f.fine().decisionNumber())).findFirst().orElseThrow();
+    JsonObject fines =
+        Http.json(
+            Http.get(
+                bed.gateway.baseUrl()
+                    + "/v1/traffic/fines?region="
+                    + HZ
+                    + "&plate="
+                    + URLEncoder.encode(vehicleOf(f).plate(), StandardCharsets.UTF_8)
+                    + "&plateType="
+                    + vehicleOf(f).plateType(),
+                IdentityTestBed.bearer(token)));
+    JsonObject fine =
+        fines.getJsonObject("data").getJsonArray("fines").stream()
+            .map(JsonObject.class::cast)
+            .filter(x -> x.getString("decisionNumber").equals(f.fine().decisionNumber()))
+            .findFirst()
+            .orElseThrow();
     assertThat(fine.getString("status")).isEqualTo("paid");
 
-    // Alipay's notification replayed byte for byte: acknowledged, nothing changes, still one delivery.
+    // Alipay's notification replayed byte for byte: acknowledged, nothing changes, still one
+    // delivery.
     Map<String, String> notification = bed.identity.alipay.lastNotification(orderId);
-    HttpResponse<String> replay = Http.send("POST", bed.gateway.baseUrl() + "/callbacks/alipay", form(notification),
-        Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"));
+    HttpResponse<String> replay =
+        Http.send(
+            "POST",
+            bed.gateway.baseUrl() + "/callbacks/alipay",
+            form(notification),
+            Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"));
     assertThat(replay.statusCode()).isEqualTo(200);
     assertThat(replay.body()).isEqualTo("success");
     JsonObject outbox = GatewayTestBed.await(bed.payments().store().outboxRow(orderId));
@@ -128,45 +161,82 @@ class PaymentsTest {
     assertThat(bed.awaitStatus(token, orderId, "delivered").getJsonObject("receipt"))
         .isEqualTo(delivered.getJsonObject("receipt"));
 
-    // The trail: created by the citizen, paid (then the replay, a duplicate), delivered; no personal data in it.
+    // The trail: created by the citizen, paid (then the replay, a duplicate), delivered; no
+    // personal data in it.
     GatewayTestBed.await(bed.gateway.audit().flush());
-    List<String> trail = GatewayTestBed.await(bed.gateway.database().pool()
-        .preparedQuery("SELECT action, outcome, details FROM audit_log WHERE details LIKE $1 ORDER BY seq")
-        .execute(io.vertx.sqlclient.Tuple.of("%" + orderId + "%"))
-        .map(rows -> {
-          List<String> out = new java.util.ArrayList<>();
-          rows.forEach(r -> {
-            assertThat(r.getString("details")).doesNotContain(f.owner().idNumber()).doesNotContain(f.owner().name());
-            out.add(r.getString("action") + ":" + r.getString("outcome"));
-          });
-          return out;
-        }));
-    assertThat(trail).contains("payment.create:success", "payment.paid:success", "payment.delivered:success");
-    assertThat(trail.stream().filter(a -> a.equals("payment.delivered:success")).count()).isEqualTo(1);
+    List<String> trail =
+        GatewayTestBed.await(
+            bed.gateway
+                .database()
+                .pool()
+                .preparedQuery(
+                    "SELECT action, outcome, details FROM audit_log WHERE details LIKE $1 ORDER BY seq")
+                .execute(io.vertx.sqlclient.Tuple.of("%" + orderId + "%"))
+                .map(
+                    rows -> {
+                      List<String> out = new java.util.ArrayList<>();
+                      rows.forEach(
+                          r -> {
+                            assertThat(r.getString("details"))
+                                .doesNotContain(f.owner().idNumber())
+                                .doesNotContain(f.owner().name());
+                            out.add(r.getString("action") + ":" + r.getString("outcome"));
+                          });
+                      return out;
+                    }));
+    assertThat(trail)
+        .contains("payment.create:success", "payment.paid:success", "payment.delivered:success");
+    assertThat(trail.stream().filter(a -> a.equals("payment.delivered:success")).count())
+        .isEqualTo(1);
   }
 
   @Test
   void rejectsACallbackWithATamperedSignatureSoTheChannelRetries() {
     PayableFine f = nextFine();
     String token = bed.l2(f.owner());
-    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), fineRequest(f))).getString("orderId");
+    String orderId =
+        Http.json(bed.pay(token, UUID.randomUUID().toString(), fineRequest(f)))
+            .getString("orderId");
     GatewayTestBed.await(bed.identity.alipay.payOrder(orderId));
     bed.awaitStatus(token, orderId, "delivered");
-    Map<String, String> forged = new java.util.HashMap<>(bed.identity.alipay.lastNotification(orderId));
+    Map<String, String> forged =
+        new java.util.HashMap<>(bed.identity.alipay.lastNotification(orderId));
     forged.put("total_amount", "0.01");
-    HttpResponse<String> r = Http.send("POST", bed.gateway.baseUrl() + "/callbacks/alipay", form(forged),
-        Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"));
+    HttpResponse<String> r =
+        Http.send(
+            "POST",
+            bed.gateway.baseUrl() + "/callbacks/alipay",
+            form(forged),
+            Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"));
     assertThat(r.body()).isEqualTo("fail");
-    assertThat(bed.awaitStatus(token, orderId, "delivered").getLong("amountFen")).isEqualTo(f.fine().amountFen());
+    assertThat(bed.awaitStatus(token, orderId, "delivered").getLong("amountFen"))
+        .isEqualTo(f.fine().amountFen());
   }
 
-  /** Found by the contract fuzzer: an unsigned WeChat callback was answered 500, as if the gateway had failed. */
+  /**
+   * Found by the contract fuzzer: an unsigned WeChat callback was answered 500, as if the gateway
+   * had failed.
+   */
   @Test
   void aWechatCallbackThatDoesNotVerifyIs401FailNotA5xx() {
-    for (String body : List.of("", "{}", "{\"id\":\"EV-1\",\"resource\":{\"ciphertext\":\"AAAA\"}}")) {
-      HttpResponse<String> r = Http.send("POST", bed.gateway.baseUrl() + "/callbacks/wechat", body,
-          Map.of("Content-Type", "application/json", "Wechatpay-Signature", "c2ln", "Wechatpay-Nonce", "n1",
-              "Wechatpay-Timestamp", String.valueOf(Instant.now().getEpochSecond()), "Wechatpay-Serial", "00"));
+    for (String body :
+        List.of("", "{}", "{\"id\":\"EV-1\",\"resource\":{\"ciphertext\":\"AAAA\"}}")) {
+      HttpResponse<String> r =
+          Http.send(
+              "POST",
+              bed.gateway.baseUrl() + "/callbacks/wechat",
+              body,
+              Map.of(
+                  "Content-Type",
+                  "application/json",
+                  "Wechatpay-Signature",
+                  "c2ln",
+                  "Wechatpay-Nonce",
+                  "n1",
+                  "Wechatpay-Timestamp",
+                  String.valueOf(Instant.now().getEpochSecond()),
+                  "Wechatpay-Serial",
+                  "00"));
       assertThat(r.statusCode()).as(body).isEqualTo(401);
       assertThat(Http.json(r).getString("code")).isEqualTo("FAIL");
     }
@@ -192,8 +262,17 @@ class PaymentsTest {
     assertThat(delivered.getString("paidAt")).isNotBlank();
     assertThat(bed.identity.wechat.notificationAttempts(orderId)).isEqualTo(1);
 
-    JsonObject bill = Http.json(Http.get(bed.gateway.baseUrl() + "/v1/utilities/bill?region=" + HZ + "&utilityType="
-        + b.account().utilityType() + "&accountNo=" + b.account().accountNo(), IdentityTestBed.bearer(token)));
+    JsonObject bill =
+        Http.json(
+            Http.get(
+                bed.gateway.baseUrl()
+                    + "/v1/utilities/bill?region="
+                    + HZ
+                    + "&utilityType="
+                    + b.account().utilityType()
+                    + "&accountNo="
+                    + b.account().accountNo(),
+                IdentityTestBed.bearer(token)));
     assertThat(bill.getJsonObject("data").getString("status")).isEqualTo("paid");
   }
 
@@ -205,7 +284,8 @@ class PaymentsTest {
     HttpResponse<String> placed = bed.pay(token, key, billRequest(b));
     String first = Http.json(placed).getString("orderId");
 
-    // Anyone may pay a utility bill: another citizen learns only that the bill has a payment in progress.
+    // Anyone may pay a utility bill: another citizen learns only that the bill has a payment in
+    // progress.
     String someoneElse = bed.l1(nextPerson());
     HttpResponse<String> other = bed.pay(someoneElse, UUID.randomUUID().toString(), billRequest(b));
     API.assertValid("createPayment", other);
@@ -215,8 +295,10 @@ class PaymentsTest {
     assertThat(error.containsKey("details")).as(other.body()).isFalse();
     assertThat(other.body()).doesNotContain(first).doesNotContain("pending");
 
-    // The payer with another key is refused the same way; with their own key they find their order again.
-    HttpResponse<String> sameCitizenNewKey = bed.pay(token, UUID.randomUUID().toString(), billRequest(b));
+    // The payer with another key is refused the same way; with their own key they find their order
+    // again.
+    HttpResponse<String> sameCitizenNewKey =
+        bed.pay(token, UUID.randomUUID().toString(), billRequest(b));
     assertThat(sameCitizenNewKey.statusCode()).isEqualTo(409);
     assertThat(sameCitizenNewKey.body()).doesNotContain(first);
     HttpResponse<String> retry = bed.pay(token, key, billRequest(b));
@@ -241,7 +323,9 @@ class PaymentsTest {
   void anotherCitizenCannotReadTheOrder() {
     PayableBill b = nextBill();
     String token = bed.l1(b.holder());
-    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
+    String orderId =
+        Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b)))
+            .getString("orderId");
     HttpResponse<String> mine = bed.order(token, orderId);
     API.assertValid("getPayment", mine);
     assertThat(mine.statusCode()).isEqualTo(200);
@@ -272,9 +356,19 @@ class PaymentsTest {
     String token = bed.l1(b.holder());
     JsonObject order = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b)));
     String orderId = order.getString("orderId");
-    // A verified statement, as WechatAdapter.verifyCallback returns it, of 1 fen less than the order.
-    PaymentEvent less = new PaymentEvent(Channel.WECHAT, IdentityTestBed.WECHAT_APP, orderId, "4200000000000000001",
-        PaymentStatus.PAID, b.bill().amountFen() - 1, null, Instant.now(), "evt-" + UUID.randomUUID());
+    // A verified statement, as WechatAdapter.verifyCallback returns it, of 1 fen less than the
+    // order.
+    PaymentEvent less =
+        new PaymentEvent(
+            Channel.WECHAT,
+            IdentityTestBed.WECHAT_APP,
+            orderId,
+            "4200000000000000001",
+            PaymentStatus.PAID,
+            b.bill().amountFen() - 1,
+            null,
+            Instant.now(),
+            "evt-" + UUID.randomUUID());
     assertThat(GatewayTestBed.await(bed.payments().events().applyPaid(less, "callback", "test")))
         .isEqualTo("amount_mismatch");
     JsonObject review = bed.awaitStatus(token, orderId, "needs_review");
@@ -285,22 +379,27 @@ class PaymentsTest {
     assertThat(GatewayTestBed.await(bed.payments().events().applyPaid(less, "callback", "test")))
         .isEqualTo("duplicate");
     assertThat(Http.json(bed.order(token, orderId)).getString("status")).isEqualTo("needs_review");
-    assertThat(bed.pay(token, UUID.randomUUID().toString(), billRequest(b)).statusCode()).isEqualTo(409);
+    assertThat(bed.pay(token, UUID.randomUUID().toString(), billRequest(b)).statusCode())
+        .isEqualTo(409);
   }
 
   @Test
   void aDepartmentThatIsDownGetsThePaymentLaterExactlyOnce() {
     PayableBill b = nextBill();
     String token = bed.l1(b.holder());
-    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
+    String orderId =
+        Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b)))
+            .getString("orderId");
     utilities.faults(DepartmentFaults.none().withUnderMaintenance(true));
     try {
       GatewayTestBed.await(bed.identity.wechat.payOrder(orderId));
       bed.awaitStatus(token, orderId, "paid");
-      RegistryFixture.waitFor(() -> {
-        JsonObject row = GatewayTestBed.await(bed.payments().store().outboxRow(orderId));
-        return row.getInteger("attempts") == 1 && row.getString("lastError") != null;
-      }, Duration.ofSeconds(20));
+      RegistryFixture.waitFor(
+          () -> {
+            JsonObject row = GatewayTestBed.await(bed.payments().store().outboxRow(orderId));
+            return row.getInteger("attempts") == 1 && row.getString("lastError") != null;
+          },
+          Duration.ofSeconds(20));
     } finally {
       utilities.faults(DepartmentFaults.none());
     }
@@ -322,16 +421,22 @@ class PaymentsTest {
   void aCallbackLostWhileTheGatewayWasDownIsFoundByTheReconciler() throws Exception {
     PayableFine f = nextFine();
     String token = bed.l2(f.owner());
-    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), fineRequest(f))).getString("orderId");
+    String orderId =
+        Http.json(bed.pay(token, UUID.randomUUID().toString(), fineRequest(f)))
+            .getString("orderId");
     bed.stopGateway();
     bed.identity.alipay.knobs().notifyRetryDelays(List.of());
     try {
       GatewayTestBed.await(bed.identity.alipay.payOrder(orderId));
-      RegistryFixture.waitFor(() -> bed.identity.alipay.notificationAttempts(orderId) == 1, Duration.ofSeconds(10));
+      RegistryFixture.waitFor(
+          () -> bed.identity.alipay.notificationAttempts(orderId) == 1, Duration.ofSeconds(10));
     } finally {
       bed.startGateway();
-      bed.identity.alipay.knobs().notifyRetryDelays(
-          cn.govgate.channel.alipay.sim.AlipaySimulatorOptions.ALIPAY_RETRY_SCHEDULE);
+      bed.identity
+          .alipay
+          .knobs()
+          .notifyRetryDelays(
+              cn.govgate.channel.alipay.sim.AlipaySimulatorOptions.ALIPAY_RETRY_SCHEDULE);
     }
     assertThat(bed.identity.alipay.notificationAcknowledged(orderId)).isFalse();
     assertThat(Http.json(bed.order(token, orderId)).getString("status")).isEqualTo("pending");
@@ -339,25 +444,43 @@ class PaymentsTest {
     bed.clock.advance(RECONCILE_AFTER.plusSeconds(1));
     JsonObject delivered = bed.awaitStatus(token, orderId, "delivered");
     assertThat(delivered.getJsonObject("receipt").getString("receiptNo")).isNotBlank();
-    assertThat(GatewayTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts")).isEqualTo(1);
+    assertThat(
+            GatewayTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts"))
+        .isEqualTo(1);
   }
 
   @Test
   void concurrentStatementsOfOnePaymentMarkItPaidOnce() {
     PayableBill b = nextBill();
     String token = bed.l1(b.holder());
-    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
-    // What the adapter returns for one payment told several times at once (channel retries racing each other).
-    PaymentEvent paid = new PaymentEvent(Channel.WECHAT, IdentityTestBed.WECHAT_APP, orderId, "4200000000000000777",
-        PaymentStatus.PAID, b.bill().amountFen(), null, Instant.now(), "evt-" + UUID.randomUUID());
+    String orderId =
+        Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b)))
+            .getString("orderId");
+    // What the adapter returns for one payment told several times at once (channel retries racing
+    // each other).
+    PaymentEvent paid =
+        new PaymentEvent(
+            Channel.WECHAT,
+            IdentityTestBed.WECHAT_APP,
+            orderId,
+            "4200000000000000777",
+            PaymentStatus.PAID,
+            b.bill().amountFen(),
+            null,
+            Instant.now(),
+            "evt-" + UUID.randomUUID());
     List<Future<String>> all = new java.util.ArrayList<>();
-    for (int i = 0; i < 6; i++) all.add(bed.payments().events().applyPaid(paid, "callback", "test-" + i));
+    for (int i = 0; i < 6; i++)
+      all.add(bed.payments().events().applyPaid(paid, "callback", "test-" + i));
     GatewayTestBed.await(Future.join(all));
     assertThat(all.stream().map(Future::result).toList())
-        .containsOnlyOnce("paid").containsOnly("paid", "duplicate");
+        .containsOnlyOnce("paid")
+        .containsOnly("paid", "duplicate");
     JsonObject delivered = bed.awaitStatus(token, orderId, "delivered");
     assertThat(delivered.getJsonObject("receipt").getString("receiptNo")).isNotBlank();
-    assertThat(GatewayTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts")).isEqualTo(1);
+    assertThat(
+            GatewayTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts"))
+        .isEqualTo(1);
   }
 
   @Test
@@ -376,7 +499,8 @@ class PaymentsTest {
     assertThat(failed.statusCode()).as(failed.body()).isEqualTo(502);
     assertThat(Http.json(failed).getString("code")).isEqualTo("payment.channel_failed");
 
-    // The closed order is what that key stands for; a new attempt (new key) gets a new, payable order.
+    // The closed order is what that key stands for; a new attempt (new key) gets a new, payable
+    // order.
     HttpResponse<String> replay = bed.pay(token, key, fineRequest(f));
     assertThat(Http.json(replay).getString("status")).isEqualTo("closed");
     HttpResponse<String> retried = bed.pay(token, UUID.randomUUID().toString(), fineRequest(f));
@@ -384,10 +508,21 @@ class PaymentsTest {
     String closedId = Http.json(replay).getString("orderId");
     assertThat(Http.json(retried).getString("orderId")).isNotEqualTo(closedId);
 
-    // Should the channel still report the closed order paid, the money is kept track of: the statement is stored,
-    // the order keeps its place (the bill has a live order again) with the reason, and nothing is delivered.
-    PaymentEvent late = new PaymentEvent(Channel.ALIPAY, IdentityTestBed.ALIPAY_APP, closedId, "2024000000000000099",
-        PaymentStatus.PAID, f.fine().amountFen(), null, Instant.now(), null);
+    // Should the channel still report the closed order paid, the money is kept track of: the
+    // statement is stored,
+    // the order keeps its place (the bill has a live order again) with the reason, and nothing is
+    // delivered.
+    PaymentEvent late =
+        new PaymentEvent(
+            Channel.ALIPAY,
+            IdentityTestBed.ALIPAY_APP,
+            closedId,
+            "2024000000000000099",
+            PaymentStatus.PAID,
+            f.fine().amountFen(),
+            null,
+            Instant.now(),
+            null);
     assertThat(GatewayTestBed.await(bed.payments().events().applyPaid(late, "reconciler", "test")))
         .isEqualTo("paid_after_close");
     JsonObject kept = Http.json(bed.order(token, closedId));
@@ -400,9 +535,20 @@ class PaymentsTest {
   void aPaymentBySomeoneElseIsKeptForReview() {
     PayableBill b = nextBill();
     String token = bed.l1(b.holder());
-    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
-    PaymentEvent other = new PaymentEvent(Channel.WECHAT, IdentityTestBed.WECHAT_APP, orderId, "4200000000000000888",
-        PaymentStatus.PAID, b.bill().amountFen(), "oSomebodyElse0000000000000001", Instant.now(), "evt-x");
+    String orderId =
+        Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b)))
+            .getString("orderId");
+    PaymentEvent other =
+        new PaymentEvent(
+            Channel.WECHAT,
+            IdentityTestBed.WECHAT_APP,
+            orderId,
+            "4200000000000000888",
+            PaymentStatus.PAID,
+            b.bill().amountFen(),
+            "oSomebodyElse0000000000000001",
+            Instant.now(),
+            "evt-x");
     assertThat(GatewayTestBed.await(bed.payments().events().applyPaid(other, "callback", "test")))
         .isEqualTo("payer_mismatch");
     assertThat(Http.json(bed.order(token, orderId)).getString("status")).isEqualTo("needs_review");
@@ -411,8 +557,12 @@ class PaymentsTest {
 
   @Test
   void twoInstancesDeliverEachPaymentOnce() throws Exception {
-    var second = cn.govgate.app.Gateway.start(cn.govgate.config.GovgateConfig.from(
-        cn.govgate.config.ConfigValues.of(bed.settings)), bed.clock).await(2, java.util.concurrent.TimeUnit.MINUTES);
+    var second =
+        cn.govgate.app.Gateway.start(
+                cn.govgate.config.GovgateConfig.from(
+                    cn.govgate.config.ConfigValues.of(bed.settings)),
+                bed.clock)
+            .await(2, java.util.concurrent.TimeUnit.MINUTES);
     try {
       List<String> tokens = new java.util.ArrayList<>();
       List<String> orders = new java.util.ArrayList<>();
@@ -420,13 +570,19 @@ class PaymentsTest {
         PayableBill b = nextBill();
         String token = bed.l1(b.holder());
         tokens.add(token);
-        orders.add(Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId"));
+        orders.add(
+            Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b)))
+                .getString("orderId"));
       }
       for (String orderId : orders) GatewayTestBed.await(bed.identity.wechat.payOrder(orderId));
-      for (int i = 0; i < orders.size(); i++) bed.awaitStatus(tokens.get(i), orders.get(i), "delivered");
+      for (int i = 0; i < orders.size(); i++)
+        bed.awaitStatus(tokens.get(i), orders.get(i), "delivered");
       for (String orderId : orders) {
-        assertThat(GatewayTestBed.await(bed.payments().store().outboxRow(orderId)).getInteger("attempts"))
-            .as("claims of " + orderId).isEqualTo(1);
+        assertThat(
+                GatewayTestBed.await(bed.payments().store().outboxRow(orderId))
+                    .getInteger("attempts"))
+            .as("claims of " + orderId)
+            .isEqualTo(1);
       }
     } finally {
       cn.govgate.testing.TestGateways.stop(second);
@@ -437,40 +593,61 @@ class PaymentsTest {
   void countsOutcomesByChannelAndExportsTheBacklog() {
     PayableBill b = nextBill();
     String token = bed.l1(b.holder());
-    String orderId = Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b))).getString("orderId");
+    String orderId =
+        Http.json(bed.pay(token, UUID.randomUUID().toString(), billRequest(b)))
+            .getString("orderId");
     double before = counter("wechat", "paid");
     GatewayTestBed.await(bed.identity.wechat.payOrder(orderId));
     bed.awaitStatus(token, orderId, "delivered");
     assertThat(counter("wechat", "paid")).isEqualTo(before + 1);
     assertThat(counter("wechat", "created")).isPositive();
     assertThat(bed.gateway.registry().find("govgate.payments.outbox.backlog").gauge()).isNotNull();
-    assertThat(bed.gateway.registry().find("govgate.payments.deliveries").tag("outcome", "delivered").counter()
-        .count()).isPositive();
+    assertThat(
+            bed.gateway
+                .registry()
+                .find("govgate.payments.deliveries")
+                .tag("outcome", "delivered")
+                .counter()
+                .count())
+        .isPositive();
   }
 
   private static double counter(String channel, String outcome) {
-    var c = bed.gateway.registry().find("govgate.payments").tag("channel", channel).tag("outcome", outcome)
-        .counter();
+    var c =
+        bed.gateway
+            .registry()
+            .find("govgate.payments")
+            .tag("channel", channel)
+            .tag("outcome", outcome)
+            .counter();
     return c == null ? 0 : c.count();
   }
 
   // ---------- data ----------
 
   private static JsonObject fineRequest(PayableFine f) {
-    return new JsonObject().put("billType", "traffic_fine").put("region", HZ)
+    return new JsonObject()
+        .put("billType", "traffic_fine")
+        .put("region", HZ)
         .put("decisionNumber", f.fine().decisionNumber());
   }
 
   private static JsonObject billRequest(PayableBill b) {
-    return new JsonObject().put("billType", "utility_bill").put("region", HZ)
-        .put("utilityType", b.account().utilityType()).put("accountNo", b.account().accountNo());
+    return new JsonObject()
+        .put("billType", "utility_bill")
+        .put("region", HZ)
+        .put("utilityType", b.account().utilityType())
+        .put("accountNo", b.account().accountNo());
   }
 
   private static Vehicle vehicleOf(PayableFine f) {
     return traffic.vehiclesOf(f.owner()).stream()
-        .filter(v -> traffic.finesOf(f.owner(), v).stream()
-            .anyMatch(x -> x.decisionNumber().equals(f.fine().decisionNumber())))
-        .findFirst().orElseThrow();
+        .filter(
+            v ->
+                traffic.finesOf(f.owner(), v).stream()
+                    .anyMatch(x -> x.decisionNumber().equals(f.fine().decisionNumber())))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static synchronized PayableFine nextFine() {
@@ -478,7 +655,9 @@ class PaymentsTest {
       if (usedPeople.contains(p.idNumber())) continue;
       for (Vehicle v : traffic.vehiclesOf(p)) {
         for (Fine fine : traffic.finesOf(p, v)) {
-          if (!fine.initiallyPaid() && fine.payable() && fine.amountFen() > 0
+          if (!fine.initiallyPaid()
+              && fine.payable()
+              && fine.amountFen() > 0
               && usedBills.add(fine.decisionNumber())) {
             usedPeople.add(p.idNumber());
             return new PayableFine(p, fine);
@@ -516,8 +695,11 @@ class PaymentsTest {
 
   private static String form(Map<String, String> params) {
     return params.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .map(
+            e ->
+                URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
         .collect(Collectors.joining("&"));
   }
 }

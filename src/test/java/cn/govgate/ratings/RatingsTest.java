@@ -27,10 +27,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * 好差评 on the gateway as production wires it: citizens rate with their own sessions (channel login and real-name
- * binding through the simulators), departments answer rectifications with the credentials the operator issued
- * them, and what a region offers comes from the registered backends. Each test gets a gateway and database of its
- * own, with a frozen clock.
+ * 好差评 on the gateway as production wires it: citizens rate with their own sessions (channel login
+ * and real-name binding through the simulators), departments answer rectifications with the
+ * credentials the operator issued them, and what a region offers comes from the registered
+ * backends. Each test gets a gateway and database of its own, with a frozen clock.
  */
 class RatingsTest {
   private static final ApiContract CONTRACT = ApiContract.of("gateway-api.yaml");
@@ -47,14 +47,20 @@ class RatingsTest {
   private String otherToken;
   private Iterator<SyntheticCitizen> people;
 
-  /** A citizen with a bound session: what rating requests present, and the key interactions are recorded under. */
+  /**
+   * A citizen with a bound session: what rating requests present, and the key interactions are
+   * recorded under.
+   */
   private record Citizen(String token, String key) {}
 
   @BeforeEach
   void start() throws Exception {
     clock = TestClock.at("2026-03-02T01:00:00Z");
-    bed = new GatewayTestBed(30, 2026L, clock, "ratings.window", "7d", "ratings.rectificationDeadline", "5d");
-    // Backends in both cities, so that both regions are known; the other Hangzhou department only needs a credential.
+    bed =
+        new GatewayTestBed(
+            30, 2026L, clock, "ratings.window", "7d", "ratings.rectificationDeadline", "5d");
+    // Backends in both cities, so that both regions are known; the other Hangzhou department only
+    // needs a credential.
     bed.department(DEPT, DepartmentFamily.HOUSING_FUND, HANGZHOU, "housing-fund.account");
     bed.department(CD_TRAFFIC, DepartmentFamily.TRAFFIC, CHENGDU, "traffic.fines");
     token = bed.credential(DEPT);
@@ -68,12 +74,17 @@ class RatingsTest {
   }
 
   private String createDepartment(String id, String kind) {
-    HttpResponse<String> created = Http.post(bed.gateway.baseUrl() + "/admin/v1/departments",
-        new JsonObject().put("id", id).put("name", "测试" + id).put("kind", kind).encode(),
-        Map.of("Authorization", bed.operator));
+    HttpResponse<String> created =
+        Http.post(
+            bed.gateway.baseUrl() + "/admin/v1/departments",
+            new JsonObject().put("id", id).put("name", "测试" + id).put("kind", kind).encode(),
+            Map.of("Authorization", bed.operator));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    HttpResponse<String> credential = Http.post(bed.gateway.baseUrl() + "/admin/v1/departments/" + id
-        + "/credentials", null, Map.of("Authorization", bed.operator));
+    HttpResponse<String> credential =
+        Http.post(
+            bed.gateway.baseUrl() + "/admin/v1/departments/" + id + "/credentials",
+            null,
+            Map.of("Authorization", bed.operator));
     assertThat(credential.statusCode()).as(credential.body()).isEqualTo(201);
     return "Bearer " + Http.json(credential).getString("token");
   }
@@ -84,10 +95,14 @@ class RatingsTest {
     return new Citizen(l2, GatewayTestBed.citizenKey(l2));
   }
 
-  private Interaction served(Citizen citizen, String serviceType, String department, String region) {
+  private Interaction served(
+      Citizen citizen, String serviceType, String department, String region) {
     Caller caller = citizen == null ? Caller.anonymous() : new Caller(citizen.key(), 2, "alipay");
     try {
-      return bed.gateway.interactions().record(caller, serviceType, department, region).await(10, TimeUnit.SECONDS);
+      return bed.gateway
+          .interactions()
+          .record(caller, serviceType, department, region)
+          .await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -98,16 +113,22 @@ class RatingsTest {
   }
 
   private HttpResponse<String> rate(Citizen citizen, JsonObject body) {
-    HttpResponse<String> response = Http.post(bed.gateway.baseUrl() + "/v1/ratings", body.encode(),
-        citizen == null ? Map.of() : IdentityTestBed.bearer(citizen.token()));
+    HttpResponse<String> response =
+        Http.post(
+            bed.gateway.baseUrl() + "/v1/ratings",
+            body.encode(),
+            citizen == null ? Map.of() : IdentityTestBed.bearer(citizen.token()));
     CONTRACT.assertValid("submitRating", response);
     return response;
   }
 
-  private HttpResponse<String> rate(Citizen citizen, String interactionId, int level, String comment,
-      String... indicators) {
-    JsonObject body = new JsonObject().put("interactionId", interactionId).put("level", level)
-        .put("indicators", new JsonArray(java.util.List.of((Object[]) indicators)));
+  private HttpResponse<String> rate(
+      Citizen citizen, String interactionId, int level, String comment, String... indicators) {
+    JsonObject body =
+        new JsonObject()
+            .put("interactionId", interactionId)
+            .put("level", level)
+            .put("indicators", new JsonArray(java.util.List.of((Object[]) indicators)));
     if (comment != null) body.put("comment", comment);
     return rate(citizen, body);
   }
@@ -118,8 +139,12 @@ class RatingsTest {
   }
 
   private JsonArray items(String auth, String department, String state) {
-    HttpResponse<String> r = admin("GET", department + "/rectifications" + (state == null ? "" : "?state=" + state),
-        auth, null);
+    HttpResponse<String> r =
+        admin(
+            "GET",
+            department + "/rectifications" + (state == null ? "" : "?state=" + state),
+            auth,
+            null);
     CONTRACT.assertValid("listRectifications", r);
     assertThat(r.statusCode()).isEqualTo(200);
     return Http.json(r).getJsonArray("items");
@@ -157,8 +182,8 @@ class RatingsTest {
     Citizen a = citizen();
     Interaction i = served(a);
     for (Object level : new Object[] {0, 6, -1, "5", 4.5}) {
-      HttpResponse<String> r = rate(a,
-          new JsonObject().put("interactionId", i.id()).put("level", level));
+      HttpResponse<String> r =
+          rate(a, new JsonObject().put("interactionId", i.id()).put("level", level));
       assertThat(r.statusCode()).as("level %s", level).isEqualTo(400);
       assertThat(code(r)).isEqualTo("rating.level_invalid");
     }
@@ -171,7 +196,8 @@ class RatingsTest {
     HttpResponse<String> r = rate(a, i.id(), 4, null, "efficiency", "speed");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(code(r)).isEqualTo("rating.indicator_unknown");
-    assertThat(Http.json(r).getJsonObject("details").getJsonArray("allowed")).contains("efficiency", "attitude");
+    assertThat(Http.json(r).getJsonObject("details").getJsonArray("allowed"))
+        .contains("efficiency", "attitude");
   }
 
   @Test
@@ -212,7 +238,8 @@ class RatingsTest {
     HttpResponse<String> rated = rate(a, i.id(), 1, "等了很久才查到", "efficiency");
     assertThat(rated.statusCode()).isEqualTo(201);
     Instant deadline = Instant.parse("2026-03-07T01:00:00Z");
-    assertThat(Instant.parse(Http.json(rated).getString("rectificationDeadline"))).isEqualTo(deadline);
+    assertThat(Instant.parse(Http.json(rated).getString("rectificationDeadline")))
+        .isEqualTo(deadline);
 
     JsonArray items = items(token, DEPT, null);
     assertThat(items).hasSize(1);
@@ -223,25 +250,35 @@ class RatingsTest {
     assertThat(item.encode()).doesNotContain(a.key()).doesNotContain(i.id());
     long id = item.getLong("id");
 
-    HttpResponse<String> early = admin("POST", DEPT + "/rectifications/" + id + "/close", token, null);
+    HttpResponse<String> early =
+        admin("POST", DEPT + "/rectifications/" + id + "/close", token, null);
     CONTRACT.assertValid("closeRectification", early);
     assertThat(code(early)).isEqualTo("rectification.not_answered");
 
     clock.advance(Duration.ofDays(1));
-    HttpResponse<String> answered = admin("POST", DEPT + "/rectifications/" + id + "/answer", token,
-        new JsonObject().put("answer", "已优化查询接口，并电话回访").encode());
+    HttpResponse<String> answered =
+        admin(
+            "POST",
+            DEPT + "/rectifications/" + id + "/answer",
+            token,
+            new JsonObject().put("answer", "已优化查询接口，并电话回访").encode());
     CONTRACT.assertValid("answerRectification", answered);
     assertThat(Http.json(answered).getString("state")).isEqualTo("answered");
 
-    HttpResponse<String> closed = admin("POST", DEPT + "/rectifications/" + id + "/close", token, null);
+    HttpResponse<String> closed =
+        admin("POST", DEPT + "/rectifications/" + id + "/close", token, null);
     CONTRACT.assertValid("closeRectification", closed);
     assertThat(closed.statusCode()).isEqualTo(200);
     assertThat(Http.json(closed).getString("state")).isEqualTo("closed");
     assertThat(items(token, DEPT, "closed")).hasSize(1);
     assertThat(items(token, DEPT, "open")).isEmpty();
 
-    HttpResponse<String> again = admin("POST", DEPT + "/rectifications/" + id + "/answer", token,
-        new JsonObject().put("answer", "再次说明").encode());
+    HttpResponse<String> again =
+        admin(
+            "POST",
+            DEPT + "/rectifications/" + id + "/answer",
+            token,
+            new JsonObject().put("answer", "再次说明").encode());
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(code(again)).isEqualTo("rectification.closed");
   }
@@ -271,8 +308,12 @@ class RatingsTest {
     HttpResponse<String> none = admin("GET", DEPT + "/rectifications", null, null);
     assertThat(none.statusCode()).isEqualTo(401);
     long id = items(token, DEPT, null).getJsonObject(0).getLong("id");
-    HttpResponse<String> foreign = admin("POST", OTHER_DEPT + "/rectifications/" + id + "/answer",
-        otherToken, new JsonObject().put("answer", "x").encode());
+    HttpResponse<String> foreign =
+        admin(
+            "POST",
+            OTHER_DEPT + "/rectifications/" + id + "/answer",
+            otherToken,
+            new JsonObject().put("answer", "x").encode());
     assertThat(foreign.statusCode()).isEqualTo(404);
     assertThat(code(foreign)).isEqualTo("rectification.unknown");
   }
@@ -301,16 +342,22 @@ class RatingsTest {
     Interaction chengdu = served(chengduCitizen, "traffic.fines", CD_TRAFFIC, CHENGDU);
     rate(chengduCitizen, chengdu.id(), 1, "罚单信息有误");
 
-    long firstBad = items(token, DEPT, null).stream().map(JsonObject.class::cast)
-        .mapToLong(o -> o.getLong("id")).min().orElseThrow();
+    long firstBad =
+        items(token, DEPT, null).stream()
+            .map(JsonObject.class::cast)
+            .mapToLong(o -> o.getLong("id"))
+            .min()
+            .orElseThrow();
     admin("POST", DEPT + "/rectifications/" + firstBad + "/answer", token, "{\"answer\":\"已整改\"}");
     admin("POST", DEPT + "/rectifications/" + firstBad + "/close", token, null);
 
-    HttpResponse<String> raw = Http.get(bed.gateway.baseUrl() + "/v1/stats/ratings?region=330100&department=" + DEPT);
+    HttpResponse<String> raw =
+        Http.get(bed.gateway.baseUrl() + "/v1/stats/ratings?region=330100&department=" + DEPT);
     JsonObject s = Http.json(raw);
     assertThat(s.getLong("count")).isEqualTo(6);
-    assertThat(s.getJsonObject("levels")).isEqualTo(new JsonObject()
-        .put("1", 1L).put("2", 1L).put("3", 1L).put("4", 1L).put("5", 2L));
+    assertThat(s.getJsonObject("levels"))
+        .isEqualTo(
+            new JsonObject().put("1", 1L).put("2", 1L).put("3", 1L).put("4", 1L).put("5", 2L));
     assertThat(s.getDouble("satisfactionRate")).isEqualTo(0.5);
     assertThat(s.getLong("badRatings")).isEqualTo(2);
     assertThat(s.getJsonObject("rectification").getLong("closedWithinDeadline")).isEqualTo(1);
@@ -327,7 +374,8 @@ class RatingsTest {
     assertThat(stats("?department=nobody").getLong("count")).isZero();
     assertThat(stats("?department=nobody").containsKey("satisfactionRate")).isFalse();
 
-    HttpResponse<String> unknown = Http.get(bed.gateway.baseUrl() + "/v1/stats/ratings?region=440300");
+    HttpResponse<String> unknown =
+        Http.get(bed.gateway.baseUrl() + "/v1/stats/ratings?region=440300");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(code(unknown)).isEqualTo("region.unknown");
   }

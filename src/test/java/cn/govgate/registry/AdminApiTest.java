@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The admin API: authentication, department scoping, field-level validation, versions, audit, breaker override. */
+/**
+ * The admin API: authentication, department scoping, field-level validation, versions, audit,
+ * breaker override.
+ */
 class AdminApiTest {
 
   private static final ApiContract CONTRACT = ApiContract.of("admin-api.yaml");
@@ -44,7 +47,12 @@ class AdminApiTest {
         .put("serviceTypes", new JsonArray().add("traffic.fines"))
         .put("regions", new JsonArray().add(HANGZHOU))
         .put("baseUrl", "http://127.0.0.1:9/dept")
-        .put("auth", new JsonObject().put("type", "hmac").put("keyId", "k1").put("secret", "0123456789abcdef-secret"));
+        .put(
+            "auth",
+            new JsonObject()
+                .put("type", "hmac")
+                .put("keyId", "k1")
+                .put("secret", "0123456789abcdef-secret"));
   }
 
   private static JsonObject fieldsOf(HttpResponse<String> r, String operationId) {
@@ -56,7 +64,10 @@ class AdminApiTest {
   }
 
   private HttpResponse<String> registerRaw(JsonObject department, JsonObject body) {
-    return fx.admin("POST", "/departments/" + department.getString("id") + "/backends", department.getString("auth"),
+    return fx.admin(
+        "POST",
+        "/departments/" + department.getString("id") + "/backends",
+        department.getString("auth"),
         body);
   }
 
@@ -65,11 +76,13 @@ class AdminApiTest {
     HttpResponse<String> none = fx.admin("GET", "/departments", null, null);
     assertThat(none.statusCode()).isEqualTo(401);
     CONTRACT.assertValid("listDepartments", none);
-    HttpResponse<String> wrongKey = fx.admin("GET", "/departments", "Bearer " + "A".repeat(44), null);
+    HttpResponse<String> wrongKey =
+        fx.admin("GET", "/departments", "Bearer " + "A".repeat(44), null);
     assertThat(wrongKey.statusCode()).isEqualTo(401);
     assertThat(Http.json(wrongKey).getString("code")).isEqualTo("auth.invalid_credentials");
-    HttpResponse<String> forgedCredential = fx.admin("GET", "/departments/x/backends",
-        "Bearer gdc_0011223344556677aa.not-the-secret", null);
+    HttpResponse<String> forgedCredential =
+        fx.admin(
+            "GET", "/departments/x/backends", "Bearer gdc_0011223344556677aa.not-the-secret", null);
     assertThat(forgedCredential.statusCode()).isEqualTo(401);
     CONTRACT.assertValid("listBackends", forgedCredential);
   }
@@ -80,41 +93,67 @@ class AdminApiTest {
     HttpResponse<String> list = fx.admin("GET", "/departments", fx.operator, null);
     assertThat(list.statusCode()).isEqualTo(200);
     CONTRACT.assertValid("listDepartments", list);
-    HttpResponse<String> one = fx.admin("GET", "/departments/" + d.getString("id"), d.getString("auth"), null);
+    HttpResponse<String> one =
+        fx.admin("GET", "/departments/" + d.getString("id"), d.getString("auth"), null);
     assertThat(one.statusCode()).isEqualTo(200);
     CONTRACT.assertValid("getDepartment", one);
-    HttpResponse<String> credential = fx.admin("POST", "/departments/" + d.getString("id") + "/credentials",
-        fx.operator, null);
+    HttpResponse<String> credential =
+        fx.admin("POST", "/departments/" + d.getString("id") + "/credentials", fx.operator, null);
     CONTRACT.assertValid("issueCredential", credential);
     String token = Http.json(credential).getString("token");
     // Only the hash is stored: the token itself appears nowhere in the database.
-    var rows = fx.gateway.database().pool().preparedQuery(
-            "SELECT count(*) AS n FROM department_credentials WHERE encode(secret_sha256, 'escape') LIKE $1")
-        .execute(Tuple.of("%" + token.substring(token.indexOf('.') + 1) + "%"))
-        .await(10, TimeUnit.SECONDS);
+    var rows =
+        fx.gateway
+            .database()
+            .pool()
+            .preparedQuery(
+                "SELECT count(*) AS n FROM department_credentials WHERE encode(secret_sha256, 'escape') LIKE $1")
+            .execute(Tuple.of("%" + token.substring(token.indexOf('.') + 1) + "%"))
+            .await(10, TimeUnit.SECONDS);
     assertThat(rows.iterator().next().getLong("n")).isZero();
-    HttpResponse<String> duplicate = fx.admin("POST", "/departments", fx.operator,
-        new JsonObject().put("id", d.getString("id")).put("name", "again").put("kind", "traffic"));
+    HttpResponse<String> duplicate =
+        fx.admin(
+            "POST",
+            "/departments",
+            fx.operator,
+            new JsonObject()
+                .put("id", d.getString("id"))
+                .put("name", "again")
+                .put("kind", "traffic"));
     assertThat(duplicate.statusCode()).isEqualTo(409);
     CONTRACT.assertValid("createDepartment", duplicate);
   }
 
   @Test
   void departmentCreationIsValidatedFieldByField() {
-    JsonObject fields = fieldsOf(fx.admin("POST", "/departments", fx.operator,
-        new JsonObject().put("id", "Bad Id!").put("name", "").put("kind", "police")), "createDepartment");
+    JsonObject fields =
+        fieldsOf(
+            fx.admin(
+                "POST",
+                "/departments",
+                fx.operator,
+                new JsonObject().put("id", "Bad Id!").put("name", "").put("kind", "police")),
+            "createDepartment");
     assertThat(fields.fieldNames()).containsExactlyInAnyOrder("id", "name", "kind");
   }
 
   @Test
   void aDepartmentCredentialCannotCreateDepartmentsNorForceBreakers() {
     JsonObject d = fx.department("traffic");
-    HttpResponse<String> create = fx.admin("POST", "/departments", d.getString("auth"),
-        new JsonObject().put("id", "sneaky").put("name", "x").put("kind", "traffic"));
+    HttpResponse<String> create =
+        fx.admin(
+            "POST",
+            "/departments",
+            d.getString("auth"),
+            new JsonObject().put("id", "sneaky").put("name", "x").put("kind", "traffic"));
     assertThat(create.statusCode()).isEqualTo(403);
     CONTRACT.assertValid("createDepartment", create);
-    HttpResponse<String> breaker = fx.admin("POST", "/backends/whatever/breaker", d.getString("auth"),
-        new JsonObject().put("action", "open"));
+    HttpResponse<String> breaker =
+        fx.admin(
+            "POST",
+            "/backends/whatever/breaker",
+            d.getString("auth"),
+            new JsonObject().put("action", "open"));
     assertThat(breaker.statusCode()).isEqualTo(403);
     CONTRACT.assertValid("overrideBreaker", breaker);
   }
@@ -129,25 +168,27 @@ class AdminApiTest {
     String backendOfB = Http.json(registered).getString("id");
     String base = "/departments/" + b.getString("id");
     String asA = a.getString("auth");
-    List<HttpResponse<String>> attempts = List.of(
-        fx.admin("GET", base, asA, null),
-        fx.admin("GET", base + "/backends", asA, null),
-        fx.admin("GET", base + "/backends/" + backendOfB, asA, null),
-        fx.admin("GET", base + "/backends/" + backendOfB + "/versions", asA, null),
-        fx.admin("POST", base + "/backends", asA, validBackend()),
-        fx.admin("PUT", base + "/backends/" + backendOfB, asA, validBackend()),
-        fx.admin("POST", base + "/backends/" + backendOfB + "/disable", asA, null),
-        fx.admin("DELETE", base + "/backends/" + backendOfB, asA, null));
+    List<HttpResponse<String>> attempts =
+        List.of(
+            fx.admin("GET", base, asA, null),
+            fx.admin("GET", base + "/backends", asA, null),
+            fx.admin("GET", base + "/backends/" + backendOfB, asA, null),
+            fx.admin("GET", base + "/backends/" + backendOfB + "/versions", asA, null),
+            fx.admin("POST", base + "/backends", asA, validBackend()),
+            fx.admin("PUT", base + "/backends/" + backendOfB, asA, validBackend()),
+            fx.admin("POST", base + "/backends/" + backendOfB + "/disable", asA, null),
+            fx.admin("DELETE", base + "/backends/" + backendOfB, asA, null));
     for (HttpResponse<String> r : attempts) {
       assertThat(r.statusCode()).as(r.request().method() + " " + r.uri()).isEqualTo(403);
       assertThat(Http.json(r).getString("code")).isEqualTo("auth.forbidden_department");
     }
     CONTRACT.assertValid("getBackend", attempts.get(2));
     // A's own id in the path does not reach B's backend either.
-    HttpResponse<String> viaOwnPath = fx.admin("GET", "/departments/" + a.getString("id") + "/backends/" + backendOfB,
-        asA, null);
+    HttpResponse<String> viaOwnPath =
+        fx.admin("GET", "/departments/" + a.getString("id") + "/backends/" + backendOfB, asA, null);
     assertThat(viaOwnPath.statusCode()).isEqualTo(404);
-    HttpResponse<String> still = fx.admin("GET", base + "/backends/" + backendOfB, b.getString("auth"), null);
+    HttpResponse<String> still =
+        fx.admin("GET", base + "/backends/" + backendOfB, b.getString("auth"), null);
     assertThat(Http.json(still).getInteger("version")).isEqualTo(1);
     assertThat(Http.json(still).getString("status")).isEqualTo("active");
     fx.admin("DELETE", base + "/backends/" + backendOfB, b.getString("auth"), null);
@@ -156,57 +197,101 @@ class AdminApiTest {
   @Test
   void unknownServiceTypeAndServiceOfAnotherFamilyAreFieldErrors() {
     JsonObject d = fx.department("traffic");
-    JsonObject fields = fieldsOf(registerRaw(d, validBackend().put("serviceTypes",
-        new JsonArray().add("traffic.fines").add("traffic.parking").add("social-security.account"))),
-        "registerBackend");
+    JsonObject fields =
+        fieldsOf(
+            registerRaw(
+                d,
+                validBackend()
+                    .put(
+                        "serviceTypes",
+                        new JsonArray()
+                            .add("traffic.fines")
+                            .add("traffic.parking")
+                            .add("social-security.account"))),
+            "registerBackend");
     assertThat(fields.getString("serviceTypes[1]")).startsWith("unknown service type");
     assertThat(fields.getString("serviceTypes[2]")).contains("not offered by a traffic department");
-    assertThat(fieldsOf(registerRaw(d, validBackend().put("serviceTypes", new JsonArray())), "registerBackend")
-        .fieldNames()).containsExactly("serviceTypes");
+    assertThat(
+            fieldsOf(
+                    registerRaw(d, validBackend().put("serviceTypes", new JsonArray())),
+                    "registerBackend")
+                .fieldNames())
+        .containsExactly("serviceTypes");
   }
 
   @Test
   void unknownRegionCodesAreFieldErrors() {
     JsonObject d = fx.department("traffic");
-    JsonObject fields = fieldsOf(registerRaw(d, validBackend().put("regions",
-        new JsonArray().add(HANGZHOU).add("999999").add("33010"))), "registerBackend");
+    JsonObject fields =
+        fieldsOf(
+            registerRaw(
+                d,
+                validBackend()
+                    .put("regions", new JsonArray().add(HANGZHOU).add("999999").add("33010"))),
+            "registerBackend");
     assertThat(fields.fieldNames()).containsExactlyInAnyOrder("regions[1]", "regions[2]");
   }
 
   @Test
   void badUrlsAreFieldErrors() {
     JsonObject d = fx.department("traffic");
-    for (String url : List.of("ftp://dept.example/x", "not a url", "http:///nohost", "https://dept.example/x?q=1",
-        "http://user:pw@dept.example/")) {
-      JsonObject fields = fieldsOf(registerRaw(d, validBackend().put("baseUrl", url)), "registerBackend");
+    for (String url :
+        List.of(
+            "ftp://dept.example/x",
+            "not a url",
+            "http:///nohost",
+            "https://dept.example/x?q=1",
+            "http://user:pw@dept.example/")) {
+      JsonObject fields =
+          fieldsOf(registerRaw(d, validBackend().put("baseUrl", url)), "registerBackend");
       assertThat(fields.fieldNames()).as(url).containsExactly("baseUrl");
     }
-    assertThat(fieldsOf(registerRaw(d, validBackend().putNull("baseUrl")), "registerBackend").fieldNames())
+    assertThat(
+            fieldsOf(registerRaw(d, validBackend().putNull("baseUrl")), "registerBackend")
+                .fieldNames())
         .containsExactly("baseUrl");
   }
 
   @Test
   void outOfBoundsResilienceSettingsAreFieldErrors() {
     JsonObject d = fx.department("traffic");
-    JsonObject body = validBackend()
-        .put("deadlineMs", 5)
-        .put("maxConcurrentCalls", 0)
-        .put("breaker", new JsonObject()
-            .put("failureRateThreshold", 101)
-            .put("slowCallRateThreshold", 0)
-            .put("slidingWindowSize", 5)
-            .put("minimumNumberOfCalls", 6)
-            .put("waitDurationInOpenStateMs", 10)
-            .put("permittedCallsInHalfOpenState", 0));
+    JsonObject body =
+        validBackend()
+            .put("deadlineMs", 5)
+            .put("maxConcurrentCalls", 0)
+            .put(
+                "breaker",
+                new JsonObject()
+                    .put("failureRateThreshold", 101)
+                    .put("slowCallRateThreshold", 0)
+                    .put("slidingWindowSize", 5)
+                    .put("minimumNumberOfCalls", 6)
+                    .put("waitDurationInOpenStateMs", 10)
+                    .put("permittedCallsInHalfOpenState", 0));
     JsonObject fields = fieldsOf(registerRaw(d, body), "registerBackend");
-    assertThat(fields.fieldNames()).contains("deadlineMs", "maxConcurrentCalls", "breaker.failureRateThreshold",
-        "breaker.slowCallRateThreshold", "breaker.minimumNumberOfCalls", "breaker.waitDurationInOpenStateMs",
-        "breaker.permittedCallsInHalfOpenState");
-    JsonObject slow = fieldsOf(registerRaw(d, validBackend().put("deadlineMs", 1000)
-        .put("breaker", new JsonObject().put("slowCallDurationMs", 2000))), "registerBackend");
-    assertThat(slow.getString("breaker.slowCallDurationMs")).isEqualTo("must not exceed the deadline");
-    JsonObject types = fieldsOf(registerRaw(d, validBackend().put("deadlineMs", "fast").put("weight", 0)),
-        "registerBackend");
+    assertThat(fields.fieldNames())
+        .contains(
+            "deadlineMs",
+            "maxConcurrentCalls",
+            "breaker.failureRateThreshold",
+            "breaker.slowCallRateThreshold",
+            "breaker.minimumNumberOfCalls",
+            "breaker.waitDurationInOpenStateMs",
+            "breaker.permittedCallsInHalfOpenState");
+    JsonObject slow =
+        fieldsOf(
+            registerRaw(
+                d,
+                validBackend()
+                    .put("deadlineMs", 1000)
+                    .put("breaker", new JsonObject().put("slowCallDurationMs", 2000))),
+            "registerBackend");
+    assertThat(slow.getString("breaker.slowCallDurationMs"))
+        .isEqualTo("must not exceed the deadline");
+    JsonObject types =
+        fieldsOf(
+            registerRaw(d, validBackend().put("deadlineMs", "fast").put("weight", 0)),
+            "registerBackend");
     assertThat(types.getString("deadlineMs")).isEqualTo("must be an integer");
     assertThat(types.getString("weight")).startsWith("must be between");
   }
@@ -214,13 +299,25 @@ class AdminApiTest {
   @Test
   void authenticationSettingsAreFieldErrors() {
     JsonObject d = fx.department("traffic");
-    assertThat(fieldsOf(registerRaw(d, validBackend().put("auth", new JsonObject().put("type", "basic"))),
-        "registerBackend").fieldNames()).contains("auth.type");
-    JsonObject hmac = fieldsOf(registerRaw(d, validBackend().put("auth",
-        new JsonObject().put("type", "hmac").put("secret", "short"))), "registerBackend");
+    assertThat(
+            fieldsOf(
+                    registerRaw(
+                        d, validBackend().put("auth", new JsonObject().put("type", "basic"))),
+                    "registerBackend")
+                .fieldNames())
+        .contains("auth.type");
+    JsonObject hmac =
+        fieldsOf(
+            registerRaw(
+                d,
+                validBackend()
+                    .put("auth", new JsonObject().put("type", "hmac").put("secret", "short"))),
+            "registerBackend");
     assertThat(hmac.fieldNames()).contains("auth.keyId", "auth.secret");
-    JsonObject mtls = fieldsOf(registerRaw(d, validBackend().put("auth", new JsonObject().put("type", "mtls"))),
-        "registerBackend");
+    JsonObject mtls =
+        fieldsOf(
+            registerRaw(d, validBackend().put("auth", new JsonObject().put("type", "mtls"))),
+            "registerBackend");
     assertThat(mtls.fieldNames()).contains("auth.certificatePem", "auth.privateKeyPem", "baseUrl");
   }
 
@@ -232,27 +329,41 @@ class AdminApiTest {
     assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
     String firstId = Http.json(first).getString("id");
     JsonObject fields = fieldsOf(registerRaw(d, validBackend()), "registerBackend");
-    assertThat(fields.getString("weight")).contains(firstId).contains("traffic.fines").contains(HANGZHOU);
+    assertThat(fields.getString("weight"))
+        .contains(firstId)
+        .contains("traffic.fines")
+        .contains(HANGZHOU);
 
     HttpResponse<String> shared = registerRaw(d, validBackend().put("weight", 50));
     assertThat(shared.statusCode()).as(shared.body()).isEqualTo(201);
     String sharedId = Http.json(shared).getString("id");
 
-    HttpResponse<String> replacing = registerRaw(d, validBackend().put("replaces", firstId).put("weight", 10));
+    HttpResponse<String> replacing =
+        registerRaw(d, validBackend().put("replaces", firstId).put("weight", 10));
     assertThat(replacing.statusCode()).as(replacing.body()).isEqualTo(201);
     String replacingId = Http.json(replacing).getString("id");
-    HttpResponse<String> gone = fx.admin("GET", "/departments/" + d.getString("id") + "/backends/" + firstId,
-        d.getString("auth"), null);
+    HttpResponse<String> gone =
+        fx.admin(
+            "GET",
+            "/departments/" + d.getString("id") + "/backends/" + firstId,
+            d.getString("auth"),
+            null);
     assertThat(gone.statusCode()).isEqualTo(404);
 
     // Another department names d's backend for replacement, on a route of its own: refused.
     JsonObject other = fx.department("traffic");
-    JsonObject ownRoute = validBackend().put("regions", new JsonArray().add(RegistryFixture.CHENGDU));
+    JsonObject ownRoute =
+        validBackend().put("regions", new JsonArray().add(RegistryFixture.CHENGDU));
     fx.assign(other, ownRoute);
-    JsonObject notMine = fieldsOf(registerRaw(other, ownRoute.copy().put("replaces", sharedId)), "registerBackend");
+    JsonObject notMine =
+        fieldsOf(registerRaw(other, ownRoute.copy().put("replaces", sharedId)), "registerBackend");
     assertThat(notMine.fieldNames()).containsExactly("replaces");
     for (String id : List.of(sharedId, replacingId)) {
-      fx.admin("DELETE", "/departments/" + d.getString("id") + "/backends/" + id, d.getString("auth"), null);
+      fx.admin(
+          "DELETE",
+          "/departments/" + d.getString("id") + "/backends/" + id,
+          d.getString("auth"),
+          null);
     }
   }
 
@@ -276,10 +387,12 @@ class AdminApiTest {
     assertThat(Http.json(updated).getInteger("version")).isEqualTo(2);
     assertThat(Http.json(updated).getInteger("deadlineMs")).isEqualTo(2000);
 
-    HttpResponse<String> disabled = fx.admin("POST", base + "/" + id + "/disable", d.getString("auth"), null);
+    HttpResponse<String> disabled =
+        fx.admin("POST", base + "/" + id + "/disable", d.getString("auth"), null);
     CONTRACT.assertValid("disableBackend", disabled);
     assertThat(Http.json(disabled).getString("status")).isEqualTo("disabled");
-    HttpResponse<String> enabled = fx.admin("POST", base + "/" + id + "/enable", d.getString("auth"), null);
+    HttpResponse<String> enabled =
+        fx.admin("POST", base + "/" + id + "/enable", d.getString("auth"), null);
     CONTRACT.assertValid("enableBackend", enabled);
     HttpResponse<String> list = fx.admin("GET", base, d.getString("auth"), null);
     CONTRACT.assertValid("listBackends", list);
@@ -287,28 +400,49 @@ class AdminApiTest {
     CONTRACT.assertValid("deregisterBackend", deleted);
     assertThat(Http.json(deleted).getString("status")).isEqualTo("deregistered");
 
-    HttpResponse<String> history = fx.admin("GET", base + "/" + id + "/versions", d.getString("auth"), null);
+    HttpResponse<String> history =
+        fx.admin("GET", base + "/" + id + "/versions", d.getString("auth"), null);
     assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
     CONTRACT.assertValid("listBackendVersions", history);
     assertThat(Http.json(history).getJsonArray("versions")).hasSize(5);
 
-    var versions = fx.gateway.database().pool().preparedQuery(
-            "SELECT version, status, change, actor_type FROM backend_versions WHERE backend_id = $1 ORDER BY version")
-        .execute(Tuple.of(id)).await(10, TimeUnit.SECONDS);
+    var versions =
+        fx.gateway
+            .database()
+            .pool()
+            .preparedQuery(
+                "SELECT version, status, change, actor_type FROM backend_versions WHERE backend_id = $1 ORDER BY version")
+            .execute(Tuple.of(id))
+            .await(10, TimeUnit.SECONDS);
     assertThat(versions.size()).isEqualTo(5);
     List<String> changes = new java.util.ArrayList<>();
     versions.forEach(r -> changes.add(r.getString("change") + "/" + r.getString("status")));
-    assertThat(changes).containsExactly("registered/active", "updated/active", "disabled/disabled",
-        "enabled/active", "deregistered/deregistered");
+    assertThat(changes)
+        .containsExactly(
+            "registered/active",
+            "updated/active",
+            "disabled/disabled",
+            "enabled/active",
+            "deregistered/deregistered");
 
     fx.gateway.audit().flush().await(10, TimeUnit.SECONDS);
-    var audited = fx.gateway.database().pool().preparedQuery(
-            "SELECT action FROM audit_log WHERE details::jsonb->>'backend' = $1 ORDER BY seq")
-        .execute(Tuple.of(id)).await(10, TimeUnit.SECONDS);
+    var audited =
+        fx.gateway
+            .database()
+            .pool()
+            .preparedQuery(
+                "SELECT action FROM audit_log WHERE details::jsonb->>'backend' = $1 ORDER BY seq")
+            .execute(Tuple.of(id))
+            .await(10, TimeUnit.SECONDS);
     List<String> actions = new java.util.ArrayList<>();
     audited.forEach(r -> actions.add(r.getString("action")));
-    assertThat(actions).containsExactly("registry.backend_registered", "registry.backend_updated",
-        "registry.backend_disabled", "registry.backend_enabled", "registry.backend_deregistered");
+    assertThat(actions)
+        .containsExactly(
+            "registry.backend_registered",
+            "registry.backend_updated",
+            "registry.backend_disabled",
+            "registry.backend_enabled",
+            "registry.backend_deregistered");
     assertThat(audited.size()).isEqualTo(5);
   }
 
@@ -316,33 +450,63 @@ class AdminApiTest {
   void operatorForcesABreakerOpenAndClosedOnEveryInstanceAndItIsAudited() throws Exception {
     JsonObject d = fx.department("traffic");
     Backend backend = fx.register(d, validBackend());
-    HttpResponse<String> open = fx.admin("POST", "/backends/" + backend.id() + "/breaker", fx.operator,
-        new JsonObject().put("action", "open"));
+    HttpResponse<String> open =
+        fx.admin(
+            "POST",
+            "/backends/" + backend.id() + "/breaker",
+            fx.operator,
+            new JsonObject().put("action", "open"));
     assertThat(open.statusCode()).as(open.body()).isEqualTo(200);
     CONTRACT.assertValid("overrideBreaker", open);
     assertThat(Http.json(open).getString("breakerOverride")).isEqualTo("open");
-    RegistryFixture.waitFor(() -> fx.gateway.departmentRegistry().routes().backend(backend.id()).guard().state()
-        == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.FORCED_OPEN, java.time.Duration.ofSeconds(5));
+    RegistryFixture.waitFor(
+        () ->
+            fx.gateway.departmentRegistry().routes().backend(backend.id()).guard().state()
+                == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.FORCED_OPEN,
+        java.time.Duration.ofSeconds(5));
     assertThat(fx.failure("traffic.fines", HANGZHOU, RegistryFixture.citizenOf(HANGZHOU)).code())
         .isEqualTo("department.unavailable");
 
-    fx.admin("POST", "/backends/" + backend.id() + "/breaker", fx.operator, new JsonObject().put("action", "closed"));
-    RegistryFixture.waitFor(() -> fx.gateway.departmentRegistry().routes().backend(backend.id()).guard().state()
-        == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.METRICS_ONLY, java.time.Duration.ofSeconds(5));
-    HttpResponse<String> reset = fx.admin("POST", "/backends/" + backend.id() + "/breaker", fx.operator,
-        new JsonObject().put("action", "reset"));
+    fx.admin(
+        "POST",
+        "/backends/" + backend.id() + "/breaker",
+        fx.operator,
+        new JsonObject().put("action", "closed"));
+    RegistryFixture.waitFor(
+        () ->
+            fx.gateway.departmentRegistry().routes().backend(backend.id()).guard().state()
+                == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.METRICS_ONLY,
+        java.time.Duration.ofSeconds(5));
+    HttpResponse<String> reset =
+        fx.admin(
+            "POST",
+            "/backends/" + backend.id() + "/breaker",
+            fx.operator,
+            new JsonObject().put("action", "reset"));
     assertThat(Http.json(reset).containsKey("breakerOverride")).isFalse();
-    RegistryFixture.waitFor(() -> fx.gateway.departmentRegistry().routes().backend(backend.id()).guard().state()
-        == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED, java.time.Duration.ofSeconds(5));
-    HttpResponse<String> bad = fx.admin("POST", "/backends/" + backend.id() + "/breaker", fx.operator,
-        new JsonObject().put("action", "half-open"));
+    RegistryFixture.waitFor(
+        () ->
+            fx.gateway.departmentRegistry().routes().backend(backend.id()).guard().state()
+                == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED,
+        java.time.Duration.ofSeconds(5));
+    HttpResponse<String> bad =
+        fx.admin(
+            "POST",
+            "/backends/" + backend.id() + "/breaker",
+            fx.operator,
+            new JsonObject().put("action", "half-open"));
     assertThat(fieldsOf(bad, "overrideBreaker").fieldNames()).containsExactly("action");
 
     fx.gateway.audit().flush().await(10, TimeUnit.SECONDS);
-    var audited = fx.gateway.database().pool().preparedQuery(
-            "SELECT details::jsonb->>'action' AS a FROM audit_log WHERE action = 'registry.breaker_override' "
-                + "AND details::jsonb->>'backend' = $1 ORDER BY seq")
-        .execute(Tuple.of(backend.id())).await(10, TimeUnit.SECONDS);
+    var audited =
+        fx.gateway
+            .database()
+            .pool()
+            .preparedQuery(
+                "SELECT details::jsonb->>'action' AS a FROM audit_log WHERE action = 'registry.breaker_override' "
+                    + "AND details::jsonb->>'backend' = $1 ORDER BY seq")
+            .execute(Tuple.of(backend.id()))
+            .await(10, TimeUnit.SECONDS);
     List<String> actions = new java.util.ArrayList<>();
     audited.forEach(r -> actions.add(r.getString("a")));
     assertThat(actions).containsExactly("open", "closed", "reset");
@@ -352,9 +516,13 @@ class AdminApiTest {
   void disabledBackendsKeepTheirRouteButAnswerUnavailable() {
     JsonObject d = fx.department("traffic");
     Backend backend = fx.register(d, validBackend());
-    fx.admin("POST", "/departments/" + d.getString("id") + "/backends/" + backend.id() + "/disable",
-        d.getString("auth"), null);
-    RegistryFixture.waitFor(() -> !fx.gateway.departmentRegistry().routes().backend(backend.id()).enabled(),
+    fx.admin(
+        "POST",
+        "/departments/" + d.getString("id") + "/backends/" + backend.id() + "/disable",
+        d.getString("auth"),
+        null);
+    RegistryFixture.waitFor(
+        () -> !fx.gateway.departmentRegistry().routes().backend(backend.id()).enabled(),
         java.time.Duration.ofSeconds(5));
     var e = fx.failure("traffic.fines", HANGZHOU, RegistryFixture.citizenOf(HANGZHOU));
     assertThat(e.code()).isEqualTo("department.unavailable");

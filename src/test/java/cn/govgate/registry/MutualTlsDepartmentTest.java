@@ -43,10 +43,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A department that requires mutual TLS, registered through the admin API with {@code mtls} auth: the gateway calls
- * it end to end with its client certificate (and still signs each request), and the department refuses a client
- * certificate of another CA, or none, in the handshake. Every key and certificate is generated here, at run time,
- * with Bouncy Castle; none is written to disk.
+ * A department that requires mutual TLS, registered through the admin API with {@code mtls} auth:
+ * the gateway calls it end to end with its client certificate (and still signs each request), and
+ * the department refuses a client certificate of another CA, or none, in the handshake. Every key
+ * and certificate is generated here, at run time, with Bouncy Castle; none is written to disk.
  */
 class MutualTlsDepartmentTest {
 
@@ -93,33 +93,60 @@ class MutualTlsDepartmentTest {
     KeyPair keys = ecKeys();
     X500Name name = new X500Name(subject);
     Instant now = Instant.now();
-    var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), name, keys.getPublic())
-        .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-    return new Pki(keys, new JcaX509CertificateConverter().getCertificate(
-        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))));
+    var builder =
+        new JcaX509v3CertificateBuilder(
+                name,
+                BigInteger.valueOf(now.toEpochMilli()),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                name,
+                keys.getPublic())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+            .addExtension(
+                Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    return new Pki(
+        keys,
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                builder.build(
+                    new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))));
   }
 
   private static Issued issue(Pki ca, String subject, boolean client) throws Exception {
     KeyPair keys = ecKeys();
     Instant now = Instant.now();
-    var builder = new JcaX509v3CertificateBuilder(ca.certificate(), BigInteger.valueOf(System.nanoTime()),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), new X500Name(subject),
-        keys.getPublic())
-        .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+    var builder =
+        new JcaX509v3CertificateBuilder(
+                ca.certificate(),
+                BigInteger.valueOf(System.nanoTime()),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                new X500Name(subject),
+                keys.getPublic())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+            .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
     if (!client) {
-      builder.addExtension(Extension.subjectAlternativeName, false,
+      builder.addExtension(
+          Extension.subjectAlternativeName,
+          false,
           new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
     }
-    return new Issued(keys.getPrivate(), new JcaX509CertificateConverter().getCertificate(
-        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.keys().getPrivate()))));
+    return new Issued(
+        keys.getPrivate(),
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                builder.build(
+                    new JcaContentSignerBuilder("SHA256withECDSA").build(ca.keys().getPrivate()))));
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static String pem(X509Certificate certificate) throws Exception {
@@ -130,23 +157,36 @@ class MutualTlsDepartmentTest {
     return pem("PRIVATE KEY", key.getEncoded());
   }
 
-  private static DepartmentSimulator mtlsSimulator(String region, String keyId, String secret) throws Exception {
-    DepartmentTls tls = new DepartmentTls(pem(server.certificate()), pem(server.key()),
-        pem(gatewayCa.certificate()));
-    return RegistryFixture.await(DepartmentSimulator.start(fx.simulatorVertx,
-        DepartmentSimulatorOptions.create(DepartmentFamily.SOCIAL_SECURITY, region, keyId, secret,
-            RegistryFixture.CITIZENS).withClock(fx.clock), tls));
+  private static DepartmentSimulator mtlsSimulator(String region, String keyId, String secret)
+      throws Exception {
+    DepartmentTls tls =
+        new DepartmentTls(
+            pem(server.certificate()), pem(server.key()), pem(gatewayCa.certificate()));
+    return RegistryFixture.await(
+        DepartmentSimulator.start(
+            fx.simulatorVertx,
+            DepartmentSimulatorOptions.create(
+                    DepartmentFamily.SOCIAL_SECURITY,
+                    region,
+                    keyId,
+                    secret,
+                    RegistryFixture.CITIZENS)
+                .withClock(fx.clock),
+            tls));
   }
 
-  private static JsonObject mtlsBody(DepartmentSimulator sim, String keyId, String secret, Issued client)
-      throws Exception {
-    return RegistryFixture.backendBody(sim, keyId, secret, ACCOUNT).put("auth", new JsonObject()
-        .put("type", "mtls")
-        .put("keyId", keyId)
-        .put("secret", secret)
-        .put("certificatePem", pem(client.certificate()))
-        .put("privateKeyPem", pem(client.key()))
-        .put("trustedCaPem", pem(departmentCa.certificate())));
+  private static JsonObject mtlsBody(
+      DepartmentSimulator sim, String keyId, String secret, Issued client) throws Exception {
+    return RegistryFixture.backendBody(sim, keyId, secret, ACCOUNT)
+        .put(
+            "auth",
+            new JsonObject()
+                .put("type", "mtls")
+                .put("keyId", keyId)
+                .put("secret", secret)
+                .put("certificatePem", pem(client.certificate()))
+                .put("privateKeyPem", pem(client.key()))
+                .put("trustedCaPem", pem(departmentCa.certificate())));
   }
 
   @Test
@@ -157,11 +197,16 @@ class MutualTlsDepartmentTest {
     JsonObject body = mtlsBody(sim, "k-mtls", "secret-of-the-mtls-department", gatewayClient);
 
     Backend backend = fx.register(d, body);
-    HttpResponse<String> shown = fx.admin("GET", "/departments/" + d.getString("id") + "/backends/" + backend.id(),
-        d.getString("auth"), null);
+    HttpResponse<String> shown =
+        fx.admin(
+            "GET",
+            "/departments/" + d.getString("id") + "/backends/" + backend.id(),
+            d.getString("auth"),
+            null);
     assertThat(shown.body()).doesNotContain("PRIVATE KEY");
 
-    DepartmentAnswer answer = RegistryFixture.await(fx.call(ACCOUNT, HANGZHOU, citizenOf(HANGZHOU), true));
+    DepartmentAnswer answer =
+        RegistryFixture.await(fx.call(ACCOUNT, HANGZHOU, citizenOf(HANGZHOU), true));
     assertThat(answer.stale()).isFalse();
     assertThat(answer.backend()).isEqualTo(backend.id());
     assertThat(answer.data().isEmpty()).isFalse();
@@ -174,8 +219,12 @@ class MutualTlsDepartmentTest {
     JsonObject d = fx.department("social-security");
     DepartmentSimulator sim = mtlsSimulator(CHENGDU, "k-mtls2", "secret-of-the-other-mtls-dept");
     fx.assign(d, mtlsBody(sim, "k-mtls2", "secret-of-the-other-mtls-dept", strangerClient));
-    HttpResponse<String> created = fx.admin("POST", "/departments/" + d.getString("id") + "/backends",
-        d.getString("auth"), mtlsBody(sim, "k-mtls2", "secret-of-the-other-mtls-dept", strangerClient));
+    HttpResponse<String> created =
+        fx.admin(
+            "POST",
+            "/departments/" + d.getString("id") + "/backends",
+            d.getString("auth"),
+            mtlsBody(sim, "k-mtls2", "secret-of-the-other-mtls-dept", strangerClient));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     String backendId = new JsonObject(created.body()).getString("id");
     fx.registeredElsewhere(d, backendId);
@@ -183,16 +232,31 @@ class MutualTlsDepartmentTest {
 
     long before = sim.requestCount();
     ApiException refused = fx.failure(ACCOUNT, CHENGDU, citizenOf(CHENGDU));
-    // Under TLS 1.3 the client may finish its half of the handshake before the server's refusal arrives: the call
-    // then fails as a broken connection or runs into its deadline. Either way nothing reached the department.
-    assertThat(refused.code()).isIn("department.unavailable", "department.connection_failed", "department.timeout");
+    // Under TLS 1.3 the client may finish its half of the handshake before the server's refusal
+    // arrives: the call
+    // then fails as a broken connection or runs into its deadline. Either way nothing reached the
+    // department.
+    assertThat(refused.code())
+        .isIn("department.unavailable", "department.connection_failed", "department.timeout");
     assertThat(sim.requestCount()).as("no request passed the handshake").isEqualTo(before);
 
     // Nor does a client without any certificate get through, even one that trusts the department.
-    WebClient anonymous = WebClient.create(fx.simulatorVertx, new WebClientOptions().setSsl(true)
-        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(pem(departmentCa.certificate())))));
-    Throwable failure = anonymous.getAbs(sim.baseUrl() + "/health").send().toCompletionStage().toCompletableFuture()
-        .handle((r, e) -> e).get(30, TimeUnit.SECONDS);
+    WebClient anonymous =
+        WebClient.create(
+            fx.simulatorVertx,
+            new WebClientOptions()
+                .setSsl(true)
+                .setTrustOptions(
+                    new PemTrustOptions()
+                        .addCertValue(Buffer.buffer(pem(departmentCa.certificate())))));
+    Throwable failure =
+        anonymous
+            .getAbs(sim.baseUrl() + "/health")
+            .send()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .handle((r, e) -> e)
+            .get(30, TimeUnit.SECONDS);
     assertThat(failure).as("handshake without a client certificate").isNotNull();
     anonymous.close();
     assertThat(sim.requestCount()).isEqualTo(before);
@@ -202,16 +266,26 @@ class MutualTlsDepartmentTest {
   @Test
   void anMtlsRegistrationNeedsHttpsAndACertificateWithItsKey() throws Exception {
     JsonObject d = fx.department("social-security");
-    JsonObject body = new JsonObject()
-        .put("serviceTypes", new JsonArray(List.of(ACCOUNT)))
-        .put("regions", new JsonArray().add(HANGZHOU))
-        .put("baseUrl", "http://127.0.0.1:9/dept")
-        .put("auth", new JsonObject().put("type", "mtls").put("certificatePem", pem(gatewayClient.certificate())));
+    JsonObject body =
+        new JsonObject()
+            .put("serviceTypes", new JsonArray(List.of(ACCOUNT)))
+            .put("regions", new JsonArray().add(HANGZHOU))
+            .put("baseUrl", "http://127.0.0.1:9/dept")
+            .put(
+                "auth",
+                new JsonObject()
+                    .put("type", "mtls")
+                    .put("certificatePem", pem(gatewayClient.certificate())));
     fx.assign(d, body);
-    HttpResponse<String> refused = fx.admin("POST", "/departments/" + d.getString("id") + "/backends",
-        d.getString("auth"), body);
+    HttpResponse<String> refused =
+        fx.admin(
+            "POST", "/departments/" + d.getString("id") + "/backends", d.getString("auth"), body);
     assertThat(refused.statusCode()).isEqualTo(400);
-    assertThat(new JsonObject(refused.body()).getJsonObject("details").getJsonObject("fields").fieldNames())
+    assertThat(
+            new JsonObject(refused.body())
+                .getJsonObject("details")
+                .getJsonObject("fields")
+                .fieldNames())
         .contains("baseUrl", "auth.privateKeyPem");
     fx.deregisterAll();
   }

@@ -5,10 +5,10 @@ import static cn.govgate.registry.RegistryFixture.backendBody;
 import static cn.govgate.registry.RegistryFixture.citizenOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.govgate.error.ApiException;
 import cn.govgate.sim.departments.DepartmentFamily;
 import cn.govgate.sim.departments.DepartmentFaults;
 import cn.govgate.sim.departments.DepartmentSimulator;
-import cn.govgate.error.ApiException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,10 +34,13 @@ class ReadRetriesTest {
   @Test
   void aReadIsRetriedPastOneDepartmentErrorButAWriteIsNot() {
     JsonObject department = fx.department("social-security");
-    DepartmentSimulator sim = fx.simulator(DepartmentFamily.SOCIAL_SECURITY, HANGZHOU, "retry-key",
-        "retry-secret-0123456789");
-    Backend backend = fx.register(department, backendBody(sim, "retry-key", "retry-secret-0123456789",
-        "social-security.account"));
+    DepartmentSimulator sim =
+        fx.simulator(
+            DepartmentFamily.SOCIAL_SECURITY, HANGZHOU, "retry-key", "retry-secret-0123456789");
+    Backend backend =
+        fx.register(
+            department,
+            backendBody(sim, "retry-key", "retry-secret-0123456789", "social-security.account"));
     sim.faults(DepartmentFaults.none().withErrorRate(1.0));
     long before = sim.requestCount();
     ApiException read = fx.failure("social-security.account", HANGZHOU, citizenOf(HANGZHOU));
@@ -46,8 +49,9 @@ class ReadRetriesTest {
     assertThat(backend.guard().breaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(3);
 
     long beforeWrite = sim.requestCount();
-    ApiException write = RegistryFixture.failure(fx.call("social-security.account", HANGZHOU, citizenOf(HANGZHOU),
-        false));
+    ApiException write =
+        RegistryFixture.failure(
+            fx.call("social-security.account", HANGZHOU, citizenOf(HANGZHOU), false));
     assertThat(write.code()).isEqualTo("department.error");
     assertThat(sim.requestCount() - beforeWrite).as("a write is never repeated").isEqualTo(1);
 

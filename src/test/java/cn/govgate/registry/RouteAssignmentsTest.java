@@ -24,10 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A department serves only the routes the operator assigned to it: the takeover found by probing (a new
- * department registering, with an explicit weight, a backend for a route another department serves, and
- * receiving its citizens' ID numbers) is refused and audited; weights and replacements stay within one
- * department; disabled backends block nothing.
+ * A department serves only the routes the operator assigned to it: the takeover found by probing (a
+ * new department registering, with an explicit weight, a backend for a route another department
+ * serves, and receiving its citizens' ID numbers) is refused and audited; weights and replacements
+ * stay within one department; disabled backends block nothing.
  */
 class RouteAssignmentsTest {
 
@@ -52,9 +52,13 @@ class RouteAssignmentsTest {
     }
   }
 
-  private record Serving(JsonObject department, DepartmentSimulator sim, JsonObject body, Backend backend) {}
+  private record Serving(
+      JsonObject department, DepartmentSimulator sim, JsonObject body, Backend backend) {}
 
-  /** A social-security department serving {@value #ACCOUNT} in {@code region}, registered the proper way. */
+  /**
+   * A social-security department serving {@value #ACCOUNT} in {@code region}, registered the proper
+   * way.
+   */
   private Serving serving(String region) {
     JsonObject department = fx.department("social-security");
     String keyId = "k-" + department.getString("id");
@@ -65,7 +69,10 @@ class RouteAssignmentsTest {
   }
 
   private HttpResponse<String> registerRaw(JsonObject department, JsonObject body) {
-    return fx.admin("POST", "/departments/" + department.getString("id") + "/backends", department.getString("auth"),
+    return fx.admin(
+        "POST",
+        "/departments/" + department.getString("id") + "/backends",
+        department.getString("auth"),
         body);
   }
 
@@ -73,22 +80,34 @@ class RouteAssignmentsTest {
   void aNewDepartmentCannotTakeOverAnotherDepartmentsRoute() throws Exception {
     Serving owner = serving(CHENGDU);
     JsonObject rogue = fx.department("social-security");
-    DepartmentSimulator rogueSim = fx.simulator(DepartmentFamily.SOCIAL_SECURITY, CHENGDU, "rogue-key",
-        "rogue-secret-0123456789");
+    DepartmentSimulator rogueSim =
+        fx.simulator(
+            DepartmentFamily.SOCIAL_SECURITY, CHENGDU, "rogue-key", "rogue-secret-0123456789");
     JsonObject takeover = backendBody(rogueSim, "rogue-key", "rogue-secret-0123456789", ACCOUNT);
 
-    for (JsonObject attempt : List.of(takeover.copy().put("weight", 10_000),
-        takeover.copy().put("replaces", owner.backend().id()), takeover.copy())) {
+    for (JsonObject attempt :
+        List.of(
+            takeover.copy().put("weight", 10_000),
+            takeover.copy().put("replaces", owner.backend().id()),
+            takeover.copy())) {
       HttpResponse<String> r = registerRaw(rogue, attempt);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
       CONTRACT.assertValid("registerBackend", r);
       JsonObject error = Http.json(r);
       assertThat(error.getString("code")).isEqualTo("registry.route_not_assigned");
-      assertThat(error.getJsonObject("details").getJsonArray("routes")).containsExactly(
-          new JsonObject().put("serviceType", ACCOUNT).put("region", CHENGDU));
+      assertThat(error.getJsonObject("details").getJsonArray("routes"))
+          .containsExactly(new JsonObject().put("serviceType", ACCOUNT).put("region", CHENGDU));
     }
-    assertThat(Http.json(fx.admin("GET", "/departments/" + rogue.getString("id") + "/backends", rogue.getString("auth"),
-        null)).getJsonArray("backends")).as("nothing registered").isEmpty();
+    assertThat(
+            Http.json(
+                    fx.admin(
+                        "GET",
+                        "/departments/" + rogue.getString("id") + "/backends",
+                        rogue.getString("auth"),
+                        null))
+                .getJsonArray("backends"))
+        .as("nothing registered")
+        .isEmpty();
 
     // Every citizen query still goes to the owner; the rogue simulator never hears of a citizen.
     for (int i = 0; i < 10; i++) {
@@ -96,43 +115,74 @@ class RouteAssignmentsTest {
       assertThat(answer.backend()).isEqualTo(owner.backend().id());
     }
     assertThat(rogueSim.requestCount()).isZero();
-    assertThat(fx.gateway.departmentRegistry().routes().candidates(ACCOUNT, CHENGDU)).extracting(Backend::id)
+    assertThat(fx.gateway.departmentRegistry().routes().candidates(ACCOUNT, CHENGDU))
+        .extracting(Backend::id)
         .containsExactly(owner.backend().id());
 
     // The refusals are audited, with what was asked for.
     fx.gateway.audit().flush().await(10, TimeUnit.SECONDS);
-    var refused = fx.gateway.database().pool().preparedQuery("SELECT outcome, actor_type, details FROM audit_log "
-            + "WHERE action = 'registry.backend_refused' AND details::jsonb->>'department' = $1 ORDER BY seq")
-        .execute(Tuple.of(rogue.getString("id"))).await(10, TimeUnit.SECONDS);
+    var refused =
+        fx.gateway
+            .database()
+            .pool()
+            .preparedQuery(
+                "SELECT outcome, actor_type, details FROM audit_log "
+                    + "WHERE action = 'registry.backend_refused' AND details::jsonb->>'department' = $1 ORDER BY seq")
+            .execute(Tuple.of(rogue.getString("id")))
+            .await(10, TimeUnit.SECONDS);
     assertThat(refused.size()).isEqualTo(3);
-    refused.forEach(row -> {
-      assertThat(row.getString("outcome")).isEqualTo("denied");
-      assertThat(row.getString("actor_type")).isEqualTo("department");
-      assertThat(row.getValue("details").toString()).contains("registry.route_not_assigned").contains(CHENGDU);
-    });
+    refused.forEach(
+        row -> {
+          assertThat(row.getString("outcome")).isEqualTo("denied");
+          assertThat(row.getString("actor_type")).isEqualTo("department");
+          assertThat(row.getValue("details").toString())
+              .contains("registry.route_not_assigned")
+              .contains(CHENGDU);
+        });
   }
 
   @Test
   void anUpdateOrReEnablingCannotReachAnUnassignedRouteEither() {
     Serving own = serving(HANGZHOU);
-    String base = "/departments/" + own.department().getString("id") + "/backends/" + own.backend().id();
+    String base =
+        "/departments/" + own.department().getString("id") + "/backends/" + own.backend().id();
     JsonObject wider = own.body().copy().put("regions", new JsonArray().add(HANGZHOU).add(CHENGDU));
     HttpResponse<String> updated = fx.admin("PUT", base, own.department().getString("auth"), wider);
     assertThat(updated.statusCode()).as(updated.body()).isEqualTo(403);
     CONTRACT.assertValid("updateBackend", updated);
-    assertThat(Http.json(updated).getJsonObject("details").getJsonArray("routes")).containsExactly(
-        new JsonObject().put("serviceType", ACCOUNT).put("region", CHENGDU));
+    assertThat(Http.json(updated).getJsonObject("details").getJsonArray("routes"))
+        .containsExactly(new JsonObject().put("serviceType", ACCOUNT).put("region", CHENGDU));
 
-    // Disabled, its route withdrawn by the operator, handed to another department: it cannot come back.
-    assertThat(fx.admin("POST", base + "/disable", own.department().getString("auth"), null).statusCode())
+    // Disabled, its route withdrawn by the operator, handed to another department: it cannot come
+    // back.
+    assertThat(
+            fx.admin("POST", base + "/disable", own.department().getString("auth"), null)
+                .statusCode())
         .isEqualTo(200);
-    assertThat(fx.admin("DELETE", "/departments/" + own.department().getString("id") + "/assignments/" + ACCOUNT + "/"
-        + HANGZHOU, fx.operator, null).statusCode()).as("a disabled backend still holds its route").isEqualTo(409);
-    fx.gateway.database().pool().preparedQuery("UPDATE route_assignments SET department_id = $1 "
-            + "WHERE service_type = $2 AND region = $3")
+    assertThat(
+            fx.admin(
+                    "DELETE",
+                    "/departments/"
+                        + own.department().getString("id")
+                        + "/assignments/"
+                        + ACCOUNT
+                        + "/"
+                        + HANGZHOU,
+                    fx.operator,
+                    null)
+                .statusCode())
+        .as("a disabled backend still holds its route")
+        .isEqualTo(409);
+    fx.gateway
+        .database()
+        .pool()
+        .preparedQuery(
+            "UPDATE route_assignments SET department_id = $1 "
+                + "WHERE service_type = $2 AND region = $3")
         .execute(Tuple.of(fx.department("social-security").getString("id"), ACCOUNT, HANGZHOU))
         .await();
-    HttpResponse<String> enabled = fx.admin("POST", base + "/enable", own.department().getString("auth"), null);
+    HttpResponse<String> enabled =
+        fx.admin("POST", base + "/enable", own.department().getString("auth"), null);
     assertThat(enabled.statusCode()).as(enabled.body()).isEqualTo(403);
     CONTRACT.assertValid("enableBackend", enabled);
     assertThat(Http.json(enabled).getString("code")).isEqualTo("registry.route_not_assigned");
@@ -142,21 +192,29 @@ class RouteAssignmentsTest {
   void aBackendOnAnotherDepartmentsRouteFromBeforeAssignmentsIsNeverPicked() {
     Serving owner = serving(CHENGDU);
     Serving other = serving(HANGZHOU);
-    // A registration older than assignments: the other department's backend lists the owner's route too.
+    // A registration older than assignments: the other department's backend lists the owner's route
+    // too.
     JsonObject spec = other.backend().spec().toJson();
-    spec.put("regions", new JsonArray().add(HANGZHOU).add(CHENGDU)).put("weight", 10_000).put("weightExplicit", true);
+    spec.put("regions", new JsonArray().add(HANGZHOU).add(CHENGDU))
+        .put("weight", 10_000)
+        .put("weightExplicit", true);
     var pool = fx.gateway.database().pool();
     pool.preparedQuery("UPDATE backends SET spec = $2, version = version + 1 WHERE id = $1")
-        .execute(Tuple.of(other.backend().id(), spec)).await();
+        .execute(Tuple.of(other.backend().id(), spec))
+        .await();
     pool.query("SELECT pg_notify('govgate_registry', 'test')").execute().await();
-    RegistryFixture.awaitBackend(fx.gateway, other.backend().id(), other.backend().row().version() + 1);
+    RegistryFixture.awaitBackend(
+        fx.gateway, other.backend().id(), other.backend().row().version() + 1);
 
-    assertThat(fx.gateway.departmentRegistry().routes().candidates(ACCOUNT, CHENGDU)).extracting(Backend::id)
+    assertThat(fx.gateway.departmentRegistry().routes().candidates(ACCOUNT, CHENGDU))
+        .extracting(Backend::id)
         .containsExactly(owner.backend().id());
     for (int i = 0; i < 10; i++) {
-      assertThat(fx.answer(ACCOUNT, CHENGDU, citizenOf(CHENGDU)).backend()).isEqualTo(owner.backend().id());
+      assertThat(fx.answer(ACCOUNT, CHENGDU, citizenOf(CHENGDU)).backend())
+          .isEqualTo(owner.backend().id());
     }
-    assertThat(fx.answer(ACCOUNT, HANGZHOU, citizenOf(HANGZHOU)).backend()).isEqualTo(other.backend().id());
+    assertThat(fx.answer(ACCOUNT, HANGZHOU, citizenOf(HANGZHOU)).backend())
+        .isEqualTo(other.backend().id());
   }
 
   @Test
@@ -164,7 +222,9 @@ class RouteAssignmentsTest {
     Serving own = serving(HANGZHOU);
     String auth = own.department().getString("auth");
     String base = "/departments/" + own.department().getString("id") + "/backends";
-    assertThat(fx.admin("POST", base + "/" + own.backend().id() + "/disable", auth, null).statusCode()).isEqualTo(200);
+    assertThat(
+            fx.admin("POST", base + "/" + own.backend().id() + "/disable", auth, null).statusCode())
+        .isEqualTo(200);
 
     HttpResponse<String> again = registerRaw(own.department(), own.body());
     assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
@@ -173,16 +233,20 @@ class RouteAssignmentsTest {
     assertThat(fx.answer(ACCOUNT, HANGZHOU, citizenOf(HANGZHOU)).backend()).isEqualTo(replacement);
 
     // Re-enabling the old one now needs the same rule as registering next to an active backend.
-    HttpResponse<String> enabled = fx.admin("POST", base + "/" + own.backend().id() + "/enable", auth, null);
+    HttpResponse<String> enabled =
+        fx.admin("POST", base + "/" + own.backend().id() + "/enable", auth, null);
     assertThat(enabled.statusCode()).as(enabled.body()).isEqualTo(400);
-    assertThat(Http.json(enabled).getJsonObject("details").getJsonObject("fields").getString("weight"))
+    assertThat(
+            Http.json(enabled).getJsonObject("details").getJsonObject("fields").getString("weight"))
         .contains(replacement);
 
     // A second instance starting on this registry loads both and routes to the active one.
     var second = fx.startGateway();
-    RegistryFixture.waitFor(() -> second.departmentRegistry().routes().backend(replacement) != null,
+    RegistryFixture.waitFor(
+        () -> second.departmentRegistry().routes().backend(replacement) != null,
         Duration.ofSeconds(10));
-    assertThat(second.departmentRegistry().routes().backend(own.backend().id()).enabled()).isFalse();
+    assertThat(second.departmentRegistry().routes().backend(own.backend().id()).enabled())
+        .isFalse();
   }
 
   @Test
@@ -190,8 +254,10 @@ class RouteAssignmentsTest {
     JsonObject a = fx.department("social-security");
     JsonObject b = fx.department("social-security");
     String routes = "/departments/" + a.getString("id") + "/assignments";
-    JsonObject request = new JsonObject().put("serviceTypes", new JsonArray().add(ACCOUNT))
-        .put("regions", new JsonArray().add(HANGZHOU).add(CHENGDU));
+    JsonObject request =
+        new JsonObject()
+            .put("serviceTypes", new JsonArray().add(ACCOUNT))
+            .put("regions", new JsonArray().add(HANGZHOU).add(CHENGDU));
 
     HttpResponse<String> byDepartment = fx.admin("POST", routes, a.getString("auth"), request);
     assertThat(byDepartment.statusCode()).isEqualTo(403);
@@ -207,51 +273,104 @@ class RouteAssignmentsTest {
     assertThat(Http.json(assigned).getInteger("version")).isEqualTo(1);
     assertThat(Http.json(assigned).getJsonArray("assignments")).hasSize(2);
     HttpResponse<String> again = fx.admin("POST", routes, fx.operator, request);
-    assertThat(Http.json(again).getInteger("version")).as("nothing new, no new version").isEqualTo(1);
+    assertThat(Http.json(again).getInteger("version"))
+        .as("nothing new, no new version")
+        .isEqualTo(1);
 
-    HttpResponse<String> elsewhere = fx.admin("POST", "/departments/" + b.getString("id") + "/assignments",
-        fx.operator, new JsonObject().put("regions", new JsonArray().add(CHENGDU))
-            .put("serviceTypes", new JsonArray().add(ACCOUNT).add("social-security.contributions")));
+    HttpResponse<String> elsewhere =
+        fx.admin(
+            "POST",
+            "/departments/" + b.getString("id") + "/assignments",
+            fx.operator,
+            new JsonObject()
+                .put("regions", new JsonArray().add(CHENGDU))
+                .put(
+                    "serviceTypes",
+                    new JsonArray().add(ACCOUNT).add("social-security.contributions")));
     assertThat(elsewhere.statusCode()).isEqualTo(409);
     CONTRACT.assertValid("assignRoutes", elsewhere);
-    assertThat(Http.json(elsewhere).getString("code")).isEqualTo("registry.route_assigned_elsewhere");
-    assertThat(Http.json(elsewhere).getJsonObject("details").getJsonArray("routes").getJsonObject(0)
-        .getString("departmentId")).isEqualTo(a.getString("id"));
-    assertThat(Http.json(fx.admin("GET", "/departments/" + b.getString("id") + "/assignments", fx.operator, null))
-        .getJsonArray("assignments")).as("all or nothing").isEmpty();
+    assertThat(Http.json(elsewhere).getString("code"))
+        .isEqualTo("registry.route_assigned_elsewhere");
+    assertThat(
+            Http.json(elsewhere)
+                .getJsonObject("details")
+                .getJsonArray("routes")
+                .getJsonObject(0)
+                .getString("departmentId"))
+        .isEqualTo(a.getString("id"));
+    assertThat(
+            Http.json(
+                    fx.admin(
+                        "GET",
+                        "/departments/" + b.getString("id") + "/assignments",
+                        fx.operator,
+                        null))
+                .getJsonArray("assignments"))
+        .as("all or nothing")
+        .isEmpty();
 
-    HttpResponse<String> wrongFamily = fx.admin("POST", routes, fx.operator,
-        new JsonObject().put("serviceTypes", new JsonArray().add("traffic.fines")).put("regions",
-            new JsonArray().add("999999")));
+    HttpResponse<String> wrongFamily =
+        fx.admin(
+            "POST",
+            routes,
+            fx.operator,
+            new JsonObject()
+                .put("serviceTypes", new JsonArray().add("traffic.fines"))
+                .put("regions", new JsonArray().add("999999")));
     assertThat(wrongFamily.statusCode()).isEqualTo(400);
     assertThat(Http.json(wrongFamily).getJsonObject("details").getJsonObject("fields").fieldNames())
         .containsExactlyInAnyOrder("serviceTypes[0]", "regions[0]");
 
-    HttpResponse<String> withdrawn = fx.admin("DELETE", routes + "/" + ACCOUNT + "/" + CHENGDU, fx.operator, null);
+    HttpResponse<String> withdrawn =
+        fx.admin("DELETE", routes + "/" + ACCOUNT + "/" + CHENGDU, fx.operator, null);
     assertThat(withdrawn.statusCode()).as(withdrawn.body()).isEqualTo(200);
     CONTRACT.assertValid("withdrawRoute", withdrawn);
     assertThat(Http.json(withdrawn).getInteger("version")).isEqualTo(2);
-    HttpResponse<String> notHers = fx.admin("DELETE", routes + "/" + ACCOUNT + "/" + CHENGDU, fx.operator, null);
+    HttpResponse<String> notHers =
+        fx.admin("DELETE", routes + "/" + ACCOUNT + "/" + CHENGDU, fx.operator, null);
     assertThat(notHers.statusCode()).isEqualTo(404);
     CONTRACT.assertValid("withdrawRoute", notHers);
-    assertThat(fx.admin("POST", "/departments/" + b.getString("id") + "/assignments", fx.operator,
-        new JsonObject().put("serviceTypes", new JsonArray().add(ACCOUNT)).put("regions", new JsonArray().add(CHENGDU)))
-        .statusCode()).as("free again").isEqualTo(200);
+    assertThat(
+            fx.admin(
+                    "POST",
+                    "/departments/" + b.getString("id") + "/assignments",
+                    fx.operator,
+                    new JsonObject()
+                        .put("serviceTypes", new JsonArray().add(ACCOUNT))
+                        .put("regions", new JsonArray().add(CHENGDU)))
+                .statusCode())
+        .as("free again")
+        .isEqualTo(200);
 
     HttpResponse<String> history = fx.admin("GET", routes + "/versions", a.getString("auth"), null);
     CONTRACT.assertValid("listAssignmentVersions", history);
     List<String> changes = new ArrayList<>();
-    Http.json(history).getJsonArray("versions").forEach(v -> changes.add(((JsonObject) v).getString("change") + " "
-        + ((JsonObject) v).getJsonArray("routes").size()));
+    Http.json(history)
+        .getJsonArray("versions")
+        .forEach(
+            v ->
+                changes.add(
+                    ((JsonObject) v).getString("change")
+                        + " "
+                        + ((JsonObject) v).getJsonArray("routes").size()));
     assertThat(changes).containsExactly("assigned 2", "withdrawn 1");
 
     fx.gateway.audit().flush().await(10, TimeUnit.SECONDS);
-    var audited = fx.gateway.database().pool().preparedQuery("SELECT action, outcome FROM audit_log "
-            + "WHERE details::jsonb->>'department' = $1 ORDER BY seq")
-        .execute(Tuple.of(a.getString("id"))).await(10, TimeUnit.SECONDS);
+    var audited =
+        fx.gateway
+            .database()
+            .pool()
+            .preparedQuery(
+                "SELECT action, outcome FROM audit_log "
+                    + "WHERE details::jsonb->>'department' = $1 ORDER BY seq")
+            .execute(Tuple.of(a.getString("id")))
+            .await(10, TimeUnit.SECONDS);
     List<String> actions = new ArrayList<>();
     audited.forEach(r -> actions.add(r.getString("action") + "/" + r.getString("outcome")));
-    assertThat(actions).containsSubsequence("registry.access/denied", "registry.routes_assigned/success",
-        "registry.route_withdrawn/success");
+    assertThat(actions)
+        .containsSubsequence(
+            "registry.access/denied",
+            "registry.routes_assigned/success",
+            "registry.route_withdrawn/success");
   }
 }

@@ -44,8 +44,18 @@ class DepartmentMetricsTest {
     bulkheads = BulkheadRegistry.ofDefaults();
     DepartmentMetrics.bindRegistries(meters, breakers, bulkheads);
     department = FakeDepartment.start(vertx);
-    guard = Guard.create(vertx, "hrss", GuardConfig.withDeadline(Duration.ofSeconds(5)).withWindow(4, 4)
-        .withMaxConcurrentCalls(1), breakers, bulkheads, meters, GuardTest.DEPARTMENT_FAULT, clock);
+    guard =
+        Guard.create(
+            vertx,
+            "hrss",
+            GuardConfig.withDeadline(Duration.ofSeconds(5))
+                .withWindow(4, 4)
+                .withMaxConcurrentCalls(1),
+            breakers,
+            bulkheads,
+            meters,
+            GuardTest.DEPARTMENT_FAULT,
+            clock);
   }
 
   @AfterEach
@@ -55,16 +65,29 @@ class DepartmentMetricsTest {
   }
 
   Timer calls(String outcome) {
-    return meters.find(DepartmentMetrics.CALLS)
-        .tags("department", "hrss", "service", "balance", "outcome", outcome).timer();
+    return meters
+        .find(DepartmentMetrics.CALLS)
+        .tags("department", "hrss", "service", "balance", "outcome", outcome)
+        .timer();
   }
 
   @Test
   void recordsEveryOutcomeWithBoundedTags() {
-    // A window wide enough that the failures below do not open the breaker before the bulkhead check.
+    // A window wide enough that the failures below do not open the breaker before the bulkhead
+    // check.
     guard.close();
-    guard = Guard.create(vertx, "hrss", GuardConfig.withDeadline(Duration.ofSeconds(5)).withWindow(10, 10)
-        .withMaxConcurrentCalls(1), breakers, bulkheads, meters, GuardTest.DEPARTMENT_FAULT, clock);
+    guard =
+        Guard.create(
+            vertx,
+            "hrss",
+            GuardConfig.withDeadline(Duration.ofSeconds(5))
+                .withWindow(10, 10)
+                .withMaxConcurrentCalls(1),
+            breakers,
+            bulkheads,
+            meters,
+            GuardTest.DEPARTMENT_FAULT,
+            clock);
 
     result(guard.call("balance", department::fetchBalance));
     department.mode(Mode.NOT_FOUND);
@@ -86,22 +109,34 @@ class DepartmentMetricsTest {
     assertThat(calls("rejected_open").count()).isEqualTo(1);
     assertThat(calls("timeout")).isNull();
     assertThat(meters.find(DepartmentMetrics.CALLS).timers())
-        .allSatisfy(t -> assertThat(t.getId().getTags()).extracting(io.micrometer.core.instrument.Tag::getKey)
-            .containsExactlyInAnyOrder("department", "service", "outcome"));
+        .allSatisfy(
+            t ->
+                assertThat(t.getId().getTags())
+                    .extracting(io.micrometer.core.instrument.Tag::getKey)
+                    .containsExactlyInAnyOrder("department", "service", "outcome"));
   }
 
   @Test
   void recordsTimeoutsAgainstAHangingDepartment() {
     guard.close();
-    guard = Guard.create(vertx, "hrss", GuardConfig.withDeadline(Duration.ofMillis(100)), breakers, bulkheads,
-        meters, GuardTest.DEPARTMENT_FAULT, clock);
+    guard =
+        Guard.create(
+            vertx,
+            "hrss",
+            GuardConfig.withDeadline(Duration.ofMillis(100)),
+            breakers,
+            bulkheads,
+            meters,
+            GuardTest.DEPARTMENT_FAULT,
+            clock);
     department.mode(Mode.HANG);
 
     assertThat(failure(guard.call("balance", department::fetchBalance)))
         .isInstanceOf(DeadlineExceededException.class);
 
     assertThat(calls("timeout").count()).isEqualTo(1);
-    assertThat(calls("timeout").totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isNotNegative();
+    assertThat(calls("timeout").totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
+        .isNotNegative();
     assertThat(department.hits()).isEqualTo(1);
     assertThat(guard.bulkhead().getMetrics().getAvailableConcurrentCalls()).isEqualTo(50);
   }
@@ -112,30 +147,64 @@ class DepartmentMetricsTest {
     Promise<String> holding = Promise.promise();
     guard.call("balance", holding::future);
 
-    assertThat(meters.get("resilience4j.bulkhead.available.concurrent.calls").tag("name", "dept.hrss").gauge()
-        .value()).isZero();
+    assertThat(
+            meters
+                .get("resilience4j.bulkhead.available.concurrent.calls")
+                .tag("name", "dept.hrss")
+                .gauge()
+                .value())
+        .isZero();
     holding.complete("done");
-    assertThat(meters.get("resilience4j.bulkhead.available.concurrent.calls").tag("name", "dept.hrss").gauge()
-        .value()).isEqualTo(1.0);
-    assertThat(meters.get("resilience4j.circuitbreaker.state").tags("name", "dept.hrss", "state", "closed").gauge()
-        .value()).isEqualTo(1.0);
-    assertThat(meters.find("resilience4j.circuitbreaker.calls").tags("name", "dept.hrss", "kind", "successful")
-        .meters()).isNotEmpty();
+    assertThat(
+            meters
+                .get("resilience4j.bulkhead.available.concurrent.calls")
+                .tag("name", "dept.hrss")
+                .gauge()
+                .value())
+        .isEqualTo(1.0);
+    assertThat(
+            meters
+                .get("resilience4j.circuitbreaker.state")
+                .tags("name", "dept.hrss", "state", "closed")
+                .gauge()
+                .value())
+        .isEqualTo(1.0);
+    assertThat(
+            meters
+                .find("resilience4j.circuitbreaker.calls")
+                .tags("name", "dept.hrss", "kind", "successful")
+                .meters())
+        .isNotEmpty();
   }
 
   @Test
   void countsBreakerTransitions() {
     for (int i = 0; i < 4; i++) {
-      failure(guard.call("balance", () -> Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"))));
+      failure(
+          guard.call(
+              "balance",
+              () ->
+                  Future.failedFuture(
+                      ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"))));
     }
     clock.advance(Duration.ofSeconds(11));
     result(guard.call("balance", () -> Future.succeededFuture("probe")));
 
     assertThat(guard.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
-    assertThat(meters.get(DepartmentMetrics.TRANSITIONS).tags("name", "dept.hrss", "from", "closed", "to", "open")
-        .counter().count()).isEqualTo(1.0);
-    assertThat(meters.get(DepartmentMetrics.TRANSITIONS).tags("name", "dept.hrss", "from", "open", "to", "half_open")
-        .counter().count()).isEqualTo(1.0);
+    assertThat(
+            meters
+                .get(DepartmentMetrics.TRANSITIONS)
+                .tags("name", "dept.hrss", "from", "closed", "to", "open")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(
+            meters
+                .get(DepartmentMetrics.TRANSITIONS)
+                .tags("name", "dept.hrss", "from", "open", "to", "half_open")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -145,7 +214,9 @@ class DepartmentMetricsTest {
 
     guard.close();
 
-    assertThat(meters.getMeters()).extracting(Meter::getId)
-        .noneMatch(id -> "hrss".equals(id.getTag("department")) || "dept.hrss".equals(id.getTag("name")));
+    assertThat(meters.getMeters())
+        .extracting(Meter::getId)
+        .noneMatch(
+            id -> "hrss".equals(id.getTag("department")) || "dept.hrss".equals(id.getTag("name")));
   }
 }

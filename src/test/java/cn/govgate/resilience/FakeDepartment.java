@@ -16,13 +16,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A tiny department on port 0 whose behaviour tests switch: answer, 500, 404, 500 once then answer, or hang.
- * Comes with the minimal backend client a service would have: 2xx → body, 404 → citizen error, 5xx → department
- * error.
+ * A tiny department on port 0 whose behaviour tests switch: answer, 500, 404, 500 once then answer,
+ * or hang. Comes with the minimal backend client a service would have: 2xx → body, 404 → citizen
+ * error, 5xx → department error.
  */
 final class FakeDepartment {
 
-  enum Mode { OK, FAIL_500, FAIL_500_ONCE, NOT_FOUND, HANG }
+  enum Mode {
+    OK,
+    FAIL_500,
+    FAIL_500_ONCE,
+    NOT_FOUND,
+    HANG
+  }
 
   private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.OK);
   private final AtomicInteger hits = new AtomicInteger();
@@ -40,8 +46,11 @@ final class FakeDepartment {
   static FakeDepartment start(Vertx vertx) {
     FakeDepartment[] self = new FakeDepartment[1];
     HttpServer server = vertx.createHttpServer().requestHandler(req -> self[0].handle(req));
-    self[0] = new FakeDepartment(server, vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(5)),
-        vertx.getOrCreateContext());
+    self[0] =
+        new FakeDepartment(
+            server,
+            vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(5)),
+            vertx.getOrCreateContext());
     Settle.result(server.listen(0, "127.0.0.1"));
     // Warm the connection and JIT up, so that the first guarded call is not judged by a cold start.
     Settle.result(self[0].fetchBalance());
@@ -89,18 +98,25 @@ final class FakeDepartment {
   }
 
   private Future<String> send() {
-    return client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/balance")
+    return client
+        .request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/balance")
         .compose(req -> req.send())
-        .compose(resp -> resp.body().compose(body -> {
-          int status = resp.statusCode();
-          if (status == 200) {
-            return Future.succeededFuture(body.toString());
-          }
-          if (status == 404) {
-            return Future.failedFuture(ErrorCode.DEPARTMENT_CITIZEN_NOT_FOUND.error());
-          }
-          return Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"));
-        }));
+        .compose(
+            resp ->
+                resp.body()
+                    .compose(
+                        body -> {
+                          int status = resp.statusCode();
+                          if (status == 200) {
+                            return Future.succeededFuture(body.toString());
+                          }
+                          if (status == 404) {
+                            return Future.failedFuture(
+                                ErrorCode.DEPARTMENT_CITIZEN_NOT_FOUND.error());
+                          }
+                          return Future.failedFuture(
+                              ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"));
+                        }));
   }
 
   void close() {

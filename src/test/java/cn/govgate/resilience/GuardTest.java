@@ -28,19 +28,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class GuardTest {
 
-  static final Predicate<Throwable> DEPARTMENT_FAULT = t -> !(t instanceof ApiException api && api.status() < 500);
+  static final Predicate<Throwable> DEPARTMENT_FAULT =
+      t -> !(t instanceof ApiException api && api.status() < 500);
 
-  // Window of 4 calls, all needed; 50 % failures; 10 s open; 2 probes; 2 concurrent calls. The deadline is
-  // generous so that a cold JVM on a busy machine never turns a success into a timeout; timeout tests use
+  // Window of 4 calls, all needed; 50 % failures; 10 s open; 2 probes; 2 concurrent calls. The
+  // deadline is
+  // generous so that a cold JVM on a busy machine never turns a success into a timeout; timeout
+  // tests use
   // HANGING, whose 100 ms deadline is what they wait for.
-  static final GuardConfig CONFIG = GuardConfig.withDeadline(Duration.ofSeconds(5))
-      .withWindow(4, 4)
-      .withOpenState(Duration.ofSeconds(10), 2)
-      .withMaxConcurrentCalls(2);
-  static final GuardConfig HANGING = GuardConfig.withDeadline(Duration.ofMillis(100))
-      .withWindow(4, 4)
-      .withOpenState(Duration.ofSeconds(10), 2)
-      .withMaxConcurrentCalls(2);
+  static final GuardConfig CONFIG =
+      GuardConfig.withDeadline(Duration.ofSeconds(5))
+          .withWindow(4, 4)
+          .withOpenState(Duration.ofSeconds(10), 2)
+          .withMaxConcurrentCalls(2);
+  static final GuardConfig HANGING =
+      GuardConfig.withDeadline(Duration.ofMillis(100))
+          .withWindow(4, 4)
+          .withOpenState(Duration.ofSeconds(10), 2)
+          .withMaxConcurrentCalls(2);
 
   Vertx vertx;
   TestClock clock;
@@ -65,11 +70,13 @@ class GuardTest {
   }
 
   Guard newGuard(GuardConfig config) {
-    return Guard.create(vertx, "hrss", config, breakers, bulkheads, meters, DEPARTMENT_FAULT, clock);
+    return Guard.create(
+        vertx, "hrss", config, breakers, bulkheads, meters, DEPARTMENT_FAULT, clock);
   }
 
   static Future<String> departmentFailure() {
-    return Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"));
+    return Future.failedFuture(
+        ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"));
   }
 
   void failTimes(int n) {
@@ -118,10 +125,13 @@ class GuardTest {
     failTimes(4);
     AtomicInteger invoked = new AtomicInteger();
 
-    Throwable refused = failure(guard.call(() -> {
-      invoked.incrementAndGet();
-      return Future.succeededFuture("never");
-    }));
+    Throwable refused =
+        failure(
+            guard.call(
+                () -> {
+                  invoked.incrementAndGet();
+                  return Future.succeededFuture("never");
+                }));
 
     assertThat(invoked).hasValue(0);
     assertThat(refused).isInstanceOf(GuardRejectedException.class);
@@ -157,7 +167,8 @@ class GuardTest {
 
   @Test
   void eachStateChangeWritesOneLogLineWithBackendFromToAndReason() {
-    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Guard.class);
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Guard.class);
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
         new ch.qos.logback.core.read.ListAppender<>();
     captured.start();
@@ -170,10 +181,12 @@ class GuardTest {
     } finally {
       logger.detachAppender(captured);
     }
-    assertThat(captured.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).containsExactly(
-        "breaker state changed backend=hrss from=closed to=open reason=failure_rate_exceeded",
-        "breaker state changed backend=hrss from=open to=half_open reason=open_wait_elapsed",
-        "breaker state changed backend=hrss from=half_open to=closed reason=probe_calls_succeeded");
+    assertThat(captured.list)
+        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .containsExactly(
+            "breaker state changed backend=hrss from=closed to=open reason=failure_rate_exceeded",
+            "breaker state changed backend=hrss from=open to=half_open reason=open_wait_elapsed",
+            "breaker state changed backend=hrss from=half_open to=closed reason=probe_calls_succeeded");
   }
 
   @Test
@@ -194,10 +207,13 @@ class GuardTest {
     guard = newGuard(CONFIG.withSlowCall(50, Duration.ofMillis(80)));
 
     for (int i = 0; i < 4; i++) {
-      result(guard.call(() -> {
-        clock.advance(Duration.ofMillis(90)); // the department takes 90 ms by the guard's clock
-        return Future.succeededFuture("slow");
-      }));
+      result(
+          guard.call(
+              () -> {
+                clock.advance(
+                    Duration.ofMillis(90)); // the department takes 90 ms by the guard's clock
+                return Future.succeededFuture("slow");
+              }));
     }
 
     assertThat(guard.breaker().getMetrics().getNumberOfSlowSuccessfulCalls()).isEqualTo(4);
@@ -242,8 +258,10 @@ class GuardTest {
   @Test
   void citizenErrorsNeverOpenTheBreaker() {
     for (int i = 0; i < 12; i++) {
-      Throwable cause = failure(guard.call(
-          () -> Future.failedFuture(ErrorCode.DEPARTMENT_CITIZEN_NOT_FOUND.error())));
+      Throwable cause =
+          failure(
+              guard.call(
+                  () -> Future.failedFuture(ErrorCode.DEPARTMENT_CITIZEN_NOT_FOUND.error())));
       assertThat(((ApiException) cause).code()).isEqualTo("department.citizen_not_found");
     }
 
@@ -261,10 +279,12 @@ class GuardTest {
     Future<String> two = guard.call(second::future);
     AtomicInteger invoked = new AtomicInteger();
 
-    Future<String> third = guard.call(() -> {
-      invoked.incrementAndGet();
-      return Future.succeededFuture("never");
-    });
+    Future<String> third =
+        guard.call(
+            () -> {
+              invoked.incrementAndGet();
+              return Future.succeededFuture("never");
+            });
 
     assertThat(third.failed()).as("refused synchronously, never queued").isTrue();
     GuardRejectedException busy = (GuardRejectedException) third.cause();
@@ -298,9 +318,12 @@ class GuardTest {
 
   @Test
   void aSupplierThatThrowsIsRecordedAsAFailureAndReleased() {
-    Throwable cause = failure(guard.<String>call(() -> {
-      throw new IllegalStateException("bug in backend client");
-    }));
+    Throwable cause =
+        failure(
+            guard.<String>call(
+                () -> {
+                  throw new IllegalStateException("bug in backend client");
+                }));
 
     assertThat(cause).isInstanceOf(IllegalStateException.class);
     assertThat(guard.breaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
@@ -317,7 +340,9 @@ class GuardTest {
 
     guard.forceClosed();
     failTimes(8);
-    assertThat(guard.state()).as("held closed despite 100 %% failures").isEqualTo(CircuitBreaker.State.METRICS_ONLY);
+    assertThat(guard.state())
+        .as("held closed despite 100 %% failures")
+        .isEqualTo(CircuitBreaker.State.METRICS_ONLY);
     assertThat(result(guard.call(() -> Future.succeededFuture("ok")))).isEqualTo("ok");
 
     guard.reset();
@@ -339,7 +364,8 @@ class GuardTest {
     guard.beginDrain();
 
     assertThat(guard.drained().isComplete()).isFalse();
-    GuardRejectedException refused = (GuardRejectedException) failure(guard.call(() -> Future.succeededFuture("x")));
+    GuardRejectedException refused =
+        (GuardRejectedException) failure(guard.call(() -> Future.succeededFuture("x")));
     assertThat(refused.code()).isEqualTo("department.unavailable");
     assertThat(refused.reason()).isEqualTo(GuardRejectedException.Reason.DRAINING);
     assertThat(guard.drained().isComplete()).isFalse();
@@ -366,7 +392,8 @@ class GuardTest {
 
     assertThat(breakers.find("dept.hrss")).isEmpty();
     assertThat(bulkheads.find("dept.hrss")).isEmpty();
-    assertThat(failure(guard.call(() -> Future.succeededFuture("x")))).isInstanceOf(GuardRejectedException.class);
+    assertThat(failure(guard.call(() -> Future.succeededFuture("x"))))
+        .isInstanceOf(GuardRejectedException.class);
     guard = newGuard(CONFIG);
     assertThat(result(guard.call(() -> Future.succeededFuture("again")))).isEqualTo("again");
   }
@@ -375,8 +402,18 @@ class GuardTest {
   void namesAreBoundedToBackendIds() {
     assertThat(guard.resilienceName()).isEqualTo("dept.hrss");
     assertThat(breakers.find("dept.hrss")).containsSame(guard.breaker());
-    assertThatThrownBy(() -> Guard.create(vertx, "/api/v1/hrss/balance?id=1", CONFIG, breakers, bulkheads, meters,
-        DEPARTMENT_FAULT, clock)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                Guard.create(
+                    vertx,
+                    "/api/v1/hrss/balance?id=1",
+                    CONFIG,
+                    breakers,
+                    bulkheads,
+                    meters,
+                    DEPARTMENT_FAULT,
+                    clock))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(failure(guard.call("Balance/../x", () -> Future.succeededFuture("x"))))
         .isInstanceOf(IllegalArgumentException.class);
     assertAllPermitsReleased();
@@ -384,12 +421,20 @@ class GuardTest {
 
   @Test
   void rejectsInvalidConfig() {
-    GuardConfig invalid = new GuardConfig(Duration.ofMillis(1), 0, 101, Duration.ofSeconds(5), 5, 6,
-        Duration.ofHours(2), 0, 0);
+    GuardConfig invalid =
+        new GuardConfig(
+            Duration.ofMillis(1), 0, 101, Duration.ofSeconds(5), 5, 6, Duration.ofHours(2), 0, 0);
 
-    assertThat(invalid.validate()).containsOnlyKeys("deadline", "failureRateThreshold", "slowCallRateThreshold",
-        "slowCallDuration", "minimumNumberOfCalls", "waitDurationInOpenState", "permittedCallsInHalfOpenState",
-        "maxConcurrentCalls");
+    assertThat(invalid.validate())
+        .containsOnlyKeys(
+            "deadline",
+            "failureRateThreshold",
+            "slowCallRateThreshold",
+            "slowCallDuration",
+            "minimumNumberOfCalls",
+            "waitDurationInOpenState",
+            "permittedCallsInHalfOpenState",
+            "maxConcurrentCalls");
     assertThatThrownBy(() -> newGuard(invalid)).isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -421,25 +466,39 @@ class GuardTest {
   @Test
   void theGatewaysWorkOnTheAnswerIsNotTimedAsDepartmentTimeButItsVerdictCountsForTheBreaker() {
     Promise<String> department = Promise.promise();
-    Future<Integer> call = guard.call("account", () -> department.future(), answer -> {
-      // Parsing and checking the answer: 2 s of "gateway time" on the test clock.
-      clock.advance(Duration.ofSeconds(2));
-      return answer.equals("broken") ? Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"))
-          : Future.succeededFuture(answer.length());
-    });
+    Future<Integer> call =
+        guard.call(
+            "account",
+            () -> department.future(),
+            answer -> {
+              // Parsing and checking the answer: 2 s of "gateway time" on the test clock.
+              clock.advance(Duration.ofSeconds(2));
+              return answer.equals("broken")
+                  ? Future.failedFuture(
+                      ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"))
+                  : Future.succeededFuture(answer.length());
+            });
     clock.advance(Duration.ofMillis(300)); // the department's own time
     department.complete("fine");
     assertThat(result(call)).isEqualTo(4);
-    var timer = meters.get(DepartmentMetrics.CALLS).tag("service", "account").tag("outcome", "ok").timer();
+    var timer =
+        meters.get(DepartmentMetrics.CALLS).tag("service", "account").tag("outcome", "ok").timer();
     assertThat(timer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(300.0);
 
     Promise<String> broken = Promise.promise();
-    Future<Integer> refused = guard.call("account", () -> broken.future(),
-        answer -> Future.<Integer>failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss")));
+    Future<Integer> refused =
+        guard.call(
+            "account",
+            () -> broken.future(),
+            answer ->
+                Future.<Integer>failedFuture(
+                    ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss")));
     broken.complete("broken");
     assertThat(failure(refused)).isInstanceOf(ApiException.class);
     assertThat(guard.breaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
-    assertThat(meters.get(DepartmentMetrics.CALLS).tag("outcome", "department_error").timer().count()).isEqualTo(1);
+    assertThat(
+            meters.get(DepartmentMetrics.CALLS).tag("outcome", "department_error").timer().count())
+        .isEqualTo(1);
     assertAllPermitsReleased();
   }
 }

@@ -24,7 +24,8 @@ class LastKnownGoodCacheTest {
 
   final TestClock clock = TestClock.at("2026-03-01T08:00:00Z");
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-  final LastKnownGoodCache<String> cache = LastKnownGoodCache.create(2, Duration.ofHours(24), clock, meters);
+  final LastKnownGoodCache<String> cache =
+      LastKnownGoodCache.create(2, Duration.ofHours(24), clock, meters);
 
   static Key key(String query) {
     return Key.of("hrss", "balance", CITIZEN, query);
@@ -79,14 +80,23 @@ class LastKnownGoodCacheTest {
     assertThat(fresh.stale()).isFalse();
     clock.advance(Duration.ofMinutes(30));
 
-    Served<String> served = result(cache.withFallback(key("a"), () -> Future.failedFuture(
-        ApiException.ofDepartment(ErrorCode.DEPARTMENT_UNAVAILABLE, "hrss").withRetryAfter(10))));
+    Served<String> served =
+        result(
+            cache.withFallback(
+                key("a"),
+                () ->
+                    Future.failedFuture(
+                        ApiException.ofDepartment(ErrorCode.DEPARTMENT_UNAVAILABLE, "hrss")
+                            .withRetryAfter(10))));
 
     assertThat(served).isInstanceOf(Stale.class);
     assertThat(served.value()).isEqualTo("A");
     assertThat(((Stale<String>) served).asOf()).isEqualTo(fetchedAt);
-    Counter counter = meters.get(DepartmentMetrics.STALE_SERVES).tags("department", "hrss", "service", "balance")
-        .counter();
+    Counter counter =
+        meters
+            .get(DepartmentMetrics.STALE_SERVES)
+            .tags("department", "hrss", "service", "balance")
+            .counter();
     assertThat(counter.count()).isEqualTo(1.0);
   }
 
@@ -94,18 +104,34 @@ class LastKnownGoodCacheTest {
   void servesStaleOnTimeoutsAndDepartment5xx() {
     cache.put(key("a"), "A");
 
-    assertThat(result(cache.withFallback(key("a"),
-        () -> Future.failedFuture(new DeadlineExceededException("hrss", 3000)))).stale()).isTrue();
-    assertThat(result(cache.withFallback(key("a"),
-        () -> Future.failedFuture(ApiException.ofDepartment(ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss")))).stale()).isTrue();
+    assertThat(
+            result(
+                    cache.withFallback(
+                        key("a"),
+                        () -> Future.failedFuture(new DeadlineExceededException("hrss", 3000))))
+                .stale())
+        .isTrue();
+    assertThat(
+            result(
+                    cache.withFallback(
+                        key("a"),
+                        () ->
+                            Future.failedFuture(
+                                ApiException.ofDepartment(
+                                    ErrorCode.DEPARTMENT_BAD_RESPONSE, "hrss"))))
+                .stale())
+        .isTrue();
   }
 
   @Test
   void neverHidesACitizenCausedFailureBehindAStaleCopy() {
     cache.put(key("a"), "A");
 
-    Throwable cause = failure(cache.withFallback(key("a"),
-        () -> Future.failedFuture(ErrorCode.DEPARTMENT_CITIZEN_NOT_FOUND.error())));
+    Throwable cause =
+        failure(
+            cache.withFallback(
+                key("a"),
+                () -> Future.failedFuture(ErrorCode.DEPARTMENT_CITIZEN_NOT_FOUND.error())));
 
     assertThat(((ApiException) cause).code()).isEqualTo("department.citizen_not_found");
     assertThat(meters.find(DepartmentMetrics.STALE_SERVES).counter()).isNull();
@@ -113,9 +139,11 @@ class LastKnownGoodCacheTest {
 
   @Test
   void failsWithTheOriginalFailureWhenNoCopyIsKnown() {
-    ApiException unavailable = ApiException.ofDepartment(ErrorCode.DEPARTMENT_UNAVAILABLE, "hrss").withRetryAfter(5);
+    ApiException unavailable =
+        ApiException.ofDepartment(ErrorCode.DEPARTMENT_UNAVAILABLE, "hrss").withRetryAfter(5);
 
-    assertThat(failure(cache.withFallback(key("a"), () -> Future.failedFuture(unavailable)))).isSameAs(unavailable);
+    assertThat(failure(cache.withFallback(key("a"), () -> Future.failedFuture(unavailable))))
+        .isSameAs(unavailable);
   }
 
   @Test
@@ -134,7 +162,9 @@ class LastKnownGoodCacheTest {
     assertThat(key.toString()).doesNotContain(CITIZEN).doesNotContain("2025");
     assertThat(key).isEqualTo(Key.of("hrss", "balance", CITIZEN, "year=2025"));
     assertThat(key).isNotEqualTo(Key.of("hrss", "balance", CITIZEN, "year=2024"));
-    assertThat(Key.of("hrss", "balance", "ab", "c")).isNotEqualTo(Key.of("hrss", "balance", "a", "bc"));
-    assertThatThrownBy(() -> Key.of("HRSS/x", "balance", CITIZEN, "")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(Key.of("hrss", "balance", "ab", "c"))
+        .isNotEqualTo(Key.of("hrss", "balance", "a", "bc"));
+    assertThatThrownBy(() -> Key.of("HRSS/x", "balance", CITIZEN, ""))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class RetrierTest {
 
-  static final RetryPolicy FAST = new RetryPolicy(2, Duration.ofMillis(5), Duration.ofMillis(20), 2.0, 0.5,
-      Duration.ofSeconds(5));
+  static final RetryPolicy FAST =
+      new RetryPolicy(
+          2, Duration.ofMillis(5), Duration.ofMillis(20), 2.0, 0.5, Duration.ofSeconds(5));
 
   Vertx vertx;
   TestClock clock;
@@ -38,9 +39,16 @@ class RetrierTest {
     this.vertx = vertx;
     clock = TestClock.at("2026-03-01T08:00:00Z");
     department = FakeDepartment.start(vertx);
-    guard = Guard.create(vertx, "hrss", GuardConfig.withDeadline(Duration.ofSeconds(5)).withWindow(4, 4),
-        CircuitBreakerRegistry.ofDefaults(), BulkheadRegistry.ofDefaults(), new SimpleMeterRegistry(),
-        GuardTest.DEPARTMENT_FAULT, clock);
+    guard =
+        Guard.create(
+            vertx,
+            "hrss",
+            GuardConfig.withDeadline(Duration.ofSeconds(5)).withWindow(4, 4),
+            CircuitBreakerRegistry.ofDefaults(),
+            BulkheadRegistry.ofDefaults(),
+            new SimpleMeterRegistry(),
+            GuardTest.DEPARTMENT_FAULT,
+            clock);
   }
 
   @AfterEach
@@ -65,7 +73,8 @@ class RetrierTest {
     assertThat(result(guardedRead(retrier(budget)))).isEqualTo("{\"balance\":1024}");
 
     assertThat(department.hits()).isEqualTo(2);
-    assertThat(budget.tokens()).isCloseTo(9.0, within(1e-9)); // full at 10, deposit capped, one retry
+    assertThat(budget.tokens())
+        .isCloseTo(9.0, within(1e-9)); // full at 10, deposit capped, one retry
     assertThat(guard.breaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
     assertThat(guard.breaker().getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
   }
@@ -84,8 +93,9 @@ class RetrierTest {
   void neverRetriesWrites() {
     department.mode(Mode.FAIL_500_ONCE);
 
-    failure(retrier(RetryBudget.create()).execute(Idempotency.WRITE,
-        () -> guard.call("payment", department::fetchBalance)));
+    failure(
+        retrier(RetryBudget.create())
+            .execute(Idempotency.WRITE, () -> guard.call("payment", department::fetchBalance)));
 
     assertThat(department.hits()).isEqualTo(1);
   }
@@ -96,10 +106,15 @@ class RetrierTest {
     RetryBudget budget = RetryBudget.create();
     AtomicInteger attempts = new AtomicInteger();
 
-    Throwable cause = failure(retrier(budget).execute(Idempotency.READ, () -> {
-      attempts.incrementAndGet();
-      return guard.call("balance", department::fetchBalance);
-    }));
+    Throwable cause =
+        failure(
+            retrier(budget)
+                .execute(
+                    Idempotency.READ,
+                    () -> {
+                      attempts.incrementAndGet();
+                      return guard.call("balance", department::fetchBalance);
+                    }));
 
     assertThat(cause).isInstanceOf(GuardRejectedException.class);
     assertThat(attempts).hasValue(1);
@@ -120,7 +135,8 @@ class RetrierTest {
   @Test
   void exhaustedBudgetStopsRetries() {
     department.mode(Mode.FAIL_500);
-    // One token to start with, 0.2 per first call: the first read may retry once, the next ones not at all.
+    // One token to start with, 0.2 per first call: the first read may retry once, the next ones not
+    // at all.
     RetryBudget budget = RetryBudget.create(0.2, 1, 1);
     Retrier retrier = retrier(budget);
 
@@ -138,11 +154,16 @@ class RetrierTest {
     department.mode(Mode.FAIL_500);
     AtomicInteger attempts = new AtomicInteger();
 
-    failure(retrier(RetryBudget.create()).execute(Idempotency.READ, () -> {
-      attempts.incrementAndGet();
-      clock.advance(Duration.ofSeconds(6)); // this attempt alone used up the 5 s overall budget
-      return guard.call("balance", department::fetchBalance);
-    }));
+    failure(
+        retrier(RetryBudget.create())
+            .execute(
+                Idempotency.READ,
+                () -> {
+                  attempts.incrementAndGet();
+                  clock.advance(
+                      Duration.ofSeconds(6)); // this attempt alone used up the 5 s overall budget
+                  return guard.call("balance", department::fetchBalance);
+                }));
 
     assertThat(attempts).hasValue(1);
   }
@@ -150,12 +171,21 @@ class RetrierTest {
   @Test
   void neverRetriesADeadlineThatPassed() {
     department.mode(Mode.HANG);
-    Guard quick = Guard.create(vertx, "quick", GuardConfig.withDeadline(Duration.ofMillis(50)),
-        CircuitBreakerRegistry.ofDefaults(), BulkheadRegistry.ofDefaults(), new SimpleMeterRegistry(),
-        GuardTest.DEPARTMENT_FAULT, clock);
+    Guard quick =
+        Guard.create(
+            vertx,
+            "quick",
+            GuardConfig.withDeadline(Duration.ofMillis(50)),
+            CircuitBreakerRegistry.ofDefaults(),
+            BulkheadRegistry.ofDefaults(),
+            new SimpleMeterRegistry(),
+            GuardTest.DEPARTMENT_FAULT,
+            clock);
 
-    Throwable cause = failure(retrier(RetryBudget.create()).execute(Idempotency.READ,
-        () -> quick.call("balance", department::fetchBalance)));
+    Throwable cause =
+        failure(
+            retrier(RetryBudget.create())
+                .execute(Idempotency.READ, () -> quick.call("balance", department::fetchBalance)));
 
     assertThat(cause).isInstanceOf(DeadlineExceededException.class);
     assertThat(quick.breaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
@@ -164,13 +194,15 @@ class RetrierTest {
 
   @Test
   void backoffGrowsIsCappedAndJittered() {
-    RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(300), 2.0, 0.5,
-        Duration.ofSeconds(5));
+    RetryPolicy policy =
+        new RetryPolicy(
+            3, Duration.ofMillis(100), Duration.ofMillis(300), 2.0, 0.5, Duration.ofSeconds(5));
 
     assertThat(policy.backoff(1, 0.0)).isEqualTo(Duration.ofMillis(100));
     assertThat(policy.backoff(2, 0.0)).isEqualTo(Duration.ofMillis(200));
     assertThat(policy.backoff(3, 0.0)).isEqualTo(Duration.ofMillis(300));
-    assertThat(policy.backoff(2, 0.999_999)).isBetween(Duration.ofMillis(100), Duration.ofMillis(101));
+    assertThat(policy.backoff(2, 0.999_999))
+        .isBetween(Duration.ofMillis(100), Duration.ofMillis(101));
     assertThat(RetryPolicy.defaults().validate()).isEmpty();
     assertThat(new RetryPolicy(9, Duration.ZERO, Duration.ofMillis(1), 0.5, 2, null).validate())
         .containsOnlyKeys("maxRetries", "initialBackoff", "multiplier", "jitter", "overallBudget");

@@ -9,8 +9,7 @@ import java.util.concurrent.TimeUnit;
 /** Waits on the JUnit thread (never an event loop) for a Future to settle. */
 final class Settle {
 
-  private Settle() {
-  }
+  private Settle() {}
 
   static <T> Future<T> settled(Future<T> future) {
     CountDownLatch latch = new CountDownLatch(1);

@@ -32,29 +32,43 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The published service levels are what really happened: the test makes department calls through the gateway
- * (fast, slow, failing, unavailable, served stale), classifies each by the answer the citizen got, and expects the
- * published counts to match exactly and the percentiles to lie within the stated tolerance of the latencies the
- * calls can have had (at least the simulator's configured delay, at most what the test's own client measured).
- * The figures come from the database: the same after a restart, from a second instance, and after the rollup.
+ * The published service levels are what really happened: the test makes department calls through
+ * the gateway (fast, slow, failing, unavailable, served stale), classifies each by the answer the
+ * citizen got, and expects the published counts to match exactly and the percentiles to lie within
+ * the stated tolerance of the latencies the calls can have had (at least the simulator's configured
+ * delay, at most what the test's own client measured). The figures come from the database: the same
+ * after a restart, from a second instance, and after the rollup.
  */
 class ServiceLevelsTest {
   private static final ApiContract CONTRACT = ApiContract.of("gateway-api.yaml");
   private static final String HANGZHOU = SyntheticCitizens.HANGZHOU;
   private static final String WATER = "hz-water";
 
-  private enum Kind { ANSWERED, ERROR, UNAVAILABLE, TIMED_OUT, STALE }
+  private enum Kind {
+    ANSWERED,
+    ERROR,
+    UNAVAILABLE,
+    TIMED_OUT,
+    STALE
+  }
 
   private static GatewayTestBed bed;
   private static DepartmentSimulator water;
   private static final Map<Kind, Integer> expected = new EnumMap<>(Kind.class);
-  /** Latency bounds of answered calls, milliseconds: configured delay (lower), client-measured time (upper). */
+
+  /**
+   * Latency bounds of answered calls, milliseconds: configured delay (lower), client-measured time
+   * (upper).
+   */
   private static final List<Double> lower = new ArrayList<>();
+
   private static final List<Double> upper = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    bed = new GatewayTestBed(30, 2027L, TestClock.at("2026-03-10T02:00:00Z"), "serviceLevels.cacheTtl", "0s");
+    bed =
+        new GatewayTestBed(
+            30, 2027L, TestClock.at("2026-03-10T02:00:00Z"), "serviceLevels.cacheTtl", "0s");
     water = bed.department(WATER, DepartmentFamily.UTILITIES, HANGZHOU, "utilities.bill");
     for (Kind k : Kind.values()) expected.put(k, 0);
   }
@@ -67,8 +81,15 @@ class ServiceLevelsTest {
   /** Asks for a bill and files the call under what the citizen got. */
   private static void billCall(String token, HouseholdAccount account, long configuredMs) {
     long started = System.nanoTime();
-    HttpResponse<String> r = bed.get("/v1/utilities/bill?region=" + HANGZHOU + "&utilityType="
-        + account.utilityType() + "&accountNo=" + account.accountNo(), token);
+    HttpResponse<String> r =
+        bed.get(
+            "/v1/utilities/bill?region="
+                + HANGZHOU
+                + "&utilityType="
+                + account.utilityType()
+                + "&accountNo="
+                + account.accountNo(),
+            token);
     double tookMs = (System.nanoTime() - started) / 1e6;
     JsonObject body = Http.json(r);
     Kind kind;
@@ -76,13 +97,17 @@ class ServiceLevelsTest {
       kind = body.getBoolean("stale") ? Kind.STALE : Kind.ANSWERED;
     } else {
       String code = body.getString("code");
-      kind = switch (code) {
-        case "department.timeout" -> Kind.TIMED_OUT;
-        case "department.unavailable", "department.busy", "department.under_maintenance",
-            "department.connection_failed" -> Kind.UNAVAILABLE;
-        case "department.bill_not_found" -> Kind.ANSWERED;
-        default -> Kind.ERROR;
-      };
+      kind =
+          switch (code) {
+            case "department.timeout" -> Kind.TIMED_OUT;
+            case "department.unavailable",
+                "department.busy",
+                "department.under_maintenance",
+                "department.connection_failed" ->
+                Kind.UNAVAILABLE;
+            case "department.bill_not_found" -> Kind.ANSWERED;
+            default -> Kind.ERROR;
+          };
     }
     expected.merge(kind, 1, Integer::sum);
     if (kind == Kind.ANSWERED) {
@@ -108,8 +133,11 @@ class ServiceLevelsTest {
   }
 
   private static JsonObject department(JsonObject levels) {
-    return levels.getJsonArray("departments").stream().map(JsonObject.class::cast)
-        .filter(d -> WATER.equals(d.getString("departmentId"))).findFirst().orElseThrow();
+    return levels.getJsonArray("departments").stream()
+        .map(JsonObject.class::cast)
+        .filter(d -> WATER.equals(d.getString("departmentId")))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static double nearestRank(List<Double> values, double p) {
@@ -127,12 +155,18 @@ class ServiceLevelsTest {
     assertThat(calls.getInteger("unavailable")).isEqualTo(expected.get(Kind.UNAVAILABLE));
     assertThat(calls.getInteger("timedOut")).isEqualTo(expected.get(Kind.TIMED_OUT));
     assertThat(calls.getInteger("stale")).isEqualTo(expected.get(Kind.STALE));
-    assertThat(d.getDouble("availability")).isCloseTo(
-        (expected.get(Kind.ANSWERED) + expected.get(Kind.ERROR)) / (double) total, org.assertj.core.data.Offset.offset(1e-4));
+    assertThat(d.getDouble("availability"))
+        .isCloseTo(
+            (expected.get(Kind.ANSWERED) + expected.get(Kind.ERROR)) / (double) total,
+            org.assertj.core.data.Offset.offset(1e-4));
     for (double p : new double[] {0.50, 0.95}) {
       double published = d.getJsonObject("latencyMs").getDouble(p == 0.5 ? "p50" : "p95");
-      double low = nearestRank(lower, p) / (1 + LatencyBuckets.RELATIVE_TOLERANCE) - LatencyBuckets.millis(0);
-      double high = nearestRank(upper, p) * (1 + LatencyBuckets.RELATIVE_TOLERANCE) + LatencyBuckets.millis(0);
+      double low =
+          nearestRank(lower, p) / (1 + LatencyBuckets.RELATIVE_TOLERANCE)
+              - LatencyBuckets.millis(0);
+      double high =
+          nearestRank(upper, p) * (1 + LatencyBuckets.RELATIVE_TOLERANCE)
+              + LatencyBuckets.millis(0);
       assertThat(published).as("p%s", p).isBetween(low, high);
     }
   }
@@ -151,14 +185,17 @@ class ServiceLevelsTest {
     billCall(token, accounts.get(12), 0); // never answered: unavailable
     water.faults(DepartmentFaults.none());
     assertThat(expected.get(Kind.ANSWERED)).isGreaterThanOrEqualTo(10);
-    // Failing calls may open the breaker, so some of them end as unavailable; each is counted as the citizen saw it.
+    // Failing calls may open the breaker, so some of them end as unavailable; each is counted as
+    // the citizen saw it.
     assertThat(expected.get(Kind.STALE)).isEqualTo(1);
     assertThat(expected.get(Kind.ERROR) + expected.get(Kind.UNAVAILABLE)).isEqualTo(3);
 
     GatewayTestBed.await(bed.gateway.callLedger().flush());
     JsonObject d = department(levels(bed.gateway, "?month=2026-03&department=" + WATER));
     assertFigures(d);
-    assertThat(department(levels(bed.gateway, "?month=2026-03&region=" + HANGZHOU)).getJsonObject("calls"))
+    assertThat(
+            department(levels(bed.gateway, "?month=2026-03&region=" + HANGZHOU))
+                .getJsonObject("calls"))
         .isEqualTo(d.getJsonObject("calls"));
     assertThat(levels(bed.gateway, "?month=2026-02").getJsonArray("departments")).isEmpty();
 
@@ -168,13 +205,21 @@ class ServiceLevelsTest {
     assertFigures(department(levels(bed.gateway, "?month=2026-03&department=" + WATER)));
 
     // A second instance on the same database answers the same, and its own calls count for both.
-    Gateway second = Gateway.start(GovgateConfig.from(ConfigValues.of(bed.settings)), bed.clock)
-        .await(2, TimeUnit.MINUTES);
+    Gateway second =
+        Gateway.start(GovgateConfig.from(ConfigValues.of(bed.settings)), bed.clock)
+            .await(2, TimeUnit.MINUTES);
     try {
       assertFigures(department(levels(second, "?month=2026-03&department=" + WATER)));
-      HttpResponse<String> r = Http.get(second.baseUrl() + "/v1/utilities/bill?region=" + HANGZHOU + "&utilityType="
-          + accounts.get(13).utilityType() + "&accountNo=" + accounts.get(13).accountNo(),
-          IdentityTestBed.bearer(token));
+      HttpResponse<String> r =
+          Http.get(
+              second.baseUrl()
+                  + "/v1/utilities/bill?region="
+                  + HANGZHOU
+                  + "&utilityType="
+                  + accounts.get(13).utilityType()
+                  + "&accountNo="
+                  + accounts.get(13).accountNo(),
+              IdentityTestBed.bearer(token));
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       expected.merge(Kind.ANSWERED, 1, Integer::sum);
       lower.add(0.0);
@@ -186,36 +231,73 @@ class ServiceLevelsTest {
     }
 
     // The rollup moves minutes into days without changing a figure.
-    int moved = GatewayTestBed.await(bed.gateway.serviceLevels().rollUp(Instant.parse("2026-03-10T05:00:00Z")));
+    int moved =
+        GatewayTestBed.await(
+            bed.gateway.serviceLevels().rollUp(Instant.parse("2026-03-10T05:00:00Z")));
     assertThat(moved).isPositive();
-    long left = bed.gateway.database().pool().query("SELECT count(*) FROM service_level_minutes").execute()
-        .await(10, TimeUnit.SECONDS).iterator().next().getLong(0);
+    long left =
+        bed.gateway
+            .database()
+            .pool()
+            .query("SELECT count(*) FROM service_level_minutes")
+            .execute()
+            .await(10, TimeUnit.SECONDS)
+            .iterator()
+            .next()
+            .getLong(0);
     assertThat(left).isZero();
     assertFigures(department(levels(bed.gateway, "?month=2026-03&department=" + WATER)));
 
     // The same figures reach the gauges dashboards read (max over instances).
     GatewayTestBed.await(bed.gateway.serviceLevels().refreshGauges());
     assertThat(bed.gateway.registry().scrape())
-        .contains("govgate_service_level_calls{department=\"" + WATER + "\"} "
-            + expected.values().stream().mapToInt(Integer::intValue).sum() + ".0")
-        .contains("govgate_service_level_latency_seconds{department=\"" + WATER + "\",quantile=\"0.95\"}");
+        .contains(
+            "govgate_service_level_calls{department=\""
+                + WATER
+                + "\"} "
+                + expected.values().stream().mapToInt(Integer::intValue).sum()
+                + ".0")
+        .contains(
+            "govgate_service_level_latency_seconds{department=\""
+                + WATER
+                + "\",quantile=\"0.95\"}");
   }
 
   @Test
   void repliesAndRatingsOfTheMonthArePublished() {
     String token = bed.l2(bed.identity.people.get(1));
-    HttpResponse<String> filed = bed.post("/v1/complaints", new JsonObject().put("kind", "consultation")
-        .put("serviceType", "utilities.bill").put("region", HANGZHOU).put("text", "水费账单怎么看？"), token);
+    HttpResponse<String> filed =
+        bed.post(
+            "/v1/complaints",
+            new JsonObject()
+                .put("kind", "consultation")
+                .put("serviceType", "utilities.bill")
+                .put("region", HANGZHOU)
+                .put("text", "水费账单怎么看？"),
+            token);
     assertThat(filed.statusCode()).as(filed.body()).isEqualTo(201);
     String id = Http.json(filed).getString("id");
     bed.clock.advance(Duration.ofHours(2));
-    HttpResponse<String> reply = Http.post(bed.gateway.baseUrl() + "/admin/v1/departments/" + WATER + "/complaints/"
-        + id + "/reply", new JsonObject().put("reply", "请见账单说明").encode(),
-        Map.of("Authorization", bed.credential(WATER)));
+    HttpResponse<String> reply =
+        Http.post(
+            bed.gateway.baseUrl()
+                + "/admin/v1/departments/"
+                + WATER
+                + "/complaints/"
+                + id
+                + "/reply",
+            new JsonObject().put("reply", "请见账单说明").encode(),
+            Map.of("Authorization", bed.credential(WATER)));
     assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
-    String interaction = Http.json(bed.get("/v1/complaints/" + id, token)).getString("replyInteractionId");
-    assertThat(bed.post("/v1/ratings", new JsonObject().put("interactionId", interaction).put("level", 4), token)
-        .statusCode()).isEqualTo(201);
+    String interaction =
+        Http.json(bed.get("/v1/complaints/" + id, token)).getString("replyInteractionId");
+    assertThat(
+            bed.post(
+                    "/v1/ratings",
+                    new JsonObject().put("interactionId", interaction).put("level", 4),
+                    token)
+                .statusCode())
+        .isEqualTo(201);
 
     JsonObject d = department(levels(bed.gateway, "?month=2026-03&department=" + WATER));
     JsonObject consultations = d.getJsonObject("consultations");
@@ -229,11 +311,14 @@ class ServiceLevelsTest {
 
   @Test
   void badQueriesAreRefusedWithCodes() {
-    HttpResponse<String> month = Http.get(bed.gateway.baseUrl() + "/v1/stats/service-levels?month=2026-13");
+    HttpResponse<String> month =
+        Http.get(bed.gateway.baseUrl() + "/v1/stats/service-levels?month=2026-13");
     CONTRACT.assertValid("getServiceLevels", month);
     assertThat(month.statusCode()).isEqualTo(400);
-    assertThat(Http.json(month).getJsonObject("details").getJsonObject("fields").fieldNames()).contains("month");
-    HttpResponse<String> region = Http.get(bed.gateway.baseUrl() + "/v1/stats/service-levels?region=110000");
+    assertThat(Http.json(month).getJsonObject("details").getJsonObject("fields").fieldNames())
+        .contains("month");
+    HttpResponse<String> region =
+        Http.get(bed.gateway.baseUrl() + "/v1/stats/service-levels?region=110000");
     CONTRACT.assertValid("getServiceLevels", region);
     assertThat(region.statusCode()).isEqualTo(404);
     assertThat(Http.json(region).getString("code")).isEqualTo("region.unknown");

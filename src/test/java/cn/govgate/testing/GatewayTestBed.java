@@ -25,11 +25,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole gateway as production wires it, on real parts: both channel simulators (through
- * {@link IdentityTestBed}; the WeChat one with a Pay merchant), a gateway on a fresh database whose
- * department/ratings/proofs/payments clock is a {@link TestClock}, and department simulators registered through the
- * admin API by the departments' own credentials, as a real department registers. The gateway can be stopped and
- * started again on the same database (a crash between two steps). Blocking helpers for the test thread.
+ * The whole gateway as production wires it, on real parts: both channel simulators (through {@link
+ * IdentityTestBed}; the WeChat one with a Pay merchant), a gateway on a fresh database whose
+ * department/ratings/proofs/payments clock is a {@link TestClock}, and department simulators
+ * registered through the admin API by the departments' own credentials, as a real department
+ * registers. The gateway can be stopped and started again on the same database (a crash between two
+ * steps). Blocking helpers for the test thread.
  */
 public final class GatewayTestBed implements AutoCloseable {
   public static final String MCH_ID = "1900000042";
@@ -38,8 +39,10 @@ public final class GatewayTestBed implements AutoCloseable {
   public final IdentityTestBed identity;
   public final TestClock clock;
   public final Map<String, String> settings;
+
   /** {@code Authorization} header value of the operator. */
   public final String operator;
+
   public Gateway gateway;
   private final List<DepartmentSimulator> simulators = new ArrayList<>();
   private final Map<String, String> credentials = new HashMap<>();
@@ -51,33 +54,50 @@ public final class GatewayTestBed implements AutoCloseable {
    * @param clock the gateway's and the department simulators' clock
    * @param overrides gateway settings as key, value, key, value…
    */
-  public GatewayTestBed(int people, long seed, TestClock clock, String... overrides) throws Exception {
+  public GatewayTestBed(int people, long seed, TestClock clock, String... overrides)
+      throws Exception {
     this.identity = new IdentityTestBed(people, seed);
     this.clock = clock;
     KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
     gen.initialize(2048);
     KeyPair merchant = gen.generateKeyPair();
     String serial = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
-    identity.wechat.registerMerchant(MCH_ID, Base64.getEncoder().encodeToString(merchant.getPublic().getEncoded()),
-        serial, API_V3_KEY);
-    Map<String, String> s = TestGateways.with(identity.settings(),
-        // Health checks at registration only: tests switch faults and expect exactly the calls they make.
-        "registry.healthInterval", "1h",
-        "wechat.merchant.mchId", MCH_ID,
-        "wechat.merchant.privateKey", Base64.getEncoder().encodeToString(merchant.getPrivate().getEncoded()),
-        "wechat.merchant.serialNo", serial,
-        "wechat.merchant.apiV3Key", API_V3_KEY,
-        "wechat.merchant.platformPublicKey", identity.wechat.platformPublicKey(),
-        "wechat.merchant.platformSerial", identity.wechat.platformSerial(),
-        // Only a default: every prepay names the gateway's own callback URL.
-        "wechat.merchant.notifyUrl", "https://gov.example.cn/callbacks/wechat");
+    identity.wechat.registerMerchant(
+        MCH_ID,
+        Base64.getEncoder().encodeToString(merchant.getPublic().getEncoded()),
+        serial,
+        API_V3_KEY);
+    Map<String, String> s =
+        TestGateways.with(
+            identity.settings(),
+            // Health checks at registration only: tests switch faults and expect exactly the calls
+            // they make.
+            "registry.healthInterval",
+            "1h",
+            "wechat.merchant.mchId",
+            MCH_ID,
+            "wechat.merchant.privateKey",
+            Base64.getEncoder().encodeToString(merchant.getPrivate().getEncoded()),
+            "wechat.merchant.serialNo",
+            serial,
+            "wechat.merchant.apiV3Key",
+            API_V3_KEY,
+            "wechat.merchant.platformPublicKey",
+            identity.wechat.platformPublicKey(),
+            "wechat.merchant.platformSerial",
+            identity.wechat.platformSerial(),
+            // Only a default: every prepay names the gateway's own callback URL.
+            "wechat.merchant.notifyUrl",
+            "https://gov.example.cn/callbacks/wechat");
     this.settings = TestGateways.with(s, overrides);
     this.operator = "Bearer " + settings.get("admin.bootstrapKey");
     startGateway();
   }
 
   public void startGateway() throws Exception {
-    gateway = Gateway.start(GovgateConfig.from(ConfigValues.of(settings)), clock).await(2, TimeUnit.MINUTES);
+    gateway =
+        Gateway.start(GovgateConfig.from(ConfigValues.of(settings)), clock)
+            .await(2, TimeUnit.MINUTES);
   }
 
   /** Stops the gateway as a crash would leave things: whatever was not committed is gone. */
@@ -91,16 +111,27 @@ public final class GatewayTestBed implements AutoCloseable {
   }
 
   /**
-   * Creates department {@code id} of {@code family}, starts its simulator for {@code region} and registers it for
-   * {@code serviceTypes} with the department's own credential (see {@link #credential}); returns the simulator once
-   * the gateway has checked its health.
+   * Creates department {@code id} of {@code family}, starts its simulator for {@code region} and
+   * registers it for {@code serviceTypes} with the department's own credential (see {@link
+   * #credential}); returns the simulator once the gateway has checked its health.
    */
-  public DepartmentSimulator department(String id, DepartmentFamily family, String region, String... serviceTypes) {
-    RegistryFixture.RegisteredDepartment registered = RegistryFixture.registerSimulator(gateway, operator,
-        identity.vertx, id, family, region, identity.people, clock, serviceTypes);
+  public DepartmentSimulator department(
+      String id, DepartmentFamily family, String region, String... serviceTypes) {
+    RegistryFixture.RegisteredDepartment registered =
+        RegistryFixture.registerSimulator(
+            gateway,
+            operator,
+            identity.vertx,
+            id,
+            family,
+            region,
+            identity.people,
+            clock,
+            serviceTypes);
     simulators.add(registered.simulator());
     credentials.put(id, registered.credential());
-    RegistryFixture.waitFor(() -> gateway.departmentRegistry().healthy(registered.backendId()) != null,
+    RegistryFixture.waitFor(
+        () -> gateway.departmentRegistry().healthy(registered.backendId()) != null,
         Duration.ofSeconds(10));
     return registered.simulator();
   }
@@ -117,10 +148,14 @@ public final class GatewayTestBed implements AutoCloseable {
         : identity.wechatToL3(gateway, identity.wechatUser(person), person);
   }
 
-  /** An L2 session on Alipay: the channel shares the certified real name, which matches the claim; no face. */
+  /**
+   * An L2 session on Alipay: the channel shares the certified real name, which matches the claim;
+   * no face.
+   */
   public String l2(SyntheticCitizen person) {
     String token = identity.alipayToken(gateway, identity.alipayUser(person, true));
-    HttpResponse<String> started = IdentityTestBed.start(gateway, token, person.name(), person.idNumber());
+    HttpResponse<String> started =
+        IdentityTestBed.start(gateway, token, person.name(), person.idNumber());
     assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
     JsonObject session = Http.json(started).getJsonObject("session");
     assertThat(session.getString("level")).isEqualTo("L2");
@@ -138,11 +173,14 @@ public final class GatewayTestBed implements AutoCloseable {
   }
 
   public HttpResponse<String> get(String pathAndQuery, String token) {
-    return Http.get(gateway.baseUrl() + pathAndQuery, token == null ? Map.of() : IdentityTestBed.bearer(token));
+    return Http.get(
+        gateway.baseUrl() + pathAndQuery, token == null ? Map.of() : IdentityTestBed.bearer(token));
   }
 
   public HttpResponse<String> post(String path, JsonObject body, String token) {
-    return Http.post(gateway.baseUrl() + path, body.encode(),
+    return Http.post(
+        gateway.baseUrl() + path,
+        body.encode(),
         token == null ? Map.of() : IdentityTestBed.bearer(token));
   }
 
@@ -159,11 +197,13 @@ public final class GatewayTestBed implements AutoCloseable {
   /** Waits until the payer sees the order in {@code status}; returns it. */
   public JsonObject awaitStatus(String token, String orderId, String status) {
     JsonObject[] last = new JsonObject[1];
-    RegistryFixture.waitFor(() -> {
-      HttpResponse<String> r = order(token, orderId);
-      last[0] = r.statusCode() == 200 ? Http.json(r) : null;
-      return last[0] != null && status.equals(last[0].getString("status"));
-    }, Duration.ofSeconds(20));
+    RegistryFixture.waitFor(
+        () -> {
+          HttpResponse<String> r = order(token, orderId);
+          last[0] = r.statusCode() == 200 ? Http.json(r) : null;
+          return last[0] != null && status.equals(last[0].getString("status"));
+        },
+        Duration.ofSeconds(20));
     return last[0];
   }
 

@@ -38,8 +38,8 @@ public final class TestGateways {
 
   /**
    * The crypto profile test gateways run in: {@code international}, or what the system property
-   * {@code govgate.test.cryptoProfile} says (the build's {@code shangmi-profile} run of the identity, audit, registry
-   * and proof suites sets {@code shangmi}).
+   * {@code govgate.test.cryptoProfile} says (the build's {@code shangmi-profile} run of the
+   * identity, audit, registry and proof suites sets {@code shangmi}).
    */
   public static String profile() {
     String p = System.getProperty("govgate.test.cryptoProfile");
@@ -47,8 +47,8 @@ public final class TestGateways {
   }
 
   /**
-   * The identity keys a gateway needs: one session key, one data key, a blind-index key and an ES256 signing key
-   * written as an owner-only PEM file into {@code dir}.
+   * The identity keys a gateway needs: one session key, one data key, a blind-index key and an
+   * ES256 signing key written as an owner-only PEM file into {@code dir}.
    */
   public static Map<String, String> identityKeys(java.nio.file.Path dir) {
     Map<String, String> s = new HashMap<>();
@@ -61,16 +61,23 @@ public final class TestGateways {
     return s;
   }
 
-  /** Writes a new EC P-256 private key as a PKCS#8 PEM file, owner-only (the gateway refuses others). */
+  /**
+   * Writes a new EC P-256 private key as a PKCS#8 PEM file, owner-only (the gateway refuses
+   * others).
+   */
   public static void writeEcPem(java.nio.file.Path file) {
     try {
       java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("EC");
       gen.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
       byte[] pkcs8 = gen.generateKeyPair().getPrivate().getEncoded();
-      String pem = "-----BEGIN PRIVATE KEY-----\n"
-          + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n";
-      Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      String pem =
+          "-----BEGIN PRIVATE KEY-----\n"
+              + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8)
+              + "\n-----END PRIVATE KEY-----\n";
+      Files.createFile(
+          file,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       Files.writeString(file, pem);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -86,10 +93,14 @@ public final class TestGateways {
     return java.util.Base64.getEncoder().encodeToString(key);
   }
 
-  /** Starts a gateway with the given settings and waits for it (blocking: call from the test thread). */
+  /**
+   * Starts a gateway with the given settings and waits for it (blocking: call from the test
+   * thread).
+   */
   public static Gateway start(Map<String, String> settings) {
     try {
-      return Gateway.start(GovgateConfig.from(ConfigValues.of(settings))).await(2, TimeUnit.MINUTES);
+      return Gateway.start(GovgateConfig.from(ConfigValues.of(settings)))
+          .await(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       throw new IllegalStateException("gateway did not start: " + e.getMessage(), e);
     }

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One real embedded PostgreSQL per test JVM; each caller gets a database of its own, so test classes never
- * see each other's rows.
+ * One real embedded PostgreSQL per test JVM; each caller gets a database of its own, so test
+ * classes never see each other's rows.
  */
 public final class TestPostgres {
   private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -26,13 +26,16 @@ public final class TestPostgres {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          server.close();
-        } catch (IOException ignored) {
-          // the JVM is exiting
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      server.close();
+                    } catch (IOException ignored) {
+                      // the JVM is exiting
+                    }
+                  }));
     }
     return server;
   }
@@ -41,7 +44,8 @@ public final class TestPostgres {
   public static Map<String, String> newDatabase() {
     String name = "t" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
     EmbeddedPostgres pg = server();
-    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);

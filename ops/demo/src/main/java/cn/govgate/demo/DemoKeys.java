@@ -21,11 +21,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The demo's keys, generated once into {@code <dataDir>/keys/} and reused on restart (a restarted demo still reads
- * the personal data it encrypted): the gateway's own keys, handed to it as {@code file:} configuration, and the
- * channel app and merchant keys of the simulators. Every file is created owner-only ({@code 0600}, never readable
- * by others, not even for a moment), so the gateway's key-file check accepts them. Blocking file I/O: start-up
- * only.
+ * The demo's keys, generated once into {@code <dataDir>/keys/} and reused on restart (a restarted
+ * demo still reads the personal data it encrypted): the gateway's own keys, handed to it as {@code
+ * file:} configuration, and the channel app and merchant keys of the simulators. Every file is
+ * created owner-only ({@code 0600}, never readable by others, not even for a moment), so the
+ * gateway's key-file check accepts them. Blocking file I/O: start-up only.
  */
 public final class DemoKeys {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -55,9 +55,9 @@ public final class DemoKeys {
   }
 
   /**
-   * The gateway's key settings, each a {@code file:} path to a generated key: audit chain, registry secrets,
-   * operator bootstrap key, session and data keys, blind index, ES256 signing key. The file names are those of
-   * earlier demos, so an existing data directory keeps working.
+   * The gateway's key settings, each a {@code file:} path to a generated key: audit chain, registry
+   * secrets, operator bootstrap key, session and data keys, blind index, ES256 signing key. The
+   * file names are those of earlier demos, so an existing data directory keeps working.
    */
   public Map<String, String> gatewaySettings() {
     Map<String, String> s = new LinkedHashMap<>();
@@ -91,7 +91,10 @@ public final class DemoKeys {
     }
   }
 
-  /** An RSA-2048 key pair whose private key is kept in {@code name} (PKCS#8 PEM), generated when absent. */
+  /**
+   * An RSA-2048 key pair whose private key is kept in {@code name} (PKCS#8 PEM), generated when
+   * absent.
+   */
   public synchronized RsaKeys rsa(String name) {
     Path file = dir.resolve(name);
     try {
@@ -107,7 +110,9 @@ public final class DemoKeys {
       }
       KeyFactory kf = KeyFactory.getInstance("RSA");
       RSAPrivateCrtKey priv = (RSAPrivateCrtKey) kf.generatePrivate(new PKCS8EncodedKeySpec(der));
-      byte[] pub = kf.generatePublic(new RSAPublicKeySpec(priv.getModulus(), priv.getPublicExponent())).getEncoded();
+      byte[] pub =
+          kf.generatePublic(new RSAPublicKeySpec(priv.getModulus(), priv.getPublicExponent()))
+              .getEncoded();
       Base64.Encoder b64 = Base64.getEncoder();
       return new RsaKeys(b64.encodeToString(der), b64.encodeToString(pub));
     } catch (GeneralSecurityException e) {
@@ -115,7 +120,10 @@ public final class DemoKeys {
     }
   }
 
-  /** A secret of {@code hexChars} lower-case hex characters kept in {@code name}, generated when absent. */
+  /**
+   * A secret of {@code hexChars} lower-case hex characters kept in {@code name}, generated when
+   * absent.
+   */
   public synchronized String hexSecret(String name, int hexChars) {
     Path file = dir.resolve(name);
     if (Files.exists(file)) return read(file).trim();
@@ -162,7 +170,9 @@ public final class DemoKeys {
       Files.createDirectories(file.getParent());
       Files.deleteIfExists(tmp);
       try {
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            tmp,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException notPosix) {
         Files.createFile(tmp);
       }
@@ -182,11 +192,13 @@ public final class DemoKeys {
   }
 
   private static byte[] pemDer(String pem) {
-    return Base64.getDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+    return Base64.getDecoder()
+        .decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
   }
 
   private static String pem(byte[] pkcs8) {
-    return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8)
+    return "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8)
         + "\n-----END PRIVATE KEY-----\n";
   }
 }

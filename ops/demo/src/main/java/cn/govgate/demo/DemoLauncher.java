@@ -10,11 +10,11 @@ import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
 
 /**
- * {@code java -jar ops/demo/target/govgate-demo.jar [--config FILE]}: starts the {@link Demo} and stops it
- * gracefully on SIGTERM/SIGINT. Configuration as the gateway's (file, then {@code GOVGATE_*} environment
- * variables) plus the demo's own keys ({@code demo.citizens}, {@code demo.simulatorPorts},
- * {@code demo.postgresPort}). A configuration error prints one line and exits with 2; a start-up failure prints one
- * line and exits with 1.
+ * {@code java -jar ops/demo/target/govgate-demo.jar [--config FILE]}: starts the {@link Demo} and
+ * stops it gracefully on SIGTERM/SIGINT. Configuration as the gateway's (file, then {@code
+ * GOVGATE_*} environment variables) plus the demo's own keys ({@code demo.citizens}, {@code
+ * demo.simulatorPorts}, {@code demo.postgresPort}). A configuration error prints one line and exits
+ * with 2; a start-up failure prints one line and exits with 1.
  */
 public final class DemoLauncher {
   static final int EXIT_CONFIG = 2;
@@ -45,13 +45,16 @@ public final class DemoLauncher {
       err.println("govgate demo: start-up failed: " + reason(e));
       return EXIT_STARTUP;
     }
-    // SIGTERM/SIGINT stop the demo in order (gateway drained and its audit and interaction batches written, then
-    // PostgreSQL) before the JVM exits. Shutdown hooks alone would race: the database library stops PostgreSQL
+    // SIGTERM/SIGINT stop the demo in order (gateway drained and its audit and interaction batches
+    // written, then
+    // PostgreSQL) before the JVM exits. Shutdown hooks alone would race: the database library stops
+    // PostgreSQL
     // from a hook of its own, which would run while the gateway still drains.
-    Runnable stopThenExit = () -> {
-      stop(demo, err);
-      System.exit(0);
-    };
+    Runnable stopThenExit =
+        () -> {
+          stop(demo, err);
+          System.exit(0);
+        };
     for (String signal : List.of("TERM", "INT")) {
       try {
         Signal.handle(new Signal(signal), s -> new Thread(stopThenExit, "demo-stop").start());
@@ -60,14 +63,23 @@ public final class DemoLauncher {
       }
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(demo, err), "demo-shutdown"));
-    err.println("govgate demo listening on " + demo.gateway().baseUrl() + " (health: " + demo.gateway().opsUrl()
-        + "/health/ready, metrics: " + demo.gateway().opsUrl() + "/metrics)");
+    err.println(
+        "govgate demo listening on "
+            + demo.gateway().baseUrl()
+            + " (health: "
+            + demo.gateway().opsUrl()
+            + "/health/ready, metrics: "
+            + demo.gateway().opsUrl()
+            + "/metrics)");
     err.println("govgate demo: manifest written to " + demo.manifest());
     err.println("govgate demo: H5 city-service app at " + demo.h5().url());
     return 0;
   }
 
-  /** Stops the demo once; a second call (the shutdown hook after a signal) finds nothing left to stop. */
+  /**
+   * Stops the demo once; a second call (the shutdown hook after a signal) finds nothing left to
+   * stop.
+   */
   private static void stop(Demo demo, PrintStream err) {
     try {
       demo.stop().await(2, TimeUnit.MINUTES);
@@ -80,7 +92,8 @@ public final class DemoLauncher {
     Path file = env.containsKey("GOVGATE_CONFIG") ? Path.of(env.get("GOVGATE_CONFIG")) : null;
     for (int i = 0; i < args.length; i++) {
       if (!args[i].equals("--config")) {
-        throw new ConfigException(args[i], "unknown argument (usage: govgate-demo [--config FILE])");
+        throw new ConfigException(
+            args[i], "unknown argument (usage: govgate-demo [--config FILE])");
       }
       if (i + 1 >= args.length) throw new ConfigException("--config", "needs a file path");
       file = Path.of(args[++i]);

@@ -12,9 +12,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * The demo's test citizens, complete for a person: who they are on each channel, their city, and what the demo
- * departments hold for them — utility accounts, vehicles, a payable fine and an unpaid bill — so that a person trying the demo
- * (or the H5 app's browser tests) knows what to ask for. Synthetic people with valid, never-issued ID numbers.
+ * The demo's test citizens, complete for a person: who they are on each channel, their city, and
+ * what the demo departments hold for them — utility accounts, vehicles, a payable fine and an
+ * unpaid bill — so that a person trying the demo (or the H5 app's browser tests) knows what to ask
+ * for. Synthetic people with valid, never-issued ID numbers.
  */
 final class DemoPeople {
   private DemoPeople() {}
@@ -24,24 +25,31 @@ final class DemoPeople {
     JsonArray people = new JsonArray();
     for (int i = 0; i < Math.min(count, citizens.size()); i++) {
       SyntheticCitizen c = citizens.get(i);
-      JsonObject person = new JsonObject()
-          .put("index", i)
-          .put("name", c.name())
-          .put("idNumber", c.idNumber())
-          .put("region", c.homeRegion())
-          .put("alipayUserId", DemoChannels.alipayUserId(i))
-          .put("wechatOpenid", DemoChannels.openid(i));
-      DepartmentSimulator utilities = simulator(departments, DepartmentFamily.UTILITIES, c.homeRegion());
-      DepartmentSimulator traffic = simulator(departments, DepartmentFamily.TRAFFIC, c.homeRegion());
+      JsonObject person =
+          new JsonObject()
+              .put("index", i)
+              .put("name", c.name())
+              .put("idNumber", c.idNumber())
+              .put("region", c.homeRegion())
+              .put("alipayUserId", DemoChannels.alipayUserId(i))
+              .put("wechatOpenid", DemoChannels.openid(i));
+      DepartmentSimulator utilities =
+          simulator(departments, DepartmentFamily.UTILITIES, c.homeRegion());
+      DepartmentSimulator traffic =
+          simulator(departments, DepartmentFamily.TRAFFIC, c.homeRegion());
       JsonArray accounts = new JsonArray();
       JsonObject payableBill = null;
       if (utilities != null) {
         for (HouseholdAccount a : utilities.accountsOf(c)) {
-          accounts.add(new JsonObject().put("utilityType", a.utilityType()).put("accountNo", a.accountNo()));
+          accounts.add(
+              new JsonObject().put("utilityType", a.utilityType()).put("accountNo", a.accountNo()));
           Bill bill = utilities.billOf(a);
           if (payableBill == null && !bill.initiallyPaid() && bill.amountFen() > 0) {
-            payableBill = new JsonObject().put("utilityType", a.utilityType()).put("accountNo", a.accountNo())
-                .put("amountFen", bill.amountFen());
+            payableBill =
+                new JsonObject()
+                    .put("utilityType", a.utilityType())
+                    .put("accountNo", a.accountNo())
+                    .put("amountFen", bill.amountFen());
           }
         }
       }
@@ -52,8 +60,12 @@ final class DemoPeople {
           vehicles.add(new JsonObject().put("plate", v.plate()).put("plateType", v.plateType()));
           for (Fine f : traffic.finesOf(c, v)) {
             if (payableFine == null && f.payable() && !f.initiallyPaid() && f.amountFen() > 0) {
-              payableFine = new JsonObject().put("decisionNumber", f.decisionNumber()).put("plate", v.plate())
-                  .put("plateType", v.plateType()).put("amountFen", f.amountFen());
+              payableFine =
+                  new JsonObject()
+                      .put("decisionNumber", f.decisionNumber())
+                      .put("plate", v.plate())
+                      .put("plateType", v.plateType())
+                      .put("amountFen", f.amountFen());
             }
           }
         }
@@ -66,8 +78,11 @@ final class DemoPeople {
     return people;
   }
 
-  private static DepartmentSimulator simulator(DemoDepartments departments, DepartmentFamily family, String region) {
+  private static DepartmentSimulator simulator(
+      DemoDepartments departments, DepartmentFamily family, String region) {
     return departments.simulators().stream()
-        .filter(s -> s.family() == family && s.region().equals(region)).findFirst().orElse(null);
+        .filter(s -> s.family() == family && s.region().equals(region))
+        .findFirst()
+        .orElse(null);
   }
 }

@@ -9,8 +9,9 @@ import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The demo's runnable jar ({@code target/govgate-demo.jar}, after {@code package}) starts the demo and carries the
- * PostgreSQL binaries of the build platform only. Runs as an integration test (failsafe).
+ * The demo's runnable jar ({@code target/govgate-demo.jar}, after {@code package}) starts the demo
+ * and carries the PostgreSQL binaries of the build platform only. Runs as an integration test
+ * (failsafe).
  */
 class DemoJarIT {
   private static final Path JAR = Path.of("target", "govgate-demo.jar");
@@ -23,8 +24,11 @@ class DemoJarIT {
           .isEqualTo(DemoLauncher.class.getName());
       assertThat(jar.getEntry("cn/govgate/demo/Demo.class")).isNotNull();
       assertThat(jar.getEntry("cn/govgate/app/Gateway.class")).isNotNull();
-      List<String> binaries = jar.stream().map(e -> e.getName())
-          .filter(n -> n.startsWith("postgres-") && n.endsWith(".txz")).toList();
+      List<String> binaries =
+          jar.stream()
+              .map(e -> e.getName())
+              .filter(n -> n.startsWith("postgres-") && n.endsWith(".txz"))
+              .toList();
       assertThat(binaries).as("embedded PostgreSQL bundles").hasSize(1);
     }
     System.out.printf("govgate-demo.jar: %.1f MiB%n", Files.size(JAR) / 1024.0 / 1024.0);

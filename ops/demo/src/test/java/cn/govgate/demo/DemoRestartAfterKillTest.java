@@ -19,14 +19,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The demo comes back right after {@code kill -9}: the demo runs as a separate JVM on one data directory, is killed
- * with SIGKILL once it is ready (its PostgreSQL keeps running, orphaned, holding the data directory), and is started
- * again at once — every cycle must reach ready within the bound, and a last SIGTERM must leave no server behind.
- * A backend the operator disabled before the first kill stands in the way of none of the restarts: the department
- * registers a new one and the disabled one stays disabled.
+ * The demo comes back right after {@code kill -9}: the demo runs as a separate JVM on one data
+ * directory, is killed with SIGKILL once it is ready (its PostgreSQL keeps running, orphaned,
+ * holding the data directory), and is started again at once — every cycle must reach ready within
+ * the bound, and a last SIGTERM must leave no server behind. A backend the operator disabled before
+ * the first kill stands in the way of none of the restarts: the department registers a new one and
+ * the disabled one stays disabled.
  */
 class DemoRestartAfterKillTest {
   private static final int CYCLES = 3;
+
   /** Generous: a JVM, PostgreSQL and the gateway start on a CI machine with two busy cores. */
   private static final Duration READY_WITHIN = Duration.ofMinutes(3);
 
@@ -55,19 +57,37 @@ class DemoRestartAfterKillTest {
     assertThat(Http.get(firstUrl + "/health/live").statusCode()).isEqualTo(200);
     String disabled = disableHousingFundBackend(firstUrl);
     for (int cycle = 1; cycle <= CYCLES; cycle++) {
-      demo.destroyForcibly(); // SIGKILL: no shutdown hook runs, the embedded PostgreSQL is left running
+      demo.destroyForcibly(); // SIGKILL: no shutdown hook runs, the embedded PostgreSQL is left
+      // running
       assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("killed demo exited").isTrue();
-      assertThat(livePostgres()).as("cycle %d: the killed demo left its PostgreSQL running", cycle).isPresent();
+      assertThat(livePostgres())
+          .as("cycle %d: the killed demo left its PostgreSQL running", cycle)
+          .isPresent();
 
       String url = startAndAwaitReady();
       assertThat(Http.get(url + "/health/ready").statusCode()).as("cycle %d", cycle).isEqualTo(200);
-      JsonArray backends = Http.json(Http.get(url + "/admin/v1/departments/cd-housing-fund/backends",
-          Map.of("Authorization", operator()))).getJsonArray("backends");
-      assertThat(backends.stream().map(JsonObject.class::cast)
-          .filter(b -> b.getString("status").equals("active") && !b.getString("id").equals(disabled)))
-          .as("cycle %d: the department serves again with a backend of its own", cycle).hasSize(1);
-      assertThat(backends.stream().map(JsonObject.class::cast).filter(b -> b.getString("id").equals(disabled))
-          .map(b -> b.getString("status"))).as("the operator's decision stands").containsExactly("disabled");
+      JsonArray backends =
+          Http.json(
+                  Http.get(
+                      url + "/admin/v1/departments/cd-housing-fund/backends",
+                      Map.of("Authorization", operator())))
+              .getJsonArray("backends");
+      assertThat(
+              backends.stream()
+                  .map(JsonObject.class::cast)
+                  .filter(
+                      b ->
+                          b.getString("status").equals("active")
+                              && !b.getString("id").equals(disabled)))
+          .as("cycle %d: the department serves again with a backend of its own", cycle)
+          .hasSize(1);
+      assertThat(
+              backends.stream()
+                  .map(JsonObject.class::cast)
+                  .filter(b -> b.getString("id").equals(disabled))
+                  .map(b -> b.getString("status")))
+          .as("the operator's decision stands")
+          .containsExactly("disabled");
     }
     // A graceful stop takes PostgreSQL down with it.
     demo.destroy();
@@ -78,11 +98,18 @@ class DemoRestartAfterKillTest {
   /** As the operator: disables the backend of cd-housing-fund; returns its id. */
   private static String disableHousingFundBackend(String url) throws IOException {
     JsonObject manifest = new JsonObject(Files.readString(dataDir.resolve(Demo.MANIFEST)));
-    String backend = manifest.getJsonArray("departments").stream().map(JsonObject.class::cast)
-        .filter(d -> d.getString("department").equals("cd-housing-fund")).findFirst().orElseThrow()
-        .getString("backend");
-    HttpResponse<String> disabled = Http.post(url + "/admin/v1/departments/cd-housing-fund/backends/" + backend
-        + "/disable", null, Map.of("Authorization", operator()));
+    String backend =
+        manifest.getJsonArray("departments").stream()
+            .map(JsonObject.class::cast)
+            .filter(d -> d.getString("department").equals("cd-housing-fund"))
+            .findFirst()
+            .orElseThrow()
+            .getString("backend");
+    HttpResponse<String> disabled =
+        Http.post(
+            url + "/admin/v1/departments/cd-housing-fund/backends/" + backend + "/disable",
+            null,
+            Map.of("Authorization", operator()));
     assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
     return backend;
   }
@@ -90,17 +117,26 @@ class DemoRestartAfterKillTest {
   private static String operator() {
     try {
       JsonObject manifest = new JsonObject(Files.readString(dataDir.resolve(Demo.MANIFEST)));
-      return "Bearer " + Files.readString(Path.of(manifest.getJsonObject("admin").getString("bootstrapKeyFile")))
-          .trim();
+      return "Bearer "
+          + Files.readString(Path.of(manifest.getJsonObject("admin").getString("bootstrapKeyFile")))
+              .trim();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
   }
 
-  /** Starts the demo as its own JVM and waits until its manifest is written and /health/ready answers 200. */
+  /**
+   * Starts the demo as its own JVM and waits until its manifest is written and /health/ready
+   * answers 200.
+   */
   private static String startAndAwaitReady() throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"), DemoLauncher.class.getName());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            DemoLauncher.class.getName());
     pb.environment().put("GOVGATE_DATA_DIR", dataDir.toString());
     pb.environment().put("GOVGATE_HTTP_PORT", "0");
     pb.environment().put("GOVGATE_HTTP_INSTANCES", "1");
@@ -132,7 +168,8 @@ class DemoRestartAfterKillTest {
     Path pid = dataDir.resolve("postgres").resolve("postmaster.pid");
     if (!Files.exists(pid)) return Optional.empty();
     List<String> lines = Files.readAllLines(pid);
-    return lines.isEmpty() ? Optional.empty()
+    return lines.isEmpty()
+        ? Optional.empty()
         : ProcessHandle.of(Long.parseLong(lines.get(0).trim())).filter(ProcessHandle::isAlive);
   }
 

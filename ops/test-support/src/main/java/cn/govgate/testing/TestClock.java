@@ -9,13 +9,15 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The one clock tests move by hand, so that deadlines, breaker waits, windows and expiry pass without sleeping.
+ * The one clock tests move by hand, so that deadlines, breaker waits, windows and expiry pass
+ * without sleeping.
  *
- * <p>Two kinds: a <em>frozen</em> clock ({@link #at}, {@link #frozenNow}) stands still until {@link #advance}
- * moves it; a <em>running</em> clock ({@link #running}) follows the system clock plus an offset that
- * {@link #advance} grows, so real calls still take real time (a slow department is measured as slow) while a
- * breaker's open wait passes at once. {@link #withZone} and {@link #ahead} are views of the same moving instant
- * (a simulator that derives "today" in Asia/Shanghai, a party of a test that lives in the future). Thread-safe.
+ * <p>Two kinds: a <em>frozen</em> clock ({@link #at}, {@link #frozenNow}) stands still until {@link
+ * #advance} moves it; a <em>running</em> clock ({@link #running}) follows the system clock plus an
+ * offset that {@link #advance} grows, so real calls still take real time (a slow department is
+ * measured as slow) while a breaker's open wait passes at once. {@link #withZone} and {@link
+ * #ahead} are views of the same moving instant (a simulator that derives "today" in Asia/Shanghai,
+ * a party of a test that lives in the future). Thread-safe.
  */
 public final class TestClock extends Clock {
   private final AtomicReference<State> state;
@@ -34,7 +36,8 @@ public final class TestClock extends Clock {
   /** A frozen clock at {@code start}, in UTC. */
   public static TestClock at(Instant start) {
     Objects.requireNonNull(start, "start");
-    return new TestClock(new AtomicReference<>(new State(start, Duration.ZERO)), ZoneOffset.UTC, Duration.ZERO);
+    return new TestClock(
+        new AtomicReference<>(new State(start, Duration.ZERO)), ZoneOffset.UTC, Duration.ZERO);
   }
 
   /** A frozen clock at an ISO-8601 instant such as {@code 2026-03-01T00:00:00Z}. */
@@ -49,7 +52,8 @@ public final class TestClock extends Clock {
 
   /** A clock that runs with the system clock, moved ahead by every {@link #advance}. */
   public static TestClock running() {
-    return new TestClock(new AtomicReference<>(new State(null, Duration.ZERO)), ZoneOffset.UTC, Duration.ZERO);
+    return new TestClock(
+        new AtomicReference<>(new State(null, Duration.ZERO)), ZoneOffset.UTC, Duration.ZERO);
   }
 
   /** Moves this clock and every view of it forward (or back, for a negative duration). */

@@ -9,9 +9,9 @@ import cn.govgate.channel.alipay.sim.AlipaySimulator;
 import cn.govgate.channel.alipay.sim.AlipaySimulatorOptions;
 import cn.govgate.channel.alipay.sim.SimKnobs;
 import cn.govgate.channel.alipay.sim.SimUser;
+import cn.govgate.channel.spi.ChannelException;
 import cn.govgate.channel.spi.ChannelException.Fault;
 import cn.govgate.channel.spi.ChannelException.Kind;
-import cn.govgate.channel.spi.ChannelException;
 import cn.govgate.channel.spi.Payments.PaymentStatus;
 import cn.govgate.testing.TestClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -28,7 +28,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** One test per way Alipay (or the network) can misbehave; each asserts the typed error, metrics and breaker. */
+/**
+ * One test per way Alipay (or the network) can misbehave; each asserts the typed error, metrics and
+ * breaker.
+ */
 class AlipayFaultsTest {
 
   static final String APP = "2021000200000001";
@@ -49,7 +52,8 @@ class AlipayFaultsTest {
   static void startSimulator() {
     vertx = TestSupport.vertx();
     simClock = TestClock.frozenNow();
-    sim = await(AlipaySimulator.start(vertx, AlipaySimulatorOptions.defaults().withClock(simClock)));
+    sim =
+        await(AlipaySimulator.start(vertx, AlipaySimulatorOptions.defaults().withClock(simClock)));
     sim.registerApp(APP, SignType.RSA2, APP_RSA.publicKey(), null);
     sim.addUser(SimUser.certified(USER, "王五", "110101199901011239"));
     sim.onRequest(p -> requests.incrementAndGet());
@@ -71,19 +75,32 @@ class AlipayFaultsTest {
 
   @AfterEach
   void resetKnobs() {
-    sim.knobs().mangling(SimKnobs.Mangling.NONE).clearForcedErrors().httpStatus(0).latency(Duration.ZERO)
-        .timestampSkewTolerance(null).errorRate(0);
+    sim.knobs()
+        .mangling(SimKnobs.Mangling.NONE)
+        .clearForcedErrors()
+        .httpStatus(0)
+        .latency(Duration.ZERO)
+        .timestampSkewTolerance(null)
+        .errorRate(0);
     adapter.close();
   }
 
   AlipayAdapter adapter(String gatewayUrl, String appId, String platformKey, Duration timeout) {
-    return AlipayAdapter.create(vertx, new AlipayConfig(gatewayUrl, timeout,
-        List.of(AlipayApp.rsa2(appId, APP_RSA.privateKey(), platformKey))), breakers, meters, clock);
+    return AlipayAdapter.create(
+        vertx,
+        new AlipayConfig(
+            gatewayUrl, timeout, List.of(AlipayApp.rsa2(appId, APP_RSA.privateKey(), platformKey))),
+        breakers,
+        meters,
+        clock);
   }
 
   long count(String api, String outcome) {
-    var timer = meters.find("govgate.channel.calls")
-        .tags("channel", "alipay", "api", api, "outcome", outcome).timer();
+    var timer =
+        meters
+            .find("govgate.channel.calls")
+            .tags("channel", "alipay", "api", api, "outcome", outcome)
+            .timer();
     return timer == null ? 0 : timer.count();
   }
 
@@ -101,20 +118,28 @@ class AlipayFaultsTest {
   @Test
   void rejectsATamperedResponse() {
     sim.knobs().mangling(SimKnobs.Mangling.TAMPERED_CONTENT);
-    assertKind(awaitFailure(adapter.queryOrder(APP, "X1")), Kind.SIGNATURE_INVALID, Fault.INTEGRATION);
+    assertKind(
+        awaitFailure(adapter.queryOrder(APP, "X1")), Kind.SIGNATURE_INVALID, Fault.INTEGRATION);
     assertThat(count(ORDER_API, "integration_error")).isEqualTo(1);
   }
 
   @Test
   void rejectsAResponseSignedWithAnotherPlatformKey() {
-    adapter = adapter(sim.gatewayUrl(), APP, AlipayCrypto.generate(SignType.RSA2).publicKey(), Duration.ofSeconds(2));
-    assertKind(awaitFailure(adapter.queryOrder(APP, "X1")), Kind.SIGNATURE_INVALID, Fault.INTEGRATION);
+    adapter =
+        adapter(
+            sim.gatewayUrl(),
+            APP,
+            AlipayCrypto.generate(SignType.RSA2).publicKey(),
+            Duration.ofSeconds(2));
+    assertKind(
+        awaitFailure(adapter.queryOrder(APP, "X1")), Kind.SIGNATURE_INVALID, Fault.INTEGRATION);
   }
 
   @Test
   void rejectsAnUnsignedResponse() {
     sim.knobs().mangling(SimKnobs.Mangling.UNSIGNED);
-    assertKind(awaitFailure(adapter.queryOrder(APP, "X1")), Kind.SIGNATURE_INVALID, Fault.INTEGRATION);
+    assertKind(
+        awaitFailure(adapter.queryOrder(APP, "X1")), Kind.SIGNATURE_INVALID, Fault.INTEGRATION);
   }
 
   @Test
@@ -128,20 +153,24 @@ class AlipayFaultsTest {
   @Test
   void rejectsATruncatedBody() {
     sim.knobs().mangling(SimKnobs.Mangling.TRUNCATED);
-    assertKind(awaitFailure(adapter.queryOrder(APP, "X1")), Kind.MALFORMED_RESPONSE, Fault.INTEGRATION);
+    assertKind(
+        awaitFailure(adapter.queryOrder(APP, "X1")), Kind.MALFORMED_RESPONSE, Fault.INTEGRATION);
   }
 
   @Test
   void rejectsABodyThatIsNotJson() {
     sim.knobs().mangling(SimKnobs.Mangling.NOT_JSON);
-    assertKind(awaitFailure(adapter.queryOrder(APP, "X1")), Kind.MALFORMED_RESPONSE, Fault.INTEGRATION);
+    assertKind(
+        awaitFailure(adapter.queryOrder(APP, "X1")), Kind.MALFORMED_RESPONSE, Fault.INTEGRATION);
   }
 
   // ---- integration errors the gateway reports ----
 
   @Test
   void unknownAppIdIsAnIntegrationError() {
-    adapter = adapter(sim.gatewayUrl(), "2021000299999999", sim.platformPublicKey(), Duration.ofSeconds(2));
+    adapter =
+        adapter(
+            sim.gatewayUrl(), "2021000299999999", sim.platformPublicKey(), Duration.ofSeconds(2));
     ChannelException e = awaitFailure(adapter.queryOrder("2021000299999999", "X1"));
     assertKind(e, Kind.UNKNOWN_APP, Fault.INTEGRATION);
     assertThat(e.channelCode()).isEqualTo("isv.invalid-app-id");
@@ -150,7 +179,10 @@ class AlipayFaultsTest {
   @Test
   void appIdNotConfiguredInTheAdapterFailsWithoutACall() {
     int before = requests.get();
-    assertKind(awaitFailure(adapter.exchangeCode("2021000288888888", "code")), Kind.UNKNOWN_APP, Fault.INTEGRATION);
+    assertKind(
+        awaitFailure(adapter.exchangeCode("2021000288888888", "code")),
+        Kind.UNKNOWN_APP,
+        Fault.INTEGRATION);
     assertThat(requests.get()).isEqualTo(before);
   }
 
@@ -166,10 +198,16 @@ class AlipayFaultsTest {
 
   @Test
   void requestSignedWithTheWrongAppKeyIsRejectedWithoutEchoingTheSignedString() {
-    sim.registerApp("2021000200000009", SignType.RSA2, AlipayCrypto.generate(SignType.RSA2).publicKey(), null);
-    adapter = adapter(sim.gatewayUrl(), "2021000200000009", sim.platformPublicKey(), Duration.ofSeconds(2));
-    ChannelException e = awaitFailure(adapter.startFace(new cn.govgate.channel.spi.FaceVerification.FaceRequest(
-        "2021000200000009", USER, "王五", "110101199901011239", "SIGFAIL00001", null)));
+    sim.registerApp(
+        "2021000200000009", SignType.RSA2, AlipayCrypto.generate(SignType.RSA2).publicKey(), null);
+    adapter =
+        adapter(
+            sim.gatewayUrl(), "2021000200000009", sim.platformPublicKey(), Duration.ofSeconds(2));
+    ChannelException e =
+        awaitFailure(
+            adapter.startFace(
+                new cn.govgate.channel.spi.FaceVerification.FaceRequest(
+                    "2021000200000009", USER, "王五", "110101199901011239", "SIGFAIL00001", null)));
     assertKind(e, Kind.SIGNATURE_INVALID, Fault.INTEGRATION);
     assertThat(e.channelCode()).isEqualTo("isv.invalid-signature");
     assertThat(e.getMessage()).doesNotContain("110101199901011239").doesNotContain("王五");
@@ -189,20 +227,23 @@ class AlipayFaultsTest {
   void reusedAuthCodeIsRejected() {
     String code = sim.issueAuthCode(APP, USER);
     assertThat(await(adapter.exchangeCode(APP, code)).userId()).isEqualTo(USER);
-    assertKind(awaitFailure(adapter.exchangeCode(APP, code)), Kind.INVALID_AUTH_CODE, Fault.CITIZEN);
+    assertKind(
+        awaitFailure(adapter.exchangeCode(APP, code)), Kind.INVALID_AUTH_CODE, Fault.CITIZEN);
   }
 
   @Test
   void expiredAuthCodeIsRejected() {
     String code = sim.issueAuthCode(APP, USER);
     simClock.advance(Duration.ofMinutes(6));
-    assertKind(awaitFailure(adapter.exchangeCode(APP, code)), Kind.INVALID_AUTH_CODE, Fault.CITIZEN);
+    assertKind(
+        awaitFailure(adapter.exchangeCode(APP, code)), Kind.INVALID_AUTH_CODE, Fault.CITIZEN);
   }
 
   @Test
   void citizenErrorsNeverOpenTheBreaker() {
     for (int i = 0; i < 6; i++) awaitFailure(adapter.exchangeCode(APP, "bad-" + i));
-    assertThat(breaker("alipay.system.oauth.token").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(breaker("alipay.system.oauth.token").getState())
+        .isEqualTo(CircuitBreaker.State.CLOSED);
     assertThat(breaker("alipay.system.oauth.token").getMetrics().getNumberOfFailedCalls()).isZero();
   }
 
@@ -228,15 +269,19 @@ class AlipayFaultsTest {
 
   @Test
   void unreachablePlatformIsUnavailable() {
-    adapter = adapter("http://127.0.0.1:1/gateway.do", APP, sim.platformPublicKey(), Duration.ofSeconds(2));
-    assertKind(awaitFailure(adapter.queryOrder(APP, "X1")), Kind.PLATFORM_UNAVAILABLE, Fault.PLATFORM);
+    adapter =
+        adapter(
+            "http://127.0.0.1:1/gateway.do", APP, sim.platformPublicKey(), Duration.ofSeconds(2));
+    assertKind(
+        awaitFailure(adapter.queryOrder(APP, "X1")), Kind.PLATFORM_UNAVAILABLE, Fault.PLATFORM);
   }
 
   @Test
   void platformDownOpensTheBreakerWhichRecoversAfterTheWait() {
     sim.knobs().httpStatus(503);
     for (int i = 0; i < 4; i++) {
-      assertKind(awaitFailure(adapter.queryOrder(APP, "X1")), Kind.PLATFORM_UNAVAILABLE, Fault.PLATFORM);
+      assertKind(
+          awaitFailure(adapter.queryOrder(APP, "X1")), Kind.PLATFORM_UNAVAILABLE, Fault.PLATFORM);
     }
     assertThat(breaker(ORDER_API).getState()).isEqualTo(CircuitBreaker.State.OPEN);
     assertThat(count(ORDER_API, "platform_error")).isEqualTo(4);
@@ -245,7 +290,8 @@ class AlipayFaultsTest {
     assertKind(awaitFailure(adapter.queryOrder(APP, "X1")), Kind.CIRCUIT_OPEN, Fault.PLATFORM);
     assertThat(requests.get()).as("no request while open").isEqualTo(before);
     assertThat(count(ORDER_API, "circuit_open")).isEqualTo(1);
-    assertThat(breaker("alipay.trade.create").getState()).as("other APIs unaffected")
+    assertThat(breaker("alipay.trade.create").getState())
+        .as("other APIs unaffected")
         .isEqualTo(CircuitBreaker.State.CLOSED);
 
     sim.knobs().httpStatus(0);

@@ -29,9 +29,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code alipay.trade.refund} and {@code alipay.trade.fastpay.refund.query} (§8) end to end: the adapter against the
- * simulator (once per out_request_no, a replay confirmed by the query, final refusals as FAILED), the simulator's
- * exact signature check, and the official alipay-sdk-java refunding against the simulator.
+ * {@code alipay.trade.refund} and {@code alipay.trade.fastpay.refund.query} (§8) end to end: the
+ * adapter against the simulator (once per out_request_no, a replay confirmed by the query, final
+ * refusals as FAILED), the simulator's exact signature check, and the official alipay-sdk-java
+ * refunding against the simulator.
  */
 class AlipayRefundTest {
 
@@ -50,10 +51,16 @@ class AlipayRefundTest {
     sim.registerApp(APP, SignType.RSA2, APP_RSA.publicKey(), null);
     sim.addUser(USER);
     sim.onRequest(captured::add);
-    adapter = AlipayAdapter.create(vertx, new AlipayConfig(sim.gatewayUrl(), java.time.Duration.ofSeconds(30),
-            java.util.List.of(AlipayApp.rsa2(APP, APP_RSA.privateKey(), sim.platformPublicKey()))),
-        io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.ofDefaults(),
-        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    adapter =
+        AlipayAdapter.create(
+            vertx,
+            new AlipayConfig(
+                sim.gatewayUrl(),
+                java.time.Duration.ofSeconds(30),
+                java.util.List.of(
+                    AlipayApp.rsa2(APP, APP_RSA.privateKey(), sim.platformPublicKey()))),
+            io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.ofDefaults(),
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
   }
 
   @AfterAll
@@ -65,7 +72,8 @@ class AlipayRefundTest {
 
   private static String paidOrder(long fen) {
     String orderId = "GG" + System.nanoTime();
-    await(adapter.prepay(new PrepayRequest(APP, USER.userId(), orderId, fen, "交通违法罚款", null, null)));
+    await(
+        adapter.prepay(new PrepayRequest(APP, USER.userId(), orderId, fen, "交通违法罚款", null, null)));
     await(sim.payOrder(orderId));
     return orderId;
   }
@@ -73,19 +81,30 @@ class AlipayRefundTest {
   @Test
   void refundsOncePerRequestNumberAndAReplayIsConfirmedByTheQuery() throws Exception {
     String orderId = paidOrder(8850);
-    RefundRequest request = new RefundRequest(APP, orderId, orderId + "R1", 8850, 8850, "撤销申请", null);
+    RefundRequest request =
+        new RefundRequest(APP, orderId, orderId + "R1", 8850, 8850, "撤销申请", null);
 
     RefundResult first = await(adapter.refund(request));
     assertThat(first.status()).isEqualTo(RefundStatus.SUCCESS);
     assertThat(first.refundFen()).isEqualTo(8850);
     assertThat(first.refundedAt()).isNotNull();
-    Map<String, String> sent = captured.stream().filter(p -> "alipay.trade.refund".equals(p.get("method"))
-        && p.get("biz_content").contains(orderId)).findFirst().orElseThrow();
-    assertThat(sent.get("biz_content")).contains("\"refund_amount\":\"88.50\"")
+    Map<String, String> sent =
+        captured.stream()
+            .filter(
+                p ->
+                    "alipay.trade.refund".equals(p.get("method"))
+                        && p.get("biz_content").contains(orderId))
+            .findFirst()
+            .orElseThrow();
+    assertThat(sent.get("biz_content"))
+        .contains("\"refund_amount\":\"88.50\"")
         .contains("\"out_request_no\":\"" + request.refundId() + "\"");
-    assertThat(AlipaySignature.rsaCheckV2(new HashMap<>(sent), APP_RSA.publicKey(), "utf-8", "RSA2")).isTrue();
+    assertThat(
+            AlipaySignature.rsaCheckV2(new HashMap<>(sent), APP_RSA.publicKey(), "utf-8", "RSA2"))
+        .isTrue();
 
-    // The same request again (a retry after a timeout): fund_change=N, confirmed as done by the query, refunded once.
+    // The same request again (a retry after a timeout): fund_change=N, confirmed as done by the
+    // query, refunded once.
     RefundResult replay = await(adapter.refund(request));
     assertThat(replay.status()).isEqualTo(RefundStatus.SUCCESS);
     assertThat(sim.refunds(orderId)).containsExactly(Map.entry(request.refundId(), 8850L));
@@ -97,27 +116,44 @@ class AlipayRefundTest {
   void finalRefusalsAreFailedAndAnUnknownRefundIsNotFound() {
     String unpaid = "GG" + System.nanoTime();
     await(adapter.prepay(new PrepayRequest(APP, USER.userId(), unpaid, 100, "水费", null, null)));
-    assertThat(await(adapter.refund(new RefundRequest(APP, unpaid, unpaid + "R1", 100, 100, null, null))).status())
+    assertThat(
+            await(
+                    adapter.refund(
+                        new RefundRequest(APP, unpaid, unpaid + "R1", 100, 100, null, null)))
+                .status())
         .isEqualTo(RefundStatus.FAILED);
     String paid = paidOrder(500);
     await(adapter.refund(new RefundRequest(APP, paid, paid + "R1", 500, 500, null, null)));
     // Another amount under the same request number is refused, never a second refund.
-    assertThat(await(adapter.refund(new RefundRequest(APP, paid, paid + "R1", 400, 500, null, null))).status())
+    assertThat(
+            await(adapter.refund(new RefundRequest(APP, paid, paid + "R1", 400, 500, null, null)))
+                .status())
         .isEqualTo(RefundStatus.FAILED);
-    assertThat(await(adapter.queryRefund(APP, paid, paid + "R9")).status()).isEqualTo(RefundStatus.NOT_FOUND);
-    assertThat(await(adapter.queryRefund(APP, "GG_none", "GG_noneR1")).status()).isEqualTo(RefundStatus.NOT_FOUND);
+    assertThat(await(adapter.queryRefund(APP, paid, paid + "R9")).status())
+        .isEqualTo(RefundStatus.NOT_FOUND);
+    assertThat(await(adapter.queryRefund(APP, "GG_none", "GG_noneR1")).status())
+        .isEqualTo(RefundStatus.NOT_FOUND);
   }
 
   @Test
   void theSimulatorRefusesARefundSignedWithAnotherKey() {
     String orderId = paidOrder(300);
-    AlipayAdapter wrongKey = AlipayAdapter.create(vertx, new AlipayConfig(sim.gatewayUrl(),
-            java.time.Duration.ofSeconds(30), java.util.List.of(AlipayApp.rsa2(APP,
-                AlipayCrypto.generate(SignType.RSA2).privateKey(), sim.platformPublicKey()))),
-        io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.ofDefaults(),
-        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-    ChannelException e = TestSupport.awaitFailure(wrongKey.refund(new RefundRequest(APP, orderId, orderId + "R1", 300,
-        300, null, null)));
+    AlipayAdapter wrongKey =
+        AlipayAdapter.create(
+            vertx,
+            new AlipayConfig(
+                sim.gatewayUrl(),
+                java.time.Duration.ofSeconds(30),
+                java.util.List.of(
+                    AlipayApp.rsa2(
+                        APP,
+                        AlipayCrypto.generate(SignType.RSA2).privateKey(),
+                        sim.platformPublicKey()))),
+            io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.ofDefaults(),
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    ChannelException e =
+        TestSupport.awaitFailure(
+            wrongKey.refund(new RefundRequest(APP, orderId, orderId + "R1", 300, 300, null, null)));
     assertThat(e.kind()).isEqualTo(ChannelException.Kind.SIGNATURE_INVALID);
     assertThat(sim.refunds(orderId)).isEmpty();
     wrongKey.close();
@@ -126,8 +162,15 @@ class AlipayRefundTest {
   @Test
   void sdkRefundsAgainstTheSimulatorAndTheAdapterSeesIt() throws Exception {
     String orderId = paidOrder(1200);
-    DefaultAlipayClient sdk = new DefaultAlipayClient(sim.gatewayUrl(), APP, APP_RSA.privateKey(), "json", "utf-8",
-        sim.platformPublicKey(), "RSA2");
+    DefaultAlipayClient sdk =
+        new DefaultAlipayClient(
+            sim.gatewayUrl(),
+            APP,
+            APP_RSA.privateKey(),
+            "json",
+            "utf-8",
+            sim.platformPublicKey(),
+            "RSA2");
     AlipayTradeRefundModel model = new AlipayTradeRefundModel();
     model.setOutTradeNo(orderId);
     model.setRefundAmount("12.00");
@@ -150,6 +193,7 @@ class AlipayRefundTest {
     assertThat(queried.getRefundAmount()).isEqualTo("12.00");
     assertThat(queried.getRefundStatus()).isEqualTo("REFUND_SUCCESS");
 
-    assertThat(await(adapter.queryRefund(APP, orderId, orderId + "S1")).status()).isEqualTo(RefundStatus.SUCCESS);
+    assertThat(await(adapter.queryRefund(APP, orderId, orderId + "S1")).status())
+        .isEqualTo(RefundStatus.SUCCESS);
   }
 }

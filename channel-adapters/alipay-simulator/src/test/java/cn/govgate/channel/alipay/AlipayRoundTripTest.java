@@ -61,15 +61,27 @@ class AlipayRoundTripTest {
   @BeforeAll
   static void setUp() {
     vertx = TestSupport.vertx();
-    sim = await(AlipaySimulator.start(vertx, AlipaySimulatorOptions.defaults()
-        .withNotifyRetryDelays(List.of(Duration.ofMillis(50), Duration.ofMillis(100)))));
+    sim =
+        await(
+            AlipaySimulator.start(
+                vertx,
+                AlipaySimulatorOptions.defaults()
+                    .withNotifyRetryDelays(
+                        List.of(Duration.ofMillis(50), Duration.ofMillis(100)))));
     sim.registerApp(APP, SignType.RSA2, APP_RSA.publicKey(), null);
     sim.registerApp(SM2_APP, SignType.SM2, APP_SM2.publicKey(), null);
     List.of(ZHANG, LI, ANON).forEach(sim::addUser);
-    adapter = AlipayAdapter.create(vertx, new AlipayConfig(sim.gatewayUrl(), Duration.ofSeconds(5), List.of(
-            AlipayApp.rsa2(APP, APP_RSA.privateKey(), sim.platformPublicKey()),
-            AlipayApp.sm2(SM2_APP, APP_SM2.privateKey(), sim.platformSm2PublicKey()))),
-        TestSupport.breakers(TestClock.frozenNow()), new SimpleMeterRegistry());
+    adapter =
+        AlipayAdapter.create(
+            vertx,
+            new AlipayConfig(
+                sim.gatewayUrl(),
+                Duration.ofSeconds(5),
+                List.of(
+                    AlipayApp.rsa2(APP, APP_RSA.privateKey(), sim.platformPublicKey()),
+                    AlipayApp.sm2(SM2_APP, APP_SM2.privateKey(), sim.platformSm2PublicKey()))),
+            TestSupport.breakers(TestClock.frozenNow()),
+            new SimpleMeterRegistry());
   }
 
   @AfterAll
@@ -80,8 +92,12 @@ class AlipayRoundTripTest {
 
   @AfterEach
   void resetKnobs() {
-    sim.knobs().clearForcedErrors().passedEncoding(SimKnobs.PassedEncoding.STRING)
-        .pendingEncoding(SimKnobs.PendingEncoding.OMIT).oauthCodeMsg(false).shareRealName(true)
+    sim.knobs()
+        .clearForcedErrors()
+        .passedEncoding(SimKnobs.PassedEncoding.STRING)
+        .pendingEncoding(SimKnobs.PendingEncoding.OMIT)
+        .oauthCodeMsg(false)
+        .shareRealName(true)
         .identityInfoPopulated(false);
   }
 
@@ -93,7 +109,8 @@ class AlipayRoundTripTest {
 
   @Test
   void logsInWithRealNameFromUserInfoShare() {
-    ChannelSubject subject = await(adapter.exchangeCode(APP, sim.issueAuthCode(APP, ZHANG.userId())));
+    ChannelSubject subject =
+        await(adapter.exchangeCode(APP, sim.issueAuthCode(APP, ZHANG.userId())));
     assertThat(subject.appId()).isEqualTo(APP);
     assertThat(subject.userId()).isEqualTo(ZHANG.userId());
     assertThat(subject.sessionSecret()).startsWith("authusr");
@@ -102,7 +119,8 @@ class AlipayRoundTripTest {
 
   @Test
   void logsInWithoutRealNameForAnUncertifiedUser() {
-    ChannelSubject subject = await(adapter.exchangeCode(APP, sim.issueAuthCode(APP, ANON.userId())));
+    ChannelSubject subject =
+        await(adapter.exchangeCode(APP, sim.issueAuthCode(APP, ANON.userId())));
     assertThat(subject.userId()).isEqualTo(ANON.userId());
     assertThat(subject.realName().certified()).isFalse();
     assertThat(subject.realName().name()).isNull();
@@ -111,9 +129,16 @@ class AlipayRoundTripTest {
 
   @Test
   void logsInWithoutRealNameWhenTheAppLacksThePermission() {
-    sim.knobs().forceError("alipay.user.info.share", new SimKnobs.ForcedError(
-        "40006", "Insufficient Permissions", "isv.insufficient-isv-permissions", "ISV权限不足"));
-    ChannelSubject subject = await(adapter.exchangeCode(APP, sim.issueAuthCode(APP, ZHANG.userId())));
+    sim.knobs()
+        .forceError(
+            "alipay.user.info.share",
+            new SimKnobs.ForcedError(
+                "40006",
+                "Insufficient Permissions",
+                "isv.insufficient-isv-permissions",
+                "ISV权限不足"));
+    ChannelSubject subject =
+        await(adapter.exchangeCode(APP, sim.issueAuthCode(APP, ZHANG.userId())));
     assertThat(subject.userId()).isEqualTo(ZHANG.userId());
     assertThat(subject.realName()).isNull();
   }
@@ -128,32 +153,47 @@ class AlipayRoundTripTest {
   @Test
   void loginFailsWhenUserInfoShareIsBusy() {
     sim.knobs().forceSystemBusy("alipay.user.info.share");
-    ChannelException e = awaitFailure(adapter.exchangeCode(APP, sim.issueAuthCode(APP, ZHANG.userId())));
+    ChannelException e =
+        awaitFailure(adapter.exchangeCode(APP, sim.issueAuthCode(APP, ZHANG.userId())));
     assertThat(e.fault()).isEqualTo(ChannelException.Fault.PLATFORM);
     assertThat(e.api()).isEqualTo("alipay.user.info.share");
   }
 
   @Test
   void sm2AppLogsInAndPays() {
-    ChannelSubject subject = await(adapter.exchangeCode(SM2_APP, sim.issueAuthCode(SM2_APP, ZHANG.userId())));
+    ChannelSubject subject =
+        await(adapter.exchangeCode(SM2_APP, sim.issueAuthCode(SM2_APP, ZHANG.userId())));
     assertThat(subject.realName().certified()).isTrue();
     String orderId = nextOrderId();
-    Prepay prepay = await(adapter.prepay(new PrepayRequest(SM2_APP, ZHANG.userId(), orderId, 1200, "燃气费", null, null)));
+    Prepay prepay =
+        await(
+            adapter.prepay(
+                new PrepayRequest(SM2_APP, ZHANG.userId(), orderId, 1200, "燃气费", null, null)));
     assertThat(prepay.clientParams()).containsEntry("tradeNO", prepay.channelOrderRef());
     await(sim.payOrder(orderId));
     PaymentEvent event = await(adapter.queryOrder(SM2_APP, orderId));
     assertThat(event.status()).isEqualTo(PaymentStatus.PAID);
     assertThat(event.amountFen()).isEqualTo(1200);
     assertThat(sim.lastNotification(orderId)).containsEntry("sign_type", "SM2");
-    PaymentEvent notified = await(adapter.verifyCallback(new CallbackRequest(Map.of(),
-        "application/x-www-form-urlencoded", AlipayWire.formEncode(sim.lastNotification(orderId)))));
+    PaymentEvent notified =
+        await(
+            adapter.verifyCallback(
+                new CallbackRequest(
+                    Map.of(),
+                    "application/x-www-form-urlencoded",
+                    AlipayWire.formEncode(sim.lastNotification(orderId)))));
     assertThat(notified.status()).isEqualTo(PaymentStatus.PAID);
   }
 
   // ---- face ----
 
   static FaceRequest faceRequest(SimUser claimed) {
-    return new FaceRequest(APP, claimed.userId(), claimed.name(), claimed.idNumber().toLowerCase(), nextOrderId(),
+    return new FaceRequest(
+        APP,
+        claimed.userId(),
+        claimed.name(),
+        claimed.idNumber().toLowerCase(),
+        nextOrderId(),
         "https://gw.example/face/return");
   }
 
@@ -162,13 +202,16 @@ class AlipayRoundTripTest {
     FaceStart start = await(adapter.startFace(faceRequest(ZHANG)));
     assertThat(start.clientParams()).containsEntry("certifyId", start.reference());
     String url = start.clientParams().get("certifyUrl");
-    assertThat(url).startsWith(sim.gatewayUrl() + "?").contains("method=alipay.user.certify.open.certify")
+    assertThat(url)
+        .startsWith(sim.gatewayUrl() + "?")
+        .contains("method=alipay.user.certify.open.certify")
         .contains("&sign=");
     WebClient client = WebClient.create(vertx);
     HttpResponse<?> page = await(client.getAbs(url).send());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.bodyAsString()).contains(start.reference()).doesNotContain("error_response");
-    HttpResponse<?> tampered = await(client.getAbs(url.replace("certify_id%22%3A%22", "certify_id%22%3A%22x")).send());
+    HttpResponse<?> tampered =
+        await(client.getAbs(url.replace("certify_id%22%3A%22", "certify_id%22%3A%22x")).send());
     assertThat(tampered.bodyAsString()).contains("isv.invalid-signature");
     client.close();
   }
@@ -177,7 +220,8 @@ class AlipayRoundTripTest {
   void facePassesForTheSubmittedIdentity() {
     FaceRequest request = faceRequest(ZHANG);
     FaceStart start = await(adapter.startFace(request));
-    assertThat(await(adapter.queryFace(request, start.reference())).outcome()).isEqualTo(Outcome.PENDING);
+    assertThat(await(adapter.queryFace(request, start.reference())).outcome())
+        .isEqualTo(Outcome.PENDING);
     assertThat(sim.performFace(start.reference(), ZHANG.userId())).isTrue();
     FaceResult result = await(adapter.queryFace(request, start.reference()));
     assertThat(result.outcome()).isEqualTo(Outcome.PASSED);
@@ -190,7 +234,8 @@ class AlipayRoundTripTest {
     FaceRequest request = faceRequest(ZHANG);
     FaceStart start = await(adapter.startFace(request));
     sim.performFace(start.reference(), ZHANG.userId());
-    assertThat(await(adapter.queryFace(request, start.reference())).outcome()).isEqualTo(Outcome.PASSED);
+    assertThat(await(adapter.queryFace(request, start.reference())).outcome())
+        .isEqualTo(Outcome.PASSED);
   }
 
   @Test
@@ -209,8 +254,10 @@ class AlipayRoundTripTest {
     FaceRequest request = faceRequest(ZHANG);
     FaceStart start = await(adapter.startFace(request));
     sim.performFace(start.reference(), ZHANG.userId());
-    assertThat(await(adapter.queryFace(request, start.reference())).outcome()).isEqualTo(Outcome.PASSED);
-    FaceRequest other = new FaceRequest(APP, LI.userId(), LI.name(), LI.idNumber(), request.outSeqNo(), null);
+    assertThat(await(adapter.queryFace(request, start.reference())).outcome())
+        .isEqualTo(Outcome.PASSED);
+    FaceRequest other =
+        new FaceRequest(APP, LI.userId(), LI.name(), LI.idNumber(), request.outSeqNo(), null);
     FaceResult result = await(adapter.queryFace(other, start.reference()));
     assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
     assertThat(result.detail()).contains("identity_info");
@@ -218,7 +265,8 @@ class AlipayRoundTripTest {
 
   @Test
   void faceFailsForAnUnknownCertifyId() {
-    FaceResult result = await(adapter.queryFace(faceRequest(ZHANG), "00000000000000000000000000000000"));
+    FaceResult result =
+        await(adapter.queryFace(faceRequest(ZHANG), "00000000000000000000000000000000"));
     assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
     assertThat(result.channelCode()).isEqualTo("CERTIFY_ID_EXPIRED");
   }
@@ -232,7 +280,10 @@ class AlipayRoundTripTest {
     String orderId = nextOrderId();
     String notifyUrl = "http://127.0.0.1:" + merchant.actualPort() + "/alipay/notify";
 
-    Prepay prepay = await(adapter.prepay(new PrepayRequest(APP, ZHANG.userId(), orderId, 8850, "水费缴纳", notifyUrl, null)));
+    Prepay prepay =
+        await(
+            adapter.prepay(
+                new PrepayRequest(APP, ZHANG.userId(), orderId, 8850, "水费缴纳", notifyUrl, null)));
     assertThat(prepay.channelOrderRef()).hasSize(28);
     assertThat(prepay.clientParams()).isEqualTo(Map.of("tradeNO", prepay.channelOrderRef()));
     PaymentEvent pending = await(adapter.queryOrder(APP, orderId));
@@ -242,15 +293,18 @@ class AlipayRoundTripTest {
     await(sim.payOrder(orderId));
     eventually(() -> sim.notificationAcknowledged(orderId));
     assertThat(sim.notificationAttempts(orderId)).isEqualTo(1);
-    assertThat(received).singleElement().satisfies(e -> {
-      assertThat(e.orderId()).isEqualTo(orderId);
-      assertThat(e.status()).isEqualTo(PaymentStatus.PAID);
-      assertThat(e.amountFen()).isEqualTo(8850);
-      assertThat(e.payerUserId()).isEqualTo(ZHANG.userId());
-      assertThat(e.channelTradeNo()).isEqualTo(prepay.channelOrderRef());
-      assertThat(e.eventId()).isNotBlank();
-      assertThat(e.paidAt()).isNotNull();
-    });
+    assertThat(received)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.orderId()).isEqualTo(orderId);
+              assertThat(e.status()).isEqualTo(PaymentStatus.PAID);
+              assertThat(e.amountFen()).isEqualTo(8850);
+              assertThat(e.payerUserId()).isEqualTo(ZHANG.userId());
+              assertThat(e.channelTradeNo()).isEqualTo(prepay.channelOrderRef());
+              assertThat(e.eventId()).isNotBlank();
+              assertThat(e.paidAt()).isNotNull();
+            });
     PaymentEvent paid = await(adapter.queryOrder(APP, orderId));
     assertThat(paid.status()).isEqualTo(PaymentStatus.PAID);
     assertThat(paid.channelTradeNo()).isEqualTo(prepay.channelOrderRef());
@@ -263,49 +317,81 @@ class AlipayRoundTripTest {
     ConcurrentLinkedQueue<PaymentEvent> received = new ConcurrentLinkedQueue<>();
     HttpServer merchant = await(notificationServer(received, 2));
     String orderId = nextOrderId();
-    await(adapter.prepay(new PrepayRequest(APP, ZHANG.userId(), orderId, 100, "电费",
-        "http://127.0.0.1:" + merchant.actualPort() + "/alipay/notify", null)));
+    await(
+        adapter.prepay(
+            new PrepayRequest(
+                APP,
+                ZHANG.userId(),
+                orderId,
+                100,
+                "电费",
+                "http://127.0.0.1:" + merchant.actualPort() + "/alipay/notify",
+                null)));
     await(sim.payOrder(orderId));
     eventually(() -> sim.notificationAcknowledged(orderId));
     assertThat(sim.notificationAttempts(orderId)).isEqualTo(3);
-    assertThat(received).hasSize(3).allSatisfy(e -> assertThat(e.status()).isEqualTo(PaymentStatus.PAID));
+    assertThat(received)
+        .hasSize(3)
+        .allSatisfy(e -> assertThat(e.status()).isEqualTo(PaymentStatus.PAID));
     await(merchant.close());
   }
 
   @Test
   void sameOrderWithAnotherAmountIsRejected() {
     String orderId = nextOrderId();
-    Prepay first = await(adapter.prepay(new PrepayRequest(APP, ZHANG.userId(), orderId, 500, "罚款", null, null)));
-    Prepay again = await(adapter.prepay(new PrepayRequest(APP, ZHANG.userId(), orderId, 500, "罚款", null, null)));
+    Prepay first =
+        await(
+            adapter.prepay(new PrepayRequest(APP, ZHANG.userId(), orderId, 500, "罚款", null, null)));
+    Prepay again =
+        await(
+            adapter.prepay(new PrepayRequest(APP, ZHANG.userId(), orderId, 500, "罚款", null, null)));
     assertThat(again.channelOrderRef()).isEqualTo(first.channelOrderRef());
-    ChannelException e = awaitFailure(
-        adapter.prepay(new PrepayRequest(APP, ZHANG.userId(), orderId, 600, "罚款", null, null)));
+    ChannelException e =
+        awaitFailure(
+            adapter.prepay(new PrepayRequest(APP, ZHANG.userId(), orderId, 600, "罚款", null, null)));
     assertThat(e.kind()).isEqualTo(ChannelException.Kind.REJECTED);
     assertThat(e.channelCode()).isEqualTo("ACQ.CONTEXT_INCONSISTENT");
   }
 
   @Test
   void unknownOrderIsNotFound() {
-    assertThat(await(adapter.queryOrder(APP, "NOPE-" + nextOrderId())).status()).isEqualTo(PaymentStatus.NOT_FOUND);
+    assertThat(await(adapter.queryOrder(APP, "NOPE-" + nextOrderId())).status())
+        .isEqualTo(PaymentStatus.NOT_FOUND);
   }
 
-  /** A merchant endpoint that verifies with the adapter and rejects the first {@code rejectFirst} deliveries. */
+  /**
+   * A merchant endpoint that verifies with the adapter and rejects the first {@code rejectFirst}
+   * deliveries.
+   */
   private static io.vertx.core.Future<HttpServer> notificationServer(
       ConcurrentLinkedQueue<PaymentEvent> received, int rejectFirst) {
     AtomicInteger seen = new AtomicInteger();
-    return vertx.createHttpServer().requestHandler(req -> req.body()
-        .compose(body -> adapter.verifyCallback(new CallbackRequest(Map.of(), req.getHeader("Content-Type"),
-            body.toString())))
-        .map(event -> {
-          received.add(event);
-          return seen.incrementAndGet() > rejectFirst ? adapter.acknowledgeReply() : adapter.rejectReply();
-        })
-        .otherwise(e -> adapter.rejectReply())
-        .onSuccess(reply -> write(req.response(), reply)))
+    return vertx
+        .createHttpServer()
+        .requestHandler(
+            req ->
+                req.body()
+                    .compose(
+                        body ->
+                            adapter.verifyCallback(
+                                new CallbackRequest(
+                                    Map.of(), req.getHeader("Content-Type"), body.toString())))
+                    .map(
+                        event -> {
+                          received.add(event);
+                          return seen.incrementAndGet() > rejectFirst
+                              ? adapter.acknowledgeReply()
+                              : adapter.rejectReply();
+                        })
+                    .otherwise(e -> adapter.rejectReply())
+                    .onSuccess(reply -> write(req.response(), reply)))
         .listen(0, "127.0.0.1");
   }
 
   private static void write(io.vertx.core.http.HttpServerResponse response, CallbackReply reply) {
-    response.setStatusCode(reply.status()).putHeader("Content-Type", reply.contentType()).end(reply.body());
+    response
+        .setStatusCode(reply.status())
+        .putHeader("Content-Type", reply.contentType())
+        .end(reply.body());
   }
 }

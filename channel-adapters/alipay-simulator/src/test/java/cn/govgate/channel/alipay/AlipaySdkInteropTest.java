@@ -38,9 +38,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The official alipay-sdk-java against our simulator and adapter: the SDK's requests are accepted by the
- * simulator, the simulator's responses and notifications verify in the SDK, the adapter's requests verify
- * with the SDK's {@code AlipaySignature}. The SDK blocks, so it runs on the JUnit thread only.
+ * The official alipay-sdk-java against our simulator and adapter: the SDK's requests are accepted
+ * by the simulator, the simulator's responses and notifications verify in the SDK, the adapter's
+ * requests verify with the SDK's {@code AlipaySignature}. The SDK blocks, so it runs on the JUnit
+ * thread only.
  */
 class AlipaySdkInteropTest {
 
@@ -59,8 +60,15 @@ class AlipaySdkInteropTest {
     sim.registerApp(APP, SignType.RSA2, APP_RSA.publicKey(), null);
     sim.addUser(USER);
     sim.onRequest(captured::add);
-    sdk = new DefaultAlipayClient(sim.gatewayUrl(), APP, APP_RSA.privateKey(), "json", "utf-8",
-        sim.platformPublicKey(), "RSA2");
+    sdk =
+        new DefaultAlipayClient(
+            sim.gatewayUrl(),
+            APP,
+            APP_RSA.privateKey(),
+            "json",
+            "utf-8",
+            sim.platformPublicKey(),
+            "RSA2");
   }
 
   @AfterAll
@@ -86,7 +94,8 @@ class AlipaySdkInteropTest {
     assertThat(response.getAccessToken()).startsWith("authusrB");
     assertThat(response.getExpiresIn()).isEqualTo("1296000");
 
-    AlipayUserInfoShareResponse info = sdk.execute(new AlipayUserInfoShareRequest(), response.getAccessToken());
+    AlipayUserInfoShareResponse info =
+        sdk.execute(new AlipayUserInfoShareRequest(), response.getAccessToken());
     assertThat(info.isSuccess()).isTrue();
     assertThat(info.getUserName()).isEqualTo("赵六");
     assertThat(info.getCertNo()).isEqualTo("110101198506061236");
@@ -117,16 +126,20 @@ class AlipaySdkInteropTest {
     assertThat(response.isSuccess()).isTrue();
     assertThat(response.getOutTradeNo()).isEqualTo(model.getOutTradeNo());
     assertThat(response.getTradeNo()).hasSize(28);
-    assertThat(captured).anySatisfy(p -> assertThat(p).containsEntry("notify_url", "http://127.0.0.1:1/notify"));
+    assertThat(captured)
+        .anySatisfy(p -> assertThat(p).containsEntry("notify_url", "http://127.0.0.1:1/notify"));
 
     await(sim.payOrder(model.getOutTradeNo()));
     Map<String, String> notification = sim.lastNotification(model.getOutTradeNo());
     // rsaCheckV1 removes sign and sign_type from the map it is given: hand it copies.
-    assertThat(AlipaySignature.rsaCheckV1(new HashMap<>(notification), sim.platformPublicKey(), "utf-8", "RSA2"))
+    assertThat(
+            AlipaySignature.rsaCheckV1(
+                new HashMap<>(notification), sim.platformPublicKey(), "utf-8", "RSA2"))
         .isTrue();
     Map<String, String> tampered = new HashMap<>(notification);
     tampered.put("total_amount", "0.01");
-    assertThat(AlipaySignature.rsaCheckV1(tampered, sim.platformPublicKey(), "utf-8", "RSA2")).isFalse();
+    assertThat(AlipaySignature.rsaCheckV1(tampered, sim.platformPublicKey(), "utf-8", "RSA2"))
+        .isFalse();
   }
 
   @Test
@@ -141,8 +154,17 @@ class AlipaySdkInteropTest {
   @Test
   void simulatorServesTheSdksSignedCertifyPageUrl() throws Exception {
     AlipayAdapter adapter = adapter();
-    String certifyId = await(adapter.startFace(new FaceRequest(APP, USER.userId(), USER.name(), USER.idNumber(),
-        "SDKFACE" + System.nanoTime(), "https://gw.example/return"))).reference();
+    String certifyId =
+        await(
+                adapter.startFace(
+                    new FaceRequest(
+                        APP,
+                        USER.userId(),
+                        USER.name(),
+                        USER.idNumber(),
+                        "SDKFACE" + System.nanoTime(),
+                        "https://gw.example/return")))
+            .reference();
     AlipayUserCertifyOpenCertifyRequest request = new AlipayUserCertifyOpenCertifyRequest();
     request.setBizContent("{\"certify_id\":\"" + certifyId + "\"}");
     String url = sdk.pageExecute(request, "GET").getBody();
@@ -158,22 +180,40 @@ class AlipaySdkInteropTest {
   void sdkVerifiesTheAdaptersRequestSignature() throws Exception {
     AlipayAdapter adapter = adapter();
     String orderId = "ADP" + System.nanoTime();
-    await(adapter.prepay(new PrepayRequest(APP, USER.userId(), orderId, 8850, "水费缴纳", "https://gw.example/notify", null)));
-    Map<String, String> request = captured.stream()
-        .filter(p -> "alipay.trade.create".equals(p.get("method"))).findFirst().orElseThrow();
+    await(
+        adapter.prepay(
+            new PrepayRequest(
+                APP, USER.userId(), orderId, 8850, "水费缴纳", "https://gw.example/notify", null)));
+    Map<String, String> request =
+        captured.stream()
+            .filter(p -> "alipay.trade.create".equals(p.get("method")))
+            .findFirst()
+            .orElseThrow();
     assertThat(request.get("biz_content")).contains("\"total_amount\":\"88.50\"").contains(orderId);
-    assertThat(request).containsEntry("notify_url", "https://gw.example/notify").containsEntry("sign_type", "RSA2");
-    // rsaCheckV2 is the SDK's check over every parameter except sign, sign_type included: the request recipe.
-    assertThat(AlipaySignature.rsaCheckV2(new HashMap<>(request), APP_RSA.publicKey(), "utf-8", "RSA2")).isTrue();
+    assertThat(request)
+        .containsEntry("notify_url", "https://gw.example/notify")
+        .containsEntry("sign_type", "RSA2");
+    // rsaCheckV2 is the SDK's check over every parameter except sign, sign_type included: the
+    // request recipe.
+    assertThat(
+            AlipaySignature.rsaCheckV2(
+                new HashMap<>(request), APP_RSA.publicKey(), "utf-8", "RSA2"))
+        .isTrue();
     Map<String, String> tampered = new HashMap<>(request);
     tampered.put("biz_content", request.get("biz_content").replace("88.50", "0.01"));
-    assertThat(AlipaySignature.rsaCheckV2(tampered, APP_RSA.publicKey(), "utf-8", "RSA2")).isFalse();
+    assertThat(AlipaySignature.rsaCheckV2(tampered, APP_RSA.publicKey(), "utf-8", "RSA2"))
+        .isFalse();
     adapter.close();
   }
 
   static AlipayAdapter adapter() {
-    return AlipayAdapter.create(vertx, new AlipayConfig(sim.gatewayUrl(), Duration.ofSeconds(5),
+    return AlipayAdapter.create(
+        vertx,
+        new AlipayConfig(
+            sim.gatewayUrl(),
+            Duration.ofSeconds(5),
             List.of(AlipayApp.rsa2(APP, APP_RSA.privateKey(), sim.platformPublicKey()))),
-        CircuitBreakerRegistry.ofDefaults(), new SimpleMeterRegistry());
+        CircuitBreakerRegistry.ofDefaults(),
+        new SimpleMeterRegistry());
   }
 }

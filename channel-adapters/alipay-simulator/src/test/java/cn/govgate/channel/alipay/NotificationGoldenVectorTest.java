@@ -24,14 +24,16 @@ import org.junit.jupiter.api.Test;
 /** Appendix A item 1: a real Alipay notification signature. */
 class NotificationGoldenVectorTest {
 
-  static final String ALIPAY_PUBLIC_KEY = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAqObrdC7hrgAVM98tK0nv3hSQRGGKT4lBsQj"
-      + "HiGjeYZjOPIPHR5knm2jnnz/YGIXIofVHkA/tAlBAd5DrY7YpvI4tP5EONLtZKC2ghBMx7McI2wRD0xiqzxOQr1FuhZGJ8/AUokBzJrzY+aGX"
-      + "2xcOrxFYRlFilvVLTXg4LWjR1tdPkO6+i7wQZAIVMClPkwVRZEbaERRHlKqTzv2gGv5rDU8gRoe1LeaN+6BlbTqHWkQcNCUNrA8C6l17XAXG"
-      + "KDsm/9TFWwO8EPHHHCaQdjtV5/FdcWIt+L8SR1ss7EXTjYDFtxcKVv9rEoY1lX8T4mX+GbXfZHraG5NCF1+XioL5JwIDAQAB";
-  static final String SIGN = "QfTb8tqE1BMhS5qAnXtvsF3/jBkEvu9q9en0pdbBUDDjvKycZhQb7h8GDs4FKfi049PynaNuatxSgLb/nLWZp"
-      + "Xyyh0LEWdK2S6Ri7nPwrVgOs08zugLO20vOQz44y3ti2Ncm8/wZts1Fr2gZ7pShnVX3d1B50hbsXnObT1r/U8ONNQjWXd0HIul4TG+Q3fm3svmSv"
-      + "FEy0WnzuhcyHPX5Gm4ELNctL6Qd5YniGJFNcc7kopHYtI/XD9YCKCH6Ct02rzUs9i11C9CsadtZn+WhxF26Dqt9sGEFajkJ8cxUTLi8+VCpLHsg"
-      + "PE8P0y095uQcDdK0YjCh4x7wVSov+lrmOQ==";
+  static final String ALIPAY_PUBLIC_KEY =
+      "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAqObrdC7hrgAVM98tK0nv3hSQRGGKT4lBsQj"
+          + "HiGjeYZjOPIPHR5knm2jnnz/YGIXIofVHkA/tAlBAd5DrY7YpvI4tP5EONLtZKC2ghBMx7McI2wRD0xiqzxOQr1FuhZGJ8/AUokBzJrzY+aGX"
+          + "2xcOrxFYRlFilvVLTXg4LWjR1tdPkO6+i7wQZAIVMClPkwVRZEbaERRHlKqTzv2gGv5rDU8gRoe1LeaN+6BlbTqHWkQcNCUNrA8C6l17XAXG"
+          + "KDsm/9TFWwO8EPHHHCaQdjtV5/FdcWIt+L8SR1ss7EXTjYDFtxcKVv9rEoY1lX8T4mX+GbXfZHraG5NCF1+XioL5JwIDAQAB";
+  static final String SIGN =
+      "QfTb8tqE1BMhS5qAnXtvsF3/jBkEvu9q9en0pdbBUDDjvKycZhQb7h8GDs4FKfi049PynaNuatxSgLb/nLWZp"
+          + "Xyyh0LEWdK2S6Ri7nPwrVgOs08zugLO20vOQz44y3ti2Ncm8/wZts1Fr2gZ7pShnVX3d1B50hbsXnObT1r/U8ONNQjWXd0HIul4TG+Q3fm3svmSv"
+          + "FEy0WnzuhcyHPX5Gm4ELNctL6Qd5YniGJFNcc7kopHYtI/XD9YCKCH6Ct02rzUs9i11C9CsadtZn+WhxF26Dqt9sGEFajkJ8cxUTLi8+VCpLHsg"
+          + "PE8P0y095uQcDdK0YjCh4x7wVSov+lrmOQ==";
 
   static Vertx vertx;
   static AlipayAdapter adapter;
@@ -39,10 +41,17 @@ class NotificationGoldenVectorTest {
   @BeforeAll
   static void setUp() {
     vertx = TestSupport.vertx();
-    adapter = AlipayAdapter.create(vertx,
-        new AlipayConfig("http://127.0.0.1:9/gateway.do", Duration.ofSeconds(2),
-            List.of(AlipayApp.rsa2("2019073166072302", TestSupport.APP_RSA.privateKey(), ALIPAY_PUBLIC_KEY))),
-        CircuitBreakerRegistry.ofDefaults(), new SimpleMeterRegistry());
+    adapter =
+        AlipayAdapter.create(
+            vertx,
+            new AlipayConfig(
+                "http://127.0.0.1:9/gateway.do",
+                Duration.ofSeconds(2),
+                List.of(
+                    AlipayApp.rsa2(
+                        "2019073166072302", TestSupport.APP_RSA.privateKey(), ALIPAY_PUBLIC_KEY))),
+            CircuitBreakerRegistry.ofDefaults(),
+            new SimpleMeterRegistry());
   }
 
   @AfterAll
@@ -81,23 +90,38 @@ class NotificationGoldenVectorTest {
   }
 
   static CallbackRequest callback(Map<String, String> params) {
-    return new CallbackRequest(Map.of(), "application/x-www-form-urlencoded; charset=utf-8", AlipayWire.formEncode(params));
+    return new CallbackRequest(
+        Map.of(),
+        "application/x-www-form-urlencoded; charset=utf-8",
+        AlipayWire.formEncode(params));
   }
 
   @Test
   void realAlipayNotificationVerifies() {
     PaymentEvent event = await(adapter.verifyCallback(callback(notification())));
-    assertThat(event).isEqualTo(new PaymentEvent(Channel.ALIPAY, "2019073166072302", "20190815155618536-564-57",
-        "2019081522001468450512505578", PaymentStatus.PAID, 10, "2088102534368455",
-        Instant.parse("2019-08-15T07:56:24Z"), "2019081500222155624068450559358070"));
+    assertThat(event)
+        .isEqualTo(
+            new PaymentEvent(
+                Channel.ALIPAY,
+                "2019073166072302",
+                "20190815155618536-564-57",
+                "2019081522001468450512505578",
+                PaymentStatus.PAID,
+                10,
+                "2088102534368455",
+                Instant.parse("2019-08-15T07:56:24Z"),
+                "2019081500222155624068450559358070"));
   }
 
   @Test
   void theVerifiedStringIsExactlyTheDocumentedOne() {
     String content = AlipayWire.notificationSignContent(notification());
-    assertThat(content).startsWith("app_id=2019073166072302&auth_app_id=").endsWith("trade_status=TRADE_SUCCESS&version=1.0")
+    assertThat(content)
+        .startsWith("app_id=2019073166072302&auth_app_id=")
+        .endsWith("trade_status=TRADE_SUCCESS&version=1.0")
         .doesNotContain("sign");
-    assertThat(AlipayCrypto.verifier(SignType.RSA2, ALIPAY_PUBLIC_KEY, null).verify(content, SIGN)).isTrue();
+    assertThat(AlipayCrypto.verifier(SignType.RSA2, ALIPAY_PUBLIC_KEY, null).verify(content, SIGN))
+        .isTrue();
   }
 
   @Test
@@ -105,7 +129,10 @@ class NotificationGoldenVectorTest {
     Map<String, String> withSignType = new LinkedHashMap<>(notification());
     String keptSignType = AlipayWire.requestSignContent(withSignType);
     assertThat(keptSignType).contains("sign_type=RSA2");
-    assertThat(AlipayCrypto.verifier(SignType.RSA2, ALIPAY_PUBLIC_KEY, null).verify(keptSignType, SIGN)).isFalse();
+    assertThat(
+            AlipayCrypto.verifier(SignType.RSA2, ALIPAY_PUBLIC_KEY, null)
+                .verify(keptSignType, SIGN))
+        .isFalse();
   }
 
   @Test
@@ -121,7 +148,8 @@ class NotificationGoldenVectorTest {
   void rejectsANotificationForAnUnconfiguredApp() {
     Map<String, String> n = notification();
     n.put("app_id", "2019000000000000");
-    assertThat(awaitFailure(adapter.verifyCallback(callback(n))).kind()).isEqualTo(ChannelException.Kind.UNKNOWN_APP);
+    assertThat(awaitFailure(adapter.verifyCallback(callback(n))).kind())
+        .isEqualTo(ChannelException.Kind.UNKNOWN_APP);
   }
 
   @Test
@@ -134,7 +162,8 @@ class NotificationGoldenVectorTest {
 
   @Test
   void repliesExactlySuccessOrFail() {
-    assertThat(adapter.acknowledgeReply()).isEqualTo(new cn.govgate.channel.spi.Payments.CallbackReply(200, "text/plain", "success"));
+    assertThat(adapter.acknowledgeReply())
+        .isEqualTo(new cn.govgate.channel.spi.Payments.CallbackReply(200, "text/plain", "success"));
     assertThat(adapter.rejectReply().body()).isEqualTo("fail");
   }
 }

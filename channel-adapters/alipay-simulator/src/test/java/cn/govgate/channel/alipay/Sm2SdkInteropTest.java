@@ -13,34 +13,48 @@ import com.alipay.api.response.AlipaySystemOauthTokenResponse;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 
-/** Our SM2 (SM3withSM2, user id 1234567812345678, PKCS#8/SPKI keys) against alipay-sdk-java's SM2. */
+/**
+ * Our SM2 (SM3withSM2, user id 1234567812345678, PKCS#8/SPKI keys) against alipay-sdk-java's SM2.
+ */
 class Sm2SdkInteropTest {
 
-  static final String CONTENT = "app_id=2021000100000002&biz_content={\"out_trade_no\":\"A1\"}&charset=utf-8"
-      + "&method=alipay.trade.query&sign_type=SM2&timestamp=2024-05-13 17:49:20&version=1.0&subject=水费";
+  static final String CONTENT =
+      "app_id=2021000100000002&biz_content={\"out_trade_no\":\"A1\"}&charset=utf-8"
+          + "&method=alipay.trade.query&sign_type=SM2&timestamp=2024-05-13 17:49:20&version=1.0&subject=水费";
 
   @Test
   void sdkVerifiesOurSm2Signature() throws Exception {
     String sign = AlipayCrypto.signer(SignType.SM2, APP_SM2.privateKey(), null).sign(CONTENT);
-    assertThat(AlipaySignature.rsaCheck(CONTENT, sign, APP_SM2.publicKey(), "utf-8", "SM2")).isTrue();
-    assertThat(AlipaySignature.rsaCheck(CONTENT + "x", sign, APP_SM2.publicKey(), "utf-8", "SM2")).isFalse();
+    assertThat(AlipaySignature.rsaCheck(CONTENT, sign, APP_SM2.publicKey(), "utf-8", "SM2"))
+        .isTrue();
+    assertThat(AlipaySignature.rsaCheck(CONTENT + "x", sign, APP_SM2.publicKey(), "utf-8", "SM2"))
+        .isFalse();
   }
 
   @Test
   void weVerifyTheSdksSm2Signature() throws Exception {
     String sign = AlipaySignature.rsaSign(CONTENT, APP_SM2.privateKey(), "utf-8", "SM2");
-    assertThat(AlipayCrypto.verifier(SignType.SM2, APP_SM2.publicKey(), null).verify(CONTENT, sign)).isTrue();
+    assertThat(AlipayCrypto.verifier(SignType.SM2, APP_SM2.publicKey(), null).verify(CONTENT, sign))
+        .isTrue();
   }
 
   @Test
   void sdkWithAnSm2AppTalksToTheSimulator() throws Exception {
     Vertx vertx = TestSupport.vertx();
-    AlipaySimulator sim = TestSupport.await(AlipaySimulator.start(vertx, AlipaySimulatorOptions.defaults()));
+    AlipaySimulator sim =
+        TestSupport.await(AlipaySimulator.start(vertx, AlipaySimulatorOptions.defaults()));
     try {
       sim.registerApp("2021000600000001", SignType.SM2, APP_SM2.publicKey(), null);
       sim.addUser(SimUser.anonymous("2088000000000088"));
-      DefaultAlipayClient sdk = new DefaultAlipayClient(sim.gatewayUrl(), "2021000600000001", APP_SM2.privateKey(),
-          "json", "utf-8", sim.platformSm2PublicKey(), "SM2");
+      DefaultAlipayClient sdk =
+          new DefaultAlipayClient(
+              sim.gatewayUrl(),
+              "2021000600000001",
+              APP_SM2.privateKey(),
+              "json",
+              "utf-8",
+              sim.platformSm2PublicKey(),
+              "SM2");
       AlipaySystemOauthTokenRequest request = new AlipaySystemOauthTokenRequest();
       request.setGrantType("authorization_code");
       request.setCode(sim.issueAuthCode("2021000600000001", "2088000000000088"));

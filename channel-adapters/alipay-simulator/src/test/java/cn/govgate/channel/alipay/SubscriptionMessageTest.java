@@ -23,8 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code alipay.open.app.mini.templatemessage.send} (§11.3) from the adapter to the simulator: signed request and
- * answer, one send per one-time grant, a user without a grant refused, a platform outage retryable.
+ * {@code alipay.open.app.mini.templatemessage.send} (§11.3) from the adapter to the simulator:
+ * signed request and answer, one send per one-time grant, a user without a grant refused, a
+ * platform outage retryable.
  */
 class SubscriptionMessageTest {
   static final String APP = "2021000100000011";
@@ -43,9 +44,15 @@ class SubscriptionMessageTest {
     sim.registerApp(APP, SignType.RSA2, APP_RSA.publicKey(), null);
     List.of(WANG, ZHAO).forEach(sim::addUser);
     sim.registerTemplate(APP, TEMPLATE, List.of("keyword1", "keyword2", "keyword3"), false);
-    adapter = AlipayAdapter.create(vertx, new AlipayConfig(sim.gatewayUrl(), Duration.ofSeconds(5), List.of(
-            AlipayApp.rsa2(APP, APP_RSA.privateKey(), sim.platformPublicKey()))),
-        TestSupport.breakers(TestClock.frozenNow()), new SimpleMeterRegistry());
+    adapter =
+        AlipayAdapter.create(
+            vertx,
+            new AlipayConfig(
+                sim.gatewayUrl(),
+                Duration.ofSeconds(5),
+                List.of(AlipayApp.rsa2(APP, APP_RSA.privateKey(), sim.platformPublicKey()))),
+            TestSupport.breakers(TestClock.frozenNow()),
+            new SimpleMeterRegistry());
   }
 
   @AfterAll
@@ -55,7 +62,11 @@ class SubscriptionMessageTest {
   }
 
   private static SubscriptionMessage to(SimUser user) {
-    return new SubscriptionMessage(APP, user.userId(), TEMPLATE, "pages/bills/detail?id=7",
+    return new SubscriptionMessage(
+        APP,
+        user.userId(),
+        TEMPLATE,
+        "pages/bills/detail?id=7",
         Map.of("keyword1", "水费账单待缴", "keyword2", "88.50元", "keyword3", "2026-03-25"));
   }
 
@@ -63,11 +74,17 @@ class SubscriptionMessageTest {
   void oneGrantOneMessageThenRefused() {
     JsonObject answer = sim.requestSubscribeMessage(APP, WANG.userId(), Map.of(TEMPLATE, "accept"));
     assertThat(answer.getString("behavior")).isEqualTo("subscribe");
-    assertThat(answer.getJsonObject("result").getJsonArray("subscribedEntityIds")).containsExactly(TEMPLATE);
+    assertThat(answer.getJsonObject("result").getJsonArray("subscribedEntityIds"))
+        .containsExactly(TEMPLATE);
     await(adapter.sendSubscriptionMessage(to(WANG)));
-    assertThat(sim.subscriptionMessages()).filteredOn(m -> m.recipient().equals(WANG.userId())).hasSize(1)
-        .first().satisfies(m -> assertThat(m.data().getJsonObject("keyword2").getString("value"))
-            .isEqualTo("88.50元"));
+    assertThat(sim.subscriptionMessages())
+        .filteredOn(m -> m.recipient().equals(WANG.userId()))
+        .hasSize(1)
+        .first()
+        .satisfies(
+            m ->
+                assertThat(m.data().getJsonObject("keyword2").getString("value"))
+                    .isEqualTo("88.50元"));
     ChannelException again = awaitFailure(adapter.sendSubscriptionMessage(to(WANG)));
     assertThat(again.kind()).isEqualTo(Kind.USER_REFUSED);
     assertThat(again.channelCode()).isEqualTo("USER_NOT_SUBSCRIBED");
@@ -84,10 +101,15 @@ class SubscriptionMessageTest {
     } finally {
       sim.knobs().httpStatus(0);
     }
-    ChannelException wrong = awaitFailure(adapter.sendSubscriptionMessage(
-        new SubscriptionMessage(APP, ZHAO.userId(), "NO_SUCH_TEMPLATE", null, Map.of("keyword1", "x"))));
+    ChannelException wrong =
+        awaitFailure(
+            adapter.sendSubscriptionMessage(
+                new SubscriptionMessage(
+                    APP, ZHAO.userId(), "NO_SUCH_TEMPLATE", null, Map.of("keyword1", "x"))));
     assertThat(wrong.kind()).isEqualTo(Kind.REJECTED);
     await(adapter.sendSubscriptionMessage(to(ZHAO)));
-    assertThat(sim.subscriptionMessages()).filteredOn(m -> m.recipient().equals(ZHAO.userId())).hasSize(1);
+    assertThat(sim.subscriptionMessages())
+        .filteredOn(m -> m.recipient().equals(ZHAO.userId()))
+        .hasSize(1);
   }
 }

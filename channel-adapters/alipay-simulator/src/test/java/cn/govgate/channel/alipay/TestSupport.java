@@ -15,7 +15,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** Shared test plumbing: a loud Vert.x, blocking waits on the JUnit thread, a settable clock, small breakers. */
+/**
+ * Shared test plumbing: a loud Vert.x, blocking waits on the JUnit thread, a settable clock, small
+ * breakers.
+ */
 public final class TestSupport {
 
   /** App keys are slow to generate: once per JVM. */
@@ -26,9 +29,10 @@ public final class TestSupport {
   private TestSupport() {}
 
   public static Vertx vertx() {
-    return Vertx.vertx(new VertxOptions()
-        .setMaxEventLoopExecuteTime(200)
-        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    return Vertx.vertx(
+        new VertxOptions()
+            .setMaxEventLoopExecuteTime(200)
+            .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
   }
 
   /** Waits on the JUnit thread (never an event loop) for a future's value. */
@@ -69,16 +73,20 @@ public final class TestSupport {
     }
   }
 
-  /** A breaker registry that opens after 4 calls at 50% failures and waits 30 s (of {@code clock}) in open. */
+  /**
+   * A breaker registry that opens after 4 calls at 50% failures and waits 30 s (of {@code clock})
+   * in open.
+   */
   public static CircuitBreakerRegistry breakers(Clock clock) {
-    return CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-        .slidingWindowSize(4)
-        .minimumNumberOfCalls(4)
-        .failureRateThreshold(50)
-        .waitDurationInOpenState(Duration.ofSeconds(30))
-        .permittedNumberOfCallsInHalfOpenState(1)
-        .clock(clock)
-        .build());
+    return CircuitBreakerRegistry.of(
+        CircuitBreakerConfig.custom()
+            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+            .slidingWindowSize(4)
+            .minimumNumberOfCalls(4)
+            .failureRateThreshold(50)
+            .waitDurationInOpenState(Duration.ofSeconds(30))
+            .permittedNumberOfCallsInHalfOpenState(1)
+            .clock(clock)
+            .build());
   }
 }

@@ -8,13 +8,20 @@ import java.util.Objects;
  * @param appId the Alipay {@code app_id}
  * @param signType {@link SignType#RSA2} or {@link SignType#SM2}
  * @param appPrivateKey the app's private key, PKCS#8, Base64 DER; signs requests
- * @param alipayPublicKey Alipay's public key for this app, SPKI, Base64 DER; verifies responses and notifications
- * @param sm2UserId the SM2 user id for both directions, default {@link AlipayCrypto#DEFAULT_SM2_USER_ID}; ignored
- *     for RSA2
- * @param notifyUrl the default {@code notify_url} of trades when the prepay request names none, may be null
+ * @param alipayPublicKey Alipay's public key for this app, SPKI, Base64 DER; verifies responses and
+ *     notifications
+ * @param sm2UserId the SM2 user id for both directions, default {@link
+ *     AlipayCrypto#DEFAULT_SM2_USER_ID}; ignored for RSA2
+ * @param notifyUrl the default {@code notify_url} of trades when the prepay request names none, may
+ *     be null
  */
 public record AlipayApp(
-    String appId, SignType signType, String appPrivateKey, String alipayPublicKey, String sm2UserId, String notifyUrl) {
+    String appId,
+    SignType signType,
+    String appPrivateKey,
+    String alipayPublicKey,
+    String sm2UserId,
+    String notifyUrl) {
 
   public AlipayApp {
     Objects.requireNonNull(appId, "appId");

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * Configuration of the Alipay adapter.
  *
- * @param gatewayUrl full URL of {@code gateway.do}: {@code https://openapi.alipay.com/gateway.do} or a simulator's
+ * @param gatewayUrl full URL of {@code gateway.do}: {@code https://openapi.alipay.com/gateway.do}
+ *     or a simulator's
  * @param timeout deadline of one gateway call, connection included
  * @param apps the Alipay apps (mini-programs) the gateway serves, at least one, distinct app ids
  */
@@ -19,7 +20,8 @@ public record AlipayConfig(String gatewayUrl, Duration timeout, List<AlipayApp> 
   public AlipayConfig {
     Objects.requireNonNull(gatewayUrl, "gatewayUrl");
     Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
+    if (timeout.isNegative() || timeout.isZero())
+      throw new IllegalArgumentException("timeout must be positive");
     apps = List.copyOf(apps);
     if (apps.isEmpty()) throw new IllegalArgumentException("at least one Alipay app");
     if (apps.stream().map(AlipayApp::appId).distinct().count() != apps.size()) {

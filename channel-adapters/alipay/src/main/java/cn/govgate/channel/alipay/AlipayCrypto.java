@@ -17,8 +17,8 @@ import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.CryptoException;
 import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
-import org.bouncycastle.crypto.params.ECNamedDomainParameters;
 import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
+import org.bouncycastle.crypto.params.ECNamedDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.params.ParametersWithID;
@@ -30,13 +30,17 @@ import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 
 /**
- * Alipay request, response and notification signatures: RSA2 (SHA256withRSA, JCA) and SM2 (SM3withSM2,
- * BouncyCastle lightweight API with an explicit user id). Keys are Base64 DER: PKCS#8 private, SPKI public.
- * Shared by the adapter and the simulator so both sign the same bytes the same way. CPU only, thread-safe.
+ * Alipay request, response and notification signatures: RSA2 (SHA256withRSA, JCA) and SM2
+ * (SM3withSM2, BouncyCastle lightweight API with an explicit user id). Keys are Base64 DER: PKCS#8
+ * private, SPKI public. Shared by the adapter and the simulator so both sign the same bytes the
+ * same way. CPU only, thread-safe.
  */
 public final class AlipayCrypto {
 
-  /** The SM2 user id Alipay and the GM/T 0009 standard use when none is agreed: {@code 1234567812345678}. */
+  /**
+   * The SM2 user id Alipay and the GM/T 0009 standard use when none is agreed: {@code
+   * 1234567812345678}.
+   */
   public static final String DEFAULT_SM2_USER_ID = "1234567812345678";
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -48,7 +52,9 @@ public final class AlipayCrypto {
     String sign(String content);
   }
 
-  /** Verifies a Base64 signature over the UTF-8 bytes of a string; false for any malformed input. */
+  /**
+   * Verifies a Base64 signature over the UTF-8 bytes of a string; false for any malformed input.
+   */
   public interface Verifier {
     boolean verify(String content, String signatureBase64);
   }
@@ -132,25 +138,33 @@ public final class AlipayCrypto {
     };
   }
 
-  /** Generates an RSA-2048 key pair (RSA2) or an sm2p256v1 key pair (SM2). Slow for RSA: not on a hot path. */
+  /**
+   * Generates an RSA-2048 key pair (RSA2) or an sm2p256v1 key pair (SM2). Slow for RSA: not on a
+   * hot path.
+   */
   public static KeyPairBase64 generate(SignType type) {
     Base64.Encoder b64 = Base64.getEncoder();
     try {
       if (type == SignType.SM2) {
         X9ECParameters curve = GMNamedCurves.getByName("sm2p256v1");
         ECKeyPairGenerator gen = new ECKeyPairGenerator();
-        gen.init(new ECKeyGenerationParameters(
-            new ECNamedDomainParameters(GMObjectIdentifiers.sm2p256v1, curve), RANDOM));
+        gen.init(
+            new ECKeyGenerationParameters(
+                new ECNamedDomainParameters(GMObjectIdentifiers.sm2p256v1, curve), RANDOM));
         AsymmetricCipherKeyPair pair = gen.generateKeyPair();
         return new KeyPairBase64(
-            b64.encodeToString(PrivateKeyInfoFactory.createPrivateKeyInfo(pair.getPrivate()).getEncoded()),
-            b64.encodeToString(SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(pair.getPublic()).getEncoded()));
+            b64.encodeToString(
+                PrivateKeyInfoFactory.createPrivateKeyInfo(pair.getPrivate()).getEncoded()),
+            b64.encodeToString(
+                SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(pair.getPublic())
+                    .getEncoded()));
       }
       KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
       gen.initialize(2048, RANDOM);
       java.security.KeyPair pair = gen.generateKeyPair();
       return new KeyPairBase64(
-          b64.encodeToString(pair.getPrivate().getEncoded()), b64.encodeToString(pair.getPublic().getEncoded()));
+          b64.encodeToString(pair.getPrivate().getEncoded()),
+          b64.encodeToString(pair.getPublic().getEncoded()));
     } catch (Exception e) {
       throw new IllegalStateException("key generation failed for " + type, e);
     }

@@ -2,7 +2,6 @@ package cn.govgate.channel.alipay;
 
 import cn.govgate.channel.spi.Channel;
 import cn.govgate.channel.spi.ChannelCalls;
-
 import cn.govgate.channel.spi.ChannelException;
 import cn.govgate.channel.spi.ChannelException.Fault;
 import cn.govgate.channel.spi.ChannelException.Kind;
@@ -28,8 +27,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Signed calls to {@code gateway.do}: builds and signs the request, sends it without blocking, verifies the
- * signed part of the answer, classifies failures, and runs each API under its own circuit breaker and timer.
+ * Signed calls to {@code gateway.do}: builds and signs the request, sends it without blocking,
+ * verifies the signed part of the answer, classifies failures, and runs each API under its own
+ * circuit breaker and timer.
  */
 final class AlipayGateway {
 
@@ -50,14 +50,22 @@ final class AlipayGateway {
   private final ChannelCalls calls;
   private final Clock clock;
 
-  AlipayGateway(Vertx vertx, AlipayConfig config, CircuitBreakerRegistry breakers, MeterRegistry meters, Clock clock) {
+  AlipayGateway(
+      Vertx vertx,
+      AlipayConfig config,
+      CircuitBreakerRegistry breakers,
+      MeterRegistry meters,
+      Clock clock) {
     this.config = config;
     this.calls = ChannelCalls.create(Channel.ALIPAY, breakers, meters);
     this.clock = clock;
-    this.client = WebClient.create(vertx, new WebClientOptions()
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis()))
-        .setUserAgent("govgate-alipay")
-        .setFollowRedirects(false));
+    this.client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis()))
+                .setUserAgent("govgate-alipay")
+                .setFollowRedirects(false));
   }
 
   /** All signed parameters of a call, protocol and application, {@code sign} included. */
@@ -81,20 +89,28 @@ final class AlipayGateway {
     return p;
   }
 
-  /** The GET URL of a page API (e.g. certify): every parameter, signed, URL-encoded in the query string. */
+  /**
+   * The GET URL of a page API (e.g. certify): every parameter, signed, URL-encoded in the query
+   * string.
+   */
   String pageUrl(KeyedApp app, GatewayCall call) {
-    return config.gatewayUrl() + (config.gatewayUrl().contains("?") ? "&" : "?")
+    return config.gatewayUrl()
+        + (config.gatewayUrl().contains("?") ? "&" : "?")
         + AlipayWire.formEncode(signedParams(app, call));
   }
 
-  /** Runs a call under the API's breaker and timer; answers the verified inner object of a successful call. */
+  /**
+   * Runs a call under the API's breaker and timer; answers the verified inner object of a
+   * successful call.
+   */
   Future<JsonObject> call(KeyedApp app, GatewayCall call) {
     return call(app, call, Set.of());
   }
 
   /**
-   * As {@link #call(KeyedApp, GatewayCall)}, but answers whose {@code sub_code} is in {@code expected} (e.g.
-   * {@code ACQ.TRADE_NOT_EXIST}) are results, not failures: they count as successes for breaker and metrics.
+   * As {@link #call(KeyedApp, GatewayCall)}, but answers whose {@code sub_code} is in {@code
+   * expected} (e.g. {@code ACQ.TRADE_NOT_EXIST}) are results, not failures: they count as successes
+   * for breaker and metrics.
    */
   Future<JsonObject> call(KeyedApp app, GatewayCall call, Set<String> expected) {
     return guarded(call.method(), () -> send(app, call, expected));
@@ -106,9 +122,13 @@ final class AlipayGateway {
     query.keySet().removeAll(call.applicationParams().keySet());
     MultiMap form = MultiMap.caseInsensitiveMultiMap();
     call.applicationParams().forEach(form::add);
-    String url = config.gatewayUrl() + (config.gatewayUrl().contains("?") ? "&" : "?") + AlipayWire.formEncode(query);
+    String url =
+        config.gatewayUrl()
+            + (config.gatewayUrl().contains("?") ? "&" : "?")
+            + AlipayWire.formEncode(query);
     String api = call.method();
-    return client.postAbs(url)
+    return client
+        .postAbs(url)
         .putHeader("Accept", "text/plain,text/xml,text/javascript,text/html,application/json")
         .idleTimeout(config.timeout().toMillis())
         .sendForm(form, "utf-8")
@@ -120,33 +140,53 @@ final class AlipayGateway {
   private static ChannelException transportFailure(String api, Throwable t) {
     if (t instanceof ChannelException ce) return ce;
     if (t instanceof TimeoutException) {
-      return AlipayErrors.of(api, Kind.TIMEOUT, Fault.PLATFORM, null, "Alipay " + api + " timed out");
+      return AlipayErrors.of(
+          api, Kind.TIMEOUT, Fault.PLATFORM, null, "Alipay " + api + " timed out");
     }
-    return AlipayErrors.of(api, Kind.PLATFORM_UNAVAILABLE, Fault.PLATFORM, null,
+    return AlipayErrors.of(
+        api,
+        Kind.PLATFORM_UNAVAILABLE,
+        Fault.PLATFORM,
+        null,
         "Alipay " + api + " unreachable: " + t.getClass().getSimpleName());
   }
 
-  private JsonObject verify(KeyedApp app, String api, HttpResponse<Buffer> resp, Set<String> expected) {
+  private JsonObject verify(
+      KeyedApp app, String api, HttpResponse<Buffer> resp, Set<String> expected) {
     if (resp.statusCode() >= 500) {
-      throw AlipayErrors.of(api, Kind.PLATFORM_UNAVAILABLE, Fault.PLATFORM, "http." + resp.statusCode(),
+      throw AlipayErrors.of(
+          api,
+          Kind.PLATFORM_UNAVAILABLE,
+          Fault.PLATFORM,
+          "http." + resp.statusCode(),
           "Alipay " + api + " answered HTTP " + resp.statusCode());
     }
     if (resp.statusCode() != 200) {
-      throw AlipayErrors.of(api, Kind.REJECTED, Fault.INTEGRATION, "http." + resp.statusCode(),
+      throw AlipayErrors.of(
+          api,
+          Kind.REJECTED,
+          Fault.INTEGRATION,
+          "http." + resp.statusCode(),
           "Alipay " + api + " answered HTTP " + resp.statusCode());
     }
     String body = resp.body() == null ? "" : resp.body().toString(StandardCharsets.UTF_8);
     return verifyBody(app, api, body, expected);
   }
 
-  /** Verifies a raw response body and returns the inner object, or throws the classified failure. */
+  /**
+   * Verifies a raw response body and returns the inner object, or throws the classified failure.
+   */
   static JsonObject verifyBody(KeyedApp app, String api, String body, Set<String> expected) {
     AlipayWire.SignedPart part;
     try {
       part = AlipayWire.extractSigned(body, api);
     } catch (AlipayWire.UnsignableResponseException e) {
-      throw AlipayErrors.of(api, e.duplicateNode() ? Kind.SIGNATURE_INVALID : Kind.MALFORMED_RESPONSE,
-          Fault.INTEGRATION, null, "Alipay " + api + " response refused: " + e.getMessage());
+      throw AlipayErrors.of(
+          api,
+          e.duplicateNode() ? Kind.SIGNATURE_INVALID : Kind.MALFORMED_RESPONSE,
+          Fault.INTEGRATION,
+          null,
+          "Alipay " + api + " response refused: " + e.getMessage());
     }
     JsonObject envelope;
     JsonObject inner;
@@ -158,24 +198,39 @@ final class AlipayGateway {
     }
     Object sign = envelope.getValue("sign");
     if (!(sign instanceof String s) || s.isEmpty()) {
-      throw AlipayErrors.of(api, Kind.SIGNATURE_INVALID, Fault.INTEGRATION, null, "Alipay " + api + " response unsigned");
+      throw AlipayErrors.of(
+          api,
+          Kind.SIGNATURE_INVALID,
+          Fault.INTEGRATION,
+          null,
+          "Alipay " + api + " response unsigned");
     }
     if (!app.verifier().verify(part.content(), s)) {
-      throw AlipayErrors.of(api, Kind.SIGNATURE_INVALID, Fault.INTEGRATION, null,
+      throw AlipayErrors.of(
+          api,
+          Kind.SIGNATURE_INVALID,
+          Fault.INTEGRATION,
+          null,
           "Alipay " + api + " response signature does not verify");
     }
     String code = inner.getValue("code") == null ? null : String.valueOf(inner.getValue("code"));
     boolean errorNode = part.node().equals("error_response");
     if (!errorNode && "10000".equals(code)) return inner;
-    if (!errorNode && code == null && api.equals("alipay.system.oauth.token") && inner.getValue("access_token") != null) {
+    if (!errorNode
+        && code == null
+        && api.equals("alipay.system.oauth.token")
+        && inner.getValue("access_token") != null) {
       return inner; // captured oauth.token successes carry no code/msg (§2.2)
     }
     if (code == null) throw AlipayErrors.malformed(api, "Alipay " + api + " response has no code");
     if (expected.contains(inner.getString("sub_code", ""))) return inner;
-    throw AlipayErrors.fromAnswer(api, code, inner.getString("sub_code"), inner.getString("sub_msg"));
+    throw AlipayErrors.fromAnswer(
+        api, code, inner.getString("sub_code"), inner.getString("sub_msg"));
   }
 
-  /** Runs one API call under its breaker and call timer (the channels' shared {@link ChannelCalls}). */
+  /**
+   * Runs one API call under its breaker and call timer (the channels' shared {@link ChannelCalls}).
+   */
   <T> Future<T> guarded(String api, Supplier<Future<T>> call) {
     return calls.guarded(api, call);
   }

@@ -17,23 +17,28 @@ import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
- * The byte-level rules of the Alipay classic gateway (channel-adapters/WIRE-FORMATS.md §1, §4), shared by the adapter
- * and the simulator: the string to sign, the notification string to verify, form encoding, the signed
- * substring of a response, GMT+8 timestamps and yuan amounts.
+ * The byte-level rules of the Alipay classic gateway (channel-adapters/WIRE-FORMATS.md §1, §4),
+ * shared by the adapter and the simulator: the string to sign, the notification string to verify,
+ * form encoding, the signed substring of a response, GMT+8 timestamps and yuan amounts.
  */
 public final class AlipayWire {
 
-  /** Alipay's wall-clock zone for {@code timestamp}, {@code notify_time}, {@code gmt_payment}: GMT+8. */
+  /**
+   * Alipay's wall-clock zone for {@code timestamp}, {@code notify_time}, {@code gmt_payment}:
+   * GMT+8.
+   */
   public static final ZoneId ZONE = ZoneOffset.ofHours(8);
 
   /** {@code yyyy-MM-dd HH:mm:ss} in GMT+8. */
-  public static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZONE);
+  public static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZONE);
 
   private AlipayWire() {}
 
   /**
    * The request string to sign (§1.3): every parameter except {@code sign} (so {@code sign_type} is
-   * included), empty keys and values dropped, keys sorted by ASCII, joined {@code k=v&...} with raw values.
+   * included), empty keys and values dropped, keys sorted by ASCII, joined {@code k=v&...} with raw
+   * values.
    */
   public static String requestSignContent(Map<String, String> params) {
     return signContent(params, Set.of("sign"));
@@ -49,20 +54,27 @@ public final class AlipayWire {
 
   private static String signContent(Map<String, String> params, Set<String> excluded) {
     TreeMap<String, String> sorted = new TreeMap<>();
-    params.forEach((k, v) -> {
-      if (k != null && !k.isEmpty() && v != null && !v.isEmpty() && !excluded.contains(k)) sorted.put(k, v);
-    });
+    params.forEach(
+        (k, v) -> {
+          if (k != null && !k.isEmpty() && v != null && !v.isEmpty() && !excluded.contains(k))
+            sorted.put(k, v);
+        });
     StringJoiner joined = new StringJoiner("&");
     sorted.forEach((k, v) -> joined.add(k + "=" + v));
     return joined.toString();
   }
 
-  /** URL-encodes parameters as {@code URLEncoder.encode(value, "UTF-8")} does, dropping empty values. */
+  /**
+   * URL-encodes parameters as {@code URLEncoder.encode(value, "UTF-8")} does, dropping empty
+   * values.
+   */
   public static String formEncode(Map<String, String> params) {
     StringJoiner joined = new StringJoiner("&");
-    params.forEach((k, v) -> {
-      if (k != null && !k.isEmpty() && v != null && !v.isEmpty()) joined.add(encode(k) + "=" + encode(v));
-    });
+    params.forEach(
+        (k, v) -> {
+          if (k != null && !k.isEmpty() && v != null && !v.isEmpty())
+            joined.add(encode(k) + "=" + encode(v));
+        });
     return joined.toString();
   }
 
@@ -72,7 +84,8 @@ public final class AlipayWire {
   }
 
   /**
-   * Parses a form-encoded string, decoding each key and value exactly once (UTF-8, {@code +} is a space).
+   * Parses a form-encoded string, decoding each key and value exactly once (UTF-8, {@code +} is a
+   * space).
    *
    * @throws IllegalArgumentException on malformed percent escapes or a repeated key
    */
@@ -83,8 +96,10 @@ public final class AlipayWire {
       if (pair.isEmpty()) continue;
       int eq = pair.indexOf('=');
       String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      if (out.putIfAbsent(key, value) != null) throw new IllegalArgumentException("repeated parameter " + key);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      if (out.putIfAbsent(key, value) != null)
+        throw new IllegalArgumentException("repeated parameter " + key);
     }
     return out;
   }
@@ -122,7 +137,8 @@ public final class AlipayWire {
    * after the first character, else {@code error_response}; from the first {@code {} after the node to its
    * matching brace, ignoring braces inside JSON strings; refusing a node that occurs again afterwards.
    */
-  public static SignedPart extractSigned(String body, String method) throws UnsignableResponseException {
+  public static SignedPart extractSigned(String body, String method)
+      throws UnsignableResponseException {
     String node = responseNode(method);
     int at = body.indexOf("\"" + node + "\"");
     if (at <= 0) {
@@ -131,7 +147,8 @@ public final class AlipayWire {
     }
     if (at <= 0) throw new UnsignableResponseException("no response node", false);
     int i = at + node.length() + 2;
-    while (i < body.length() && (body.charAt(i) == ':' || Character.isWhitespace(body.charAt(i)))) i++;
+    while (i < body.length() && (body.charAt(i) == ':' || Character.isWhitespace(body.charAt(i))))
+      i++;
     if (i >= body.length() || body.charAt(i) != '{') {
       throw new UnsignableResponseException("response node is not an object", false);
     }
@@ -170,7 +187,8 @@ public final class AlipayWire {
   /**
    * Fen from a yuan string ({@code "88.50"} → 8850).
    *
-   * @throws ArithmeticException or NumberFormatException when not a yuan amount with at most 2 decimals
+   * @throws ArithmeticException or NumberFormatException when not a yuan amount with at most 2
+   *     decimals
    */
   public static long fen(String yuan) {
     return new BigDecimal(yuan).movePointRight(2).longValueExact();

@@ -1,6 +1,9 @@
 package cn.govgate.channel.alipay;
 
-/** How an Alipay app signs its requests and how Alipay signs its answers to it: the wire value of {@code sign_type}. */
+/**
+ * How an Alipay app signs its requests and how Alipay signs its answers to it: the wire value of
+ * {@code sign_type}.
+ */
 public enum SignType {
   /** SHA256withRSA over the sorted parameter string, RSA-2048 keys. */
   RSA2,

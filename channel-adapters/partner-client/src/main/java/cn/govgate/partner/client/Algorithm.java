@@ -1,17 +1,18 @@
 package cn.govgate.partner.client;
 
+import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.AlgorithmParameterSpec;
-import java.nio.charset.StandardCharsets;
 import org.bouncycastle.jcajce.spec.SM2ParameterSpec;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
- * The two signature algorithms of the partner API. {@code RSA2} is SHA256withRSA (PKCS#1 v1.5, RSA ≥ 2048 bits);
- * {@code SM2} is SM3withSM2 (GB/T 32918) with a user id (default {@value #DEFAULT_SM2_USER_ID}), the signature
- * DER-encoded as JCA and OpenSSL produce it. Signatures travel in Base64.
+ * The two signature algorithms of the partner API. {@code RSA2} is SHA256withRSA (PKCS#1 v1.5, RSA
+ * ≥ 2048 bits); {@code SM2} is SM3withSM2 (GB/T 32918) with a user id (default {@value
+ * #DEFAULT_SM2_USER_ID}), the signature DER-encoded as JCA and OpenSSL produce it. Signatures
+ * travel in Base64.
  */
 public enum Algorithm {
   RSA2("SHA256withRSA"),
@@ -19,6 +20,7 @@ public enum Algorithm {
 
   /** The SM2 user id (ZA input) used when a key names none. */
   public static final String DEFAULT_SM2_USER_ID = "1234567812345678";
+
   static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
   private final String jcaName;
@@ -52,7 +54,10 @@ public enum Algorithm {
     }
   }
 
-  /** Whether {@code signature} is a valid signature of {@code data}; false for garbage, never throws. */
+  /**
+   * Whether {@code signature} is a valid signature of {@code data}; false for garbage, never
+   * throws.
+   */
   public boolean verify(PublicKey key, String sm2UserId, byte[] data, byte[] signature) {
     try {
       Signature s = signature(sm2UserId);

@@ -22,30 +22,55 @@ public final class Canonical {
   private Canonical() {}
 
   /** The canonical request string; {@code query} holds decoded names and values, in any order. */
-  public static String request(String method, String path, List<Map.Entry<String, String>> query, long timestamp,
-      String nonce, byte[] body) {
-    return method + "\n" + path + "\n" + query(query) + "\n" + timestamp + "\n" + nonce + "\n" + sha256Hex(body)
+  public static String request(
+      String method,
+      String path,
+      List<Map.Entry<String, String>> query,
+      long timestamp,
+      String nonce,
+      byte[] body) {
+    return method
+        + "\n"
+        + path
+        + "\n"
+        + query(query)
+        + "\n"
+        + timestamp
+        + "\n"
+        + nonce
+        + "\n"
+        + sha256Hex(body)
         + "\n";
   }
 
   /** The canonical response string the gateway signs. */
   public static String response(int status, String nonce, long timestamp, byte[] body) {
-    return status + "\n" + (nonce == null ? "" : nonce) + "\n" + timestamp + "\n" + sha256Hex(body) + "\n";
+    return status
+        + "\n"
+        + (nonce == null ? "" : nonce)
+        + "\n"
+        + timestamp
+        + "\n"
+        + sha256Hex(body)
+        + "\n";
   }
 
   /**
-   * Every parameter as {@code name=value}, both RFC 3986 percent-encoded (unreserved characters kept, the rest as
-   * upper-case {@code %XX} of UTF-8), sorted by encoded name then encoded value, joined with {@code &}.
+   * Every parameter as {@code name=value}, both RFC 3986 percent-encoded (unreserved characters
+   * kept, the rest as upper-case {@code %XX} of UTF-8), sorted by encoded name then encoded value,
+   * joined with {@code &}.
    */
   public static String query(List<Map.Entry<String, String>> query) {
     List<String[]> pairs = new ArrayList<>();
     for (Map.Entry<String, String> e : query) {
-      pairs.add(new String[] {encode(e.getKey()), encode(e.getValue() == null ? "" : e.getValue())});
+      pairs.add(
+          new String[] {encode(e.getKey()), encode(e.getValue() == null ? "" : e.getValue())});
     }
-    pairs.sort((a, b) -> {
-      int byName = a[0].compareTo(b[0]);
-      return byName != 0 ? byName : a[1].compareTo(b[1]);
-    });
+    pairs.sort(
+        (a, b) -> {
+          int byName = a[0].compareTo(b[0]);
+          return byName != 0 ? byName : a[1].compareTo(b[1]);
+        });
     StringBuilder out = new StringBuilder();
     for (String[] p : pairs) {
       if (out.length() > 0) out.append('&');
@@ -54,16 +79,25 @@ public final class Canonical {
     return out.toString();
   }
 
-  /** RFC 3986 percent-encoding: {@code A-Z a-z 0-9 - . _ ~} kept, every other UTF-8 byte as {@code %XX}. */
+  /**
+   * RFC 3986 percent-encoding: {@code A-Z a-z 0-9 - . _ ~} kept, every other UTF-8 byte as {@code
+   * %XX}.
+   */
   public static String encode(String value) {
     StringBuilder out = new StringBuilder();
     for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-          || c == '_' || c == '~') {
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
         out.append((char) c);
       } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }
@@ -73,7 +107,8 @@ public final class Canonical {
   /** Lower-case hex SHA-256 of {@code body} (of no bytes when null). */
   public static String sha256Hex(byte[] body) {
     try {
-      return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(body == null ? new byte[0] : body));
+      return HEX.formatHex(
+          MessageDigest.getInstance("SHA-256").digest(body == null ? new byte[0] : body));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -12,7 +12,9 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
-/** Key material of the partner API: PKCS#8 private keys (PEM or Base64), SPKI public keys in Base64. */
+/**
+ * Key material of the partner API: PKCS#8 private keys (PEM or Base64), SPKI public keys in Base64.
+ */
 public final class Keys {
   private Keys() {}
 
@@ -58,15 +60,19 @@ public final class Keys {
   /** A private key as PKCS#8 PEM (what {@code openssl dgst -sign} reads). */
   public static String pkcs8Pem(PrivateKey key) {
     return "-----BEGIN PRIVATE KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(key.getEncoded())
         + "\n-----END PRIVATE KEY-----\n";
   }
 
   private static KeyFactory factory(Algorithm algorithm) throws GeneralSecurityException {
-    return algorithm == Algorithm.RSA2 ? KeyFactory.getInstance("RSA") : KeyFactory.getInstance("EC", Algorithm.BC);
+    return algorithm == Algorithm.RSA2
+        ? KeyFactory.getInstance("RSA")
+        : KeyFactory.getInstance("EC", Algorithm.BC);
   }
 
   private static byte[] der(String pemOrBase64) {
-    return Base64.getDecoder().decode(pemOrBase64.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+    return Base64.getDecoder()
+        .decode(pemOrBase64.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
   }
 }

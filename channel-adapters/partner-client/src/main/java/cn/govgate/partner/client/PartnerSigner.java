@@ -26,7 +26,8 @@ public final class PartnerSigner {
   private final PrivateKey key;
   private final String sm2UserId;
 
-  private PartnerSigner(String appId, String keyId, Algorithm algorithm, PrivateKey key, String sm2UserId) {
+  private PartnerSigner(
+      String appId, String keyId, Algorithm algorithm, PrivateKey key, String sm2UserId) {
     this.appId = Objects.requireNonNull(appId);
     this.keyId = Objects.requireNonNull(keyId);
     this.algorithm = Objects.requireNonNull(algorithm);
@@ -35,13 +36,14 @@ public final class PartnerSigner {
   }
 
   /** A signer with the default SM2 user id. */
-  public static PartnerSigner create(String appId, String keyId, Algorithm algorithm, PrivateKey key) {
+  public static PartnerSigner create(
+      String appId, String keyId, Algorithm algorithm, PrivateKey key) {
     return new PartnerSigner(appId, keyId, algorithm, key, null);
   }
 
   /** A signer whose SM2 key was registered with another user id. */
-  public static PartnerSigner create(String appId, String keyId, Algorithm algorithm, PrivateKey key,
-      String sm2UserId) {
+  public static PartnerSigner create(
+      String appId, String keyId, Algorithm algorithm, PrivateKey key, String sm2UserId) {
     return new PartnerSigner(appId, keyId, algorithm, key, sm2UserId);
   }
 
@@ -49,17 +51,34 @@ public final class PartnerSigner {
   public record Signed(String authorization, String canonical, long timestamp, String nonce) {}
 
   /** Signs a request now, with a fresh nonce. */
-  public Signed sign(String method, String path, List<Map.Entry<String, String>> query, byte[] body) {
+  public Signed sign(
+      String method, String path, List<Map.Entry<String, String>> query, byte[] body) {
     return sign(method, path, query, body, System.currentTimeMillis() / 1000, newNonce());
   }
 
   /** Signs a request with the given Unix timestamp (seconds) and nonce. */
-  public Signed sign(String method, String path, List<Map.Entry<String, String>> query, byte[] body,
-      long timestamp, String nonce) {
+  public Signed sign(
+      String method,
+      String path,
+      List<Map.Entry<String, String>> query,
+      byte[] body,
+      long timestamp,
+      String nonce) {
     String canonical = Canonical.request(method, path, query, timestamp, nonce, body);
     byte[] signature = algorithm.sign(key, sm2UserId, canonical.getBytes(StandardCharsets.UTF_8));
-    String header = algorithm.scheme() + " appid=\"" + appId + "\",keyid=\"" + keyId + "\",timestamp=\"" + timestamp
-        + "\",nonce=\"" + nonce + "\",signature=\"" + Base64.getEncoder().encodeToString(signature) + "\"";
+    String header =
+        algorithm.scheme()
+            + " appid=\""
+            + appId
+            + "\",keyid=\""
+            + keyId
+            + "\",timestamp=\""
+            + timestamp
+            + "\",nonce=\""
+            + nonce
+            + "\",signature=\""
+            + Base64.getEncoder().encodeToString(signature)
+            + "\"";
     return new Signed(header, canonical, timestamp, nonce);
   }
 

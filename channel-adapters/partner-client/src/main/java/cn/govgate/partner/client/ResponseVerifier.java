@@ -31,8 +31,8 @@ public final class ResponseVerifier {
   }
 
   /**
-   * Whether the answer was signed by one of the gateway keys, for this status, body and request nonce; false for
-   * a missing, malformed or wrong signature.
+   * Whether the answer was signed by one of the gateway keys, for this status, body and request
+   * nonce; false for a missing, malformed or wrong signature.
    */
   public boolean verify(String header, int status, String requestNonce, byte[] body) {
     if (header == null) return false;
@@ -55,6 +55,7 @@ public final class ResponseVerifier {
       return false;
     }
     String canonical = Canonical.response(status, nonce, timestamp, body);
-    return algorithm.verify(key.publicKey(), null, canonical.getBytes(StandardCharsets.UTF_8), signature);
+    return algorithm.verify(
+        key.publicKey(), null, canonical.getBytes(StandardCharsets.UTF_8), signature);
   }
 }

@@ -2,7 +2,10 @@ package cn.govgate.channel.spi;
 
 import java.util.Locale;
 
-/** A super-app channel through which citizens arrive. Wire name: lower case ({@code alipay}, {@code wechat}). */
+/**
+ * A super-app channel through which citizens arrive. Wire name: lower case ({@code alipay}, {@code
+ * wechat}).
+ */
 public enum Channel {
   ALIPAY,
   WECHAT;

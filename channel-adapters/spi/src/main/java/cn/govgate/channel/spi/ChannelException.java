@@ -3,9 +3,10 @@ package cn.govgate.channel.spi;
 /**
  * A typed failure of a channel call. Stackless: it is expected and is rendered as an error code.
  *
- * <p>{@link #fault()} says whose fault it is: the citizen's (bad auth code, face failed) never counts for a
- * circuit breaker; a platform failure (system busy, 5xx, timeout) does; an integration failure (bad
- * signature, unknown app id, malformed body) means the two sides disagree on the protocol or the keys.
+ * <p>{@link #fault()} says whose fault it is: the citizen's (bad auth code, face failed) never
+ * counts for a circuit breaker; a platform failure (system busy, 5xx, timeout) does; an integration
+ * failure (bad signature, unknown app id, malformed body) means the two sides disagree on the
+ * protocol or the keys.
  */
 public final class ChannelException extends RuntimeException {
 
@@ -13,7 +14,9 @@ public final class ChannelException extends RuntimeException {
   public enum Fault {
     /** Caused by the citizen or their input: invalid or used auth code, failed face check. */
     CITIZEN,
-    /** The channel platform failed or is unavailable: counts for the breaker, may be retried later. */
+    /**
+     * The channel platform failed or is unavailable: counts for the breaker, may be retried later.
+     */
     PLATFORM,
     /** Signature, key, app id or format problem between the gateway and the channel. */
     INTEGRATION
@@ -33,7 +36,10 @@ public final class ChannelException extends RuntimeException {
     TIMEOUT,
     CIRCUIT_OPEN,
     REJECTED,
-    /** The citizen refused, unsubscribed or has no subscription grant left (WeChat 43101): never retry. */
+    /**
+     * The citizen refused, unsubscribed or has no subscription grant left (WeChat 43101): never
+     * retry.
+     */
     USER_REFUSED
   }
 
@@ -43,7 +49,8 @@ public final class ChannelException extends RuntimeException {
   private final Fault fault;
   private final String channelCode;
 
-  public ChannelException(Channel channel, String api, Kind kind, Fault fault, String channelCode, String message) {
+  public ChannelException(
+      Channel channel, String api, Kind kind, Fault fault, String channelCode, String message) {
     super(message, null, false, false);
     this.channel = channel;
     this.api = api;
@@ -56,7 +63,9 @@ public final class ChannelException extends RuntimeException {
     return channel;
   }
 
-  /** The channel API that failed, e.g. {@code alipay.system.oauth.token} or {@code jscode2session}. */
+  /**
+   * The channel API that failed, e.g. {@code alipay.system.oauth.token} or {@code jscode2session}.
+   */
   public String api() {
     return api;
   }
@@ -69,7 +78,10 @@ public final class ChannelException extends RuntimeException {
     return fault;
   }
 
-  /** The channel's own error code ({@code sub_code}, {@code errcode}, WeChat Pay {@code code}), may be null. */
+  /**
+   * The channel's own error code ({@code sub_code}, {@code errcode}, WeChat Pay {@code code}), may
+   * be null.
+   */
   public String channelCode() {
     return channelCode;
   }

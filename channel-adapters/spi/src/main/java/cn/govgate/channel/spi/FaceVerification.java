@@ -5,22 +5,24 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The channel's live face verification (实人认证) against an identity the gateway supplies. The mini-program
- * runs the face check inside the super-app; the gateway starts it and asks for the result server-side. A
- * client-side "passed" is never trusted.
+ * The channel's live face verification (实人认证) against an identity the gateway supplies. The
+ * mini-program runs the face check inside the super-app; the gateway starts it and asks for the
+ * result server-side. A client-side "passed" is never trusted.
  */
 public interface FaceVerification {
 
   /**
-   * Starts a verification of {@code request.name()} + {@code request.idNumber()} for the channel user.
+   * Starts a verification of {@code request.name()} + {@code request.idNumber()} for the channel
+   * user.
    *
    * @return the channel's reference and what the mini-program needs to run the check
    */
   Future<FaceStart> startFace(FaceRequest request);
 
   /**
-   * Asks the channel for the outcome of a verification started with {@link #startFace}. The same request
-   * (identity, user, out sequence number) must be passed again: channels bind the result to them.
+   * Asks the channel for the outcome of a verification started with {@link #startFace}. The same
+   * request (identity, user, out sequence number) must be passed again: channels bind the result to
+   * them.
    */
   Future<FaceResult> queryFace(FaceRequest request, String reference);
 
@@ -29,10 +31,17 @@ public interface FaceVerification {
    * @param userId the channel user key from {@link ChannelSubject#userId()}
    * @param name full name to verify
    * @param idNumber 18-character ID number to verify (upper case X)
-   * @param outSeqNo the gateway's own reference, 5–32 characters of {@code [0-9A-Za-z_-]}, unique per app
+   * @param outSeqNo the gateway's own reference, 5–32 characters of {@code [0-9A-Za-z_-]}, unique
+   *     per app
    * @param returnUrl where a web flow returns to (Alipay certify page), may be null
    */
-  record FaceRequest(String appId, String userId, String name, String idNumber, String outSeqNo, String returnUrl) {
+  record FaceRequest(
+      String appId,
+      String userId,
+      String name,
+      String idNumber,
+      String outSeqNo,
+      String returnUrl) {
     @Override
     public String toString() {
       return "FaceRequest[appId=" + appId + ", outSeqNo=" + outSeqNo + "]";
@@ -40,9 +49,10 @@ public interface FaceVerification {
   }
 
   /**
-   * @param reference the channel's verification id (Alipay {@code certify_id}, WeChat {@code verify_id})
-   * @param clientParams what the mini-program passes to the channel's face API (e.g. {@code certifyUrl},
-   *     {@code verifyId}); keys are camelCase, values strings
+   * @param reference the channel's verification id (Alipay {@code certify_id}, WeChat {@code
+   *     verify_id})
+   * @param clientParams what the mini-program passes to the channel's face API (e.g. {@code
+   *     certifyUrl}, {@code verifyId}); keys are camelCase, values strings
    * @param expiresAt when the reference stops being usable, null if the channel does not say
    */
   record FaceStart(String reference, Map<String, String> clientParams, Instant expiresAt) {}

@@ -5,9 +5,9 @@ import static cn.govgate.channel.wechat.WechatTestBed.ZHANG;
 import static cn.govgate.channel.wechat.WechatTestBed.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.govgate.channel.spi.ChannelException;
 import cn.govgate.channel.spi.ChannelException.Fault;
 import cn.govgate.channel.spi.ChannelException.Kind;
-import cn.govgate.channel.spi.ChannelException;
 import cn.govgate.channel.wechat.sim.WechatSimulatorOptions;
 import cn.govgate.testing.TestClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -18,7 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** One breaker per WeChat API: platform faults open it, citizen faults never do, it recovers through half-open. */
+/**
+ * One breaker per WeChat API: platform faults open it, citizen faults never do, it recovers through
+ * half-open.
+ */
 class BreakerTest {
 
   final TestClock breakerClock = TestClock.frozenNow();
@@ -26,12 +29,17 @@ class BreakerTest {
 
   @BeforeEach
   void start() {
-    bed = WechatTestBed.start(WechatSimulatorOptions.defaults().withClock(null).withNotifyRetryDelays(List.of()),
-        CircuitBreakerConfig.custom()
-            .slidingWindowSize(4).minimumNumberOfCalls(4).failureRateThreshold(50)
-            .waitDurationInOpenState(Duration.ofSeconds(30)).permittedNumberOfCallsInHalfOpenState(1)
-            .clock(breakerClock)
-            .build());
+    bed =
+        WechatTestBed.start(
+            WechatSimulatorOptions.defaults().withClock(null).withNotifyRetryDelays(List.of()),
+            CircuitBreakerConfig.custom()
+                .slidingWindowSize(4)
+                .minimumNumberOfCalls(4)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(30))
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .clock(breakerClock)
+                .build());
   }
 
   @AfterEach
@@ -73,7 +81,8 @@ class BreakerTest {
   @Test
   void citizenErrorsNeverOpenTheBreaker() {
     for (int i = 0; i < 6; i++) {
-      assertThat(failure(bed.adapter.exchangeCode(APP_ID, "bad-code-" + i)).fault()).isEqualTo(Fault.CITIZEN);
+      assertThat(failure(bed.adapter.exchangeCode(APP_ID, "bad-code-" + i)).fault())
+          .isEqualTo(Fault.CITIZEN);
     }
 
     assertThat(breaker("jscode2session").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -92,8 +101,15 @@ class BreakerTest {
 
   @Test
   void aSlowPlatformTimesOutAndCountsAgainstTheBreaker() {
-    WechatAdapter impatient = bed.adapter(c -> new WechatConfig(c.apiBaseUrl(), c.payBaseUrl(),
-        Duration.ofMillis(100), c.apps(), c.merchant()));
+    WechatAdapter impatient =
+        bed.adapter(
+            c ->
+                new WechatConfig(
+                    c.apiBaseUrl(),
+                    c.payBaseUrl(),
+                    Duration.ofMillis(100),
+                    c.apps(),
+                    c.merchant()));
     bed.sim.knobs().latency(Duration.ofMillis(400));
 
     ChannelException e = failure(impatient.exchangeCode(APP_ID, code()));
@@ -108,10 +124,12 @@ class BreakerTest {
   void payBreakerOpensOnSystemErrors() {
     bed.sim.knobs().errorRate(1.0);
     for (int i = 0; i < 4; i++) {
-      assertThat(failure(bed.adapter.queryOrder(APP_ID, "GG_any")).fault()).isEqualTo(Fault.PLATFORM);
+      assertThat(failure(bed.adapter.queryOrder(APP_ID, "GG_any")).fault())
+          .isEqualTo(Fault.PLATFORM);
     }
 
     assertThat(breaker("pay_query").getState()).isEqualTo(CircuitBreaker.State.OPEN);
-    assertThat(failure(bed.adapter.queryOrder(APP_ID, "GG_any")).kind()).isEqualTo(Kind.CIRCUIT_OPEN);
+    assertThat(failure(bed.adapter.queryOrder(APP_ID, "GG_any")).kind())
+        .isEqualTo(Kind.CIRCUIT_OPEN);
   }
 }

@@ -1,6 +1,5 @@
 package cn.govgate.channel.wechat;
 
-import static cn.govgate.channel.wechat.WechatTestBed.APP_ID;
 import static cn.govgate.channel.wechat.WechatTestBed.LI;
 import static cn.govgate.channel.wechat.WechatTestBed.ZHANG;
 import static cn.govgate.channel.wechat.WechatTestBed.await;
@@ -37,8 +36,9 @@ class CallbackTest {
     bed = WechatTestBed.start();
     bed.login(ZHANG);
     bed.login(LI);
-    CallbackServer capture = CallbackServer.start(bed.vertx,
-        callback -> Future.succeededFuture(new CallbackReply(204, null, null)));
+    CallbackServer capture =
+        CallbackServer.start(
+            bed.vertx, callback -> Future.succeededFuture(new CallbackReply(204, null, null)));
     order = PayTest.order(capture.url());
     await(bed.adapter.prepay(order));
     await(bed.sim.payOrder(order.orderId()));
@@ -58,29 +58,37 @@ class CallbackTest {
     assertThat(event.orderId()).isEqualTo(order.orderId());
     assertThat(event.payerUserId()).isEqualTo(ZHANG.openid());
     assertThat(event.eventId()).isEqualTo(new JsonObject(captured.body()).getString("id"));
-    assertThat(captured.headers()).containsEntry("wechatpay-signature-type", "WECHATPAY2-SHA256-RSA2048")
+    assertThat(captured.headers())
+        .containsEntry("wechatpay-signature-type", "WECHATPAY2-SHA256-RSA2048")
         .containsEntry("wechatpay-serial", bed.sim.platformSerial());
-    assertThat(new JsonObject(captured.body()).getJsonObject("resource").getString("nonce")).hasSize(12);
+    assertThat(new JsonObject(captured.body()).getJsonObject("resource").getString("nonce"))
+        .hasSize(12);
   }
 
   @Test
   void answersWithTheRepliesWechatExpects() {
     assertThat(bed.adapter.acknowledgeReply())
-        .isEqualTo(new CallbackReply(200, "application/json", "{\"code\":\"SUCCESS\",\"message\":\"成功\"}"));
+        .isEqualTo(
+            new CallbackReply(
+                200, "application/json", "{\"code\":\"SUCCESS\",\"message\":\"成功\"}"));
     assertThat(bed.adapter.rejectReply().status()).isEqualTo(500);
-    assertThat(new JsonObject(bed.adapter.rejectReply().body()).getString("code")).isEqualTo("FAIL");
+    assertThat(new JsonObject(bed.adapter.rejectReply().body()).getString("code"))
+        .isEqualTo("FAIL");
   }
 
   @Test
   void rejectsATamperedBody() {
     String body = captured.body().replace("\"TRANSACTION.SUCCESS\"", "\"TRANSACTION.SUCCESS \"");
 
-    assertRejected(new CallbackRequest(captured.headers(), captured.contentType(), body), Kind.SIGNATURE_INVALID);
+    assertRejected(
+        new CallbackRequest(captured.headers(), captured.contentType(), body),
+        Kind.SIGNATURE_INVALID);
   }
 
   @Test
   void rejectsATamperedSignature() {
-    assertRejected(withHeader("wechatpay-signature", flipFirst(captured.headers().get("wechatpay-signature"))),
+    assertRejected(
+        withHeader("wechatpay-signature", flipFirst(captured.headers().get("wechatpay-signature"))),
         Kind.SIGNATURE_INVALID);
   }
 
@@ -88,15 +96,19 @@ class CallbackTest {
   void rejectsACallbackSignedByAnotherKey() {
     String timestamp = captured.headers().get("wechatpay-timestamp");
     String nonce = captured.headers().get("wechatpay-nonce");
-    String forged = WechatCrypto.sign(WechatTestBed.rsa().getPrivate(),
-        WechatCrypto.responseMessage(timestamp, nonce, captured.body()));
+    String forged =
+        WechatCrypto.sign(
+            WechatTestBed.rsa().getPrivate(),
+            WechatCrypto.responseMessage(timestamp, nonce, captured.body()));
 
     assertRejected(withHeader("wechatpay-signature", forged), Kind.SIGNATURE_INVALID);
   }
 
   @Test
   void rejectsAnUnknownSerial() {
-    assertRejected(withHeader("wechatpay-serial", "PUB_KEY_ID_0000000000000000000000000001"), Kind.SIGNATURE_INVALID);
+    assertRejected(
+        withHeader("wechatpay-serial", "PUB_KEY_ID_0000000000000000000000000001"),
+        Kind.SIGNATURE_INVALID);
   }
 
   @Test
@@ -113,35 +125,60 @@ class CallbackTest {
     Map<String, String> headers = new HashMap<>(captured.headers());
     headers.remove("wechatpay-nonce");
 
-    assertRejected(new CallbackRequest(headers, captured.contentType(), captured.body()), Kind.SIGNATURE_INVALID);
+    assertRejected(
+        new CallbackRequest(headers, captured.contentType(), captured.body()),
+        Kind.SIGNATURE_INVALID);
   }
 
   @Test
   void rejectsATruncatedBody() {
     String body = captured.body().substring(0, captured.body().length() - 10);
 
-    assertRejected(new CallbackRequest(captured.headers(), captured.contentType(), body), Kind.SIGNATURE_INVALID);
+    assertRejected(
+        new CallbackRequest(captured.headers(), captured.contentType(), body),
+        Kind.SIGNATURE_INVALID);
   }
 
   @Test
   void rejectsAnEmptyBody() {
-    assertRejected(new CallbackRequest(captured.headers(), captured.contentType(), ""), Kind.MALFORMED_RESPONSE);
+    assertRejected(
+        new CallbackRequest(captured.headers(), captured.contentType(), ""),
+        Kind.MALFORMED_RESPONSE);
   }
 
   @Test
   void rejectsAResourceEncryptedWithAnotherApiV3Key() {
-    WechatAdapter otherKey = bed.adapter(c -> new WechatConfig(c.apiBaseUrl(), c.payBaseUrl(), c.timeout(), c.apps(),
-        new WechatMerchant(c.merchant().mchId(), c.merchant().merchantPrivateKey(), c.merchant().merchantSerialNo(),
-            "0123456789abcdef0123456789abcdef", c.merchant().platformPublicKey(), c.merchant().platformSerial(),
-            c.merchant().notifyUrl())));
+    WechatAdapter otherKey =
+        bed.adapter(
+            c ->
+                new WechatConfig(
+                    c.apiBaseUrl(),
+                    c.payBaseUrl(),
+                    c.timeout(),
+                    c.apps(),
+                    new WechatMerchant(
+                        c.merchant().mchId(),
+                        c.merchant().merchantPrivateKey(),
+                        c.merchant().merchantSerialNo(),
+                        "0123456789abcdef0123456789abcdef",
+                        c.merchant().platformPublicKey(),
+                        c.merchant().platformSerial(),
+                        c.merchant().notifyUrl())));
 
     assertThat(failure(otherKey.verifyCallback(captured)).fault()).isEqualTo(Fault.INTEGRATION);
   }
 
   @Test
   void rejectsAPaymentForAnAppItDoesNotServe() {
-    WechatAdapter otherApps = bed.adapter(c -> new WechatConfig(c.apiBaseUrl(), c.payBaseUrl(), c.timeout(),
-        List.of(new WechatApp("wx0000000000000000", "secret")), c.merchant()));
+    WechatAdapter otherApps =
+        bed.adapter(
+            c ->
+                new WechatConfig(
+                    c.apiBaseUrl(),
+                    c.payBaseUrl(),
+                    c.timeout(),
+                    List.of(new WechatApp("wx0000000000000000", "secret")),
+                    c.merchant()));
 
     assertThat(failure(otherApps.verifyCallback(captured)).kind()).isEqualTo(Kind.APP_ID_MISMATCH);
   }

@@ -47,7 +47,8 @@ class FaceTest {
     return request(subject, ZHANG.name(), ZHANG.idNumber(), outSeqNo);
   }
 
-  static FaceRequest request(ChannelSubject subject, String name, String idNumber, String outSeqNo) {
+  static FaceRequest request(
+      ChannelSubject subject, String name, String idNumber, String outSeqNo) {
     return new FaceRequest(subject.appId(), subject.userId(), name, idNumber, outSeqNo, null);
   }
 
@@ -70,9 +71,11 @@ class FaceTest {
     FaceRequest request = request(zhang, "seq_pending_01");
     FaceStart start = await(bed.adapter.startFace(request));
 
-    assertThat(await(bed.adapter.queryFace(request, start.reference())).outcome()).isEqualTo(Outcome.PENDING);
+    assertThat(await(bed.adapter.queryFace(request, start.reference())).outcome())
+        .isEqualTo(Outcome.PENDING);
     bed.sim.knobs().pendingVerifyRet(10300);
-    assertThat(await(bed.adapter.queryFace(request, start.reference())).channelCode()).isEqualTo("verify_ret=10300");
+    assertThat(await(bed.adapter.queryFace(request, start.reference())).channelCode())
+        .isEqualTo("verify_ret=10300");
   }
 
   @Test
@@ -94,7 +97,8 @@ class FaceTest {
 
     bed.sim.performFace(start.reference(), LI.openid());
 
-    assertThat(await(bed.adapter.queryFace(request, start.reference())).channelCode()).isEqualTo("verify_ret=10004");
+    assertThat(await(bed.adapter.queryFace(request, start.reference())).channelCode())
+        .isEqualTo("verify_ret=10004");
   }
 
   @Test
@@ -105,7 +109,8 @@ class FaceTest {
 
     FaceRequest otherIdentity = request(zhang, LI.name(), LI.idNumber(), "seq_hash_0001");
 
-    assertThat(await(bed.adapter.queryFace(otherIdentity, start.reference())).outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(await(bed.adapter.queryFace(otherIdentity, start.reference())).outcome())
+        .isEqualTo(Outcome.FAILED);
   }
 
   @Test
@@ -114,31 +119,43 @@ class FaceTest {
     FaceStart start = await(bed.adapter.startFace(request));
     bed.sim.knobs().forcedVerifyRet(90002);
 
-    assertThat(await(bed.adapter.queryFace(request, start.reference())).outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(await(bed.adapter.queryFace(request, start.reference())).outcome())
+        .isEqualTo(Outcome.FAILED);
   }
 
   @Test
   void rejectsAnOpenidThatIsNotAUserOfTheApp() {
-    FaceRequest stranger = new FaceRequest(APP_ID, "oNotAUserOfThisApp00000000", "王五", "110101199001011234",
-        "seq_stranger1", null);
+    FaceRequest stranger =
+        new FaceRequest(
+            APP_ID,
+            "oNotAUserOfThisApp00000000",
+            "王五",
+            "110101199001011234",
+            "seq_stranger1",
+            null);
 
     assertThat(failure(bed.adapter.startFace(stranger)).kind()).isEqualTo(Kind.REJECTED);
   }
 
   @Test
   void refusesAnIncompleteRequestWithoutCallingThePlatform() {
-    FaceRequest noIdNumber = new FaceRequest(APP_ID, ZHANG.openid(), ZHANG.name(), null, "seq_incomplete", null);
+    FaceRequest noIdNumber =
+        new FaceRequest(APP_ID, ZHANG.openid(), ZHANG.name(), null, "seq_incomplete", null);
 
     assertThat(failure(bed.adapter.startFace(noIdNumber)).kind()).isEqualTo(Kind.REJECTED);
-    assertThat(failure(bed.adapter.queryFace(noIdNumber, "verify_id_x")).kind()).isEqualTo(Kind.REJECTED);
+    assertThat(failure(bed.adapter.queryFace(noIdNumber, "verify_id_x")).kind())
+        .isEqualTo(Kind.REJECTED);
   }
 
   @Test
   void legacyFlowPassesForTheClaimedIdentity() {
-    String verifyResult = bed.sim.performLegacyFace(APP_ID, ZHANG.openid(), ZHANG.name(), ZHANG.idNumber());
+    String verifyResult =
+        bed.sim.performLegacyFace(APP_ID, ZHANG.openid(), ZHANG.name(), ZHANG.idNumber());
 
-    FaceResult result = await(bed.adapter.queryLegacyIdentify(APP_ID, ZHANG.openid(), ZHANG.name(), ZHANG.idNumber(),
-        verifyResult));
+    FaceResult result =
+        await(
+            bed.adapter.queryLegacyIdentify(
+                APP_ID, ZHANG.openid(), ZHANG.name(), ZHANG.idNumber(), verifyResult));
 
     assertThat(result.outcome()).isEqualTo(Outcome.PASSED);
     assertThat(result.channelCode()).isEqualTo("identify_ret=0");
@@ -149,18 +166,26 @@ class FaceTest {
     bed.sim.knobs().getinfoMd5UpperCase(true);
     String verifyResult = bed.sim.performLegacyFace(APP_ID, LI.openid(), LI.name(), LI.idNumber());
 
-    assertThat(await(bed.adapter.queryLegacyIdentify(APP_ID, LI.openid(), LI.name(), LI.idNumber(), verifyResult))
-        .outcome()).isEqualTo(Outcome.PASSED);
+    assertThat(
+            await(
+                    bed.adapter.queryLegacyIdentify(
+                        APP_ID, LI.openid(), LI.name(), LI.idNumber(), verifyResult))
+                .outcome())
+        .isEqualTo(Outcome.PASSED);
   }
 
   @Test
   void legacyFlowFailsWhenTheVerifiedIdentityIsNotTheClaimedOne() {
     String verifyResult = bed.sim.performLegacyFace(APP_ID, LI.openid(), LI.name(), LI.idNumber());
 
-    FaceResult claimsZhang = await(bed.adapter.queryLegacyIdentify(APP_ID, LI.openid(), ZHANG.name(),
-        ZHANG.idNumber(), verifyResult));
-    FaceResult otherSession = await(bed.adapter.queryLegacyIdentify(APP_ID, ZHANG.openid(), LI.name(),
-        LI.idNumber(), verifyResult));
+    FaceResult claimsZhang =
+        await(
+            bed.adapter.queryLegacyIdentify(
+                APP_ID, LI.openid(), ZHANG.name(), ZHANG.idNumber(), verifyResult));
+    FaceResult otherSession =
+        await(
+            bed.adapter.queryLegacyIdentify(
+                APP_ID, ZHANG.openid(), LI.name(), LI.idNumber(), verifyResult));
 
     assertThat(claimsZhang.outcome()).isEqualTo(Outcome.FAILED);
     assertThat(otherSession.outcome()).isEqualTo(Outcome.FAILED);
@@ -168,10 +193,13 @@ class FaceTest {
 
   @Test
   void legacyFlowFailsWhenTheFaceDidNotMatch() {
-    String verifyResult = bed.sim.performLegacyFace(APP_ID, LI.openid(), ZHANG.name(), ZHANG.idNumber());
+    String verifyResult =
+        bed.sim.performLegacyFace(APP_ID, LI.openid(), ZHANG.name(), ZHANG.idNumber());
 
-    FaceResult result = await(bed.adapter.queryLegacyIdentify(APP_ID, LI.openid(), ZHANG.name(), ZHANG.idNumber(),
-        verifyResult));
+    FaceResult result =
+        await(
+            bed.adapter.queryLegacyIdentify(
+                APP_ID, LI.openid(), ZHANG.name(), ZHANG.idNumber(), verifyResult));
 
     assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
     assertThat(result.channelCode()).isEqualTo("identify_ret=10003");
@@ -179,10 +207,15 @@ class FaceTest {
 
   @Test
   void legacyFlowRejectsAStaleResult() {
-    String verifyResult = bed.sim.performLegacyFace(APP_ID, ZHANG.openid(), ZHANG.name(), ZHANG.idNumber());
+    String verifyResult =
+        bed.sim.performLegacyFace(APP_ID, ZHANG.openid(), ZHANG.name(), ZHANG.idNumber());
     WechatAdapter later = bed.adapter(c -> c, bed.clock.ahead(Duration.ofMinutes(11)));
 
-    assertThat(await(later.queryLegacyIdentify(APP_ID, ZHANG.openid(), ZHANG.name(), ZHANG.idNumber(), verifyResult))
-        .detail()).isEqualTo("face check is stale");
+    assertThat(
+            await(
+                    later.queryLegacyIdentify(
+                        APP_ID, ZHANG.openid(), ZHANG.name(), ZHANG.idNumber(), verifyResult))
+                .detail())
+        .isEqualTo("face check is stale");
   }
 }

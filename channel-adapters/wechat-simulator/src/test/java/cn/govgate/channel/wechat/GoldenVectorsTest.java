@@ -20,13 +20,14 @@ class GoldenVectorsTest {
 
   static final String SESSION_KEY = "tiihtNczf5v6AKRyjwEUhQ==";
   static final String IV = "r7BXXKkLb8qrSNn05n0qiA==";
-  static final String ENCRYPTED_DATA = ""
-      + "CiyLU1Aw2KjvrjMdj8YKliAjtP4gsMZMQmRzooG2xrDcvSnxIMXFufNstNGTyaGS9uT5geRa0W4oTOb1WT7fJlAC+oNPdbB+"
-      + "3hVbJSRgv+4lGOETKUQz6OYStslQ142dNCuabNPGBzlooOmB231qMM85d2/fV6ChevvXvQP8Hkue1poOFtnEtpyxVLW1zAo6"
-      + "/1Xx1COxFvrc2d7UL/lmHInNlxuacJXwu0fjpXfz/YqYzBIBzD6WUfTIF9GRHpOn/Hz7saL8xz+W//FRAUid1OksQaQx4CMs"
-      + "8LOddcQhULW4ucetDf96JcR3g0gfRK4PC7E/r7Z6xNrXd2UIeorGj5Ef7b1pJAYB6Y5anaHqZ9J6nKEBvB4DnNLIVWSgARns"
-      + "/8wR2SiRS7MNACwTyrGvt9ts8p12PKFdlqYTopNHR1Vf7XjfhQlVsAJdNiKdYmYVoKlaRv85IfVunYzO0IKXsyl7JCUjCpoG"
-      + "20f0a04COwfneQAGGwd5oa+T8yO5hzuyDb/XcxxmK01EpqOyuxINew==";
+  static final String ENCRYPTED_DATA =
+      ""
+          + "CiyLU1Aw2KjvrjMdj8YKliAjtP4gsMZMQmRzooG2xrDcvSnxIMXFufNstNGTyaGS9uT5geRa0W4oTOb1WT7fJlAC+oNPdbB+"
+          + "3hVbJSRgv+4lGOETKUQz6OYStslQ142dNCuabNPGBzlooOmB231qMM85d2/fV6ChevvXvQP8Hkue1poOFtnEtpyxVLW1zAo6"
+          + "/1Xx1COxFvrc2d7UL/lmHInNlxuacJXwu0fjpXfz/YqYzBIBzD6WUfTIF9GRHpOn/Hz7saL8xz+W//FRAUid1OksQaQx4CMs"
+          + "8LOddcQhULW4ucetDf96JcR3g0gfRK4PC7E/r7Z6xNrXd2UIeorGj5Ef7b1pJAYB6Y5anaHqZ9J6nKEBvB4DnNLIVWSgARns"
+          + "/8wR2SiRS7MNACwTyrGvt9ts8p12PKFdlqYTopNHR1Vf7XjfhQlVsAJdNiKdYmYVoKlaRv85IfVunYzO0IKXsyl7JCUjCpoG"
+          + "20f0a04COwfneQAGGwd5oa+T8yO5hzuyDb/XcxxmK01EpqOyuxINew==";
 
   static WechatTestBed bed;
 
@@ -51,8 +52,10 @@ class GoldenVectorsTest {
 
   @Test
   void rejectsEncryptedDataWatermarkedForAnotherApp() {
-    ChannelException e = catchThrowableOfType(ChannelException.class,
-        () -> bed.adapter.decryptUserData(OTHER_APP_ID, SESSION_KEY, ENCRYPTED_DATA, IV));
+    ChannelException e =
+        catchThrowableOfType(
+            ChannelException.class,
+            () -> bed.adapter.decryptUserData(OTHER_APP_ID, SESSION_KEY, ENCRYPTED_DATA, IV));
 
     assertThat(e.kind()).isEqualTo(Kind.APP_ID_MISMATCH);
     assertThat(e.fault()).isEqualTo(Fault.INTEGRATION);
@@ -60,16 +63,23 @@ class GoldenVectorsTest {
 
   @Test
   void rejectsEncryptedDataUnderTheWrongSessionKey() {
-    ChannelException e = catchThrowableOfType(ChannelException.class,
-        () -> bed.adapter.decryptUserData(APP_ID, "AAAAAAAAAAAAAAAAAAAAAA==", ENCRYPTED_DATA, IV));
+    ChannelException e =
+        catchThrowableOfType(
+            ChannelException.class,
+            () ->
+                bed.adapter.decryptUserData(
+                    APP_ID, "AAAAAAAAAAAAAAAAAAAAAA==", ENCRYPTED_DATA, IV));
 
     assertThat(e.kind()).isEqualTo(Kind.MALFORMED_RESPONSE);
   }
 
   @Test
   void rejectsEncryptedDataForAnUnconfiguredApp() {
-    ChannelException e = catchThrowableOfType(ChannelException.class,
-        () -> bed.adapter.decryptUserData("wx0000000000000000", SESSION_KEY, ENCRYPTED_DATA, IV));
+    ChannelException e =
+        catchThrowableOfType(
+            ChannelException.class,
+            () ->
+                bed.adapter.decryptUserData("wx0000000000000000", SESSION_KEY, ENCRYPTED_DATA, IV));
 
     assertThat(e.kind()).isEqualTo(Kind.UNKNOWN_APP);
   }
@@ -80,7 +90,9 @@ class GoldenVectorsTest {
 
     assertThat(WechatCrypto.encryptAesGcm(key, "uluk4a9R25RW", "associatedData", "message"))
         .isEqualTo("ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=");
-    assertThat(WechatCrypto.decryptAesGcm(key, "uluk4a9R25RW", "associatedData", "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI="))
+    assertThat(
+            WechatCrypto.decryptAesGcm(
+                key, "uluk4a9R25RW", "associatedData", "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI="))
         .isEqualTo("message");
   }
 
@@ -92,17 +104,23 @@ class GoldenVectorsTest {
 
   @Test
   void computesTheLegacyGetinfoDigests() {
-    assertThat(WechatCrypto.md5Hex("110101199003071234")).isEqualTo("f6b028f8c1a2441f149c6a332be54609");
+    assertThat(WechatCrypto.md5Hex("110101199003071234"))
+        .isEqualTo("f6b028f8c1a2441f149c6a332be54609");
     assertThat(WechatCrypto.md5Hex("张三")).isEqualTo("615db57aa314529aaa0fbe95b3e95bd3");
   }
 
   @Test
   void buildsTheRequestStringToSignOfTheSdkTest() {
-    assertThat(WechatCrypto.requestMessage("GET",
-        "/v3/pay/transactions/id/1217752501201407033233368018?mchid=1230000109", "1652750623",
-        "eBYqCOxa0QudMnPvVilkTzOg3gHh5Z3u", ""))
-        .isEqualTo("GET\n/v3/pay/transactions/id/1217752501201407033233368018?mchid=1230000109\n1652750623\n"
-            + "eBYqCOxa0QudMnPvVilkTzOg3gHh5Z3u\n\n");
+    assertThat(
+            WechatCrypto.requestMessage(
+                "GET",
+                "/v3/pay/transactions/id/1217752501201407033233368018?mchid=1230000109",
+                "1652750623",
+                "eBYqCOxa0QudMnPvVilkTzOg3gHh5Z3u",
+                ""))
+        .isEqualTo(
+            "GET\n/v3/pay/transactions/id/1217752501201407033233368018?mchid=1230000109\n1652750623\n"
+                + "eBYqCOxa0QudMnPvVilkTzOg3gHh5Z3u\n\n");
   }
 
   @Test
@@ -112,7 +130,8 @@ class GoldenVectorsTest {
     String signature = WechatCrypto.sign(keys.getPrivate(), message);
 
     assertThat(WechatCrypto.verify(keys.getPublic(), message, signature)).isTrue();
-    assertThat(WechatCrypto.verify(keys.getPublic(), message.replace("1}", "2}"), signature)).isFalse();
+    assertThat(WechatCrypto.verify(keys.getPublic(), message.replace("1}", "2}"), signature))
+        .isFalse();
     assertThat(WechatCrypto.verify(keys.getPublic(), message, "not base64!")).isFalse();
     assertThat(Base64.getDecoder().decode(signature)).hasSize(256);
   }

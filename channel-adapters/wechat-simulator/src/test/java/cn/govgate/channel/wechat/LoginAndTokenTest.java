@@ -61,7 +61,11 @@ class LoginAndTokenTest {
     assertThat(e.fault()).isEqualTo(Fault.CITIZEN);
     assertThat(e.channelCode()).isEqualTo("40029");
     assertThat(bed.calls("jscode2session", "citizen_error")).isEqualTo(1);
-    assertThat(bed.breakers.circuitBreaker("channel.wechat.jscode2session").getMetrics().getNumberOfFailedCalls())
+    assertThat(
+            bed.breakers
+                .circuitBreaker("channel.wechat.jscode2session")
+                .getMetrics()
+                .getNumberOfFailedCalls())
         .isZero();
   }
 
@@ -89,7 +93,8 @@ class LoginAndTokenTest {
   void treatsAHighRiskUserInterceptAsTheCitizensFault() {
     bed.sim.knobs().forceError("jscode2session", "40226");
 
-    ChannelException e = failure(bed.adapter.exchangeCode(APP_ID, bed.sim.issueAuthCode(APP_ID, ZHANG.openid())));
+    ChannelException e =
+        failure(bed.adapter.exchangeCode(APP_ID, bed.sim.issueAuthCode(APP_ID, ZHANG.openid())));
 
     assertThat(e.fault()).isEqualTo(Fault.CITIZEN);
     assertThat(e.channelCode()).isEqualTo("40226");
@@ -99,13 +104,18 @@ class LoginAndTokenTest {
   void wechatReturnsSystemBusyInside200() {
     bed.sim.knobs().errorRate(1.0);
 
-    ChannelException e = failure(bed.adapter.exchangeCode(APP_ID, bed.sim.issueAuthCode(APP_ID, ZHANG.openid())));
+    ChannelException e =
+        failure(bed.adapter.exchangeCode(APP_ID, bed.sim.issueAuthCode(APP_ID, ZHANG.openid())));
 
     assertThat(e.fault()).isEqualTo(Fault.PLATFORM);
     assertThat(e.kind()).isEqualTo(Kind.PLATFORM_ERROR);
     assertThat(e.channelCode()).isEqualTo("-1");
     assertThat(bed.calls("jscode2session", "platform_error")).isEqualTo(1);
-    assertThat(bed.breakers.circuitBreaker("channel.wechat.jscode2session").getMetrics().getNumberOfFailedCalls())
+    assertThat(
+            bed.breakers
+                .circuitBreaker("channel.wechat.jscode2session")
+                .getMetrics()
+                .getNumberOfFailedCalls())
         .isEqualTo(1);
   }
 
@@ -120,16 +130,25 @@ class LoginAndTokenTest {
   @Test
   void refusesAMissingAppIdOrCodeWithoutCallingThePlatform() {
     assertThat(failure(bed.adapter.exchangeCode(null, "code")).kind()).isEqualTo(Kind.UNKNOWN_APP);
-    assertThat(failure(bed.adapter.exchangeCode(APP_ID, " ")).kind()).isEqualTo(Kind.INVALID_AUTH_CODE);
+    assertThat(failure(bed.adapter.exchangeCode(APP_ID, " ")).kind())
+        .isEqualTo(Kind.INVALID_AUTH_CODE);
     assertThat(bed.sim.calls("jscode2session")).isZero();
   }
 
   @Test
   void reportsAWrongAppSecretAsAnIntegrationFault() {
-    WechatAdapter wrongSecret = bed.adapter(c -> new WechatConfig(c.apiBaseUrl(), c.payBaseUrl(), c.timeout(),
-        List.of(new WechatApp(APP_ID, "wrong-secret")), c.merchant()));
+    WechatAdapter wrongSecret =
+        bed.adapter(
+            c ->
+                new WechatConfig(
+                    c.apiBaseUrl(),
+                    c.payBaseUrl(),
+                    c.timeout(),
+                    List.of(new WechatApp(APP_ID, "wrong-secret")),
+                    c.merchant()));
 
-    ChannelException e = failure(wrongSecret.exchangeCode(APP_ID, bed.sim.issueAuthCode(APP_ID, ZHANG.openid())));
+    ChannelException e =
+        failure(wrongSecret.exchangeCode(APP_ID, bed.sim.issueAuthCode(APP_ID, ZHANG.openid())));
 
     assertThat(e.fault()).isEqualTo(Fault.INTEGRATION);
     assertThat(e.channelCode()).isEqualTo("40125");
@@ -179,12 +198,17 @@ class LoginAndTokenTest {
 
   @Test
   void reportsAMalformedLoginAnswerAsAnIntegrationFault() {
-    TamperingProxy proxy = TamperingProxy.start(bed.vertx, bed.sim.baseUrl(),
-        (headers, body) -> body.substring(0, body.length() / 2));
-    WechatAdapter viaProxy = bed.adapter(c -> new WechatConfig(proxy.baseUrl(), c.payBaseUrl(), c.timeout(),
-        c.apps(), c.merchant()));
+    TamperingProxy proxy =
+        TamperingProxy.start(
+            bed.vertx, bed.sim.baseUrl(), (headers, body) -> body.substring(0, body.length() / 2));
+    WechatAdapter viaProxy =
+        bed.adapter(
+            c ->
+                new WechatConfig(
+                    proxy.baseUrl(), c.payBaseUrl(), c.timeout(), c.apps(), c.merchant()));
 
-    ChannelException e = failure(viaProxy.exchangeCode(APP_ID, bed.sim.issueAuthCode(APP_ID, ZHANG.openid())));
+    ChannelException e =
+        failure(viaProxy.exchangeCode(APP_ID, bed.sim.issueAuthCode(APP_ID, ZHANG.openid())));
 
     assertThat(e.kind()).isEqualTo(Kind.MALFORMED_RESPONSE);
     assertThat(e.fault()).isEqualTo(Fault.INTEGRATION);

@@ -47,8 +47,14 @@ class PayTest {
   }
 
   static PrepayRequest order(String notifyUrl) {
-    return new PrepayRequest(APP_ID, ZHANG.openid(), "GG" + System.nanoTime() + ORDERS.incrementAndGet(), 12300,
-        "交通违法罚款", notifyUrl, null);
+    return new PrepayRequest(
+        APP_ID,
+        ZHANG.openid(),
+        "GG" + System.nanoTime() + ORDERS.incrementAndGet(),
+        12300,
+        "交通违法罚款",
+        notifyUrl,
+        null);
   }
 
   @Test
@@ -63,9 +69,16 @@ class PayTest {
         .containsEntry("signType", "RSA")
         .containsEntry("timeStamp", Long.toString(bed.clock.instant().getEpochSecond()));
     assertThat(prepay.clientParams().get("nonceStr")).hasSize(32);
-    String message = WechatCrypto.paySignMessage(APP_ID, prepay.clientParams().get("timeStamp"),
-        prepay.clientParams().get("nonceStr"), prepay.clientParams().get("package"));
-    assertThat(WechatCrypto.verify(MERCHANT_KEYS.getPublic(), message, prepay.clientParams().get("paySign"))).isTrue();
+    String message =
+        WechatCrypto.paySignMessage(
+            APP_ID,
+            prepay.clientParams().get("timeStamp"),
+            prepay.clientParams().get("nonceStr"),
+            prepay.clientParams().get("package"));
+    assertThat(
+            WechatCrypto.verify(
+                MERCHANT_KEYS.getPublic(), message, prepay.clientParams().get("paySign")))
+        .isTrue();
     assertThat(bed.calls("pay_jsapi", "ok")).isPositive();
   }
 
@@ -91,7 +104,8 @@ class PayTest {
 
   @Test
   void reportsAnUnknownOrderAsNotFound() {
-    assertThat(await(bed.adapter.queryOrder(APP_ID, "GG_no_such_order")).status()).isEqualTo(PaymentStatus.NOT_FOUND);
+    assertThat(await(bed.adapter.queryOrder(APP_ID, "GG_no_such_order")).status())
+        .isEqualTo(PaymentStatus.NOT_FOUND);
   }
 
   @Test
@@ -103,20 +117,24 @@ class PayTest {
     await(bed.sim.payOrder(request.orderId()));
 
     assertThat(bed.sim.notificationAttempts(request.orderId())).isEqualTo(1);
-    assertThat(notify.events).singleElement().satisfies(event -> {
-      assertThat(event.status()).isEqualTo(PaymentStatus.PAID);
-      assertThat(event.orderId()).isEqualTo(request.orderId());
-      assertThat(event.amountFen()).isEqualTo(12300);
-      assertThat(event.appId()).isEqualTo(APP_ID);
-      assertThat(event.eventId()).startsWith("EV-");
-      assertThat(event.channelTradeNo()).isNotBlank();
-    });
+    assertThat(notify.events)
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.status()).isEqualTo(PaymentStatus.PAID);
+              assertThat(event.orderId()).isEqualTo(request.orderId());
+              assertThat(event.amountFen()).isEqualTo(12300);
+              assertThat(event.appId()).isEqualTo(APP_ID);
+              assertThat(event.eventId()).startsWith("EV-");
+              assertThat(event.channelTradeNo()).isNotBlank();
+            });
   }
 
   @Test
   void rejectsAPayerWhoIsNotAUserOfTheApp() {
-    PrepayRequest stranger = new PrepayRequest(APP_ID, "oStrangerNotOfThisApp000000", "GG" + System.nanoTime(), 100,
-        "x", null, null);
+    PrepayRequest stranger =
+        new PrepayRequest(
+            APP_ID, "oStrangerNotOfThisApp000000", "GG" + System.nanoTime(), 100, "x", null, null);
 
     ChannelException e = failure(bed.adapter.prepay(stranger));
 
@@ -126,10 +144,22 @@ class PayTest {
 
   @Test
   void simulatorRejectsARequestSignedWithAnotherMerchantKey() {
-    WechatAdapter wrongKey = bed.adapter(c -> new WechatConfig(c.apiBaseUrl(), c.payBaseUrl(), c.timeout(), c.apps(),
-        new WechatMerchant(c.merchant().mchId(), WechatTestBed.base64(WechatTestBed.rsa().getPrivate().getEncoded()),
-            c.merchant().merchantSerialNo(), c.merchant().apiV3Key(), c.merchant().platformPublicKey(),
-            c.merchant().platformSerial(), c.merchant().notifyUrl())));
+    WechatAdapter wrongKey =
+        bed.adapter(
+            c ->
+                new WechatConfig(
+                    c.apiBaseUrl(),
+                    c.payBaseUrl(),
+                    c.timeout(),
+                    c.apps(),
+                    new WechatMerchant(
+                        c.merchant().mchId(),
+                        WechatTestBed.base64(WechatTestBed.rsa().getPrivate().getEncoded()),
+                        c.merchant().merchantSerialNo(),
+                        c.merchant().apiV3Key(),
+                        c.merchant().platformPublicKey(),
+                        c.merchant().platformSerial(),
+                        c.merchant().notifyUrl())));
 
     ChannelException e = failure(wrongKey.prepay(order(null)));
 
@@ -146,22 +176,27 @@ class PayTest {
 
   @Test
   void rejectsAnAnswerSignedWithAnotherPlatformKey() {
-    WechatAdapter wrongPlatformKey = withMerchant(WechatTestBed.base64(WechatTestBed.rsa().getPublic().getEncoded()),
-        bed.sim.platformSerial());
+    WechatAdapter wrongPlatformKey =
+        withMerchant(
+            WechatTestBed.base64(WechatTestBed.rsa().getPublic().getEncoded()),
+            bed.sim.platformSerial());
 
-    assertThat(failure(wrongPlatformKey.prepay(order(null))).kind()).isEqualTo(Kind.SIGNATURE_INVALID);
+    assertThat(failure(wrongPlatformKey.prepay(order(null))).kind())
+        .isEqualTo(Kind.SIGNATURE_INVALID);
   }
 
   @Test
   void rejectsAnAnswerFromAnUnknownPlatformSerial() {
-    WechatAdapter otherSerial = withMerchant(bed.sim.platformPublicKey(), "PUB_KEY_ID_0000000000000000000000000000");
+    WechatAdapter otherSerial =
+        withMerchant(bed.sim.platformPublicKey(), "PUB_KEY_ID_0000000000000000000000000000");
 
     assertThat(failure(otherSerial.prepay(order(null))).kind()).isEqualTo(Kind.SIGNATURE_INVALID);
   }
 
   @Test
   void rejectsATamperedAnswer() {
-    ChannelException e = failure(viaProxy((h, body) -> body.replace("wx", "wy")).prepay(order(null)));
+    ChannelException e =
+        failure(viaProxy((h, body) -> body.replace("wx", "wy")).prepay(order(null)));
 
     assertThat(e.kind()).isEqualTo(Kind.SIGNATURE_INVALID);
     assertThat(e.fault()).isEqualTo(Fault.INTEGRATION);
@@ -169,7 +204,8 @@ class PayTest {
 
   @Test
   void rejectsATruncatedAnswer() {
-    ChannelException e = failure(viaProxy((h, body) -> body.substring(0, body.length() - 3)).prepay(order(null)));
+    ChannelException e =
+        failure(viaProxy((h, body) -> body.substring(0, body.length() - 3)).prepay(order(null)));
 
     assertThat(e.kind()).isEqualTo(Kind.SIGNATURE_INVALID);
   }
@@ -177,30 +213,42 @@ class PayTest {
   @Test
   void rejectsAnAnswerWithAnExpiredTimestamp() {
     String old = Long.toString(bed.clock.instant().minus(Duration.ofMinutes(5)).getEpochSecond());
-    ChannelException e = failure(viaProxy((h, body) -> {
-      h.set("Wechatpay-Timestamp", old);
-      return body;
-    }).prepay(order(null)));
+    ChannelException e =
+        failure(
+            viaProxy(
+                    (h, body) -> {
+                      h.set("Wechatpay-Timestamp", old);
+                      return body;
+                    })
+                .prepay(order(null)));
 
     assertThat(e.kind()).isEqualTo(Kind.TIMESTAMP_OUT_OF_WINDOW);
   }
 
   @Test
   void rejectsAnAnswerWithANonNumericTimestamp() {
-    ChannelException e = failure(viaProxy((h, body) -> {
-      h.set("Wechatpay-Timestamp", "soon");
-      return body;
-    }).prepay(order(null)));
+    ChannelException e =
+        failure(
+            viaProxy(
+                    (h, body) -> {
+                      h.set("Wechatpay-Timestamp", "soon");
+                      return body;
+                    })
+                .prepay(order(null)));
 
     assertThat(e.kind()).isEqualTo(Kind.TIMESTAMP_OUT_OF_WINDOW);
   }
 
   @Test
   void rejectsASignedAnswerThatIsNotJson() {
-    ChannelException e = failure(viaProxy((h, body) -> {
-      h.set("Content-Type", "text/plain");
-      return body;
-    }).prepay(order(null)));
+    ChannelException e =
+        failure(
+            viaProxy(
+                    (h, body) -> {
+                      h.set("Content-Type", "text/plain");
+                      return body;
+                    })
+                .prepay(order(null)));
 
     assertThat(e.kind()).isEqualTo(Kind.MALFORMED_RESPONSE);
   }
@@ -219,13 +267,27 @@ class PayTest {
   }
 
   private WechatAdapter withMerchant(String platformKey, String platformSerial) {
-    return bed.adapter(c -> new WechatConfig(c.apiBaseUrl(), c.payBaseUrl(), c.timeout(), c.apps(),
-        new WechatMerchant(c.merchant().mchId(), c.merchant().merchantPrivateKey(), c.merchant().merchantSerialNo(),
-            c.merchant().apiV3Key(), platformKey, platformSerial, c.merchant().notifyUrl())));
+    return bed.adapter(
+        c ->
+            new WechatConfig(
+                c.apiBaseUrl(),
+                c.payBaseUrl(),
+                c.timeout(),
+                c.apps(),
+                new WechatMerchant(
+                    c.merchant().mchId(),
+                    c.merchant().merchantPrivateKey(),
+                    c.merchant().merchantSerialNo(),
+                    c.merchant().apiV3Key(),
+                    platformKey,
+                    platformSerial,
+                    c.merchant().notifyUrl())));
   }
 
   private WechatAdapter viaProxy(BiFunction<MultiMap, String, String> tamper) {
     TamperingProxy proxy = TamperingProxy.start(bed.vertx, bed.sim.baseUrl(), tamper);
-    return bed.adapter(c -> new WechatConfig(c.apiBaseUrl(), proxy.baseUrl(), c.timeout(), c.apps(), c.merchant()));
+    return bed.adapter(
+        c ->
+            new WechatConfig(c.apiBaseUrl(), proxy.baseUrl(), c.timeout(), c.apps(), c.merchant()));
   }
 }

@@ -39,9 +39,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * WeChat Pay v3 refunds (§9) end to end: the adapter against the simulator (signed both ways, once per
- * out_refund_no, the encrypted REFUND.SUCCESS notification), and the official wechatpay-java SDK against the
- * simulator (its requests accepted, its answers and notifications verified by the SDK).
+ * WeChat Pay v3 refunds (§9) end to end: the adapter against the simulator (signed both ways, once
+ * per out_refund_no, the encrypted REFUND.SUCCESS notification), and the official wechatpay-java
+ * SDK against the simulator (its requests accepted, its answers and notifications verified by the
+ * SDK).
  */
 class RefundTest {
 
@@ -67,12 +68,17 @@ class RefundTest {
   }
 
   private static CallbackServer refundNotifications(CopyOnWriteArrayList<RefundResult> into) {
-    return CallbackServer.start(bed.vertx, callback -> bed.adapter.verifyRefundCallback(callback)
-        .map(r -> {
-          into.add(r);
-          return bed.adapter.acknowledgeReply();
-        })
-        .otherwise(e -> bed.adapter.rejectReply()));
+    return CallbackServer.start(
+        bed.vertx,
+        callback ->
+            bed.adapter
+                .verifyRefundCallback(callback)
+                .map(
+                    r -> {
+                      into.add(r);
+                      return bed.adapter.acknowledgeReply();
+                    })
+                .otherwise(e -> bed.adapter.rejectReply()));
   }
 
   private static void waitFor(java.util.function.BooleanSupplier condition) {
@@ -93,8 +99,9 @@ class RefundTest {
     PrepayRequest order = paidOrder(pay);
     CopyOnWriteArrayList<RefundResult> notified = new CopyOnWriteArrayList<>();
     CallbackServer refunds = refundNotifications(notified);
-    RefundRequest request = new RefundRequest(APP_ID, order.orderId(), order.orderId() + "R1", 12300, 12300, "退款",
-        refunds.url());
+    RefundRequest request =
+        new RefundRequest(
+            APP_ID, order.orderId(), order.orderId() + "R1", 12300, 12300, "退款", refunds.url());
 
     RefundResult accepted = await(bed.adapter.refund(request));
     assertThat(accepted.status()).isIn(RefundStatus.PROCESSING, RefundStatus.SUCCESS);
@@ -104,17 +111,22 @@ class RefundTest {
     // A retry after a timeout uses the same id: the same refund, not a second one.
     RefundResult again = await(bed.adapter.refund(request));
     assertThat(again.channelRefundRef()).isEqualTo(accepted.channelRefundRef());
-    assertThat(bed.sim.refunds(order.orderId())).containsExactly(java.util.Map.entry(request.refundId(), 12300L));
+    assertThat(bed.sim.refunds(order.orderId()))
+        .containsExactly(java.util.Map.entry(request.refundId(), 12300L));
 
     waitFor(() -> !notified.isEmpty());
-    assertThat(notified).singleElement().satisfies(r -> {
-      assertThat(r.status()).isEqualTo(RefundStatus.SUCCESS);
-      assertThat(r.orderId()).isEqualTo(order.orderId());
-      assertThat(r.refundId()).isEqualTo(request.refundId());
-      assertThat(r.refundFen()).isEqualTo(12300);
-      assertThat(r.refundedAt()).isNotNull();
-    });
-    RefundResult queried = await(bed.adapter.queryRefund(APP_ID, order.orderId(), request.refundId()));
+    assertThat(notified)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.status()).isEqualTo(RefundStatus.SUCCESS);
+              assertThat(r.orderId()).isEqualTo(order.orderId());
+              assertThat(r.refundId()).isEqualTo(request.refundId());
+              assertThat(r.refundFen()).isEqualTo(12300);
+              assertThat(r.refundedAt()).isNotNull();
+            });
+    RefundResult queried =
+        await(bed.adapter.queryRefund(APP_ID, order.orderId(), request.refundId()));
     assertThat(queried.status()).isEqualTo(RefundStatus.SUCCESS);
     assertThat(bed.sim.orderState(order.orderId())).isEqualTo("REFUND");
   }
@@ -125,8 +137,11 @@ class RefundTest {
         .isEqualTo(RefundStatus.NOT_FOUND);
     PrepayRequest unpaid = PayTest.order(null);
     await(bed.adapter.prepay(unpaid));
-    ChannelException e = failure(bed.adapter.refund(new RefundRequest(APP_ID, unpaid.orderId(),
-        unpaid.orderId() + "R1", 12300, 12300, null, null)));
+    ChannelException e =
+        failure(
+            bed.adapter.refund(
+                new RefundRequest(
+                    APP_ID, unpaid.orderId(), unpaid.orderId() + "R1", 12300, 12300, null, null)));
     assertThat(e.channelCode()).isEqualTo("RESOURCE_NOT_EXISTS");
   }
 
@@ -134,43 +149,74 @@ class RefundTest {
   void aRefundNotificationWithAnotherSignatureIsRejected() {
     CallbackServer pay = CallbackServer.verifying(bed.vertx, bed.adapter);
     PrepayRequest order = paidOrder(pay);
-    CallbackServer capture = CallbackServer.start(bed.vertx,
-        callback -> Future.succeededFuture(new CallbackReply(200, null, null)));
-    await(bed.adapter.refund(new RefundRequest(APP_ID, order.orderId(), order.orderId() + "R1", 12300, 12300, null,
-        capture.url())));
+    CallbackServer capture =
+        CallbackServer.start(
+            bed.vertx, callback -> Future.succeededFuture(new CallbackReply(200, null, null)));
+    await(
+        bed.adapter.refund(
+            new RefundRequest(
+                APP_ID,
+                order.orderId(),
+                order.orderId() + "R1",
+                12300,
+                12300,
+                null,
+                capture.url())));
     waitFor(() -> !capture.received.isEmpty());
     CallbackRequest genuine = capture.received.get(0);
-    assertThat(await(bed.adapter.verifyRefundCallback(genuine)).status()).isEqualTo(RefundStatus.SUCCESS);
+    assertThat(await(bed.adapter.verifyRefundCallback(genuine)).status())
+        .isEqualTo(RefundStatus.SUCCESS);
 
-    CallbackRequest tampered = new CallbackRequest(genuine.headers(), genuine.contentType(),
-        genuine.body().replace("REFUND.SUCCESS", "REFUND.CLOSED"));
-    assertThat(failure(bed.adapter.verifyRefundCallback(tampered)).kind()).isEqualTo(Kind.SIGNATURE_INVALID);
+    CallbackRequest tampered =
+        new CallbackRequest(
+            genuine.headers(),
+            genuine.contentType(),
+            genuine.body().replace("REFUND.SUCCESS", "REFUND.CLOSED"));
+    assertThat(failure(bed.adapter.verifyRefundCallback(tampered)).kind())
+        .isEqualTo(Kind.SIGNATURE_INVALID);
     // A payment notification is no refund notification, even though it verifies.
     CallbackRequest payment = pay.received.get(0);
-    assertThat(failure(bed.adapter.verifyRefundCallback(payment)).kind()).isEqualTo(Kind.MALFORMED_RESPONSE);
+    assertThat(failure(bed.adapter.verifyRefundCallback(payment)).kind())
+        .isEqualTo(Kind.MALFORMED_RESPONSE);
   }
 
   @Test
   void wechatpaySdkRefundsAgainstTheSimulatorAndParsesItsRefundNotification() {
     CallbackServer pay = CallbackServer.verifying(bed.vertx, bed.adapter);
     PrepayRequest order = paidOrder(pay);
-    CallbackServer capture = CallbackServer.start(bed.vertx,
-        callback -> Future.succeededFuture(new CallbackReply(200, null, null)));
-    RSAPublicKeyConfig config = new RSAPublicKeyConfig.Builder()
-        .merchantId(MCH_ID)
-        .privateKey(WechatTestBed.base64(MERCHANT_KEYS.getPrivate().getEncoded()))
-        .merchantSerialNumber(MERCHANT_SERIAL)
-        .publicKey(bed.sim.platformPublicKey())
-        .publicKeyId(bed.sim.platformSerial())
-        .apiV3Key(API_V3_KEY)
-        .build();
+    CallbackServer capture =
+        CallbackServer.start(
+            bed.vertx, callback -> Future.succeededFuture(new CallbackReply(200, null, null)));
+    RSAPublicKeyConfig config =
+        new RSAPublicKeyConfig.Builder()
+            .merchantId(MCH_ID)
+            .privateKey(WechatTestBed.base64(MERCHANT_KEYS.getPrivate().getEncoded()))
+            .merchantSerialNumber(MERCHANT_SERIAL)
+            .publicKey(bed.sim.platformPublicKey())
+            .publicKeyId(bed.sim.platformSerial())
+            .apiV3Key(API_V3_KEY)
+            .build();
     int port = bed.sim.port();
-    OkHttpClient okHttp = new OkHttpClient.Builder().addInterceptor(chain -> {
-      HttpUrl url = chain.request().url().newBuilder().scheme("http").host("127.0.0.1").port(port).build();
-      return chain.proceed(chain.request().newBuilder().url(url).build());
-    }).build();
-    RefundService service = new RefundService.Builder()
-        .httpClient(new DefaultHttpClientBuilder().config(config).okHttpClient(okHttp).build()).build();
+    OkHttpClient okHttp =
+        new OkHttpClient.Builder()
+            .addInterceptor(
+                chain -> {
+                  HttpUrl url =
+                      chain
+                          .request()
+                          .url()
+                          .newBuilder()
+                          .scheme("http")
+                          .host("127.0.0.1")
+                          .port(port)
+                          .build();
+                  return chain.proceed(chain.request().newBuilder().url(url).build());
+                })
+            .build();
+    RefundService service =
+        new RefundService.Builder()
+            .httpClient(new DefaultHttpClientBuilder().config(config).okHttpClient(okHttp).build())
+            .build();
 
     CreateRequest create = new CreateRequest();
     create.setOutTradeNo(order.orderId());
@@ -192,19 +238,25 @@ class RefundTest {
     assertThat(service.queryByOutRefundNo(query).getStatus()).isEqualTo(Status.SUCCESS);
 
     CallbackRequest callback = capture.received.get(0);
-    RefundNotification n = new NotificationParser(config).parse(new RequestParam.Builder()
-        .serialNumber(callback.headers().get("wechatpay-serial"))
-        .nonce(callback.headers().get("wechatpay-nonce"))
-        .signature(callback.headers().get("wechatpay-signature"))
-        .timestamp(callback.headers().get("wechatpay-timestamp"))
-        .signType(callback.headers().get("wechatpay-signature-type"))
-        .body(callback.body())
-        .build(), RefundNotification.class);
+    RefundNotification n =
+        new NotificationParser(config)
+            .parse(
+                new RequestParam.Builder()
+                    .serialNumber(callback.headers().get("wechatpay-serial"))
+                    .nonce(callback.headers().get("wechatpay-nonce"))
+                    .signature(callback.headers().get("wechatpay-signature"))
+                    .timestamp(callback.headers().get("wechatpay-timestamp"))
+                    .signType(callback.headers().get("wechatpay-signature-type"))
+                    .body(callback.body())
+                    .build(),
+                RefundNotification.class);
     assertThat(n.getRefundStatus()).isEqualTo(Status.SUCCESS);
     assertThat(n.getOutRefundNo()).isEqualTo(create.getOutRefundNo());
     assertThat(n.getAmount().getRefund()).isEqualTo(12300L);
     // The adapter reads the same refund the SDK made.
-    assertThat(await(bed.adapter.queryRefund(APP_ID, order.orderId(), create.getOutRefundNo())).status())
+    assertThat(
+            await(bed.adapter.queryRefund(APP_ID, order.orderId(), create.getOutRefundNo()))
+                .status())
         .isEqualTo(RefundStatus.SUCCESS);
   }
 }

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The official SDKs accept what the simulator produces, and the simulator accepts what they send. SDK calls block,
- * so they run on the JUnit thread only.
+ * The official SDKs accept what the simulator produces, and the simulator accepts what they send.
+ * SDK calls block, so they run on the JUnit thread only.
  */
 class SdkInteropTest {
 
@@ -52,14 +52,15 @@ class SdkInteropTest {
   static void start() {
     bed = WechatTestBed.start();
     bed.login(ZHANG);
-    payConfig = new RSAPublicKeyConfig.Builder()
-        .merchantId(MCH_ID)
-        .privateKey(WechatTestBed.base64(MERCHANT_KEYS.getPrivate().getEncoded()))
-        .merchantSerialNumber(MERCHANT_SERIAL)
-        .publicKey(bed.sim.platformPublicKey())
-        .publicKeyId(bed.sim.platformSerial())
-        .apiV3Key(API_V3_KEY)
-        .build();
+    payConfig =
+        new RSAPublicKeyConfig.Builder()
+            .merchantId(MCH_ID)
+            .privateKey(WechatTestBed.base64(MERCHANT_KEYS.getPrivate().getEncoded()))
+            .merchantSerialNumber(MERCHANT_SERIAL)
+            .publicKey(bed.sim.platformPublicKey())
+            .publicKeyId(bed.sim.platformSerial())
+            .apiV3Key(API_V3_KEY)
+            .build();
   }
 
   @AfterAll
@@ -69,21 +70,26 @@ class SdkInteropTest {
 
   @Test
   void wechatpaySdkVerifiesAndDecryptsASimulatorCallback() {
-    CallbackServer capture = CallbackServer.start(bed.vertx,
-        callback -> Future.succeededFuture(new CallbackReply(200, null, null)));
+    CallbackServer capture =
+        CallbackServer.start(
+            bed.vertx, callback -> Future.succeededFuture(new CallbackReply(200, null, null)));
     PrepayRequest order = PayTest.order(capture.url());
     await(bed.adapter.prepay(order));
     await(bed.sim.payOrder(order.orderId()));
     CallbackRequest callback = capture.received.get(0);
 
-    Transaction tx = new NotificationParser(payConfig).parse(new RequestParam.Builder()
-        .serialNumber(callback.headers().get("wechatpay-serial"))
-        .nonce(callback.headers().get("wechatpay-nonce"))
-        .signature(callback.headers().get("wechatpay-signature"))
-        .timestamp(callback.headers().get("wechatpay-timestamp"))
-        .signType(callback.headers().get("wechatpay-signature-type"))
-        .body(callback.body())
-        .build(), Transaction.class);
+    Transaction tx =
+        new NotificationParser(payConfig)
+            .parse(
+                new RequestParam.Builder()
+                    .serialNumber(callback.headers().get("wechatpay-serial"))
+                    .nonce(callback.headers().get("wechatpay-nonce"))
+                    .signature(callback.headers().get("wechatpay-signature"))
+                    .timestamp(callback.headers().get("wechatpay-timestamp"))
+                    .signType(callback.headers().get("wechatpay-signature-type"))
+                    .body(callback.body())
+                    .build(),
+                Transaction.class);
 
     assertThat(tx.getOutTradeNo()).isEqualTo(order.orderId());
     assertThat(tx.getTradeState()).isEqualTo(Transaction.TradeStateEnum.SUCCESS);
@@ -93,8 +99,8 @@ class SdkInteropTest {
 
   @Test
   void wechatpaySdkPrepaysAgainstTheSimulatorAndValidatesItsSignedAnswers() {
-    JsapiServiceExtension service = new JsapiServiceExtension.Builder().config(payConfig).httpClient(toSimulator())
-        .build();
+    JsapiServiceExtension service =
+        new JsapiServiceExtension.Builder().config(payConfig).httpClient(toSimulator()).build();
     Amount amount = new Amount();
     amount.setTotal(500);
     amount.setCurrency("CNY");
@@ -132,8 +138,8 @@ class SdkInteropTest {
 
   @Test
   void wechatpaySdkReadsTheSimulatorsErrorBody() {
-    JsapiServiceExtension service = new JsapiServiceExtension.Builder().config(payConfig).httpClient(toSimulator())
-        .build();
+    JsapiServiceExtension service =
+        new JsapiServiceExtension.Builder().config(payConfig).httpClient(toSimulator()).build();
     QueryOrderByOutTradeNoRequest query = new QueryOrderByOutTradeNoRequest();
     query.setMchid(MCH_ID);
     query.setOutTradeNo("NO_SUCH_ORDER_1");
@@ -154,21 +160,36 @@ class SdkInteropTest {
     WxMaService service = new WxMaServiceImpl();
     service.setWxMaConfig(config);
 
-    WxMaJscode2SessionResult session = service.getUserService()
-        .getSessionInfo(bed.sim.issueAuthCode(APP_ID, ZHANG.openid()));
+    WxMaJscode2SessionResult session =
+        service.getUserService().getSessionInfo(bed.sim.issueAuthCode(APP_ID, ZHANG.openid()));
 
     assertThat(session.getOpenid()).isEqualTo(ZHANG.openid());
     assertThat(session.getUnionid()).isEqualTo(ZHANG.unionid());
     assertThat(session.getSessionKey()).isEqualTo(bed.sim.sessionKey(APP_ID, ZHANG.openid()));
   }
 
-  /** The SDK's own client (signing, validation), with its requests rerouted from api.mch.weixin.qq.com. */
+  /**
+   * The SDK's own client (signing, validation), with its requests rerouted from
+   * api.mch.weixin.qq.com.
+   */
   private static HttpClient toSimulator() {
     int port = bed.sim.port();
-    OkHttpClient okHttp = new OkHttpClient.Builder().addInterceptor(chain -> {
-      HttpUrl url = chain.request().url().newBuilder().scheme("http").host("127.0.0.1").port(port).build();
-      return chain.proceed(chain.request().newBuilder().url(url).build());
-    }).build();
+    OkHttpClient okHttp =
+        new OkHttpClient.Builder()
+            .addInterceptor(
+                chain -> {
+                  HttpUrl url =
+                      chain
+                          .request()
+                          .url()
+                          .newBuilder()
+                          .scheme("http")
+                          .host("127.0.0.1")
+                          .port(port)
+                          .build();
+                  return chain.proceed(chain.request().newBuilder().url(url).build());
+                })
+            .build();
     return new DefaultHttpClientBuilder().config(payConfig).okHttpClient(okHttp).build();
   }
 }

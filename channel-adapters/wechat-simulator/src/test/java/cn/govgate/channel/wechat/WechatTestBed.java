@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * One Vert.x, one running simulator with two apps, one merchant and two people, and an adapter on a mutable clock.
- * Blocking helpers are for the JUnit thread only.
+ * One Vert.x, one running simulator with two apps, one merchant and two people, and an adapter on a
+ * mutable clock. Blocking helpers are for the JUnit thread only.
  */
 final class WechatTestBed implements AutoCloseable {
 
@@ -39,9 +39,14 @@ final class WechatTestBed implements AutoCloseable {
   static final String MCH_ID = "1230000109";
   static final String MERCHANT_SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
   static final String API_V3_KEY = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb";
-  static final SimUser ZHANG = new SimUser("oGZUI0egBJY1zhBYw2KhdUfwVJJE", "ocMvos6NjeKLIBqg5Mr9QjxrP1FA", "张三",
-      "110101199003071234");
-  static final SimUser LI = new SimUser("oVBkZ0aYgDMDIywRdgPW8-joxXc4", null, "李四", "11010119800101567X");
+  static final SimUser ZHANG =
+      new SimUser(
+          "oGZUI0egBJY1zhBYw2KhdUfwVJJE",
+          "ocMvos6NjeKLIBqg5Mr9QjxrP1FA",
+          "张三",
+          "110101199003071234");
+  static final SimUser LI =
+      new SimUser("oVBkZ0aYgDMDIywRdgPW8-joxXc4", null, "李四", "11010119800101567X");
   static final KeyPair MERCHANT_KEYS = rsa();
 
   final Vertx vertx;
@@ -51,20 +56,27 @@ final class WechatTestBed implements AutoCloseable {
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final WechatAdapter adapter;
 
-  private WechatTestBed(Vertx vertx, WechatSimulatorOptions options, CircuitBreakerConfig breakerConfig) {
+  private WechatTestBed(
+      Vertx vertx, WechatSimulatorOptions options, CircuitBreakerConfig breakerConfig) {
     this.vertx = vertx;
     Clock simClock = options.clock() == null ? clock : options.clock();
     this.sim = await(WechatSimulator.start(vertx, options.withClock(simClock)));
-    sim.registerApp(APP_ID, APP_SECRET).registerApp(OTHER_APP_ID, OTHER_APP_SECRET)
-        .registerMerchant(MCH_ID, base64(MERCHANT_KEYS.getPublic().getEncoded()), MERCHANT_SERIAL, API_V3_KEY)
-        .addUser(ZHANG).addUser(LI);
+    sim.registerApp(APP_ID, APP_SECRET)
+        .registerApp(OTHER_APP_ID, OTHER_APP_SECRET)
+        .registerMerchant(
+            MCH_ID, base64(MERCHANT_KEYS.getPublic().getEncoded()), MERCHANT_SERIAL, API_V3_KEY)
+        .addUser(ZHANG)
+        .addUser(LI);
     this.breakers = CircuitBreakerRegistry.of(breakerConfig);
     this.adapter = adapter(c -> c);
   }
 
   static WechatTestBed start() {
-    return start(WechatSimulatorOptions.defaults().withClock(null)
-        .withNotifyRetryDelays(List.of(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200))));
+    return start(
+        WechatSimulatorOptions.defaults()
+            .withClock(null)
+            .withNotifyRetryDelays(
+                List.of(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200))));
   }
 
   static WechatTestBed start(WechatSimulatorOptions options) {
@@ -72,17 +84,32 @@ final class WechatTestBed implements AutoCloseable {
   }
 
   static WechatTestBed start(WechatSimulatorOptions options, CircuitBreakerConfig breakerConfig) {
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
-        .setBlockedThreadCheckInterval(100).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS));
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setMaxEventLoopExecuteTime(200)
+                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+                .setBlockedThreadCheckInterval(100)
+                .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS));
     return new WechatTestBed(vertx, options, breakerConfig);
   }
 
   WechatConfig config() {
-    WechatMerchant merchant = new WechatMerchant(MCH_ID, base64(MERCHANT_KEYS.getPrivate().getEncoded()),
-        MERCHANT_SERIAL, API_V3_KEY, sim.platformPublicKey(), sim.platformSerial(), "https://gov.example.cn/notify");
-    return new WechatConfig(sim.baseUrl(), sim.baseUrl(), Duration.ofSeconds(10),
-        List.of(new WechatApp(APP_ID, APP_SECRET), new WechatApp(OTHER_APP_ID, OTHER_APP_SECRET)), merchant);
+    WechatMerchant merchant =
+        new WechatMerchant(
+            MCH_ID,
+            base64(MERCHANT_KEYS.getPrivate().getEncoded()),
+            MERCHANT_SERIAL,
+            API_V3_KEY,
+            sim.platformPublicKey(),
+            sim.platformSerial(),
+            "https://gov.example.cn/notify");
+    return new WechatConfig(
+        sim.baseUrl(),
+        sim.baseUrl(),
+        Duration.ofSeconds(10),
+        List.of(new WechatApp(APP_ID, APP_SECRET), new WechatApp(OTHER_APP_ID, OTHER_APP_SECRET)),
+        merchant);
   }
 
   /** An adapter on this bed's clock, breakers and meters, with an edited configuration. */
@@ -99,7 +126,11 @@ final class WechatTestBed implements AutoCloseable {
   }
 
   long calls(String api, String outcome) {
-    Timer timer = meters.find(CallGuard.METRIC).tags("channel", "wechat", "api", api, "outcome", outcome).timer();
+    Timer timer =
+        meters
+            .find(CallGuard.METRIC)
+            .tags("channel", "wechat", "api", api, "outcome", outcome)
+            .timer();
     return timer == null ? 0 : timer.count();
   }
 

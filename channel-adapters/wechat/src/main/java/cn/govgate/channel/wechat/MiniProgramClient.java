@@ -10,8 +10,9 @@ import io.vertx.ext.web.client.WebClient;
 import java.util.function.Function;
 
 /**
- * HTTP calls to the mini-program server API (api.weixin.qq.com): JSON in, JSON out, with an {@code errcode}
- * inside a 200 body turned into a typed failure (§5.1). Each call runs under {@link CallGuard}.
+ * HTTP calls to the mini-program server API (api.weixin.qq.com): JSON in, JSON out, with an {@code
+ * errcode} inside a 200 body turned into a typed failure (§5.1). Each call runs under {@link
+ * CallGuard}.
  */
 final class MiniProgramClient {
 
@@ -26,19 +27,29 @@ final class MiniProgramClient {
   }
 
   /**
-   * GET {@code pathAndQuery} (already encoded); {@code extract} runs inside the guard, so a malformed answer is
-   * recorded as such.
+   * GET {@code pathAndQuery} (already encoded); {@code extract} runs inside the guard, so a
+   * malformed answer is recorded as such.
    */
   <T> Future<T> get(String api, String pathAndQuery, Function<JsonObject, T> extract) {
-    return guard.run(api, () -> client.getAbs(baseUrl + pathAndQuery).send().map(r -> extract.apply(parse(api, r))));
+    return guard.run(
+        api,
+        () -> client.getAbs(baseUrl + pathAndQuery).send().map(r -> extract.apply(parse(api, r))));
   }
 
-  /** POST a JSON body to {@code pathAndQuery} (already encoded), then {@code extract} inside the guard. */
-  <T> Future<T> post(String api, String pathAndQuery, JsonObject body, Function<JsonObject, T> extract) {
-    return guard.run(api, () -> client.postAbs(baseUrl + pathAndQuery)
-        .putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(body.encode()))
-        .map(r -> extract.apply(parse(api, r))));
+  /**
+   * POST a JSON body to {@code pathAndQuery} (already encoded), then {@code extract} inside the
+   * guard.
+   */
+  <T> Future<T> post(
+      String api, String pathAndQuery, JsonObject body, Function<JsonObject, T> extract) {
+    return guard.run(
+        api,
+        () ->
+            client
+                .postAbs(baseUrl + pathAndQuery)
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer(body.encode()))
+                .map(r -> extract.apply(parse(api, r))));
   }
 
   private static JsonObject parse(String api, HttpResponse<Buffer> response) {
@@ -47,7 +58,8 @@ final class MiniProgramClient {
       throw WechatErrors.platformUnavailable(api, Integer.toString(status), "HTTP " + status);
     }
     if (status != 200) {
-      throw WechatErrors.of(api, Kind.REJECTED, Fault.INTEGRATION, Integer.toString(status), "HTTP " + status);
+      throw WechatErrors.of(
+          api, Kind.REJECTED, Fault.INTEGRATION, Integer.toString(status), "HTTP " + status);
     }
     Buffer body = response.body();
     if (body == null || body.length() == 0) throw WechatErrors.malformed(api, "empty body");
@@ -58,7 +70,8 @@ final class MiniProgramClient {
       throw WechatErrors.malformed(api, "body is not a JSON object");
     }
     Object errcode = json.getValue("errcode");
-    if (errcode != null && !(errcode instanceof Number)) throw WechatErrors.malformed(api, "errcode is not a number");
+    if (errcode != null && !(errcode instanceof Number))
+      throw WechatErrors.malformed(api, "errcode is not a number");
     if (errcode != null && ((Number) errcode).intValue() != 0) {
       throw WechatErrors.fromErrcode(api, ((Number) errcode).intValue(), json.getString("errmsg"));
     }

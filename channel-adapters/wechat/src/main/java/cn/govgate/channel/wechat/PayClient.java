@@ -16,15 +16,16 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Signed WeChat Pay v3 calls (§7.1) whose 2xx answers are verified before anyone reads them (§7.2). A non-2xx
- * answer is not signed; its {@code {code, message}} becomes a typed failure.
+ * Signed WeChat Pay v3 calls (§7.1) whose 2xx answers are verified before anyone reads them (§7.2).
+ * A non-2xx answer is not signed; its {@code {code, message}} becomes a typed failure.
  */
 final class PayClient {
 
   /** A verified answer: the status and the JSON body, null for an empty body (204). */
   record PayResponse(int status, JsonObject body) {}
 
-  private static final Set<String> PLATFORM_CODES = Set.of("SYSTEM_ERROR", "FREQUENCY_LIMITED", "BANK_ERROR");
+  private static final Set<String> PLATFORM_CODES =
+      Set.of("SYSTEM_ERROR", "FREQUENCY_LIMITED", "BANK_ERROR");
 
   private final WebClient client;
   private final String baseUrl;
@@ -43,20 +44,36 @@ final class PayClient {
    *
    * @param canonicalUrl raw path plus raw query, exactly as sent
    * @param body the exact JSON text, null for GET
-   * @param answers non-2xx codes (e.g. {@code ORDER_NOT_EXIST}) that are answers, passed on with a null body
+   * @param answers non-2xx codes (e.g. {@code ORDER_NOT_EXIST}) that are answers, passed on with a
+   *     null body
    */
-  <T> Future<T> call(String api, HttpMethod method, String canonicalUrl, String body, Set<String> answers,
+  <T> Future<T> call(
+      String api,
+      HttpMethod method,
+      String canonicalUrl,
+      String body,
+      Set<String> answers,
       Function<PayResponse, T> extract) {
-    return guard.run(api, () -> {
-      HttpRequest<Buffer> request = client.requestAbs(method, baseUrl + canonicalUrl)
-          .putHeader("Accept", "application/json")
-          .putHeader("Wechatpay-Serial", signatures.merchant().platformSerial())
-          .putHeader("Authorization", signatures.authorization(method.name(), canonicalUrl, body == null ? "" : body));
-      Future<HttpResponse<Buffer>> sent = body == null
-          ? request.send()
-          : request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body));
-      return sent.map(r -> extract.apply(verify(api, r, answers)));
-    });
+    return guard.run(
+        api,
+        () -> {
+          HttpRequest<Buffer> request =
+              client
+                  .requestAbs(method, baseUrl + canonicalUrl)
+                  .putHeader("Accept", "application/json")
+                  .putHeader("Wechatpay-Serial", signatures.merchant().platformSerial())
+                  .putHeader(
+                      "Authorization",
+                      signatures.authorization(
+                          method.name(), canonicalUrl, body == null ? "" : body));
+          Future<HttpResponse<Buffer>> sent =
+              body == null
+                  ? request.send()
+                  : request
+                      .putHeader("Content-Type", "application/json")
+                      .sendBuffer(Buffer.buffer(body));
+          return sent.map(r -> extract.apply(verify(api, r, answers)));
+        });
   }
 
   private PayResponse verify(String api, HttpResponse<Buffer> response, Set<String> answers) {
@@ -64,15 +81,20 @@ final class PayClient {
     String text = response.body() == null ? "" : response.body().toString();
     if (status < 200 || status > 299) {
       ErrorBody error = ErrorBody.parse(text);
-      if (error.code() != null && answers.contains(error.code())) return new PayResponse(status, null);
+      if (error.code() != null && answers.contains(error.code()))
+        return new PayResponse(status, null);
       throw failure(api, status, error);
     }
     Map<String, String> headers = new HashMap<>();
-    response.headers().forEach(e -> headers.putIfAbsent(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+    response
+        .headers()
+        .forEach(
+            e -> headers.putIfAbsent(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
     signatures.verifyPlatformSignature(api, headers, text);
     if (text.isEmpty()) return new PayResponse(status, null);
     String contentType = headers.get("content-type");
-    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+    if (contentType == null
+        || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
       throw WechatErrors.malformed(api, "2xx body without Content-Type application/json");
     }
     try {
@@ -82,7 +104,10 @@ final class PayClient {
     }
   }
 
-  /** The unsigned {@code {code, message}} of a non-2xx answer; both null for a body that is not that JSON. */
+  /**
+   * The unsigned {@code {code, message}} of a non-2xx answer; both null for a body that is not that
+   * JSON.
+   */
   private record ErrorBody(String code, String message) {
     static ErrorBody parse(String text) {
       try {

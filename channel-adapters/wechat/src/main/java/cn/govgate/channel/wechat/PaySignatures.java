@@ -8,8 +8,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * WeChat Pay v3 signatures for one merchant (§7.1, §7.2, §7.4): signs requests with the merchant key and checks the
- * platform's {@code Wechatpay-*} headers, including the 5-minute timestamp window. Keys are parsed once.
+ * WeChat Pay v3 signatures for one merchant (§7.1, §7.2, §7.4): signs requests with the merchant
+ * key and checks the platform's {@code Wechatpay-*} headers, including the 5-minute timestamp
+ * window. Keys are parsed once.
  */
 final class PaySignatures {
 
@@ -32,14 +33,28 @@ final class PaySignatures {
     return merchant;
   }
 
-  /** The {@code Authorization} header for a request; {@code canonicalUrl} is the raw path plus raw query. */
+  /**
+   * The {@code Authorization} header for a request; {@code canonicalUrl} is the raw path plus raw
+   * query.
+   */
   String authorization(String method, String canonicalUrl, String body) {
     String timestamp = Long.toString(clock.instant().getEpochSecond());
     String nonce = WechatCrypto.nonce(32);
-    String signature = WechatCrypto.sign(merchantKey,
-        WechatCrypto.requestMessage(method, canonicalUrl, timestamp, nonce, body));
-    return SCHEMA + " mchid=\"" + merchant.mchId() + "\",nonce_str=\"" + nonce + "\",timestamp=\"" + timestamp
-        + "\",serial_no=\"" + merchant.merchantSerialNo() + "\",signature=\"" + signature + "\"";
+    String signature =
+        WechatCrypto.sign(
+            merchantKey, WechatCrypto.requestMessage(method, canonicalUrl, timestamp, nonce, body));
+    return SCHEMA
+        + " mchid=\""
+        + merchant.mchId()
+        + "\",nonce_str=\""
+        + nonce
+        + "\",timestamp=\""
+        + timestamp
+        + "\",serial_no=\""
+        + merchant.merchantSerialNo()
+        + "\",signature=\""
+        + signature
+        + "\"";
   }
 
   /** Base64 SHA256withRSA with the merchant key, e.g. the {@code paySign}. */
@@ -51,7 +66,8 @@ final class PaySignatures {
    * Checks the platform signature headers of a response or a notification over the raw body.
    *
    * @param headers header values by lower-case name
-   * @throws cn.govgate.channel.spi.ChannelException INTEGRATION with SIGNATURE_INVALID or TIMESTAMP_OUT_OF_WINDOW
+   * @throws cn.govgate.channel.spi.ChannelException INTEGRATION with SIGNATURE_INVALID or
+   *     TIMESTAMP_OUT_OF_WINDOW
    */
   void verifyPlatformSignature(String api, Map<String, String> headers, String body) {
     String serial = headers.get("wechatpay-serial");
@@ -68,13 +84,16 @@ final class PaySignatures {
     try {
       seconds = Long.parseLong(timestamp);
     } catch (NumberFormatException e) {
-      throw WechatErrors.integration(api, Kind.TIMESTAMP_OUT_OF_WINDOW, "Wechatpay-Timestamp is not numeric");
+      throw WechatErrors.integration(
+          api, Kind.TIMESTAMP_OUT_OF_WINDOW, "Wechatpay-Timestamp is not numeric");
     }
     long skew = Math.abs(clock.instant().getEpochSecond() - seconds);
     if (skew >= WINDOW.toSeconds()) {
-      throw WechatErrors.integration(api, Kind.TIMESTAMP_OUT_OF_WINDOW, "Wechatpay-Timestamp outside 5 minutes");
+      throw WechatErrors.integration(
+          api, Kind.TIMESTAMP_OUT_OF_WINDOW, "Wechatpay-Timestamp outside 5 minutes");
     }
-    if (!WechatCrypto.verify(platformKey, WechatCrypto.responseMessage(timestamp, nonce, body), signature)) {
+    if (!WechatCrypto.verify(
+        platformKey, WechatCrypto.responseMessage(timestamp, nonce, body), signature)) {
       throw WechatErrors.signature(api, "platform signature does not verify");
     }
   }

@@ -10,15 +10,20 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
 
-/** Maps a WeChat Pay {@code Transaction} (§7.4) to a {@link PaymentEvent}, checking it belongs to us. */
+/**
+ * Maps a WeChat Pay {@code Transaction} (§7.4) to a {@link PaymentEvent}, checking it belongs to
+ * us.
+ */
 final class Transactions {
 
   private Transactions() {}
 
-  static PaymentEvent toEvent(String api, JsonObject tx, Set<String> appIds, String mchId, String eventId) {
+  static PaymentEvent toEvent(
+      String api, JsonObject tx, Set<String> appIds, String mchId, String eventId) {
     String appId = tx.getString("appid");
     if (appId == null || !appIds.contains(appId)) {
-      throw WechatErrors.integration(api, Kind.APP_ID_MISMATCH, "transaction appid is not one of ours");
+      throw WechatErrors.integration(
+          api, Kind.APP_ID_MISMATCH, "transaction appid is not one of ours");
     }
     if (!mchId.equals(tx.getString("mchid"))) {
       throw WechatErrors.integration(api, Kind.APP_ID_MISMATCH, "transaction mchid is not ours");
@@ -30,11 +35,20 @@ final class Transactions {
     }
     JsonObject amount = tx.getJsonObject("amount", new JsonObject());
     PaymentStatus status = status(state);
-    long paid = amount.getLong(status == PaymentStatus.PAID ? "payer_total" : "total", amount.getLong("total", 0L));
+    long paid =
+        amount.getLong(
+            status == PaymentStatus.PAID ? "payer_total" : "total", amount.getLong("total", 0L));
     JsonObject payer = tx.getJsonObject("payer");
-    return new PaymentEvent(Channel.WECHAT, appId, orderId, tx.getString("transaction_id"), status,
-        paid, payer == null ? null : payer.getString("openid"),
-        status == PaymentStatus.PAID ? time(api, tx.getString("success_time")) : null, eventId);
+    return new PaymentEvent(
+        Channel.WECHAT,
+        appId,
+        orderId,
+        tx.getString("transaction_id"),
+        status,
+        paid,
+        payer == null ? null : payer.getString("openid"),
+        status == PaymentStatus.PAID ? time(api, tx.getString("success_time")) : null,
+        eventId);
   }
 
   static PaymentStatus status(String tradeState) {

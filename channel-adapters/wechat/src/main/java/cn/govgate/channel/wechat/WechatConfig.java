@@ -7,14 +7,19 @@ import java.util.Objects;
 /**
  * Configuration of the WeChat adapter.
  *
- * @param apiBaseUrl base URL of the mini-program server API, {@code https://api.weixin.qq.com} or a simulator
+ * @param apiBaseUrl base URL of the mini-program server API, {@code https://api.weixin.qq.com} or a
+ *     simulator
  * @param payBaseUrl base URL of WeChat Pay v3, {@code https://api.mch.weixin.qq.com} or a simulator
  * @param timeout deadline of one channel call, including connection and reading the body
  * @param apps the mini-programs served; at least one
  * @param merchant the WeChat Pay merchant; null disables payments (they then fail as INTEGRATION)
  */
 public record WechatConfig(
-    String apiBaseUrl, String payBaseUrl, Duration timeout, List<WechatApp> apps, WechatMerchant merchant) {
+    String apiBaseUrl,
+    String payBaseUrl,
+    Duration timeout,
+    List<WechatApp> apps,
+    WechatMerchant merchant) {
 
   public WechatConfig {
     Objects.requireNonNull(apiBaseUrl, "apiBaseUrl");

@@ -14,6 +14,7 @@ final class WechatErrors {
 
   private static final Set<Integer> CITIZEN_CODE = Set.of(40029, 40163, 40226);
   private static final Set<Integer> PLATFORM_CODE = Set.of(-1, 45009, 45011);
+
   /** The user refused, unsubscribed or has no subscription quota left (§10.2): never retry. */
   static final int USER_REFUSED = 43101;
 
@@ -47,10 +48,13 @@ final class WechatErrors {
   static ChannelException fromErrcode(String api, int errcode, String errmsg) {
     String code = Integer.toString(errcode);
     String message = "errcode " + errcode + ": " + (errmsg == null ? "" : errmsg);
-    if (CITIZEN_CODE.contains(errcode)) return of(api, Kind.INVALID_AUTH_CODE, Fault.CITIZEN, code, message);
+    if (CITIZEN_CODE.contains(errcode))
+      return of(api, Kind.INVALID_AUTH_CODE, Fault.CITIZEN, code, message);
     if (errcode == USER_REFUSED) return of(api, Kind.USER_REFUSED, Fault.CITIZEN, code, message);
-    if (PLATFORM_CODE.contains(errcode)) return of(api, Kind.PLATFORM_ERROR, Fault.PLATFORM, code, message);
-    if (errcode == 40013 || errcode == 41002) return of(api, Kind.UNKNOWN_APP, Fault.INTEGRATION, code, message);
+    if (PLATFORM_CODE.contains(errcode))
+      return of(api, Kind.PLATFORM_ERROR, Fault.PLATFORM, code, message);
+    if (errcode == 40013 || errcode == 41002)
+      return of(api, Kind.UNKNOWN_APP, Fault.INTEGRATION, code, message);
     return of(api, Kind.REJECTED, Fault.INTEGRATION, code, message);
   }
 }

@@ -20,8 +20,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * WeChat Pay v3 refunds (§9): {@code POST /v3/refund/domestic/refunds} (idempotent on {@code out_refund_no}), the
- * query by {@code out_refund_no}, and the encrypted {@code REFUND.*} notification, verified like a payment one.
+ * WeChat Pay v3 refunds (§9): {@code POST /v3/refund/domestic/refunds} (idempotent on {@code
+ * out_refund_no}), the query by {@code out_refund_no}, and the encrypted {@code REFUND.*}
+ * notification, verified like a payment one.
  */
 final class WechatRefunds {
 
@@ -40,31 +41,53 @@ final class WechatRefunds {
   }
 
   Future<RefundResult> refund(RefundRequest request) {
-    if (!appIds.contains(request.appId())) return Future.failedFuture(WechatErrors.unknownApp(REFUND));
-    if (request.refundFen() <= 0 || request.refundFen() > request.totalFen() || request.refundId() == null) {
-      return Future.failedFuture(WechatErrors.integration(REFUND, Kind.REJECTED, "refund lacks id or amount"));
+    if (!appIds.contains(request.appId()))
+      return Future.failedFuture(WechatErrors.unknownApp(REFUND));
+    if (request.refundFen() <= 0
+        || request.refundFen() > request.totalFen()
+        || request.refundId() == null) {
+      return Future.failedFuture(
+          WechatErrors.integration(REFUND, Kind.REJECTED, "refund lacks id or amount"));
     }
-    JsonObject body = new JsonObject()
-        .put("out_trade_no", request.orderId())
-        .put("out_refund_no", request.refundId())
-        .put("amount", new JsonObject().put("refund", request.refundFen()).put("total", request.totalFen())
-            .put("currency", "CNY"));
+    JsonObject body =
+        new JsonObject()
+            .put("out_trade_no", request.orderId())
+            .put("out_refund_no", request.refundId())
+            .put(
+                "amount",
+                new JsonObject()
+                    .put("refund", request.refundFen())
+                    .put("total", request.totalFen())
+                    .put("currency", "CNY"));
     if (request.reason() != null) body.put("reason", request.reason());
     if (request.notifyUrl() != null) body.put("notify_url", request.notifyUrl());
-    return client.call(REFUND, HttpMethod.POST, "/v3/refund/domestic/refunds", body.encode(), Set.of(),
-        response -> result(REFUND, request.appId(), requireBody(REFUND, response.body()), "status"));
+    return client.call(
+        REFUND,
+        HttpMethod.POST,
+        "/v3/refund/domestic/refunds",
+        body.encode(),
+        Set.of(),
+        response ->
+            result(REFUND, request.appId(), requireBody(REFUND, response.body()), "status"));
   }
 
   Future<RefundResult> query(String appId, String orderId, String refundId) {
     if (!appIds.contains(appId)) return Future.failedFuture(WechatErrors.unknownApp(QUERY));
-    return client.call(QUERY, HttpMethod.GET, "/v3/refund/domestic/refunds/" + WechatAdapter.enc(refundId), null,
-        Set.of("RESOURCE_NOT_EXISTS"), response -> {
+    return client.call(
+        QUERY,
+        HttpMethod.GET,
+        "/v3/refund/domestic/refunds/" + WechatAdapter.enc(refundId),
+        null,
+        Set.of("RESOURCE_NOT_EXISTS"),
+        response -> {
           if (response.body() == null) {
-            return new RefundResult(Channel.WECHAT, appId, orderId, refundId, RefundStatus.NOT_FOUND, 0, null, null);
+            return new RefundResult(
+                Channel.WECHAT, appId, orderId, refundId, RefundStatus.NOT_FOUND, 0, null, null);
           }
           RefundResult r = result(QUERY, appId, response.body(), "status");
           if (!orderId.equals(r.orderId())) {
-            throw WechatErrors.integration(QUERY, Kind.APP_ID_MISMATCH, "refund answer is about another order");
+            throw WechatErrors.integration(
+                QUERY, Kind.APP_ID_MISMATCH, "refund answer is about another order");
           }
           return r;
         });
@@ -76,7 +99,8 @@ final class WechatRefunds {
     } catch (ChannelException e) {
       return Future.failedFuture(e);
     } catch (RuntimeException e) {
-      return Future.failedFuture(WechatErrors.malformed(NOTIFY, "malformed callback: " + e.getClass().getSimpleName()));
+      return Future.failedFuture(
+          WechatErrors.malformed(NOTIFY, "malformed callback: " + e.getClass().getSimpleName()));
     }
   }
 
@@ -101,15 +125,20 @@ final class WechatRefunds {
     }
     String plain;
     try {
-      plain = WechatCrypto.decryptAesGcm(signatures.merchant().apiV3Key(), resource.getString("nonce"),
-          resource.getString("associated_data", ""), resource.getString("ciphertext"));
+      plain =
+          WechatCrypto.decryptAesGcm(
+              signatures.merchant().apiV3Key(),
+              resource.getString("nonce"),
+              resource.getString("associated_data", ""),
+              resource.getString("ciphertext"));
     } catch (GeneralSecurityException | IllegalArgumentException | NullPointerException e) {
       throw WechatErrors.signature(NOTIFY, "resource does not decrypt with the APIv3 key");
     }
     JsonObject refund = new JsonObject(plain);
     String mchId = refund.getString("mchid");
     if (mchId != null && !mchId.equals(signatures.merchant().mchId())) {
-      throw WechatErrors.integration(NOTIFY, Kind.APP_ID_MISMATCH, "refund notification for another merchant");
+      throw WechatErrors.integration(
+          NOTIFY, Kind.APP_ID_MISMATCH, "refund notification for another merchant");
     }
     return result(NOTIFY, null, refund, "refund_status");
   }
@@ -119,20 +148,26 @@ final class WechatRefunds {
     return body;
   }
 
-  /** The §9.1 {@code Refund} (field {@code status}) or §9.3 notification (field {@code refund_status}). */
-  private static RefundResult result(String api, String appId, JsonObject refund, String statusField) {
+  /**
+   * The §9.1 {@code Refund} (field {@code status}) or §9.3 notification (field {@code
+   * refund_status}).
+   */
+  private static RefundResult result(
+      String api, String appId, JsonObject refund, String statusField) {
     String orderId = refund.getString("out_trade_no");
     String refundId = refund.getString("out_refund_no");
     String state = refund.getString(statusField);
     if (orderId == null || refundId == null || state == null) {
-      throw WechatErrors.malformed(api, "refund lacks out_trade_no, out_refund_no or " + statusField);
+      throw WechatErrors.malformed(
+          api, "refund lacks out_trade_no, out_refund_no or " + statusField);
     }
-    RefundStatus status = switch (state) {
-      case "SUCCESS" -> RefundStatus.SUCCESS;
-      case "PROCESSING" -> RefundStatus.PROCESSING;
-      case "CLOSED", "ABNORMAL" -> RefundStatus.FAILED;
-      default -> throw WechatErrors.malformed(api, "unknown refund status " + state);
-    };
+    RefundStatus status =
+        switch (state) {
+          case "SUCCESS" -> RefundStatus.SUCCESS;
+          case "PROCESSING" -> RefundStatus.PROCESSING;
+          case "CLOSED", "ABNORMAL" -> RefundStatus.FAILED;
+          default -> throw WechatErrors.malformed(api, "unknown refund status " + state);
+        };
     JsonObject amount = refund.getJsonObject("amount", new JsonObject());
     Instant at = null;
     if (status == RefundStatus.SUCCESS && refund.getString("success_time") != null) {
@@ -142,7 +177,14 @@ final class WechatRefunds {
         throw WechatErrors.malformed(api, "success_time is not RFC 3339");
       }
     }
-    return new RefundResult(Channel.WECHAT, appId, orderId, refundId, status, amount.getLong("refund", 0L),
-        refund.getString("refund_id"), at);
+    return new RefundResult(
+        Channel.WECHAT,
+        appId,
+        orderId,
+        refundId,
+        status,
+        amount.getLong("refund", 0L),
+        refund.getString("refund_id"),
+        at);
   }
 }

@@ -18,7 +18,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Encoding one audit record of a read: the details' JSON text, the chain HMAC and the row's parameters. */
+/**
+ * Encoding one audit record of a read: the details' JSON text, the chain HMAC and the row's
+ * parameters.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -33,9 +36,18 @@ public class AuditEncodingBenchmark {
   @Setup
   public void setUp() {
     hasher = new AuditHasher(new byte[32]);
-    event = AuditEvent.success("citizen", "citizen-key-0001", "social_security.account.read", "citizen-key-0001",
-        "3f6c1a2e-8d4b-4c1e-9a57-1b2c3d4e5f60", new JsonObject().put("serviceType", "social-security.account")
-            .put("region", "330100").put("department", "hz-social-security").put("stale", false));
+    event =
+        AuditEvent.success(
+            "citizen",
+            "citizen-key-0001",
+            "social_security.account.read",
+            "citizen-key-0001",
+            "3f6c1a2e-8d4b-4c1e-9a57-1b2c3d4e5f60",
+            new JsonObject()
+                .put("serviceType", "social-security.account")
+                .put("region", "330100")
+                .put("department", "hz-social-security")
+                .put("stale", false));
   }
 
   @Benchmark
@@ -43,8 +55,18 @@ public class AuditEncodingBenchmark {
     Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
     AuditRecord r = AuditRecord.of(42, at, event, prev);
     String hash = hasher.hash(r, MacAlgorithm.HMAC_SHA256);
-    return Tuple.of(r.seq(), r.at().atOffset(ZoneOffset.UTC), r.actorType(), r.actorId(), r.action(),
-        r.citizenKey(), r.outcome(), r.requestId()).addValue(r.details()).addValue(prev).addValue(hash)
+    return Tuple.of(
+            r.seq(),
+            r.at().atOffset(ZoneOffset.UTC),
+            r.actorType(),
+            r.actorId(),
+            r.action(),
+            r.citizenKey(),
+            r.outcome(),
+            r.requestId())
+        .addValue(r.details())
+        .addValue(prev)
+        .addValue(hash)
         .addValue(MacAlgorithm.HMAC_SHA256.configName());
   }
 }

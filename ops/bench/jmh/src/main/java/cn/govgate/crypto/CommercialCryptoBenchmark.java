@@ -16,9 +16,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of the crypto profile on personal data (issue 16): sealing and opening a typical ID number and name
- * (AES-256-GCM vs SM4-GCM, what a citizen row holds), and the blind index of an ID number (HMAC-SHA256 vs HMAC-SM3,
- * what every lookup and login computes). The primitives exactly as the gateway calls them.
+ * The cost of the crypto profile on personal data (issue 16): sealing and opening a typical ID
+ * number and name (AES-256-GCM vs SM4-GCM, what a citizen row holds), and the blind index of an ID
+ * number (HMAC-SHA256 vs HMAC-SM3, what every lookup and login computes). The primitives exactly as
+ * the gateway calls them.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -77,13 +78,15 @@ public class CommercialCryptoBenchmark {
   /** A citizen row's two values sealed (a new citizen, or reencrypt per row). */
   @Benchmark
   public int sealIdNumberAndName(Sealing s) {
-    return s.seal.seal(s.key, ID_PURPOSE, ID).length + s.seal.seal(s.key, NAME_PURPOSE, NAME).length;
+    return s.seal.seal(s.key, ID_PURPOSE, ID).length
+        + s.seal.seal(s.key, NAME_PURPOSE, NAME).length;
   }
 
   /** A citizen row opened (the citizen directory on a cache miss). */
   @Benchmark
   public int openIdNumberAndName(Sealing s) {
-    return s.seal.open(s.key, ID_PURPOSE, s.sealedId).length + s.seal.open(s.key, NAME_PURPOSE, s.sealedName).length;
+    return s.seal.open(s.key, ID_PURPOSE, s.sealedId).length
+        + s.seal.open(s.key, NAME_PURPOSE, s.sealedName).length;
   }
 
   /** One blind index of an ID number. */

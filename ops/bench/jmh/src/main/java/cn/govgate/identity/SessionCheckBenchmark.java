@@ -35,13 +35,34 @@ public class SessionCheckBenchmark {
   public void setUp() {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
-    IdentityConfig config = new IdentityConfig(List.of(new NamedKey("k1", key)), List.of(new NamedKey("d1", key)),
-        key, Duration.ofHours(2), Duration.ofSeconds(30), "govgate", "govgate-citizen", Duration.ofHours(2), 5,
-        Duration.ofHours(1), Duration.ofSeconds(5), List.of());
+    IdentityConfig config =
+        new IdentityConfig(
+            List.of(new NamedKey("k1", key)),
+            List.of(new NamedKey("d1", key)),
+            key,
+            Duration.ofHours(2),
+            Duration.ofSeconds(30),
+            "govgate",
+            "govgate-citizen",
+            Duration.ofHours(2),
+            5,
+            Duration.ofHours(1),
+            Duration.ofSeconds(5),
+            List.of());
     tokens = SessionTokens.create(config, Clock.systemUTC());
     Instant now = Instant.now();
-    token = tokens.issue(new SessionTokens.Grant("identity-key-0001", "citizen-key-0001", Level.L3, Channel.WECHAT,
-        "wx00000000demo0001", now, now)).token();
+    token =
+        tokens
+            .issue(
+                new SessionTokens.Grant(
+                    "identity-key-0001",
+                    "citizen-key-0001",
+                    Level.L3,
+                    Channel.WECHAT,
+                    "wx00000000demo0001",
+                    now,
+                    now))
+            .token();
     if (tokens.verify(token) == null) throw new IllegalStateException("the token does not verify");
   }
 

@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Checking a department answer: parsing the body, and the check against {@code contracts/department-backend.yaml}
- * (the golden example of {@code socialSecurityAccount}).
+ * Checking a department answer: parsing the body, and the check against {@code
+ * contracts/department-backend.yaml} (the golden example of {@code socialSecurityAccount}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,19 +41,25 @@ public class AnswerCheckBenchmark {
   @Setup
   public void setUp() throws Exception {
     vertx = Vertx.vertx();
-    check = new ContractCheck(OpenAPIContract.from(vertx, "contracts/department-backend.yaml")
-        .await(1, TimeUnit.MINUTES));
-    raw = example("socialSecurityAccount").getJsonObject("response").getJsonObject("body").toBuffer();
+    check =
+        new ContractCheck(
+            OpenAPIContract.from(vertx, "contracts/department-backend.yaml")
+                .await(1, TimeUnit.MINUTES));
+    raw =
+        example("socialSecurityAccount").getJsonObject("response").getJsonObject("body").toBuffer();
     parsed = raw.toJsonObject();
     lean = AnswerCheck.create(check.contract(), 0.0, new SimpleMeterRegistry());
     sampled = AnswerCheck.create(check.contract(), 0.01, new SimpleMeterRegistry());
-    if (!leanCheck() || !sampledCheck()) throw new IllegalStateException("the golden example fails the lean check");
+    if (!leanCheck() || !sampledCheck())
+      throw new IllegalStateException("the golden example fails the lean check");
     if (!fullCheck()) throw new IllegalStateException("the golden example does not pass the check");
   }
 
   static JsonObject example(String operationId) throws IOException {
-    try (InputStream in = AnswerCheckBenchmark.class.getClassLoader()
-        .getResourceAsStream("contracts/examples/department/" + operationId + ".json")) {
+    try (InputStream in =
+        AnswerCheckBenchmark.class
+            .getClassLoader()
+            .getResourceAsStream("contracts/examples/department/" + operationId + ".json")) {
       return new JsonObject(Buffer.buffer(in.readAllBytes()));
     }
   }

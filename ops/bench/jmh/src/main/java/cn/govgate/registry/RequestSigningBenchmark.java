@@ -15,7 +15,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Building the department request body of a social-security account read and signing it (HMAC-SHA256). */
+/**
+ * Building the department request body of a social-security account read and signing it
+ * (HMAC-SHA256).
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -34,8 +37,12 @@ public class RequestSigningBenchmark {
   }
 
   private Buffer requestBody() {
-    return new JsonObject().put("serviceType", "social-security.account").put("region", "330100")
-        .put("citizen", citizen).put("query", new JsonObject()).toBuffer();
+    return new JsonObject()
+        .put("serviceType", "social-security.account")
+        .put("region", "330100")
+        .put("citizen", citizen)
+        .put("query", new JsonObject())
+        .toBuffer();
   }
 
   @Benchmark
@@ -45,7 +52,13 @@ public class RequestSigningBenchmark {
 
   @Benchmark
   public DepartmentAuth.SignedHeaders sign() {
-    return DepartmentAuth.sign("POST", "/social-security/account", body, clock, "key-1",
-        "govgate-dept-test-secret-0001", "3f6c1a2e-8d4b-4c1e-9a57-1b2c3d4e5f60");
+    return DepartmentAuth.sign(
+        "POST",
+        "/social-security/account",
+        body,
+        clock,
+        "key-1",
+        "govgate-dept-test-secret-0001",
+        "3f6c1a2e-8d4b-4c1e-9a57-1b2c3d4e5f60");
   }
 }

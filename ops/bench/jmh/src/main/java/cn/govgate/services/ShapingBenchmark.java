@@ -16,7 +16,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Shaping a department answer into the citizen's answer: only contract fields, then the JSON the client gets. */
+/**
+ * Shaping a department answer into the citizen's answer: only contract fields, then the JSON the
+ * client gets.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -29,9 +32,14 @@ public class ShapingBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    try (InputStream in = ShapingBenchmark.class.getClassLoader()
-        .getResourceAsStream("contracts/examples/department/socialSecurityAccount.json")) {
-      data = new JsonObject(Buffer.buffer(in.readAllBytes())).getJsonObject("response").getJsonObject("body");
+    try (InputStream in =
+        ShapingBenchmark.class
+            .getClassLoader()
+            .getResourceAsStream("contracts/examples/department/socialSecurityAccount.json")) {
+      data =
+          new JsonObject(Buffer.buffer(in.readAllBytes()))
+              .getJsonObject("response")
+              .getJsonObject("body");
     }
   }
 
@@ -42,8 +50,12 @@ public class ShapingBenchmark {
 
   @Benchmark
   public Buffer shapeAndEncodeAnswer() {
-    return new JsonObject().put("data", CitizenServiceRoutes.socialSecurityAccount(data))
-        .put("interactionId", "AAAAAAAAAAAAAAAAAAAAAA").put("department", "hz-social-security").put("stale", false)
-        .put("asOf", asOf.toString()).toBuffer();
+    return new JsonObject()
+        .put("data", CitizenServiceRoutes.socialSecurityAccount(data))
+        .put("interactionId", "AAAAAAAAAAAAAAAAAAAAAA")
+        .put("department", "hz-social-security")
+        .put("stale", false)
+        .put("asOf", asOf.toString())
+        .toBuffer();
   }
 }

@@ -2,8 +2,8 @@ package cn.govgate.demo.bench;
 
 import cn.govgate.demo.DemoChannels;
 import cn.govgate.demo.DemoDepartments;
-import cn.govgate.sim.citizens.SyntheticCitizen;
 import cn.govgate.registry.DepartmentAuth;
+import cn.govgate.sim.citizens.SyntheticCitizen;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -23,11 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
- * Prepares what the benchmark's {@code wrk} scripts send, through the real APIs only: L3 session tokens obtained by
- * logging in and stepping up each citizen (WeChat auth code from the simulator's control API, {@code POST
- * /v1/sessions}, {@code POST /v1/identity/verifications}, the simulator's face check, {@code .../complete}),
- * single-use auth codes issued by the simulator's control API, and department requests signed like the gateway
- * signs them. Requests run concurrently with a bounded number in flight.
+ * Prepares what the benchmark's {@code wrk} scripts send, through the real APIs only: L3 session
+ * tokens obtained by logging in and stepping up each citizen (WeChat auth code from the simulator's
+ * control API, {@code POST /v1/sessions}, {@code POST /v1/identity/verifications}, the simulator's
+ * face check, {@code .../complete}), single-use auth codes issued by the simulator's control API,
+ * and department requests signed like the gateway signs them. Requests run concurrently with a
+ * bounded number in flight.
  */
 public final class BenchData {
 
@@ -47,15 +48,20 @@ public final class BenchData {
   }
 
   /**
-   * A preparer talking to the gateway at {@code gatewayUrl} and the WeChat simulator at {@code wechatUrl} (both
-   * without a trailing slash), with at most {@code concurrency} citizens in flight.
+   * A preparer talking to the gateway at {@code gatewayUrl} and the WeChat simulator at {@code
+   * wechatUrl} (both without a trailing slash), with at most {@code concurrency} citizens in
+   * flight.
    */
-  public static BenchData create(Vertx vertx, String gatewayUrl, String wechatUrl, int concurrency) {
+  public static BenchData create(
+      Vertx vertx, String gatewayUrl, String wechatUrl, int concurrency) {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be >= 1");
     }
-    WebClient client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
-        new PoolOptions().setHttp1MaxSize(concurrency));
+    WebClient client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
+            new PoolOptions().setHttp1MaxSize(concurrency));
     return new BenchData(client, gatewayUrl, wechatUrl, concurrency);
   }
 
@@ -66,7 +72,10 @@ public final class BenchData {
     }
   }
 
-  /** The first {@code count} of {@code citizens} whose home region is {@code region}, with their demo index. */
+  /**
+   * The first {@code count} of {@code citizens} whose home region is {@code region}, with their
+   * demo index.
+   */
   public static List<Indexed> livingIn(List<SyntheticCitizen> citizens, String region, int count) {
     List<Indexed> out = new ArrayList<>(count);
     for (int i = 0; i < citizens.size() && out.size() < count; i++) {
@@ -75,15 +84,21 @@ public final class BenchData {
       }
     }
     if (out.size() < count) {
-      throw new IllegalArgumentException("only " + out.size() + " citizens live in " + region + ", " + count
-          + " wanted: seed more");
+      throw new IllegalArgumentException(
+          "only "
+              + out.size()
+              + " citizens live in "
+              + region
+              + ", "
+              + count
+              + " wanted: seed more");
     }
     return List.copyOf(out);
   }
 
   /**
-   * Logs every citizen in and steps them up to L3 with a face check; the tokens come back in the order of
-   * {@code citizens}. Fails on the first step that does not answer as the API documents.
+   * Logs every citizen in and steps them up to L3 with a face check; the tokens come back in the
+   * order of {@code citizens}. Fails on the first step that does not answer as the API documents.
    */
   public Future<List<String>> stepUpToL3(List<Indexed> citizens) {
     return forEach(citizens.size(), i -> stepUp(citizens.get(i)));
@@ -91,27 +106,78 @@ public final class BenchData {
 
   private Future<String> stepUp(Indexed who) {
     return issueAuthCode(who.openid())
-        .compose(code -> call(HttpMethod.POST, gatewayUrl + "/v1/sessions", null, new JsonObject()
-            .put("channel", "wechat").put("appId", APP_ID).put("authCode", code), 201, "login"))
-        .compose(login -> {
-          String l1 = "Bearer " + login.getString("token");
-          return call(HttpMethod.POST, gatewayUrl + "/v1/identity/verifications", l1, new JsonObject()
-              .put("name", who.citizen().name()).put("idNumber", who.citizen().idNumber()), 201, "verification")
-              .compose(v -> call(HttpMethod.POST, wechatUrl + "/__sim/face/perform", null, new JsonObject()
-                  .put("verifyId", v.getJsonObject("clientParams").getString("verifyId"))
-                  .put("openid", who.openid()), 200, "face check")
-                  .compose(face -> call(HttpMethod.POST, gatewayUrl + "/v1/identity/verifications/"
-                      + v.getString("verificationId") + "/complete", l1, null, 200, "completion")));
-        })
-        .compose(l3 -> "L3".equals(l3.getString("level"))
-            ? Future.succeededFuture(l3.getString("token"))
-            : Future.failedFuture(new IllegalStateException("step-up ended at level " + l3.getString("level"))));
+        .compose(
+            code ->
+                call(
+                    HttpMethod.POST,
+                    gatewayUrl + "/v1/sessions",
+                    null,
+                    new JsonObject()
+                        .put("channel", "wechat")
+                        .put("appId", APP_ID)
+                        .put("authCode", code),
+                    201,
+                    "login"))
+        .compose(
+            login -> {
+              String l1 = "Bearer " + login.getString("token");
+              return call(
+                      HttpMethod.POST,
+                      gatewayUrl + "/v1/identity/verifications",
+                      l1,
+                      new JsonObject()
+                          .put("name", who.citizen().name())
+                          .put("idNumber", who.citizen().idNumber()),
+                      201,
+                      "verification")
+                  .compose(
+                      v ->
+                          call(
+                                  HttpMethod.POST,
+                                  wechatUrl + "/__sim/face/perform",
+                                  null,
+                                  new JsonObject()
+                                      .put(
+                                          "verifyId",
+                                          v.getJsonObject("clientParams").getString("verifyId"))
+                                      .put("openid", who.openid()),
+                                  200,
+                                  "face check")
+                              .compose(
+                                  face ->
+                                      call(
+                                          HttpMethod.POST,
+                                          gatewayUrl
+                                              + "/v1/identity/verifications/"
+                                              + v.getString("verificationId")
+                                              + "/complete",
+                                          l1,
+                                          null,
+                                          200,
+                                          "completion")));
+            })
+        .compose(
+            l3 ->
+                "L3".equals(l3.getString("level"))
+                    ? Future.succeededFuture(l3.getString("token"))
+                    : Future.failedFuture(
+                        new IllegalStateException(
+                            "step-up ended at level " + l3.getString("level"))));
   }
 
-  /** Sets the WeChat simulator's auth-code lifetime, so that codes issued before a run are still valid in it. */
+  /**
+   * Sets the WeChat simulator's auth-code lifetime, so that codes issued before a run are still
+   * valid in it.
+   */
   public Future<Void> authCodeTtl(long seconds) {
-    return call(HttpMethod.PUT, wechatUrl + "/__sim/knobs", null,
-        new JsonObject().put("authCodeTtlSeconds", seconds), 200, "knobs").mapEmpty();
+    return call(
+            HttpMethod.PUT,
+            wechatUrl + "/__sim/knobs",
+            null,
+            new JsonObject().put("authCodeTtlSeconds", seconds),
+            200,
+            "knobs")
+        .mapEmpty();
   }
 
   /** Issues {@code count} single-use WeChat auth codes, round-robin over {@code citizens}. */
@@ -120,39 +186,55 @@ public final class BenchData {
   }
 
   private Future<String> issueAuthCode(String openid) {
-    return call(HttpMethod.POST, wechatUrl + "/__sim/auth-codes", null,
-        new JsonObject().put("appId", APP_ID).put("openid", openid), 200, "auth code")
+    return call(
+            HttpMethod.POST,
+            wechatUrl + "/__sim/auth-codes",
+            null,
+            new JsonObject().put("appId", APP_ID).put("openid", openid),
+            200,
+            "auth code")
         .map(body -> Objects.requireNonNull(body.getString("code"), "auth code missing"));
   }
 
   /** One department request signed at a fixed time, as the gateway sends it. */
-  public record SignedRequest(String path, String body, long timestamp, String signature, String requestId) {}
+  public record SignedRequest(
+      String path, String body, long timestamp, String signature, String requestId) {}
 
   /**
-   * {@code social-security.account} requests for each citizen, in the gateway's body layout, signed with the
-   * department's key at the clock's current second (valid for ±{@link DepartmentAuth#MAX_SKEW}).
+   * {@code social-security.account} requests for each citizen, in the gateway's body layout, signed
+   * with the department's key at the clock's current second (valid for ±{@link
+   * DepartmentAuth#MAX_SKEW}).
    */
-  public static List<SignedRequest> signAccountQueries(List<Indexed> citizens, DemoDepartments.SigningKey key,
-      Clock clock) {
+  public static List<SignedRequest> signAccountQueries(
+      List<Indexed> citizens, DemoDepartments.SigningKey key, Clock clock) {
     String path = "/social-security/account";
     long now = clock.millis() / 1000;
     List<SignedRequest> out = new ArrayList<>(citizens.size());
     for (Indexed who : citizens) {
-      String body = new JsonObject()
-          .put("serviceType", "social-security.account")
-          .put("region", key.region())
-          .put("citizen", new JsonObject().put("idNumber", who.citizen().idNumber()).put("name", who.citizen().name()))
-          .put("query", new JsonObject())
-          .encode();
+      String body =
+          new JsonObject()
+              .put("serviceType", "social-security.account")
+              .put("region", key.region())
+              .put(
+                  "citizen",
+                  new JsonObject()
+                      .put("idNumber", who.citizen().idNumber())
+                      .put("name", who.citizen().name()))
+              .put("query", new JsonObject())
+              .encode();
       String requestId = "bench-" + who.index();
-      DepartmentAuth.SignedHeaders h = DepartmentAuth.sign("POST", path, Buffer.buffer(body), now, key.keyId(),
-          key.secret(), requestId);
+      DepartmentAuth.SignedHeaders h =
+          DepartmentAuth.sign(
+              "POST", path, Buffer.buffer(body), now, key.keyId(), key.secret(), requestId);
       out.add(new SignedRequest(path, body, now, h.signature(), requestId));
     }
     return out;
   }
 
-  /** Runs {@code task(0..count-1)} with at most {@code concurrency} in flight; results in index order. */
+  /**
+   * Runs {@code task(0..count-1)} with at most {@code concurrency} in flight; results in index
+   * order.
+   */
   private <T> Future<List<T>> forEach(int count, IntFunction<Future<T>> task) {
     List<T> results = new ArrayList<>(Collections.nCopies(count, null));
     AtomicInteger next = new AtomicInteger();
@@ -161,46 +243,68 @@ public final class BenchData {
     for (int w = 0; w < Math.min(concurrency, Math.max(count, 1)); w++) {
       workers.add(worker(next, count, task, results));
     }
-    Future.all(workers).onComplete(ar -> {
-      if (ar.succeeded()) {
-        done.complete(results);
-      } else {
-        done.fail(ar.cause());
-      }
-    });
+    Future.all(workers)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                done.complete(results);
+              } else {
+                done.fail(ar.cause());
+              }
+            });
     return done.future();
   }
 
-  private <T> Future<Void> worker(AtomicInteger next, int count, IntFunction<Future<T>> task, List<T> results) {
+  private <T> Future<Void> worker(
+      AtomicInteger next, int count, IntFunction<Future<T>> task, List<T> results) {
     int i = next.getAndIncrement();
     if (i >= count) {
       return Future.succeededFuture();
     }
-    return task.apply(i).compose(result -> {
-      synchronized (results) {
-        results.set(i, result);
-      }
-      return worker(next, count, task, results);
-    });
+    return task.apply(i)
+        .compose(
+            result -> {
+              synchronized (results) {
+                results.set(i, result);
+              }
+              return worker(next, count, task, results);
+            });
   }
 
-  private Future<JsonObject> call(HttpMethod method, String url, String authorization, JsonObject body,
-      int expected, String step) {
+  private Future<JsonObject> call(
+      HttpMethod method,
+      String url,
+      String authorization,
+      JsonObject body,
+      int expected,
+      String step) {
     var request = client.requestAbs(method, url);
     if (authorization != null) {
       request.putHeader("Authorization", authorization);
     }
-    Future<HttpResponse<Buffer>> response = body == null ? request.send() : request.sendJsonObject(body);
-    return response.compose(r -> {
-      if (r.statusCode() != expected) {
-        // The path and error code only: a body may carry personal data or tokens.
-        return Future.failedFuture(new IllegalStateException(step + " answered " + r.statusCode() + " "
-            + errorCode(r) + " on " + method + " "
-            + url.replaceAll("^https?://[^/]+", "").replaceAll("/verifications/[^/]+", "/verifications/-")));
-      }
-      Buffer b = r.body();
-      return Future.succeededFuture(b == null || b.length() == 0 ? new JsonObject() : b.toJsonObject());
-    });
+    Future<HttpResponse<Buffer>> response =
+        body == null ? request.send() : request.sendJsonObject(body);
+    return response.compose(
+        r -> {
+          if (r.statusCode() != expected) {
+            // The path and error code only: a body may carry personal data or tokens.
+            return Future.failedFuture(
+                new IllegalStateException(
+                    step
+                        + " answered "
+                        + r.statusCode()
+                        + " "
+                        + errorCode(r)
+                        + " on "
+                        + method
+                        + " "
+                        + url.replaceAll("^https?://[^/]+", "")
+                            .replaceAll("/verifications/[^/]+", "/verifications/-")));
+          }
+          Buffer b = r.body();
+          return Future.succeededFuture(
+              b == null || b.length() == 0 ? new JsonObject() : b.toJsonObject());
+        });
   }
 
   private static String errorCode(HttpResponse<Buffer> r) {
@@ -213,28 +317,61 @@ public final class BenchData {
   }
 
   /**
-   * Scenario (e): the operator registers partner {@code appId} with one RSA2 key (public SPKI {@code spki}) and a
-   * quota no run reaches, through the admin API.
+   * Scenario (e): the operator registers partner {@code appId} with one RSA2 key (public SPKI
+   * {@code spki}) and a quota no run reaches, through the admin API.
    */
-  public Future<Void> registerPartner(String bootstrapKey, String appId, String keyId, String spki) {
+  public Future<Void> registerPartner(
+      String bootstrapKey, String appId, String keyId, String spki) {
     String operator = "Bearer " + bootstrapKey;
-    return call(HttpMethod.POST, gatewayUrl + "/admin/v1/partners", operator, new JsonObject().put("appId", appId)
-            .put("name", "benchmark bank").put("scopes", new io.vertx.core.json.JsonArray().add("social-security.account"))
-            .put("quota", new JsonObject().put("perSecond", 100_000).put("perDay", 100_000_000))
-            .put("callbackUrl", "https://bank.example.cn/consented"), 201, "partner registration")
-        .compose(p -> call(HttpMethod.POST, gatewayUrl + "/admin/v1/partners/" + appId + "/keys", operator,
-            new JsonObject().put("keyId", keyId).put("algorithm", "RSA2").put("publicKey", spki), 201,
-            "partner key"))
+    return call(
+            HttpMethod.POST,
+            gatewayUrl + "/admin/v1/partners",
+            operator,
+            new JsonObject()
+                .put("appId", appId)
+                .put("name", "benchmark bank")
+                .put("scopes", new io.vertx.core.json.JsonArray().add("social-security.account"))
+                .put("quota", new JsonObject().put("perSecond", 100_000).put("perDay", 100_000_000))
+                .put("callbackUrl", "https://bank.example.cn/consented"),
+            201,
+            "partner registration")
+        .compose(
+            p ->
+                call(
+                    HttpMethod.POST,
+                    gatewayUrl + "/admin/v1/partners/" + appId + "/keys",
+                    operator,
+                    new JsonObject()
+                        .put("keyId", keyId)
+                        .put("algorithm", "RSA2")
+                        .put("publicKey", spki),
+                    201,
+                    "partner key"))
         .mapEmpty();
   }
 
-  /** Scenario (e): each L3 session grants {@code appId} a consent to {@code social-security.account}; their ids. */
+  /**
+   * Scenario (e): each L3 session grants {@code appId} a consent to {@code
+   * social-security.account}; their ids.
+   */
   public Future<List<String>> grantConsents(List<String> l3Tokens, String appId) {
-    return forEach(l3Tokens.size(), i -> call(HttpMethod.POST, gatewayUrl + "/v1/consents",
-        "Bearer " + l3Tokens.get(i), new JsonObject().put("appId", appId)
-            .put("scopes", new io.vertx.core.json.JsonArray().add("social-security.account"))
-            .put("purpose", "benchmark").put("days", 1), 201, "consent")
-        .map(c -> c.getString("consentId")));
+    return forEach(
+        l3Tokens.size(),
+        i ->
+            call(
+                    HttpMethod.POST,
+                    gatewayUrl + "/v1/consents",
+                    "Bearer " + l3Tokens.get(i),
+                    new JsonObject()
+                        .put("appId", appId)
+                        .put(
+                            "scopes",
+                            new io.vertx.core.json.JsonArray().add("social-security.account"))
+                        .put("purpose", "benchmark")
+                        .put("days", 1),
+                    201,
+                    "consent")
+                .map(c -> c.getString("consentId")));
   }
 
   /** Closes the HTTP client. */

@@ -22,31 +22,38 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -cp govgate-demo.jar cn.govgate.demo.bench.BenchStack --out DIR [--citizens N] [--l3 N] [--codes N]
- * [--concurrency N] [--gateway-classpath CP] [--gateway-jvm "OPTIONS"]}: the stack of {@code ops/bench/run.sh}.
+ * {@code java -cp govgate-demo.jar cn.govgate.demo.bench.BenchStack --out DIR [--citizens N] [--l3
+ * N] [--codes N] [--concurrency N] [--gateway-classpath CP] [--gateway-jvm "OPTIONS"]}: the stack
+ * of {@code ops/bench/run.sh}.
  *
- * <p>This JVM runs embedded PostgreSQL, the Alipay and WeChat simulators and the demo's department simulators
- * (which add no latency); the gateway runs as a process of its own ({@link GatewayProcess}, the production
- * {@code Main} with a configuration file), so that each one's CPU is read apart and the gateway's event loops
- * serve only the gateway. The departments register through the admin API as in the demo. It then prepares
- * through the real APIs:
+ * <p>This JVM runs embedded PostgreSQL, the Alipay and WeChat simulators and the demo's department
+ * simulators (which add no latency); the gateway runs as a process of its own ({@link
+ * GatewayProcess}, the production {@code Main} with a configuration file), so that each one's CPU
+ * is read apart and the gateway's event loops serve only the gateway. The departments register
+ * through the admin API as in the demo. It then prepares through the real APIs:
+ *
  * <ul>
- *   <li>{@code tokens.lua}: L3 session tokens of {@code --l3} distinct Hangzhou citizens (login, verification,
- *       simulator face check, completion), {@code --concurrency} citizens at a time;</li>
- *   <li>{@code auth-codes.lua}: {@code --codes} single-use WeChat auth codes of those citizens, issued by the
- *       simulator's control API (valid for an hour);</li>
- *   <li>{@code signed-requests.lua}: {@code social-security.account} department requests for the same citizens,
- *       signed now; {@code POST <control>/presign} signs them again just before a run (signatures are valid for
- *       ±300 s).</li>
+ *   <li>{@code tokens.lua}: L3 session tokens of {@code --l3} distinct Hangzhou citizens (login,
+ *       verification, simulator face check, completion), {@code --concurrency} citizens at a time;
+ *   <li>{@code auth-codes.lua}: {@code --codes} single-use WeChat auth codes of those citizens,
+ *       issued by the simulator's control API (valid for an hour);
+ *   <li>{@code signed-requests.lua}: {@code social-security.account} department requests for the
+ *       same citizens, signed now; {@code POST <control>/presign} signs them again just before a
+ *       run (signatures are valid for ±300 s).
  * </ul>
- * It then prints one JSON line with the URLs, paths and process ids and runs until SIGTERM. A preparation that
- * fails prints {@code bench: preparation failed: <step and status>} and exits 1.
+ *
+ * It then prints one JSON line with the URLs, paths and process ids and runs until SIGTERM. A
+ * preparation that fails prints {@code bench: preparation failed: <step and status>} and exits 1.
  */
 public final class BenchStack {
 
   /** The region of the benchmark's citizens and department (Hangzhou). */
   public static final String REGION = SyntheticCitizens.HANGZHOU;
-  /** Consents of scenario (e): its requests go round-robin over this many citizens (or every L3 one, if fewer). */
+
+  /**
+   * Consents of scenario (e): its requests go round-robin over this many citizens (or every L3 one,
+   * if fewer).
+   */
   static final int PARTNER_CONSENTS = 1_000;
 
   private final Vertx vertx;
@@ -59,7 +66,11 @@ public final class BenchStack {
   private List<String> consents = List.of();
   private HttpServer control;
 
-  private BenchStack(Vertx vertx, BenchOptions options, Parts parts, List<BenchData.Indexed> citizens,
+  private BenchStack(
+      Vertx vertx,
+      BenchOptions options,
+      Parts parts,
+      List<BenchData.Indexed> citizens,
       String bootstrapKey) {
     this.vertx = vertx;
     this.options = options;
@@ -72,16 +83,24 @@ public final class BenchStack {
   /**
    * What to prepare and how to start the gateway.
    *
-   * @param out directory of the data files, the gateway's configuration and log, and {@code out/govgate-data}
+   * @param out directory of the data files, the gateway's configuration and log, and {@code
+   *     out/govgate-data}
    * @param citizens synthetic citizens seeded into the simulators
    * @param l3Citizens Hangzhou citizens logged in and stepped up to L3 (one token each)
    * @param authCodes single-use auth codes issued for scenario (d)
    * @param concurrency citizens prepared at once
-   * @param gatewayClasspath classpath of the gateway process (the benchmark passes {@code src/target/govgate.jar})
+   * @param gatewayClasspath classpath of the gateway process (the benchmark passes {@code
+   *     src/target/govgate.jar})
    * @param gatewayJvm JVM options of the gateway process
    */
-  public record BenchOptions(Path out, int citizens, int l3Citizens, int authCodes, int concurrency,
-      String gatewayClasspath, List<String> gatewayJvm) {
+  public record BenchOptions(
+      Path out,
+      int citizens,
+      int l3Citizens,
+      int authCodes,
+      int concurrency,
+      String gatewayClasspath,
+      List<String> gatewayJvm) {
     public BenchOptions {
       if (citizens < 1 || l3Citizens < 1 || authCodes < 0 || concurrency < 1) {
         throw new IllegalArgumentException("citizens, l3 and concurrency must be >= 1, codes >= 0");
@@ -89,17 +108,26 @@ public final class BenchStack {
       gatewayJvm = List.copyOf(gatewayJvm);
     }
 
-    /** Defaults of the benchmark: 22,000 seeded, 10,000 at L3, 240,000 auth codes, 16 at once, this classpath. */
+    /**
+     * Defaults of the benchmark: 22,000 seeded, 10,000 at L3, 240,000 auth codes, 16 at once, this
+     * classpath.
+     */
     public static BenchOptions defaults(Path out) {
-      return new BenchOptions(out, 22_000, 10_000, 240_000, 16, System.getProperty("java.class.path"),
+      return new BenchOptions(
+          out,
+          22_000,
+          10_000,
+          240_000,
+          16,
+          System.getProperty("java.class.path"),
           List.of("-Xmx1g"));
     }
   }
 
   /**
-   * The gateway settings of the bench profile besides the generated keys, database and channels; {@code base}
-   * wins over them. Caches are sized well above the working set (every L3 citizen), so that no measured round
-   * pays for evictions.
+   * The gateway settings of the bench profile besides the generated keys, database and channels;
+   * {@code base} wins over them. Caches are sized well above the working set (every L3 citizen), so
+   * that no measured round pays for evictions.
    */
   public static Map<String, String> settings(BenchOptions options, Map<String, String> base) {
     Map<String, String> s = new HashMap<>();
@@ -114,13 +142,16 @@ public final class BenchStack {
     return s;
   }
 
-  private record Parts(DemoDatabase database, DemoChannels channels, GatewayProcess gateway,
+  private record Parts(
+      DemoDatabase database,
+      DemoChannels channels,
+      GatewayProcess gateway,
       DemoDepartments departments) {}
 
   /**
-   * Starts PostgreSQL, the channel simulators, the gateway process and the department simulators, then prepares
-   * the data files. The Future is bound to no Vert.x context: when anything fails, what started is stopped
-   * before the failure is reported.
+   * Starts PostgreSQL, the channel simulators, the gateway process and the department simulators,
+   * then prepares the data files. The Future is bound to no Vert.x context: when anything fails,
+   * what started is stopped before the failure is reported.
    */
   public static Future<BenchStack> start(BenchOptions options, Map<String, String> settings) {
     Vertx vertx = Vertx.vertx();
@@ -134,106 +165,210 @@ public final class BenchStack {
     String[] bootstrapKey = new String[1];
     int port = GatewayProcess.freePort();
     String baseUrl = "http://127.0.0.1:" + port;
-    vertx.executeBlocking(() -> {
-      Files.createDirectories(dataDir);
-      DemoKeys keys = DemoKeys.in(dataDir);
-      keySettings.putAll(keys.gatewaySettings());
-      bootstrapKey[0] = keys.bootstrapKey();
-      database[0] = DemoDatabase.start(dataDir.resolve("postgres"), 0, Duration.ofSeconds(60));
-      return keys;
-    }, false)
-        .compose(keys -> DemoChannels.start(vertx, keys, 0, 0, baseUrl, options.citizens()).compose(ch -> {
-          channels[0] = ch;
-          Map<String, String> all = new HashMap<>(keySettings);
-          all.putAll(database[0].gatewaySettings());
-          all.putAll(ch.gatewaySettings());
-          all.putAll(settings);
-          all.put("http.port", Integer.toString(port));
-          return vertx.executeBlocking(() -> {
-            gateway[0] = GatewayProcess.start(options.out(), options.gatewayClasspath(), options.gatewayJvm(), all,
-                port, Duration.ofMinutes(5));
-            return null;
-          }, false);
-        }))
+    vertx
+        .executeBlocking(
+            () -> {
+              Files.createDirectories(dataDir);
+              DemoKeys keys = DemoKeys.in(dataDir);
+              keySettings.putAll(keys.gatewaySettings());
+              bootstrapKey[0] = keys.bootstrapKey();
+              database[0] =
+                  DemoDatabase.start(dataDir.resolve("postgres"), 0, Duration.ofSeconds(60));
+              return keys;
+            },
+            false)
+        .compose(
+            keys ->
+                DemoChannels.start(vertx, keys, 0, 0, baseUrl, options.citizens())
+                    .compose(
+                        ch -> {
+                          channels[0] = ch;
+                          Map<String, String> all = new HashMap<>(keySettings);
+                          all.putAll(database[0].gatewaySettings());
+                          all.putAll(ch.gatewaySettings());
+                          all.putAll(settings);
+                          all.put("http.port", Integer.toString(port));
+                          return vertx.executeBlocking(
+                              () -> {
+                                gateway[0] =
+                                    GatewayProcess.start(
+                                        options.out(),
+                                        options.gatewayClasspath(),
+                                        options.gatewayJvm(),
+                                        all,
+                                        port,
+                                        Duration.ofMinutes(5));
+                                return null;
+                              },
+                              false);
+                        }))
         .compose(v -> DemoDepartments.start(vertx, baseUrl, bootstrapKey[0], options.citizens(), 0))
-        .compose(deps -> {
-          departments[0] = deps;
-          Parts parts = new Parts(database[0], channels[0], gateway[0], deps);
-          BenchStack stack = new BenchStack(vertx, options, parts, BenchData.livingIn(
-              SyntheticCitizens.generate(options.citizens(), DemoDepartments.SEED), REGION, options.l3Citizens()),
-              bootstrapKey[0]);
-          return stack.prepare().map(stack);
-        })
+        .compose(
+            deps -> {
+              departments[0] = deps;
+              Parts parts = new Parts(database[0], channels[0], gateway[0], deps);
+              BenchStack stack =
+                  new BenchStack(
+                      vertx,
+                      options,
+                      parts,
+                      BenchData.livingIn(
+                          SyntheticCitizens.generate(options.citizens(), DemoDepartments.SEED),
+                          REGION,
+                          options.l3Citizens()),
+                      bootstrapKey[0]);
+              return stack.prepare().map(stack);
+            })
         .onSuccess(result::complete)
-        .onFailure(e -> stop(vertx, null, new Parts(database[0], channels[0], gateway[0], departments[0]))
-            .onComplete(ar -> result.fail(e)));
+        .onFailure(
+            e ->
+                stop(vertx, null, new Parts(database[0], channels[0], gateway[0], departments[0]))
+                    .onComplete(ar -> result.fail(e)));
     return result.future();
   }
 
   private Future<Void> prepare() {
-    BenchData data = BenchData.create(vertx, parts.gateway().baseUrl(), parts.channels().wechat().baseUrl(),
-        options.concurrency());
+    BenchData data =
+        BenchData.create(
+            vertx,
+            parts.gateway().baseUrl(),
+            parts.channels().wechat().baseUrl(),
+            options.concurrency());
     return data.stepUpToL3(citizens)
-        .recover(e -> Future.failedFuture(new IllegalStateException("stepping " + citizens.size()
-            + " citizens up to L3, " + options.concurrency() + " at a time: " + e.getMessage(), e)))
-        .compose(tokens -> writeBlocking(() -> LuaFiles.writeStrings(tokensFile(), tokens))
-            // Scenario (e): a partner, and the consents of the first PARTNER_CONSENTS of these citizens.
-            .compose(v -> data.registerPartner(bootstrapKey, PartnerRequests.APP_ID, PartnerRequests.KEY_ID,
-                partner.publicKey()))
-            .compose(v -> data.grantConsents(tokens.subList(0, Math.min(PARTNER_CONSENTS, tokens.size())),
-                PartnerRequests.APP_ID))
-            .map(ids -> {
-              consents = List.copyOf(ids);
-              return (Void) null;
-            }))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        "stepping "
+                            + citizens.size()
+                            + " citizens up to L3, "
+                            + options.concurrency()
+                            + " at a time: "
+                            + e.getMessage(),
+                        e)))
+        .compose(
+            tokens ->
+                writeBlocking(() -> LuaFiles.writeStrings(tokensFile(), tokens))
+                    // Scenario (e): a partner, and the consents of the first PARTNER_CONSENTS of
+                    // these citizens.
+                    .compose(
+                        v ->
+                            data.registerPartner(
+                                bootstrapKey,
+                                PartnerRequests.APP_ID,
+                                PartnerRequests.KEY_ID,
+                                partner.publicKey()))
+                    .compose(
+                        v ->
+                            data.grantConsents(
+                                tokens.subList(0, Math.min(PARTNER_CONSENTS, tokens.size())),
+                                PartnerRequests.APP_ID))
+                    .map(
+                        ids -> {
+                          consents = List.copyOf(ids);
+                          return (Void) null;
+                        }))
         .compose(v -> data.authCodeTtl(3600))
         .compose(v -> data.issueAuthCodes(citizens, options.authCodes()))
-        .recover(e -> Future.failedFuture(e instanceof IllegalStateException ? e
-            : new IllegalStateException("issuing " + options.authCodes() + " auth codes: " + e.getMessage(), e)))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof IllegalStateException
+                        ? e
+                        : new IllegalStateException(
+                            "issuing " + options.authCodes() + " auth codes: " + e.getMessage(),
+                            e)))
         .compose(codes -> writeBlocking(() -> LuaFiles.writeStrings(authCodesFile(), codes)))
         .compose(v -> presign().mapEmpty())
-        .compose(v -> vertx.createHttpServer().requestHandler(req -> {
-          if (req.method().name().equals("POST") && req.path().equals("/presign-partner")) {
-            int count = Integer.parseInt(java.util.Objects.requireNonNullElse(req.getParam("count"), "100000"));
-            presignPartner(count).onComplete(ar -> req.response().setStatusCode(ar.succeeded() ? 200 : 500)
-                .putHeader("content-type", "application/json")
-                .end(ar.succeeded() ? ar.result().encode() : new JsonObject().put("error", "presign failed").encode()));
-          } else if (req.method().name().equals("POST") && req.path().equals("/presign")) {
-            presign().onComplete(ar -> req.response().setStatusCode(ar.succeeded() ? 200 : 500)
-                .putHeader("content-type", "application/json")
-                .end(ar.succeeded() ? ar.result().encode() : new JsonObject().put("error", "presign failed").encode()));
-          } else {
-            req.response().setStatusCode(404).end();
-          }
-        }).listen(0, "127.0.0.1"))
-        .<Void>map(server -> {
-          control = server;
-          return null;
-        })
-        .eventually(() -> {
-          data.close();
-          return Future.succeededFuture();
-        });
+        .compose(
+            v ->
+                vertx
+                    .createHttpServer()
+                    .requestHandler(
+                        req -> {
+                          if (req.method().name().equals("POST")
+                              && req.path().equals("/presign-partner")) {
+                            int count =
+                                Integer.parseInt(
+                                    java.util.Objects.requireNonNullElse(
+                                        req.getParam("count"), "100000"));
+                            presignPartner(count)
+                                .onComplete(
+                                    ar ->
+                                        req.response()
+                                            .setStatusCode(ar.succeeded() ? 200 : 500)
+                                            .putHeader("content-type", "application/json")
+                                            .end(
+                                                ar.succeeded()
+                                                    ? ar.result().encode()
+                                                    : new JsonObject()
+                                                        .put("error", "presign failed")
+                                                        .encode()));
+                          } else if (req.method().name().equals("POST")
+                              && req.path().equals("/presign")) {
+                            presign()
+                                .onComplete(
+                                    ar ->
+                                        req.response()
+                                            .setStatusCode(ar.succeeded() ? 200 : 500)
+                                            .putHeader("content-type", "application/json")
+                                            .end(
+                                                ar.succeeded()
+                                                    ? ar.result().encode()
+                                                    : new JsonObject()
+                                                        .put("error", "presign failed")
+                                                        .encode()));
+                          } else {
+                            req.response().setStatusCode(404).end();
+                          }
+                        })
+                    .listen(0, "127.0.0.1"))
+        .<Void>map(
+            server -> {
+              control = server;
+              return null;
+            })
+        .eventually(
+            () -> {
+              data.close();
+              return Future.succeededFuture();
+            });
   }
 
-  /** Signs the department requests again at the current second and rewrites {@code signed-requests.lua}. */
+  /**
+   * Signs the department requests again at the current second and rewrites {@code
+   * signed-requests.lua}.
+   */
   public Future<JsonObject> presign() {
-    return vertx.executeBlocking(() -> {
-      List<BenchData.SignedRequest> signed = BenchData.signAccountQueries(citizens, departmentKey, Clock.systemUTC());
-      LuaFiles.writeSignedRequests(signedRequestsFile(), departmentKey.keyId(), signed);
-      return new JsonObject().put("file", signedRequestsFile().toString()).put("count", signed.size())
-          .put("timestamp", signed.isEmpty() ? 0 : signed.get(0).timestamp());
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          List<BenchData.SignedRequest> signed =
+              BenchData.signAccountQueries(citizens, departmentKey, Clock.systemUTC());
+          LuaFiles.writeSignedRequests(signedRequestsFile(), departmentKey.keyId(), signed);
+          return new JsonObject()
+              .put("file", signedRequestsFile().toString())
+              .put("count", signed.size())
+              .put("timestamp", signed.isEmpty() ? 0 : signed.get(0).timestamp());
+        },
+        false);
   }
 
-  /** Scenario (e): signs {@code count} partner requests at the current second into {@code partner-requests.lua}. */
+  /**
+   * Scenario (e): signs {@code count} partner requests at the current second into {@code
+   * partner-requests.lua}.
+   */
   public Future<JsonObject> presignPartner(int count) {
-    return vertx.executeBlocking(() -> {
-      List<PartnerRequests.Signed> signed = partner.sign(consents, REGION, count, Clock.systemUTC());
-      LuaFiles.writePartnerRequests(partnerRequestsFile(), signed);
-      return new JsonObject().put("file", partnerRequestsFile().toString()).put("count", signed.size())
-          .put("consents", consents.size());
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          List<PartnerRequests.Signed> signed =
+              partner.sign(consents, REGION, count, Clock.systemUTC());
+          LuaFiles.writePartnerRequests(partnerRequestsFile(), signed);
+          return new JsonObject()
+              .put("file", partnerRequestsFile().toString())
+              .put("count", signed.size())
+              .put("consents", consents.size());
+        },
+        false);
   }
 
   public Path partnerRequestsFile() {
@@ -245,10 +380,12 @@ public final class BenchStack {
   }
 
   private Future<Void> writeBlocking(Write write) {
-    return vertx.executeBlocking(() -> {
-      write.run();
-      return null;
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          write.run();
+          return null;
+        },
+        false);
   }
 
   public Path tokensFile() {
@@ -287,8 +424,9 @@ public final class BenchStack {
   }
 
   /**
-   * Stops the control server, the gateway process (SIGTERM: it drains and writes its batches), the department and
-   * channel simulators, PostgreSQL and Vert.x. The Future is bound to no Vert.x context.
+   * Stops the control server, the gateway process (SIGTERM: it drains and writes its batches), the
+   * department and channel simulators, PostgreSQL and Vert.x. The Future is bound to no Vert.x
+   * context.
    */
   public Future<Void> stop() {
     return stop(vertx, control, parts);
@@ -296,25 +434,35 @@ public final class BenchStack {
 
   private static Future<Void> stop(Vertx vertx, HttpServer control, Parts parts) {
     Promise<Void> stopped = Promise.promise();
-    new Thread(() -> {
-      quietly(() -> {
-        if (control != null) control.close().await(10, TimeUnit.SECONDS);
-      });
-      quietly(() -> {
-        if (parts.gateway() != null) parts.gateway().stop(Duration.ofSeconds(60));
-      });
-      quietly(() -> {
-        if (parts.departments() != null) parts.departments().close().await(10, TimeUnit.SECONDS);
-      });
-      quietly(() -> {
-        if (parts.channels() != null) parts.channels().close().await(10, TimeUnit.SECONDS);
-      });
-      quietly(() -> {
-        if (parts.database() != null) parts.database().close();
-      });
-      quietly(() -> vertx.close().await(10, TimeUnit.SECONDS));
-      stopped.complete();
-    }, "bench-stop").start();
+    new Thread(
+            () -> {
+              quietly(
+                  () -> {
+                    if (control != null) control.close().await(10, TimeUnit.SECONDS);
+                  });
+              quietly(
+                  () -> {
+                    if (parts.gateway() != null) parts.gateway().stop(Duration.ofSeconds(60));
+                  });
+              quietly(
+                  () -> {
+                    if (parts.departments() != null)
+                      parts.departments().close().await(10, TimeUnit.SECONDS);
+                  });
+              quietly(
+                  () -> {
+                    if (parts.channels() != null)
+                      parts.channels().close().await(10, TimeUnit.SECONDS);
+                  });
+              quietly(
+                  () -> {
+                    if (parts.database() != null) parts.database().close();
+                  });
+              quietly(() -> vertx.close().await(10, TimeUnit.SECONDS));
+              stopped.complete();
+            },
+            "bench-stop")
+        .start();
     return stopped.future();
   }
 
@@ -333,27 +481,37 @@ public final class BenchStack {
   public static void main(String[] args) {
     BenchOptions options = parse(args);
     long started = System.nanoTime();
-    start(options, settings(options, Map.of())).onComplete(ar -> {
-      if (ar.failed()) {
-        System.err.println("bench: preparation failed: " + ar.cause());
-        System.exit(1);
-      }
-      BenchStack stack = ar.result();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        CountDownLatch done = new CountDownLatch(1);
-        stack.stop().onComplete(x -> done.countDown());
-        try {
-          if (!done.await(1, TimeUnit.MINUTES)) {
-            System.err.println("bench: shutdown did not complete within a minute");
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "bench-shutdown"));
-      System.out.println(stack.description()
-          .put("prepareSeconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0).encode());
-      System.out.flush();
-    });
+    start(options, settings(options, Map.of()))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                System.err.println("bench: preparation failed: " + ar.cause());
+                System.exit(1);
+              }
+              BenchStack stack = ar.result();
+              Runtime.getRuntime()
+                  .addShutdownHook(
+                      new Thread(
+                          () -> {
+                            CountDownLatch done = new CountDownLatch(1);
+                            stack.stop().onComplete(x -> done.countDown());
+                            try {
+                              if (!done.await(1, TimeUnit.MINUTES)) {
+                                System.err.println(
+                                    "bench: shutdown did not complete within a minute");
+                              }
+                            } catch (InterruptedException e) {
+                              Thread.currentThread().interrupt();
+                            }
+                          },
+                          "bench-shutdown"));
+              System.out.println(
+                  stack
+                      .description()
+                      .put("prepareSeconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0)
+                      .encode());
+              System.out.flush();
+            });
   }
 
   static BenchOptions parse(String[] args) {
@@ -377,7 +535,8 @@ public final class BenchStack {
         case "--codes" -> codes = Integer.parseInt(value);
         case "--concurrency" -> concurrency = Integer.parseInt(value);
         case "--gateway-classpath" -> classpath = value;
-        case "--gateway-jvm" -> jvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+        case "--gateway-jvm" ->
+            jvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
         default -> throw new IllegalArgumentException("unknown argument " + args[i - 1]);
       }
     }

@@ -7,11 +7,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 
-/** The data files the wrk scripts load with {@code dofile}: Lua tables of strings. Blocking file I/O. */
+/**
+ * The data files the wrk scripts load with {@code dofile}: Lua tables of strings. Blocking file
+ * I/O.
+ */
 final class LuaFiles {
 
-  private LuaFiles() {
-  }
+  private LuaFiles() {}
 
   /** {@code return { "a", "b", ... }}. */
   static void writeStrings(Path file, List<String> values) throws IOException {
@@ -23,29 +25,47 @@ final class LuaFiles {
   }
 
   /** {@code return { keyId = ..., path = ..., requests = { {body=, ts=, sig=, rid=}, ... } }}. */
-  static void writeSignedRequests(Path file, String keyId, List<BenchData.SignedRequest> requests) throws IOException {
-    StringBuilder lua = new StringBuilder(requests.size() * 400).append("return {\n  keyId = ").append(quote(keyId))
-        .append(",\n  path = ").append(quote(requests.isEmpty() ? "" : requests.get(0).path()))
-        .append(",\n  requests = {\n");
+  static void writeSignedRequests(Path file, String keyId, List<BenchData.SignedRequest> requests)
+      throws IOException {
+    StringBuilder lua =
+        new StringBuilder(requests.size() * 400)
+            .append("return {\n  keyId = ")
+            .append(quote(keyId))
+            .append(",\n  path = ")
+            .append(quote(requests.isEmpty() ? "" : requests.get(0).path()))
+            .append(",\n  requests = {\n");
     for (BenchData.SignedRequest r : requests) {
-      lua.append("    {body = ").append(quote(r.body())).append(", ts = \"").append(r.timestamp())
-          .append("\", sig = ").append(quote(r.signature())).append(", rid = ").append(quote(r.requestId()))
+      lua.append("    {body = ")
+          .append(quote(r.body()))
+          .append(", ts = \"")
+          .append(r.timestamp())
+          .append("\", sig = ")
+          .append(quote(r.signature()))
+          .append(", rid = ")
+          .append(quote(r.requestId()))
           .append("},\n");
     }
     write(file, lua.append("  }\n}\n"));
   }
 
   /** {@code return { {path = ..., auth = ...}, ... }}: scenario (e)'s signed partner requests. */
-  static void writePartnerRequests(Path file, List<PartnerRequests.Signed> requests) throws IOException {
+  static void writePartnerRequests(Path file, List<PartnerRequests.Signed> requests)
+      throws IOException {
     StringBuilder lua = new StringBuilder(requests.size() * 500).append("return {\n");
     for (PartnerRequests.Signed r : requests) {
-      lua.append("  {path = ").append(quote(r.path())).append(", auth = ").append(quote(r.authorization()))
+      lua.append("  {path = ")
+          .append(quote(r.path()))
+          .append(", auth = ")
+          .append(quote(r.authorization()))
           .append("},\n");
     }
     write(file, lua.append("}\n"));
   }
 
-  /** A Lua string literal; non-ASCII text is kept as its UTF-8 bytes, which Lua strings hold as they are. */
+  /**
+   * A Lua string literal; non-ASCII text is kept as its UTF-8 bytes, which Lua strings hold as they
+   * are.
+   */
   static String quote(String value) {
     StringBuilder out = new StringBuilder(value.length() + 2).append('"');
     for (int i = 0; i < value.length(); i++) {

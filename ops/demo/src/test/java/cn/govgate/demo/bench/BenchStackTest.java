@@ -13,11 +13,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
-import java.util.Properties;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The benchmark's data preparation with a tiny population: every file it writes works against the real stack. The
- * last test kills the gateway process (the stack runs it as a process of its own).
+ * The benchmark's data preparation with a tiny population: every file it writes works against the
+ * real stack. The last test kills the gateway process (the stack runs it as a process of its own).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BenchStackTest {
@@ -42,11 +42,17 @@ class BenchStackTest {
   @BeforeAll
   static void prepare() throws Exception {
     Path out = Files.createTempDirectory("govgate-bench");
-    // The gateway runs as a process of its own, from this test's classpath (it holds the gateway's classes).
-    BenchStack.BenchOptions options = new BenchStack.BenchOptions(out, 40, 10, 15, 4,
-        System.getProperty("java.class.path"), List.of("-Xmx384m"));
-    stack = BenchStack.start(options, BenchStack.settings(options, Map.of("http.instances", "2",
-        "http.shutdownGrace", "1s"))).await(3, TimeUnit.MINUTES);
+    // The gateway runs as a process of its own, from this test's classpath (it holds the gateway's
+    // classes).
+    BenchStack.BenchOptions options =
+        new BenchStack.BenchOptions(
+            out, 40, 10, 15, 4, System.getProperty("java.class.path"), List.of("-Xmx384m"));
+    stack =
+        BenchStack.start(
+                options,
+                BenchStack.settings(
+                    options, Map.of("http.instances", "2", "http.shutdownGrace", "1s")))
+            .await(3, TimeUnit.MINUTES);
     description = stack.description();
   }
 
@@ -61,7 +67,8 @@ class BenchStackTest {
   void runsTheGatewayInAProcessOfItsOwn() {
     long gatewayPid = description.getLong("gatewayPid");
     assertThat(gatewayPid).isNotEqualTo(ProcessHandle.current().pid());
-    assertThat(ProcessHandle.of(gatewayPid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+    assertThat(ProcessHandle.of(gatewayPid))
+        .hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
     assertThat(Path.of(description.getString("postgresDir")).resolve("postmaster.pid")).exists();
   }
 
@@ -81,8 +88,10 @@ class BenchStackTest {
     assertThat(tokens).hasSize(10).doesNotHaveDuplicates();
     var subjects = new HashSet<String>();
     for (String token : tokens) {
-      HttpResponse<String> me = Http.get(description.getString("gateway") + "/v1/me",
-          Map.of("Authorization", "Bearer " + token));
+      HttpResponse<String> me =
+          Http.get(
+              description.getString("gateway") + "/v1/me",
+              Map.of("Authorization", "Bearer " + token));
       assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
       assertThat(Http.json(me).getString("level")).isEqualTo("L3");
       subjects.add(Http.json(me).getString("idNumber"));
@@ -93,9 +102,12 @@ class BenchStackTest {
   @Test
   void eachTokenQueriesItsOwnSocialSecurityAccountAsScenarioADoes() throws Exception {
     for (String token : strings(stack.tokensFile()).subList(0, 3)) {
-      HttpResponse<String> account = Http.get(description.getString("gateway")
-          + "/v1/social-security/account?region=" + description.getString("region"),
-          Map.of("Authorization", "Bearer " + token));
+      HttpResponse<String> account =
+          Http.get(
+              description.getString("gateway")
+                  + "/v1/social-security/account?region="
+                  + description.getString("region"),
+              Map.of("Authorization", "Bearer " + token));
       assertThat(account.statusCode()).as(account.body()).isEqualTo(200);
     }
   }
@@ -104,15 +116,25 @@ class BenchStackTest {
   void issuesSingleUseAuthCodesThatLogIn() throws Exception {
     List<String> codes = strings(stack.authCodesFile());
     assertThat(codes).hasSize(15).doesNotHaveDuplicates();
-    String login = new JsonObject().put("channel", "wechat").put("appId", description.getString("appId"))
-        .put("authCode", codes.get(3)).encode();
-    HttpResponse<String> first = Http.post(description.getString("gateway") + "/v1/sessions", login,
-        Map.of("Content-Type", "application/json"));
+    String login =
+        new JsonObject()
+            .put("channel", "wechat")
+            .put("appId", description.getString("appId"))
+            .put("authCode", codes.get(3))
+            .encode();
+    HttpResponse<String> first =
+        Http.post(
+            description.getString("gateway") + "/v1/sessions",
+            login,
+            Map.of("Content-Type", "application/json"));
     assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
     // The citizen is bound by the step-up, so the binding lookup finds them.
     assertThat(Http.json(first).getBoolean("bound")).isTrue();
-    HttpResponse<String> again = Http.post(description.getString("gateway") + "/v1/sessions", login,
-        Map.of("Content-Type", "application/json"));
+    HttpResponse<String> again =
+        Http.post(
+            description.getString("gateway") + "/v1/sessions",
+            login,
+            Map.of("Content-Type", "application/json"));
     assertThat(again.statusCode()).isNotEqualTo(201);
   }
 
@@ -126,28 +148,44 @@ class BenchStackTest {
     String keyId = values.get(0);
     String path = values.get(1);
     String body = unescape(values.get(2));
-    Map<String, String> headers = Map.of("Content-Type", "application/json",
-        DepartmentAuth.KEY_ID_HEADER, keyId, DepartmentAuth.TIMESTAMP_HEADER, values.get(3),
-        DepartmentAuth.SIGNATURE_HEADER, values.get(4), DepartmentAuth.REQUEST_ID_HEADER, values.get(5));
-    HttpResponse<String> answer = Http.post(description.getString("department") + path, body, headers);
+    Map<String, String> headers =
+        Map.of(
+            "Content-Type",
+            "application/json",
+            DepartmentAuth.KEY_ID_HEADER,
+            keyId,
+            DepartmentAuth.TIMESTAMP_HEADER,
+            values.get(3),
+            DepartmentAuth.SIGNATURE_HEADER,
+            values.get(4),
+            DepartmentAuth.REQUEST_ID_HEADER,
+            values.get(5));
+    HttpResponse<String> answer =
+        Http.post(description.getString("department") + path, body, headers);
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     assertThat(Http.json(answer).getString("insuredStatus")).isNotBlank();
 
-    SyntheticCitizen first = SyntheticCitizens.generate(40, DemoDepartments.SEED).stream()
-        .filter(c -> c.homeRegion().equals(BenchStack.REGION)).findFirst().orElseThrow();
-    assertThat(new JsonObject(body).getJsonObject("citizen").getString("idNumber")).isEqualTo(first.idNumber());
+    SyntheticCitizen first =
+        SyntheticCitizens.generate(40, DemoDepartments.SEED).stream()
+            .filter(c -> c.homeRegion().equals(BenchStack.REGION))
+            .findFirst()
+            .orElseThrow();
+    assertThat(new JsonObject(body).getJsonObject("citizen").getString("idNumber"))
+        .isEqualTo(first.idNumber());
     assertThat(IdNumber.validate(first.idNumber()).valid()).isTrue();
 
     String tampered = body.replace("\"query\":{}", "\"query\":{\"x\":1}");
     assertThat(tampered).isNotEqualTo(body);
-    HttpResponse<String> refused = Http.post(description.getString("department") + path, tampered, headers);
+    HttpResponse<String> refused =
+        Http.post(description.getString("department") + path, tampered, headers);
     assertThat(refused.statusCode()).isEqualTo(401);
   }
 
   @Test
   void signsPartnerRequestsUnderConsentsThatScenarioESendsOnceEach() throws Exception {
     assertThat(description.getInteger("partnerConsents")).isEqualTo(10);
-    HttpResponse<String> presigned = Http.post(description.getString("control") + "/presign-partner?count=12", "");
+    HttpResponse<String> presigned =
+        Http.post(description.getString("control") + "/presign-partner?count=12", "");
     assertThat(presigned.statusCode()).as(presigned.body()).isEqualTo(200);
     List<String> values = strings(Path.of(description.getString("partnerRequests")));
     assertThat(values).hasSize(24);
@@ -156,16 +194,19 @@ class BenchStackTest {
       String auth = unescape(values.get(i + 1));
       assertThat(path).startsWith("/open/v1/social-security/account?consentId=cst_");
       assertThat(auth).startsWith("GOVGATE-RSA2 appid=\"bench-bank\",keyid=\"bench-rsa2\",");
-      HttpResponse<String> answer = Http.get(description.getString("gateway") + path, Map.of("Authorization", auth));
+      HttpResponse<String> answer =
+          Http.get(description.getString("gateway") + path, Map.of("Authorization", auth));
       assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-      HttpResponse<String> again = Http.get(description.getString("gateway") + path, Map.of("Authorization", auth));
+      HttpResponse<String> again =
+          Http.get(description.getString("gateway") + path, Map.of("Authorization", auth));
       assertThat(Http.json(again).getString("code")).isEqualTo("partner.nonce_replayed");
     }
   }
 
   /**
-   * A read answered to the citizen has its audit record committed: killing the gateway with SIGKILL right after the
-   * last answer loses none of the records (they used to wait up to 100 ms in memory).
+   * A read answered to the citizen has its audit record committed: killing the gateway with SIGKILL
+   * right after the last answer loses none of the records (they used to wait up to 100 ms in
+   * memory).
    */
   @Test
   @Order(Integer.MAX_VALUE)
@@ -174,25 +215,40 @@ class BenchStackTest {
     List<String> requestIds = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       String requestId = "kill-test-" + i + "-" + System.nanoTime();
-      HttpResponse<String> account = Http.get(description.getString("gateway")
-          + "/v1/social-security/account?region=" + description.getString("region"),
-          Map.of("Authorization", "Bearer " + tokens.get(i % tokens.size()), "X-Request-Id", requestId));
+      HttpResponse<String> account =
+          Http.get(
+              description.getString("gateway")
+                  + "/v1/social-security/account?region="
+                  + description.getString("region"),
+              Map.of(
+                  "Authorization",
+                  "Bearer " + tokens.get(i % tokens.size()),
+                  "X-Request-Id",
+                  requestId));
       assertThat(account.statusCode()).as(account.body()).isEqualTo(200);
       requestIds.add(requestId);
     }
     ProcessHandle gateway = ProcessHandle.of(description.getLong("gatewayPid")).orElseThrow();
-    new ProcessBuilder("kill", "-9", Long.toString(gateway.pid())).start().waitFor(10, TimeUnit.SECONDS);
+    new ProcessBuilder("kill", "-9", Long.toString(gateway.pid()))
+        .start()
+        .waitFor(10, TimeUnit.SECONDS);
     gateway.onExit().get(30, TimeUnit.SECONDS);
 
     Properties settings = new Properties();
-    try (var in = Files.newBufferedReader(stack.tokensFile().resolveSibling("gateway.properties"))) {
+    try (var in =
+        Files.newBufferedReader(stack.tokensFile().resolveSibling("gateway.properties"))) {
       settings.load(in);
     }
-    String url = "jdbc:postgresql://127.0.0.1:" + settings.getProperty("db.port") + "/"
-        + settings.getProperty("db.database");
+    String url =
+        "jdbc:postgresql://127.0.0.1:"
+            + settings.getProperty("db.port")
+            + "/"
+            + settings.getProperty("db.database");
     try (var db = DriverManager.getConnection(url, settings.getProperty("db.user"), "");
-        var query = db.prepareStatement("SELECT count(*) FROM audit_log WHERE request_id = ANY (?) "
-            + "AND action = 'social_security.account.read' AND outcome = 'success'")) {
+        var query =
+            db.prepareStatement(
+                "SELECT count(*) FROM audit_log WHERE request_id = ANY (?) "
+                    + "AND action = 'social_security.account.read' AND outcome = 'success'")) {
       query.setArray(1, db.createArrayOf("text", requestIds.toArray()));
       try (var rows = query.executeQuery()) {
         rows.next();

@@ -11,11 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * The stable address in front of a gateway that changes its port on every restart, as a load balancer is in front
- * of a deployment: a TCP relay on loopback (port 0) to the gateway's current port. The channels' notify URLs and
- * the test's clients use it. While the gateway is down a connection is accepted and closed at once, as a load
- * balancer with no healthy instance does. It also reports each request whose bytes start with
- * {@code POST /callbacks/} the moment they are passed on, so a kill can be placed inside a callback.
+ * The stable address in front of a gateway that changes its port on every restart, as a load
+ * balancer is in front of a deployment: a TCP relay on loopback (port 0) to the gateway's current
+ * port. The channels' notify URLs and the test's clients use it. While the gateway is down a
+ * connection is accepted and closed at once, as a load balancer with no healthy instance does. It
+ * also reports each request whose bytes start with {@code POST /callbacks/} the moment they are
+ * passed on, so a kill can be placed inside a callback.
  */
 final class FrontRelay {
   private static final byte[] CALLBACK = "POST /callbacks/".getBytes(StandardCharsets.US_ASCII);
@@ -31,12 +32,18 @@ final class FrontRelay {
   }
 
   static Future<FrontRelay> start(Vertx vertx, Consumer<String> onCallback) {
-    FrontRelay relay = new FrontRelay(vertx.createNetClient(new NetClientOptions().setConnectTimeout(2_000)),
-        onCallback);
-    return vertx.createNetServer().connectHandler(relay::relay).listen(0, "127.0.0.1").map(server -> {
-      relay.server = server;
-      return relay;
-    });
+    FrontRelay relay =
+        new FrontRelay(
+            vertx.createNetClient(new NetClientOptions().setConnectTimeout(2_000)), onCallback);
+    return vertx
+        .createNetServer()
+        .connectHandler(relay::relay)
+        .listen(0, "127.0.0.1")
+        .map(
+            server -> {
+              relay.server = server;
+              return relay;
+            });
   }
 
   /** Where connections go from now on; 0 = nowhere (the gateway is down). */
@@ -55,23 +62,27 @@ final class FrontRelay {
       return;
     }
     in.pause();
-    client.connect(port, "127.0.0.1").onComplete(ar -> {
-      if (ar.failed()) {
-        in.close();
-        return;
-      }
-      NetSocket out = ar.result();
-      in.handler(bytes -> {
-        out.write(bytes);
-        if (startsWith(bytes, CALLBACK)) onCallback.accept(path(bytes));
-      });
-      out.handler(in::write);
-      in.closeHandler(v -> out.close());
-      out.closeHandler(v -> in.close());
-      in.exceptionHandler(e -> out.close());
-      out.exceptionHandler(e -> in.close());
-      in.resume();
-    });
+    client
+        .connect(port, "127.0.0.1")
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                in.close();
+                return;
+              }
+              NetSocket out = ar.result();
+              in.handler(
+                  bytes -> {
+                    out.write(bytes);
+                    if (startsWith(bytes, CALLBACK)) onCallback.accept(path(bytes));
+                  });
+              out.handler(in::write);
+              in.closeHandler(v -> out.close());
+              out.closeHandler(v -> in.close());
+              in.exceptionHandler(e -> out.close());
+              out.exceptionHandler(e -> in.close());
+              in.resume();
+            });
   }
 
   private static boolean startsWith(Buffer bytes, byte[] prefix) {

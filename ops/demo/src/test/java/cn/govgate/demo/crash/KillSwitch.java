@@ -8,13 +8,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where the gateway is killed: a seeded plan of kills, each inside a callback (a channel's notification has
- * reached the gateway) or inside an outbox delivery (a department has booked a payment and is about to answer),
- * at the n-th such event after the kill is armed and a few milliseconds after it (0 = at once: before the gateway
- * can act on it). The events arrive on relay and simulator threads; the kill is a SIGKILL sent from there.
+ * Where the gateway is killed: a seeded plan of kills, each inside a callback (a channel's
+ * notification has reached the gateway) or inside an outbox delivery (a department has booked a
+ * payment and is about to answer), at the n-th such event after the kill is armed and a few
+ * milliseconds after it (0 = at once: before the gateway can act on it). The events arrive on relay
+ * and simulator threads; the kill is a SIGKILL sent from there.
  */
 final class KillSwitch {
-  enum Point { CALLBACK, OUTBOX }
+  enum Point {
+    CALLBACK,
+    OUTBOX
+  }
 
   /** One planned kill. */
   record Kill(int number, Point point, int nthEvent, int delayMs) {}
@@ -23,11 +27,13 @@ final class KillSwitch {
   record Fired(Kill kill, String event, long atNanos) {}
 
   private final GatewayProcess gateway;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "crash-kill-timer");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "crash-kill-timer");
+            t.setDaemon(true);
+            return t;
+          });
   private final List<Fired> fired = new ArrayList<>();
   private Kill armed;
   private int seen;

@@ -26,22 +26,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Citizens paying fines and utility bills through the gateway's public API, half of them in Alipay and half in
- * WeChat, as the mini-programs do: log in with a channel auth code, step up to L3 (real name and the simulator's
- * face check), {@code POST /v1/payments} with an {@code Idempotency-Key}, then pay the order in the channel's
- * simulator (which sends the signed callback). A request that meets a dead gateway (connection refused or cut, a
- * 503) or a department too slow to confirm the bill (504) is sent again with the same key until the gateway
- * answers, as a client does; a closed order (its prepay failed, 502) is retried under a new key. Blocking HTTP, on
- * the driver's own threads.
+ * Citizens paying fines and utility bills through the gateway's public API, half of them in Alipay
+ * and half in WeChat, as the mini-programs do: log in with a channel auth code, step up to L3 (real
+ * name and the simulator's face check), {@code POST /v1/payments} with an {@code Idempotency-Key},
+ * then pay the order in the channel's simulator (which sends the signed callback). A request that
+ * meets a dead gateway (connection refused or cut, a 503) or a department too slow to confirm the
+ * bill (504) is sent again with the same key until the gateway answers, as a client does; a closed
+ * order (its prepay failed, 502) is retried under a new key. Blocking HTTP, on the driver's own
+ * threads.
  */
 final class PaymentDriver {
   /** A bill a citizen pays, and what is known of it from the department simulator. */
-  record Item(Shopper shopper, String billType, String region, String ref, long amountFen, JsonObject body) {}
+  record Item(
+      Shopper shopper,
+      String billType,
+      String region,
+      String ref,
+      long amountFen,
+      JsonObject body) {}
 
   /** A citizen logged in through one channel, with an L3 session. */
   record Shopper(int index, SyntheticCitizen citizen, String channel, String token) {}
 
-  /** An order the gateway handed out for an item, and whether the citizen paid it at the channel. */
+  /**
+   * An order the gateway handed out for an item, and whether the citizen paid it at the channel.
+   */
   record Order(String orderId, Item item, String channel, boolean paid) {}
 
   private final String gateway;
@@ -63,64 +72,107 @@ final class PaymentDriver {
   // ---------- what to pay ----------
 
   /**
-   * The first {@code count} payable items (unpaid payable fines, unpaid bills) of the demo's citizens in order, as
-   * the department simulators hold them, each with the index of the citizen who pays it (no session yet).
+   * The first {@code count} payable items (unpaid payable fines, unpaid bills) of the demo's
+   * citizens in order, as the department simulators hold them, each with the index of the citizen
+   * who pays it (no session yet).
    */
-  static List<Item> payable(List<SyntheticCitizen> citizens, List<DepartmentSimulator> departments, int count) {
+  static List<Item> payable(
+      List<SyntheticCitizen> citizens, List<DepartmentSimulator> departments, int count) {
     List<Item> items = new ArrayList<>();
     for (int i = 0; i < citizens.size() && items.size() < count; i++) {
       SyntheticCitizen c = citizens.get(i);
       Shopper nobodyYet = new Shopper(i, c, i % 2 == 0 ? "alipay" : "wechat", null);
-      DepartmentSimulator traffic = department(departments, DepartmentFamily.TRAFFIC, c.homeRegion());
-      DepartmentSimulator utilities = department(departments, DepartmentFamily.UTILITIES, c.homeRegion());
+      DepartmentSimulator traffic =
+          department(departments, DepartmentFamily.TRAFFIC, c.homeRegion());
+      DepartmentSimulator utilities =
+          department(departments, DepartmentFamily.UTILITIES, c.homeRegion());
       for (Vehicle v : traffic.vehiclesOf(c)) {
         for (Fine f : traffic.finesOf(c, v)) {
           if (f.initiallyPaid() || !f.payable() || items.size() >= count) continue;
-          items.add(new Item(nobodyYet, "traffic_fine", c.homeRegion(), f.decisionNumber(), f.amountFen(),
-              new JsonObject().put("billType", "traffic_fine").put("region", c.homeRegion())
-                  .put("decisionNumber", f.decisionNumber())));
+          items.add(
+              new Item(
+                  nobodyYet,
+                  "traffic_fine",
+                  c.homeRegion(),
+                  f.decisionNumber(),
+                  f.amountFen(),
+                  new JsonObject()
+                      .put("billType", "traffic_fine")
+                      .put("region", c.homeRegion())
+                      .put("decisionNumber", f.decisionNumber())));
         }
       }
       for (HouseholdAccount a : utilities.accountsOf(c)) {
         Bill b = utilities.billOf(a);
         if (b.initiallyPaid() || b.amountFen() <= 0 || items.size() >= count) continue;
-        items.add(new Item(nobodyYet, "utility_bill", c.homeRegion(), b.billRef(), b.amountFen(),
-            new JsonObject().put("billType", "utility_bill").put("region", c.homeRegion())
-                .put("utilityType", b.utilityType()).put("accountNo", b.accountNo())));
+        items.add(
+            new Item(
+                nobodyYet,
+                "utility_bill",
+                c.homeRegion(),
+                b.billRef(),
+                b.amountFen(),
+                new JsonObject()
+                    .put("billType", "utility_bill")
+                    .put("region", c.homeRegion())
+                    .put("utilityType", b.utilityType())
+                    .put("accountNo", b.accountNo())));
       }
     }
     if (items.size() < count) {
-      throw new IllegalStateException("only " + items.size() + " payable items among " + citizens.size()
-          + " citizens; seed more");
+      throw new IllegalStateException(
+          "only "
+              + items.size()
+              + " payable items among "
+              + citizens.size()
+              + " citizens; seed more");
     }
     return List.copyOf(items);
   }
 
-  /** Logs in every citizen who pays one of {@code items} ({@code threads} at a time); the items with sessions. */
+  /**
+   * Logs in every citizen who pays one of {@code items} ({@code threads} at a time); the items with
+   * sessions.
+   */
   List<Item> loginAll(List<Item> items, int threads) throws InterruptedException {
     Map<Integer, SyntheticCitizen> who = new java.util.TreeMap<>();
     items.forEach(i -> who.put(i.shopper().index(), i.shopper().citizen()));
     Map<Integer, Shopper> shoppers = new ConcurrentHashMap<>();
     List<String> failures = new CopyOnWriteArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> new Thread(r, "crash-login"));
-    who.forEach((index, citizen) -> pool.execute(() -> {
-      try {
-        shoppers.put(index, login(index, citizen));
-      } catch (RuntimeException e) {
-        failures.add("citizen " + index + ": " + e.getMessage());
-      }
-    }));
+    who.forEach(
+        (index, citizen) ->
+            pool.execute(
+                () -> {
+                  try {
+                    shoppers.put(index, login(index, citizen));
+                  } catch (RuntimeException e) {
+                    failures.add("citizen " + index + ": " + e.getMessage());
+                  }
+                }));
     pool.shutdown();
     if (!pool.awaitTermination(10, TimeUnit.MINUTES) || !failures.isEmpty()) {
       throw new IllegalStateException("logins failed: " + failures);
     }
-    return items.stream().map(i -> new Item(shoppers.get(i.shopper().index()), i.billType(), i.region(), i.ref(),
-        i.amountFen(), i.body())).toList();
+    return items.stream()
+        .map(
+            i ->
+                new Item(
+                    shoppers.get(i.shopper().index()),
+                    i.billType(),
+                    i.region(),
+                    i.ref(),
+                    i.amountFen(),
+                    i.body()))
+        .toList();
   }
 
-  private static DepartmentSimulator department(List<DepartmentSimulator> all, DepartmentFamily family,
-      String region) {
-    return all.stream().filter(d -> d.family() == family && d.region().equals(region)).findFirst().orElseThrow();
+  private static DepartmentSimulator department(
+      List<DepartmentSimulator> all, DepartmentFamily family, String region) {
+    return all.stream()
+        .filter(d -> d.family() == family && d.region().equals(region))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** Logs citizen {@code index} in through its channel and steps the session up to L3. */
@@ -130,18 +182,39 @@ final class PaymentDriver {
     String user = viaAlipay ? DemoChannels.alipayUserId(index) : DemoChannels.openid(index);
     String code = viaAlipay ? alipay.issueAuthCode(appId, user) : wechat.issueAuthCode(appId, user);
     String channel = viaAlipay ? "alipay" : "wechat";
-    JsonObject l1 = expect(201, "POST", "/v1/sessions", null, new JsonObject().put("channel", channel)
-        .put("appId", appId).put("authCode", code), null);
+    JsonObject l1 =
+        expect(
+            201,
+            "POST",
+            "/v1/sessions",
+            null,
+            new JsonObject().put("channel", channel).put("appId", appId).put("authCode", code),
+            null);
     String bearer = "Bearer " + l1.getString("token");
-    JsonObject started = expect(201, "POST", "/v1/identity/verifications", bearer, new JsonObject()
-        .put("name", citizen.name()).put("idNumber", citizen.idNumber()), null);
+    JsonObject started =
+        expect(
+            201,
+            "POST",
+            "/v1/identity/verifications",
+            bearer,
+            new JsonObject().put("name", citizen.name()).put("idNumber", citizen.idNumber()),
+            null);
     JsonObject params = started.getJsonObject("clientParams");
-    boolean passed = viaAlipay ? alipay.performFace(params.getString("certifyId"), user)
-        : wechat.performFace(params.getString("verifyId"), user) == 10_000;
+    boolean passed =
+        viaAlipay
+            ? alipay.performFace(params.getString("certifyId"), user)
+            : wechat.performFace(params.getString("verifyId"), user) == 10_000;
     if (!passed) throw new IllegalStateException("face check of citizen " + index + " failed");
-    JsonObject l3 = expect(200, "POST", "/v1/identity/verifications/" + started.getString("verificationId")
-        + "/complete", bearer, null, null);
-    if (!"L3".equals(l3.getString("level"))) throw new IllegalStateException("step-up ended at " + l3);
+    JsonObject l3 =
+        expect(
+            200,
+            "POST",
+            "/v1/identity/verifications/" + started.getString("verificationId") + "/complete",
+            bearer,
+            null,
+            null);
+    if (!"L3".equals(l3.getString("level")))
+      throw new IllegalStateException("step-up ended at " + l3);
     return new Shopper(index, citizen, channel, l3.getString("token"));
   }
 
@@ -152,15 +225,16 @@ final class PaymentDriver {
     ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>(items);
     workers = Executors.newFixedThreadPool(threads, r -> new Thread(r, "crash-driver"));
     for (int t = 0; t < threads; t++) {
-      workers.execute(() -> {
-        for (Item item = queue.poll(); item != null; item = queue.poll()) {
-          try {
-            pay(item);
-          } catch (RuntimeException e) {
-            unexpected.add(item.ref() + ": " + e);
-          }
-        }
-      });
+      workers.execute(
+          () -> {
+            for (Item item = queue.poll(); item != null; item = queue.poll()) {
+              try {
+                pay(item);
+              } catch (RuntimeException e) {
+                unexpected.add(item.ref() + ": " + e);
+              }
+            }
+          });
     }
     workers.shutdown();
   }
@@ -175,9 +249,18 @@ final class PaymentDriver {
     for (int tries = 0; tries < 500; tries++) {
       HttpResponse<String> r;
       try {
-        r = Http.send("POST", gateway + "/v1/payments", item.body().encode(), Map.of(
-            "Authorization", "Bearer " + item.shopper().token(), "Idempotency-Key", key,
-            "Content-Type", "application/json"));
+        r =
+            Http.send(
+                "POST",
+                gateway + "/v1/payments",
+                item.body().encode(),
+                Map.of(
+                    "Authorization",
+                    "Bearer " + item.shopper().token(),
+                    "Idempotency-Key",
+                    key,
+                    "Content-Type",
+                    "application/json"));
       } catch (UncheckedIOException down) {
         connectionFailures.incrementAndGet();
         pause();
@@ -200,7 +283,8 @@ final class PaymentDriver {
         return;
       }
       if (r.statusCode() == 503 || r.statusCode() == 504) {
-        // The gateway is not ready yet, or the department did not confirm the bill in time: nothing was created.
+        // The gateway is not ready yet, or the department did not confirm the bill in time: nothing
+        // was created.
         pause();
         continue;
       }
@@ -210,7 +294,8 @@ final class PaymentDriver {
         pause();
         continue;
       }
-      unexpected.add(item.ref() + ": POST /v1/payments answered " + r.statusCode() + " " + errorCode(r));
+      unexpected.add(
+          item.ref() + ": POST /v1/payments answered " + r.statusCode() + " " + errorCode(r));
       return;
     }
     unexpected.add(item.ref() + ": gave up after 500 tries");
@@ -225,7 +310,8 @@ final class PaymentDriver {
         return;
       }
     } else {
-      // Completes once the notification is acknowledged, or fails when its retries run out: not waited for.
+      // Completes once the notification is acknowledged, or fails when its retries run out: not
+      // waited for.
       var paying = wechat.payOrder(orderId);
       if (paying.failed()) {
         unexpected.add(item.ref() + ": WeChat simulator could not pay " + paying.cause());
@@ -249,17 +335,30 @@ final class PaymentDriver {
     }
   }
 
-  private JsonObject expect(int status, String method, String path, String bearer, JsonObject body,
+  private JsonObject expect(
+      int status,
+      String method,
+      String path,
+      String bearer,
+      JsonObject body,
       Map<String, String> extra) {
     for (int tries = 0; ; tries++) {
       Map<String, String> headers = new java.util.HashMap<>();
       if (bearer != null) headers.put("Authorization", bearer);
       if (extra != null) headers.putAll(extra);
-      HttpResponse<String> r = Http.send(method, gateway + path, body == null ? null : body.encode(), headers);
-      if (r.statusCode() == status) return r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body());
+      HttpResponse<String> r =
+          Http.send(method, gateway + path, body == null ? null : body.encode(), headers);
+      if (r.statusCode() == status)
+        return r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body());
       if ((r.statusCode() != 503 && r.statusCode() != 504) || tries > 20) {
-        throw new IllegalStateException(method + " " + path.replaceAll("/verifications/[^/]+", "/verifications/-")
-            + " answered " + r.statusCode() + " " + errorCode(r));
+        throw new IllegalStateException(
+            method
+                + " "
+                + path.replaceAll("/verifications/[^/]+", "/verifications/-")
+                + " answered "
+                + r.statusCode()
+                + " "
+                + errorCode(r));
       }
       pause();
     }

@@ -9,10 +9,11 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic synthetic citizens: the same {@code (count, seed)} always yields the same list, and a shorter list
- * is a prefix of a longer one with the same seed. ID numbers are valid GB 11643 numbers in the districts of
- * Hangzhou ({@value #HANGZHOU}) and Chengdu ({@value #CHENGDU}), all distinct; names are random combinations of
- * common surnames and given-name characters, not real people.
+ * Deterministic synthetic citizens: the same {@code (count, seed)} always yields the same list, and
+ * a shorter list is a prefix of a longer one with the same seed. ID numbers are valid GB 11643
+ * numbers in the districts of Hangzhou ({@value #HANGZHOU}) and Chengdu ({@value #CHENGDU}), all
+ * distinct; names are random combinations of common surnames and given-name characters, not real
+ * people.
  */
 public final class SyntheticCitizens {
 
@@ -32,15 +33,16 @@ public final class SyntheticCitizens {
           + "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
           + "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
   private static final String GIVEN_CHARS =
-      "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力斌宇浩凯晨俊峰云雪琳晶欣怡博涵宁思嘉"
-          + "子轩梓睿雨彤佳悦航瑞鑫昊天泽逸然可馨诗琪晓东海波志新春兰梅亮凤荣婷慧颖雅倩";
-  private static final String[] PHONE_PREFIXES = {"139", "138", "137", "158", "186", "189", "177", "199"};
+      "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力斌宇浩凯晨俊峰云雪琳晶欣怡博涵宁思嘉" + "子轩梓睿雨彤佳悦航瑞鑫昊天泽逸然可馨诗琪晓东海波志新春兰梅亮凤荣婷慧颖雅倩";
+  private static final String[] PHONE_PREFIXES = {
+    "139", "138", "137", "158", "186", "189", "177", "199"
+  };
 
   private static final LocalDate OLDEST = LocalDate.of(1950, 1, 1);
-  private static final int BIRTH_DAYS_SPAN = (int) (LocalDate.of(2005, 12, 31).toEpochDay() - OLDEST.toEpochDay());
+  private static final int BIRTH_DAYS_SPAN =
+      (int) (LocalDate.of(2005, 12, 31).toEpochDay() - OLDEST.toEpochDay());
 
-  private SyntheticCitizens() {
-  }
+  private SyntheticCitizens() {}
 
   /** {@code count} distinct citizens from {@code seed}; 10,000 take a few milliseconds. */
   public static List<SyntheticCitizen> generate(int count, long seed) {
@@ -67,12 +69,15 @@ public final class SyntheticCitizens {
     LocalDate birthDate = OLDEST.plusDays(random.nextInt(BIRTH_DAYS_SPAN + 1));
     int sequence = random.nextInt(1000);
     String idNumber = ResidentIds.generate(district, birthDate, sequence);
-    SyntheticCitizen.Gender gender = sequence % 2 == 1 ? SyntheticCitizen.Gender.MALE : SyntheticCitizen.Gender.FEMALE;
-    return new SyntheticCitizen(idNumber, name(random), birthDate, gender, phone(random), homeRegion);
+    SyntheticCitizen.Gender gender =
+        sequence % 2 == 1 ? SyntheticCitizen.Gender.MALE : SyntheticCitizen.Gender.FEMALE;
+    return new SyntheticCitizen(
+        idNumber, name(random), birthDate, gender, phone(random), homeRegion);
   }
 
   private static String name(SplittableRandom random) {
-    StringBuilder name = new StringBuilder().append(SURNAMES.charAt(random.nextInt(SURNAMES.length())));
+    StringBuilder name =
+        new StringBuilder().append(SURNAMES.charAt(random.nextInt(SURNAMES.length())));
     int givenLength = random.nextInt(10) < 3 ? 1 : 2;
     for (int i = 0; i < givenLength; i++) {
       name.append(GIVEN_CHARS.charAt(random.nextInt(GIVEN_CHARS.length())));

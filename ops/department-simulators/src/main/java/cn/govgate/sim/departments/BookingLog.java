@@ -15,12 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A department simulator's ledger of payments: an append-only file of JSON lines, each forced to disk
- * ({@code fsync}) before the payment request is answered, so what a department acknowledged survives a crash of
- * any process and can be counted from outside. One line per payment request the department accepted: the first
- * for an order is its booking, a later one for the same order a repeated delivery answered from that booking
- * ({@code repeat: true}). A simulator started on an existing ledger books its payments again from it, so it still
- * knows them after a restart. Blocking file I/O: used from worker threads only.
+ * A department simulator's ledger of payments: an append-only file of JSON lines, each forced to
+ * disk ({@code fsync}) before the payment request is answered, so what a department acknowledged
+ * survives a crash of any process and can be counted from outside. One line per payment request the
+ * department accepted: the first for an order is its booking, a later one for the same order a
+ * repeated delivery answered from that booking ({@code repeat: true}). A simulator started on an
+ * existing ledger books its payments again from it, so it still knows them after a restart.
+ * Blocking file I/O: used from worker threads only.
  */
 public final class BookingLog implements AutoCloseable {
 
@@ -35,18 +36,34 @@ public final class BookingLog implements AutoCloseable {
    * @param paidAt when the citizen paid, as the gateway reported it (ISO-8601)
    * @param repeat whether this is a repeated delivery of an order booked before
    */
-  public record Booking(String orderId, String ref, long amountFen, String receiptNo, String channelTradeNo,
-      String paidAt, boolean repeat) {
+  public record Booking(
+      String orderId,
+      String ref,
+      long amountFen,
+      String receiptNo,
+      String channelTradeNo,
+      String paidAt,
+      boolean repeat) {
 
     JsonObject toJson() {
-      return new JsonObject().put("orderId", orderId).put("ref", ref).put("amountFen", amountFen)
-          .put("receiptNo", receiptNo).put("channelTradeNo", channelTradeNo).put("paidAt", paidAt)
+      return new JsonObject()
+          .put("orderId", orderId)
+          .put("ref", ref)
+          .put("amountFen", amountFen)
+          .put("receiptNo", receiptNo)
+          .put("channelTradeNo", channelTradeNo)
+          .put("paidAt", paidAt)
           .put("repeat", repeat);
     }
 
     static Booking fromJson(JsonObject json) {
-      return new Booking(json.getString("orderId"), json.getString("ref"), json.getLong("amountFen"),
-          json.getString("receiptNo"), json.getString("channelTradeNo"), json.getString("paidAt"),
+      return new Booking(
+          json.getString("orderId"),
+          json.getString("ref"),
+          json.getLong("amountFen"),
+          json.getString("receiptNo"),
+          json.getString("channelTradeNo"),
+          json.getString("paidAt"),
           json.getBoolean("repeat", false));
     }
   }
@@ -63,16 +80,22 @@ public final class BookingLog implements AutoCloseable {
   public static BookingLog open(Path file) {
     try {
       if (file.getParent() != null) Files.createDirectories(file.getParent());
-      return new BookingLog(file, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.APPEND));
+      return new BookingLog(
+          file,
+          FileChannel.open(
+              file,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.APPEND));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the booking log " + file, e);
     }
   }
 
   /**
-   * Every complete line of the ledger at {@code file}, oldest first (none when it does not exist). A last line
-   * without its newline — a write cut short by a kill before it was acknowledged — is not a booking and is skipped.
+   * Every complete line of the ledger at {@code file}, oldest first (none when it does not exist).
+   * A last line without its newline — a write cut short by a kill before it was acknowledged — is
+   * not a booking and is skipped.
    */
   public static List<Booking> read(Path file) {
     String content;
@@ -85,13 +108,16 @@ public final class BookingLog implements AutoCloseable {
     }
     List<Booking> out = new ArrayList<>();
     int start = 0;
-    for (int end = content.indexOf('\n'); end >= 0; start = end + 1, end = content.indexOf('\n', start)) {
+    for (int end = content.indexOf('\n');
+        end >= 0;
+        start = end + 1, end = content.indexOf('\n', start)) {
       String line = content.substring(start, end).strip();
       if (line.isEmpty()) continue;
       try {
         out.add(Booking.fromJson(new JsonObject(line)));
       } catch (DecodeException | ClassCastException | NullPointerException e) {
-        throw new IllegalStateException("corrupt line in the booking log " + file + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "corrupt line in the booking log " + file + ": " + e.getMessage(), e);
       }
     }
     return List.copyOf(out);
@@ -108,7 +134,8 @@ public final class BookingLog implements AutoCloseable {
 
   /** Appends one line and forces it to disk; returns only once it is durable. */
   synchronized void append(Booking booking) {
-    ByteBuffer line = ByteBuffer.wrap((booking.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8));
+    ByteBuffer line =
+        ByteBuffer.wrap((booking.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8));
     try {
       while (line.hasRemaining()) channel.write(line);
       channel.force(false);

@@ -16,15 +16,19 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Department records derived deterministically from a citizen's ID number (and, where time matters, from "today"),
- * so that every simulator instance and the demo agree without sharing state. Pure functions; thread-safe.
+ * Department records derived deterministically from a citizen's ID number (and, where time matters,
+ * from "today"), so that every simulator instance and the demo agree without sharing state. Pure
+ * functions; thread-safe.
  */
 public final class DepartmentData {
 
   /** China Standard Time; departments reason in local dates. */
   public static final ZoneOffset CST = ZoneOffset.ofHours(8);
 
-  /** Insurance types with employer and personal rates in basis points (typical Zhejiang/Sichuan rates). */
+  /**
+   * Insurance types with employer and personal rates in basis points (typical Zhejiang/Sichuan
+   * rates).
+   */
   enum Insurance {
     PENSION("pension", 1600, 800),
     MEDICAL("medical", 950, 200),
@@ -45,7 +49,11 @@ public final class DepartmentData {
 
   /** The social-insurance facts of one person. */
   public record SocialSecurityProfile(
-      String status, List<String> insuranceTypes, String employer, LocalDate startDate, YearMonth lastPaidMonth,
+      String status,
+      List<String> insuranceTypes,
+      String employer,
+      LocalDate startDate,
+      YearMonth lastPaidMonth,
       long baseFen2020) {
 
     /** The contribution base of a month: grows 4 % a year from 2020. */
@@ -56,8 +64,14 @@ public final class DepartmentData {
 
   /** The housing-fund facts of one person. */
   public record HousingFundProfile(
-      String accountNo, String status, String employer, LocalDate openedOn, YearMonth lastDepositMonth,
-      int ratePercent, long baseFen2020, int keptPercent) {
+      String accountNo,
+      String status,
+      String employer,
+      LocalDate openedOn,
+      YearMonth lastDepositMonth,
+      int ratePercent,
+      long baseFen2020,
+      int keptPercent) {
 
     public long baseFen(YearMonth month) {
       return roundToYuan(baseFen2020 * (100 + 4L * (month.getYear() - 2020)) / 100);
@@ -75,14 +89,26 @@ public final class DepartmentData {
 
   /** One registered motor vehicle. */
   public record Vehicle(
-      String plate, String plateType, String brand, String model, String vinLast6, String status,
-      LocalDate registeredOn, LocalDate inspectionDueOn) {
-  }
+      String plate,
+      String plateType,
+      String brand,
+      String model,
+      String vinLast6,
+      String status,
+      LocalDate registeredOn,
+      LocalDate inspectionDueOn) {}
 
   /** One traffic-violation fine as first recorded (paid state may change in a simulator). */
   public record Fine(
-      String decisionNumber, OffsetDateTime time, String place, String offenceCode, String offenceDescription,
-      long amountFen, int points, boolean payable, OffsetDateTime paidAt) {
+      String decisionNumber,
+      OffsetDateTime time,
+      String place,
+      String offenceCode,
+      String offenceDescription,
+      long amountFen,
+      int points,
+      boolean payable,
+      OffsetDateTime paidAt) {
 
     public boolean initiallyPaid() {
       return paidAt != null;
@@ -90,47 +116,67 @@ public final class DepartmentData {
   }
 
   /** A household utility account. */
-  public record HouseholdAccount(String utilityType, String accountNo) {
-  }
+  public record HouseholdAccount(String utilityType, String accountNo) {}
 
   /** The current bill of an account. */
   public record Bill(
-      String billRef, String utilityType, String accountNo, YearMonth period, long usageQuantity, String usageUnit,
-      long amountFen, LocalDate dueDate, boolean initiallyPaid) {
-  }
+      String billRef,
+      String utilityType,
+      String accountNo,
+      YearMonth period,
+      long usageQuantity,
+      String usageUnit,
+      long amountFen,
+      LocalDate dueDate,
+      boolean initiallyPaid) {}
 
   private static final String[] EMPLOYER_WORDS = {
-      "云帆", "恒信", "启明", "瑞丰", "蓝海", "同创", "华锦", "嘉禾", "远景", "博源", "立达", "中和", "鼎盛", "新程"};
+    "云帆", "恒信", "启明", "瑞丰", "蓝海", "同创", "华锦", "嘉禾", "远景", "博源", "立达", "中和", "鼎盛", "新程"
+  };
   private static final String[] EMPLOYER_SUFFIXES = {
-      "科技有限公司", "贸易有限公司", "建设工程有限公司", "医疗器械有限公司", "物流有限公司", "餐饮管理有限公司",
-      "信息技术有限公司", "教育咨询有限公司"};
+    "科技有限公司", "贸易有限公司", "建设工程有限公司", "医疗器械有限公司", "物流有限公司", "餐饮管理有限公司", "信息技术有限公司", "教育咨询有限公司"
+  };
   private static final String[][] CARS = {
-      {"大众", "朗逸", "02"}, {"丰田", "卡罗拉", "02"}, {"本田", "雅阁", "02"}, {"吉利", "帝豪", "02"},
-      {"长安", "CS75", "02"}, {"比亚迪", "秦PLUS", "52"}, {"特斯拉", "Model 3", "52"}, {"五菱", "宏光MINIEV", "52"}};
+    {"大众", "朗逸", "02"}, {"丰田", "卡罗拉", "02"}, {"本田", "雅阁", "02"}, {"吉利", "帝豪", "02"},
+    {"长安", "CS75", "02"}, {"比亚迪", "秦PLUS", "52"}, {"特斯拉", "Model 3", "52"}, {"五菱", "宏光MINIEV", "52"}
+  };
   private static final String PLATE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
   private static final Object[][] OFFENCES = {
-      {"1625", "驾驶机动车违反道路交通信号灯通行的", 20_000L, 6},
-      {"1039", "机动车违反规定停放、临时停车，妨碍其他车辆、行人通行的", 15_000L, 0},
-      {"1344", "机动车违反禁令标志指示的", 10_000L, 3},
-      {"1345", "机动车违反禁止标线指示的", 10_000L, 3},
-      {"1352", "驾驶小型载客汽车超过规定时速10%未达20%的", 20_000L, 0},
-      {"1357", "驾驶机动车行经人行横道，不按规定减速、停车、避让行人的", 20_000L, 9},
-      {"1301", "机动车不按规定车道行驶的", 10_000L, 2}};
-  private static final Map<String, String[]> CITY = Map.of(
-      "3301", new String[] {"杭州市", "浙", "文三路", "莫干山路", "延安路", "天目山路", "解放路"},
-      "5101", new String[] {"成都市", "川", "天府大道", "人民南路", "蜀都大道", "一环路", "红星路"});
-  private static final Map<String, String> DISTRICTS = Map.ofEntries(
-      Map.entry("330102", "上城区"), Map.entry("330105", "拱墅区"), Map.entry("330106", "西湖区"),
-      Map.entry("330108", "滨江区"), Map.entry("330109", "萧山区"), Map.entry("330110", "余杭区"),
-      Map.entry("510104", "锦江区"), Map.entry("510105", "青羊区"), Map.entry("510106", "金牛区"),
-      Map.entry("510107", "武侯区"), Map.entry("510108", "成华区"), Map.entry("510112", "龙泉驿区"));
+    {"1625", "驾驶机动车违反道路交通信号灯通行的", 20_000L, 6},
+    {"1039", "机动车违反规定停放、临时停车，妨碍其他车辆、行人通行的", 15_000L, 0},
+    {"1344", "机动车违反禁令标志指示的", 10_000L, 3},
+    {"1345", "机动车违反禁止标线指示的", 10_000L, 3},
+    {"1352", "驾驶小型载客汽车超过规定时速10%未达20%的", 20_000L, 0},
+    {"1357", "驾驶机动车行经人行横道，不按规定减速、停车、避让行人的", 20_000L, 9},
+    {"1301", "机动车不按规定车道行驶的", 10_000L, 2}
+  };
+  private static final Map<String, String[]> CITY =
+      Map.of(
+          "3301", new String[] {"杭州市", "浙", "文三路", "莫干山路", "延安路", "天目山路", "解放路"},
+          "5101", new String[] {"成都市", "川", "天府大道", "人民南路", "蜀都大道", "一环路", "红星路"});
+  private static final Map<String, String> DISTRICTS =
+      Map.ofEntries(
+          Map.entry("330102", "上城区"),
+          Map.entry("330105", "拱墅区"),
+          Map.entry("330106", "西湖区"),
+          Map.entry("330108", "滨江区"),
+          Map.entry("330109", "萧山区"),
+          Map.entry("330110", "余杭区"),
+          Map.entry("510104", "锦江区"),
+          Map.entry("510105", "青羊区"),
+          Map.entry("510106", "金牛区"),
+          Map.entry("510107", "武侯区"),
+          Map.entry("510108", "成华区"),
+          Map.entry("510112", "龙泉驿区"));
 
-  private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
+  private static final DateTimeFormatter RFC_3339 =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
 
-  private DepartmentData() {
-  }
+  private DepartmentData() {}
 
-  /** The city-level region of an ID number's address code, e.g. {@code 330106…} → {@code 330100}. */
+  /**
+   * The city-level region of an ID number's address code, e.g. {@code 330106…} → {@code 330100}.
+   */
   public static String cityOf(String idNumber) {
     return idNumber.substring(0, 4) + "00";
   }
@@ -161,13 +207,15 @@ public final class DepartmentData {
       }
     }
     long base = roundToYuan(380_000 + random.nextInt(1_600_000));
-    return new SocialSecurityProfile(status, List.copyOf(types), employer(idNumber, random), startDate, lastMonth,
-        base);
+    return new SocialSecurityProfile(
+        status, List.copyOf(types), employer(idNumber, random), startDate, lastMonth, base);
   }
 
   /** Employer and personal amounts (fen) of one insurance type for a contribution base. */
   static long[] contribution(Insurance insurance, long baseFen) {
-    return new long[] {percentOf(baseFen, insurance.employerBp), percentOf(baseFen, insurance.personalBp)};
+    return new long[] {
+      percentOf(baseFen, insurance.employerBp), percentOf(baseFen, insurance.personalBp)
+    };
   }
 
   public static HousingFundProfile housingFund(String idNumber, LocalDate today) {
@@ -187,17 +235,29 @@ public final class DepartmentData {
       last = YearMonth.from(openedOn);
     }
     String accountNo = digits(random, 12);
-    return new HousingFundProfile(accountNo, status, social.employer(), openedOn, last, 5 + random.nextInt(8),
-        social.baseFen2020(), 30 + random.nextInt(71));
+    return new HousingFundProfile(
+        accountNo,
+        status,
+        social.employer(),
+        openedOn,
+        last,
+        5 + random.nextInt(8),
+        social.baseFen2020(),
+        30 + random.nextInt(71));
   }
 
-  /** Balance: deposits of every month kept in part (withdrawals for rent or a home loan); 0 once closed. */
+  /**
+   * Balance: deposits of every month kept in part (withdrawals for rent or a home loan); 0 once
+   * closed.
+   */
   public static long housingFundBalanceFen(HousingFundProfile profile) {
     if (profile.status().equals("closed")) {
       return 0;
     }
     long total = 0;
-    for (YearMonth m = profile.firstDepositMonth(); !m.isAfter(profile.lastDepositMonth()); m = m.plusMonths(1)) {
+    for (YearMonth m = profile.firstDepositMonth();
+        !m.isAfter(profile.lastDepositMonth());
+        m = m.plusMonths(1)) {
       total += 2 * profile.partFen(m);
     }
     return total * profile.keptPercent() / 100;
@@ -215,26 +275,41 @@ public final class DepartmentData {
       boolean newEnergy = car[2].equals("52");
       StringBuilder plate = new StringBuilder(city[1]).append('A').append(newEnergy ? "D" : "");
       for (int c = 0; c < 5; c++) {
-        plate.append(newEnergy && c > 0 ? (char) ('0' + random.nextInt(10))
-            : PLATE_CHARS.charAt(random.nextInt(PLATE_CHARS.length())));
+        plate.append(
+            newEnergy && c > 0
+                ? (char) ('0' + random.nextInt(10))
+                : PLATE_CHARS.charAt(random.nextInt(PLATE_CHARS.length())));
       }
       long span = Math.max(1, ChronoUnit.DAYS.between(adult, today) - 30);
       // nextDouble draws exactly once, so later vehicles do not depend on today's date.
       double fraction = random.nextDouble();
-      LocalDate registeredOn = adult.isBefore(today) ? adult.plusDays((long) (fraction * span)) : today.minusDays(30);
+      LocalDate registeredOn =
+          adult.isBefore(today) ? adult.plusDays((long) (fraction * span)) : today.minusDays(30);
       int statusRoll = random.nextInt(100);
-      String status = statusRoll < 85 ? "normal" : statusRoll < 95 ? "inspection_overdue" : "mortgaged";
-      LocalDate inspectionDue = status.equals("inspection_overdue")
-          ? today.minusDays(1 + random.nextInt(300)) : today.plusDays(1 + random.nextInt(700));
-      vehicles.add(new Vehicle(plate.toString(), car[2], car[0], car[1], digits(random, 6), status, registeredOn,
-          inspectionDue));
+      String status =
+          statusRoll < 85 ? "normal" : statusRoll < 95 ? "inspection_overdue" : "mortgaged";
+      LocalDate inspectionDue =
+          status.equals("inspection_overdue")
+              ? today.minusDays(1 + random.nextInt(300))
+              : today.plusDays(1 + random.nextInt(700));
+      vehicles.add(
+          new Vehicle(
+              plate.toString(),
+              car[2],
+              car[0],
+              car[1],
+              digits(random, 6),
+              status,
+              registeredOn,
+              inspectionDue));
     }
     return List.copyOf(vehicles);
   }
 
   /**
-   * The fines recorded against a vehicle: 0–3, within the last two years. Decision numbers, offences and amounts
-   * depend on the ID number only; the offence times are counted back from {@code today}.
+   * The fines recorded against a vehicle: 0–3, within the last two years. Decision numbers,
+   * offences and amounts depend on the ID number only; the offence times are counted back from
+   * {@code today}.
    */
   public static List<Fine> fines(String idNumber, Vehicle vehicle, LocalDate today) {
     SplittableRandom random = random(idNumber, "fines:" + vehicle.plate() + vehicle.vinLast6());
@@ -243,19 +318,39 @@ public final class DepartmentData {
     List<Fine> fines = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       Object[] offence = OFFENCES[random.nextInt(OFFENCES.length)];
-      OffsetDateTime time = today.minusDays(3 + random.nextInt(700))
-          .atTime(LocalTime.of(7 + random.nextInt(15), random.nextInt(60))).atOffset(CST);
-      String place = city[0] + city[2 + random.nextInt(5)] + (random.nextBoolean() ? "与" + city[2 + random.nextInt(5)]
-          + "交叉口" : (1 + random.nextInt(400)) + "号附近");
+      OffsetDateTime time =
+          today
+              .minusDays(3 + random.nextInt(700))
+              .atTime(LocalTime.of(7 + random.nextInt(15), random.nextInt(60)))
+              .atOffset(CST);
+      String place =
+          city[0]
+              + city[2 + random.nextInt(5)]
+              + (random.nextBoolean()
+                  ? "与" + city[2 + random.nextInt(5)] + "交叉口"
+                  : (1 + random.nextInt(400)) + "号附近");
       int points = (Integer) offence[3];
-      OffsetDateTime paidAt = random.nextInt(10) < 3 ? time.plusDays(1 + random.nextInt(10)).withHour(20) : null;
-      fines.add(new Fine(idNumber.substring(0, 6) + digits(random, 10), time, place, (String) offence[0],
-          (String) offence[1], (Long) offence[2], points, points < 9, paidAt));
+      OffsetDateTime paidAt =
+          random.nextInt(10) < 3 ? time.plusDays(1 + random.nextInt(10)).withHour(20) : null;
+      fines.add(
+          new Fine(
+              idNumber.substring(0, 6) + digits(random, 10),
+              time,
+              place,
+              (String) offence[0],
+              (String) offence[1],
+              (Long) offence[2],
+              points,
+              points < 9,
+              paidAt));
     }
     return List.copyOf(fines);
   }
 
-  /** Water and power for everyone, gas for most; account numbers start 1 (water), 2 (power), 3 (gas). */
+  /**
+   * Water and power for everyone, gas for most; account numbers start 1 (water), 2 (power), 3
+   * (gas).
+   */
   public static List<HouseholdAccount> accounts(String idNumber) {
     SplittableRandom random = random(idNumber, "utilities");
     List<HouseholdAccount> accounts = new ArrayList<>(3);
@@ -279,8 +374,10 @@ public final class DepartmentData {
   /** The bill of the previous calendar month, due on the 25th of the current one. */
   public static Bill currentBill(HouseholdAccount account, LocalDate today) {
     YearMonth period = YearMonth.from(today).minusMonths(1);
-    String billRef = account.utilityType().substring(0, 1).toUpperCase(Locale.ROOT) + account.accountNo()
-        + period.toString().replace("-", "");
+    String billRef =
+        account.utilityType().substring(0, 1).toUpperCase(Locale.ROOT)
+            + account.accountNo()
+            + period.toString().replace("-", "");
     SplittableRandom random = random(billRef, "bill");
     long amount;
     long quantity;
@@ -302,17 +399,28 @@ public final class DepartmentData {
         unit = "m3";
       }
     }
-    return new Bill(billRef, account.utilityType(), account.accountNo(), period, quantity, unit, amount,
-        YearMonth.from(today).atDay(25), random.nextInt(10) < 2);
+    return new Bill(
+        billRef,
+        account.utilityType(),
+        account.accountNo(),
+        period,
+        quantity,
+        unit,
+        amount,
+        YearMonth.from(today).atDay(25),
+        random.nextInt(10) < 2);
   }
 
-  /** RFC 3339 with seconds always present ({@code OffsetDateTime.toString()} drops zero seconds). */
+  /**
+   * RFC 3339 with seconds always present ({@code OffsetDateTime.toString()} drops zero seconds).
+   */
   public static String formatInstant(OffsetDateTime time) {
     return RFC_3339.format(time);
   }
 
   private static LocalDate workStart(String idNumber, SplittableRandom random, LocalDate today) {
-    LocalDate start = ResidentIds.birthDate(idNumber).plusYears(18).plusDays(random.nextInt(6 * 365));
+    LocalDate start =
+        ResidentIds.birthDate(idNumber).plusYears(18).plusDays(random.nextInt(6 * 365));
     LocalDate earliest = LocalDate.of(1995, 1, 1).plusDays(random.nextInt(365));
     if (start.isBefore(earliest)) {
       start = earliest;
@@ -323,7 +431,8 @@ public final class DepartmentData {
 
   private static String employer(String idNumber, SplittableRandom random) {
     String[] city = CITY.getOrDefault(idNumber.substring(0, 4), CITY.get("3301"));
-    return city[0].substring(0, 2) + EMPLOYER_WORDS[random.nextInt(EMPLOYER_WORDS.length)]
+    return city[0].substring(0, 2)
+        + EMPLOYER_WORDS[random.nextInt(EMPLOYER_WORDS.length)]
         + EMPLOYER_SUFFIXES[random.nextInt(EMPLOYER_SUFFIXES.length)];
   }
 

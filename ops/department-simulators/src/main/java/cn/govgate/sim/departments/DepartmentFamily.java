@@ -22,7 +22,10 @@ public enum DepartmentFamily {
     return wireName;
   }
 
-  /** Operation names, e.g. {@code proof-data}; the service type is {@code wireName + "." + operation}. */
+  /**
+   * Operation names, e.g. {@code proof-data}; the service type is {@code wireName + "." +
+   * operation}.
+   */
   public List<String> operations() {
     return operations;
   }

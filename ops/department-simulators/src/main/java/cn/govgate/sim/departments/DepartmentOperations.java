@@ -1,5 +1,6 @@
 package cn.govgate.sim.departments;
 
+import cn.govgate.sim.citizens.ResidentIds;
 import cn.govgate.sim.citizens.SyntheticCitizen;
 import cn.govgate.sim.departments.DepartmentData.Bill;
 import cn.govgate.sim.departments.DepartmentData.Fine;
@@ -8,7 +9,6 @@ import cn.govgate.sim.departments.DepartmentData.HousingFundProfile;
 import cn.govgate.sim.departments.DepartmentData.Insurance;
 import cn.govgate.sim.departments.DepartmentData.SocialSecurityProfile;
 import cn.govgate.sim.departments.DepartmentData.Vehicle;
-import cn.govgate.sim.citizens.ResidentIds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
@@ -24,9 +24,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The business side of a simulator: request checks, lookups and in-memory payment state for one (family, region).
- * Handlers are synchronous CPU work; payments are serialised on this object because the Java API and the event loop
- * may touch them concurrently.
+ * The business side of a simulator: request checks, lookups and in-memory payment state for one
+ * (family, region). Handlers are synchronous CPU work; payments are serialised on this object
+ * because the Java API and the event loop may touch them concurrently.
  */
 final class DepartmentOperations {
 
@@ -50,14 +50,12 @@ final class DepartmentOperations {
     }
   }
 
-  private record FineOwner(SyntheticCitizen citizen, Vehicle vehicle) {
-  }
+  private record FineOwner(SyntheticCitizen citizen, Vehicle vehicle) {}
 
-  private record AccountOwner(SyntheticCitizen citizen, HouseholdAccount account) {
-  }
+  private record AccountOwner(SyntheticCitizen citizen, HouseholdAccount account) {}
 
-  private record Payment(String ref, String orderId, long amountFen, String receiptNo, OffsetDateTime paidAt) {
-  }
+  private record Payment(
+      String ref, String orderId, long amountFen, String receiptNo, OffsetDateTime paidAt) {}
 
   private static final Pattern YEAR_MONTH = Pattern.compile("\\d{4}-(0[1-9]|1[0-2])");
   private static final Pattern DECISION_NUMBER = Pattern.compile("\\d{16}");
@@ -99,7 +97,8 @@ final class DepartmentOperations {
     for (SyntheticCitizen citizen : citizens.values()) {
       for (Vehicle vehicle : DepartmentData.vehicles(citizen.idNumber(), today)) {
         FineOwner owner = new FineOwner(citizen, vehicle);
-        vehicleOwners.putIfAbsent(vehicleKey(vehicle.plate(), vehicle.plateType(), vehicle.vinLast6()), owner);
+        vehicleOwners.putIfAbsent(
+            vehicleKey(vehicle.plate(), vehicle.plateType(), vehicle.vinLast6()), owner);
         for (Fine fine : DepartmentData.fines(citizen.idNumber(), vehicle, today)) {
           fineOwners.putIfAbsent(fine.decisionNumber(), owner);
         }
@@ -115,18 +114,28 @@ final class DepartmentOperations {
     }
   }
 
-  /** The payments of an earlier run of this simulator, from its ledger: known again, receipts continue after them. */
+  /**
+   * The payments of an earlier run of this simulator, from its ledger: known again, receipts
+   * continue after them.
+   */
   private void rebook(List<BookingLog.Booking> ledger) {
     for (BookingLog.Booking b : ledger) {
       if (b.repeat()) continue;
-      Payment p = new Payment(b.ref(), b.orderId(), b.amountFen(), b.receiptNo(), OffsetDateTime.parse(b.paidAt()));
+      Payment p =
+          new Payment(
+              b.ref(), b.orderId(), b.amountFen(), b.receiptNo(), OffsetDateTime.parse(b.paidAt()));
       paymentsByRef.put(p.ref(), p);
       paymentsByOrder.put(p.orderId(), p);
-      receiptSequence = Math.max(receiptSequence, Long.parseLong(b.receiptNo().substring(b.receiptNo().length() - 6)));
+      receiptSequence =
+          Math.max(
+              receiptSequence, Long.parseLong(b.receiptNo().substring(b.receiptNo().length() - 6)));
     }
   }
 
-  /** Whether payments are booked in a ledger file (then their requests must be served off the event loop). */
+  /**
+   * Whether payments are booked in a ledger file (then their requests must be served off the event
+   * loop).
+   */
   boolean booksDurably() {
     return bookingLog != null;
   }
@@ -147,16 +156,18 @@ final class DepartmentOperations {
 
   List<HouseholdAccount> accountsOf(SyntheticCitizen citizen) {
     return DepartmentData.accounts(citizen.idNumber()).stream()
-        .filter(a -> {
-          AccountOwner owner = accountOwners.get(a.accountNo());
-          return owner != null && owner.citizen().idNumber().equals(citizen.idNumber());
-        })
+        .filter(
+            a -> {
+              AccountOwner owner = accountOwners.get(a.accountNo());
+              return owner != null && owner.citizen().idNumber().equals(citizen.idNumber());
+            })
         .toList();
   }
 
   List<Vehicle> vehiclesOf(SyntheticCitizen citizen) {
     return citizens.containsKey(citizen.idNumber())
-        ? DepartmentData.vehicles(citizen.idNumber(), today()) : List.of();
+        ? DepartmentData.vehicles(citizen.idNumber(), today())
+        : List.of();
   }
 
   JsonObject handle(String operation, JsonObject request) {
@@ -176,9 +187,11 @@ final class DepartmentOperations {
     JsonObject citizenJson = request.getJsonObject("citizen");
     return switch (expectedType) {
       case "social-security.account" -> socialSecurityAccount(requireCitizen(citizenJson));
-      case "social-security.contributions" -> socialSecurityContributions(requireCitizen(citizenJson), query);
+      case "social-security.contributions" ->
+          socialSecurityContributions(requireCitizen(citizenJson), query);
       case "housing-fund.account" -> housingFundAccount(requireCitizen(citizenJson));
-      case "housing-fund.contributions" -> housingFundContributions(requireCitizen(citizenJson), query);
+      case "housing-fund.contributions" ->
+          housingFundContributions(requireCitizen(citizenJson), query);
       case "housing-fund.proof-data" -> housingFundProofData(requireCitizen(citizenJson));
       case "traffic.vehicles" -> trafficVehicles(optionalCitizen(citizenJson), query);
       case "traffic.fines" -> trafficFines(optionalCitizen(citizenJson), query);
@@ -196,14 +209,19 @@ final class DepartmentOperations {
   private JsonObject socialSecurityAccount(SyntheticCitizen citizen) {
     SocialSecurityProfile p = DepartmentData.socialSecurity(citizen.idNumber(), today());
     long pensionAccount = 0;
-    for (YearMonth m = YearMonth.from(p.startDate()); !m.isAfter(p.lastPaidMonth()); m = m.plusMonths(1)) {
+    for (YearMonth m = YearMonth.from(p.startDate());
+        !m.isAfter(p.lastPaidMonth());
+        m = m.plusMonths(1)) {
       pensionAccount += DepartmentData.contribution(Insurance.PENSION, p.baseFen(m))[1];
     }
     return new JsonObject()
         .put("insuredStatus", p.status())
         .put("insuranceTypes", new JsonArray(p.insuranceTypes()))
-        .put("city", new JsonObject().put("code", options.region()).put("name", DepartmentData.cityName(
-            options.region())))
+        .put(
+            "city",
+            new JsonObject()
+                .put("code", options.region())
+                .put("name", DepartmentData.cityName(options.region())))
         .put("employer", p.employer())
         .put("startDate", p.startDate().toString())
         .put("pensionAccountBalanceFen", pensionAccount)
@@ -227,19 +245,32 @@ final class DepartmentOperations {
       for (Insurance insurance : Insurance.values()) {
         if (p.insuranceTypes().contains(insurance.wireName)) {
           long[] parts = DepartmentData.contribution(insurance, base);
-          items.add(new JsonObject().put("insuranceType", insurance.wireName).put("employerFen", parts[0])
-              .put("personalFen", parts[1]));
+          items.add(
+              new JsonObject()
+                  .put("insuranceType", insurance.wireName)
+                  .put("employerFen", parts[0])
+                  .put("personalFen", parts[1]));
           employer += parts[0];
           personal += parts[1];
         }
       }
-      months.add(new JsonObject().put("month", m.toString()).put("baseFen", base).put("employer", p.employer())
-          .put("items", items).put("employerFen", employer).put("personalFen", personal));
+      months.add(
+          new JsonObject()
+              .put("month", m.toString())
+              .put("baseFen", base)
+              .put("employer", p.employer())
+              .put("items", items)
+              .put("employerFen", employer)
+              .put("personalFen", personal));
       totalEmployer += employer;
       totalPersonal += personal;
     }
-    return new JsonObject().put("from", range[0].toString()).put("to", range[1].toString()).put("months", months)
-        .put("totalEmployerFen", totalEmployer).put("totalPersonalFen", totalPersonal);
+    return new JsonObject()
+        .put("from", range[0].toString())
+        .put("to", range[1].toString())
+        .put("months", months)
+        .put("totalEmployerFen", totalEmployer)
+        .put("totalPersonalFen", totalPersonal);
   }
 
   // ---------- housing fund ----------
@@ -270,12 +301,22 @@ final class DepartmentOperations {
         continue;
       }
       long part = p.partFen(m);
-      months.add(new JsonObject().put("month", m.toString()).put("baseFen", p.baseFen(m)).put("employerFen", part)
-          .put("personalFen", part).put("totalFen", 2 * part).put("depositedOn", m.atDay(15).toString()));
+      months.add(
+          new JsonObject()
+              .put("month", m.toString())
+              .put("baseFen", p.baseFen(m))
+              .put("employerFen", part)
+              .put("personalFen", part)
+              .put("totalFen", 2 * part)
+              .put("depositedOn", m.atDay(15).toString()));
       total += 2 * part;
     }
-    return new JsonObject().put("accountNo", p.accountNo()).put("from", range[0].toString())
-        .put("to", range[1].toString()).put("months", months).put("totalFen", total);
+    return new JsonObject()
+        .put("accountNo", p.accountNo())
+        .put("from", range[0].toString())
+        .put("to", range[1].toString())
+        .put("months", months)
+        .put("totalFen", total);
   }
 
   private JsonObject housingFundProofData(SyntheticCitizen citizen) {
@@ -311,7 +352,8 @@ final class DepartmentOperations {
     String plateType = requireString(query, "plateType");
     String vin = requireString(query, "vinLast6");
     FineOwner owner = vehicleOwners.get(vehicleKey(plate, plateType, vin));
-    if (owner == null || (citizen != null && !owner.citizen().idNumber().equals(citizen.idNumber()))) {
+    if (owner == null
+        || (citizen != null && !owner.citizen().idNumber().equals(citizen.idNumber()))) {
       throw new Refusal(404, "vehicle_not_found", "No vehicle with this plate, plate type and VIN");
     }
     return new JsonObject().put("vehicles", new JsonArray().add(vehicleJson(owner.vehicle())));
@@ -328,10 +370,15 @@ final class DepartmentOperations {
     Vehicle vehicle;
     if (citizen != null) {
       holder = citizen;
-      vehicle = vehiclesOf(citizen).stream()
-          .filter(v -> v.plate().equals(plate) && v.plateType().equals(plateType)
-              && (vin == null || v.vinLast6().equals(vin)))
-          .findFirst().orElseThrow(() -> vehicleNotFound());
+      vehicle =
+          vehiclesOf(citizen).stream()
+              .filter(
+                  v ->
+                      v.plate().equals(plate)
+                          && v.plateType().equals(plateType)
+                          && (vin == null || v.vinLast6().equals(vin)))
+              .findFirst()
+              .orElseThrow(() -> vehicleNotFound());
     } else {
       if (vin == null) {
         throw badRequest("vinLast6 is required without a citizen");
@@ -362,12 +409,16 @@ final class DepartmentOperations {
         return accepted(repeated).put("decisionNumber", decisionNumber);
       }
       FineOwner owner = fineOwners.get(decisionNumber);
-      if (owner == null || (citizen != null && !owner.citizen().idNumber().equals(citizen.idNumber()))) {
+      if (owner == null
+          || (citizen != null && !owner.citizen().idNumber().equals(citizen.idNumber()))) {
         throw new Refusal(404, "bill_not_found", "No fine with this decision number");
       }
-      Fine fine = DepartmentData.fines(owner.citizen().idNumber(), owner.vehicle(), today()).stream()
-          .filter(f -> f.decisionNumber().equals(decisionNumber)).findFirst()
-          .orElseThrow(() -> new Refusal(404, "bill_not_found", "No fine with this decision number"));
+      Fine fine =
+          DepartmentData.fines(owner.citizen().idNumber(), owner.vehicle(), today()).stream()
+              .filter(f -> f.decisionNumber().equals(decisionNumber))
+              .findFirst()
+              .orElseThrow(
+                  () -> new Refusal(404, "bill_not_found", "No fine with this decision number"));
       if (fine.initiallyPaid() || paymentsByRef.containsKey(decisionNumber)) {
         throw new Refusal(409, "already_paid", "The fine is already paid");
       }
@@ -381,13 +432,18 @@ final class DepartmentOperations {
     }
   }
 
-  /** Days a fine may be paid in without a late fee (行政处罚法: 15 days from the decision, then 3 % a day). */
+  /**
+   * Days a fine may be paid in without a late fee (行政处罚法: 15 days from the decision, then 3 % a
+   * day).
+   */
   static final int FINE_PAYMENT_DAYS = 15;
+
   private static final int MAX_BATCH = 100;
 
   /**
-   * Unpaid, payable fines of the citizens asked about whose last day to pay is on or before {@code dueBefore}
-   * (already late ones included). A citizen this department does not know has no items; an unknown name is the same.
+   * Unpaid, payable fines of the citizens asked about whose last day to pay is on or before {@code
+   * dueBefore} (already late ones included). A citizen this department does not know has no items;
+   * an unknown name is the same.
    */
   private JsonObject dueFines(JsonObject query) {
     LocalDate dueBefore = dueBefore(query);
@@ -400,13 +456,20 @@ final class DepartmentOperations {
         for (Fine fine : DepartmentData.fines(citizen.idNumber(), vehicle, today())) {
           JsonObject shown = fineJson(fine);
           LocalDate due = fine.time().toLocalDate().plusDays(FINE_PAYMENT_DAYS);
-          if (!"unpaid".equals(shown.getString("status")) || !shown.getBoolean("payable") || due.isAfter(dueBefore)) {
+          if (!"unpaid".equals(shown.getString("status"))
+              || !shown.getBoolean("payable")
+              || due.isAfter(dueBefore)) {
             continue;
           }
-          items.add(new JsonObject().put("ref", ref).put("decisionNumber", fine.decisionNumber())
-              .put("plate", vehicle.plate()).put("plateType", vehicle.plateType())
-              .put("amountFen", fine.amountFen()).put("dueDate", due.toString())
-              .put("offence", shown.getJsonObject("offence")));
+          items.add(
+              new JsonObject()
+                  .put("ref", ref)
+                  .put("decisionNumber", fine.decisionNumber())
+                  .put("plate", vehicle.plate())
+                  .put("plateType", vehicle.plateType())
+                  .put("amountFen", fine.amountFen())
+                  .put("dueDate", due.toString())
+                  .put("offence", shown.getJsonObject("offence")));
         }
       }
     }
@@ -420,16 +483,23 @@ final class DepartmentOperations {
     for (JsonObject asked : batch(query, "accounts")) {
       String ref = requireString(asked, "ref");
       AccountOwner owner = accountOwners.get(requireString(asked, "accountNo"));
-      if (owner == null || !owner.account().utilityType().equals(requireString(asked, "utilityType"))) continue;
+      if (owner == null
+          || !owner.account().utilityType().equals(requireString(asked, "utilityType"))) continue;
       Bill bill = DepartmentData.currentBill(owner.account(), today());
       boolean paid;
       synchronized (this) {
         paid = bill.initiallyPaid() || paymentsByRef.containsKey(bill.billRef());
       }
       if (paid || bill.amountFen() <= 0 || bill.dueDate().isAfter(dueBefore)) continue;
-      items.add(new JsonObject().put("ref", ref).put("billRef", bill.billRef()).put("utilityType",
-              bill.utilityType()).put("accountNo", bill.accountNo()).put("period", bill.period().toString())
-          .put("amountFen", bill.amountFen()).put("dueDate", bill.dueDate().toString()));
+      items.add(
+          new JsonObject()
+              .put("ref", ref)
+              .put("billRef", bill.billRef())
+              .put("utilityType", bill.utilityType())
+              .put("accountNo", bill.accountNo())
+              .put("period", bill.period().toString())
+              .put("amountFen", bill.amountFen())
+              .put("dueDate", bill.dueDate().toString()));
     }
     return new JsonObject().put("items", items);
   }
@@ -443,7 +513,9 @@ final class DepartmentOperations {
   }
 
   private static List<JsonObject> batch(JsonObject query, String field) {
-    if (!(query.getValue(field) instanceof JsonArray array) || array.isEmpty() || array.size() > MAX_BATCH) {
+    if (!(query.getValue(field) instanceof JsonArray array)
+        || array.isEmpty()
+        || array.size() > MAX_BATCH) {
       throw badRequest(field + " must hold 1 to " + MAX_BATCH + " entries");
     }
     List<JsonObject> out = new java.util.ArrayList<>();
@@ -459,7 +531,8 @@ final class DepartmentOperations {
   private JsonObject utilitiesBill(JsonObject query) {
     String utilityType = requireString(query, "utilityType");
     String accountNo = requireString(query, "accountNo");
-    if (!List.of("water", "power", "gas").contains(utilityType) || !ACCOUNT_NO.matcher(accountNo).matches()) {
+    if (!List.of("water", "power", "gas").contains(utilityType)
+        || !ACCOUNT_NO.matcher(accountNo).matches()) {
       throw badRequest("utilityType must be water, power or gas and accountNo 10 digits");
     }
     AccountOwner owner = accountOwners.get(accountNo);
@@ -478,7 +551,9 @@ final class DepartmentOperations {
         .put("holderName", owner.citizen().name())
         .put("address", DepartmentData.maskedAddress(owner.citizen().idNumber()))
         .put("period", bill.period().toString())
-        .put("usage", new JsonObject().put("quantity", bill.usageQuantity()).put("unit", bill.usageUnit()))
+        .put(
+            "usage",
+            new JsonObject().put("quantity", bill.usageQuantity()).put("unit", bill.usageUnit()))
         .put("amountFen", bill.amountFen())
         .put("dueDate", bill.dueDate().toString())
         .put("status", paid ? "paid" : "unpaid");
@@ -521,25 +596,31 @@ final class DepartmentOperations {
 
   // ---------- payments ----------
 
-  private record PaymentRequest(long amountFen, String orderId, String channelTradeNo, OffsetDateTime paidAt) {
-  }
+  private record PaymentRequest(
+      long amountFen, String orderId, String channelTradeNo, OffsetDateTime paidAt) {}
 
   private PaymentRequest paymentRequest(JsonObject query) {
-    if (!(query.getValue("amountFen") instanceof Number amount) || amount.longValue() < 1
+    if (!(query.getValue("amountFen") instanceof Number amount)
+        || amount.longValue() < 1
         || amount.doubleValue() != amount.longValue()) {
       throw badRequest("amountFen must be a positive integer");
     }
     String orderId = requireString(query, "orderId");
     String channelTradeNo = requireString(query, "channelTradeNo");
     try {
-      return new PaymentRequest(amount.longValue(), orderId, channelTradeNo,
+      return new PaymentRequest(
+          amount.longValue(),
+          orderId,
+          channelTradeNo,
           OffsetDateTime.parse(requireString(query, "paidAt")));
     } catch (DateTimeParseException e) {
       throw badRequest("paidAt must be an ISO-8601 date-time with offset");
     }
   }
 
-  /** The earlier payment when this is a repeat of it; refuses an order id reused for other content. */
+  /**
+   * The earlier payment when this is a repeat of it; refuses an order id reused for other content.
+   */
   private Payment repeatedPayment(String ref, PaymentRequest payment) {
     Payment earlier = paymentsByOrder.get(payment.orderId());
     if (earlier == null) {
@@ -550,21 +631,40 @@ final class DepartmentOperations {
     }
     repeatedPayments++;
     if (bookingLog != null) {
-      bookingLog.append(new BookingLog.Booking(earlier.orderId(), ref, earlier.amountFen(), earlier.receiptNo(),
-          payment.channelTradeNo(), payment.paidAt().toString(), true));
+      bookingLog.append(
+          new BookingLog.Booking(
+              earlier.orderId(),
+              ref,
+              earlier.amountFen(),
+              earlier.receiptNo(),
+              payment.channelTradeNo(),
+              payment.paidAt().toString(),
+              true));
     }
     return earlier;
   }
 
   private Payment record(String ref, PaymentRequest payment, String receiptPrefix) {
     receiptSequence++;
-    String receiptNo = receiptPrefix + options.region() + today().toString().replace("-", "")
-        + String.format(Locale.ROOT, "%06d", receiptSequence);
-    Payment recorded = new Payment(ref, payment.orderId(), payment.amountFen(), receiptNo, payment.paidAt());
+    String receiptNo =
+        receiptPrefix
+            + options.region()
+            + today().toString().replace("-", "")
+            + String.format(Locale.ROOT, "%06d", receiptSequence);
+    Payment recorded =
+        new Payment(ref, payment.orderId(), payment.amountFen(), receiptNo, payment.paidAt());
     if (bookingLog != null) {
-      // Durable before it is known or answered: a booking the gateway was told about is always in the ledger.
-      bookingLog.append(new BookingLog.Booking(payment.orderId(), ref, payment.amountFen(), receiptNo,
-          payment.channelTradeNo(), payment.paidAt().toString(), false));
+      // Durable before it is known or answered: a booking the gateway was told about is always in
+      // the ledger.
+      bookingLog.append(
+          new BookingLog.Booking(
+              payment.orderId(),
+              ref,
+              payment.amountFen(),
+              receiptNo,
+              payment.channelTradeNo(),
+              payment.paidAt().toString(),
+              false));
     }
     paymentsByRef.put(ref, recorded);
     paymentsByOrder.put(payment.orderId(), recorded);
@@ -572,16 +672,24 @@ final class DepartmentOperations {
   }
 
   private static JsonObject accepted(Payment payment) {
-    return new JsonObject().put("status", "accepted").put("receiptNo", payment.receiptNo())
+    return new JsonObject()
+        .put("status", "accepted")
+        .put("receiptNo", payment.receiptNo())
         .put("orderId", payment.orderId());
   }
 
   // ---------- helpers ----------
 
   private JsonObject vehicleJson(Vehicle v) {
-    return new JsonObject().put("plate", v.plate()).put("plateType", v.plateType()).put("brand", v.brand())
-        .put("model", v.model()).put("vinLast6", v.vinLast6()).put("status", v.status())
-        .put("registeredOn", v.registeredOn().toString()).put("inspectionDueOn", v.inspectionDueOn().toString());
+    return new JsonObject()
+        .put("plate", v.plate())
+        .put("plateType", v.plateType())
+        .put("brand", v.brand())
+        .put("model", v.model())
+        .put("vinLast6", v.vinLast6())
+        .put("status", v.status())
+        .put("registeredOn", v.registeredOn().toString())
+        .put("inspectionDueOn", v.inspectionDueOn().toString());
   }
 
   private JsonObject fineJson(Fine fine) {
@@ -589,17 +697,22 @@ final class DepartmentOperations {
     synchronized (this) {
       payment = paymentsByRef.get(fine.decisionNumber());
     }
-    OffsetDateTime paidAt = fine.initiallyPaid() ? fine.paidAt() : payment == null ? null : payment.paidAt();
-    JsonObject json = new JsonObject()
-        .put("decisionNumber", fine.decisionNumber())
-        .put("time", DepartmentData.formatInstant(fine.time()))
-        .put("place", fine.place())
-        .put("offence", new JsonObject().put("code", fine.offenceCode()).put("description",
-            fine.offenceDescription()))
-        .put("amountFen", fine.amountFen())
-        .put("points", fine.points())
-        .put("payable", fine.payable() && paidAt == null)
-        .put("status", paidAt == null ? "unpaid" : "paid");
+    OffsetDateTime paidAt =
+        fine.initiallyPaid() ? fine.paidAt() : payment == null ? null : payment.paidAt();
+    JsonObject json =
+        new JsonObject()
+            .put("decisionNumber", fine.decisionNumber())
+            .put("time", DepartmentData.formatInstant(fine.time()))
+            .put("place", fine.place())
+            .put(
+                "offence",
+                new JsonObject()
+                    .put("code", fine.offenceCode())
+                    .put("description", fine.offenceDescription()))
+            .put("amountFen", fine.amountFen())
+            .put("points", fine.points())
+            .put("payable", fine.payable() && paidAt == null)
+            .put("status", paidAt == null ? "unpaid" : "paid");
     if (paidAt != null) {
       json.put("paidAt", DepartmentData.formatInstant(paidAt));
     }
@@ -614,12 +727,16 @@ final class DepartmentOperations {
     return citizen;
   }
 
-  /** Null when absent; 400 when malformed; 404 when not a person this department knows under this name. */
+  /**
+   * Null when absent; 400 when malformed; 404 when not a person this department knows under this
+   * name.
+   */
   private SyntheticCitizen optionalCitizen(JsonObject json) {
     if (json == null) {
       return null;
     }
-    if (!(json.getValue("idNumber") instanceof String id) || !(json.getValue("name") instanceof String name)
+    if (!(json.getValue("idNumber") instanceof String id)
+        || !(json.getValue("name") instanceof String name)
         || name.isBlank()) {
       throw badRequest("citizen needs idNumber and name");
     }
@@ -642,7 +759,8 @@ final class DepartmentOperations {
     YearMonth start = YearMonth.parse(from);
     YearMonth end = YearMonth.parse(to);
     if (start.isAfter(end) || ChronoUnit.MONTHS.between(start, end) >= MAX_RANGE_MONTHS) {
-      throw badRequest("from must not be after to, and the range is at most " + MAX_RANGE_MONTHS + " months");
+      throw badRequest(
+          "from must not be after to, and the range is at most " + MAX_RANGE_MONTHS + " months");
     }
     return new YearMonth[] {start, end};
   }

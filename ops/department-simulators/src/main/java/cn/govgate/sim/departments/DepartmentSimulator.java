@@ -8,13 +8,13 @@ import cn.govgate.sim.departments.DepartmentData.Vehicle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -25,21 +25,25 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * A department backend for one (family, region), implementing {@code contracts/department-backend.yaml} on a real
- * HTTP server bound to 127.0.0.1. It verifies every business request's {@link RequestSignatures signature} (401
- * otherwise), checks the request shape (400), serves records derived from the citizen's ID number by
- * {@link DepartmentData}, keeps payments (idempotent per order id) in memory or, with
- * {@link DepartmentSimulatorOptions#bookingLog()}, also in a {@link BookingLog} forced to disk before each payment
- * is answered (such payment requests are served on a worker thread), and can be switched into
- * {@link DepartmentFaults} through {@link #faults(DepartmentFaults)} or {@code POST /__sim/faults}.
+ * A department backend for one (family, region), implementing {@code
+ * contracts/department-backend.yaml} on a real HTTP server bound to 127.0.0.1. It verifies every
+ * business request's {@link RequestSignatures signature} (401 otherwise), checks the request shape
+ * (400), serves records derived from the citizen's ID number by {@link DepartmentData}, keeps
+ * payments (idempotent per order id) in memory or, with {@link
+ * DepartmentSimulatorOptions#bookingLog()}, also in a {@link BookingLog} forced to disk before each
+ * payment is answered (such payment requests are served on a worker thread), and can be switched
+ * into {@link DepartmentFaults} through {@link #faults(DepartmentFaults)} or {@code POST
+ * /__sim/faults}.
  *
- * <p>The control endpoint {@code /__sim/faults} needs no signature: it is a test hook on the loopback interface.
+ * <p>The control endpoint {@code /__sim/faults} needs no signature: it is a test hook on the
+ * loopback interface.
  */
 public final class DepartmentSimulator {
 
   private final DepartmentSimulatorOptions options;
   private final RequestSignatures verifier;
-  private final java.util.Set<String> signatureAlgorithms = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> signatureAlgorithms =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final DepartmentOperations operations;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong errorRateTicks = new AtomicLong();
@@ -51,8 +55,9 @@ public final class DepartmentSimulator {
 
   private DepartmentSimulator(DepartmentSimulatorOptions options) {
     this.options = options;
-    this.verifier = RequestSignatures.verifier(options.clock(),
-        keyId -> options.keyId().equals(keyId) ? options.secret() : null);
+    this.verifier =
+        RequestSignatures.verifier(
+            options.clock(), keyId -> options.keyId().equals(keyId) ? options.secret() : null);
     this.operations = new DepartmentOperations(options);
   }
 
@@ -62,37 +67,46 @@ public final class DepartmentSimulator {
   }
 
   /**
-   * Starts a simulator that serves HTTPS and requires a client certificate of {@code tls.clientCaPem()} (mutual
-   * TLS); a client without one, or with another CA's, fails the handshake and never reaches a route. Null
-   * {@code tls}: plain HTTP.
+   * Starts a simulator that serves HTTPS and requires a client certificate of {@code
+   * tls.clientCaPem()} (mutual TLS); a client without one, or with another CA's, fails the
+   * handshake and never reaches a route. Null {@code tls}: plain HTTP.
    */
-  public static Future<DepartmentSimulator> start(Vertx vertx, DepartmentSimulatorOptions options, DepartmentTls tls) {
+  public static Future<DepartmentSimulator> start(
+      Vertx vertx, DepartmentSimulatorOptions options, DepartmentTls tls) {
     // Reading a booking log back is file I/O: not on the caller's event loop.
-    Future<DepartmentSimulator> made = options.bookingLog() == null
-        ? Future.succeededFuture(new DepartmentSimulator(options))
-        : vertx.executeBlocking(() -> new DepartmentSimulator(options), false);
+    Future<DepartmentSimulator> made =
+        options.bookingLog() == null
+            ? Future.succeededFuture(new DepartmentSimulator(options))
+            : vertx.executeBlocking(() -> new DepartmentSimulator(options), false);
     return made.compose(simulator -> listen(vertx, simulator, tls));
   }
 
-  private static Future<DepartmentSimulator> listen(Vertx vertx, DepartmentSimulator simulator, DepartmentTls tls) {
+  private static Future<DepartmentSimulator> listen(
+      Vertx vertx, DepartmentSimulator simulator, DepartmentTls tls) {
     simulator.vertx = vertx;
     DepartmentSimulatorOptions options = simulator.options;
-    HttpServerOptions serverOptions = new HttpServerOptions().setHost("127.0.0.1").setPort(options.port());
+    HttpServerOptions serverOptions =
+        new HttpServerOptions().setHost("127.0.0.1").setPort(options.port());
     if (tls != null) {
-      serverOptions.setSsl(true)
-          .setKeyCertOptions(new PemKeyCertOptions().addCertValue(Buffer.buffer(tls.serverCertificatePem()))
-              .addKeyValue(Buffer.buffer(tls.serverPrivateKeyPem())))
+      serverOptions
+          .setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .addCertValue(Buffer.buffer(tls.serverCertificatePem()))
+                  .addKeyValue(Buffer.buffer(tls.serverPrivateKeyPem())))
           .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(tls.clientCaPem())))
           .setClientAuth(ClientAuth.REQUIRED);
     }
     simulator.tls = tls != null;
-    return vertx.createHttpServer(serverOptions)
+    return vertx
+        .createHttpServer(serverOptions)
         .requestHandler(simulator.router(vertx))
         .listen()
-        .map(server -> {
-          simulator.server = server;
-          return simulator;
-        });
+        .map(
+            server -> {
+              simulator.server = server;
+              return simulator;
+            });
   }
 
   public int port() {
@@ -115,22 +129,30 @@ public final class DepartmentSimulator {
   /** Stops listening and closes open connections (including hanging ones), then its booking log. */
   public Future<Void> close() {
     return (server == null ? Future.<Void>succeededFuture() : server.close())
-        .eventually(() -> vertx.executeBlocking(() -> {
-          operations.close();
-          return null;
-        }, false));
+        .eventually(
+            () ->
+                vertx.executeBlocking(
+                    () -> {
+                      operations.close();
+                      return null;
+                    },
+                    false));
   }
 
   /**
-   * Calls {@code listener} with each accepted payment answer ({@code status, receiptNo, orderId, …}) after the
-   * payment is booked (durably, with a booking log) and before the answer is sent — the moment a crash of the
-   * caller leaves a booking it was never told about. Runs on the thread that booked it; must not block.
+   * Calls {@code listener} with each accepted payment answer ({@code status, receiptNo, orderId,
+   * …}) after the payment is booked (durably, with a booking log) and before the answer is sent —
+   * the moment a crash of the caller leaves a booking it was never told about. Runs on the thread
+   * that booked it; must not block.
    */
   public void beforePaymentAnswer(Consumer<JsonObject> listener) {
     paymentListeners.add(listener);
   }
 
-  /** Payment requests answered from an earlier booking of the same order (repeated deliveries), this run. */
+  /**
+   * Payment requests answered from an earlier booking of the same order (repeated deliveries), this
+   * run.
+   */
   public long repeatedPayments() {
     return operations.repeatedPayments();
   }
@@ -165,7 +187,9 @@ public final class DepartmentSimulator {
     return operations.vehiclesOf(citizen);
   }
 
-  /** Fines recorded against one of the citizen's vehicles, in their original (unpaid or paid) state. */
+  /**
+   * Fines recorded against one of the citizen's vehicles, in their original (unpaid or paid) state.
+   */
   public List<Fine> finesOf(SyntheticCitizen citizen, Vehicle vehicle) {
     return DepartmentData.fines(citizen.idNumber(), vehicle, today());
   }
@@ -181,11 +205,17 @@ public final class DepartmentSimulator {
 
   private Router router(Vertx vertx) {
     Router router = Router.router(vertx);
-    router.route("/__sim/faults").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::controlFaults);
-    router.route().handler(ctx -> {
-      requests.incrementAndGet();
-      ctx.next();
-    });
+    router
+        .route("/__sim/faults")
+        .handler(BodyHandler.create(false).setBodyLimit(4096))
+        .handler(this::controlFaults);
+    router
+        .route()
+        .handler(
+            ctx -> {
+              requests.incrementAndGet();
+              ctx.next();
+            });
     router.route().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.route().handler(ctx -> applyFaults(vertx, ctx));
     router.get("/health").handler(ctx -> answer(ctx, 200, new JsonObject().put("status", "UP")));
@@ -193,7 +223,10 @@ public final class DepartmentSimulator {
     for (String operation : options.family().operations()) {
       router.post(prefix + operation).handler(ctx -> serve(ctx, operation));
     }
-    router.route().last().handler(ctx -> answer(ctx, 404, error("bad_request", "No such operation")));
+    router
+        .route()
+        .last()
+        .handler(ctx -> answer(ctx, 404, error("bad_request", "No such operation")));
     return router;
   }
 
@@ -202,7 +235,9 @@ public final class DepartmentSimulator {
       try {
         faults(DepartmentFaults.fromJson(ctx.body().asJsonObject()));
       } catch (RuntimeException e) {
-        ctx.response().setStatusCode(400).end(error("bad_request", "Invalid fault settings").encode());
+        ctx.response()
+            .setStatusCode(400)
+            .end(error("bad_request", "Invalid fault settings").encode());
         return;
       }
     }
@@ -238,7 +273,10 @@ public final class DepartmentSimulator {
     ctx.next();
   }
 
-  /** Spreads failures evenly: request n fails when floor(n * rate) advances, so rate 0.5 fails every other one. */
+  /**
+   * Spreads failures evenly: request n fails when floor(n * rate) advances, so rate 0.5 fails every
+   * other one.
+   */
   private boolean errorRateHit(double rate) {
     if (rate <= 0) {
       return false;
@@ -255,7 +293,8 @@ public final class DepartmentSimulator {
   private void serve(RoutingContext ctx, String operation) {
     Buffer body = ctx.body().buffer();
     String unauthentic =
-        verifier.refusal(ctx.request().method().name(), ctx.request().path(), ctx.request().headers(), body);
+        verifier.refusal(
+            ctx.request().method().name(), ctx.request().path(), ctx.request().headers(), body);
     if (unauthentic != null) {
       answer(ctx, 401, error("unauthorized", "Request authentication failed"));
       return;
@@ -275,20 +314,25 @@ public final class DepartmentSimulator {
     JsonObject valid = request;
     if (operation.endsWith("-payment") && operations.booksDurably()) {
       // The booking is forced to disk before it is answered: file I/O, so not on the event loop.
-      vertx.executeBlocking(() -> handlePayment(operation, valid), false).onComplete(ar -> {
-        if (ar.succeeded()) {
-          answer(ctx, 200, ar.result());
-        } else if (ar.cause() instanceof DepartmentOperations.Refusal refusal) {
-          answer(ctx, refusal.status(), error(refusal.code(), refusal.getMessage()));
-        } else {
-          answer(ctx, 500, error("internal_error", "The payment could not be booked"));
-        }
-      });
+      vertx
+          .executeBlocking(() -> handlePayment(operation, valid), false)
+          .onComplete(
+              ar -> {
+                if (ar.succeeded()) {
+                  answer(ctx, 200, ar.result());
+                } else if (ar.cause() instanceof DepartmentOperations.Refusal refusal) {
+                  answer(ctx, refusal.status(), error(refusal.code(), refusal.getMessage()));
+                } else {
+                  answer(ctx, 500, error("internal_error", "The payment could not be booked"));
+                }
+              });
       return;
     }
     try {
-      JsonObject result = operation.endsWith("-payment") ? handlePayment(operation, request)
-          : operations.handle(operation, request);
+      JsonObject result =
+          operation.endsWith("-payment")
+              ? handlePayment(operation, request)
+              : operations.handle(operation, request);
       answer(ctx, 200, result);
     } catch (DepartmentOperations.Refusal refusal) {
       answer(ctx, refusal.status(), error(refusal.code(), refusal.getMessage()));
@@ -309,10 +353,14 @@ public final class DepartmentSimulator {
     } else if (status == 200 && current.schemaBreakingBody()) {
       payload = new JsonObject().put("code", 0).put("msg", "success").put("data", json).encode();
     }
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8").end(payload);
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json; charset=utf-8")
+        .end(payload);
   }
 
   static JsonObject error(String code, String message) {
-    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message));
+    return new JsonObject()
+        .put("error", new JsonObject().put("code", code).put("message", message));
   }
 }

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A simulator with a booking log writes every accepted payment to it before answering, marks repeated deliveries,
- * and a simulator started again on the same file knows those payments: the same order gets the same receipt, the
- * bill stays paid and another order for it is refused.
+ * A simulator with a booking log writes every accepted payment to it before answering, marks
+ * repeated deliveries, and a simulator started again on the same file knows those payments: the
+ * same order gets the same receipt, the bill stays paid and another order for it is refused.
  */
 @ExtendWith(VertxExtension.class)
 class BookingLogTest {
@@ -40,9 +40,18 @@ class BookingLogTest {
   }
 
   private DepartmentSimulator start(Vertx vertx, Path ledger) {
-    return await(DepartmentSimulator.start(vertx, new DepartmentSimulatorOptions(DepartmentFamily.UTILITIES,
-        SimulatorFixture.REGION, SimulatorFixture.KEY_ID, SimulatorFixture.SECRET, 0, SimulatorFixture.CITIZENS,
-        SimulatorFixture.CLOCK).withBookingLog(ledger)));
+    return await(
+        DepartmentSimulator.start(
+            vertx,
+            new DepartmentSimulatorOptions(
+                    DepartmentFamily.UTILITIES,
+                    SimulatorFixture.REGION,
+                    SimulatorFixture.KEY_ID,
+                    SimulatorFixture.SECRET,
+                    0,
+                    SimulatorFixture.CITIZENS,
+                    SimulatorFixture.CLOCK)
+                .withBookingLog(ledger)));
   }
 
   @Test
@@ -51,10 +60,11 @@ class BookingLogTest {
     DepartmentSimulator simulator = start(vertx, ledger);
     List<JsonObject> seenBeforeAnswer = new ArrayList<>();
     List<Integer> ledgerLinesAtThatMoment = new ArrayList<>();
-    simulator.beforePaymentAnswer(answer -> {
-      seenBeforeAnswer.add(answer);
-      ledgerLinesAtThatMoment.add(BookingLog.read(ledger).size());
-    });
+    simulator.beforePaymentAnswer(
+        answer -> {
+          seenBeforeAnswer.add(answer);
+          ledgerLinesAtThatMoment.add(BookingLog.read(ledger).size());
+        });
     Bill bill = unpaidBills(simulator).get(0);
 
     JsonObject first = pay(simulator, bill, "order-1").bodyAsJsonObject();
@@ -69,7 +79,9 @@ class BookingLogTest {
     assertThat(lines.get(0).receiptNo()).isEqualTo(first.getString("receiptNo"));
     assertThat(lines.get(0).ref()).isEqualTo(bill.billRef());
     assertThat(lines.get(0).amountFen()).isEqualTo(bill.amountFen());
-    assertThat(seenBeforeAnswer).extracting(j -> j.getString("orderId")).containsExactly("order-1", "order-1");
+    assertThat(seenBeforeAnswer)
+        .extracting(j -> j.getString("orderId"))
+        .containsExactly("order-1", "order-1");
     assertThat(ledgerLinesAtThatMoment).containsExactly(1, 2);
     assertThat(simulator.repeatedPayments()).isEqualTo(1);
     assertThat(simulator.bookedPayments()).isEqualTo(1);
@@ -87,35 +99,66 @@ class BookingLogTest {
     JsonObject replayed = pay(after, bills.get(0), "order-1").bodyAsJsonObject();
     HttpResponse<Buffer> secondOrder = pay(after, bills.get(0), "order-2");
     JsonObject next = pay(after, bills.get(1), "order-3").bodyAsJsonObject();
-    JsonObject shown = fixture.post(after, "/utilities/bill", body("utilities.bill", null, new JsonObject()
-        .put("utilityType", bills.get(0).utilityType()).put("accountNo", bills.get(0).accountNo()))).bodyAsJsonObject();
+    JsonObject shown =
+        fixture
+            .post(
+                after,
+                "/utilities/bill",
+                body(
+                    "utilities.bill",
+                    null,
+                    new JsonObject()
+                        .put("utilityType", bills.get(0).utilityType())
+                        .put("accountNo", bills.get(0).accountNo())))
+            .bodyAsJsonObject();
 
     assertThat(replayed.getString("receiptNo")).isEqualTo(first.getString("receiptNo"));
     assertThat(secondOrder.statusCode()).isEqualTo(409);
-    assertThat(secondOrder.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("already_paid");
+    assertThat(secondOrder.bodyAsJsonObject().getJsonObject("error").getString("code"))
+        .isEqualTo("already_paid");
     assertThat(next.getString("receiptNo")).isNotEqualTo(first.getString("receiptNo"));
     assertThat(shown.getString("status")).isEqualTo("paid");
     assertThat(after.bookedPayments()).isEqualTo(2);
-    assertThat(BookingLog.read(ledger).stream().filter(b -> !b.repeat()).map(BookingLog.Booking::orderId))
+    assertThat(
+            BookingLog.read(ledger).stream()
+                .filter(b -> !b.repeat())
+                .map(BookingLog.Booking::orderId))
         .containsExactly("order-1", "order-3");
   }
 
   @Test
   void aLastLineCutShortIsNoBookingButACorruptCompleteLineIsAnError() throws Exception {
     Path ledger = dir.resolve("cut.jsonl");
-    Files.writeString(ledger, new BookingLog.Booking("o-1", "W1", 100, "SF1", "T1", "2025-06-15T10:00+08:00", false)
-        .toJson().encode() + "\n{\"orderId\":\"o-2\",\"ref", StandardCharsets.UTF_8);
-    assertThat(BookingLog.read(ledger)).extracting(BookingLog.Booking::orderId).containsExactly("o-1");
+    Files.writeString(
+        ledger,
+        new BookingLog.Booking("o-1", "W1", 100, "SF1", "T1", "2025-06-15T10:00+08:00", false)
+                .toJson()
+                .encode()
+            + "\n{\"orderId\":\"o-2\",\"ref",
+        StandardCharsets.UTF_8);
+    assertThat(BookingLog.read(ledger))
+        .extracting(BookingLog.Booking::orderId)
+        .containsExactly("o-1");
 
     Files.writeString(ledger, "garbage\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-    assertThatThrownBy(() -> BookingLog.read(ledger)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> BookingLog.read(ledger))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("corrupt line");
   }
 
   private HttpResponse<Buffer> pay(DepartmentSimulator simulator, Bill bill, String orderId) {
-    return fixture.post(simulator, "/utilities/bill-payment", body("utilities.bill-payment", null, new JsonObject()
-        .put("billRef", bill.billRef()).put("amountFen", bill.amountFen()).put("orderId", orderId)
-        .put("channelTradeNo", "4200002025061500000001").put("paidAt", "2025-06-15T10:00:00+08:00")));
+    return fixture.post(
+        simulator,
+        "/utilities/bill-payment",
+        body(
+            "utilities.bill-payment",
+            null,
+            new JsonObject()
+                .put("billRef", bill.billRef())
+                .put("amountFen", bill.amountFen())
+                .put("orderId", orderId)
+                .put("channelTradeNo", "4200002025061500000001")
+                .put("paidAt", "2025-06-15T10:00:00+08:00")));
   }
 
   private static List<Bill> unpaidBills(DepartmentSimulator simulator) {

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The golden examples under contracts/examples/department must follow the contract they illustrate. */
+/**
+ * The golden examples under contracts/examples/department must follow the contract they illustrate.
+ */
 @ExtendWith(VertxExtension.class)
 class DepartmentContractExamplesTest {
 
@@ -52,7 +54,9 @@ class DepartmentContractExamplesTest {
     }
 
     Set<String> businessOperations = new HashSet<>();
-    contract.operations().stream().map(Operation::getOperationId).filter(id -> !id.equals("health"))
+    contract.operations().stream()
+        .map(Operation::getOperationId)
+        .filter(id -> !id.equals("health"))
         .forEach(businessOperations::add);
     assertThat(illustrated).containsAll(businessOperations);
   }
@@ -62,18 +66,28 @@ class DepartmentContractExamplesTest {
     for (JsonObject example : examples()) {
       JsonObject request = example.getJsonObject("request");
       Operation operation = contract.operation(example.getString("operationId"));
-      OutputUnit result = contract.getSchemaRepository()
-          .validator(operation.getRequestBody().getContent().get("application/json").getSchema())
-          .validate(request.getJsonObject("body"));
+      OutputUnit result =
+          contract
+              .getSchemaRepository()
+              .validator(
+                  operation.getRequestBody().getContent().get("application/json").getSchema())
+              .validate(request.getJsonObject("body"));
       MultiMap headers = MultiMap.caseInsensitiveMultiMap();
       request.getJsonObject("headers").forEach(e -> headers.set(e.getKey(), (String) e.getValue()));
       long timestamp = Long.parseLong(headers.get(RequestSignatures.TIMESTAMP_HEADER));
       Clock atSigning = Clock.fixed(Instant.ofEpochSecond(timestamp), ZoneOffset.UTC);
 
-      String refusal = RequestSignatures.verifier(atSigning, keyId -> VECTOR_SECRET)
-          .refusal("POST", request.getString("path"), headers, request.getJsonObject("body").toBuffer());
+      String refusal =
+          RequestSignatures.verifier(atSigning, keyId -> VECTOR_SECRET)
+              .refusal(
+                  "POST",
+                  request.getString("path"),
+                  headers,
+                  request.getJsonObject("body").toBuffer());
 
-      assertThat(result.getValid()).as(example.getString("operationId") + ": " + result.getErrors()).isTrue();
+      assertThat(result.getValid())
+          .as(example.getString("operationId") + ": " + result.getErrors())
+          .isTrue();
       assertThat(refusal).as(example.getString("operationId")).isNull();
     }
   }
@@ -83,10 +97,14 @@ class DepartmentContractExamplesTest {
     ResponseValidator validator = ResponseValidator.create(vertx, contract);
     for (JsonObject example : examples()) {
       JsonObject response = example.getJsonObject("response");
-      ValidatableResponse validatable = ValidatableResponse.create(response.getInteger("status"),
-          response.getJsonObject("body").toBuffer(), "application/json");
+      ValidatableResponse validatable =
+          ValidatableResponse.create(
+              response.getInteger("status"),
+              response.getJsonObject("body").toBuffer(),
+              "application/json");
 
-      Throwable failure = failureOf(validator.validate(validatable, example.getString("operationId")));
+      Throwable failure =
+          failureOf(validator.validate(validatable, example.getString("operationId")));
 
       assertThat(failure).as(example.getString("operationId")).isNull();
     }
@@ -95,25 +113,34 @@ class DepartmentContractExamplesTest {
   @Test
   void aRequestWithoutTheCitizenFailsTheSchemaWhereOneIsRequired() {
     Operation operation = contract.operation("socialSecurityAccount");
-    JsonObject body = new JsonObject().put("serviceType", "social-security.account").put("region", "330100")
-        .put("query", new JsonObject());
+    JsonObject body =
+        new JsonObject()
+            .put("serviceType", "social-security.account")
+            .put("region", "330100")
+            .put("query", new JsonObject());
 
-    OutputUnit result = contract.getSchemaRepository()
-        .validator(operation.getRequestBody().getContent().get("application/json").getSchema()).validate(body);
+    OutputUnit result =
+        contract
+            .getSchemaRepository()
+            .validator(operation.getRequestBody().getContent().get("application/json").getSchema())
+            .validate(body);
 
     assertThat(result.getValid()).isFalse();
   }
 
   private static List<JsonObject> examples() throws IOException {
     try (Stream<Path> files = Files.list(EXAMPLES)) {
-      return files.filter(p -> p.toString().endsWith(".json")).sorted()
-          .map(p -> {
-            try {
-              return new JsonObject(Buffer.buffer(Files.readAllBytes(p)));
-            } catch (IOException e) {
-              throw new IllegalStateException(e);
-            }
-          })
+      return files
+          .filter(p -> p.toString().endsWith(".json"))
+          .sorted()
+          .map(
+              p -> {
+                try {
+                  return new JsonObject(Buffer.buffer(Files.readAllBytes(p)));
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              })
           .toList();
     }
   }

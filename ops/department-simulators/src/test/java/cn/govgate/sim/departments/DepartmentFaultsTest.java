@@ -43,7 +43,8 @@ class DepartmentFaultsTest {
   void departmentAddsLatency() {
     simulator.faults(DepartmentFaults.none().withLatencyMs(400));
 
-    Throwable impatient = failureOf(send().timeout(150, java.util.concurrent.TimeUnit.MILLISECONDS));
+    Throwable impatient =
+        failureOf(send().timeout(150, java.util.concurrent.TimeUnit.MILLISECONDS));
     long start = System.nanoTime();
     HttpResponse<Buffer> patient = await(send());
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
@@ -107,7 +108,8 @@ class DepartmentFaultsTest {
 
     await(fixture.conforms(OPERATION, healthy));
     assertThat(broken.statusCode()).isEqualTo(200);
-    assertThat(broken.bodyAsJsonObject().getJsonObject("data")).isEqualTo(healthy.bodyAsJsonObject());
+    assertThat(broken.bodyAsJsonObject().getJsonObject("data"))
+        .isEqualTo(healthy.bodyAsJsonObject());
     assertThat(failureOf(fixture.conforms(OPERATION, broken)))
         .isInstanceOf(io.vertx.openapi.validation.ValidatorException.class);
   }
@@ -117,11 +119,13 @@ class DepartmentFaultsTest {
     simulator.faults(DepartmentFaults.none().withUnderMaintenance(true));
 
     HttpResponse<Buffer> response = await(send());
-    HttpResponse<Buffer> health = await(fixture.client.getAbs(simulator.baseUrl() + "/health").send());
+    HttpResponse<Buffer> health =
+        await(fixture.client.getAbs(simulator.baseUrl() + "/health").send());
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.getHeader("Retry-After")).isEqualTo("60");
-    assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("under_maintenance");
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code"))
+        .isEqualTo("under_maintenance");
     await(fixture.conforms(OPERATION, response));
     assertThat(health.statusCode()).isEqualTo(503);
     await(fixture.conforms("health", health));
@@ -129,13 +133,28 @@ class DepartmentFaultsTest {
 
   @Test
   void faultsSwitchThroughTheControlEndpoint() {
-    HttpResponse<Buffer> switched = await(fixture.client.postAbs(simulator.baseUrl() + "/__sim/faults")
-        .sendJsonObject(new JsonObject().put("underMaintenance", true).put("latencyMs", 5)));
-    HttpResponse<Buffer> during = await(fixture.client.getAbs(simulator.baseUrl() + "/health").send());
-    await(fixture.client.postAbs(simulator.baseUrl() + "/__sim/faults").sendJsonObject(new JsonObject()));
-    HttpResponse<Buffer> after = await(fixture.client.getAbs(simulator.baseUrl() + "/health").send());
-    HttpResponse<Buffer> invalid = await(fixture.client.postAbs(simulator.baseUrl() + "/__sim/faults")
-        .sendJsonObject(new JsonObject().put("errorRate", 2.0)));
+    HttpResponse<Buffer> switched =
+        await(
+            fixture
+                .client
+                .postAbs(simulator.baseUrl() + "/__sim/faults")
+                .sendJsonObject(
+                    new JsonObject().put("underMaintenance", true).put("latencyMs", 5)));
+    HttpResponse<Buffer> during =
+        await(fixture.client.getAbs(simulator.baseUrl() + "/health").send());
+    await(
+        fixture
+            .client
+            .postAbs(simulator.baseUrl() + "/__sim/faults")
+            .sendJsonObject(new JsonObject()));
+    HttpResponse<Buffer> after =
+        await(fixture.client.getAbs(simulator.baseUrl() + "/health").send());
+    HttpResponse<Buffer> invalid =
+        await(
+            fixture
+                .client
+                .postAbs(simulator.baseUrl() + "/__sim/faults")
+                .sendJsonObject(new JsonObject().put("errorRate", 2.0)));
 
     assertThat(switched.bodyAsJsonObject().getBoolean("underMaintenance")).isTrue();
     assertThat(during.statusCode()).isEqualTo(503);
@@ -146,6 +165,7 @@ class DepartmentFaultsTest {
   }
 
   private Future<HttpResponse<Buffer>> send() {
-    return fixture.postAsync(simulator, PATH, request, SimulatorFixture.CLOCK, SimulatorFixture.SECRET);
+    return fixture.postAsync(
+        simulator, PATH, request, SimulatorFixture.CLOCK, SimulatorFixture.SECRET);
   }
 }

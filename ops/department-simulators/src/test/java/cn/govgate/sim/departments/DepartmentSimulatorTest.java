@@ -28,8 +28,7 @@ class DepartmentSimulatorTest {
 
   private SimulatorFixture fixture;
 
-  private record FineOnRecord(SyntheticCitizen citizen, Vehicle vehicle, Fine fine) {
-  }
+  private record FineOnRecord(SyntheticCitizen citizen, Vehicle vehicle, Fine fine) {}
 
   @BeforeEach
   void setUp(Vertx vertx) {
@@ -41,16 +40,29 @@ class DepartmentSimulatorTest {
     DepartmentSimulator simulator = fixture.start(DepartmentFamily.SOCIAL_SECURITY);
     SyntheticCitizen citizen = SimulatorFixture.hangzhouCitizens().get(0);
 
-    HttpResponse<Buffer> account = ok(simulator, "/social-security/account", "socialSecurityAccount",
-        body("social-security.account", citizen, new JsonObject()));
-    HttpResponse<Buffer> contributions = ok(simulator, "/social-security/contributions",
-        "socialSecurityContributions", body("social-security.contributions", citizen,
-            new JsonObject().put("from", "2024-01").put("to", "2024-12")));
+    HttpResponse<Buffer> account =
+        ok(
+            simulator,
+            "/social-security/account",
+            "socialSecurityAccount",
+            body("social-security.account", citizen, new JsonObject()));
+    HttpResponse<Buffer> contributions =
+        ok(
+            simulator,
+            "/social-security/contributions",
+            "socialSecurityContributions",
+            body(
+                "social-security.contributions",
+                citizen,
+                new JsonObject().put("from", "2024-01").put("to", "2024-12")));
 
-    assertThat(account.bodyAsJsonObject().getJsonObject("city").getString("code")).isEqualTo("330100");
+    assertThat(account.bodyAsJsonObject().getJsonObject("city").getString("code"))
+        .isEqualTo("330100");
     JsonObject result = contributions.bodyAsJsonObject();
-    long employerSum = result.getJsonArray("months").stream()
-        .mapToLong(m -> ((JsonObject) m).getLong("employerFen")).sum();
+    long employerSum =
+        result.getJsonArray("months").stream()
+            .mapToLong(m -> ((JsonObject) m).getLong("employerFen"))
+            .sum();
     assertThat(result.getLong("totalEmployerFen")).isEqualTo(employerSum);
   }
 
@@ -62,7 +74,8 @@ class DepartmentSimulatorTest {
     JsonObject request = body("housing-fund.account", citizen, new JsonObject());
 
     assertThat(ok(first, "/housing-fund/account", "housingFundAccount", request).bodyAsJsonObject())
-        .isEqualTo(ok(second, "/housing-fund/account", "housingFundAccount", request).bodyAsJsonObject());
+        .isEqualTo(
+            ok(second, "/housing-fund/account", "housingFundAccount", request).bodyAsJsonObject());
   }
 
   @Test
@@ -70,12 +83,28 @@ class DepartmentSimulatorTest {
     DepartmentSimulator simulator = fixture.start(DepartmentFamily.HOUSING_FUND);
     SyntheticCitizen citizen = SimulatorFixture.hangzhouCitizens().get(1);
 
-    JsonObject account = ok(simulator, "/housing-fund/account", "housingFundAccount",
-        body("housing-fund.account", citizen, new JsonObject())).bodyAsJsonObject();
-    ok(simulator, "/housing-fund/contributions", "housingFundContributions", body("housing-fund.contributions",
-        citizen, new JsonObject().put("from", "2023-07").put("to", "2025-06")));
-    JsonObject proof = ok(simulator, "/housing-fund/proof-data", "housingFundProofData",
-        body("housing-fund.proof-data", citizen, new JsonObject())).bodyAsJsonObject();
+    JsonObject account =
+        ok(
+                simulator,
+                "/housing-fund/account",
+                "housingFundAccount",
+                body("housing-fund.account", citizen, new JsonObject()))
+            .bodyAsJsonObject();
+    ok(
+        simulator,
+        "/housing-fund/contributions",
+        "housingFundContributions",
+        body(
+            "housing-fund.contributions",
+            citizen,
+            new JsonObject().put("from", "2023-07").put("to", "2025-06")));
+    JsonObject proof =
+        ok(
+                simulator,
+                "/housing-fund/proof-data",
+                "housingFundProofData",
+                body("housing-fund.proof-data", citizen, new JsonObject()))
+            .bodyAsJsonObject();
 
     assertThat(proof.getString("holderName")).isEqualTo(citizen.name());
     assertThat(proof.getString("asOf")).isEqualTo("2025-06-15");
@@ -89,16 +118,43 @@ class DepartmentSimulatorTest {
     FineOnRecord record = unpaidPayableFine(simulator);
     Vehicle vehicle = record.vehicle();
 
-    JsonArray own = ok(simulator, "/traffic/vehicles", "trafficVehicles",
-        body("traffic.vehicles", record.citizen(), new JsonObject())).bodyAsJsonObject().getJsonArray("vehicles");
-    JsonArray byPlate = ok(simulator, "/traffic/vehicles", "trafficVehicles", body("traffic.vehicles", null,
-        vehicleKey(vehicle))).bodyAsJsonObject().getJsonArray("vehicles");
-    JsonArray fines = ok(simulator, "/traffic/fines", "trafficFines", body("traffic.fines", null,
-        vehicleKey(vehicle))).bodyAsJsonObject().getJsonArray("fines");
-    JsonObject receipt = ok(simulator, "/traffic/fine-payment", "trafficFinePayment", body("traffic.fine-payment",
-        record.citizen(), finePayment(record.fine(), record.fine().amountFen(), "order-1"))).bodyAsJsonObject();
+    JsonArray own =
+        ok(
+                simulator,
+                "/traffic/vehicles",
+                "trafficVehicles",
+                body("traffic.vehicles", record.citizen(), new JsonObject()))
+            .bodyAsJsonObject()
+            .getJsonArray("vehicles");
+    JsonArray byPlate =
+        ok(
+                simulator,
+                "/traffic/vehicles",
+                "trafficVehicles",
+                body("traffic.vehicles", null, vehicleKey(vehicle)))
+            .bodyAsJsonObject()
+            .getJsonArray("vehicles");
+    JsonArray fines =
+        ok(
+                simulator,
+                "/traffic/fines",
+                "trafficFines",
+                body("traffic.fines", null, vehicleKey(vehicle)))
+            .bodyAsJsonObject()
+            .getJsonArray("fines");
+    JsonObject receipt =
+        ok(
+                simulator,
+                "/traffic/fine-payment",
+                "trafficFinePayment",
+                body(
+                    "traffic.fine-payment",
+                    record.citizen(),
+                    finePayment(record.fine(), record.fine().amountFen(), "order-1")))
+            .bodyAsJsonObject();
 
-    assertThat(own.stream().map(v -> ((JsonObject) v).getString("plate"))).contains(vehicle.plate());
+    assertThat(own.stream().map(v -> ((JsonObject) v).getString("plate")))
+        .contains(vehicle.plate());
     assertThat(byPlate).hasSize(1);
     assertThat(fines.stream().map(f -> ((JsonObject) f).getString("decisionNumber")))
         .contains(record.fine().decisionNumber());
@@ -110,9 +166,16 @@ class DepartmentSimulatorTest {
     DepartmentSimulator simulator = fixture.start(DepartmentFamily.UTILITIES);
     Bill bill = unpaidBill(simulator);
 
-    JsonObject answer = ok(simulator, "/utilities/bill", "utilitiesBill", billQuery(bill)).bodyAsJsonObject();
-    JsonObject receipt = ok(simulator, "/utilities/bill-payment", "utilitiesBillPayment",
-        body("utilities.bill-payment", null, billPayment(bill, bill.amountFen(), "order-9"))).bodyAsJsonObject();
+    JsonObject answer =
+        ok(simulator, "/utilities/bill", "utilitiesBill", billQuery(bill)).bodyAsJsonObject();
+    JsonObject receipt =
+        ok(
+                simulator,
+                "/utilities/bill-payment",
+                "utilitiesBillPayment",
+                body(
+                    "utilities.bill-payment", null, billPayment(bill, bill.amountFen(), "order-9")))
+            .bodyAsJsonObject();
 
     assertThat(answer.getString("billRef")).isEqualTo(bill.billRef());
     assertThat(answer.getString("status")).isEqualTo("unpaid");
@@ -124,7 +187,8 @@ class DepartmentSimulatorTest {
   void answersHealthWithUp() {
     DepartmentSimulator simulator = fixture.start(DepartmentFamily.UTILITIES);
 
-    HttpResponse<Buffer> response = await(fixture.client.getAbs(simulator.baseUrl() + "/health").send());
+    HttpResponse<Buffer> response =
+        await(fixture.client.getAbs(simulator.baseUrl() + "/health").send());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getString("status")).isEqualTo("UP");
@@ -135,10 +199,18 @@ class DepartmentSimulatorTest {
   @Test
   void rejectsUnsignedRequests() {
     DepartmentSimulator simulator = fixture.start(DepartmentFamily.SOCIAL_SECURITY);
-    JsonObject request = body("social-security.account", SimulatorFixture.hangzhouCitizens().get(0), new JsonObject());
+    JsonObject request =
+        body(
+            "social-security.account",
+            SimulatorFixture.hangzhouCitizens().get(0),
+            new JsonObject());
 
-    HttpResponse<Buffer> response = await(fixture.client.postAbs(simulator.baseUrl() + "/social-security/account")
-        .sendJsonObject(request));
+    HttpResponse<Buffer> response =
+        await(
+            fixture
+                .client
+                .postAbs(simulator.baseUrl() + "/social-security/account")
+                .sendJsonObject(request));
 
     assertError(response, "socialSecurityAccount", 401, "unauthorized");
   }
@@ -146,10 +218,19 @@ class DepartmentSimulatorTest {
   @Test
   void rejectsATamperedSignatureOrBody() {
     DepartmentSimulator simulator = fixture.start(DepartmentFamily.SOCIAL_SECURITY);
-    JsonObject request = body("social-security.account", SimulatorFixture.hangzhouCitizens().get(0), new JsonObject());
+    JsonObject request =
+        body(
+            "social-security.account",
+            SimulatorFixture.hangzhouCitizens().get(0),
+            new JsonObject());
 
-    HttpResponse<Buffer> wrongSecret = fixture.post(simulator, "/social-security/account", request,
-        SimulatorFixture.CLOCK, "not-the-secret");
+    HttpResponse<Buffer> wrongSecret =
+        fixture.post(
+            simulator,
+            "/social-security/account",
+            request,
+            SimulatorFixture.CLOCK,
+            "not-the-secret");
 
     assertError(wrongSecret, "socialSecurityAccount", 401, "unauthorized");
   }
@@ -157,11 +238,16 @@ class DepartmentSimulatorTest {
   @Test
   void rejectsAStaleTimestamp() {
     DepartmentSimulator simulator = fixture.start(DepartmentFamily.SOCIAL_SECURITY);
-    JsonObject request = body("social-security.account", SimulatorFixture.hangzhouCitizens().get(0), new JsonObject());
+    JsonObject request =
+        body(
+            "social-security.account",
+            SimulatorFixture.hangzhouCitizens().get(0),
+            new JsonObject());
     Clock sixMinutesAgo = Clock.offset(SimulatorFixture.CLOCK, Duration.ofSeconds(-301));
 
-    HttpResponse<Buffer> response = fixture.post(simulator, "/social-security/account", request, sixMinutesAgo,
-        SimulatorFixture.SECRET);
+    HttpResponse<Buffer> response =
+        fixture.post(
+            simulator, "/social-security/account", request, sixMinutesAgo, SimulatorFixture.SECRET);
 
     assertError(response, "socialSecurityAccount", 401, "unauthorized");
   }
@@ -170,13 +256,23 @@ class DepartmentSimulatorTest {
   void answersCitizenNotFoundForUnknownPeopleAndWrongNames() {
     DepartmentSimulator simulator = fixture.start(DepartmentFamily.SOCIAL_SECURITY);
     SyntheticCitizen known = SimulatorFixture.hangzhouCitizens().get(0);
-    SyntheticCitizen stranger = cn.govgate.sim.citizens.SyntheticCitizens.generate(1, 999_999L).get(0);
-    SyntheticCitizen wrongName = new SyntheticCitizen(known.idNumber(), known.name() + "一", known.birthDate(),
-        known.gender(), known.phone(), known.homeRegion());
+    SyntheticCitizen stranger =
+        cn.govgate.sim.citizens.SyntheticCitizens.generate(1, 999_999L).get(0);
+    SyntheticCitizen wrongName =
+        new SyntheticCitizen(
+            known.idNumber(),
+            known.name() + "一",
+            known.birthDate(),
+            known.gender(),
+            known.phone(),
+            known.homeRegion());
 
     for (SyntheticCitizen citizen : List.of(stranger, wrongName)) {
-      HttpResponse<Buffer> response = fixture.post(simulator, "/social-security/account",
-          body("social-security.account", citizen, new JsonObject()));
+      HttpResponse<Buffer> response =
+          fixture.post(
+              simulator,
+              "/social-security/account",
+              body("social-security.account", citizen, new JsonObject()));
 
       assertError(response, "socialSecurityAccount", 404, "citizen_not_found");
     }
@@ -187,20 +283,38 @@ class DepartmentSimulatorTest {
     DepartmentSimulator simulator = fixture.start(DepartmentFamily.SOCIAL_SECURITY);
     SyntheticCitizen citizen = SimulatorFixture.hangzhouCitizens().get(0);
 
-    List<JsonObject> bad = List.of(
-        body("social-security.account", citizen, new JsonObject()).put("region", "510100"),
-        body("social-security.contributions", citizen, new JsonObject()),
-        body("social-security.account", citizen, new JsonObject()),
-        body("social-security.contributions", citizen, new JsonObject().put("from", "2025-01").put("to", "2024-01")),
-        body("social-security.contributions", citizen, new JsonObject().put("from", "2020-01").put("to", "2024-12")),
-        body("social-security.contributions", null, new JsonObject().put("from", "2024-01").put("to", "2024-02")));
-    List<String> paths = List.of("/social-security/account", "/social-security/contributions",
-        "/social-security/contributions", "/social-security/contributions", "/social-security/contributions",
-        "/social-security/contributions");
+    List<JsonObject> bad =
+        List.of(
+            body("social-security.account", citizen, new JsonObject()).put("region", "510100"),
+            body("social-security.contributions", citizen, new JsonObject()),
+            body("social-security.account", citizen, new JsonObject()),
+            body(
+                "social-security.contributions",
+                citizen,
+                new JsonObject().put("from", "2025-01").put("to", "2024-01")),
+            body(
+                "social-security.contributions",
+                citizen,
+                new JsonObject().put("from", "2020-01").put("to", "2024-12")),
+            body(
+                "social-security.contributions",
+                null,
+                new JsonObject().put("from", "2024-01").put("to", "2024-02")));
+    List<String> paths =
+        List.of(
+            "/social-security/account",
+            "/social-security/contributions",
+            "/social-security/contributions",
+            "/social-security/contributions",
+            "/social-security/contributions",
+            "/social-security/contributions");
 
     for (int i = 0; i < bad.size(); i++) {
       HttpResponse<Buffer> response = fixture.post(simulator, paths.get(i), bad.get(i));
-      String operationId = paths.get(i).endsWith("account") ? "socialSecurityAccount" : "socialSecurityContributions";
+      String operationId =
+          paths.get(i).endsWith("account")
+              ? "socialSecurityAccount"
+              : "socialSecurityContributions";
 
       assertError(response, operationId, 400, "bad_request");
     }
@@ -209,9 +323,11 @@ class DepartmentSimulatorTest {
   @Test
   void answersVehicleNotFoundForAnUnknownPlate() {
     DepartmentSimulator simulator = fixture.start(DepartmentFamily.TRAFFIC);
-    JsonObject query = new JsonObject().put("plate", "浙AZZZZZ").put("plateType", "02").put("vinLast6", "000000");
+    JsonObject query =
+        new JsonObject().put("plate", "浙AZZZZZ").put("plateType", "02").put("vinLast6", "000000");
 
-    HttpResponse<Buffer> response = fixture.post(simulator, "/traffic/fines", body("traffic.fines", null, query));
+    HttpResponse<Buffer> response =
+        fixture.post(simulator, "/traffic/fines", body("traffic.fines", null, query));
 
     assertError(response, "trafficFines", 404, "vehicle_not_found");
   }
@@ -222,22 +338,47 @@ class DepartmentSimulatorTest {
     FineOnRecord record = unpaidPayableFine(simulator);
     Fine fine = record.fine();
 
-    HttpResponse<Buffer> wrongAmount = fixture.post(simulator, "/traffic/fine-payment",
-        body("traffic.fine-payment", null, finePayment(fine, fine.amountFen() - 1, "order-a")));
-    JsonObject first = ok(simulator, "/traffic/fine-payment", "trafficFinePayment",
-        body("traffic.fine-payment", null, finePayment(fine, fine.amountFen(), "order-a"))).bodyAsJsonObject();
-    JsonObject repeat = ok(simulator, "/traffic/fine-payment", "trafficFinePayment",
-        body("traffic.fine-payment", null, finePayment(fine, fine.amountFen(), "order-a"))).bodyAsJsonObject();
-    HttpResponse<Buffer> otherOrder = fixture.post(simulator, "/traffic/fine-payment",
-        body("traffic.fine-payment", null, finePayment(fine, fine.amountFen(), "order-b")));
-    JsonObject fines = ok(simulator, "/traffic/fines", "trafficFines",
-        body("traffic.fines", record.citizen(), vehicleKey(record.vehicle()))).bodyAsJsonObject();
+    HttpResponse<Buffer> wrongAmount =
+        fixture.post(
+            simulator,
+            "/traffic/fine-payment",
+            body("traffic.fine-payment", null, finePayment(fine, fine.amountFen() - 1, "order-a")));
+    JsonObject first =
+        ok(
+                simulator,
+                "/traffic/fine-payment",
+                "trafficFinePayment",
+                body("traffic.fine-payment", null, finePayment(fine, fine.amountFen(), "order-a")))
+            .bodyAsJsonObject();
+    JsonObject repeat =
+        ok(
+                simulator,
+                "/traffic/fine-payment",
+                "trafficFinePayment",
+                body("traffic.fine-payment", null, finePayment(fine, fine.amountFen(), "order-a")))
+            .bodyAsJsonObject();
+    HttpResponse<Buffer> otherOrder =
+        fixture.post(
+            simulator,
+            "/traffic/fine-payment",
+            body("traffic.fine-payment", null, finePayment(fine, fine.amountFen(), "order-b")));
+    JsonObject fines =
+        ok(
+                simulator,
+                "/traffic/fines",
+                "trafficFines",
+                body("traffic.fines", record.citizen(), vehicleKey(record.vehicle())))
+            .bodyAsJsonObject();
 
     assertError(wrongAmount, "trafficFinePayment", 409, "amount_mismatch");
     assertThat(repeat).isEqualTo(first);
     assertError(otherOrder, "trafficFinePayment", 409, "already_paid");
-    JsonObject paid = fines.getJsonArray("fines").stream().map(JsonObject.class::cast)
-        .filter(f -> f.getString("decisionNumber").equals(fine.decisionNumber())).findFirst().orElseThrow();
+    JsonObject paid =
+        fines.getJsonArray("fines").stream()
+            .map(JsonObject.class::cast)
+            .filter(f -> f.getString("decisionNumber").equals(fine.decisionNumber()))
+            .findFirst()
+            .orElseThrow();
     assertThat(paid.getString("status")).isEqualTo("paid");
     assertThat(paid.getString("paidAt")).isEqualTo("2025-06-15T10:00:00+08:00");
     assertThat(paid.getBoolean("payable")).isFalse();
@@ -248,23 +389,53 @@ class DepartmentSimulatorTest {
     DepartmentSimulator simulator = fixture.start(DepartmentFamily.UTILITIES);
     Bill bill = unpaidBill(simulator);
 
-    HttpResponse<Buffer> wrongAmount = fixture.post(simulator, "/utilities/bill-payment",
-        body("utilities.bill-payment", null, billPayment(bill, bill.amountFen() + 100, "order-x")));
-    JsonObject first = ok(simulator, "/utilities/bill-payment", "utilitiesBillPayment",
-        body("utilities.bill-payment", null, billPayment(bill, bill.amountFen(), "order-x"))).bodyAsJsonObject();
-    JsonObject repeat = ok(simulator, "/utilities/bill-payment", "utilitiesBillPayment",
-        body("utilities.bill-payment", null, billPayment(bill, bill.amountFen(), "order-x"))).bodyAsJsonObject();
-    HttpResponse<Buffer> otherOrder = fixture.post(simulator, "/utilities/bill-payment",
-        body("utilities.bill-payment", null, billPayment(bill, bill.amountFen(), "order-y")));
-    HttpResponse<Buffer> unknownBill = fixture.post(simulator, "/utilities/bill-payment",
-        body("utilities.bill-payment", null, billPayment(bill, bill.amountFen(), "order-z").put("billRef", "W1")));
+    HttpResponse<Buffer> wrongAmount =
+        fixture.post(
+            simulator,
+            "/utilities/bill-payment",
+            body(
+                "utilities.bill-payment",
+                null,
+                billPayment(bill, bill.amountFen() + 100, "order-x")));
+    JsonObject first =
+        ok(
+                simulator,
+                "/utilities/bill-payment",
+                "utilitiesBillPayment",
+                body(
+                    "utilities.bill-payment", null, billPayment(bill, bill.amountFen(), "order-x")))
+            .bodyAsJsonObject();
+    JsonObject repeat =
+        ok(
+                simulator,
+                "/utilities/bill-payment",
+                "utilitiesBillPayment",
+                body(
+                    "utilities.bill-payment", null, billPayment(bill, bill.amountFen(), "order-x")))
+            .bodyAsJsonObject();
+    HttpResponse<Buffer> otherOrder =
+        fixture.post(
+            simulator,
+            "/utilities/bill-payment",
+            body("utilities.bill-payment", null, billPayment(bill, bill.amountFen(), "order-y")));
+    HttpResponse<Buffer> unknownBill =
+        fixture.post(
+            simulator,
+            "/utilities/bill-payment",
+            body(
+                "utilities.bill-payment",
+                null,
+                billPayment(bill, bill.amountFen(), "order-z").put("billRef", "W1")));
 
     assertError(wrongAmount, "utilitiesBillPayment", 409, "amount_mismatch");
     assertThat(repeat).isEqualTo(first);
     assertError(otherOrder, "utilitiesBillPayment", 409, "already_paid");
     assertError(unknownBill, "utilitiesBillPayment", 404, "bill_not_found");
-    assertThat(ok(simulator, "/utilities/bill", "utilitiesBill", billQuery(bill)).bodyAsJsonObject()
-        .getString("status")).isEqualTo("paid");
+    assertThat(
+            ok(simulator, "/utilities/bill", "utilitiesBill", billQuery(bill))
+                .bodyAsJsonObject()
+                .getString("status"))
+        .isEqualTo("paid");
   }
 
   @Test
@@ -272,48 +443,85 @@ class DepartmentSimulatorTest {
     DepartmentSimulator simulator = fixture.start(DepartmentFamily.UTILITIES);
     JsonObject query = new JsonObject().put("utilityType", "gas").put("accountNo", "0000000000");
 
-    HttpResponse<Buffer> response = fixture.post(simulator, "/utilities/bill", body("utilities.bill", null, query));
+    HttpResponse<Buffer> response =
+        fixture.post(simulator, "/utilities/bill", body("utilities.bill", null, query));
 
     assertError(response, "utilitiesBill", 404, "bill_not_found");
   }
 
   @Test
   void startsWithTenThousandCitizensAndFindsTheirRecords(Vertx vertx) {
-    List<SyntheticCitizen> citizens = cn.govgate.sim.citizens.SyntheticCitizens.generate(10_000, 77L);
+    List<SyntheticCitizen> citizens =
+        cn.govgate.sim.citizens.SyntheticCitizens.generate(10_000, 77L);
     long start = System.nanoTime();
-    DepartmentSimulator traffic = await(DepartmentSimulator.start(vertx, new DepartmentSimulatorOptions(
-        DepartmentFamily.TRAFFIC, "510100", SimulatorFixture.KEY_ID, SimulatorFixture.SECRET, 0, citizens,
-        SimulatorFixture.CLOCK)));
-    DepartmentSimulator utilities = await(DepartmentSimulator.start(vertx, new DepartmentSimulatorOptions(
-        DepartmentFamily.UTILITIES, "510100", SimulatorFixture.KEY_ID, SimulatorFixture.SECRET, 0, citizens,
-        SimulatorFixture.CLOCK)));
+    DepartmentSimulator traffic =
+        await(
+            DepartmentSimulator.start(
+                vertx,
+                new DepartmentSimulatorOptions(
+                    DepartmentFamily.TRAFFIC,
+                    "510100",
+                    SimulatorFixture.KEY_ID,
+                    SimulatorFixture.SECRET,
+                    0,
+                    citizens,
+                    SimulatorFixture.CLOCK)));
+    DepartmentSimulator utilities =
+        await(
+            DepartmentSimulator.start(
+                vertx,
+                new DepartmentSimulatorOptions(
+                    DepartmentFamily.UTILITIES,
+                    "510100",
+                    SimulatorFixture.KEY_ID,
+                    SimulatorFixture.SECRET,
+                    0,
+                    citizens,
+                    SimulatorFixture.CLOCK)));
     long startupMs = (System.nanoTime() - start) / 1_000_000;
-    SyntheticCitizen last = citizens.stream().filter(c -> c.homeRegion().equals("510100"))
-        .reduce((first, second) -> second).orElseThrow();
+    SyntheticCitizen last =
+        citizens.stream()
+            .filter(c -> c.homeRegion().equals("510100"))
+            .reduce((first, second) -> second)
+            .orElseThrow();
     HouseholdAccount water = utilities.accountsOf(last).get(0);
 
-    JsonObject bill = fixture.post(utilities, "/utilities/bill", body("utilities.bill", null,
-        new JsonObject().put("utilityType", "water").put("accountNo", water.accountNo())).put("region", "510100"))
-        .bodyAsJsonObject();
+    JsonObject bill =
+        fixture
+            .post(
+                utilities,
+                "/utilities/bill",
+                body(
+                        "utilities.bill",
+                        null,
+                        new JsonObject()
+                            .put("utilityType", "water")
+                            .put("accountNo", water.accountNo()))
+                    .put("region", "510100"))
+            .bodyAsJsonObject();
 
     assertThat(startupMs).as("start-up of two simulators in ms").isLessThan(5_000);
     assertThat(bill.getString("holderName")).isEqualTo(last.name());
     assertThat(bill.getString("address")).startsWith("成都市");
-    assertThat(traffic.vehiclesOf(last)).isEqualTo(DepartmentData.vehicles(last.idNumber(), LocalDate.of(2025, 6, 15)));
+    assertThat(traffic.vehiclesOf(last))
+        .isEqualTo(DepartmentData.vehicles(last.idNumber(), LocalDate.of(2025, 6, 15)));
   }
 
   // ---------- helpers ----------
 
-  private HttpResponse<Buffer> ok(DepartmentSimulator simulator, String path, String operationId, JsonObject body) {
+  private HttpResponse<Buffer> ok(
+      DepartmentSimulator simulator, String path, String operationId, JsonObject body) {
     HttpResponse<Buffer> response = fixture.post(simulator, path, body);
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     await(fixture.conforms(operationId, response));
     return response;
   }
 
-  private void assertError(HttpResponse<Buffer> response, String operationId, int status, String code) {
+  private void assertError(
+      HttpResponse<Buffer> response, String operationId, int status, String code) {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
-    assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo(code);
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code"))
+        .isEqualTo(code);
     await(fixture.conforms(operationId, response));
   }
 
@@ -343,23 +551,34 @@ class DepartmentSimulatorTest {
   }
 
   private static JsonObject vehicleKey(Vehicle vehicle) {
-    return new JsonObject().put("plate", vehicle.plate()).put("plateType", vehicle.plateType())
+    return new JsonObject()
+        .put("plate", vehicle.plate())
+        .put("plateType", vehicle.plateType())
         .put("vinLast6", vehicle.vinLast6());
   }
 
   private static JsonObject finePayment(Fine fine, long amountFen, String orderId) {
-    return new JsonObject().put("decisionNumber", fine.decisionNumber()).put("amountFen", amountFen)
-        .put("orderId", orderId).put("channelTradeNo", "2025061522001400000001")
+    return new JsonObject()
+        .put("decisionNumber", fine.decisionNumber())
+        .put("amountFen", amountFen)
+        .put("orderId", orderId)
+        .put("channelTradeNo", "2025061522001400000001")
         .put("paidAt", "2025-06-15T10:00:00+08:00");
   }
 
   private static JsonObject billPayment(Bill bill, long amountFen, String orderId) {
-    return new JsonObject().put("billRef", bill.billRef()).put("amountFen", amountFen).put("orderId", orderId)
-        .put("channelTradeNo", "4200002025061500000001").put("paidAt", "2025-06-15T10:00:00+08:00");
+    return new JsonObject()
+        .put("billRef", bill.billRef())
+        .put("amountFen", amountFen)
+        .put("orderId", orderId)
+        .put("channelTradeNo", "4200002025061500000001")
+        .put("paidAt", "2025-06-15T10:00:00+08:00");
   }
 
   private static JsonObject billQuery(Bill bill) {
-    return body("utilities.bill", null,
+    return body(
+        "utilities.bill",
+        null,
         new JsonObject().put("utilityType", bill.utilityType()).put("accountNo", bill.accountNo()));
   }
 }

@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-/** Starts simulators, signs requests like the gateway will, and checks answers against the contract. */
+/**
+ * Starts simulators, signs requests like the gateway will, and checks answers against the contract.
+ */
 final class SimulatorFixture {
 
   static final String REGION = SyntheticCitizens.HANGZHOU;
@@ -47,15 +49,19 @@ final class SimulatorFixture {
   }
 
   DepartmentSimulator start(DepartmentFamily family) {
-    return await(DepartmentSimulator.start(vertx,
-        new DepartmentSimulatorOptions(family, REGION, KEY_ID, SECRET, 0, CITIZENS, CLOCK)));
+    return await(
+        DepartmentSimulator.start(
+            vertx,
+            new DepartmentSimulatorOptions(family, REGION, KEY_ID, SECRET, 0, CITIZENS, CLOCK)));
   }
 
   /** A request body as the gateway sends it. */
   static JsonObject body(String serviceType, SyntheticCitizen citizen, JsonObject query) {
     JsonObject body = new JsonObject().put("serviceType", serviceType).put("region", REGION);
     if (citizen != null) {
-      body.put("citizen", new JsonObject().put("idNumber", citizen.idNumber()).put("name", citizen.name()));
+      body.put(
+          "citizen",
+          new JsonObject().put("idNumber", citizen.idNumber()).put("name", citizen.name()));
     }
     return body.put("query", query);
   }
@@ -64,30 +70,58 @@ final class SimulatorFixture {
     return post(simulator, path, body, CLOCK, SECRET);
   }
 
-  HttpResponse<Buffer> post(DepartmentSimulator simulator, String path, JsonObject body, Clock signingClock,
+  HttpResponse<Buffer> post(
+      DepartmentSimulator simulator,
+      String path,
+      JsonObject body,
+      Clock signingClock,
       String secret) {
     return await(postAsync(simulator, path, body, signingClock, secret));
   }
 
-  Future<HttpResponse<Buffer>> postAsync(DepartmentSimulator simulator, String path, JsonObject body,
-      Clock signingClock, String secret) {
+  Future<HttpResponse<Buffer>> postAsync(
+      DepartmentSimulator simulator,
+      String path,
+      JsonObject body,
+      Clock signingClock,
+      String secret) {
     Buffer bytes = body.toBuffer();
-    MultiMap headers = RequestSignatures.sign("POST", path, bytes, signingClock.millis() / 1000, KEY_ID, secret,
-        UUID.randomUUID().toString());
-    return client.postAbs(simulator.baseUrl() + path).putHeaders(headers)
-        .putHeader("content-type", "application/json").sendBuffer(bytes);
+    MultiMap headers =
+        RequestSignatures.sign(
+            "POST",
+            path,
+            bytes,
+            signingClock.millis() / 1000,
+            KEY_ID,
+            secret,
+            UUID.randomUUID().toString());
+    return client
+        .postAbs(simulator.baseUrl() + path)
+        .putHeaders(headers)
+        .putHeader("content-type", "application/json")
+        .sendBuffer(bytes);
   }
 
-  /** Validates a response against contracts/department-backend.yaml; the Future fails when it does not conform. */
+  /**
+   * Validates a response against contracts/department-backend.yaml; the Future fails when it does
+   * not conform.
+   */
   Future<Void> conforms(String operationId, HttpResponse<Buffer> response) {
     Map<String, String> headers = new HashMap<>();
     response.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
     // vertx-openapi matches the media type literally, so drop parameters such as "; charset=utf-8".
     String contentType = response.getHeader("content-type");
     String mediaType = contentType == null ? null : contentType.split(";")[0].trim();
-    ValidatableResponse validatable = ValidatableResponse.create(response.statusCode(), headers,
-        response.body() == null ? Buffer.buffer() : response.body(), mediaType);
-    return contract().compose(contract -> ResponseValidator.create(vertx, contract).validate(validatable, operationId))
+    ValidatableResponse validatable =
+        ValidatableResponse.create(
+            response.statusCode(),
+            headers,
+            response.body() == null ? Buffer.buffer() : response.body(),
+            mediaType);
+    return contract()
+        .compose(
+            contract ->
+                ResponseValidator.create(vertx, contract).validate(validatable, operationId))
         .mapEmpty();
   }
 
@@ -100,7 +134,8 @@ final class SimulatorFixture {
 
   private Future<OpenAPIContract> loadContract() {
     Path onDisk = Path.of("..", "contracts", "department-backend.yaml");
-    String location = Files.exists(onDisk) ? onDisk.toString() : "contracts/department-backend.yaml";
+    String location =
+        Files.exists(onDisk) ? onDisk.toString() : "contracts/department-backend.yaml";
     return OpenAPIContract.from(vertx, location);
   }
 

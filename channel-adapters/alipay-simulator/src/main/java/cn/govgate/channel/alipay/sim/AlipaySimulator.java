@@ -26,22 +26,24 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * A local Alipay platform: {@code gateway.do} for oauth.token, user.info.share, certify (initialize, page,
- * query), trade.create and trade.query, with Alipay's checks (app id, required parameters, timestamp,
- * RSA2/SM2 signature over the merged query and form parameters) and signed answers (§1.6 simulator rule);
- * signed trade notifications with retries; and test/demo controls in Java and under {@code /__sim/}.
+ * A local Alipay platform: {@code gateway.do} for oauth.token, user.info.share, certify
+ * (initialize, page, query), trade.create and trade.query, with Alipay's checks (app id, required
+ * parameters, timestamp, RSA2/SM2 signature over the merged query and form parameters) and signed
+ * answers (§1.6 simulator rule); signed trade notifications with retries; and test/demo controls in
+ * Java and under {@code /__sim/}.
  */
 public final class AlipaySimulator {
-
 
   private final Vertx vertx;
   private final AlipaySimulatorOptions options;
   private final SimKnobs knobs;
   private final AlipayCrypto.KeyPairBase64 rsaKeys = AlipayCrypto.generate(SignType.RSA2);
   private final AlipayCrypto.KeyPairBase64 sm2Keys = AlipayCrypto.generate(SignType.SM2);
-  private final AlipayCrypto.Signer rsaSigner = AlipayCrypto.signer(SignType.RSA2, rsaKeys.privateKey(), null);
+  private final AlipayCrypto.Signer rsaSigner =
+      AlipayCrypto.signer(SignType.RSA2, rsaKeys.privateKey(), null);
   private final SimState state = new SimState();
-  private final List<Consumer<Map<String, String>>> requestListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Consumer<Map<String, String>>> requestListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final SimApis apis;
   private final SimNotifier notifier;
   private HttpServer server;
@@ -54,20 +56,25 @@ public final class AlipaySimulator {
     this.notifier = new SimNotifier(vertx, state, knobs, options.clock());
   }
 
-  /** Generates the platform keys and listens on 127.0.0.1 at {@code options.port()} (0 = any free port). */
+  /**
+   * Generates the platform keys and listens on 127.0.0.1 at {@code options.port()} (0 = any free
+   * port).
+   */
   public static Future<AlipaySimulator> start(Vertx vertx, AlipaySimulatorOptions options) {
     AlipaySimulator sim = new AlipaySimulator(vertx, options);
     Router router = Router.router(vertx);
     router.route("/__sim/*").handler(BodyHandler.create(false).setBodyLimit(1 << 16));
     router.route("/gateway.do").handler(sim::gateway);
     SimControlRoutes.mount(router, sim);
-    return vertx.createHttpServer()
+    return vertx
+        .createHttpServer()
         .requestHandler(router)
         .listen(options.port(), "127.0.0.1")
-        .map(server -> {
-          sim.server = server;
-          return sim;
-        });
+        .map(
+            server -> {
+              sim.server = server;
+              return sim;
+            });
   }
 
   /** Stops listening. Pending notification retries are dropped. */
@@ -85,7 +92,9 @@ public final class AlipaySimulator {
     return "http://127.0.0.1:" + port() + "/gateway.do";
   }
 
-  /** The platform's RSA-2048 public key (SPKI, Base64): the "Alipay public key" of RSA2 state.apps. */
+  /**
+   * The platform's RSA-2048 public key (SPKI, Base64): the "Alipay public key" of RSA2 state.apps.
+   */
   public String platformPublicKey() {
     return rsaKeys.publicKey();
   }
@@ -100,7 +109,10 @@ public final class AlipaySimulator {
     return knobs;
   }
 
-  /** Every accepted or rejected gateway request's merged parameters, as received (for interop tests). */
+  /**
+   * Every accepted or rejected gateway request's merged parameters, as received (for interop
+   * tests).
+   */
   public void onRequest(Consumer<Map<String, String>> listener) {
     requestListeners.add(listener);
   }
@@ -112,11 +124,16 @@ public final class AlipaySimulator {
    *
    * @param sm2UserId the SM2 user id for SM2 apps; null = {@link AlipayCrypto#DEFAULT_SM2_USER_ID}
    */
-  public void registerApp(String appId, SignType type, String appPublicKeyBase64, String sm2UserId) {
-    AlipayCrypto.Signer platform = type == SignType.SM2
-        ? AlipayCrypto.signer(SignType.SM2, sm2Keys.privateKey(), sm2UserId)
-        : rsaSigner;
-    state.apps.put(appId, new SimApp(appId, type, AlipayCrypto.verifier(type, appPublicKeyBase64, sm2UserId), platform));
+  public void registerApp(
+      String appId, SignType type, String appPublicKeyBase64, String sm2UserId) {
+    AlipayCrypto.Signer platform =
+        type == SignType.SM2
+            ? AlipayCrypto.signer(SignType.SM2, sm2Keys.privateKey(), sm2UserId)
+            : rsaSigner;
+    state.apps.put(
+        appId,
+        new SimApp(
+            appId, type, AlipayCrypto.verifier(type, appPublicKeyBase64, sm2UserId), platform));
   }
 
   public void addUser(SimUser user) {
@@ -125,15 +142,17 @@ public final class AlipaySimulator {
 
   /** Issues a single-use auth code for the user and app, valid for the auth-code TTL knob. */
   public String issueAuthCode(String appId, String userId) {
-    if (!state.users.containsKey(userId)) throw new IllegalArgumentException("unknown simulated user");
+    if (!state.users.containsKey(userId))
+      throw new IllegalArgumentException("unknown simulated user");
     String code = SimState.randomHex(16);
-    state.authCodes.put(code, new AuthCode(appId, userId, options.clock().instant().plus(knobs.authCodeTtl)));
+    state.authCodes.put(
+        code, new AuthCode(appId, userId, options.clock().instant().plus(knobs.authCodeTtl)));
     return code;
   }
 
   /**
-   * "The user does the face check": passes only when {@code actualUserId}'s real identity held here equals the
-   * identity the gateway submitted (unless the forced-outcome knob says otherwise).
+   * "The user does the face check": passes only when {@code actualUserId}'s real identity held here
+   * equals the identity the gateway submitted (unless the forced-outcome knob says otherwise).
    *
    * @return whether it passed
    */
@@ -141,17 +160,25 @@ public final class AlipaySimulator {
     Certification c = state.certifications.get(certifyId);
     if (c == null) throw new IllegalArgumentException("unknown certify id");
     SimUser user = state.users.get(actualUserId);
-    boolean passed = knobs.forcedFaceOutcome != null
-        ? knobs.forcedFaceOutcome
-        : user != null && user.hasIdentity() && user.name().equals(c.certName) && user.idNumber().equals(c.certNo);
+    boolean passed =
+        knobs.forcedFaceOutcome != null
+            ? knobs.forcedFaceOutcome
+            : user != null
+                && user.hasIdentity()
+                && user.name().equals(c.certName)
+                && user.idNumber().equals(c.certNo);
     c.passed = passed;
     return passed;
   }
 
-  /** "The user pays": marks the first order with this out_trade_no paid and starts delivering its notification. */
+  /**
+   * "The user pays": marks the first order with this out_trade_no paid and starts delivering its
+   * notification.
+   */
   public Future<String> payOrder(String outTradeNo) {
     Order order = state.findOrder(outTradeNo);
-    if (order == null) return Future.failedFuture(new IllegalArgumentException("unknown out_trade_no"));
+    if (order == null)
+      return Future.failedFuture(new IllegalArgumentException("unknown out_trade_no"));
     synchronized (order) {
       if (order.paidAt != null) return Future.succeededFuture(order.tradeNo);
       order.paidAt = options.clock().instant();
@@ -163,40 +190,56 @@ public final class AlipaySimulator {
   }
 
   /** Registers a subscription template of an app with its keywords ({@code keyword1}…). */
-  public void registerTemplate(String appId, String templateId, List<String> keywords, boolean longTerm) {
-    state.templates.put(appId + "/" + templateId, new SimState.Template(appId, templateId, List.copyOf(keywords),
-        longTerm));
+  public void registerTemplate(
+      String appId, String templateId, List<String> keywords, boolean longTerm) {
+    state.templates.put(
+        appId + "/" + templateId,
+        new SimState.Template(appId, templateId, List.copyOf(keywords), longTerm));
   }
 
   /**
-   * The user answers {@code my.requestSubscribeMessage} (§11.2): template id → {@code accept} / {@code reject}.
-   * Returns the success callback's object: {@code behavior}, {@code result} lists and one answer per template.
+   * The user answers {@code my.requestSubscribeMessage} (§11.2): template id → {@code accept} /
+   * {@code reject}. Returns the success callback's object: {@code behavior}, {@code result} lists
+   * and one answer per template.
    */
-  public JsonObject requestSubscribeMessage(String appId, String userId, Map<String, String> choices) {
-    if (choices.isEmpty() || choices.size() > 3) throw new IllegalArgumentException("1 to 3 entity ids");
+  public JsonObject requestSubscribeMessage(
+      String appId, String userId, Map<String, String> choices) {
+    if (choices.isEmpty() || choices.size() > 3)
+      throw new IllegalArgumentException("1 to 3 entity ids");
     io.vertx.core.json.JsonArray subscribed = new io.vertx.core.json.JsonArray();
     io.vertx.core.json.JsonArray unsubscribed = new io.vertx.core.json.JsonArray();
     JsonObject answer = new JsonObject();
     synchronized (state) {
-      choices.forEach((templateId, choice) -> {
-        SimState.Template t = state.templates.get(appId + "/" + templateId);
-        String key = appId + "/" + userId + "/" + templateId;
-        if (t != null && "accept".equals(choice)) {
-          state.grants.put(key, t.longTerm() ? Integer.MAX_VALUE : state.grants.getOrDefault(key, 0) + 1);
-          subscribed.add(templateId);
-          answer.put(templateId, "accept");
-        } else {
-          state.grants.remove(key);
-          unsubscribed.add(templateId);
-          answer.put(templateId, "reject");
-        }
-      });
+      choices.forEach(
+          (templateId, choice) -> {
+            SimState.Template t = state.templates.get(appId + "/" + templateId);
+            String key = appId + "/" + userId + "/" + templateId;
+            if (t != null && "accept".equals(choice)) {
+              state.grants.put(
+                  key, t.longTerm() ? Integer.MAX_VALUE : state.grants.getOrDefault(key, 0) + 1);
+              subscribed.add(templateId);
+              answer.put(templateId, "accept");
+            } else {
+              state.grants.remove(key);
+              unsubscribed.add(templateId);
+              answer.put(templateId, "reject");
+            }
+          });
     }
-    return answer.put("behavior", "subscribe").put("show", true).put("keep", false).put("refuse", false)
-        .put("result", new JsonObject().put("subscribeEntityIds", new io.vertx.core.json.JsonArray(
-                List.copyOf(choices.keySet())))
-            .put("subscribedEntityIds", subscribed).put("unsubscribedEntityIds", unsubscribed)
-            .put("currentSubscribedEntityIds", subscribed));
+    return answer
+        .put("behavior", "subscribe")
+        .put("show", true)
+        .put("keep", false)
+        .put("refuse", false)
+        .put(
+            "result",
+            new JsonObject()
+                .put(
+                    "subscribeEntityIds",
+                    new io.vertx.core.json.JsonArray(List.copyOf(choices.keySet())))
+                .put("subscribedEntityIds", subscribed)
+                .put("unsubscribedEntityIds", unsubscribed)
+                .put("currentSubscribedEntityIds", subscribed));
   }
 
   /** The subscription messages the platform accepted, oldest first. */
@@ -204,7 +247,10 @@ public final class AlipaySimulator {
     return List.copyOf(state.delivered);
   }
 
-  /** "The trade timed out": the platform closes an unpaid trade ({@code TRADE_CLOSED}); false when paid or unknown. */
+  /**
+   * "The trade timed out": the platform closes an unpaid trade ({@code TRADE_CLOSED}); false when
+   * paid or unknown.
+   */
   public boolean closeOrder(String outTradeNo) {
     Order order = state.findOrder(outTradeNo);
     if (order == null) return false;
@@ -245,33 +291,42 @@ public final class AlipaySimulator {
   // ---- gateway ----
 
   private void gateway(RoutingContext ctx) {
-    ctx.request().body().onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.response().setStatusCode(400).end("bad request");
-        return;
-      }
-      Map<String, String> params;
-      try {
-        params = new LinkedHashMap<>(AlipayWire.parseForm(ctx.request().query()));
-        String type = ctx.request().getHeader("Content-Type");
-        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-          // §1.1: clients split parameters differently between query and body, so merge both.
-          AlipayWire.parseForm(ar.result().toString(StandardCharsets.UTF_8)).forEach(params::putIfAbsent);
-        }
-      } catch (IllegalArgumentException e) {
-        ctx.response().setStatusCode(400).end("bad request");
-        return;
-      }
-      requestListeners.forEach(l -> l.accept(Map.copyOf(params)));
-      long latency = knobs.latency.toMillis();
-      if (latency > 0) vertx.setTimer(latency, id -> answer(ctx, params));
-      else answer(ctx, params);
-    });
+    ctx.request()
+        .body()
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                ctx.response().setStatusCode(400).end("bad request");
+                return;
+              }
+              Map<String, String> params;
+              try {
+                params = new LinkedHashMap<>(AlipayWire.parseForm(ctx.request().query()));
+                String type = ctx.request().getHeader("Content-Type");
+                if (type != null
+                    && type.toLowerCase(Locale.ROOT)
+                        .startsWith("application/x-www-form-urlencoded")) {
+                  // §1.1: clients split parameters differently between query and body, so merge
+                  // both.
+                  AlipayWire.parseForm(ar.result().toString(StandardCharsets.UTF_8))
+                      .forEach(params::putIfAbsent);
+                }
+              } catch (IllegalArgumentException e) {
+                ctx.response().setStatusCode(400).end("bad request");
+                return;
+              }
+              requestListeners.forEach(l -> l.accept(Map.copyOf(params)));
+              long latency = knobs.latency.toMillis();
+              if (latency > 0) vertx.setTimer(latency, id -> answer(ctx, params));
+              else answer(ctx, params);
+            });
   }
 
   private void answer(RoutingContext ctx, Map<String, String> params) {
     if (knobs.httpStatus != 0) {
-      ctx.response().setStatusCode(knobs.httpStatus).putHeader("Content-Type", "text/html;charset=utf-8")
+      ctx.response()
+          .setStatusCode(knobs.httpStatus)
+          .putHeader("Content-Type", "text/html;charset=utf-8")
           .end("<html><body>Service Unavailable</body></html>");
       return;
     }
@@ -280,7 +335,8 @@ public final class AlipaySimulator {
     SimReply reply = checkProtocol(params, app);
     if (reply == null) reply = platformErrors(method);
     if (reply == null) {
-      if (method.equals("alipay.user.certify.open.certify") && ctx.request().method().name().equals("GET")) {
+      if (method.equals("alipay.user.certify.open.certify")
+          && ctx.request().method().name().equals("GET")) {
         certifyPage(ctx, params);
         return;
       }
@@ -290,26 +346,42 @@ public final class AlipaySimulator {
   }
 
   private SimReply checkProtocol(Map<String, String> p, SimApp app) {
-    for (String[] required : new String[][] {
-        {"method", "isv.missing-method"}, {"app_id", "isv.missing-app-id"}, {"sign_type", "isv.missing-signature-type"},
-        {"sign", "isv.missing-signature"}, {"timestamp", "isv.missing-timestamp"}, {"version", "isv.missing-version"}}) {
+    for (String[] required :
+        new String[][] {
+          {"method", "isv.missing-method"},
+          {"app_id", "isv.missing-app-id"},
+          {"sign_type", "isv.missing-signature-type"},
+          {"sign", "isv.missing-signature"},
+          {"timestamp", "isv.missing-timestamp"},
+          {"version", "isv.missing-version"}
+        }) {
       if (p.getOrDefault(required[0], "").isEmpty()) {
         return SimReply.gatewayError("40001", "Missing Required Arguments", required[1], "缺少必选参数");
       }
     }
-    if (app == null) return SimReply.gatewayError("40002", "Invalid Arguments", "isv.invalid-app-id", "无效的AppID参数");
+    if (app == null)
+      return SimReply.gatewayError(
+          "40002", "Invalid Arguments", "isv.invalid-app-id", "无效的AppID参数");
     if (!app.type().name().equals(p.get("sign_type"))) {
-      return SimReply.gatewayError("40002", "Invalid Arguments", "isv.invalid-signature-type", "无效的签名类型");
+      return SimReply.gatewayError(
+          "40002", "Invalid Arguments", "isv.invalid-signature-type", "无效的签名类型");
     }
     Instant ts = AlipayWire.parseTimestamp(p.get("timestamp"));
-    if (ts == null) return SimReply.gatewayError("40002", "Invalid Arguments", "isv.invalid-timestamp", "非法的时间戳参数");
+    if (ts == null)
+      return SimReply.gatewayError(
+          "40002", "Invalid Arguments", "isv.invalid-timestamp", "非法的时间戳参数");
     Duration tolerance = knobs.timestampSkewTolerance;
-    if (tolerance != null && Duration.between(ts, options.clock().instant()).abs().compareTo(tolerance) > 0) {
-      return SimReply.gatewayError("40002", "Invalid Arguments", "isv.invalid-timestamp", "非法的时间戳参数");
+    if (tolerance != null
+        && Duration.between(ts, options.clock().instant()).abs().compareTo(tolerance) > 0) {
+      return SimReply.gatewayError(
+          "40002", "Invalid Arguments", "isv.invalid-timestamp", "非法的时间戳参数");
     }
     String content = AlipayWire.requestSignContent(p);
     if (!app.verifier().verify(content, p.get("sign"))) {
-      return SimReply.gatewayError("40002", "Invalid Arguments", "isv.invalid-signature",
+      return SimReply.gatewayError(
+          "40002",
+          "Invalid Arguments",
+          "isv.invalid-signature",
           "验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：" + content);
     }
     return null;
@@ -317,10 +389,15 @@ public final class AlipaySimulator {
 
   private SimReply platformErrors(String method) {
     SimKnobs.ForcedError forced = knobs.forcedErrors.get(method);
-    String node = method.equals("alipay.system.oauth.token") ? "error_response" : AlipayWire.responseNode(method);
-    if (forced != null) return SimReply.error(node, forced.code(), forced.msg(), forced.subCode(), forced.subMsg());
+    String node =
+        method.equals("alipay.system.oauth.token")
+            ? "error_response"
+            : AlipayWire.responseNode(method);
+    if (forced != null)
+      return SimReply.error(node, forced.code(), forced.msg(), forced.subCode(), forced.subMsg());
     if (knobs.errorRate > 0 && ThreadLocalRandom.current().nextDouble() < knobs.errorRate) {
-      return SimReply.error(node, "20000", "Service Currently Unavailable", "isp.unknow-error", "系统繁忙");
+      return SimReply.error(
+          node, "20000", "Service Currently Unavailable", "isp.unknow-error", "系统繁忙");
     }
     return null;
   }
@@ -334,30 +411,54 @@ public final class AlipaySimulator {
     }
     Certification c = state.certifications.get(biz.getString("certify_id", ""));
     if (c == null || !c.appId.equals(params.get("app_id"))) {
-      ctx.response().setStatusCode(200).putHeader("Content-Type", "text/html;charset=utf-8")
+      ctx.response()
+          .setStatusCode(200)
+          .putHeader("Content-Type", "text/html;charset=utf-8")
           .end("<html><body><h1>认证已失效</h1></body></html>");
       return;
     }
-    String back = c.returnUrl == null || c.returnUrl.isEmpty() ? "" : "<a href=\"" + escape(c.returnUrl) + "\">返回商户</a>";
-    ctx.response().putHeader("Content-Type", "text/html;charset=utf-8")
-        .end("<html><head><title>刷脸认证</title></head><body><h1>Simulated Alipay face check</h1>"
-            + "<p>certify_id " + escape(biz.getString("certify_id")) + "</p>"
-            + "<p>Use POST /__sim/face/perform to run the check.</p>" + back + "</body></html>");
+    String back =
+        c.returnUrl == null || c.returnUrl.isEmpty()
+            ? ""
+            : "<a href=\"" + escape(c.returnUrl) + "\">返回商户</a>";
+    ctx.response()
+        .putHeader("Content-Type", "text/html;charset=utf-8")
+        .end(
+            "<html><head><title>刷脸认证</title></head><body><h1>Simulated Alipay face check</h1>"
+                + "<p>certify_id "
+                + escape(biz.getString("certify_id"))
+                + "</p>"
+                + "<p>Use POST /__sim/face/perform to run the check.</p>"
+                + back
+                + "</body></html>");
   }
 
   private void writeSigned(RoutingContext ctx, SimReply reply, SimApp app) {
     String inner = reply.inner().encode();
     AlipayCrypto.Signer signer = app == null ? rsaSigner : app.platformSigner();
     String sign = signer.sign(inner);
-    String body = switch (knobs.mangling) {
-      case NONE -> envelope(reply.node(), inner, sign);
-      case TAMPERED_CONTENT -> envelope(reply.node(), inner.substring(0, inner.length() - 1) + ",\"x\":\"1\"}", sign);
-      case TRUNCATED -> envelope(reply.node(), inner, sign).substring(0, reply.node().length() + 4 + inner.length() / 2);
-      case DUPLICATE_NODE -> "{\"" + reply.node() + "\":" + inner + ",\"sign\":\"" + sign + "\",\""
-          + reply.node() + "\":{\"code\":\"10000\"}}";
-      case UNSIGNED -> "{\"" + reply.node() + "\":" + inner + "}";
-      case NOT_JSON -> "<html><body>502 Bad Gateway</body></html>";
-    };
+    String body =
+        switch (knobs.mangling) {
+          case NONE -> envelope(reply.node(), inner, sign);
+          case TAMPERED_CONTENT ->
+              envelope(
+                  reply.node(), inner.substring(0, inner.length() - 1) + ",\"x\":\"1\"}", sign);
+          case TRUNCATED ->
+              envelope(reply.node(), inner, sign)
+                  .substring(0, reply.node().length() + 4 + inner.length() / 2);
+          case DUPLICATE_NODE ->
+              "{\""
+                  + reply.node()
+                  + "\":"
+                  + inner
+                  + ",\"sign\":\""
+                  + sign
+                  + "\",\""
+                  + reply.node()
+                  + "\":{\"code\":\"10000\"}}";
+          case UNSIGNED -> "{\"" + reply.node() + "\":" + inner + "}";
+          case NOT_JSON -> "<html><body>502 Bad Gateway</body></html>";
+        };
     ctx.response().putHeader("Content-Type", "application/json;charset=utf-8").end(body);
   }
 
@@ -368,23 +469,30 @@ public final class AlipaySimulator {
   // ---- helpers ----
 
   private static String escape(String s) {
-    return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s == null
+        ? ""
+        : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 
-  /** Runs the simulator alone: {@code java ... AlipaySimulator [port]}; prints its URL and public keys. */
+  /**
+   * Runs the simulator alone: {@code java ... AlipaySimulator [port]}; prints its URL and public
+   * keys.
+   */
   public static void main(String[] args) {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     Vertx vertx = Vertx.vertx();
     start(vertx, AlipaySimulatorOptions.defaults().withPort(port))
-        .onSuccess(sim -> {
-          System.out.println("Alipay simulator at " + sim.gatewayUrl());
-          System.out.println("platform RSA2 public key: " + sim.platformPublicKey());
-          System.out.println("platform SM2 public key: " + sim.platformSm2PublicKey());
-          System.out.println("control API: http://127.0.0.1:" + sim.port() + "/__sim/");
-        })
-        .onFailure(e -> {
-          System.err.println("simulator failed to start: " + e);
-          vertx.close();
-        });
+        .onSuccess(
+            sim -> {
+              System.out.println("Alipay simulator at " + sim.gatewayUrl());
+              System.out.println("platform RSA2 public key: " + sim.platformPublicKey());
+              System.out.println("platform SM2 public key: " + sim.platformSm2PublicKey());
+              System.out.println("control API: http://127.0.0.1:" + sim.port() + "/__sim/");
+            })
+        .onFailure(
+            e -> {
+              System.err.println("simulator failed to start: " + e);
+              vertx.close();
+            });
   }
 }

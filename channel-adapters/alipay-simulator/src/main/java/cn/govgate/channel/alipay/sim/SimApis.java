@@ -15,7 +15,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-/** The simulated business APIs behind {@code gateway.do}, called once the protocol checks passed. */
+/**
+ * The simulated business APIs behind {@code gateway.do}, called once the protocol checks passed.
+ */
 final class SimApis {
 
   private final SimState state;
@@ -33,7 +35,8 @@ final class SimApis {
     try {
       biz = p.containsKey("biz_content") ? new JsonObject(p.get("biz_content")) : new JsonObject();
     } catch (DecodeException e) {
-      return SimReply.gatewayError("40002", "Invalid Arguments", "isv.invalid-parameter", "biz_content 非法");
+      return SimReply.gatewayError(
+          "40002", "Invalid Arguments", "isv.invalid-parameter", "biz_content 非法");
     }
     return switch (method) {
       case "alipay.system.oauth.token" -> oauthToken(p, app);
@@ -45,24 +48,29 @@ final class SimApis {
       case "alipay.trade.refund" -> tradeRefund(biz, app);
       case "alipay.trade.fastpay.refund.query" -> refundQuery(biz, app);
       case "alipay.open.app.mini.templatemessage.send" -> templateMessage(p, app);
-      default -> SimReply.gatewayError("40002", "Invalid Arguments", "isv.invalid-method", "不存在的方法名");
+      default ->
+          SimReply.gatewayError("40002", "Invalid Arguments", "isv.invalid-method", "不存在的方法名");
     };
   }
 
   private SimReply oauthToken(Map<String, String> p, SimApp app) {
     String grant = p.getOrDefault("grant_type", "");
     if (!grant.equals("authorization_code")) {
-      return SimReply.gatewayError("40002", "Invalid Arguments", "isv.grant-type-invalid", "不支持的grantType");
+      return SimReply.gatewayError(
+          "40002", "Invalid Arguments", "isv.grant-type-invalid", "不支持的grantType");
     }
     AuthCode code = state.authCodes.remove(p.getOrDefault("code", ""));
-    if (code == null || !code.appId().equals(app.appId()) || clock.instant().isAfter(code.expiresAt())) {
+    if (code == null
+        || !code.appId().equals(app.appId())
+        || clock.instant().isAfter(code.expiresAt())) {
       return SimReply.gatewayError("40002", "Invalid Arguments", "isv.code-invalid", "授权码code无效");
     }
     String accessToken = "authusrB" + SimState.randomHex(16) + "X01";
     state.tokens.put(accessToken, new Token(app.appId(), code.userId()));
     JsonObject inner = new JsonObject();
     if (knobs.oauthCodeMsg) inner.put("code", "10000").put("msg", "Success");
-    inner.put("access_token", accessToken)
+    inner
+        .put("access_token", accessToken)
         .put("auth_start", AlipayWire.timestamp(clock.instant()))
         .put("expires_in", 1296000)
         .put("re_expires_in", 2592000)
@@ -75,8 +83,12 @@ final class SimApis {
   private SimReply userInfoShare(Map<String, String> p, SimApp app) {
     Token token = state.tokens.get(p.getOrDefault("auth_token", ""));
     if (token == null || !token.appId().equals(app.appId())) {
-      return SimReply.error(AlipayWire.responseNode("alipay.user.info.share"), "20001", "Insufficient Token Permissions",
-          "aop.invalid-auth-token", "无效的访问令牌");
+      return SimReply.error(
+          AlipayWire.responseNode("alipay.user.info.share"),
+          "20001",
+          "Insufficient Token Permissions",
+          "aop.invalid-auth-token",
+          "无效的访问令牌");
     }
     SimUser user = state.users.get(token.userId());
     JsonObject fields = new JsonObject();
@@ -85,7 +97,8 @@ final class SimApis {
     fields.put("user_type", "2").put("user_status", "T");
     if (knobs.shareRealName) {
       fields.put("is_certified", user.certified() ? "T" : "F");
-      if (user.hasIdentity()) fields.put("user_name", user.name()).put("cert_type", "0").put("cert_no", user.idNumber());
+      if (user.hasIdentity())
+        fields.put("user_name", user.name()).put("cert_type", "0").put("cert_no", user.idNumber());
     }
     return SimReply.ok("alipay.user.info.share", fields);
   }
@@ -95,17 +108,23 @@ final class SimApis {
     JsonObject identity = jsonField(biz, "identity_param");
     JsonObject merchant = jsonField(biz, "merchant_config");
     String outer = biz.getString("outer_order_no", "");
-    if (outer.isEmpty() || !"FACE".equals(biz.getString("biz_code")) && !"SMART_FACE".equals(biz.getString("biz_code"))
-        || identity == null || merchant == null) {
+    if (outer.isEmpty()
+        || !"FACE".equals(biz.getString("biz_code"))
+            && !"SMART_FACE".equals(biz.getString("biz_code"))
+        || identity == null
+        || merchant == null) {
       return SimReply.business(method, "INVALID_PARAMETER", "参数有误");
     }
     String name = identity.getString("cert_name", "");
     String certNo = identity.getString("cert_no", "").toUpperCase(Locale.ROOT);
-    if (name.isEmpty() || certNo.isEmpty() || !"IDENTITY_CARD".equals(identity.getString("cert_type"))) {
+    if (name.isEmpty()
+        || certNo.isEmpty()
+        || !"IDENTITY_CARD".equals(identity.getString("cert_type"))) {
       return SimReply.business(method, "INVALID_PARAMETER", "身份信息参数有误");
     }
     String certifyId = SimState.randomHex(16);
-    state.certifications.put(certifyId,
+    state.certifications.put(
+        certifyId,
         new Certification(app.appId(), outer, name, certNo, merchant.getString("return_url")));
     return SimReply.ok(method, new JsonObject().put("certify_id", certifyId));
   }
@@ -113,16 +132,26 @@ final class SimApis {
   private SimReply certifyQuery(JsonObject biz, SimApp app) {
     String method = "alipay.user.certify.open.query";
     Certification c = state.certifications.get(biz.getString("certify_id", ""));
-    if (c == null || !c.appId.equals(app.appId())) return SimReply.business(method, "CERTIFY_ID_EXPIRED", "认证已失效");
+    if (c == null || !c.appId.equals(app.appId()))
+      return SimReply.business(method, "CERTIFY_ID_EXPIRED", "认证已失效");
     JsonObject fields = new JsonObject();
     Boolean passed = c.passed;
-    String value = passed == null ? (knobs.pendingEncoding == SimKnobs.PendingEncoding.F ? "F" : null)
-        : (passed ? "T" : "F");
+    String value =
+        passed == null
+            ? (knobs.pendingEncoding == SimKnobs.PendingEncoding.F ? "F" : null)
+            : (passed ? "T" : "F");
     if (value != null) {
-      fields.put("passed", knobs.passedEncoding == SimKnobs.PassedEncoding.ARRAY ? new JsonArray().add(value) : value);
+      fields.put(
+          "passed",
+          knobs.passedEncoding == SimKnobs.PassedEncoding.ARRAY
+              ? new JsonArray().add(value)
+              : value);
     }
-    fields.put("identity_info", knobs.identityInfoPopulated
-        ? new JsonObject().put("cert_name", c.certName).put("cert_no", c.certNo).encode() : "{}");
+    fields.put(
+        "identity_info",
+        knobs.identityInfoPopulated
+            ? new JsonObject().put("cert_name", c.certName).put("cert_no", c.certNo).encode()
+            : "{}");
     fields.put("material_info", "{}");
     if (Boolean.FALSE.equals(passed)) fields.put("fail_reason", "Z1147");
     return SimReply.ok(method, fields);
@@ -134,7 +163,10 @@ final class SimApis {
     String amount = String.valueOf(biz.getValue("total_amount", ""));
     String subject = biz.getString("subject", "");
     String buyerId = biz.getString("buyer_id", biz.getString("buyer_open_id", ""));
-    if (!outTradeNo.matches("[0-9A-Za-z_-]{1,64}") || subject.isEmpty() || buyerId.isEmpty() || !validAmount(amount)) {
+    if (!outTradeNo.matches("[0-9A-Za-z_-]{1,64}")
+        || subject.isEmpty()
+        || buyerId.isEmpty()
+        || !validAmount(amount)) {
       return SimReply.business(method, "ACQ.INVALID_PARAMETER", "参数无效");
     }
     if (!knobs.openIdMode && !state.users.containsKey(buyerId)) {
@@ -143,36 +175,61 @@ final class SimApis {
     String key = app.appId() + "/" + outTradeNo;
     Order existing = state.orders.get(key);
     if (existing != null) {
-      if (AlipayWire.fen(existing.totalAmount) != AlipayWire.fen(amount) || !existing.buyerId.equals(buyerId)) {
+      if (AlipayWire.fen(existing.totalAmount) != AlipayWire.fen(amount)
+          || !existing.buyerId.equals(buyerId)) {
         return SimReply.business(method, "ACQ.CONTEXT_INCONSISTENT", "交易信息被篡改");
       }
-      if (existing.paidAt != null) return SimReply.business(method, "ACQ.TRADE_HAS_SUCCESS", "交易已被支付");
-      return SimReply.ok(method, new JsonObject().put("out_trade_no", outTradeNo).put("trade_no", existing.tradeNo));
+      if (existing.paidAt != null)
+        return SimReply.business(method, "ACQ.TRADE_HAS_SUCCESS", "交易已被支付");
+      return SimReply.ok(
+          method,
+          new JsonObject().put("out_trade_no", outTradeNo).put("trade_no", existing.tradeNo));
     }
     Instant now = clock.instant();
-    String tradeNo = AlipayWire.timestamp(now).substring(0, 10).replace("-", "") + "2200" + SimState.randomDigits(16);
-    state.orders.put(key, new Order(app.appId(), outTradeNo, tradeNo, AlipayWire.yuan(AlipayWire.fen(amount)), subject,
-        buyerId, p.get("notify_url"), now));
-    return SimReply.ok(method, new JsonObject().put("out_trade_no", outTradeNo).put("trade_no", tradeNo));
+    String tradeNo =
+        AlipayWire.timestamp(now).substring(0, 10).replace("-", "")
+            + "2200"
+            + SimState.randomDigits(16);
+    state.orders.put(
+        key,
+        new Order(
+            app.appId(),
+            outTradeNo,
+            tradeNo,
+            AlipayWire.yuan(AlipayWire.fen(amount)),
+            subject,
+            buyerId,
+            p.get("notify_url"),
+            now));
+    return SimReply.ok(
+        method, new JsonObject().put("out_trade_no", outTradeNo).put("trade_no", tradeNo));
   }
 
   private SimReply tradeQuery(JsonObject biz, SimApp app) {
     String method = "alipay.trade.query";
     String outTradeNo = biz.getString("out_trade_no", "");
     String tradeNo = biz.getString("trade_no", "");
-    Order o = state.orders.values().stream()
-        .filter(x -> x.appId.equals(app.appId()) && (x.outTradeNo.equals(outTradeNo) || x.tradeNo.equals(tradeNo)))
-        .findFirst().orElse(null);
+    Order o =
+        state.orders.values().stream()
+            .filter(
+                x ->
+                    x.appId.equals(app.appId())
+                        && (x.outTradeNo.equals(outTradeNo) || x.tradeNo.equals(tradeNo)))
+            .findFirst()
+            .orElse(null);
     if (o == null) return SimReply.business(method, "ACQ.TRADE_NOT_EXIST", "交易不存在");
-    JsonObject fields = new JsonObject()
-        .put("trade_no", o.tradeNo)
-        .put("out_trade_no", o.outTradeNo)
-        .put("buyer_logon_id", "use***@example.com")
-        .put("trade_status", o.status)
-        .put("total_amount", o.totalAmount)
-        .put(knobs.openIdMode ? "buyer_open_id" : "buyer_user_id", o.buyerId);
+    JsonObject fields =
+        new JsonObject()
+            .put("trade_no", o.tradeNo)
+            .put("out_trade_no", o.outTradeNo)
+            .put("buyer_logon_id", "use***@example.com")
+            .put("trade_status", o.status)
+            .put("total_amount", o.totalAmount)
+            .put(knobs.openIdMode ? "buyer_open_id" : "buyer_user_id", o.buyerId);
     if (o.paidAt != null) {
-      fields.put("buyer_pay_amount", o.totalAmount).put("receipt_amount", o.totalAmount)
+      fields
+          .put("buyer_pay_amount", o.totalAmount)
+          .put("receipt_amount", o.totalAmount)
           .put("send_pay_date", AlipayWire.timestamp(o.paidAt));
     }
     return SimReply.ok(method, fields);
@@ -182,14 +239,18 @@ final class SimApis {
     String outTradeNo = biz.getString("out_trade_no", "");
     String tradeNo = biz.getString("trade_no", "");
     return state.orders.values().stream()
-        .filter(x -> x.appId.equals(app.appId()) && (x.outTradeNo.equals(outTradeNo) || x.tradeNo.equals(tradeNo)))
-        .findFirst().orElse(null);
+        .filter(
+            x ->
+                x.appId.equals(app.appId())
+                    && (x.outTradeNo.equals(outTradeNo) || x.tradeNo.equals(tradeNo)))
+        .findFirst()
+        .orElse(null);
   }
 
   /**
-   * §8.1: a paid trade is refunded once per {@code out_request_no} (a replay with the same amount answers
-   * {@code fund_change=N}, another amount {@code ACQ.DISCORDANT_REPEAT_REQUEST}); refunds never exceed the total; a
-   * trade refunded in full is {@code TRADE_CLOSED}.
+   * §8.1: a paid trade is refunded once per {@code out_request_no} (a replay with the same amount
+   * answers {@code fund_change=N}, another amount {@code ACQ.DISCORDANT_REPEAT_REQUEST}); refunds
+   * never exceed the total; a trade refunded in full is {@code TRADE_CLOSED}.
    */
   private SimReply tradeRefund(JsonObject biz, SimApp app) {
     String method = "alipay.trade.refund";
@@ -220,13 +281,15 @@ final class SimApis {
         refunded += fen;
         if (refunded == total) o.status = "TRADE_CLOSED";
       }
-      return SimReply.ok(method, new JsonObject()
-          .put("trade_no", o.tradeNo)
-          .put("out_trade_no", o.outTradeNo)
-          .put("buyer_logon_id", "use***@example.com")
-          .put("fund_change", replay ? "N" : "Y")
-          .put("refund_fee", AlipayWire.yuan(refunded))
-          .put("gmt_refund_pay", AlipayWire.timestamp(o.refundedAt)));
+      return SimReply.ok(
+          method,
+          new JsonObject()
+              .put("trade_no", o.tradeNo)
+              .put("out_trade_no", o.outTradeNo)
+              .put("buyer_logon_id", "use***@example.com")
+              .put("fund_change", replay ? "N" : "Y")
+              .put("refund_fee", AlipayWire.yuan(refunded))
+              .put("gmt_refund_pay", AlipayWire.timestamp(o.refundedAt)));
     }
   }
 
@@ -237,22 +300,28 @@ final class SimApis {
     if (o == null) return SimReply.business(method, "ACQ.TRADE_NOT_EXIST", "交易不存在");
     String requestNo = biz.getString("out_request_no", "");
     if (requestNo.isEmpty()) return SimReply.business(method, "ACQ.INVALID_PARAMETER", "参数无效");
-    JsonObject fields = new JsonObject().put("trade_no", o.tradeNo).put("out_trade_no", o.outTradeNo)
-        .put("out_request_no", requestNo);
+    JsonObject fields =
+        new JsonObject()
+            .put("trade_no", o.tradeNo)
+            .put("out_trade_no", o.outTradeNo)
+            .put("out_request_no", requestNo);
     synchronized (o) {
       Long fen = o.refunds.get(requestNo);
       if (fen != null) {
-        fields.put("total_amount", o.totalAmount).put("refund_amount", AlipayWire.yuan(fen))
-            .put("refund_status", "REFUND_SUCCESS").put("gmt_refund_pay", AlipayWire.timestamp(o.refundedAt));
+        fields
+            .put("total_amount", o.totalAmount)
+            .put("refund_amount", AlipayWire.yuan(fen))
+            .put("refund_status", "REFUND_SUCCESS")
+            .put("gmt_refund_pay", AlipayWire.timestamp(o.refundedAt));
       }
     }
     return SimReply.ok(method, fields);
   }
 
   /**
-   * §11.3: the recipient must be a user, the template one of the app's, {@code data} (JSON text, or an object) must
-   * hold exactly the template's keywords with non-empty values, and the user must hold a grant; each accepted
-   * one-time send spends one.
+   * §11.3: the recipient must be a user, the template one of the app's, {@code data} (JSON text, or
+   * an object) must hold exactly the template's keywords with non-empty values, and the user must
+   * hold a grant; each accepted one-time send spends one.
    */
   private SimReply templateMessage(Map<String, String> p, SimApp app) {
     String method = "alipay.open.app.mini.templatemessage.send";
@@ -263,22 +332,36 @@ final class SimApis {
       return SimReply.business(method, "INVALID_PARAMETER", "参数有误");
     }
     String recipient = biz.getString("to_user_id", biz.getString("to_open_id", ""));
-    if (recipient.isEmpty() || biz.containsKey("to_user_id") && !state.users.containsKey(recipient)) {
+    if (recipient.isEmpty()
+        || biz.containsKey("to_user_id") && !state.users.containsKey(recipient)) {
       return SimReply.business(method, "USER_NOT_EXIST", "用户不存在");
     }
-    SimState.Template template = state.templates.get(app.appId() + "/" + biz.getString("user_template_id", ""));
+    SimState.Template template =
+        state.templates.get(app.appId() + "/" + biz.getString("user_template_id", ""));
     if (template == null) return SimReply.business(method, "TEMPLATE_NOT_EXIST", "模板不存在");
     JsonObject data = jsonField(biz, "data");
-    if (data == null || !data.fieldNames().equals(new java.util.HashSet<>(template.keywords()))
-        || data.stream().anyMatch(e -> !(e.getValue() instanceof JsonObject v)
-            || !(v.getValue("value") instanceof String s) || s.isEmpty())) {
+    if (data == null
+        || !data.fieldNames().equals(new java.util.HashSet<>(template.keywords()))
+        || data.stream()
+            .anyMatch(
+                e ->
+                    !(e.getValue() instanceof JsonObject v)
+                        || !(v.getValue("value") instanceof String s)
+                        || s.isEmpty())) {
       return SimReply.business(method, "INVALID_PARAMETER", "消息内容与模板不符");
     }
-    if (!state.spendGrant(app.appId() + "/" + recipient + "/" + template.templateId(), template.longTerm())) {
+    if (!state.spendGrant(
+        app.appId() + "/" + recipient + "/" + template.templateId(), template.longTerm())) {
       return SimReply.business(method, knobs.subscriptionRefusedSubCode, "用户未订阅该消息");
     }
-    state.delivered.add(new SimSubscriptionMessage(app.appId(), recipient, template.templateId(),
-        biz.getString("page"), data.copy(), clock.instant()));
+    state.delivered.add(
+        new SimSubscriptionMessage(
+            app.appId(),
+            recipient,
+            template.templateId(),
+            biz.getString("page"),
+            data.copy(),
+            clock.instant()));
     return SimReply.ok(method, new JsonObject());
   }
 
@@ -304,5 +387,4 @@ final class SimApis {
   private static String openId(String appId, String userId) {
     return "0" + Integer.toHexString(Objects.hash(appId, userId)) + userId.substring(4);
   }
-
 }

@@ -6,12 +6,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The simulator's behaviour switches, read on every request; safe to change from any thread. Defaults mimic
- * Alipay as the wire-format document describes it.
+ * The simulator's behaviour switches, read on every request; safe to change from any thread.
+ * Defaults mimic Alipay as the wire-format document describes it.
  */
 public final class SimKnobs {
 
-  /** How {@code passed} is encoded in {@code alipay.user.certify.open.query} (the sources disagree). */
+  /**
+   * How {@code passed} is encoded in {@code alipay.user.certify.open.query} (the sources disagree).
+   */
   public enum PassedEncoding {
     /** {@code "passed":"T"} (EasySDK, most clients). */
     STRING,
@@ -87,7 +89,9 @@ public final class SimKnobs {
 
   /** Answer every call of {@code method} with {@code 20000 isp.unknow-error 系统繁忙}. */
   public SimKnobs forceSystemBusy(String method) {
-    return forceError(method, new ForcedError("20000", "Service Currently Unavailable", "isp.unknow-error", "系统繁忙"));
+    return forceError(
+        method,
+        new ForcedError("20000", "Service Currently Unavailable", "isp.unknow-error", "系统繁忙"));
   }
 
   public SimKnobs clearForcedErrors() {
@@ -95,7 +99,10 @@ public final class SimKnobs {
     return this;
   }
 
-  /** Answer every gateway call with this HTTP status and an HTML page (0 = off): the platform is down. */
+  /**
+   * Answer every gateway call with this HTTP status and an HTML page (0 = off): the platform is
+   * down.
+   */
   public SimKnobs httpStatus(int status) {
     this.httpStatus = status;
     return this;
@@ -116,37 +123,53 @@ public final class SimKnobs {
     return this;
   }
 
-  /** Whether successful oauth.token answers carry {@code code}/{@code msg} (captures say no; default false). */
+  /**
+   * Whether successful oauth.token answers carry {@code code}/{@code msg} (captures say no; default
+   * false).
+   */
   public SimKnobs oauthCodeMsg(boolean include) {
     this.oauthCodeMsg = include;
     return this;
   }
 
-  /** Open-id mode: oauth.token and user.info.share give {@code open_id} instead of {@code user_id} (❓). */
+  /**
+   * Open-id mode: oauth.token and user.info.share give {@code open_id} instead of {@code user_id}
+   * (❓).
+   */
   public SimKnobs openIdMode(boolean openIdMode) {
     this.openIdMode = openIdMode;
     return this;
   }
 
-  /** Whether the app holds the scope that makes user.info.share return {@code user_name}/{@code cert_no} (❓). */
+  /**
+   * Whether the app holds the scope that makes user.info.share return {@code user_name}/{@code
+   * cert_no} (❓).
+   */
   public SimKnobs shareRealName(boolean share) {
     this.shareRealName = share;
     return this;
   }
 
-  /** Whether certify query fills {@code identity_info} with the submitted identity (❓; default {@code "{}"}). */
+  /**
+   * Whether certify query fills {@code identity_info} with the submitted identity (❓; default
+   * {@code "{}"}).
+   */
   public SimKnobs identityInfoPopulated(boolean populated) {
     this.identityInfoPopulated = populated;
     return this;
   }
 
-  /** Forces the outcome of {@code performFace} regardless of identity; null = compare identities. */
+  /**
+   * Forces the outcome of {@code performFace} regardless of identity; null = compare identities.
+   */
   public SimKnobs forcedFaceOutcome(Boolean passed) {
     this.forcedFaceOutcome = passed;
     return this;
   }
 
-  /** Maximum |request timestamp − now|; null disables the check (the real tolerance is unknown, ❓). */
+  /**
+   * Maximum |request timestamp − now|; null disables the check (the real tolerance is unknown, ❓).
+   */
   public SimKnobs timestampSkewTolerance(Duration tolerance) {
     this.timestampSkewTolerance = tolerance;
     return this;
@@ -158,8 +181,8 @@ public final class SimKnobs {
   }
 
   /**
-   * The {@code sub_code} of the 40004 a subscription send gets without a grant (the real one is undocumented, ❓).
-   * Default {@code USER_NOT_SUBSCRIBED}.
+   * The {@code sub_code} of the 40004 a subscription send gets without a grant (the real one is
+   * undocumented, ❓). Default {@code USER_NOT_SUBSCRIBED}.
    */
   public SimKnobs subscriptionRefusedSubCode(String subCode) {
     this.subscriptionRefusedSubCode = subCode;

@@ -17,7 +17,10 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds, signs and delivers trade notifications; re-delivers on any reply other than exactly {@code success}. */
+/**
+ * Builds, signs and delivers trade notifications; re-delivers on any reply other than exactly
+ * {@code success}.
+ */
 final class SimNotifier {
 
   private static final Logger LOG = LoggerFactory.getLogger(SimNotifier.class);
@@ -50,9 +53,16 @@ final class SimNotifier {
     n.put("subject", o.subject);
     n.put(knobs.openIdMode ? "buyer_open_id" : "buyer_id", o.buyerId);
     n.put("invoice_amount", o.totalAmount);
-    n.put("notify_id", AlipayWire.timestamp(now).substring(0, 10).replace("-", "") + "0022" + SimState.randomDigits(26));
-    n.put("fund_bill_list", new JsonArray().add(new JsonObject().put("amount", o.totalAmount)
-        .put("fundChannel", "ALIPAYACCOUNT")).encode());
+    n.put(
+        "notify_id",
+        AlipayWire.timestamp(now).substring(0, 10).replace("-", "")
+            + "0022"
+            + SimState.randomDigits(26));
+    n.put(
+        "fund_bill_list",
+        new JsonArray()
+            .add(new JsonObject().put("amount", o.totalAmount).put("fundChannel", "ALIPAYACCOUNT"))
+            .encode());
     n.put("notify_type", "trade_status_sync");
     n.put("trade_status", o.status);
     n.put("receipt_amount", o.totalAmount);
@@ -76,21 +86,28 @@ final class SimNotifier {
   void deliver(Order o, int attempt) {
     if (o.notifyUrl == null || o.notifyUrl.isEmpty()) return;
     o.deliveries.incrementAndGet();
-    client.postAbs(o.notifyUrl)
+    client
+        .postAbs(o.notifyUrl)
         .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
         .timeout(15_000)
         .sendBuffer(Buffer.buffer(AlipayWire.formEncode(o.lastNotification)))
-        .onComplete(ar -> {
-          if (ar.succeeded() && ar.result().statusCode() == 200 && "success".equals(ar.result().bodyAsString())) {
-            o.acknowledged = true;
-            return;
-          }
-          List<Duration> delays = knobs.notifyRetryDelays;
-          if (attempt < delays.size()) {
-            LOG.debug("notification not acknowledged, retry {} in {}", attempt + 1, delays.get(attempt));
-            vertx.setTimer(Math.max(1, delays.get(attempt).toMillis()), id -> deliver(o, attempt + 1));
-          }
-        });
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()
+                  && ar.result().statusCode() == 200
+                  && "success".equals(ar.result().bodyAsString())) {
+                o.acknowledged = true;
+                return;
+              }
+              List<Duration> delays = knobs.notifyRetryDelays;
+              if (attempt < delays.size()) {
+                LOG.debug(
+                    "notification not acknowledged, retry {} in {}",
+                    attempt + 1,
+                    delays.get(attempt));
+                vertx.setTimer(
+                    Math.max(1, delays.get(attempt).toMillis()), id -> deliver(o, attempt + 1));
+              }
+            });
   }
-
 }

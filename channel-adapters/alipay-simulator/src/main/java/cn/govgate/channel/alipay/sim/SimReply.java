@@ -12,8 +12,13 @@ record SimReply(String node, JsonObject inner) {
   }
 
   static SimReply error(String node, String code, String msg, String subCode, String subMsg) {
-    return new SimReply(node, new JsonObject().put("code", code).put("msg", msg).put("sub_code", subCode)
-        .put("sub_msg", subMsg));
+    return new SimReply(
+        node,
+        new JsonObject()
+            .put("code", code)
+            .put("msg", msg)
+            .put("sub_code", subCode)
+            .put("sub_msg", subMsg));
   }
 
   static SimReply gatewayError(String code, String msg, String subCode, String subMsg) {
@@ -24,4 +29,3 @@ record SimReply(String node, JsonObject inner) {
     return error(AlipayWire.responseNode(method), "40004", "Business Failed", subCode, subMsg);
   }
 }
-

@@ -9,13 +9,20 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** What the simulated platform remembers: apps, users, auth codes, tokens, certifications and orders. */
+/**
+ * What the simulated platform remembers: apps, users, auth codes, tokens, certifications and
+ * orders.
+ */
 final class SimState {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** One registered app: how it signs and how the simulator signs back. */
-  record SimApp(String appId, SignType type, AlipayCrypto.Verifier verifier, AlipayCrypto.Signer platformSigner) {}
+  record SimApp(
+      String appId,
+      SignType type,
+      AlipayCrypto.Verifier verifier,
+      AlipayCrypto.Signer platformSigner) {}
 
   record AuthCode(String appId, String userId, Instant expiresAt) {}
 
@@ -30,7 +37,8 @@ final class SimState {
     final String returnUrl;
     volatile Boolean passed;
 
-    Certification(String appId, String outerOrderNo, String certName, String certNo, String returnUrl) {
+    Certification(
+        String appId, String outerOrderNo, String certName, String certNo, String returnUrl) {
       this.appId = appId;
       this.outerOrderNo = outerOrderNo;
       this.certName = certName;
@@ -54,12 +62,24 @@ final class SimState {
     volatile Map<String, String> lastNotification;
     final AtomicInteger deliveries = new AtomicInteger();
     volatile boolean acknowledged;
-    /** Refunds by {@code out_request_no} (or the {@code out_trade_no} when the request had none), in fen. */
+
+    /**
+     * Refunds by {@code out_request_no} (or the {@code out_trade_no} when the request had none), in
+     * fen.
+     */
     final Map<String, Long> refunds = new java.util.LinkedHashMap<>();
+
     volatile Instant refundedAt;
 
-    Order(String appId, String outTradeNo, String tradeNo, String totalAmount, String subject, String buyerId,
-        String notifyUrl, Instant createdAt) {
+    Order(
+        String appId,
+        String outTradeNo,
+        String tradeNo,
+        String totalAmount,
+        String subject,
+        String buyerId,
+        String notifyUrl,
+        Instant createdAt) {
       this.appId = appId;
       this.outTradeNo = outTradeNo;
       this.tradeNo = tradeNo;
@@ -76,16 +96,26 @@ final class SimState {
   final Map<String, AuthCode> authCodes = new ConcurrentHashMap<>();
   final Map<String, Token> tokens = new ConcurrentHashMap<>();
   final Map<String, Certification> certifications = new ConcurrentHashMap<>();
+
   /** A subscription template of an app: its keywords and whether it is long-term. */
-  record Template(String appId, String templateId, java.util.List<String> keywords, boolean longTerm) {}
+  record Template(
+      String appId, String templateId, java.util.List<String> keywords, boolean longTerm) {}
 
   /** Templates keyed by {@code appId/templateId}. */
   final Map<String, Template> templates = new ConcurrentHashMap<>();
-  /** Grants keyed by {@code appId/userId/templateId}: sends left (Integer.MAX_VALUE for a long-term template). */
-  final Map<String, Integer> grants = new ConcurrentHashMap<>();
-  final java.util.List<SimSubscriptionMessage> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  /** Spends one grant of a one-time template (none of a long-term one); false when there is none. */
+  /**
+   * Grants keyed by {@code appId/userId/templateId}: sends left (Integer.MAX_VALUE for a long-term
+   * template).
+   */
+  final Map<String, Integer> grants = new ConcurrentHashMap<>();
+
+  final java.util.List<SimSubscriptionMessage> delivered =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Spends one grant of a one-time template (none of a long-term one); false when there is none.
+   */
   synchronized boolean spendGrant(String key, boolean longTerm) {
     Integer n = grants.get(key);
     if (n == null || n <= 0) return false;
@@ -100,7 +130,10 @@ final class SimState {
   final Map<String, Order> orders = new ConcurrentHashMap<>();
 
   Order findOrder(String outTradeNo) {
-    return orders.values().stream().filter(o -> o.outTradeNo.equals(outTradeNo)).findFirst().orElse(null);
+    return orders.values().stream()
+        .filter(o -> o.outTradeNo.equals(outTradeNo))
+        .findFirst()
+        .orElse(null);
   }
 
   static String randomHex(int bytes) {

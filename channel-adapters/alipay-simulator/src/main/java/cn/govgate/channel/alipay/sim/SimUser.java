@@ -15,7 +15,8 @@ public record SimUser(String userId, String name, String idNumber, boolean certi
 
   public SimUser {
     Objects.requireNonNull(userId, "userId");
-    if (!userId.matches("2088\\d{12}")) throw new IllegalArgumentException("user id must be 2088 + 12 digits");
+    if (!userId.matches("2088\\d{12}"))
+      throw new IllegalArgumentException("user id must be 2088 + 12 digits");
     if (idNumber != null) idNumber = idNumber.toUpperCase(Locale.ROOT);
   }
 

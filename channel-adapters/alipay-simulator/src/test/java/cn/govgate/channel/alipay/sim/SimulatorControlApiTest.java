@@ -26,7 +26,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The demo drives the simulator over HTTP only: apps, users, auth codes, face, payment and knobs. */
+/**
+ * The demo drives the simulator over HTTP only: apps, users, auth codes, face, payment and knobs.
+ */
 class SimulatorControlApiTest {
 
   static final String APP = "2021000400000001";
@@ -42,10 +44,23 @@ class SimulatorControlApiTest {
     sim = await(AlipaySimulator.start(vertx, AlipaySimulatorOptions.defaults()));
     http = WebClient.create(vertx);
     JsonObject keys = post("/__sim/keys", null);
-    adapter = AlipayAdapter.create(vertx, new AlipayConfig(keys.getString("gatewayUrl"), Duration.ofSeconds(5),
-            List.of(AlipayApp.rsa2(APP, APP_RSA.privateKey(), keys.getString("platformPublicKey")))),
-        CircuitBreakerRegistry.ofDefaults(), new SimpleMeterRegistry());
-    post("/__sim/apps", new JsonObject().put("appId", APP).put("signType", "RSA2").put("publicKey", APP_RSA.publicKey()));
+    adapter =
+        AlipayAdapter.create(
+            vertx,
+            new AlipayConfig(
+                keys.getString("gatewayUrl"),
+                Duration.ofSeconds(5),
+                List.of(
+                    AlipayApp.rsa2(
+                        APP, APP_RSA.privateKey(), keys.getString("platformPublicKey")))),
+            CircuitBreakerRegistry.ofDefaults(),
+            new SimpleMeterRegistry());
+    post(
+        "/__sim/apps",
+        new JsonObject()
+            .put("appId", APP)
+            .put("signType", "RSA2")
+            .put("publicKey", APP_RSA.publicKey()));
   }
 
   @AfterAll
@@ -55,7 +70,10 @@ class SimulatorControlApiTest {
   }
 
   static JsonObject post(String path, JsonObject body) {
-    var request = body == null ? http.get(sim.port(), "127.0.0.1", path) : http.post(sim.port(), "127.0.0.1", path);
+    var request =
+        body == null
+            ? http.get(sim.port(), "127.0.0.1", path)
+            : http.post(sim.port(), "127.0.0.1", path);
     HttpResponse<?> response = await(body == null ? request.send() : request.sendJsonObject(body));
     assertThat(response.statusCode()).as(path + " " + response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject();
@@ -63,36 +81,77 @@ class SimulatorControlApiTest {
 
   @Test
   void demoFlowRunsOverTheControlApi() {
-    post("/__sim/users", new JsonObject().put("userId", "2088000000000042").put("name", "孙七")
-        .put("idNumber", "11010119950505123X").put("certified", true));
-    String code = post("/__sim/auth-codes", new JsonObject().put("appId", APP).put("userId", "2088000000000042"))
-        .getString("authCode");
+    post(
+        "/__sim/users",
+        new JsonObject()
+            .put("userId", "2088000000000042")
+            .put("name", "孙七")
+            .put("idNumber", "11010119950505123X")
+            .put("certified", true));
+    String code =
+        post(
+                "/__sim/auth-codes",
+                new JsonObject().put("appId", APP).put("userId", "2088000000000042"))
+            .getString("authCode");
     ChannelSubject subject = await(adapter.exchangeCode(APP, code));
     assertThat(subject.realName().name()).isEqualTo("孙七");
 
-    FaceRequest face = new FaceRequest(APP, subject.userId(), "孙七", "11010119950505123X", "DEMO000001", null);
+    FaceRequest face =
+        new FaceRequest(APP, subject.userId(), "孙七", "11010119950505123X", "DEMO000001", null);
     FaceStart start = await(adapter.startFace(face));
-    assertThat(post("/__sim/face/perform", new JsonObject().put("certifyId", start.reference())
-        .put("userId", "2088000000000042")).getBoolean("passed")).isTrue();
-    assertThat(await(adapter.queryFace(face, start.reference())).outcome()).isEqualTo(Outcome.PASSED);
+    assertThat(
+            post(
+                    "/__sim/face/perform",
+                    new JsonObject()
+                        .put("certifyId", start.reference())
+                        .put("userId", "2088000000000042"))
+                .getBoolean("passed"))
+        .isTrue();
+    assertThat(await(adapter.queryFace(face, start.reference())).outcome())
+        .isEqualTo(Outcome.PASSED);
 
-    await(adapter.prepay(new PrepayRequest(APP, subject.userId(), "DEMO-ORDER-1", 1999, "交通罚款", null, null)));
+    await(
+        adapter.prepay(
+            new PrepayRequest(APP, subject.userId(), "DEMO-ORDER-1", 1999, "交通罚款", null, null)));
     post("/__sim/orders/pay", new JsonObject().put("outTradeNo", "DEMO-ORDER-1"));
-    assertThat(await(adapter.queryOrder(APP, "DEMO-ORDER-1")).status()).isEqualTo(PaymentStatus.PAID);
+    assertThat(await(adapter.queryOrder(APP, "DEMO-ORDER-1")).status())
+        .isEqualTo(PaymentStatus.PAID);
   }
 
   @Test
   void knobsAreSetAndReadOverHttp() {
-    JsonObject knobs = post("/__sim/knobs", new JsonObject().put("passedEncoding", "ARRAY").put("latencyMillis", 5)
-        .put("timestampSkewSeconds", 900).put("notifyRetryDelaysMillis", List.of(10, 20))
-        .put("forcedErrors", new JsonObject().put("alipay.trade.query",
-            new JsonObject().put("code", "20000").put("subCode", "isp.unknow-error"))));
+    JsonObject knobs =
+        post(
+            "/__sim/knobs",
+            new JsonObject()
+                .put("passedEncoding", "ARRAY")
+                .put("latencyMillis", 5)
+                .put("timestampSkewSeconds", 900)
+                .put("notifyRetryDelaysMillis", List.of(10, 20))
+                .put(
+                    "forcedErrors",
+                    new JsonObject()
+                        .put(
+                            "alipay.trade.query",
+                            new JsonObject()
+                                .put("code", "20000")
+                                .put("subCode", "isp.unknow-error"))));
     assertThat(knobs.getString("passedEncoding")).isEqualTo("ARRAY");
     assertThat(knobs.getLong("timestampSkewSeconds")).isEqualTo(900);
-    assertThat(sim.knobs().notifyRetryDelays).containsExactly(Duration.ofMillis(10), Duration.ofMillis(20));
-    assertThat(post("/__sim/knobs", null).getJsonObject("forcedErrors").containsKey("alipay.trade.query")).isTrue();
-    post("/__sim/knobs", new JsonObject().put("passedEncoding", "STRING").put("latencyMillis", 0)
-        .put("timestampSkewSeconds", null).put("forcedErrors", new JsonObject()));
+    assertThat(sim.knobs().notifyRetryDelays)
+        .containsExactly(Duration.ofMillis(10), Duration.ofMillis(20));
+    assertThat(
+            post("/__sim/knobs", null)
+                .getJsonObject("forcedErrors")
+                .containsKey("alipay.trade.query"))
+        .isTrue();
+    post(
+        "/__sim/knobs",
+        new JsonObject()
+            .put("passedEncoding", "STRING")
+            .put("latencyMillis", 0)
+            .put("timestampSkewSeconds", null)
+            .put("forcedErrors", new JsonObject()));
     assertThat(sim.knobs().forcedErrors).isEmpty();
   }
 
@@ -101,12 +160,17 @@ class SimulatorControlApiTest {
     sim.knobs().openIdMode(true);
     try {
       sim.addUser(SimUser.anonymous("2088000000000043"));
-      ChannelSubject subject = await(adapter.exchangeCode(APP, sim.issueAuthCode(APP, "2088000000000043")));
+      ChannelSubject subject =
+          await(adapter.exchangeCode(APP, sim.issueAuthCode(APP, "2088000000000043")));
       assertThat(subject.userId()).doesNotStartWith("2088");
-      await(adapter.prepay(new PrepayRequest(APP, subject.userId(), "OPENID-ORDER-1", 100, "水费", null, null)));
+      await(
+          adapter.prepay(
+              new PrepayRequest(APP, subject.userId(), "OPENID-ORDER-1", 100, "水费", null, null)));
       await(sim.payOrder("OPENID-ORDER-1"));
-      assertThat(sim.lastNotification("OPENID-ORDER-1")).containsEntry("buyer_open_id", subject.userId());
-      assertThat(await(adapter.queryOrder(APP, "OPENID-ORDER-1")).payerUserId()).isEqualTo(subject.userId());
+      assertThat(sim.lastNotification("OPENID-ORDER-1"))
+          .containsEntry("buyer_open_id", subject.userId());
+      assertThat(await(adapter.queryOrder(APP, "OPENID-ORDER-1")).payerUserId())
+          .isEqualTo(subject.userId());
     } finally {
       sim.knobs().openIdMode(false);
     }

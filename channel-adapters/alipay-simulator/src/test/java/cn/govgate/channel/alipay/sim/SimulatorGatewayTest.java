@@ -22,7 +22,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The simulator's gateway checks, driven by hand-built requests placed the ways different clients place them. */
+/**
+ * The simulator's gateway checks, driven by hand-built requests placed the ways different clients
+ * place them.
+ */
 class SimulatorGatewayTest {
 
   static final String APP = "2021000500000001";
@@ -30,7 +33,8 @@ class SimulatorGatewayTest {
   static Vertx vertx;
   static AlipaySimulator sim;
   static WebClient http;
-  static final AlipayCrypto.Signer appSigner = AlipayCrypto.signer(SignType.RSA2, APP_RSA.privateKey(), null);
+  static final AlipayCrypto.Signer appSigner =
+      AlipayCrypto.signer(SignType.RSA2, APP_RSA.privateKey(), null);
 
   @BeforeAll
   static void setUp() {
@@ -66,9 +70,11 @@ class SimulatorGatewayTest {
     Map<String, String> query = new LinkedHashMap<>();
     Map<String, String> body = new LinkedHashMap<>();
     params.forEach((k, v) -> (inQuery.contains(k) ? query : body).put(k, v));
-    HttpResponse<Buffer> r = await(http.postAbs(sim.gatewayUrl() + "?" + AlipayWire.formEncode(query))
-        .putHeader("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
-        .sendBuffer(Buffer.buffer(AlipayWire.formEncode(body))));
+    HttpResponse<Buffer> r =
+        await(
+            http.postAbs(sim.gatewayUrl() + "?" + AlipayWire.formEncode(query))
+                .putHeader("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
+                .sendBuffer(Buffer.buffer(AlipayWire.formEncode(body))));
     assertThat(r.statusCode()).isEqualTo(200);
     return r.bodyAsString();
   }
@@ -76,31 +82,50 @@ class SimulatorGatewayTest {
   static JsonObject verifiedInner(String body, String method) throws Exception {
     AlipayWire.SignedPart part = AlipayWire.extractSigned(body, method);
     String sign = new JsonObject(body).getString("sign");
-    assertThat(AlipayCrypto.verifier(SignType.RSA2, sim.platformPublicKey(), null).verify(part.content(), sign))
-        .as("simulator signed the exact inner bytes").isTrue();
+    assertThat(
+            AlipayCrypto.verifier(SignType.RSA2, sim.platformPublicKey(), null)
+                .verify(part.content(), sign))
+        .as("simulator signed the exact inner bytes")
+        .isTrue();
     return new JsonObject(part.content());
   }
 
   @Test
   void acceptsEverythingInTheBodyAndEverythingInTheQuery() throws Exception {
     String code = sim.issueAuthCode(APP, "2088000000000077");
-    Map<String, String> p = signed("alipay.system.oauth.token", Map.of("grant_type", "authorization_code", "code", code));
+    Map<String, String> p =
+        signed(
+            "alipay.system.oauth.token", Map.of("grant_type", "authorization_code", "code", code));
     String all = post(p, Set.of());
-    assertThat(verifiedInner(all, "alipay.system.oauth.token").getString("user_id")).isEqualTo("2088000000000077");
+    assertThat(verifiedInner(all, "alipay.system.oauth.token").getString("user_id"))
+        .isEqualTo("2088000000000077");
 
     String code2 = sim.issueAuthCode(APP, "2088000000000077");
-    Map<String, String> q = signed("alipay.system.oauth.token", Map.of("grant_type", "authorization_code", "code", code2));
+    Map<String, String> q =
+        signed(
+            "alipay.system.oauth.token", Map.of("grant_type", "authorization_code", "code", code2));
     String query = post(q, q.keySet());
-    assertThat(verifiedInner(query, "alipay.system.oauth.token").getString("access_token")).startsWith("authusrB");
+    assertThat(verifiedInner(query, "alipay.system.oauth.token").getString("access_token"))
+        .startsWith("authusrB");
   }
 
   @Test
   void invalidSignatureAnswerIsSignedAndHasNoEscapedSlashes() throws Exception {
-    Map<String, String> p = new TreeMap<>(signed("alipay.trade.query",
-        Map.of("notify_url", "https://gw.example/alipay/notify", "biz_content", "{\"out_trade_no\":\"A1\"}")));
+    Map<String, String> p =
+        new TreeMap<>(
+            signed(
+                "alipay.trade.query",
+                Map.of(
+                    "notify_url",
+                    "https://gw.example/alipay/notify",
+                    "biz_content",
+                    "{\"out_trade_no\":\"A1\"}")));
     p.put("biz_content", "{\"out_trade_no\":\"A2\"}");
-    String body = post(p, Set.of("app_id", "method", "sign", "sign_type", "timestamp", "version", "charset"));
-    assertThat(body).startsWith("{\"error_response\":{").doesNotContain("\\/")
+    String body =
+        post(p, Set.of("app_id", "method", "sign", "sign_type", "timestamp", "version", "charset"));
+    assertThat(body)
+        .startsWith("{\"error_response\":{")
+        .doesNotContain("\\/")
         .contains("https://gw.example/alipay/notify");
     JsonObject inner = verifiedInner(body, "alipay.trade.query");
     assertThat(inner.getString("code")).isEqualTo("40002");

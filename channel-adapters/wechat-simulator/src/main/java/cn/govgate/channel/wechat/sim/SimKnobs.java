@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Runtime knobs of the simulator, changeable at any time from Java or {@code PUT /__sim/knobs}. Thread-safe.
- * Defaults describe the documented platform behaviour.
+ * Runtime knobs of the simulator, changeable at any time from Java or {@code PUT /__sim/knobs}.
+ * Thread-safe. Defaults describe the documented platform behaviour.
  */
 public final class SimKnobs {
 
@@ -35,8 +35,8 @@ public final class SimKnobs {
   }
 
   /**
-   * Share of platform calls, 0..1, answered with "system busy": errcode -1 inside a 200 for the mini-program API,
-   * HTTP 500 {@code SYSTEM_ERROR} for WeChat Pay. Default 0.
+   * Share of platform calls, 0..1, answered with "system busy": errcode -1 inside a 200 for the
+   * mini-program API, HTTP 500 {@code SYSTEM_ERROR} for WeChat Pay. Default 0.
    */
   public SimKnobs errorRate(double value) {
     errorRate = value;
@@ -107,7 +107,10 @@ public final class SimKnobs {
     return pendingVerifyRet;
   }
 
-  /** Forces every {@code queryverifyinfo} to answer this {@code verify_ret}; null (default) computes it. */
+  /**
+   * Forces every {@code queryverifyinfo} to answer this {@code verify_ret}; null (default) computes
+   * it.
+   */
   public SimKnobs forcedVerifyRet(Integer value) {
     forcedVerifyRet = value;
     return this;
@@ -128,8 +131,8 @@ public final class SimKnobs {
   }
 
   /**
-   * Whether a refund, once it succeeded, is notified to its {@code notify_url} (§9.3). Default true; false plays a
-   * lost notification (the refund still succeeds; only a query tells).
+   * Whether a refund, once it succeeded, is notified to its {@code notify_url} (§9.3). Default
+   * true; false plays a lost notification (the refund still succeeds; only a query tells).
    */
   public SimKnobs refundNotifications(boolean value) {
     refundNotifications = value;
@@ -142,8 +145,9 @@ public final class SimKnobs {
 
   /**
    * Forces an error on one API ({@code jscode2session}, {@code stable_token}, {@code getverifyid},
-   * {@code queryverifyinfo}, {@code getinfo}, {@code pay_jsapi}, {@code pay_query}, {@code pay_close}): an errcode
-   * such as {@code 40226} for the mini-program API, a code such as {@code SYSTEM_ERROR} for WeChat Pay.
+   * {@code queryverifyinfo}, {@code getinfo}, {@code pay_jsapi}, {@code pay_query}, {@code
+   * pay_close}): an errcode such as {@code 40226} for the mini-program API, a code such as {@code
+   * SYSTEM_ERROR} for WeChat Pay.
    */
   public SimKnobs forceError(String api, String code) {
     forcedErrors.put(api, code);
@@ -176,25 +180,34 @@ public final class SimKnobs {
         .put("forcedErrors", new JsonObject(Map.copyOf(forcedErrors)));
   }
 
-  /** Applies the fields present in {@code json} (same names as {@link #toJson()}); a null forced error clears it. */
+  /**
+   * Applies the fields present in {@code json} (same names as {@link #toJson()}); a null forced
+   * error clears it.
+   */
   public SimKnobs update(JsonObject json) {
-    if (json.containsKey("latencyMillis")) latency(Duration.ofMillis(json.getLong("latencyMillis")));
+    if (json.containsKey("latencyMillis"))
+      latency(Duration.ofMillis(json.getLong("latencyMillis")));
     if (json.containsKey("errorRate")) errorRate(json.getDouble("errorRate"));
     if (json.containsKey("outage")) outage(json.getBoolean("outage"));
     if (json.containsKey("usedCodeErrcode")) usedCodeErrcode(json.getInteger("usedCodeErrcode"));
-    if (json.containsKey("authCodeTtlSeconds")) authCodeTtl(Duration.ofSeconds(json.getLong("authCodeTtlSeconds")));
+    if (json.containsKey("authCodeTtlSeconds"))
+      authCodeTtl(Duration.ofSeconds(json.getLong("authCodeTtlSeconds")));
     if (json.containsKey("tokenExpiresIn")) tokenExpiresIn(json.getLong("tokenExpiresIn"));
-    if (json.containsKey("getinfoMd5UpperCase")) getinfoMd5UpperCase(json.getBoolean("getinfoMd5UpperCase"));
+    if (json.containsKey("getinfoMd5UpperCase"))
+      getinfoMd5UpperCase(json.getBoolean("getinfoMd5UpperCase"));
     if (json.containsKey("pendingVerifyRet")) pendingVerifyRet(json.getInteger("pendingVerifyRet"));
     if (json.containsKey("forcedVerifyRet")) forcedVerifyRet(json.getInteger("forcedVerifyRet"));
-    if (json.containsKey("acceptNoContentAck")) acceptNoContentAck(json.getBoolean("acceptNoContentAck"));
-    if (json.containsKey("refundNotifications")) refundNotifications(json.getBoolean("refundNotifications"));
+    if (json.containsKey("acceptNoContentAck"))
+      acceptNoContentAck(json.getBoolean("acceptNoContentAck"));
+    if (json.containsKey("refundNotifications"))
+      refundNotifications(json.getBoolean("refundNotifications"));
     JsonObject forced = json.getJsonObject("forcedErrors");
     if (forced != null) {
-      forced.forEach(e -> {
-        if (e.getValue() == null) clearForcedError(e.getKey());
-        else forceError(e.getKey(), e.getValue().toString());
-      });
+      forced.forEach(
+          e -> {
+            if (e.getValue() == null) clearForcedError(e.getKey());
+            else forceError(e.getKey(), e.getValue().toString());
+          });
     }
     return this;
   }

@@ -13,7 +13,10 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-/** The simulated mini-program server API (§5, §6): {@code jscode2session}, access tokens and face endpoints. */
+/**
+ * The simulated mini-program server API (§5, §6): {@code jscode2session}, access tokens and face
+ * endpoints.
+ */
 final class SimMiniProgram {
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -24,10 +27,22 @@ final class SimMiniProgram {
 
   record Token(String appId, String value, Instant expiresAt) {}
 
-  record Verification(String appId, String openid, String outSeqNo, String certType, String certName, String certNo,
+  record Verification(
+      String appId,
+      String openid,
+      String outSeqNo,
+      String certType,
+      String certName,
+      String certNo,
       Integer verifyRet) {}
 
-  record LegacyCheck(String appId, String openid, String name, String idNumber, int identifyRet, long identifyTime) {}
+  record LegacyCheck(
+      String appId,
+      String openid,
+      String name,
+      String idNumber,
+      int identifyRet,
+      long identifyTime) {}
 
   final Map<String, String> apps = new ConcurrentHashMap<>();
   final Map<String, SimUser> users = new ConcurrentHashMap<>();
@@ -46,11 +61,19 @@ final class SimMiniProgram {
   }
 
   void mount(Router router) {
-    router.get("/sns/jscode2session").handler(ctx -> sim.gate(ctx, "jscode2session", false, this::jscode2session));
+    router
+        .get("/sns/jscode2session")
+        .handler(ctx -> sim.gate(ctx, "jscode2session", false, this::jscode2session));
     router.get("/cgi-bin/token").handler(ctx -> sim.gate(ctx, "token", false, this::getToken));
-    router.post("/cgi-bin/stable_token").handler(ctx -> sim.gate(ctx, "stable_token", false, this::stableToken));
-    router.post(FACE + "getverifyid").handler(ctx -> sim.gate(ctx, "getverifyid", false, this::getVerifyId));
-    router.post(FACE + "queryverifyinfo").handler(ctx -> sim.gate(ctx, "queryverifyinfo", false, this::queryVerify));
+    router
+        .post("/cgi-bin/stable_token")
+        .handler(ctx -> sim.gate(ctx, "stable_token", false, this::stableToken));
+    router
+        .post(FACE + "getverifyid")
+        .handler(ctx -> sim.gate(ctx, "getverifyid", false, this::getVerifyId));
+    router
+        .post(FACE + "queryverifyinfo")
+        .handler(ctx -> sim.gate(ctx, "queryverifyinfo", false, this::queryVerify));
     router.post(FACE + "getinfo").handler(ctx -> sim.gate(ctx, "getinfo", false, this::getInfo));
   }
 
@@ -81,7 +104,9 @@ final class SimMiniProgram {
       sim.json(ctx, 200, errcode(40029, "invalid code"));
       return;
     }
-    if (found.used() || !codes.replace(code, found, new AuthCode(appId, found.openid(), found.expiresAt(), true))) {
+    if (found.used()
+        || !codes.replace(
+            code, found, new AuthCode(appId, found.openid(), found.expiresAt(), true))) {
       sim.json(ctx, 200, errcode(sim.knobs().usedCodeErrcode(), "code been used"));
       return;
     }
@@ -90,7 +115,8 @@ final class SimMiniProgram {
     RANDOM.nextBytes(key);
     String sessionKey = Base64.getEncoder().encodeToString(key);
     sessionKeys.put(membership(appId, user.openid()), sessionKey);
-    JsonObject answer = new JsonObject().put("session_key", sessionKey).put("openid", user.openid());
+    JsonObject answer =
+        new JsonObject().put("session_key", sessionKey).put("openid", user.openid());
     if (user.unionid() != null) answer.put("unionid", user.unionid());
     sim.json(ctx, 200, answer);
   }
@@ -98,7 +124,8 @@ final class SimMiniProgram {
   private JsonObject checkApp(String appId, String secret) {
     String expected = appId == null ? null : apps.get(appId);
     if (expected == null) return errcode(40013, "invalid appid");
-    if (!WechatCrypto.constantTimeEquals(expected, secret)) return errcode(40125, "invalid appsecret");
+    if (!WechatCrypto.constantTimeEquals(expected, secret))
+      return errcode(40125, "invalid appsecret");
     return null;
   }
 
@@ -130,12 +157,16 @@ final class SimMiniProgram {
     Token current = currentToken.get(appId);
     if (fresh || current == null || !now.isBefore(current.expiresAt())) {
       if (current != null) tokens.remove(current.value());
-      current = new Token(appId, WechatCrypto.nonce(64), now.plusSeconds(sim.knobs().tokenExpiresIn()));
+      current =
+          new Token(appId, WechatCrypto.nonce(64), now.plusSeconds(sim.knobs().tokenExpiresIn()));
       tokens.put(current.value(), current);
       currentToken.put(appId, current);
     }
     long remaining = Math.max(1, current.expiresAt().getEpochSecond() - now.getEpochSecond());
-    sim.json(ctx, 200, new JsonObject().put("access_token", current.value()).put("expires_in", remaining));
+    sim.json(
+        ctx,
+        200,
+        new JsonObject().put("access_token", current.value()).put("expires_in", remaining));
   }
 
   /** Drops every access token, as the platform does on a forced refresh elsewhere. */
@@ -152,7 +183,10 @@ final class SimMiniProgram {
   private String tokenApp(RoutingContext ctx) {
     Token token = tokens.get(Objects.requireNonNullElse(ctx.queryParams().get("access_token"), ""));
     if (token == null || !sim.now().isBefore(token.expiresAt())) {
-      sim.json(ctx, 200, errcode(token == null ? 40001 : 42001, token == null ? "invalid credential" : "expired"));
+      sim.json(
+          ctx,
+          200,
+          errcode(token == null ? 40001 : 42001, token == null ? "invalid credential" : "expired"));
       return null;
     }
     return token.appId();
@@ -170,16 +204,27 @@ final class SimMiniProgram {
     JsonObject body = sim.jsonBody(ctx);
     JsonObject cert = body == null ? null : body.getJsonObject("cert_info");
     String outSeqNo = body == null ? null : body.getString("out_seq_no");
-    if (cert == null || outSeqNo == null || !OUT_SEQ_NO.matcher(outSeqNo).matches()
-        || cert.getString("cert_name") == null || cert.getString("cert_no") == null) {
+    if (cert == null
+        || outSeqNo == null
+        || !OUT_SEQ_NO.matcher(outSeqNo).matches()
+        || cert.getString("cert_name") == null
+        || cert.getString("cert_no") == null) {
       sim.json(ctx, 200, errcode(47001, "data format error"));
       return;
     }
     String openid = body.getString("openid");
     if (!belongs(ctx, appId, openid)) return;
     String verifyId = "verify_id_" + WechatCrypto.nonce(40);
-    verifications.put(verifyId, new Verification(appId, openid, outSeqNo, cert.getString("cert_type", "IDENTITY_CARD"),
-        cert.getString("cert_name"), cert.getString("cert_no"), null));
+    verifications.put(
+        verifyId,
+        new Verification(
+            appId,
+            openid,
+            outSeqNo,
+            cert.getString("cert_type", "IDENTITY_CARD"),
+            cert.getString("cert_name"),
+            cert.getString("cert_no"),
+            null));
     sim.json(ctx, 200, ok().put("verify_id", verifyId).put("expires_in", 3600));
   }
 
@@ -190,14 +235,18 @@ final class SimMiniProgram {
     int ret;
     if (!v.openid().equals(actualOpenid) || person == null) {
       ret = 10004;
-    } else if (person.name() == null || !person.name().equals(v.certName())
-        || person.idNumber() == null || !person.idNumber().equalsIgnoreCase(v.certNo())) {
+    } else if (person.name() == null
+        || !person.name().equals(v.certName())
+        || person.idNumber() == null
+        || !person.idNumber().equalsIgnoreCase(v.certNo())) {
       ret = 10003;
     } else {
       ret = 10000;
     }
-    verifications.put(verifyId, new Verification(v.appId(), v.openid(), v.outSeqNo(), v.certType(), v.certName(),
-        v.certNo(), ret));
+    verifications.put(
+        verifyId,
+        new Verification(
+            v.appId(), v.openid(), v.outSeqNo(), v.certType(), v.certName(), v.certNo(), ret));
     return ret;
   }
 
@@ -205,8 +254,10 @@ final class SimMiniProgram {
     String appId = tokenApp(ctx);
     if (appId == null) return;
     JsonObject body = sim.jsonBody(ctx);
-    Verification v = body == null ? null
-        : verifications.get(Objects.requireNonNullElse(body.getString("verify_id"), ""));
+    Verification v =
+        body == null
+            ? null
+            : verifications.get(Objects.requireNonNullElse(body.getString("verify_id"), ""));
     if (v == null || !v.appId().equals(appId)) {
       sim.json(ctx, 200, errcode(47001, "invalid verify_id"));
       return;
@@ -215,11 +266,13 @@ final class SimMiniProgram {
     int ret;
     if (sim.knobs().forcedVerifyRet() != null) {
       ret = sim.knobs().forcedVerifyRet();
-    } else if (!v.openid().equals(body.getString("openid")) || !v.outSeqNo().equals(body.getString("out_seq_no"))) {
+    } else if (!v.openid().equals(body.getString("openid"))
+        || !v.outSeqNo().equals(body.getString("out_seq_no"))) {
       ret = 10001;
     } else if (v.verifyRet() == null) {
       ret = sim.knobs().pendingVerifyRet();
-    } else if (!WechatCrypto.certHash(v.certType(), v.certName(), v.certNo()).equals(body.getString("cert_hash"))) {
+    } else if (!WechatCrypto.certHash(v.certType(), v.certName(), v.certNo())
+        .equals(body.getString("cert_hash"))) {
       ret = 10003;
     } else {
       ret = v.verifyRet();
@@ -228,12 +281,23 @@ final class SimMiniProgram {
   }
 
   String performLegacyFace(String appId, String openid, String name, String idNumber) {
-    if (!memberships.containsKey(membership(appId, openid))) throw new IllegalArgumentException("not a user of app");
+    if (!memberships.containsKey(membership(appId, openid)))
+      throw new IllegalArgumentException("not a user of app");
     SimUser person = users.get(openid);
-    boolean same = person != null && name.equals(person.name()) && idNumber.equalsIgnoreCase(person.idNumber());
+    boolean same =
+        person != null
+            && name.equals(person.name())
+            && idNumber.equalsIgnoreCase(person.idNumber());
     String verifyResult = "XZ" + WechatCrypto.nonce(60);
-    legacyChecks.put(verifyResult, new LegacyCheck(appId, openid, name, idNumber.toUpperCase(Locale.ROOT),
-        same ? 0 : 10003, sim.now().getEpochSecond()));
+    legacyChecks.put(
+        verifyResult,
+        new LegacyCheck(
+            appId,
+            openid,
+            name,
+            idNumber.toUpperCase(Locale.ROOT),
+            same ? 0 : 10003,
+            sim.now().getEpochSecond()));
     return verifyResult;
   }
 
@@ -241,8 +305,10 @@ final class SimMiniProgram {
     String appId = tokenApp(ctx);
     if (appId == null) return;
     JsonObject body = sim.jsonBody(ctx);
-    LegacyCheck c = body == null ? null
-        : legacyChecks.get(Objects.requireNonNullElse(body.getString("verify_result"), ""));
+    LegacyCheck c =
+        body == null
+            ? null
+            : legacyChecks.get(Objects.requireNonNullElse(body.getString("verify_result"), ""));
     if (c == null || !c.appId().equals(appId)) {
       sim.json(ctx, 200, ok().put("identify_ret", 10017));
       return;
@@ -250,15 +316,17 @@ final class SimMiniProgram {
     boolean upper = sim.knobs().getinfoMd5UpperCase();
     String idMd5 = WechatCrypto.md5Hex(c.idNumber());
     String nameMd5 = WechatCrypto.md5Hex(c.name());
-    sim.json(ctx, 200, ok()
-        .put("identify_ret", c.identifyRet())
-        .put("identify_time", c.identifyTime())
-        .put("validate_data", "8593")
-        .put("openid", c.openid())
-        .put("user_id_key", "id_key_" + WechatCrypto.nonce(16))
-        .put("finish_time", c.identifyTime())
-        .put("id_card_number_md5", upper ? idMd5.toUpperCase(Locale.ROOT) : idMd5)
-        .put("name_utf8_md5", upper ? nameMd5.toUpperCase(Locale.ROOT) : nameMd5));
+    sim.json(
+        ctx,
+        200,
+        ok().put("identify_ret", c.identifyRet())
+            .put("identify_time", c.identifyTime())
+            .put("validate_data", "8593")
+            .put("openid", c.openid())
+            .put("user_id_key", "id_key_" + WechatCrypto.nonce(16))
+            .put("finish_time", c.identifyTime())
+            .put("id_card_number_md5", upper ? idMd5.toUpperCase(Locale.ROOT) : idMd5)
+            .put("name_utf8_md5", upper ? nameMd5.toUpperCase(Locale.ROOT) : nameMd5));
   }
 
   static JsonObject ok() {
@@ -266,7 +334,8 @@ final class SimMiniProgram {
   }
 
   static JsonObject errcode(int code, String message) {
-    return new JsonObject().put("errcode", code)
+    return new JsonObject()
+        .put("errcode", code)
         .put("errmsg", message + ", rid: " + WechatCrypto.nonce(8).toLowerCase(Locale.ROOT));
   }
 }

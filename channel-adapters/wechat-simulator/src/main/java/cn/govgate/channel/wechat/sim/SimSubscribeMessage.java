@@ -13,8 +13,8 @@ import java.time.Instant;
  * @param data {@code {keyword: {value}}} as sent
  * @param at when it was accepted (simulator clock)
  */
-public record SimSubscribeMessage(String appId, String openid, String templateId, String page, JsonObject data,
-    Instant at) {
+public record SimSubscribeMessage(
+    String appId, String openid, String templateId, String page, JsonObject data, Instant at) {
   @Override
   public String toString() {
     return "SimSubscribeMessage[" + appId + ", " + templateId + "]";

@@ -26,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local WeChat platform: the mini-program server API and WeChat Pay v3 on one 127.0.0.1 port, with its own
- * RSA-2048 platform key generated at start. Start with {@link #start}, configure apps, merchants and users from
- * Java or {@code /__sim/}, and point the adapter's {@code apiBaseUrl} and {@code payBaseUrl} at {@link #baseUrl()}.
+ * A local WeChat platform: the mini-program server API and WeChat Pay v3 on one 127.0.0.1 port,
+ * with its own RSA-2048 platform key generated at start. Start with {@link #start}, configure apps,
+ * merchants and users from Java or {@code /__sim/}, and point the adapter's {@code apiBaseUrl} and
+ * {@code payBaseUrl} at {@link #baseUrl()}.
  */
 public final class WechatSimulator {
 
@@ -69,10 +70,15 @@ public final class WechatSimulator {
     sim.pay.mount(router);
     sim.subscribe.mount(router);
     new SimControl(sim).mount(router);
-    return vertx.createHttpServer().requestHandler(router).listen(options.port(), "127.0.0.1").map(server -> {
-      sim.server = server;
-      return sim;
-    });
+    return vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(options.port(), "127.0.0.1")
+        .map(
+            server -> {
+              sim.server = server;
+              return sim;
+            });
   }
 
   /** Stops listening. */
@@ -95,7 +101,10 @@ public final class WechatSimulator {
     return platformPublicKey;
   }
 
-  /** What the simulator sends in {@code Wechatpay-Serial}: {@code PUB_KEY_ID_…} or a certificate serial. */
+  /**
+   * What the simulator sends in {@code Wechatpay-Serial}: {@code PUB_KEY_ID_…} or a certificate
+   * serial.
+   */
   public String platformSerial() {
     return platformSerial;
   }
@@ -115,10 +124,15 @@ public final class WechatSimulator {
     return this;
   }
 
-  public WechatSimulator registerMerchant(String mchId, String merchantPublicKeyBase64, String merchantSerialNo,
-      String apiV3Key) {
-    pay.merchants.put(mchId, new SimPay.Merchant(mchId, WechatCrypto.parsePublicKey(merchantPublicKeyBase64),
-        merchantSerialNo, apiV3Key));
+  public WechatSimulator registerMerchant(
+      String mchId, String merchantPublicKeyBase64, String merchantSerialNo, String apiV3Key) {
+    pay.merchants.put(
+        mchId,
+        new SimPay.Merchant(
+            mchId,
+            WechatCrypto.parsePublicKey(merchantPublicKeyBase64),
+            merchantSerialNo,
+            apiV3Key));
     return this;
   }
 
@@ -127,49 +141,56 @@ public final class WechatSimulator {
     return this;
   }
 
-  /** A single-use {@code wx.login} code for the user in the app, valid for {@link SimKnobs#authCodeTtl()}. */
+  /**
+   * A single-use {@code wx.login} code for the user in the app, valid for {@link
+   * SimKnobs#authCodeTtl()}.
+   */
   public String issueAuthCode(String appId, String openid) {
     return mini.issueAuthCode(appId, openid);
   }
 
-  /** The session key of the user's last login in the app (for building {@code encryptedData}), or null. */
+  /**
+   * The session key of the user's last login in the app (for building {@code encryptedData}), or
+   * null.
+   */
   public String sessionKey(String appId, String openid) {
     return mini.sessionKeys.get(SimMiniProgram.membership(appId, openid));
   }
 
   /**
-   * The user with {@code actualOpenid} performs the face check of {@code verifyId}: 10000 if they are the user the
-   * check was started for and their true identity is the submitted one, 10003 for another identity, 10004 when
-   * someone else's WeChat performs it.
+   * The user with {@code actualOpenid} performs the face check of {@code verifyId}: 10000 if they
+   * are the user the check was started for and their true identity is the submitted one, 10003 for
+   * another identity, 10004 when someone else's WeChat performs it.
    */
   public int performFace(String verifyId, String actualOpenid) {
     return mini.performFace(verifyId, actualOpenid);
   }
 
   /**
-   * The legacy {@code wx.startFacialRecognitionVerify} with name and ID: returns the opaque {@code verifyResult};
-   * {@code identify_ret} is 0 only if the user's true identity is the one given.
+   * The legacy {@code wx.startFacialRecognitionVerify} with name and ID: returns the opaque {@code
+   * verifyResult}; {@code identify_ret} is 0 only if the user's true identity is the one given.
    */
   public String performLegacyFace(String appId, String openid, String name, String idNumber) {
     return mini.performLegacyFace(appId, openid, name, idNumber);
   }
 
   /**
-   * Registers a subscribe-message template of an app with its keywords (e.g. {@code thing1}, {@code amount2}); a
-   * long-term template allows repeated sends once accepted.
+   * Registers a subscribe-message template of an app with its keywords (e.g. {@code thing1}, {@code
+   * amount2}); a long-term template allows repeated sends once accepted.
    */
-  public WechatSimulator registerTemplate(String appId, String templateId, java.util.List<String> keywords,
-      boolean longTerm) {
+  public WechatSimulator registerTemplate(
+      String appId, String templateId, java.util.List<String> keywords, boolean longTerm) {
     subscribe.registerTemplate(appId, templateId, keywords, longTerm);
     return this;
   }
 
   /**
-   * The user answers {@code wx.requestSubscribeMessage} in the app: template id → {@code accept} / {@code reject};
-   * returns the success callback's object ({@code errMsg} plus one answer per template, {@code filter} for an
-   * unknown template).
+   * The user answers {@code wx.requestSubscribeMessage} in the app: template id → {@code accept} /
+   * {@code reject}; returns the success callback's object ({@code errMsg} plus one answer per
+   * template, {@code filter} for an unknown template).
    */
-  public JsonObject requestSubscribeMessage(String appId, String openid, Map<String, String> choices) {
+  public JsonObject requestSubscribeMessage(
+      String appId, String openid, Map<String, String> choices) {
     return subscribe.request(appId, openid, choices);
   }
 
@@ -188,8 +209,8 @@ public final class WechatSimulator {
   }
 
   /**
-   * Pays an order and delivers its notification to the order's {@code notify_url}; completes when acknowledged
-   * (200, or 204 if allowed), fails when the retries run out.
+   * Pays an order and delivers its notification to the order's {@code notify_url}; completes when
+   * acknowledged (200, or 204 if allowed), fails when the retries run out.
    */
   public Future<Void> payOrder(String outTradeNo) {
     return pay.payOrder(outTradeNo);
@@ -204,7 +225,8 @@ public final class WechatSimulator {
   /** The refunds of an order (out_refund_no → fen) the simulator accepted. */
   public Map<String, Long> refunds(String outTradeNo) {
     Map<String, Long> out = new java.util.TreeMap<>();
-    pay.refunds.values().stream().filter(r -> r.outTradeNo().equals(outTradeNo))
+    pay.refunds.values().stream()
+        .filter(r -> r.outTradeNo().equals(outTradeNo))
         .forEach(r -> out.put(r.outRefundNo(), r.refund()));
     return out;
   }
@@ -249,20 +271,22 @@ public final class WechatSimulator {
     else answer(ctx, api, payApi, handler);
   }
 
-  private void answer(RoutingContext ctx, String api, boolean payApi, Handler<RoutingContext> handler) {
+  private void answer(
+      RoutingContext ctx, String api, boolean payApi, Handler<RoutingContext> handler) {
     String forced = knobs.forcedError(api);
     boolean busy = forced == null && ThreadLocalRandom.current().nextDouble() < knobs.errorRate();
     if (forced == null && !busy) {
       handler.handle(ctx);
     } else if (payApi) {
       String code = busy ? "SYSTEM_ERROR" : forced;
-      int status = switch (code) {
-        case "SYSTEM_ERROR", "BANK_ERROR" -> 500;
-        case "FREQUENCY_LIMITED" -> 429;
-        case "SIGN_ERROR" -> 401;
-        case "ORDER_NOT_EXIST" -> 404;
-        default -> 400;
-      };
+      int status =
+          switch (code) {
+            case "SYSTEM_ERROR", "BANK_ERROR" -> 500;
+            case "FREQUENCY_LIMITED" -> 429;
+            case "SIGN_ERROR" -> 401;
+            case "ORDER_NOT_EXIST" -> 404;
+            default -> 400;
+          };
       json(ctx, status, new JsonObject().put("code", code).put("message", "simulated " + code));
     } else {
       int code = busy ? -1 : Integer.parseInt(forced);
@@ -279,7 +303,9 @@ public final class WechatSimulator {
   }
 
   void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
         .end(body.encode());
   }
 
@@ -287,7 +313,10 @@ public final class WechatSimulator {
   void signedJson(RoutingContext ctx, int status, String body) {
     var response = ctx.response().setStatusCode(status);
     platformSignatureHeaders(body).forEach(response::putHeader);
-    response.putHeader("Request-ID", "08" + digits(20)).putHeader("Content-Type", "application/json").end(body);
+    response
+        .putHeader("Request-ID", "08" + digits(20))
+        .putHeader("Content-Type", "application/json")
+        .end(body);
   }
 
   /** {@code Wechatpay-Timestamp/Nonce/Signature/Serial} over {@code timestamp\nnonce\nbody\n}. */
@@ -297,8 +326,10 @@ public final class WechatSimulator {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Wechatpay-Timestamp", timestamp);
     headers.put("Wechatpay-Nonce", nonce);
-    headers.put("Wechatpay-Signature",
-        WechatCrypto.sign(platformPrivateKey, WechatCrypto.responseMessage(timestamp, nonce, body)));
+    headers.put(
+        "Wechatpay-Signature",
+        WechatCrypto.sign(
+            platformPrivateKey, WechatCrypto.responseMessage(timestamp, nonce, body)));
     headers.put("Wechatpay-Serial", platformSerial);
     return headers;
   }
@@ -325,18 +356,27 @@ public final class WechatSimulator {
     return java.util.HexFormat.of().formatHex(bytes).toUpperCase(Locale.ROOT);
   }
 
-  /** Runs the simulator alone: {@code java … WechatSimulator [port]}; prints the base URL and platform key. */
+  /**
+   * Runs the simulator alone: {@code java … WechatSimulator [port]}; prints the base URL and
+   * platform key.
+   */
   public static void main(String[] args) {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 18090;
     Vertx vertx = Vertx.vertx();
-    start(vertx, WechatSimulatorOptions.defaults().withPort(port)).onSuccess(sim -> {
-      // Command-line output, not logging: the operator needs these even without a logging backend.
-      System.out.println("WeChat simulator on " + sim.baseUrl() + " (control API under /__sim/)");
-      System.out.println("platform serial " + sim.platformSerial());
-      System.out.println("platform public key " + sim.platformPublicKey());
-    }).onFailure(e -> {
-      LOG.error("WeChat simulator failed to start", e);
-      vertx.close();
-    });
+    start(vertx, WechatSimulatorOptions.defaults().withPort(port))
+        .onSuccess(
+            sim -> {
+              // Command-line output, not logging: the operator needs these even without a logging
+              // backend.
+              System.out.println(
+                  "WeChat simulator on " + sim.baseUrl() + " (control API under /__sim/)");
+              System.out.println("platform serial " + sim.platformSerial());
+              System.out.println("platform public key " + sim.platformPublicKey());
+            })
+        .onFailure(
+            e -> {
+              LOG.error("WeChat simulator failed to start", e);
+              vertx.close();
+            });
   }
 }

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The simulator on its own: control API, notification delivery and retries, serial formats, merchant checks. */
+/**
+ * The simulator on its own: control API, notification delivery and retries, serial formats,
+ * merchant checks.
+ */
 @ExtendWith(VertxExtension.class)
 class WechatSimulatorTest {
 
@@ -38,8 +41,12 @@ class WechatSimulatorTest {
   @BeforeEach
   void start(Vertx vertx) {
     this.vertx = vertx;
-    sim = await(WechatSimulator.start(vertx, WechatSimulatorOptions.defaults()
-        .withNotifyRetryDelays(List.of(Duration.ofMillis(20), Duration.ofMillis(40)))));
+    sim =
+        await(
+            WechatSimulator.start(
+                vertx,
+                WechatSimulatorOptions.defaults()
+                    .withNotifyRetryDelays(List.of(Duration.ofMillis(20), Duration.ofMillis(40)))));
     http = WebClient.create(vertx);
   }
 
@@ -62,12 +69,23 @@ class WechatSimulatorTest {
   void listensOnLoopbackAndServesTheControlApi() {
     assertThat(sim.baseUrl()).isEqualTo("http://127.0.0.1:" + sim.port());
     control("/__sim/apps", new JsonObject().put("appId", APP).put("appSecret", "secret"));
-    control("/__sim/users", new JsonObject().put("openid", "oUser1").put("name", "王五").put("idNumber", "X1"));
-    String code = control("/__sim/auth-codes", new JsonObject().put("appId", APP).put("openid", "oUser1"))
-        .getString("code");
+    control(
+        "/__sim/users",
+        new JsonObject().put("openid", "oUser1").put("name", "王五").put("idNumber", "X1"));
+    String code =
+        control("/__sim/auth-codes", new JsonObject().put("appId", APP).put("openid", "oUser1"))
+            .getString("code");
 
-    HttpResponse<Buffer> login = await(http.getAbs(sim.baseUrl() + "/sns/jscode2session?appid=" + APP
-        + "&secret=secret&js_code=" + code + "&grant_type=authorization_code").send());
+    HttpResponse<Buffer> login =
+        await(
+            http.getAbs(
+                    sim.baseUrl()
+                        + "/sns/jscode2session?appid="
+                        + APP
+                        + "&secret=secret&js_code="
+                        + code
+                        + "&grant_type=authorization_code")
+                .send());
 
     assertThat(login.bodyAsJsonObject().getString("openid")).isEqualTo("oUser1");
     assertThat(login.bodyAsJsonObject().containsKey("errcode")).isFalse();
@@ -76,23 +94,32 @@ class WechatSimulatorTest {
 
   @Test
   void changesKnobsThroughTheControlApi() {
-    JsonObject knobs = await(http.putAbs(sim.baseUrl() + "/__sim/knobs").sendJsonObject(new JsonObject()
-        .put("usedCodeErrcode", 40163).put("getinfoMd5UpperCase", true)
-        .put("forcedErrors", new JsonObject().put("jscode2session", "40226")))).bodyAsJsonObject();
+    JsonObject knobs =
+        await(
+                http.putAbs(sim.baseUrl() + "/__sim/knobs")
+                    .sendJsonObject(
+                        new JsonObject()
+                            .put("usedCodeErrcode", 40163)
+                            .put("getinfoMd5UpperCase", true)
+                            .put("forcedErrors", new JsonObject().put("jscode2session", "40226"))))
+            .bodyAsJsonObject();
 
     assertThat(knobs.getInteger("usedCodeErrcode")).isEqualTo(40163);
     assertThat(sim.knobs().getinfoMd5UpperCase()).isTrue();
     assertThat(sim.knobs().forcedError("jscode2session")).isEqualTo("40226");
-    JsonObject answer = await(http.getAbs(sim.baseUrl() + "/sns/jscode2session?appid=x&secret=y&js_code=z").send())
-        .bodyAsJsonObject();
+    JsonObject answer =
+        await(http.getAbs(sim.baseUrl() + "/sns/jscode2session?appid=x&secret=y&js_code=z").send())
+            .bodyAsJsonObject();
     assertThat(answer.getInteger("errcode")).isEqualTo(40226);
   }
 
   @Test
   void usesAPublicKeyIdSerialByDefaultAndACertificateSerialOnRequest() {
     assertThat(sim.platformSerial()).matches("PUB_KEY_ID_\\d{28}");
-    WechatSimulator certMode = await(WechatSimulator.start(vertx, WechatSimulatorOptions.defaults()
-        .withPublicKeyIdSerial(false)));
+    WechatSimulator certMode =
+        await(
+            WechatSimulator.start(
+                vertx, WechatSimulatorOptions.defaults().withPublicKeyIdSerial(false)));
     try {
       assertThat(certMode.platformSerial()).matches("[0-9A-F]{40}");
     } finally {
@@ -102,8 +129,8 @@ class WechatSimulatorTest {
 
   @Test
   void answersSignError401ToAnUnsignedPayRequest() {
-    HttpResponse<Buffer> answer = await(http.getAbs(sim.baseUrl() + "/v3/pay/transactions/out-trade-no/X1?mchid=1")
-        .send());
+    HttpResponse<Buffer> answer =
+        await(http.getAbs(sim.baseUrl() + "/v3/pay/transactions/out-trade-no/X1?mchid=1").send());
 
     assertThat(answer.statusCode()).isEqualTo(401);
     assertThat(answer.bodyAsJsonObject().getString("code")).isEqualTo("SIGN_ERROR");
@@ -136,38 +163,72 @@ class WechatSimulatorTest {
   }
 
   private String notifyServer(java.util.function.IntSupplier status) {
-    var server = await(vertx.createHttpServer()
-        .requestHandler(req -> req.response().setStatusCode(status.getAsInt()).end())
-        .listen(0, "127.0.0.1"));
+    var server =
+        await(
+            vertx
+                .createHttpServer()
+                .requestHandler(req -> req.response().setStatusCode(status.getAsInt()).end())
+                .listen(0, "127.0.0.1"));
     return "http://127.0.0.1:" + server.actualPort() + "/notify";
   }
 
-  /** Registers app, user and merchant, and creates an order with a signed v3 request; returns out_trade_no. */
+  /**
+   * Registers app, user and merchant, and creates an order with a signed v3 request; returns
+   * out_trade_no.
+   */
   private String prepay(String notifyUrl) {
     String publicKey = Base64.getEncoder().encodeToString(MERCHANT.getPublic().getEncoded());
-    sim.registerApp(APP, "secret").registerMerchant(MCH, publicKey, "SERIAL1", KEY)
+    sim.registerApp(APP, "secret")
+        .registerMerchant(MCH, publicKey, "SERIAL1", KEY)
         .addUser(new SimUser("oPayer", null, null, null));
     sim.issueAuthCode(APP, "oPayer");
     String outTradeNo = "SIM" + System.nanoTime();
-    String body = new JsonObject().put("appid", APP).put("mchid", MCH).put("description", "d")
-        .put("out_trade_no", outTradeNo).put("notify_url", notifyUrl)
-        .put("amount", new JsonObject().put("total", 1).put("currency", "CNY"))
-        .put("payer", new JsonObject().put("openid", "oPayer")).encode();
+    String body =
+        new JsonObject()
+            .put("appid", APP)
+            .put("mchid", MCH)
+            .put("description", "d")
+            .put("out_trade_no", outTradeNo)
+            .put("notify_url", notifyUrl)
+            .put("amount", new JsonObject().put("total", 1).put("currency", "CNY"))
+            .put("payer", new JsonObject().put("openid", "oPayer"))
+            .encode();
     String timestamp = Long.toString(System.currentTimeMillis() / 1000);
     String nonce = WechatCrypto.nonce(32);
-    String signature = WechatCrypto.sign(MERCHANT.getPrivate(),
-        WechatCrypto.requestMessage("POST", "/v3/pay/transactions/jsapi", timestamp, nonce, body));
-    HttpResponse<Buffer> answer = await(http.postAbs(sim.baseUrl() + "/v3/pay/transactions/jsapi")
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Authorization", "WECHATPAY2-SHA256-RSA2048 signature=\"" + signature + "\",serial_no=\"SERIAL1\","
-            + "timestamp=\"" + timestamp + "\",nonce_str=\"" + nonce + "\",mchid=\"" + MCH + "\"")
-        .sendBuffer(Buffer.buffer(body)));
+    String signature =
+        WechatCrypto.sign(
+            MERCHANT.getPrivate(),
+            WechatCrypto.requestMessage(
+                "POST", "/v3/pay/transactions/jsapi", timestamp, nonce, body));
+    HttpResponse<Buffer> answer =
+        await(
+            http.postAbs(sim.baseUrl() + "/v3/pay/transactions/jsapi")
+                .putHeader("Content-Type", "application/json")
+                .putHeader(
+                    "Authorization",
+                    "WECHATPAY2-SHA256-RSA2048 signature=\""
+                        + signature
+                        + "\",serial_no=\"SERIAL1\","
+                        + "timestamp=\""
+                        + timestamp
+                        + "\",nonce_str=\""
+                        + nonce
+                        + "\",mchid=\""
+                        + MCH
+                        + "\"")
+                .sendBuffer(Buffer.buffer(body)));
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(answer.getHeader("Wechatpay-Serial")).isEqualTo(sim.platformSerial());
     assertThat(answer.getHeader("Request-ID")).isNotBlank();
-    assertThat(WechatCrypto.verify(WechatCrypto.parsePublicKey(sim.platformPublicKey()),
-        WechatCrypto.responseMessage(answer.getHeader("Wechatpay-Timestamp"), answer.getHeader("Wechatpay-Nonce"),
-            answer.bodyAsString()), answer.getHeader("Wechatpay-Signature"))).isTrue();
+    assertThat(
+            WechatCrypto.verify(
+                WechatCrypto.parsePublicKey(sim.platformPublicKey()),
+                WechatCrypto.responseMessage(
+                    answer.getHeader("Wechatpay-Timestamp"),
+                    answer.getHeader("Wechatpay-Nonce"),
+                    answer.bodyAsString()),
+                answer.getHeader("Wechatpay-Signature")))
+        .isTrue();
     return outTradeNo;
   }
 
