@@ -333,7 +333,7 @@ class OpsAssetsTest {
         .contains("metrics_path: /metrics")
         .contains("regex: ops")
         .contains("kubernetes_sd_configs");
-    assertThat(sources()).contains("router.get(\"/metrics\")");
+    assertThat(sources()).containsPattern("router\\s*\\.get\\(\"/metrics\"\\)");
   }
 
   // --- metric names
