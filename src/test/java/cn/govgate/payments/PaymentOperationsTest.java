@@ -308,7 +308,9 @@ class PaymentOperationsTest {
               bed.operator,
               new JsonObject().put("action", "refund").put("reason", "重复缴费"));
       assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
-      assertThat(Http.json(resolved).getString("status")).isEqualTo("refunding");
+      // The answer reads the order after the channel's first word; the reconciler runs on its own
+      // timer and may already have settled the refund by then, so either state is right here.
+      assertThat(Http.json(resolved).getString("status")).isIn("refunding", "refunded");
       // Only the reconciler's query can tell now.
       bed.awaitStatus(o.token(), o.orderId(), "refunded");
     } finally {
