@@ -577,7 +577,7 @@ function caseItem(c) {
         return [];
       });
       e.target.disabled = false;
-    }, { class: 'secondary', testid: 'revoke-consent', 'aria-label': '撤销对' + c.summary.partnerName + '的授权' }) : null,
+    }, { class: 'secondary', testid: 'revoke-consent', 'aria-label': '撤销授权（' + c.summary.partnerName + '）' }) : null,
     detail);
   return item;
 }
