@@ -284,7 +284,7 @@ class DatabaseFaultsTest {
             .setDataDirectory(dataDir.toFile())
             .setCleanDataDirectory(false)
             .setPGStartupWait(Duration.ofSeconds(60))
-            .setServerConfig("max_connections", "60");
+            .setServerConfig("max_connections", "200");
     if (fixedPort > 0) b.setPort(fixedPort);
     return b.start();
   }
