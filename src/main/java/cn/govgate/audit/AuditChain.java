@@ -59,7 +59,7 @@ public final class AuditChain {
       Pool pool, AuditHasher hasher, long afterSeq, String prevHash, long count) {
     return pool.preparedQuery(
             "SELECT seq, at, actor_type, actor_id, action, citizen_key, outcome, request_id, "
-                + "details, prev_hash, hash, hash_alg FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT "
+                + "details, prev_hash, hash, hash_alg, interaction_id FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT "
                 + PAGE)
         .execute(Tuple.of(afterSeq))
         .compose(rows -> check(pool, hasher, rows, afterSeq, prevHash, count));
@@ -83,7 +83,8 @@ public final class AuditChain {
               row.getString("outcome"),
               row.getString("request_id"),
               row.getString("details"),
-              row.getString("prev_hash"));
+              row.getString("prev_hash"),
+              row.getString("interaction_id"));
       if (prev != null && s != seq + 1)
         return broken(n, s, "sequence gap: record " + (seq + 1) + " is missing");
       if (prev != null && !prev.equals(r.prevHash()))

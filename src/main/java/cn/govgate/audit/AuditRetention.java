@@ -243,7 +243,7 @@ public final class AuditRetention {
       SqlConnection conn, String partition, AsyncFile out, Export export, long afterSeq) {
     return conn.preparedQuery(
             "SELECT seq, at, actor_type, actor_id, action, citizen_key, outcome, request_id, "
-                + "details, prev_hash, hash FROM \""
+                + "details, prev_hash, hash, hash_alg, interaction_id FROM \""
                 + partition
                 + "\" WHERE seq > $1 ORDER BY seq LIMIT "
                 + PAGE)
@@ -272,6 +272,8 @@ public final class AuditRetention {
                             .put("details", r.getString("details"))
                             .put("prevHash", r.getString("prev_hash"))
                             .put("hash", r.getString("hash"))
+                            .put("hashAlg", r.getString("hash_alg"))
+                            .put("interactionId", r.getString("interaction_id"))
                             .encode())
                     .append('\n');
                 export.records++;
