@@ -69,7 +69,13 @@ public final class Interactions {
       Caller caller, String serviceType, String departmentId, String region) {
     Interaction interaction =
         new Interaction(
-            newId(), caller.citizenKey(), serviceType, departmentId, region, clock.instant());
+            newId(),
+            caller.citizenKey(),
+            serviceType,
+            departmentId,
+            region,
+            clock.instant(),
+            caller.identityKey());
     unwritten.put(interaction.id(), interaction);
     queue.add(interaction);
     return Future.succeededFuture(interaction);
@@ -82,14 +88,21 @@ public final class Interactions {
    */
   public Interaction ofRead(Caller caller, String serviceType, String departmentId, String region) {
     return new Interaction(
-        newId(), caller.citizenKey(), serviceType, departmentId, region, clock.instant());
+        newId(),
+        caller.citizenKey(),
+        serviceType,
+        departmentId,
+        region,
+        clock.instant(),
+        caller.identityKey());
   }
 
   /**
    * The interaction with this id, or null when there is none: one recorded here (still queued ones
    * are written first, so that what refers to it can rely on its row), else a read's, derived from
    * its successful audit record — rated by the citizen who read, or, when the actor was not a
-   * citizen (a partner, a channel user), the citizen concerned (null: anyone holding the id).
+   * citizen (a partner, a channel user), the citizen concerned (null: anyone holding the id); its
+   * channel login is known from the record only for an unbound (channel user) read.
    */
   public Future<Interaction> find(String id) {
     Interaction pending = unwritten.get(id);
@@ -100,11 +113,12 @@ public final class Interactions {
   }
 
   private static final String FIND =
-      "SELECT id, citizen_key, service_type, department_id, region, created_at "
+      "SELECT id, citizen_key, service_type, department_id, region, created_at, identity_key "
           + "FROM service_interactions WHERE id = $1 "
           + "UNION ALL "
           + "(SELECT interaction_id, CASE WHEN actor_type = 'citizen' THEN actor_id ELSE citizen_key END, "
-          + "details::jsonb->>'serviceType', details::jsonb->>'department', details::jsonb->>'region', at "
+          + "details::jsonb->>'serviceType', details::jsonb->>'department', details::jsonb->>'region', at, "
+          + "CASE WHEN actor_type = 'channel_user' THEN actor_id END "
           + "FROM audit_log WHERE interaction_id = $1 AND outcome = 'success' LIMIT 1) "
           + "LIMIT 1";
 
@@ -116,8 +130,8 @@ public final class Interactions {
   public static Future<Void> keep(SqlConnection conn, Interaction i) {
     return conn.preparedQuery(
             "INSERT INTO service_interactions "
-                + "(id, citizen_key, service_type, department_id, region, created_at) "
-                + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING")
+                + "(id, citizen_key, service_type, department_id, region, created_at, identity_key) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING")
         .execute(
             Tuple.of(
                 i.id(),
@@ -125,7 +139,8 @@ public final class Interactions {
                 i.serviceType(),
                 i.departmentId(),
                 i.region(),
-                OffsetDateTime.ofInstant(i.createdAt(), ZoneOffset.UTC)))
+                OffsetDateTime.ofInstant(i.createdAt(), ZoneOffset.UTC),
+                i.identityKey()))
         .mapEmpty();
   }
 
@@ -149,11 +164,12 @@ public final class Interactions {
                         i.serviceType(),
                         i.departmentId(),
                         i.region(),
-                        OffsetDateTime.ofInstant(i.createdAt(), ZoneOffset.UTC)))
+                        OffsetDateTime.ofInstant(i.createdAt(), ZoneOffset.UTC),
+                        i.identityKey()))
             .toList();
     return pool.preparedQuery(
-            "INSERT INTO service_interactions "
-                + "(id, citizen_key, service_type, department_id, region, created_at) VALUES ($1, $2, $3, $4, $5, $6) "
+            "INSERT INTO service_interactions (id, citizen_key, service_type, department_id, region, "
+                + "created_at, identity_key) VALUES ($1, $2, $3, $4, $5, $6, $7) "
                 + "ON CONFLICT (id) DO NOTHING")
         .executeBatch(rows)
         .<Void>mapEmpty()
@@ -181,7 +197,8 @@ public final class Interactions {
         r.getString("service_type"),
         r.getString("department_id"),
         r.getString("region"),
-        instant(r.getOffsetDateTime("created_at")));
+        instant(r.getOffsetDateTime("created_at")),
+        r.getString("identity_key"));
   }
 
   static Instant instant(OffsetDateTime t) {
