@@ -134,7 +134,10 @@ final class Commands {
 
   private static PersonalDataCipher cipher(GovgateConfig config) {
     return PersonalDataCipher.create(
-        config.identity().dataKeys(), config.identity().blindIndexKey(), config.crypto());
+        config.identity().dataKeys(),
+        config.identity().sm4DataKeys(),
+        config.identity().blindIndexKey(),
+        config.crypto());
   }
 
   private static String counts(Map<String, Long> moved) {
