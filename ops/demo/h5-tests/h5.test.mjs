@@ -1,6 +1,7 @@
 // The H5 city-service app in headless Chromium against a real demo stack: on each channel a citizen logs in, steps
 // up, queries all four families, pays a fine and a bill, issues and verifies a proof, rates an answer and finds it
-// all in 我的办件; a department outage shows the stale label, then the outage message; 长辈模式 changes sizes.
+// all in 我的办件; the consent a citizen granted a partner is in 我的办件 and revoked there; a department outage shows
+// the stale label, then the outage message; 长辈模式 changes sizes.
 // Every screen is checked with axe-core in normal and elderly mode (no serious or critical violation).
 import { before, after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,6 +64,46 @@ async function payAtCashier(page, name) {
   assert.match(await receipt.textContent(), /回执号/);
   await page.screenshot({ path: join(shots, name + '-receipt.png'), fullPage: true });
 }
+
+describe('consents in my cases', () => {
+  it('lists the consent the demo citizen granted the partner bank, revokes it, and shows it revoked', async () => {
+    // The demo grants its partner bank a consent of one citizen at start-up (manifest partners[]).
+    const granted = demo.manifest.partners[0];
+    const { context, page, errors } = await open();
+    // That citizen's WeChat login is already bound (the demo stepped it up to grant): any level will do.
+    await page.getByTestId('channel-wechat').check();
+    await page.getByTestId('person').selectOption(String(granted.citizen.index));
+    await page.getByTestId('login').click();
+    await page.getByTestId('level').waitFor();
+    await tile(page, '我的办件');
+    await page.getByTestId('case').first().waitFor();
+    const consent = page.locator('[data-testid=case][data-kind=consent]');
+    assert.equal(await consent.count(), 1, 'one consent in my cases');
+    assert.equal(await consent.getAttribute('data-case'), 'consent-' + granted.consentId);
+    assert.equal(await consent.getAttribute('data-status'), 'granted');
+    const text = await consent.textContent();
+    assert.match(text, /演示银行/);
+    assert.match(text, /公积金账户/);
+    assert.match(text, /住房贷款审批/);
+    assert.match(text, /有效期至/);
+    await checkScreen(page, 'consent-granted');
+    await page.locator('[data-testid=case][data-kind=consent]').getByTestId('revoke-consent').click();
+    await page.locator('[data-testid=case][data-kind=consent][data-status=revoked]').waitFor();
+    const revoked = page.locator('[data-testid=case][data-kind=consent]');
+    assert.match(await revoked.textContent(), /撤销：已完成/);
+    assert.equal(await revoked.getByTestId('revoke-consent').count(), 0, 'nothing left to revoke');
+    await checkScreen(page, 'consent-revoked');
+    // The consents endpoint agrees.
+    const listed = await page.evaluate(async () => {
+      const token = JSON.parse(sessionStorage.getItem('govgate.h5')).token;
+      const r = await fetch('/v1/consents', { headers: { Authorization: 'Bearer ' + token } });
+      return (await r.json()).consents.map(c => c.consentId + ':' + c.status);
+    });
+    assert.ok(listed.includes(granted.consentId + ':revoked'), 'revoked in /v1/consents: ' + listed);
+    assert.deepEqual(errors, [], 'no script errors');
+    await context.close();
+  });
+});
 
 for (const [n, channel] of ['alipay', 'wechat'].entries()) {
   describe('a citizen on ' + channel, () => {

@@ -12,16 +12,18 @@ const UTILITIES = { water: '水费', power: '电费', gas: '燃气费' };
 const INDICATORS = { efficiency: '办事效率', guide_accuracy: '办事指南精确度', convenience: '办事便捷度',
   usability: '平台操作性', attitude: '服务态度', quality: '服务水平', transparency: '信息公开' };
 const RATING_LEVELS = { 1: '非常不满意', 2: '不满意', 3: '基本满意', 4: '满意', 5: '非常满意' };
-const CASE_KINDS = { payment: '缴费', proof: '证明', rating: '好差评', verification: '实名认证', complaint: '咨询投诉' };
+const CASE_KINDS = { payment: '缴费', proof: '证明', rating: '好差评', verification: '实名认证', complaint: '咨询投诉', consent: '授权' };
+const SCOPES = { 'housing-fund.account': '公积金账户', 'social-security.account': '社保账户', 'traffic.fines': '交通违法与罚款',
+  'utilities.bill': '生活缴费账单', 'proofs.issue': '开具证明', 'proofs.verify': '核验证明' };
 const CASE_STATUS = { pending: '待支付', paid: '已支付，待部门入账', delivered: '已办结', closed: '已关闭',
   needs_review: '人工核查中', refunding: '退款中', refunded: '已退款', valid: '有效', expired: '已过期', revoked: '已撤销', rated: '已评价',
   rectification_open: '整改中', rectification_answered: '部门已答复', rectification_overdue: '整改超期',
   rectification_closed: '整改已办结', starting: '认证中', started: '待刷脸', start_failed: '未能发起',
-  passed: '认证通过', failed: '认证未通过', refused: '未绑定', open: '待答复', overdue: '已超期', answered: '已答复' };
+  passed: '认证通过', failed: '认证未通过', refused: '未绑定', open: '待答复', overdue: '已超期', answered: '已答复', granted: '授权中' };
 const STEP_NAMES = { created: '下单', paid: '支付', delivered: '部门入账', closed: '关闭', review: '人工核查', refund: '退款',
   issued: '开具', expired: '到期', revoked: '撤销', rated: '评价', rectification_opened: '整改立项',
   rectification_answered: '部门答复', rectification_closed: '整改办结', started: '发起认证', face_check: '刷脸核验',
-  bound: '绑定实名', submitted: '提交', replied: '答复' };
+  bound: '绑定实名', submitted: '提交', replied: '答复', granted: '授权' };
 const STEP_STATES = { done: '已完成', current: '进行中', pending: '未开始', failed: '未通过', overdue: '已超期' };
 const INSURED = { active: '正常参保', suspended: '暂停缴费', terminated: '终止参保' };
 const FUND_STATUS = { normal: '正常缴存', sealed: '封存', closed: '销户' };
@@ -117,7 +119,8 @@ async function call(method, path, body, headers) {
 }
 const api = {
   get: path => call('GET', path),
-  post: (path, body, headers) => call('POST', path, body === undefined ? {} : body, headers)
+  post: (path, body, headers) => call('POST', path, body === undefined ? {} : body, headers),
+  del: path => call('DELETE', path)
 };
 function idempotencyKey() {
   const b = new Uint8Array(16); crypto.getRandomValues(b);
@@ -556,24 +559,40 @@ function cases() {
 
 function caseItem(c) {
   const detail = slot('case-detail');
-  return h('li', { class: 'card', 'data-kind': c.kind, 'data-status': c.status, testid: 'case' },
+  const item = h('li', { class: 'card', 'data-kind': c.kind, 'data-status': c.status, 'data-case': c.caseId, testid: 'case' },
     h('h2', {}, CASE_KINDS[c.kind] + ' · ' + (CASE_STATUS[c.status] || c.status)),
-    kv([['发起时间', time(c.startedAt)], ['最近进展', time(c.updatedAt)], summaryLine(c)]),
+    kv([['发起时间', time(c.startedAt)], ['最近进展', time(c.updatedAt)], ...summaryLines(c)]),
     h('ol', { class: 'steps' }, c.steps.map(st => h('li', {}, (STEP_NAMES[st.name] || st.name) + '：' + STEP_STATES[st.state]
       + (st.at ? '（' + time(st.at) + '）' : st.due ? '（期限 ' + time(st.due) + '）' : '')))),
     button('查看详情', () => load(detail, async () => {
       const d = await api.get(c.detail);
       return [kv(Object.entries(d.summary).map(([k, v]) => [k, Array.isArray(v) ? v.join('、') : String(v)]))];
-    }), { class: 'secondary' }), detail);
+    }), { class: 'secondary' }),
+    // A granted consent names where it is revoked (DELETE); the item is then read again from its detail link.
+    c.kind === 'consent' && c.resource ? button('撤销授权', async e => {
+      e.target.disabled = true;
+      await load(detail, async () => {
+        await api.del(c.resource);
+        item.replaceWith(caseItem(await api.get(c.detail)));
+        return [];
+      });
+      e.target.disabled = false;
+    }, { class: 'secondary', testid: 'revoke-consent', 'aria-label': '撤销授权（' + c.summary.partnerName + '）' }) : null,
+    detail);
+  return item;
 }
 
-function summaryLine(c) {
+function summaryLines(c) {
   const s = c.summary;
-  if (c.kind === 'payment') return ['事项', (s.description || '') + ' ' + yuan(s.amountFen) + (s.receiptNo ? '，回执 ' + s.receiptNo : '')];
-  if (c.kind === 'proof') return ['有效期至', time(s.expiresAt)];
-  if (c.kind === 'rating') return ['评分', s.level + ' 分' + (s.rectificationDeadline ? '，整改期限 ' + time(s.rectificationDeadline) : '')];
-  if (c.kind === 'complaint') return ['答复期限', time(s.deadline)];
-  return ['渠道', CHANNELS[s.channel] || ''];
+  if (c.kind === 'payment') return [['事项', (s.description || '') + ' ' + yuan(s.amountFen) + (s.receiptNo ? '，回执 ' + s.receiptNo : '')]];
+  if (c.kind === 'proof') return [['有效期至', time(s.expiresAt)]];
+  if (c.kind === 'rating') return [['评分', s.level + ' 分' + (s.rectificationDeadline ? '，整改期限 ' + time(s.rectificationDeadline) : '')]];
+  if (c.kind === 'complaint') return [['答复期限', time(s.deadline)]];
+  if (c.kind === 'consent') {
+    return [['授权对象', s.partnerName], ['授权范围', (s.scopes || []).map(x => SCOPES[x] || x).join('、')], ['用途', s.purpose],
+      [s.revokedAt ? '撤销时间' : '有效期至', time(s.revokedAt || s.expiresAt)]];
+  }
+  return [['渠道', CHANNELS[s.channel] || '']];
 }
 
 // ---------- start ----------

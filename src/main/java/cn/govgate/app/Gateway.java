@@ -519,7 +519,8 @@ public final class Gateway {
         });
     routes.add(Surface.PUBLIC, (vertx, router) -> proofs.mountPublic(router));
     // Partner platforms read through the same service layer, under a citizen's consent.
-    c.partners().mount(routes, identity, citizenServices, c.audit(), admin::authorizeOperator);
+    c.partners()
+        .mount(routes, identity, citizenServices, proofs, c.audit(), admin::authorizeOperator);
     return routes;
   }
 

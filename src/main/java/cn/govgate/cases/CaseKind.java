@@ -8,7 +8,8 @@ public enum CaseKind {
   PROOF,
   RATING,
   VERIFICATION,
-  COMPLAINT;
+  COMPLAINT,
+  CONSENT;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -88,6 +88,20 @@ final class CaseView {
         put(summary, "deadline", time(facts, "deadline"));
         resource = "/v1/complaints/" + id;
       }
+      case CONSENT -> {
+        // As consents derive it: revoked wins, else live (here: granted) until it expires.
+        Instant expires = time(facts, "expiresAt");
+        Instant revoked = time(facts, "revokedAt");
+        boolean live = now.isBefore(expires);
+        status = revoked != null ? "revoked" : live ? "granted" : "expired";
+        steps.add(step("granted", "done", at, null));
+        if (revoked != null) steps.add(step("revoked", "done", revoked, null));
+        else steps.add(step("expired", live ? "pending" : "done", live ? null : expires, expires));
+        copy(facts, summary, "appId", "partnerName", "scopes", "purpose");
+        put(summary, "expiresAt", expires);
+        put(summary, "revokedAt", revoked);
+        if ("granted".equals(status)) resource = "/v1/consents/" + id;
+      }
       default -> throw new IllegalStateException(kind);
     }
     Instant updated = at;

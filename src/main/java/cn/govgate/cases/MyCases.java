@@ -16,10 +16,11 @@ import java.util.Objects;
 
 /**
  * The citizen's cases, read in one query over the tables of payments, proofs, ratings and
- * rectifications, identity verifications and complaints. Whose items: those of the citizen (bound
- * sessions) and of every channel identity the caller may speak for — its own, and, when bound,
- * every channel identity bound to the same citizen. Nothing is decrypted: a case shows where
- * something stands, never the text or the personal data inside it.
+ * rectifications, identity verifications, complaints and consents to partners. Whose items: those
+ * of the citizen (bound sessions) and of every channel identity the caller may speak for — its own,
+ * and, when bound, every channel identity bound to the same citizen (payments, verifications, and
+ * ratings of the answers given to that login, also while it was unbound). Nothing is decrypted: a
+ * case shows where something stands, never the text or the personal data inside it.
  */
 public final class MyCases {
   /**
@@ -51,7 +52,7 @@ public final class MyCases {
                  'deadline', x.deadline, 'answeredAt', x.answered_at, 'closedAt', x.closed_at)
         FROM ratings r JOIN service_interactions i ON i.id = r.interaction_id
         LEFT JOIN rectifications x ON x.rating_id = r.id
-        WHERE i.citizen_key = $2::text
+        WHERE i.citizen_key = $2::text OR i.identity_key IN (SELECT identity_key FROM me)
         UNION ALL
         SELECT 'verification', v.verification_id, v.created_at, v.status,
                jsonb_build_object('channel', v.channel, 'completedAt', v.completed_at, 'expiresAt', v.expires_at)
@@ -62,6 +63,11 @@ public final class MyCases {
                  'department', c.department_id, 'deadline', c.deadline, 'workingDays', c.working_days,
                  'repliedAt', c.replied_at, 'closedAt', c.closed_at, 'transfers', c.transfers)
         FROM complaints c WHERE c.citizen_key = $2::text
+        UNION ALL
+        SELECT 'consent', c.id, c.granted_at, NULL,
+               jsonb_build_object('appId', c.app_id, 'partnerName', p.name, 'scopes', to_jsonb(ARRAY(SELECT unnest(c.scopes) ORDER BY 1)),
+                 'purpose', c.purpose, 'expiresAt', c.expires_at, 'revokedAt', c.revoked_at)
+        FROM consents c JOIN partners p ON p.app_id = c.app_id WHERE c.citizen_key = $2::text
       )
       SELECT kind, id, at, status, facts FROM cases
       WHERE ($3::timestamptz IS NULL OR (at, kind, id) < ($3::timestamptz, $4::text, $5::text))

@@ -40,7 +40,8 @@ public final class MyCasesRoutes {
     CaseKind kind = rawKind == null ? null : CaseKind.fromWire(rawKind);
     if (rawKind != null && kind == null) {
       return Future.failedFuture(
-          CaseErrors.invalid("kind", "one of payment, proof, rating, verification, complaint"));
+          CaseErrors.invalid(
+              "kind", "one of payment, proof, rating, verification, complaint, consent"));
     }
     CaseCursor cursor = rawCursor == null ? null : CaseCursor.decode(rawCursor);
     return cases

@@ -12,6 +12,7 @@ import cn.govgate.services.Catalogue;
 import cn.govgate.services.DepartmentAccess;
 import cn.govgate.services.Interactions;
 import cn.govgate.services.OfferedServices;
+import cn.govgate.services.ServiceAccess;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -61,18 +62,7 @@ public final class ProofRoutes {
 
   public void mountCitizen(Router router) {
     if (source != null) router.post("/housing-fund/proofs").respond(this::issueHousingFundProof);
-    router
-        .post("/proofs/verify")
-        .respond(
-            ctx -> {
-              JsonObject body = JsonBody.required(ctx);
-              Object proof = body.getValue("proof");
-              if (!(proof instanceof String p) || p.isBlank() || p.length() > MAX_PROOF_CHARS) {
-                return Future.failedFuture(
-                    ApiException.invalidFields(new JsonObject().put("proof", "a compact JWS")));
-              }
-              return proofs.verify(p);
-            });
+    router.post("/proofs/verify").respond(ctx -> verify(JsonBody.required(ctx)));
     router
         .get("/proofs/:serial")
         .respond(
@@ -151,17 +141,38 @@ public final class ProofRoutes {
               .error()
               .withDetails(new JsonObject().put("required", "L3")));
     }
-    JsonObject body = JsonBody.required(ctx);
+    return issueHousingFundProof(
+        ctx, JsonBody.required(ctx), ServiceAccess.citizen(caller.citizenKey(), caller));
+  }
+
+  /**
+   * Issues a housing-fund deposit proof to the citizen {@code access} names, from the body's {@code
+   * region}, {@code purpose} and {@code validDays} (other fields are the caller's to refuse): the
+   * citizen API for the session's citizen, the partner API ({@code /open/v1}) for the citizen of a
+   * consent — same checks, department data, signature, interaction and audit (actor and context
+   * from {@code access}). Sets the status to 201.
+   */
+  public Future<JsonObject> issueHousingFundProof(
+      RoutingContext ctx, JsonObject body, ServiceAccess access) {
+    if (source == null) {
+      return Future.failedFuture(ErrorCode.REQUEST_NOT_FOUND.error());
+    }
+    Caller caller = access.caller();
     Object region = body.getValue("region");
     Object days = body.getValue("validDays");
     Object purpose = body.getValue("purpose");
-    if (!(region instanceof String r) || !r.matches("[0-9]{6}")) {
-      return Future.failedFuture(
-          ApiException.invalidFields(
-              new JsonObject().put("region", "must be a six-digit GB/T 2260 code")));
+    String departmentId;
+    try {
+      if (!(region instanceof String r) || !r.matches("[0-9]{6}")) {
+        throw ApiException.invalidFields(
+            new JsonObject().put("region", "must be a six-digit GB/T 2260 code"));
+      }
+      Proofs.validate(purpose instanceof String p ? p : null, days instanceof Integer d ? d : null);
+      departmentId = department(r);
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
     }
-    Proofs.validate(purpose instanceof String p ? p : null, days instanceof Integer d ? d : null);
-    String departmentId = department(r);
+    String r = (String) region;
     String requestId = RequestIds.of(ctx);
     return source
         .load(caller, r, departmentId, requestId)
@@ -169,7 +180,7 @@ public final class ProofRoutes {
             subject ->
                 proofs.issue(
                     new ProofIssue(
-                        caller.citizenKey(),
+                        access.citizenKey(),
                         ProofType.HOUSING_FUND_DEPOSIT,
                         r,
                         departmentId,
@@ -188,20 +199,66 @@ public final class ProofRoutes {
             ar ->
                 audit(
                     ctx,
-                    "citizen",
-                    caller.citizenKey(),
+                    access.actorType(),
+                    access.actorId(),
                     "certificates.issue",
-                    caller.citizenKey(),
+                    access.citizenKey(),
                     ar.succeeded(),
-                    new JsonObject()
-                        .put("departmentId", departmentId)
-                        .put("serviceType", SERVICE_TYPE)
-                        .put("serial", ar.succeeded() ? ar.result().getString("serial") : null)))
+                    withContext(
+                        access,
+                        new JsonObject()
+                            .put("departmentId", departmentId)
+                            .put("serviceType", SERVICE_TYPE)
+                            .put(
+                                "serial",
+                                ar.succeeded() ? ar.result().getString("serial") : null))))
         .map(
             answer -> {
               ctx.response().setStatusCode(201);
               return answer;
             });
+  }
+
+  /**
+   * Verifies the presented proof of {@code body.proof}: the public {@code POST /v1/proofs/verify},
+   * and the partner API's (which adds no consent: the presented proof is what the caller holds).
+   */
+  public Future<JsonObject> verify(JsonObject body) {
+    Object proof = body.getValue("proof");
+    if (!(proof instanceof String p) || p.isBlank() || p.length() > MAX_PROOF_CHARS) {
+      return Future.failedFuture(
+          ApiException.invalidFields(new JsonObject().put("proof", "a compact JWS")));
+    }
+    return proofs.verify(p);
+  }
+
+  /**
+   * The partner API's verify: {@link #verify(JsonObject)}, audited as {@code certificates.verify}
+   * with the actor and context of {@code access} (the serial and verdict, nothing of the holder).
+   */
+  public Future<JsonObject> verify(RoutingContext ctx, JsonObject body, ServiceAccess access) {
+    return verify(body)
+        .andThen(
+            ar ->
+                audit(
+                    ctx,
+                    access.actorType(),
+                    access.actorId(),
+                    "certificates.verify",
+                    null,
+                    ar.succeeded(),
+                    withContext(
+                        access,
+                        ar.succeeded()
+                            ? new JsonObject()
+                                .put("serial", ar.result().getString("serial"))
+                                .put("valid", ar.result().getBoolean("valid"))
+                            : new JsonObject())));
+  }
+
+  private static JsonObject withContext(ServiceAccess access, JsonObject details) {
+    if (access.auditContext() != null) details.mergeIn(access.auditContext());
+    return details;
   }
 
   private String department(String region) {

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
@@ -22,10 +23,12 @@ import java.util.List;
  * read (RFC 9112 §6.1–6.3): a {@code Transfer-Encoding} other than exactly {@code chunked}, one in
  * an HTTP/1.0 request, or one together with {@code Content-Length}. Netty would otherwise wait for
  * a chunk that never comes ({@code chunked, identity}) or silently drop the {@code Content-Length}
- * — what request smuggling through a proxy that reads the other header relies on. Several different
- * {@code Content-Length} values are already refused by Netty. The refusal reaches {@link
- * ErrorResponder#handleInvalid} like any decoder failure; so does a request line of another
- * protocol version than HTTP/1.0 or HTTP/1.1 (Vert.x would answer 501 without a body).
+ * — what request smuggling through a proxy that reads the other header relies on. Several {@code
+ * Content-Length} headers are refused too, for every version: Netty refuses them on HTTP/1.1 but on
+ * HTTP/1.0 takes the first value and waits for a body that may never come (fuzz case #76499). The
+ * refusal reaches {@link ErrorResponder#handleInvalid} like any decoder failure; so does a request
+ * line of another protocol version than HTTP/1.0 or HTTP/1.1 (Vert.x would answer 501 without a
+ * body).
  *
  * <p>A chunk whose size line cannot be read is found only after the request went to its route, and
  * Vert.x then closes the connection at once: the decoder answers it itself, 400 {@code
@@ -76,8 +79,32 @@ final class FramingGuard {
   }
 
   private static final class Decoder extends VertxHttpRequestDecoder {
+    /** {@code Content-Length} header lines of the request being decoded. */
+    private int contentLengths;
+
     Decoder(HttpServerOptions options) {
       super(options);
+    }
+
+    /** Called once per request line, before its headers: a new request starts. */
+    @Override
+    protected HttpMessage createMessage(String[] initialLine) {
+      contentLengths = 0;
+      return super.createMessage(initialLine);
+    }
+
+    /**
+     * Called for each header line's name while the headers are read; a thrown exception makes the
+     * request invalid. Netty folds several {@code Content-Length} values into one before {@link
+     * #isContentAlwaysEmpty} runs, so they are counted here.
+     */
+    @Override
+    protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
+      AsciiString name = super.splitHeaderName(sb, start, length);
+      if (HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name) && ++contentLengths > 1) {
+        throw new ContradictoryFraming("several Content-Length headers");
+      }
+      return name;
     }
 
     /**

@@ -1,5 +1,7 @@
 package cn.govgate.partners;
 
+import cn.govgate.certificates.ProofRoutes;
+import cn.govgate.http.JsonBody;
 import cn.govgate.services.CitizenServiceRoutes;
 import cn.govgate.services.ServiceAccess;
 import io.vertx.core.Future;
@@ -7,22 +9,26 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The partner API ({@code contracts/partner-api.yaml}), mounted below {@code /open/v1}: the
  * gateway's key set, and the citizen services read through the citizen API's own service layer
  * ({@link CitizenServiceRoutes#read}) for the citizen of the consent — same checks, department
- * call, shaping, interaction and audit (actor: the partner; context: partner and consent ids).
+ * call, shaping, interaction and audit (actor: the partner; context: partner and consent ids);
+ * proofs issued and verified through the citizen API's proof routes ({@link ProofRoutes}).
  */
 final class OpenRoutes {
   private final PartnerGate gate;
   private final AnswerKeys keys;
   private final CitizenServiceRoutes services;
+  private final ProofRoutes proofs;
 
-  OpenRoutes(PartnerGate gate, AnswerKeys keys, CitizenServiceRoutes services) {
+  OpenRoutes(PartnerGate gate, AnswerKeys keys, CitizenServiceRoutes services, ProofRoutes proofs) {
     this.gate = gate;
     this.keys = keys;
     this.services = services;
+    this.proofs = proofs;
   }
 
   void mount(Router router) {
@@ -61,6 +67,43 @@ final class OpenRoutes {
         "region",
         "utilityType",
         "accountNo");
+    // Proofs through the citizen API's proof routes: issued to the citizen of the consent (named in
+    // the signed body); verified like the public verify, with no consent.
+    router
+        .post("/housing-fund/proofs")
+        .handler(
+            gate.require(
+                "proofs.issue",
+                Set.of(),
+                Set.of("consentId", "region", "purpose", "validDays"),
+                PartnerGate.ConsentIn.BODY))
+        .handler(
+            ctx -> {
+              PartnerCall call = PartnerCall.of(ctx);
+              answer(
+                  ctx,
+                  201,
+                  () ->
+                      proofs.issueHousingFundProof(
+                          ctx,
+                          JsonBody.required(ctx),
+                          ServiceAccess.partner(
+                              call.appId(), call.consentId(), call.citizenKey())));
+            });
+    router
+        .post("/proofs/verify")
+        .handler(
+            gate.require("proofs.verify", Set.of(), Set.of("proof"), PartnerGate.ConsentIn.NONE))
+        .handler(
+            ctx ->
+                answer(
+                    ctx,
+                    200,
+                    () ->
+                        proofs.verify(
+                            ctx,
+                            JsonBody.required(ctx),
+                            ServiceAccess.partnerOnly(PartnerCall.of(ctx).appId()))));
   }
 
   private void read(
@@ -75,16 +118,23 @@ final class OpenRoutes {
 
   private void serve(RoutingContext ctx, String serviceType) {
     PartnerCall call = PartnerCall.of(ctx);
+    answer(
+        ctx,
+        200,
+        () ->
+            services.read(
+                ctx,
+                serviceType,
+                ServiceAccess.partner(call.appId(), call.consentId(), call.citizenKey())));
+  }
+
+  private static void answer(RoutingContext ctx, int status, Supplier<Future<JsonObject>> service) {
     Future<JsonObject> answer;
     try {
-      answer =
-          services.read(
-              ctx,
-              serviceType,
-              ServiceAccess.partner(call.appId(), call.consentId(), call.citizenKey()));
+      answer = service.get();
     } catch (RuntimeException e) {
       answer = Future.failedFuture(e);
     }
-    answer.onSuccess(json -> Answers.json(ctx, 200, json)).onFailure(ctx::fail);
+    answer.onSuccess(json -> Answers.json(ctx, status, json)).onFailure(ctx::fail);
   }
 }

@@ -2,10 +2,12 @@ package cn.govgate.partners;
 
 import cn.govgate.error.ApiException;
 import cn.govgate.http.AnswerSigner;
+import cn.govgate.http.JsonBody;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,10 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * reaches the database before the signature verified): header present and well-formed → app known
  * and active, key known, not revoked, of the header's algorithm → timestamp within ±{@value
  * #WINDOW_SECONDS} s → signature over the canonical request → scope granted → only documented
- * parameters, a {@code consentId} named → one PostgreSQL statement: nonce unused by the app (any
- * instance), quota of the second and the day, the consent → consent live, this partner's, covering
- * the scope. Every answer of {@code /open/v1} is signed ({@link #signAnswers}) and counted in
- * {@code govgate_partner_requests_total{partner, outcome}} (partner: a registered app id or {@code
+ * parameters and body fields, a {@code consentId} named (unless the endpoint reaches no citizen) →
+ * one PostgreSQL statement: nonce unused by the app (any instance), quota of the second and the
+ * day, the consent → consent live, this partner's, covering the scope. Every answer of {@code
+ * /open/v1} is signed ({@link #signAnswers}) and counted in {@code
+ * govgate_partner_requests_total{partner, outcome}} (partner: a registered app id or {@code
  * unknown}; outcome: {@code ok} or an error code of the catalogue).
  */
 final class PartnerGate {
@@ -106,22 +109,47 @@ final class PartnerGate {
         .increment();
   }
 
+  /** Where an endpoint takes the consent that names the citizen. */
+  enum ConsentIn {
+    /** the {@code consentId} query parameter (GET) */
+    QUERY,
+    /** the {@code consentId} field of the JSON body (POST) */
+    BODY,
+    /** no consent: the endpoint reaches no citizen's records ({@code POST /proofs/verify}) */
+    NONE
+  }
+
   /**
-   * The guard of one endpoint: {@code scope} is what the partner must have been granted and the
-   * consent must cover; {@code params} are the documented query parameters ({@code consentId}
-   * included).
+   * The guard of one GET endpoint reading personal data: {@code scope} is what the partner must
+   * have been granted and the consent must cover; {@code params} are the documented query
+   * parameters ({@code consentId} included).
    */
   Handler<RoutingContext> require(String scope, Set<String> params) {
+    return require(scope, params, Set.of(), ConsentIn.QUERY);
+  }
+
+  /**
+   * The guard of one endpoint: {@code params} are the documented query parameters, {@code
+   * bodyFields} the documented fields of its JSON body (a body is read only when there are some),
+   * {@code consent} where the consent is named.
+   */
+  Handler<RoutingContext> require(
+      String scope, Set<String> params, Set<String> bodyFields, ConsentIn consent) {
     return ctx -> {
       try {
-        admit(ctx, scope, params);
+        admit(ctx, scope, params, bodyFields, consent);
       } catch (ApiException e) {
         ctx.fail(e);
       }
     };
   }
 
-  private void admit(RoutingContext ctx, String scope, Set<String> params) {
+  private void admit(
+      RoutingContext ctx,
+      String scope,
+      Set<String> params,
+      Set<String> bodyFields,
+      ConsentIn consentIn) {
     String header = ctx.request().getHeader("Authorization");
     if (!SignatureHeader.present(header)) throw PartnerErrors.signatureMissing();
     SignatureHeader h = SignatureHeader.parse(header);
@@ -145,8 +173,16 @@ final class PartnerGate {
     }
     if (!partner.scopes().contains(scope)) throw PartnerErrors.scopeDenied(scope);
     checkParams(ctx, params);
-    String consentId = ctx.request().getParam("consentId");
-    if (consentId == null || consentId.isEmpty()) throw PartnerErrors.consentRequired();
+    if (!bodyFields.isEmpty()) checkBody(JsonBody.required(ctx), bodyFields);
+    String consentId =
+        switch (consentIn) {
+          case QUERY -> ctx.request().getParam("consentId");
+          case BODY -> JsonBody.required(ctx).getString("consentId");
+          case NONE -> null;
+        };
+    if (consentIn != ConsentIn.NONE && (consentId == null || consentId.isEmpty())) {
+      throw PartnerErrors.consentRequired();
+    }
     long second = now.getEpochSecond();
     long day = beijingDay(second);
     store
@@ -170,6 +206,25 @@ final class PartnerGate {
             });
   }
 
+  /**
+   * Only documented body fields; {@code consentId}, when documented, a string (it is all that names
+   * the citizen).
+   */
+  private static void checkBody(JsonObject body, Set<String> fields) {
+    JsonObject errors = new JsonObject();
+    for (String name : body.fieldNames()) {
+      if (!fields.contains(name)) {
+        errors.put(
+            name.length() > 64 ? name.substring(0, 64) : name, "not a field of this endpoint");
+      }
+    }
+    Object consentId = body.getValue("consentId");
+    if (consentId != null && !(consentId instanceof String)) {
+      errors.put("consentId", "a consent id (string)");
+    }
+    if (!errors.isEmpty()) throw ApiException.invalidFields(errors);
+  }
+
   private static PartnerCall admitted(
       PartnerStore.Admission a,
       Partner partner,
@@ -184,6 +239,8 @@ final class PartnerGate {
       long nextDay = (day + 1) * 86_400 - 8 * 3_600;
       throw PartnerErrors.quotaExceeded("day", (int) Math.max(1, nextDay - second));
     }
+    // An endpoint that reaches no citizen's records names no consent.
+    if (consentId == null) return new PartnerCall(partner.appId(), null, null);
     PartnerStore.Consent c = a.consent();
     if (c == null) throw PartnerErrors.consentNotGranted();
     if (c.revoked()) throw PartnerErrors.consentRevoked();
@@ -196,7 +253,7 @@ final class PartnerGate {
    * Only documented parameters, each once: nothing else can select a citizen or change an answer.
    */
   private static void checkParams(RoutingContext ctx, Set<String> params) {
-    io.vertx.core.json.JsonObject errors = new io.vertx.core.json.JsonObject();
+    JsonObject errors = new JsonObject();
     for (String name : ctx.queryParams().names()) {
       if (!params.contains(name)) {
         errors.put(

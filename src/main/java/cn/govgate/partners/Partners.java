@@ -1,6 +1,7 @@
 package cn.govgate.partners;
 
 import cn.govgate.audit.AuditLog;
+import cn.govgate.certificates.ProofRoutes;
 import cn.govgate.config.PartnersConfig;
 import cn.govgate.http.Routes;
 import cn.govgate.http.Surface;
@@ -79,15 +80,17 @@ public final class Partners {
    * Mounts the partner API, the consent routes and the operator's partner admin routes.
    *
    * @param services the citizen API's service layer, which partner reads go through
+   * @param proofs the citizen API's proof routes, which partner proof issue and verify go through
    * @param operator the admin API's operator check
    */
   public void mount(
       Routes routes,
       Identity identity,
       CitizenServiceRoutes services,
+      ProofRoutes proofs,
       AuditLog audit,
       Function<RoutingContext, Future<String>> operator) {
-    OpenRoutes open = new OpenRoutes(gate, keys, services);
+    OpenRoutes open = new OpenRoutes(gate, keys, services, proofs);
     ConsentRoutes consents = new ConsentRoutes(store, directory, audit, clock);
     PartnerAdminRoutes admin = new PartnerAdminRoutes(store, audit, operator);
     routes.add(Surface.PARTNER, (vertx, router) -> open.mount(router));

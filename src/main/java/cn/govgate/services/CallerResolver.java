@@ -15,15 +15,18 @@ public interface CallerResolver {
 
   /**
    * The caller of a request: the session's citizen when a bound session was presented, anonymous
-   * otherwise.
+   * otherwise (with the channel login's identity key when there is a session).
    */
   static CallerResolver fromSession() {
     return ctx -> {
       Session session = Session.find(ctx);
-      return session == null || session.citizenKey() == null
-          ? Caller.anonymous()
-          : new Caller(
-              session.citizenKey(), session.level().ordinal() + 1, session.channel().wireName());
+      if (session == null) return Caller.anonymous();
+      if (session.citizenKey() == null) return Caller.unbound(session.identityKey());
+      return new Caller(
+          session.citizenKey(),
+          session.level().ordinal() + 1,
+          session.channel().wireName(),
+          session.identityKey());
     };
   }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param departmentId the department that answered
  * @param region GB/T 2260 region code
  * @param createdAt when the answer was given
+ * @param identityKey the channel login it was given to, null without one (or before this was kept)
  */
 public record Interaction(
     String id,
@@ -18,4 +19,5 @@ public record Interaction(
     String serviceType,
     String departmentId,
     String region,
-    Instant createdAt) {}
+    Instant createdAt,
+    String identityKey) {}

@@ -65,7 +65,13 @@ public final class Interactions {
       Caller caller, String serviceType, String departmentId, String region) {
     Interaction interaction =
         new Interaction(
-            newId(), caller.citizenKey(), serviceType, departmentId, region, clock.instant());
+            newId(),
+            caller.citizenKey(),
+            serviceType,
+            departmentId,
+            region,
+            clock.instant(),
+            caller.identityKey());
     unwritten.put(interaction.id(), interaction);
     queue.add(interaction);
     return Future.succeededFuture(interaction);
@@ -79,7 +85,7 @@ public final class Interactions {
     Interaction pending = unwritten.get(id);
     if (pending != null) return flush().map(pending);
     return pool.preparedQuery(
-            "SELECT id, citizen_key, service_type, department_id, region, created_at "
+            "SELECT id, citizen_key, service_type, department_id, region, created_at, identity_key "
                 + "FROM service_interactions WHERE id = $1")
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : toInteraction(rows.iterator().next()));
@@ -105,11 +111,12 @@ public final class Interactions {
                         i.serviceType(),
                         i.departmentId(),
                         i.region(),
-                        OffsetDateTime.ofInstant(i.createdAt(), ZoneOffset.UTC)))
+                        OffsetDateTime.ofInstant(i.createdAt(), ZoneOffset.UTC),
+                        i.identityKey()))
             .toList();
     return pool.preparedQuery(
-            "INSERT INTO service_interactions "
-                + "(id, citizen_key, service_type, department_id, region, created_at) VALUES ($1, $2, $3, $4, $5, $6) "
+            "INSERT INTO service_interactions (id, citizen_key, service_type, department_id, region, "
+                + "created_at, identity_key) VALUES ($1, $2, $3, $4, $5, $6, $7) "
                 + "ON CONFLICT (id) DO NOTHING")
         .executeBatch(rows)
         .<Void>mapEmpty()
@@ -137,7 +144,8 @@ public final class Interactions {
         r.getString("service_type"),
         r.getString("department_id"),
         r.getString("region"),
-        instant(r.getOffsetDateTime("created_at")));
+        instant(r.getOffsetDateTime("created_at")),
+        r.getString("identity_key"));
   }
 
   static Instant instant(OffsetDateTime t) {

@@ -32,6 +32,18 @@ public record ServiceAccess(
         new JsonObject().put("partner", appId).put("consentId", consentId));
   }
 
+  /**
+   * A partner acting on no citizen's records (verifying a presented proof): no citizen, no consent.
+   */
+  public static ServiceAccess partnerOnly(String appId) {
+    return new ServiceAccess(
+        null,
+        new Caller(null, 1, "partner"),
+        "partner",
+        appId,
+        new JsonObject().put("partner", appId));
+  }
+
   JsonObject details(String serviceType) {
     JsonObject d = new JsonObject().put("serviceType", serviceType);
     if (auditContext != null) d.mergeIn(auditContext);

@@ -45,7 +45,9 @@ import org.junit.jupiter.api.TestInstance;
  * <p><b>Partners.</b> Every {@code /open/v1} route refuses an unsigned call (no header, or a
  * citizen's session) and {@code Who.PARTNER_WITHOUT_CONSENT}: a correctly signed call of another
  * partner naming A's consent to the first (signed per attempt, as a fresh nonce is needed each
- * time).
+ * time). {@code POST /open/v1/proofs/verify} takes no consent (as the public verify): there the
+ * refusal is {@code Who.PARTNER_WITHOUT_SCOPE}, the same other partner, not granted {@code
+ * proofs.verify}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthorizationMatrixTest {
@@ -64,7 +66,8 @@ class AuthorizationMatrixTest {
     DEPT_B,
     OPERATOR,
     CITIZEN_A,
-    PARTNER_WITHOUT_CONSENT
+    PARTNER_WITHOUT_CONSENT,
+    PARTNER_WITHOUT_SCOPE
   }
 
   record Attempt(Who who, String method, String path, String body, int status, String code) {
@@ -218,12 +221,14 @@ class AuthorizationMatrixTest {
     own.put("verificationId", ok(started, 201).getString("verificationId"));
     // A consents to partner authz-bank; authz-other, granted the same scopes, holds no consent of
     // A.
+    // authz-other is granted every scope but proofs.verify (the matrix's partner without a scope).
     JsonArray scopes =
         new JsonArray()
             .add("housing-fund.account")
             .add("social-security.account")
             .add("traffic.fines")
-            .add("utilities.bill");
+            .add("utilities.bill")
+            .add("proofs.issue");
     for (String app : List.of("authz-bank", "authz-other")) {
       ok(
           Http.post(
@@ -231,7 +236,9 @@ class AuthorizationMatrixTest {
               new JsonObject()
                   .put("appId", app)
                   .put("name", app)
-                  .put("scopes", scopes)
+                  .put(
+                      "scopes",
+                      app.equals("authz-bank") ? scopes.copy().add("proofs.verify") : scopes)
                   .put("quota", new JsonObject().put("perSecond", 1000).put("perDay", 100000))
                   .put("callbackUrl", "https://partner.example.cn/cb")
                   .encode(),
@@ -321,6 +328,28 @@ class AuthorizationMatrixTest {
                   .refuse(Who.CITIZEN_A, 401, "partner.signature_missing")
                   .refuse(Who.PARTNER_WITHOUT_CONSENT, 403, "consent.not_granted"));
     }
+    // Proofs: issued under A's consent, named in the signed body; verified with no consent (like
+    // the public verify), so there the refusals are the unsigned call and a partner without the
+    // scope.
+    partner(
+        "POST /open/v1/housing-fund/proofs",
+        r ->
+            r.body(
+                    new JsonObject()
+                        .put("consentId", own.get("consentOfA"))
+                        .put("region", HZ)
+                        .put("purpose", "住房贷款审批")
+                        .put("validDays", 30))
+                .refuse(Who.NONE, 401, "partner.signature_missing")
+                .refuse(Who.CITIZEN_A, 401, "partner.signature_missing")
+                .refuse(Who.PARTNER_WITHOUT_CONSENT, 403, "consent.not_granted"));
+    partner(
+        "POST /open/v1/proofs/verify",
+        r ->
+            r.body(new JsonObject().put("proof", "a.b.c"))
+                .refuse(Who.NONE, 401, "partner.signature_missing")
+                .refuse(Who.CITIZEN_A, 401, "partner.signature_missing")
+                .refuse(Who.PARTNER_WITHOUT_SCOPE, 403, "partner.scope_denied"));
     row(
         "POST /v1/consents",
         r ->
@@ -796,20 +825,26 @@ class AuthorizationMatrixTest {
   private void assertRefused(Attempt a) {
     Map<String, String> headers = new HashMap<>();
     if (auth.get(a.who()) != null) headers.put("Authorization", auth.get(a.who()));
-    if (a.who() == Who.PARTNER_WITHOUT_CONSENT) {
+    if (a.who() == Who.PARTNER_WITHOUT_CONSENT || a.who() == Who.PARTNER_WITHOUT_SCOPE) {
       int q = a.path().indexOf('?');
       List<Map.Entry<String, String>> query = new ArrayList<>();
-      for (String pair : a.path().substring(q + 1).split("&")) {
-        String[] kv = pair.split("=", 2);
-        query.add(
-            Map.entry(
-                java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
-                java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8)));
+      if (q >= 0) {
+        for (String pair : a.path().substring(q + 1).split("&")) {
+          String[] kv = pair.split("=", 2);
+          query.add(
+              Map.entry(
+                  java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
+                  java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8)));
+        }
       }
+      byte[] body =
+          a.body() == null
+              ? new byte[0]
+              : a.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
       headers.put(
           "Authorization",
           otherPartner
-              .sign(a.method(), a.path().substring(0, q), query, new byte[0])
+              .sign(a.method(), q < 0 ? a.path() : a.path().substring(0, q), query, body)
               .authorization());
     }
     if (a.body() != null && a.path().startsWith("/callbacks/alipay")) {

@@ -36,13 +36,14 @@ import org.junit.jupiter.api.Test;
 /**
  * 我的办件 on the gateway as production wires it: one citizen does everything a citizen can start —
  * steps up through the channel, pays a fine and a bill through the Alipay simulator, issues a
- * housing-fund proof, rates an answer badly (which opens a rectification), files a complaint — and
- * finds all of it in one list; another citizen and other logins never see it. Every answer is
- * checked against {@code gateway-api.yaml}.
+ * housing-fund proof, rates an answer badly (which opens a rectification), files a complaint,
+ * grants a partner platform a consent — and finds all of it in one list; another citizen and other
+ * logins never see it. Every answer is checked against {@code gateway-api.yaml}.
  */
 class MyCasesTest {
   private static final ApiContract API = ApiContract.of("gateway-api.yaml");
   private static final String HZ = SyntheticCitizens.HANGZHOU;
+  private static final String PARTNER = "bank-cases";
 
   private static GatewayTestBed bed;
   private static DepartmentSimulator traffic;
@@ -146,6 +147,37 @@ class MyCasesTest {
             busy);
     assertThat(complaint.statusCode()).as(complaint.body()).isEqualTo(201);
     started.put("complaint-" + Http.json(complaint).getString("id"), "open");
+
+    // A partner platform, registered by the operator, and the citizen's consent to it.
+    HttpResponse<String> partner =
+        Http.send(
+            "POST",
+            bed.gateway.baseUrl() + "/admin/v1/partners",
+            new JsonObject()
+                .put("appId", PARTNER)
+                .put("name", "测试银行")
+                .put("scopes", new JsonArray().add("housing-fund.account").add("traffic.fines"))
+                .put("quota", new JsonObject().put("perSecond", 10).put("perDay", 1000))
+                .put("callbackUrl", "https://bank.example.cn/consented")
+                .encode(),
+            Map.of("Authorization", bed.operator));
+    assertThat(partner.statusCode()).as(partner.body()).isEqualTo(201);
+    GatewayTestBed.await(bed.gateway.partners().reload());
+    started.put("consent-" + grant(busy), "granted");
+  }
+
+  private static String grant(String l3) {
+    HttpResponse<String> consent =
+        bed.post(
+            "/v1/consents",
+            new JsonObject()
+                .put("appId", PARTNER)
+                .put("scopes", new JsonArray().add("traffic.fines").add("housing-fund.account"))
+                .put("purpose", "住房贷款审批")
+                .put("days", 30),
+            l3);
+    assertThat(consent.statusCode()).as(consent.body()).isEqualTo(201);
+    return Http.json(consent).getString("consentId");
   }
 
   // ---------- tests ----------
@@ -187,6 +219,20 @@ class MyCasesTest {
     assertThat(rating.getJsonObject("summary").getString("rectificationDeadline")).isNotBlank();
     assertThat(rating.getJsonArray("steps").getJsonObject(1).getString("name"))
         .isEqualTo("rectification_opened");
+
+    JsonObject consent =
+        items.stream().filter(i -> i.getString("kind").equals("consent")).findFirst().orElseThrow();
+    assertThat(consent.getJsonObject("summary").getString("partnerName")).isEqualTo("测试银行");
+    assertThat(consent.getJsonObject("summary").getString("appId")).isEqualTo(PARTNER);
+    assertThat(consent.getJsonObject("summary").getJsonArray("scopes"))
+        .containsExactly("housing-fund.account", "traffic.fines");
+    assertThat(consent.getJsonObject("summary").getString("purpose")).isEqualTo("住房贷款审批");
+    assertThat(consent.getJsonObject("summary").getString("expiresAt")).isNotBlank();
+    assertThat(consent.getJsonArray("steps").stream().map(s -> ((JsonObject) s).getString("name")))
+        .containsExactly("granted", "expired");
+    assertThat(consent.getJsonArray("steps").getJsonObject(1).getString("state"))
+        .isEqualTo("pending");
+    assertThat(consent.getString("resource")).isEqualTo("/v1/consents/" + consent.getString("id"));
 
     JsonObject complaint =
         items.stream()
@@ -246,6 +292,64 @@ class MyCasesTest {
   }
 
   @Test
+  void aRevokedConsentShowsRevokedWithItsTimeAndNothingLeftToRevoke() {
+    SyntheticCitizen person = nextPerson();
+    String l3 = bed.l3("alipay", person);
+    String consentId = grant(l3);
+    HttpResponse<String> revoke =
+        Http.send(
+            "DELETE",
+            bed.gateway.baseUrl() + "/v1/consents/" + consentId,
+            null,
+            Map.of("Authorization", "Bearer " + l3));
+    assertThat(revoke.statusCode()).as(revoke.body()).isEqualTo(204);
+    HttpResponse<String> r = bed.get("/v1/my/cases/consent-" + consentId, l3);
+    API.assertValid("getMyCase", r);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonObject item = Http.json(r);
+    assertThat(item.getString("status")).isEqualTo("revoked");
+    assertThat(item.getJsonObject("summary").getString("revokedAt")).isNotBlank();
+    assertThat(item.getJsonArray("steps").getJsonObject(1).getString("name")).isEqualTo("revoked");
+    assertThat(item.getString("updatedAt"))
+        .isEqualTo(item.getJsonObject("summary").getString("revokedAt"));
+    assertThat(item.containsKey("resource")).isFalse();
+    // Only the kind asked for; the busy citizen's consent is not among this citizen's.
+    HttpResponse<String> consents = bed.get("/v1/my/cases?kind=consent", l3);
+    API.assertValid("listMyCases", consents);
+    assertThat(Http.json(consents).getJsonArray("items"))
+        .extracting(i -> ((JsonObject) i).getString("caseId"))
+        .containsExactly("consent-" + consentId);
+  }
+
+  @Test
+  void anExpiredConsentIsExpiredAsTheConsentsConcernDerivesIt() {
+    Instant granted = Instant.parse("2026-01-01T00:00:00Z");
+    JsonObject facts =
+        new JsonObject()
+            .put("appId", PARTNER)
+            .put("partnerName", "测试银行")
+            .put("scopes", new JsonArray().add("traffic.fines"))
+            .put("purpose", "贷款")
+            .put("expiresAt", "2026-01-31T00:00:00+00:00");
+    JsonObject live =
+        CaseView.of(
+            "consent", "cst_x", granted, null, facts, Instant.parse("2026-01-30T23:59:59Z"));
+    JsonObject expired =
+        CaseView.of(
+            "consent", "cst_x", granted, null, facts, Instant.parse("2026-01-31T00:00:00Z"));
+    assertThat(live.getString("status")).isEqualTo("granted");
+    assertThat(expired.getString("status")).isEqualTo("expired");
+    assertThat(expired.getJsonArray("steps").getJsonObject(1))
+        .isEqualTo(
+            new JsonObject()
+                .put("name", "expired")
+                .put("state", "done")
+                .put("at", "2026-01-31T00:00:00Z")
+                .put("due", "2026-01-31T00:00:00Z"));
+    assertThat(expired.containsKey("resource")).isFalse();
+  }
+
+  @Test
   void pagesByCursorVisitEveryItemOnceInOrder() {
     List<String> whole = all(busy, 100).stream().map(i -> i.getString("caseId")).toList();
     List<String> paged = all(busy, 2).stream().map(i -> i.getString("caseId")).toList();
@@ -274,10 +378,47 @@ class MyCasesTest {
     List<JsonObject> items = all(l1, 100);
     assertThat(items).extracting(i -> i.getString("caseId")).containsExactly("payment-" + order);
     assertThat(items.get(0).getString("resource")).isEqualTo("/v1/payments/" + order);
-    // The busy citizen's login does not see the stranger's bill payment.
+
+    // An anonymous (L1) answer rated by the login it was given to: its rating is in its list.
+    HttpResponse<String> bill =
+        bed.get(
+            "/v1/utilities/bill?region="
+                + HZ
+                + "&utilityType="
+                + account.utilityType()
+                + "&accountNo="
+                + account.accountNo(),
+            l1);
+    assertThat(bill.statusCode()).as(bill.body()).isEqualTo(200);
+    String interactionId = Http.json(bill).getString("interactionId");
+    HttpResponse<String> rating =
+        bed.post(
+            "/v1/ratings",
+            new JsonObject()
+                .put("interactionId", interactionId)
+                .put("level", 4)
+                .put("indicators", new JsonArray().add("convenience")),
+            l1);
+    assertThat(rating.statusCode()).as(rating.body()).isEqualTo(201);
+    items = all(l1, 100);
+    assertThat(items)
+        .extracting(i -> i.getString("caseId"))
+        .containsExactly("rating-" + interactionId, "payment-" + order);
+    assertThat(items.get(0).getString("status")).isEqualTo("rated");
+    assertThat(items.get(0).getJsonObject("summary").getString("serviceType"))
+        .isEqualTo("utilities.bill");
+    HttpResponse<String> detail = bed.get("/v1/my/cases/rating-" + interactionId, l1);
+    API.assertValid("getMyCase", detail);
+    assertThat(detail.statusCode()).isEqualTo(200);
+
+    // Neither the busy citizen nor another unbound login sees the stranger's payment or rating.
     assertThat(all(busy, 100))
         .extracting(i -> i.getString("caseId"))
-        .doesNotContain("payment-" + order);
+        .doesNotContain("payment-" + order, "rating-" + interactionId);
+    String stranger = bed.l1(nextPerson());
+    assertThat(all(stranger, 100)).isEmpty();
+    assertThat(bed.get("/v1/my/cases/rating-" + interactionId, stranger).statusCode())
+        .isEqualTo(404);
   }
 
   @Test

@@ -33,23 +33,15 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
-import java.security.MessageDigest;
-import java.security.PublicKey;
 import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.crypto.params.ParametersWithID;
 import org.bouncycastle.crypto.signers.SM2Signer;
-import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,10 +57,6 @@ import org.junit.jupiter.api.Test;
 class PartnerApiTest {
   private static final ApiContract API = ApiContract.of("partner-api.yaml");
   private static final String HZ = SyntheticCitizens.HANGZHOU;
-  private static final Pattern ANSWER_SIGNATURE =
-      Pattern.compile(
-          "GOVGATE-(RSA2|SM2) keyid=\"([^\"]+)\",timestamp=\"([0-9]+)\",nonce=\"([A-Za-z0-9_-]*)\",signature=\"([^\"]+)\"");
-
   private static GatewayTestBed bed;
   private static Gateway second;
   private static DepartmentSimulator utilities;
@@ -98,8 +86,7 @@ class PartnerApiTest {
         "social-security.account",
         "social-security.contributions");
     utilities = bed.department("hz-water", DepartmentFamily.UTILITIES, HZ, "utilities.bill");
-    List<SyntheticCitizen> hangzhou =
-        bed.identity.people.stream().filter(p -> p.homeRegion().equals(HZ)).toList();
+    List<SyntheticCitizen> hangzhou = PartnerTestBed.citizensOf(bed, HZ);
     alice =
         hangzhou.stream().filter(p -> !utilities.accountsOf(p).isEmpty()).findFirst().orElseThrow();
     bob = hangzhou.stream().filter(p -> p != alice).findFirst().orElseThrow();
@@ -127,9 +114,7 @@ class PartnerApiTest {
                 "social-security.account",
                 "utilities.bill")
             .getString("consentId");
-    HttpResponse<String> keys = Http.get(bed.gateway.baseUrl() + "/open/v1/keys");
-    API.assertValid("getGatewayKeys", keys);
-    keySet = Http.json(keys);
+    keySet = PartnerTestBed.keySet(bed);
     second =
         Gateway.start(GovgateConfig.from(ConfigValues.of(bed.settings)), bed.clock)
             .await(2, TimeUnit.MINUTES);
@@ -145,73 +130,33 @@ class PartnerApiTest {
     return q("region", HZ, "consentId", consentId);
   }
 
+  /** A consent request of one scope for a day. */
+  private static JsonObject grantOf(String appId, String scope) {
+    return new JsonObject()
+        .put("appId", appId)
+        .put("scopes", new io.vertx.core.json.JsonArray().add(scope))
+        .put("purpose", "x")
+        .put("days", 1);
+  }
+
   private static Call read(PartnerKey key, String consentId) {
-    return PartnerTestBed.get(bed, key, "/open/v1/housing-fund/account", account(consentId));
+    return onInstance(bed.gateway.baseUrl(), key, consentId);
   }
 
   private static long now() {
     return bed.clock.instant().getEpochSecond();
   }
 
-  /** Asserts a refusal: status, code, the contract's shape, and a valid answer signature. */
   private static void refused(String operationId, Call call, int status, String code) {
-    assertThat(call.status()).as(call.response().body()).isEqualTo(status);
-    assertThat(call.code()).as(call.response().body()).isEqualTo(code);
-    API.assertValid(operationId, call.response());
-    assertThat(verifiesIndependently(call.response(), call.nonce())).as("signed refusal").isTrue();
+    PartnerTestBed.refused(keySet, operationId, call, status, code);
   }
 
-  // ---------- the answer signature, verified without the reference client ----------
-
-  /**
-   * Verifies X-Govgate-Signature with the published key set: JDK Signature for RSA, Bouncy Castle
-   * SM2Signer.
-   */
   static boolean verifiesIndependently(HttpResponse<String> response, String requestNonce) {
-    return verifies(
-        response.headers().firstValue("X-Govgate-Signature").orElse(""),
-        response.statusCode(),
-        requestNonce,
-        response.body().getBytes(StandardCharsets.UTF_8));
+    return PartnerTestBed.verifiesIndependently(keySet, response, requestNonce);
   }
 
   static boolean verifies(String header, int status, String requestNonce, byte[] body) {
-    Matcher m = ANSWER_SIGNATURE.matcher(header);
-    if (!m.matches()) return false;
-    if (!m.group(4).equals(requestNonce == null ? "" : requestNonce)) return false;
-    JsonObject key =
-        keySet.getJsonArray("keys").stream()
-            .map(JsonObject.class::cast)
-            .filter(k -> k.getString("keyId").equals(m.group(2)))
-            .findFirst()
-            .orElse(null);
-    if (key == null || !key.getString("algorithm").equals(m.group(1))) return false;
-    try {
-      String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-      byte[] signed =
-          (status + "\n" + m.group(4) + "\n" + m.group(3) + "\n" + digest + "\n")
-              .getBytes(StandardCharsets.UTF_8);
-      byte[] signature = Base64.getDecoder().decode(m.group(5));
-      byte[] spki = Base64.getDecoder().decode(key.getString("publicKey"));
-      if (m.group(1).equals("RSA2")) {
-        PublicKey publicKey =
-            KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(spki));
-        Signature s = Signature.getInstance("SHA256withRSA");
-        s.initVerify(publicKey);
-        s.update(signed);
-        return s.verify(signature);
-      }
-      SM2Signer verifier = new SM2Signer();
-      verifier.init(
-          false,
-          new ParametersWithID(
-              PublicKeyFactory.createKey(spki),
-              "1234567812345678".getBytes(StandardCharsets.US_ASCII)));
-      verifier.update(signed, 0, signed.length);
-      return verifier.verifySignature(signature);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return PartnerTestBed.verifies(keySet, header, status, requestNonce, body);
   }
 
   // ---------- reading under consent ----------
@@ -352,30 +297,12 @@ class PartnerApiTest {
 
   @Test
   void anUnknownAppOrKeyIsRefused() {
-    PartnerKey stranger =
-        new PartnerKey(
-            "nobody",
-            "k",
-            Algorithm.RSA2,
-            rsa.pair(),
-            PartnerSigner.create("nobody", "k", Algorithm.RSA2, rsa.pair().getPrivate()));
+    PartnerKey stranger = PartnerTestBed.signingAs("nobody", "k", rsa.pair().getPrivate());
     refused("openGetHousingFundAccount", read(stranger, aliceConsent), 401, "partner.unknown_app");
-    PartnerKey unknownKey =
-        new PartnerKey(
-            "bank-a",
-            "rsa-404",
-            Algorithm.RSA2,
-            rsa.pair(),
-            PartnerSigner.create("bank-a", "rsa-404", Algorithm.RSA2, rsa.pair().getPrivate()));
+    PartnerKey unknownKey = PartnerTestBed.signingAs("bank-a", "rsa-404", rsa.pair().getPrivate());
     refused(
         "openGetHousingFundAccount", read(unknownKey, aliceConsent), 401, "partner.unknown_app");
-    PartnerKey wrongScheme =
-        new PartnerKey(
-            "bank-a",
-            "sm2-1",
-            Algorithm.RSA2,
-            rsa.pair(),
-            PartnerSigner.create("bank-a", "sm2-1", Algorithm.RSA2, rsa.pair().getPrivate()));
+    PartnerKey wrongScheme = PartnerTestBed.signingAs("bank-a", "sm2-1", rsa.pair().getPrivate());
     refused(
         "openGetHousingFundAccount",
         read(wrongScheme, aliceConsent),
@@ -417,13 +344,7 @@ class PartnerApiTest {
         "partner.signature_invalid");
     // Another key's signature.
     PartnerKey forged =
-        new PartnerKey(
-            "bank-a",
-            "rsa-1",
-            Algorithm.RSA2,
-            null,
-            PartnerSigner.create(
-                "bank-a", "rsa-1", Algorithm.RSA2, Keys.generate(Algorithm.RSA2).getPrivate()));
+        PartnerTestBed.signingAs("bank-a", "rsa-1", Keys.generate(Algorithm.RSA2).getPrivate());
     refused(
         "openGetHousingFundAccount", read(forged, aliceConsent), 401, "partner.signature_invalid");
   }
@@ -432,26 +353,14 @@ class PartnerApiTest {
   void theTimestampWindowIsPlusOrMinus300Seconds() {
     for (long offset : List.of(-299L, 299L)) {
       Call ok =
-          PartnerTestBed.call(
-              bed,
-              rsa,
-              "GET",
-              "/open/v1/housing-fund/account",
-              account(aliceConsent),
-              now() + offset,
-              PartnerSigner.newNonce());
+          readOn(
+              bed.gateway.baseUrl(), rsa, aliceConsent, now() + offset, PartnerSigner.newNonce());
       assertThat(ok.status()).as(offset + ": " + ok.response().body()).isEqualTo(200);
     }
     for (long offset : List.of(-301L, 301L)) {
       Call late =
-          PartnerTestBed.call(
-              bed,
-              rsa,
-              "GET",
-              "/open/v1/housing-fund/account",
-              account(aliceConsent),
-              now() + offset,
-              PartnerSigner.newNonce());
+          readOn(
+              bed.gateway.baseUrl(), rsa, aliceConsent, now() + offset, PartnerSigner.newNonce());
       refused("openGetHousingFundAccount", late, 401, "partner.timestamp_out_of_window");
       assertThat(late.json().getJsonObject("details").getLong("serverTime")).isEqualTo(now());
     }
@@ -461,46 +370,25 @@ class PartnerApiTest {
   void aNonceIsRefusedASecondTimeOnTheSameAndOnAnotherInstance() {
     String nonce = PartnerSigner.newNonce();
     long ts = now();
-    Call first =
-        PartnerTestBed.call(
-            bed, rsa, "GET", "/open/v1/housing-fund/account", account(aliceConsent), ts, nonce);
+    Call first = readOn(bed.gateway.baseUrl(), rsa, aliceConsent, ts, nonce);
     assertThat(first.status()).as(first.response().body()).isEqualTo(200);
     refused(
         "openGetHousingFundAccount",
-        PartnerTestBed.call(
-            bed, rsa, "GET", "/open/v1/housing-fund/account", account(aliceConsent), ts, nonce),
+        readOn(bed.gateway.baseUrl(), rsa, aliceConsent, ts, nonce),
         401,
         "partner.nonce_replayed");
     refused(
         "openGetHousingFundAccount",
-        send(
-            second.baseUrl(),
-            rsa,
-            "GET",
-            "/open/v1/housing-fund/account",
-            account(aliceConsent),
-            account(aliceConsent),
-            ts,
-            nonce),
+        readOn(second.baseUrl(), rsa, aliceConsent, ts, nonce),
         401,
         "partner.nonce_replayed");
-    Call fresh =
-        send(
-            second.baseUrl(),
-            rsa,
-            "GET",
-            "/open/v1/housing-fund/account",
-            account(aliceConsent),
-            account(aliceConsent),
-            ts,
-            PartnerSigner.newNonce());
+    Call fresh = readOn(second.baseUrl(), rsa, aliceConsent, ts, PartnerSigner.newNonce());
     assertThat(fresh.status()).as(fresh.response().body()).isEqualTo(200);
     // Purging keeps nonces of the window.
     GatewayTestBed.await(bed.gateway.partners().purge());
     refused(
         "openGetHousingFundAccount",
-        PartnerTestBed.call(
-            bed, rsa, "GET", "/open/v1/housing-fund/account", account(aliceConsent), ts, nonce),
+        readOn(bed.gateway.baseUrl(), rsa, aliceConsent, ts, nonce),
         401,
         "partner.nonce_replayed");
   }
@@ -523,17 +411,7 @@ class PartnerApiTest {
         () ->
             "partner.key_revoked".equals(read(old, consentId).code())
                 && "partner.key_revoked"
-                    .equals(
-                        send(
-                                second.baseUrl(),
-                                old,
-                                "GET",
-                                "/open/v1/housing-fund/account",
-                                account(consentId),
-                                account(consentId),
-                                now(),
-                                PartnerSigner.newNonce())
-                            .code()),
+                    .equals(onInstance(second.baseUrl(), old, consentId).code()),
         Duration.ofSeconds(2));
     assertThat(read(next, consentId).status()).isEqualTo(200);
     HttpResponse<String> versions = admin(bed, "GET", "/partners/rotating-co/versions", null);
@@ -558,17 +436,7 @@ class PartnerApiTest {
         () ->
             "partner.unknown_app".equals(read(key, consentId).code())
                 && "partner.unknown_app"
-                    .equals(
-                        send(
-                                second.baseUrl(),
-                                key,
-                                "GET",
-                                "/open/v1/housing-fund/account",
-                                account(consentId),
-                                account(consentId),
-                                now(),
-                                PartnerSigner.newNonce())
-                            .code()),
+                    .equals(onInstance(second.baseUrl(), key, consentId).code()),
         Duration.ofSeconds(2));
     assertThat(admin(bed, "POST", "/partners/paused-co/activate", null).statusCode())
         .isEqualTo(200);
@@ -638,34 +506,16 @@ class PartnerApiTest {
     HttpResponse<String> l2 =
         bed.post(
             "/v1/consents",
-            new JsonObject()
-                .put("appId", "bank-a")
-                .put("scopes", new io.vertx.core.json.JsonArray().add("housing-fund.account"))
-                .put("purpose", "x")
-                .put("days", 1),
+            grantOf("bank-a", "housing-fund.account"),
             bed.l2(bed.identity.people.get(5)));
     assertThat(l2.statusCode()).as(l2.body()).isEqualTo(403);
     HttpResponse<String> notOffered =
-        bed.post(
-            "/v1/consents",
-            new JsonObject()
-                .put("appId", "bank-b")
-                .put("scopes", new io.vertx.core.json.JsonArray().add("social-security.account"))
-                .put("purpose", "x")
-                .put("days", 1),
-            aliceL3);
+        bed.post("/v1/consents", grantOf("bank-b", "social-security.account"), aliceL3);
     assertThat(notOffered.statusCode()).as(notOffered.body()).isEqualTo(422);
     PartnerTestBed.CITIZEN.assertValid("grantConsent", notOffered);
     assertThat(Http.json(notOffered).getString("code")).isEqualTo("consent.scope_not_offered");
     HttpResponse<String> noPartner =
-        bed.post(
-            "/v1/consents",
-            new JsonObject()
-                .put("appId", "nobody")
-                .put("scopes", new io.vertx.core.json.JsonArray().add("housing-fund.account"))
-                .put("purpose", "x")
-                .put("days", 1),
-            aliceL3);
+        bed.post("/v1/consents", grantOf("nobody", "housing-fund.account"), aliceL3);
     assertThat(Http.json(noPartner).getString("code")).isEqualTo("consent.partner_unknown");
     HttpResponse<String> invalid =
         bed.post(
@@ -743,15 +593,7 @@ class PartnerApiTest {
     refused("openGetHousingFundAccount", read(rsa, consentId), 403, "consent.revoked");
     refused(
         "openGetHousingFundAccount",
-        send(
-            second.baseUrl(),
-            rsa,
-            "GET",
-            "/open/v1/housing-fund/account",
-            account(consentId),
-            account(consentId),
-            now(),
-            PartnerSigner.newNonce()),
+        onInstance(second.baseUrl(), rsa, consentId),
         403,
         "consent.revoked");
     PartnerTestBed.CITIZEN.assertValid("listConsents", bed.get("/v1/consents", aliceL3));
@@ -875,7 +717,14 @@ class PartnerApiTest {
         .isBetween(1, 86_400);
   }
 
+  /** A signed read of the housing-fund account on an instance, now, with a fresh nonce. */
   private static Call onInstance(String baseUrl, PartnerKey key, String consentId) {
+    return readOn(baseUrl, key, consentId, now(), PartnerSigner.newNonce());
+  }
+
+  /** A signed read of the housing-fund account on an instance, at a timestamp, with a nonce. */
+  private static Call readOn(
+      String baseUrl, PartnerKey key, String consentId, long timestamp, String nonce) {
     return send(
         baseUrl,
         key,
@@ -883,8 +732,8 @@ class PartnerApiTest {
         "/open/v1/housing-fund/account",
         account(consentId),
         account(consentId),
-        now(),
-        PartnerSigner.newNonce());
+        timestamp,
+        nonce);
   }
 
   @Test

@@ -13,11 +13,23 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.params.ParametersWithID;
+import org.bouncycastle.crypto.signers.SM2Signer;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
 
 /**
  * Partners registered through the admin API, consents granted through the citizen API, signed
@@ -28,12 +40,27 @@ final class PartnerTestBed {
       cn.govgate.testing.ApiContract.of("admin-api.yaml");
   static final cn.govgate.testing.ApiContract CITIZEN =
       cn.govgate.testing.ApiContract.of("gateway-api.yaml");
+  static final cn.govgate.testing.ApiContract OPEN =
+      cn.govgate.testing.ApiContract.of("partner-api.yaml");
 
   private PartnerTestBed() {}
 
   /** A registered partner key and a signer for it. */
   record PartnerKey(
       String appId, String keyId, Algorithm algorithm, KeyPair pair, PartnerSigner signer) {}
+
+  /**
+   * A signer claiming {@code appId}/{@code keyId} for RSA2 with {@code privateKey} — registered or
+   * not, to show what the gateway refuses.
+   */
+  static PartnerKey signingAs(String appId, String keyId, java.security.PrivateKey privateKey) {
+    return new PartnerKey(
+        appId,
+        keyId,
+        Algorithm.RSA2,
+        null,
+        PartnerSigner.create(appId, keyId, Algorithm.RSA2, privateKey));
+  }
 
   static HttpResponse<String> admin(
       GatewayTestBed bed, String method, String path, JsonObject body) {
@@ -126,6 +153,22 @@ final class PartnerTestBed {
         PartnerSigner.newNonce());
   }
 
+  /** A signed POST of a JSON body at the gateway's clock now. */
+  static Call post(GatewayTestBed bed, PartnerKey key, String path, JsonObject body) {
+    String sent = body.encode();
+    return send(
+        bed.gateway.baseUrl(),
+        key,
+        "POST",
+        path,
+        List.of(),
+        List.of(),
+        sent,
+        sent,
+        bed.clock.instant().getEpochSecond(),
+        PartnerSigner.newNonce());
+  }
+
   /** The request and its answer. */
   record Call(String nonce, HttpResponse<String> response) {
     int status() {
@@ -195,6 +238,93 @@ final class PartnerTestBed {
         nonce, Http.send(method, baseUrl + path + queryString(sentQuery), sentBody, headers));
   }
 
+  // ---------- the answer signature, verified without the reference client ----------
+
+  private static final Pattern ANSWER_SIGNATURE =
+      Pattern.compile(
+          "GOVGATE-(RSA2|SM2) keyid=\"([^\"]+)\",timestamp=\"([0-9]+)\",nonce=\"([A-Za-z0-9_-]*)\",signature=\"([^\"]+)\"");
+
+  /** The gateway's published key set ({@code GET /open/v1/keys}), checked against the contract. */
+  static JsonObject keySet(GatewayTestBed bed) {
+    HttpResponse<String> keys = Http.get(bed.gateway.baseUrl() + "/open/v1/keys");
+    OPEN.assertValid("getGatewayKeys", keys);
+    return Http.json(keys);
+  }
+
+  /**
+   * Verifies X-Govgate-Signature with the published key set: JDK Signature for RSA, Bouncy Castle
+   * SM2Signer.
+   */
+  static boolean verifiesIndependently(
+      JsonObject keySet, HttpResponse<String> response, String requestNonce) {
+    return verifies(
+        keySet,
+        response.headers().firstValue("X-Govgate-Signature").orElse(""),
+        response.statusCode(),
+        requestNonce,
+        response.body().getBytes(StandardCharsets.UTF_8));
+  }
+
+  static boolean verifies(
+      JsonObject keySet, String header, int status, String requestNonce, byte[] body) {
+    Matcher m = ANSWER_SIGNATURE.matcher(header);
+    if (!m.matches()) return false;
+    if (!m.group(4).equals(requestNonce == null ? "" : requestNonce)) return false;
+    JsonObject key =
+        keySet.getJsonArray("keys").stream()
+            .map(JsonObject.class::cast)
+            .filter(k -> k.getString("keyId").equals(m.group(2)))
+            .findFirst()
+            .orElse(null);
+    if (key == null || !key.getString("algorithm").equals(m.group(1))) return false;
+    try {
+      String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+      byte[] signed =
+          (status + "\n" + m.group(4) + "\n" + m.group(3) + "\n" + digest + "\n")
+              .getBytes(StandardCharsets.UTF_8);
+      byte[] signature = Base64.getDecoder().decode(m.group(5));
+      byte[] spki = Base64.getDecoder().decode(key.getString("publicKey"));
+      if (m.group(1).equals("RSA2")) {
+        PublicKey publicKey =
+            KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(spki));
+        Signature s = Signature.getInstance("SHA256withRSA");
+        s.initVerify(publicKey);
+        s.update(signed);
+        return s.verify(signature);
+      }
+      SM2Signer verifier = new SM2Signer();
+      verifier.init(
+          false,
+          new ParametersWithID(
+              PublicKeyFactory.createKey(spki),
+              "1234567812345678".getBytes(StandardCharsets.US_ASCII)));
+      verifier.update(signed, 0, signed.length);
+      return verifier.verifySignature(signature);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Asserts an answer: status, the contract's shape for the operation, and a valid answer
+   * signature; returns the body.
+   */
+  static JsonObject answered(JsonObject keySet, String operationId, Call call, int status) {
+    assertThat(call.status()).as(call.response().body()).isEqualTo(status);
+    OPEN.assertValid(operationId, call.response());
+    assertThat(verifiesIndependently(keySet, call.response(), call.nonce()))
+        .as("signed answer")
+        .isTrue();
+    return call.json();
+  }
+
+  /** Asserts a refusal: status, code, the contract's shape, and a valid answer signature. */
+  static void refused(JsonObject keySet, String operationId, Call call, int status, String code) {
+    assertThat(answered(keySet, operationId, call, status).getString("code"))
+        .as(call.response().body())
+        .isEqualTo(code);
+  }
+
   static String queryString(List<Map.Entry<String, String>> query) {
     if (query.isEmpty()) return "";
     List<String> parts = new ArrayList<>();
@@ -211,6 +341,11 @@ final class PartnerTestBed {
 
   static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The synthetic citizens whose home is {@code region}. */
+  static List<SyntheticCitizen> citizensOf(GatewayTestBed bed, String region) {
+    return bed.identity.people.stream().filter(p -> p.homeRegion().equals(region)).toList();
   }
 
   static String name(SyntheticCitizen p) {
