@@ -7,6 +7,7 @@ import cn.govgate.cases.MyCases;
 import cn.govgate.cases.MyCasesRoutes;
 import cn.govgate.certificates.HousingFundProofSource;
 import cn.govgate.certificates.LocalProofKeys;
+import cn.govgate.certificates.ProofKey;
 import cn.govgate.certificates.ProofKeys;
 import cn.govgate.certificates.ProofRoutes;
 import cn.govgate.certificates.Proofs;
@@ -52,6 +53,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -380,11 +382,20 @@ public final class Gateway {
   /**
    * Proofs are signed with the identity's ES256 keys, or with the SM2 key of {@code
    * certificates.*}; under SM2 the ES256 keys stay published for verification, so proofs issued
-   * before a switch to the shangmi profile still verify.
+   * before a switch to the shangmi profile still verify — and under ES256 the SM2 key of an earlier
+   * shangmi period stays published (while it is configured or its generated file is there), so
+   * proofs issued before a switch back still verify until they expire.
    */
   private static ProofKeys proofKeys(GovgateConfig config, Identity identity) {
     LocalProofKeys es256 = LocalProofKeys.fromSigningKeys(identity.signingKeys());
-    if (!"SM2".equals(config.certificates().algorithm())) return es256;
+    if (!"SM2".equals(config.certificates().algorithm())) {
+      List<ProofKey> sm2 = LocalProofKeys.earlierSm2(config.certificates(), config.dataDir());
+      if (sm2.isEmpty()) return es256;
+      List<ProofKey> verifying =
+          new ArrayList<>(es256.verificationKeys().subList(1, es256.verificationKeys().size()));
+      verifying.addAll(sm2);
+      return LocalProofKeys.of(es256.current(), verifying);
+    }
     return LocalProofKeys.of(
         LocalProofKeys.load(config.certificates(), config.dataDir()).current(),
         es256.verificationKeys());

@@ -86,6 +86,26 @@ public final class LocalProofKeys implements ProofKeys {
         List.of());
   }
 
+  /**
+   * The SM2 proof key of an earlier {@code shangmi} period, for verification only, when the gateway
+   * now signs with ES256: the configured {@code certificates.signingKey} if it is an SM2 key, else
+   * the one generated into {@code <dataDir>/keys/proof-sm2.key} if that file exists; empty when
+   * there is none. Proofs signed with it keep verifying (and its JWK stays published) until it is
+   * removed — after the last of them expired. Blocking file I/O: call at start-up.
+   */
+  public static List<ProofKey> earlierSm2(CertificatesConfig config, Path dataDir) {
+    if (config.signingKey() != null) {
+      try {
+        return List.of(ProofCrypto.fromPkcs8(ProofAlgorithm.SM2, decode(config.signingKey())));
+      } catch (IllegalArgumentException e) {
+        return List.of(); // not an SM2 key: nothing signed with SM2 under it
+      }
+    }
+    Path file = dataDir.resolve("keys").resolve("proof-sm2.key");
+    if (!Files.exists(file)) return List.of();
+    return List.of(generated(ProofAlgorithm.SM2, file));
+  }
+
   private static byte[] decode(String raw) {
     String value = raw;
     if (raw.startsWith("file:")) {

@@ -85,6 +85,11 @@ final class ProofCrypto {
         org.bouncycastle.jce.interfaces.ECPrivateKey ec =
             (org.bouncycastle.jce.interfaces.ECPrivateKey) privateKey;
         ECParameterSpec spec = ec.getParameters();
+        if (spec == null
+            || !spec.getCurve()
+                .equals(ECNamedCurveTable.getParameterSpec("sm2p256v1").getCurve())) {
+          throw new IllegalArgumentException("an SM2 key must be on sm2p256v1");
+        }
         publicKey =
             KeyFactory.getInstance("EC", BC)
                 .generatePublic(

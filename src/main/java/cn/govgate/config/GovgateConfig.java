@@ -65,7 +65,8 @@ public record GovgateConfig(
             http,
             db,
             AuditConfig.from(v, dataDir),
-            IdentityConfig.from(v),
+            IdentityConfig.from(
+                v, crypto.dataSealing() == cn.govgate.crypto.SealAlgorithm.SM4_GCM, dataDir),
             channels,
             RatingsConfig.from(v),
             CertificatesConfig.from(v, crypto),

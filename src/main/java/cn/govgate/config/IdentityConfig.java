@@ -18,9 +18,15 @@ import java.util.regex.Pattern;
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code identity.sessionKeys}</td><td>required</td><td>{@code kid:key,kid2:key2}: HS256 session
  *       keys, 32 bytes each (Base64 or {@code file:/path}); the first signs, all verify (rotation)</td></tr>
- *   <tr><td>{@code identity.dataKeys}</td><td>required</td><td>{@code kid:key,…}: 32-byte keys of personal data
- *       (AES-256-GCM, or SM4-GCM under a key derived from each: {@code crypto.dataSealing}); the first encrypts,
- *       all decrypt ({@code govgate reencrypt} moves rows to the first and to the current algorithm)</td></tr>
+ *   <tr><td>{@code identity.dataKeys}</td><td>required</td><td>{@code kid:key,…}: 32-byte AES-256-GCM keys of
+ *       personal data; the first encrypts, all decrypt ({@code govgate reencrypt} moves rows to the first and to the
+ *       current algorithm). Rows an earlier release sealed with SM4-GCM under a key derived from one of them still
+ *       open</td></tr>
+ *   <tr><td>{@code identity.sm4DataKeys}</td><td>generated</td><td>{@code kid:key,…}: 16-byte SM4-GCM keys of personal
+ *       data, independent of the AES keys; the first encrypts under {@code crypto.dataSealing=SM4-GCM}, all decrypt.
+ *       Unset: {@code g1}, generated once into {@code <dataDir>/keys/sm4-data-g1.key} (owner-only) when SM4-GCM
+ *       first seals, read from there afterwards (in either profile); several instances must share a configured
+ *       one</td></tr>
  *   <tr><td>{@code identity.blindIndexKey}</td><td>required</td><td>32-byte key of the blind indexes (HMAC-SHA256
  *       or HMAC-SM3: {@code crypto.blindIndex}); separate from the data keys and never rotated without
  *       re-indexing</td></tr>
@@ -54,6 +60,8 @@ import java.util.regex.Pattern;
  * @param verificationWindow window of the attempt limit
  * @param revocationPoll revoked-session poll interval
  * @param signingKeysPem PKCS#8 PEM texts of the ES256 keys, current first
+ * @param sm4DataKeys SM4-GCM personal-data keys, the encrypting one first; empty when none is
+ *     configured or generated (then nothing is sealed with SM4 under an own key)
  */
 public record IdentityConfig(
     List<NamedKey> sessionKeys,
@@ -67,9 +75,13 @@ public record IdentityConfig(
     int verificationLimit,
     Duration verificationWindow,
     Duration revocationPoll,
-    List<String> signingKeysPem) {
+    List<String> signingKeysPem,
+    List<NamedKey> sm4DataKeys) {
 
   private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+
+  /** The id of the SM4 data key the gateway generates when none is configured. */
+  public static final String GENERATED_SM4_KID = "g1";
 
   /**
    * A symmetric key with its id.
@@ -88,11 +100,51 @@ public record IdentityConfig(
     sessionKeys = List.copyOf(sessionKeys);
     dataKeys = List.copyOf(dataKeys);
     signingKeysPem = List.copyOf(signingKeysPem);
+    sm4DataKeys = List.copyOf(sm4DataKeys);
   }
 
-  static IdentityConfig from(ConfigValues v) {
+  /** Settings without SM4 data keys (the international profile, benchmarks). */
+  public IdentityConfig(
+      List<NamedKey> sessionKeys,
+      List<NamedKey> dataKeys,
+      byte[] blindIndexKey,
+      Duration sessionTtl,
+      Duration clockSkew,
+      String issuer,
+      String audience,
+      Duration faceFreshness,
+      int verificationLimit,
+      Duration verificationWindow,
+      Duration revocationPoll,
+      List<String> signingKeysPem) {
+    this(
+        sessionKeys,
+        dataKeys,
+        blindIndexKey,
+        sessionTtl,
+        clockSkew,
+        issuer,
+        audience,
+        faceFreshness,
+        verificationLimit,
+        verificationWindow,
+        revocationPoll,
+        signingKeysPem,
+        List.of());
+  }
+
+  /**
+   * Reads the settings; the SM4 data keys as configured, else the generated one from {@code
+   * dataDir} (generated now when {@code sm4Seals} and not there yet). Blocking file I/O: start-up
+   * only.
+   */
+  static IdentityConfig from(ConfigValues v, boolean sm4Seals, Path dataDir) {
     List<NamedKey> sessionKeys = keyList(v, "identity.sessionKeys");
     List<NamedKey> dataKeys = keyList(v, "identity.dataKeys");
+    List<NamedKey> sm4Keys =
+        v.raw("identity.sm4DataKeys") != null
+            ? keyList(v, "identity.sm4DataKeys", 16)
+            : generatedSm4Key(dataDir, sm4Seals);
     byte[] blind = KeyMaterial.required(v, "identity.blindIndexKey", 32);
     List<String> pems = signingKeys(v);
     return new IdentityConfig(
@@ -124,15 +176,45 @@ public record IdentityConfig(
             Duration.ofSeconds(5),
             Duration.ofMillis(100),
             Duration.ofMinutes(5)),
-        pems);
+        pems,
+        sm4Keys);
   }
 
-  /** Parses the required {@code kid:key,kid2:key2}. */
+  /**
+   * The generated SM4 data key: read when its file exists, written first when SM4 seals, else none.
+   */
+  private static List<NamedKey> generatedSm4Key(Path dataDir, boolean sm4Seals) {
+    Path file = dataDir.resolve("keys").resolve("sm4-data-" + GENERATED_SM4_KID + ".key");
+    try {
+      if (!java.nio.file.Files.exists(file)) {
+        if (!sm4Seals) return List.of();
+        byte[] key = new byte[16];
+        new java.security.SecureRandom().nextBytes(key);
+        KeyMaterial.writeSecret(file, java.util.Base64.getEncoder().encodeToString(key));
+      }
+    } catch (java.io.IOException e) {
+      throw new ConfigException(
+          "identity.sm4DataKeys", "cannot write the generated key " + file + ": " + e.getMessage());
+    }
+    return List.of(
+        new NamedKey(
+            GENERATED_SM4_KID, KeyMaterial.decode("identity.sm4DataKeys", "file:" + file, 16)));
+  }
+
+  /** Parses the required {@code kid:key,kid2:key2} of 32-byte keys. */
   static List<NamedKey> keyList(ConfigValues v, String key) {
+    return keyList(v, key, 32);
+  }
+
+  /** Parses the required {@code kid:key,kid2:key2} of {@code length}-byte keys. */
+  static List<NamedKey> keyList(ConfigValues v, String key, int length) {
     String raw = v.raw(key);
     if (raw == null) {
       throw new ConfigException(
-          key, "is required: kid:key[,kid:key…], 32 random bytes each, Base64 or file:/path");
+          key,
+          "is required: kid:key[,kid:key…], "
+              + length
+              + " random bytes each, Base64 or file:/path");
     }
     List<NamedKey> keys = new ArrayList<>();
     Set<String> ids = new LinkedHashSet<>();
@@ -145,7 +227,7 @@ public record IdentityConfig(
         throw new ConfigException(key, "key id '" + id + "' must be 1-32 of [A-Za-z0-9_-]");
       }
       if (!ids.add(id)) throw new ConfigException(key, "key id '" + id + "' appears twice");
-      keys.add(new NamedKey(id, KeyMaterial.decode(key, entry.substring(colon + 1), 32)));
+      keys.add(new NamedKey(id, KeyMaterial.decode(key, entry.substring(colon + 1), length)));
     }
     return keys;
   }
@@ -171,6 +253,8 @@ public record IdentityConfig(
         + sessionKeys
         + ", dataKeys="
         + dataKeys
+        + ", sm4DataKeys="
+        + sm4DataKeys
         + ", ttl="
         + sessionTtl
         + "]";

@@ -21,12 +21,12 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * Authenticated encryption of data at rest, both in GCM with a random 96-bit nonce and a 128-bit
  * tag; the output is {@code nonce ‖ ciphertext ‖ tag}.
  *
- * <p>{@link #AES_256_GCM} uses the configured 32-byte key as it is (JDK). {@link #SM4_GCM} (GB/T
- * 32907 block cipher, GCM per NIST SP 800-38D as RFC 8998 uses it; Bouncy Castle's {@code
- * SM4Engine} in {@code GCMBlockCipher}) uses a 128-bit key derived from the same configured key
+ * <p>{@link #AES_256_GCM} uses a 32-byte key (JDK). {@link #SM4_GCM} (GB/T 32907 block cipher, GCM
+ * per NIST SP 800-38D as RFC 8998 uses it; Bouncy Castle's {@code SM4Engine} in {@code
+ * GCMBlockCipher}) uses a 16-byte key: personal data its own SM4 data key; registry secrets — and
+ * personal data an earlier release sealed — a 128-bit key derived from the configured 32-byte key
  * with the SM3 key derivation function of GB/T 32918.4 (§5.4.3) over {@code key ‖
- * "govgate/sm4-gcm/" ‖ use}: switching profile needs no new key, and the SM4 key never equals the
- * AES key.
+ * "govgate/sm4-gcm/" ‖ use} ({@link #key}).
  */
 public enum SealAlgorithm {
   AES_256_GCM("AES-256-GCM"),

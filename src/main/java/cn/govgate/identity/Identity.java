@@ -81,7 +81,8 @@ public final class Identity {
       return Future.failedFuture(new IllegalArgumentException("signing.keys: " + e.getMessage()));
     }
     PersonalDataCipher cipher =
-        PersonalDataCipher.create(config.dataKeys(), config.blindIndexKey(), crypto);
+        PersonalDataCipher.create(
+            config.dataKeys(), config.sm4DataKeys(), config.blindIndexKey(), crypto);
     SessionTokens tokens = SessionTokens.create(config, clock);
     IdentityStore store = new IdentityStore(db.pool());
     CitizenDirectory directory = new CitizenDirectory(store, cipher, clock);

@@ -18,9 +18,12 @@ import java.util.Map;
  * profile.
  *
  * <p>A sealed value names its algorithm and key: {@code kid:base64(nonce | ciphertext | tag)} is
- * AES-256-GCM (the format from before SM4, still written for AES so older instances read it),
- * {@code sm4:kid:base64(…)} is SM4-GCM under the SM4 key derived from the same data key ({@link
- * SealAlgorithm#key}). The part before the last colon is the <em>key reference</em> ({@code kid} or
+ * AES-256-GCM under the data key {@code kid} (the format from before SM4, still written for AES so
+ * older instances read it), {@code sm4k:kid:base64(…)} SM4-GCM under the SM4 data key {@code kid}
+ * ({@code identity.sm4DataKeys}: its own 128-bit key, independent of the AES keys, as a 密评 assessor
+ * expects). {@code sm4:kid:base64(…)} is what an earlier release wrote: SM4-GCM under a key derived
+ * from the AES data key {@code kid} ({@link SealAlgorithm#key}); it is still read, never written.
+ * The part before the last colon is the <em>key reference</em> ({@code kid}, {@code sm4k:kid} or
  * {@code sm4:kid}) stored in the {@code key_id} columns; rows under another reference stay readable
  * while {@code reencrypt} moves them to the current key and algorithm, in either direction. The
  * purpose ({@code citizens.id_number}…) is the associated data: a value copied into another column
@@ -33,46 +36,90 @@ import java.util.Map;
  * CPU-only, safe on an event loop.
  */
 public final class PersonalDataCipher {
-  private static final String SM4_TAG = "sm4";
+  /** Key reference tag of SM4-GCM under its own key (written). */
+  private static final String SM4_TAG = "sm4k";
+
+  /** Key reference tag of SM4-GCM under a key derived from an AES data key (read only). */
+  private static final String DERIVED_SM4_TAG = "sm4";
+
+  /** How a key reference seals: its algorithm and which keys its id names. */
+  private enum Family {
+    AES(SealAlgorithm.AES_256_GCM, ""),
+    SM4(SealAlgorithm.SM4_GCM, SM4_TAG + ":"),
+    DERIVED_SM4(SealAlgorithm.SM4_GCM, DERIVED_SM4_TAG + ":");
+
+    final SealAlgorithm algorithm;
+    final String prefix;
+
+    Family(SealAlgorithm algorithm, String prefix) {
+      this.algorithm = algorithm;
+      this.prefix = prefix;
+    }
+
+    static Family of(String ref) {
+      if (ref.startsWith(SM4.prefix)) return SM4;
+      if (ref.startsWith(DERIVED_SM4.prefix)) return DERIVED_SM4;
+      return AES;
+    }
+  }
 
   private final SealAlgorithm sealing;
   private final MacAlgorithm indexing;
+  private final Family current;
   private final String currentKeyId;
-  private final Map<SealAlgorithm, Map<String, byte[]>> keys = new EnumMap<>(SealAlgorithm.class);
+  private final Map<Family, Map<String, byte[]>> keys = new EnumMap<>(Family.class);
   private final byte[] blindKey;
 
   private PersonalDataCipher(
-      List<NamedKey> dataKeys, byte[] blindIndexKey, SealAlgorithm sealing, MacAlgorithm indexing) {
+      List<NamedKey> dataKeys,
+      List<NamedKey> sm4Keys,
+      byte[] blindIndexKey,
+      SealAlgorithm sealing,
+      MacAlgorithm indexing) {
     if (dataKeys.isEmpty()) throw new IllegalArgumentException("at least one data key");
+    if (sealing == SealAlgorithm.SM4_GCM && sm4Keys.isEmpty())
+      throw new IllegalArgumentException("SM4-GCM sealing needs an SM4 data key");
     this.sealing = sealing;
     this.indexing = indexing;
-    this.currentKeyId = dataKeys.get(0).id();
-    for (SealAlgorithm a : SealAlgorithm.values()) {
-      Map<String, byte[]> byId = new HashMap<>();
-      dataKeys.forEach(k -> byId.put(k.id(), a.key(k.key(), "data")));
-      keys.put(a, byId);
+    this.current = sealing == SealAlgorithm.SM4_GCM ? Family.SM4 : Family.AES;
+    this.currentKeyId = (current == Family.SM4 ? sm4Keys : dataKeys).get(0).id();
+    Map<String, byte[]> aes = new HashMap<>();
+    Map<String, byte[]> derived = new HashMap<>();
+    Map<String, byte[]> sm4 = new HashMap<>();
+    dataKeys.forEach(k -> aes.put(k.id(), SealAlgorithm.AES_256_GCM.key(k.key(), "data")));
+    dataKeys.forEach(k -> derived.put(k.id(), SealAlgorithm.SM4_GCM.key(k.key(), "data")));
+    for (NamedKey k : sm4Keys) {
+      if (k.key().length != 16) throw new IllegalArgumentException("SM4 keys are 16 bytes");
+      sm4.put(k.id(), k.key().clone());
     }
+    keys.put(Family.AES, aes);
+    keys.put(Family.DERIVED_SM4, derived);
+    keys.put(Family.SM4, sm4);
     this.blindKey = blindIndexKey.clone();
   }
 
   /** A cipher of the international profile whose first data key encrypts and all decrypt. */
   public static PersonalDataCipher create(List<NamedKey> dataKeys, byte[] blindIndexKey) {
-    return create(dataKeys, blindIndexKey, CryptoConfig.international());
-  }
-
-  /** A cipher sealing and indexing with the algorithms {@code crypto} chose. */
-  public static PersonalDataCipher create(
-      List<NamedKey> dataKeys, byte[] blindIndexKey, CryptoConfig crypto) {
-    return new PersonalDataCipher(
-        dataKeys, blindIndexKey, crypto.dataSealing(), crypto.blindIndex());
+    return create(dataKeys, List.of(), blindIndexKey, CryptoConfig.international());
   }
 
   /**
-   * The key reference new values are sealed under ({@code kid} or {@code sm4:kid}), as stored in
+   * A cipher sealing and indexing with the algorithms {@code crypto} chose: AES-256-GCM under the
+   * first of {@code dataKeys}, or SM4-GCM under the first of {@code sm4Keys} (16 bytes each); all
+   * of both (and the SM4 keys an earlier release derived from {@code dataKeys}) open.
+   */
+  public static PersonalDataCipher create(
+      List<NamedKey> dataKeys, List<NamedKey> sm4Keys, byte[] blindIndexKey, CryptoConfig crypto) {
+    return new PersonalDataCipher(
+        dataKeys, sm4Keys, blindIndexKey, crypto.dataSealing(), crypto.blindIndex());
+  }
+
+  /**
+   * The key reference new values are sealed under ({@code kid} or {@code sm4k:kid}), as stored in
    * {@code key_id}.
    */
   public String currentKeyRef() {
-    return refOf(sealing, currentKeyId);
+    return current.prefix + currentKeyId;
   }
 
   /** The algorithm new values are sealed with. */
@@ -85,15 +132,11 @@ public final class PersonalDataCipher {
     return indexing;
   }
 
-  private static String refOf(SealAlgorithm a, String kid) {
-    return a == SealAlgorithm.SM4_GCM ? SM4_TAG + ":" + kid : kid;
-  }
-
   /** Seals {@code plaintext} under the current key and algorithm for {@code purpose}. */
   public String seal(String purpose, String plaintext) {
     byte[] out =
         sealing.seal(
-            keys.get(sealing).get(currentKeyId),
+            keys.get(current).get(currentKeyId),
             purpose.getBytes(StandardCharsets.UTF_8),
             plaintext.getBytes(StandardCharsets.UTF_8));
     return currentKeyRef() + ":" + Base64.getEncoder().encodeToString(out);
@@ -107,21 +150,24 @@ public final class PersonalDataCipher {
     int last = sealed.lastIndexOf(':');
     if (last <= 0) throw new IllegalArgumentException("not a sealed value");
     String ref = sealed.substring(0, last);
-    SealAlgorithm a =
-        ref.startsWith(SM4_TAG + ":") ? SealAlgorithm.SM4_GCM : SealAlgorithm.AES_256_GCM;
-    String kid = a == SealAlgorithm.SM4_GCM ? ref.substring(SM4_TAG.length() + 1) : ref;
-    byte[] key = keys.get(a).get(kid);
-    if (key == null) throw new IllegalStateException("data key " + kid + " is not configured");
+    Family f = Family.of(ref);
+    String kid = ref.substring(f.prefix.length());
+    byte[] key = keys.get(f).get(kid);
+    if (key == null) {
+      throw new IllegalStateException(
+          (f == Family.SM4 ? "SM4 data key " : "data key ") + kid + " is not configured");
+    }
     try {
       byte[] in = Base64.getDecoder().decode(sealed.substring(last + 1));
       return new String(
-          a.open(key, purpose.getBytes(StandardCharsets.UTF_8), in), StandardCharsets.UTF_8);
+          f.algorithm.open(key, purpose.getBytes(StandardCharsets.UTF_8), in),
+          StandardCharsets.UTF_8);
     } catch (SealAlgorithm.SealException | IllegalArgumentException e) {
       throw new IllegalStateException("sealed value does not open (altered, moved or wrong key)");
     }
   }
 
-  /** The key reference of a sealed value ({@code kid} or {@code sm4:kid}). */
+  /** The key reference of a sealed value ({@code kid}, {@code sm4k:kid} or {@code sm4:kid}). */
   public static String keyRefOf(String sealed) {
     int last = sealed.lastIndexOf(':');
     return last <= 0 ? "" : sealed.substring(0, last);

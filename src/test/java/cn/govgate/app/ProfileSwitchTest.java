@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
  * (AES-256-GCM, HMAC-SHA256), gateways restarted under {@code shangmi}, {@code reencrypt} and
  * {@code reindex} run while a gateway serves. Every citizen logs in and is found at every step,
  * nothing is stored in clear, the audit chain stays intact across the switch — and the same works
- * back.
+ * back. SM4 seals under its own generated key ({@code sm4k:g1}); a row an earlier release sealed
+ * under the SM4 key it derived from the AES key ({@code sm4:d1}) stays readable until {@code
+ * reencrypt} moves it. Proofs issued in either period verify in the other.
  */
 class ProfileSwitchTest {
   private static final String HZ = SyntheticCitizens.HANGZHOU;
@@ -74,9 +76,12 @@ class ProfileSwitchTest {
       assertThat(alg(proofBefore)).isEqualTo("ES256");
       assertThat(social.signatureAlgorithmsSeen()).containsOnly("HMAC-SHA256");
       bed.gateway.audit().flush().await(10, TimeUnit.SECONDS);
-      assertThat(sealedPrefixes(bed)).allMatch(v -> !v.startsWith("sm4:"));
+      assertThat(sealedPrefixes(bed)).allMatch(v -> !v.startsWith("sm4"));
       assertThat(indexes(bed)).noneMatch(v -> v.startsWith("sm3:"));
       long citizens = count(bed, "citizens");
+      // One citizen as an earlier release left it under shangmi: SM4 under the key derived from d1.
+      sealLikeAnEarlierRelease(bed, citizenKeyOf(bed, ids, seeded.get(1)));
+      assertFound(bed, ids, seeded.get(1));
 
       // Switch: every instance restarts under shangmi; nothing re-encrypted yet.
       bed.stopGateway();
@@ -103,8 +108,10 @@ class ProfileSwitchTest {
       seeded.add(new Seeded(newcomer, "alipay", newUser));
       assertThat(count(bed, "citizens")).isEqualTo(citizens + 1);
       assertThat(sealedPrefixes(bed))
-          .anyMatch(v -> v.startsWith("sm4:"))
-          .anyMatch(v -> !v.startsWith("sm4:"));
+          .anyMatch(v -> v.startsWith("sm4k:g1:"))
+          .anyMatch(v -> v.startsWith("sm4:d1:"))
+          .anyMatch(v -> v.startsWith("d1:"));
+      String proofShangmi = proof(bed, ids.alipayToken(bed.gateway, seeded.get(0).user()));
 
       // reencrypt and reindex while the gateway serves; both re-runnable.
       Command re = command("reencrypt", bed.settings);
@@ -119,8 +126,8 @@ class ProfileSwitchTest {
                   + "0 identity_verifications, 0 complaints, 0 complaint_events, 0 reminders; 0 backend secrets");
       assertThat(command("reindex", bed.settings).out())
           .contains(": 0 citizens, 0 channel_identities, " + "0 identity_verifications");
-      assertThat(sealedPrefixes(bed)).isNotEmpty().allMatch(v -> v.startsWith("sm4:"));
-      assertThat(keyRefs(bed)).containsOnly("sm4:d1");
+      assertThat(sealedPrefixes(bed)).isNotEmpty().allMatch(v -> v.startsWith("sm4k:g1:"));
+      assertThat(keyRefs(bed)).containsOnly("sm4k:g1");
       assertThat(indexes(bed)).isNotEmpty().allMatch(v -> v.startsWith("sm3:"));
       assertThat(backendSecrets(bed)).isNotEmpty().allMatch(v -> v.startsWith("sm4:"));
       assertNoPlaintext(bed, seeded);
@@ -140,7 +147,7 @@ class ProfileSwitchTest {
       bed.settings.put("crypto.profile", "international");
       assertThat(command("reencrypt", bed.settings).code()).isZero();
       assertThat(command("reindex", bed.settings).code()).isZero();
-      assertThat(sealedPrefixes(bed)).allMatch(v -> !v.startsWith("sm4:"));
+      assertThat(sealedPrefixes(bed)).allMatch(v -> !v.startsWith("sm4"));
       assertThat(keyRefs(bed)).containsOnly("d1");
       assertThat(indexes(bed)).noneMatch(v -> v.startsWith("sm3:"));
       assertThat(backendSecrets(bed)).allMatch(v -> v.startsWith("v1:"));
@@ -149,7 +156,60 @@ class ProfileSwitchTest {
       for (Seeded s : seeded) assertFound(bed, ids, s);
       assertNoPlaintext(bed, seeded);
       assertThat(command("audit-check", bed.settings).code()).isZero();
+      // Proofs are ES256 again; the SM2 proof of the shangmi period still verifies (its key stays
+      // published beside the ES256 ones), and so does the first ES256 proof.
+      assertThat(alg(proof(bed, ids.alipayToken(bed.gateway, seeded.get(0).user()))))
+          .isEqualTo("ES256");
+      assertThat(verdict(bed, proofShangmi)).isTrue();
+      assertThat(verdict(bed, proofBefore)).isTrue();
+      assertThat(
+              Http.json(bed.get("/.well-known/jwks.json", null)).getJsonArray("keys").stream()
+                  .map(k -> ((JsonObject) k).getString("alg")))
+          .contains("ES256", "SM3withSM2");
     }
+  }
+
+  /**
+   * Re-seals a citizen's row as the release before {@code identity.sm4DataKeys} wrote it under
+   * shangmi: SM4-GCM under the key derived from the data key {@code d1}, key reference {@code
+   * sm4:d1}.
+   */
+  private static void sealLikeAnEarlierRelease(GatewayTestBed bed, String citizenKey) {
+    String d1 = bed.settings.get("identity.dataKeys");
+    byte[] dataKey = java.util.Base64.getDecoder().decode(d1.substring("d1:".length()));
+    cn.govgate.identity.PersonalDataCipher aes =
+        cn.govgate.identity.PersonalDataCipher.create(
+            List.of(new cn.govgate.config.IdentityConfig.NamedKey("d1", dataKey)), new byte[32]);
+    byte[] derived = cn.govgate.crypto.SealAlgorithm.SM4_GCM.key(dataKey, "data");
+    Row row =
+        query(
+                bed,
+                "SELECT id_number_enc, name_enc FROM citizens WHERE citizen_key = '"
+                    + citizenKey
+                    + "'")
+            .iterator()
+            .next();
+    String id =
+        legacy(derived, "citizens.id_number", aes.open("citizens.id_number", row.getString(0)));
+    String name = legacy(derived, "citizens.name", aes.open("citizens.name", row.getString(1)));
+    GatewayTestBed.await(
+        bed.gateway
+            .database()
+            .pool()
+            .preparedQuery(
+                "UPDATE citizens SET id_number_enc = $1, name_enc = $2, key_id = 'sm4:d1' "
+                    + "WHERE citizen_key = $3")
+            .execute(io.vertx.sqlclient.Tuple.of(id, name, citizenKey)));
+  }
+
+  private static String legacy(byte[] derivedKey, String purpose, String plaintext) {
+    return "sm4:d1:"
+        + java.util.Base64.getEncoder()
+            .encodeToString(
+                cn.govgate.crypto.SealAlgorithm.SM4_GCM.seal(
+                    derivedKey,
+                    purpose.getBytes(StandardCharsets.UTF_8),
+                    plaintext.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static String proof(GatewayTestBed bed, String l3) {

@@ -41,6 +41,28 @@ class LocalProofKeysTest {
   }
 
   @Test
+  void theSm2KeyOfAnEarlierShangmiPeriodIsKeptForVerificationOnly(@TempDir Path dataDir) {
+    // Nothing before shangmi ever ran: no SM2 key to keep.
+    assertThat(LocalProofKeys.earlierSm2(new CertificatesConfig("ES256", null), dataDir)).isEmpty();
+    // Under shangmi the gateway generated its SM2 key; back under ES256 that key is still found.
+    ProofKey sm2 = LocalProofKeys.load(new CertificatesConfig("SM2", null), dataDir).current();
+    List<ProofKey> kept = LocalProofKeys.earlierSm2(new CertificatesConfig("ES256", null), dataDir);
+    assertThat(kept).extracting(ProofKey::kid).containsExactly(sm2.kid());
+    byte[] input = "header.payload".getBytes(StandardCharsets.US_ASCII);
+    assertThat(ProofCrypto.verify(kept.get(0), input, ProofCrypto.sign(sm2, input))).isTrue();
+    // A configured SM2 key is kept the same way; a configured key of another algorithm is not SM2.
+    ProofKey configured = ProofCrypto.generate(ProofAlgorithm.SM2);
+    String pkcs8 = Base64.getEncoder().encodeToString(configured.privateKey().getEncoded());
+    assertThat(LocalProofKeys.earlierSm2(new CertificatesConfig("ES256", pkcs8), dataDir))
+        .extracting(ProofKey::kid)
+        .containsExactly(configured.kid());
+    String ec =
+        Base64.getEncoder()
+            .encodeToString(ProofCrypto.generate(ProofAlgorithm.ES256).privateKey().getEncoded());
+    assertThat(LocalProofKeys.earlierSm2(new CertificatesConfig("ES256", ec), dataDir)).isEmpty();
+  }
+
+  @Test
   void previousKeyStillVerifiesAfterRotation() {
     ProofKey old = ProofCrypto.generate(ProofAlgorithm.ES256);
     byte[] input = "header.payload".getBytes(StandardCharsets.US_ASCII);

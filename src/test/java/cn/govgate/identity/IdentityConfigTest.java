@@ -52,6 +52,41 @@ class IdentityConfigTest {
   }
 
   @Test
+  void theSm4DataKeyIsGeneratedOnceOwnerOnlyAndReusedOrConfiguredForRotation() throws Exception {
+    Map<String, String> international = real();
+    assertThat(load(international).identity().sm4DataKeys()).isEmpty();
+    Path file = dir.resolve("keys").resolve("sm4-data-g1.key");
+    assertThat(file).doesNotExist();
+
+    Map<String, String> shangmi = real();
+    shangmi.put("crypto.profile", "shangmi");
+    GovgateConfig first = load(shangmi);
+    assertThat(first.identity().sm4DataKeys()).singleElement().satisfies(k -> k.id().equals("g1"));
+    byte[] key = first.identity().sm4DataKeys().get(0).key();
+    assertThat(key).hasSize(16);
+    assertThat(Files.getPosixFilePermissions(file))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    // Reused at the next start, and read back in the international profile too (its rows open).
+    assertThat(load(shangmi).identity().sm4DataKeys().get(0).key()).isEqualTo(key);
+    assertThat(load(international).identity().sm4DataKeys().get(0).key()).isEqualTo(key);
+    // Independent of the AES data key: not the key an earlier release derived from it.
+    byte[] dataKey = first.identity().dataKeys().get(0).key();
+    assertThat(key).isNotEqualTo(cn.govgate.crypto.SealAlgorithm.SM4_GCM.key(dataKey, "data"));
+
+    // Rotation as with the other key lists: the new key first, the generated one still opens.
+    Map<String, String> rotated = new HashMap<>(shangmi);
+    rotated.put("identity.sm4DataKeys", "s2:" + TestGateways.randomKey(16) + ",g1:file:" + file);
+    assertThat(load(rotated).identity().sm4DataKeys())
+        .extracting(k -> k.id())
+        .containsExactly("s2", "g1");
+    rotated.put("identity.sm4DataKeys", "s2:" + TestGateways.randomKey(32));
+    assertThatThrownBy(() -> load(rotated))
+        .hasMessageContaining("identity.sm4DataKeys: must be 16 bytes, got 32");
+  }
+
+  @Test
   void missingOrMalformedKeysAreOneLineErrors() {
     Map<String, String> missing = real();
     missing.remove("identity.sessionKeys");

@@ -340,14 +340,23 @@ class SessionKeysAndRotationTest {
     String openid = bed.wechatUser(p);
     String oldToken = bed.wechatToL3(a, openid, p);
     String k2 = TestGateways.randomKey(32);
-    String d1 = settings.get("identity.dataKeys");
-    String d2 = "d2:" + TestGateways.randomKey(32);
+    // The key list that seals in the profile under test: the AES data keys, or the SM4 data keys
+    // (until now the one generated at first start, g1).
+    boolean sm4 = TestGateways.profile().equals("shangmi");
+    String keyList = sm4 ? "identity.sm4DataKeys" : "identity.dataKeys";
+    String oldKid = sm4 ? "g1" : "d1";
+    String d1 =
+        sm4
+            ? "g1:file:"
+                + java.nio.file.Path.of(settings.get("dataDir")).resolve("keys/sm4-data-g1.key")
+            : settings.get("identity.dataKeys");
+    String d2 = "d2:" + TestGateways.randomKey(sm4 ? 16 : 32);
     Map<String, String> rotated =
         TestGateways.with(
             settings,
             "identity.sessionKeys",
             "s2:" + k2 + "," + settings.get("identity.sessionKeys"),
-            "identity.dataKeys",
+            keyList,
             d2 + "," + d1);
     Gateway b = TestGateways.start(rotated);
     try {
@@ -363,7 +372,7 @@ class SessionKeysAndRotationTest {
       // A citizen created on the rotated instance is sealed under the new data key.
       SyntheticCitizen q = bed.people.get(2);
       bed.alipayToL3(b, bed.alipayUser(q, false), q);
-      assertThat(keyIds()).contains(ref("d1"), ref("d2"));
+      assertThat(keyIds()).contains(ref(oldKid), ref("d2"));
     } finally {
       TestGateways.stop(b);
     }
@@ -375,7 +384,7 @@ class SessionKeysAndRotationTest {
 
     // The old keys retired: old tokens refused, every row readable with the new key alone.
     Map<String, String> retired =
-        TestGateways.with(settings, "identity.sessionKeys", "s2:" + k2, "identity.dataKeys", d2);
+        TestGateways.with(settings, "identity.sessionKeys", "s2:" + k2, keyList, d2);
     Gateway c = TestGateways.start(retired);
     try {
       assertThat(me(c, oldToken).statusCode()).as("retired key").isEqualTo(401);
@@ -462,9 +471,12 @@ class SessionKeysAndRotationTest {
         .await(10, TimeUnit.SECONDS);
   }
 
-  /** The key reference rows sealed under data key {@code kid} carry in the profile under test. */
+  /**
+   * The key reference rows sealed under data key {@code kid} carry in the profile under test (SM4
+   * data keys are their own: {@code sm4k:}).
+   */
   private static String ref(String kid) {
-    return TestGateways.profile().equals("shangmi") ? "sm4:" + kid : kid;
+    return TestGateways.profile().equals("shangmi") ? "sm4k:" + kid : kid;
   }
 
   private List<String> keyIds() {
