@@ -4,6 +4,7 @@ import cn.govgate.config.DatabaseConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
@@ -45,7 +46,11 @@ public final class Database {
             .setPipeliningLimit(256)
             // Sent in the start-up packet: every pooled and LISTEN connection has the limit, so a
             // slow statement or a lock wait ends as an error (store.timeout), not a held request.
-            .addProperty("statement_timeout", String.valueOf(config.statementTimeout().toMillis()));
+            .addProperty("statement_timeout", String.valueOf(config.statementTimeout().toMillis()))
+            // With tracing on: a span per statement made inside a traced request, none for
+            // background work. Vert.x records the statement text (parameterised) and never the
+            // bind values.
+            .setTracingPolicy(TracingPolicy.PROPAGATE);
     if (config.password() != null) options.setPassword(config.password());
     StoreFailures.register(options.getHost(), options.getPort());
     return vertx
