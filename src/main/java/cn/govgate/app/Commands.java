@@ -21,12 +21,12 @@ import java.util.function.BiFunction;
 
 /**
  * Operator commands that run against the configured database without starting the HTTP server:
- * {@code audit-check} verifies the audit hash chain (exit 0 when intact, 3 when broken); {@code
- * reencrypt} re-encrypts every personal-data row under the current data key ({@code
- * identity.dataKeys}, first entry) and sealing algorithm ({@code crypto.dataSealing}), and every
- * backend secret in that algorithm, after which retired data keys can be removed from the
- * configuration; {@code reindex} rebuilds the blind indexes in the current algorithm ({@code
- * crypto.blindIndex}).
+ * {@code audit-check} verifies the audit hash chain, archived partitions from their files (exit 0
+ * when intact, 3 when broken); {@code reencrypt} re-encrypts every personal-data row under the
+ * current data key ({@code identity.dataKeys}, first entry) and sealing algorithm ({@code
+ * crypto.dataSealing}), and every backend secret in that algorithm, after which retired data keys
+ * can be removed from the configuration; {@code reindex} rebuilds the blind indexes in the current
+ * algorithm ({@code crypto.blindIndex}).
  */
 final class Commands {
   static final int EXIT_CHECK_FAILED = 3;
@@ -50,12 +50,20 @@ final class Commands {
               out,
               err,
               (db, vertx) ->
-                  AuditChain.verify(db.pool(), config.audit().hmacKey())
+                  AuditChain.verify(
+                          vertx, db.pool(), config.audit().hmacKey(), config.audit().archiveDir())
                       .map(
                           r -> {
                             if (r.intact()) {
                               out.println(
-                                  "audit chain intact: " + r.records() + " records checked");
+                                  "audit chain intact: "
+                                      + r.records()
+                                      + " records checked"
+                                      + (r.archives() == 0
+                                          ? ""
+                                          : " (from "
+                                              + r.archives()
+                                              + " archive files, re-hashed, and the database)"));
                               return 0;
                             }
                             out.println(

@@ -1,5 +1,6 @@
 package cn.govgate.app;
 
+import cn.govgate.http.MethodLabel;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -56,15 +57,18 @@ public final class Metrics {
    * A Vert.x instance reporting to {@code registry}: HTTP server and client requests by method and
    * status (no route: Vert.x joins the routes a request passed with ">", so one endpoint would show
    * under several labels; the gateway's own {@code govgate_http_server_requests_seconds} carries
-   * the route template), pool metrics.
+   * the route template), pool metrics. The method is not Vert.x's {@code HTTP_METHOD} label, which
+   * is whatever token a client sent (one series per token): it is {@link MethodLabel}'s bounded
+   * value, given per request from a precomputed tag set.
    */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
     MicrometerMetricsOptions metrics =
         new MicrometerMetricsOptions()
             .setEnabled(true)
             .setJvmMetricsEnabled(false)
-            .setLabels(
-                EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
+            .setLabels(EnumSet.of(Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME))
+            .setServerRequestTagsProvider(request -> MethodLabel.tags(request.method().name()))
+            .setClientRequestTagsProvider(request -> MethodLabel.tags(request.method().name()));
     return Vertx.builder()
         .with(
             new VertxOptions()

@@ -1,5 +1,6 @@
 package cn.govgate.audit;
 
+import cn.govgate.crypto.MacAlgorithm;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -30,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * one instance at a time by a transaction-scoped advisory lock) creates the partitions of this
  * month and the next three by the gateway's clock, so no record falls into the default partition
  * however long an instance runs; and archives every partition older than {@code
- * audit.retentionMonths}: its records as JSON lines ({@code audit_log_YYYYMM.jsonl}, owner-only)
- * and a manifest with the first and last sequence numbers, the chain head (last hash) and the
- * file's SHA-256, recorded in {@code audit_archives}, after which the partition is DETACHED — kept
- * as a table, never deleted. {@link AuditChain} anchors the kept chain at the last archived record.
+ * audit.retentionMonths}: its records as JSON lines ({@code audit_log_YYYYMM.jsonl}, owner-only,
+ * each with the algorithm of its hash, {@code hashAlg}) and a manifest with the first and last
+ * sequence numbers, the chain head (last hash) and the file's SHA-256, recorded in {@code
+ * audit_archives}, after which the partition is DETACHED — kept as a table, never deleted. {@link
+ * AuditChain} anchors the kept chain at the last archived record.
  */
 public final class AuditRetention {
   private static final Logger log = LoggerFactory.getLogger(AuditRetention.class);
@@ -243,7 +245,7 @@ public final class AuditRetention {
       SqlConnection conn, String partition, AsyncFile out, Export export, long afterSeq) {
     return conn.preparedQuery(
             "SELECT seq, at, actor_type, actor_id, action, citizen_key, outcome, request_id, "
-                + "details, prev_hash, hash FROM \""
+                + "details, prev_hash, hash, hash_alg FROM \""
                 + partition
                 + "\" WHERE seq > $1 ORDER BY seq LIMIT "
                 + PAGE)
@@ -272,6 +274,13 @@ public final class AuditRetention {
                             .put("details", r.getString("details"))
                             .put("prevHash", r.getString("prev_hash"))
                             .put("hash", r.getString("hash"))
+                            // The algorithm the record's hash is in (the chain may change it);
+                            // NULL in the table means the records from before the column.
+                            .put(
+                                "hashAlg",
+                                r.getString("hash_alg") == null
+                                    ? MacAlgorithm.HMAC_SHA256.configName()
+                                    : r.getString("hash_alg"))
                             .encode())
                     .append('\n');
                 export.records++;

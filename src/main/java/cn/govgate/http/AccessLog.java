@@ -7,8 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,10 +37,6 @@ final class AccessLog implements Handler<RoutingContext> {
     Duration.ofSeconds(10)
   };
 
-  /** Methods the gateway serves; any other token a client sends is counted as {@code other}. */
-  private static final Set<String> METHODS =
-      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-
   private static final Logger log = LoggerFactory.getLogger("govgate.access");
 
   private final MeterRegistry meters;
@@ -60,8 +54,7 @@ final class AccessLog implements Handler<RoutingContext> {
           String method = ctx.request().method().name();
           String route = RouteLabel.of(ctx);
           int status = ctx.response().getStatusCode();
-          timer(METHODS.contains(method) ? method : "other", route, status)
-              .record(elapsed, TimeUnit.NANOSECONDS);
+          timer(MethodLabel.of(method), route, status).record(elapsed, TimeUnit.NANOSECONDS);
           if (log.isInfoEnabled()) {
             log.info(
                 "{} {} {} {} {}",
@@ -78,13 +71,7 @@ final class AccessLog implements Handler<RoutingContext> {
   private Timer timer(String method, String route, int status) {
     return Timer.builder(REQUESTS)
         .description("HTTP requests the gateway answered, by method, route template and status")
-        .tags(
-            "method",
-            method.toUpperCase(Locale.ROOT),
-            "route",
-            route,
-            "status",
-            String.valueOf(status))
+        .tags("method", method, "route", route, "status", String.valueOf(status))
         .serviceLevelObjectives(BUCKETS)
         .register(meters);
   }

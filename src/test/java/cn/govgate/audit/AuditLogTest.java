@@ -3,13 +3,8 @@ package cn.govgate.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.govgate.app.Gateway;
-import cn.govgate.app.MainAccess;
 import cn.govgate.testing.TestGateways;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -41,13 +36,17 @@ class AuditLogTest {
     writeRecords(25);
     assertThat(count()).isEqualTo(25);
     assertThat(
-            AuditChain.verify(gateway.database().pool(), key())
+            AuditChain.verify(
+                    gateway.vertx(),
+                    gateway.database().pool(),
+                    key(),
+                    java.nio.file.Path.of("no-archives"))
                 .await(10, TimeUnit.SECONDS)
                 .intact())
         .isTrue();
-    CommandOutput out = auditCheck();
-    assertThat(out.code).isZero();
-    assertThat(out.stdout).contains("audit chain intact: 25 records checked");
+    AuditCheckCommand out = auditCheck();
+    assertThat(out.code()).isZero();
+    assertThat(out.stdout()).contains("audit chain intact: 25 records checked");
   }
 
   @Test
@@ -56,9 +55,9 @@ class AuditLogTest {
     // An operator with owner rights bypasses the append-only trigger and edits a record.
     exec("ALTER TABLE audit_log DISABLE TRIGGER USER");
     exec("UPDATE audit_log SET outcome = 'success' WHERE seq = 4");
-    CommandOutput out = auditCheck();
-    assertThat(out.code).isEqualTo(3);
-    assertThat(out.stdout).contains("BROKEN at record 4").contains("content does not match");
+    AuditCheckCommand out = auditCheck();
+    assertThat(out.code()).isEqualTo(3);
+    assertThat(out.stdout()).contains("BROKEN at record 4").contains("content does not match");
   }
 
   @Test
@@ -66,9 +65,9 @@ class AuditLogTest {
     writeRecords(10);
     exec("ALTER TABLE audit_log DISABLE TRIGGER USER");
     exec("DELETE FROM audit_log WHERE seq = 7");
-    CommandOutput out = auditCheck();
-    assertThat(out.code).isEqualTo(3);
-    assertThat(out.stdout).contains("BROKEN at record 8").contains("sequence gap");
+    AuditCheckCommand out = auditCheck();
+    assertThat(out.code()).isEqualTo(3);
+    assertThat(out.stdout()).contains("BROKEN at record 8").contains("sequence gap");
   }
 
   @Test
@@ -81,15 +80,15 @@ class AuditLogTest {
     gateway = TestGateways.start(settings);
     writeRecords(6);
     assertThat(algorithms()).containsExactly(first, second);
-    CommandOutput out = auditCheck();
-    assertThat(out.code).as(out.stdout).isZero();
-    assertThat(out.stdout).contains("audit chain intact: 12 records checked");
+    AuditCheckCommand out = auditCheck();
+    assertThat(out.code()).as(out.stdout()).isZero();
+    assertThat(out.stdout()).contains("audit chain intact: 12 records checked");
 
     exec("ALTER TABLE audit_log DISABLE TRIGGER USER");
     exec("UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 10");
     out = auditCheck();
-    assertThat(out.code).isEqualTo(3);
-    assertThat(out.stdout).contains("BROKEN at record 10").contains("content does not match");
+    assertThat(out.code()).isEqualTo(3);
+    assertThat(out.stdout()).contains("BROKEN at record 10").contains("content does not match");
   }
 
   @Test
@@ -99,9 +98,9 @@ class AuditLogTest {
     exec(
         "UPDATE audit_log SET hash_alg = CASE WHEN hash_alg = 'HMAC-SM3' THEN 'HMAC-SHA256' ELSE 'HMAC-SM3' END "
             + "WHERE seq = 3");
-    CommandOutput out = auditCheck();
-    assertThat(out.code).isEqualTo(3);
-    assertThat(out.stdout).contains("BROKEN at record 3");
+    AuditCheckCommand out = auditCheck();
+    assertThat(out.code()).isEqualTo(3);
+    assertThat(out.stdout()).contains("BROKEN at record 3");
   }
 
   @Test
@@ -168,19 +167,7 @@ class AuditLogTest {
     return java.util.Base64.getDecoder().decode(settings.get("audit.hmacKey"));
   }
 
-  private record CommandOutput(int code, String stdout) {}
-
-  private CommandOutput auditCheck() {
-    Map<String, String> env = new HashMap<>();
-    settings.forEach((k, v) -> env.put("GOVGATE_" + k.replace('.', '_').toUpperCase(), v));
-    PrintStream original = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      int code = MainAccess.run(new String[] {"audit-check"}, env, System.err);
-      return new CommandOutput(code, buf.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(original);
-    }
+  private AuditCheckCommand auditCheck() {
+    return AuditCheckCommand.run(settings);
   }
 }

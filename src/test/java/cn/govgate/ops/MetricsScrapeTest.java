@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -54,6 +55,9 @@ class MetricsScrapeTest {
    */
   private static final Set<String> BUCKET_BOUNDS =
       Set.of("0.05", "0.1", "0.25", "0.5", "1.0", "2.0", "2.5", "3.0", "5.0", "10.0", "+Inf");
+
+  /** A method token nobody serves; its label must be "other". */
+  private static final String ODD_METHOD = "GOVGATEODDMETHOD";
 
   private GatewayTestBed bed;
   private String scrape;
@@ -125,6 +129,11 @@ class MetricsScrapeTest {
         "{}",
         Map.of("Content-Type", "application/x-www-form-urlencoded"));
     Http.post(base + "/callbacks/wechat", "{}");
+    // Methods no client should send: any token is a method, so each would be a series.
+    for (String odd : List.of(ODD_METHOD, "get", ODD_METHOD + "2")) {
+      assertThat(Http.send(odd, base + "/v1/catalog?region=" + HZ, null, Map.of()).statusCode())
+          .isLessThan(500);
+    }
     // Ops.
     assertThat(Http.get(base + "/health/live").statusCode()).isEqualTo(200);
     assertThat(Http.get(base + "/health/ready").statusCode()).isEqualTo(200);
@@ -220,6 +229,37 @@ class MetricsScrapeTest {
         .as("series in one scrape")
         .isLessThan(2500);
     assertThat(seriesPerName).allSatisfy((name, n) -> assertThat(n).as(name).isLessThan(400));
+  }
+
+  @Test
+  void anUnknownMethodIsCountedAsOtherNeverAsItsOwnSeries() {
+    Map<String, Set<String>> methodsPerName = new TreeMap<>();
+    samples()
+        .forEach(
+            (series, labels) -> {
+              if (labels.containsKey("method")
+                  && (series.startsWith("vertx_http_") || series.startsWith("govgate_http_"))) {
+                methodsPerName
+                    .computeIfAbsent(series.substring(0, series.indexOf('{')), n -> new TreeSet<>())
+                    .add(labels.get("method"));
+              }
+            });
+    assertThat(methodsPerName)
+        .containsKeys(
+            "vertx_http_server_requests_total",
+            "vertx_http_server_response_time_seconds_count",
+            "govgate_http_server_requests_seconds_count");
+    assertThat(methodsPerName)
+        .allSatisfy(
+            (name, methods) ->
+                assertThat(methods)
+                    .as(name)
+                    .isSubsetOf(
+                        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"));
+    assertThat(methodsPerName.get("vertx_http_server_requests_total")).contains("GET", "other");
+    assertThat(methodsPerName.get("govgate_http_server_requests_seconds_count"))
+        .contains("GET", "other");
+    assertThat(scrape).doesNotContain(ODD_METHOD).doesNotContain("method=\"get\"");
   }
 
   @Test

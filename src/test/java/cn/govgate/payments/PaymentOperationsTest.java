@@ -278,7 +278,7 @@ class PaymentOperationsTest {
   }
 
   @Test
-  void anOperatorRefundsAnAlipayOrderAndItIsRefundedAtOnce() {
+  void anOperatorRefundsAnAlipayOrderAndItIsRefundedAtOnce() throws Exception {
     InReview o = paidTwiceThroughAlipay();
     HttpResponse<String> resolved =
         resolve(
@@ -295,6 +295,29 @@ class PaymentOperationsTest {
         .containsExactly(Map.entry(o.orderId() + "R1", o.amountFen()));
     assertThat(Http.json(bed.order(o.token(), o.orderId())).getString("status"))
         .isEqualTo("refunded");
+
+    // Alipay then notifies the refund on the payment's notify_url (§8.3): verified, applied once,
+    // acknowledged; the same notification again changes nothing.
+    String refundId = o.orderId() + "R1";
+    RegistryFixture.waitFor(
+        () -> bed.identity.alipay.refundNotificationAcknowledged(o.orderId(), refundId),
+        Duration.ofSeconds(10));
+    Map<String, String> notification =
+        bed.identity.alipay.refundNotification(o.orderId(), refundId);
+    assertThat(notification).containsEntry("out_biz_no", refundId);
+    HttpResponse<String> duplicate =
+        Http.post(
+            bed.gateway.baseUrl() + "/callbacks/alipay",
+            cn.govgate.channel.alipay.AlipayWire.formEncode(notification),
+            Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"));
+    assertThat(duplicate.statusCode()).isEqualTo(200);
+    assertThat(duplicate.body()).isEqualTo("success");
+    assertThat(Http.json(bed.order(o.token(), o.orderId())).getString("status"))
+        .isEqualTo("refunded");
+    assertThat(bed.identity.alipay.refunds(o.orderId())).hasSize(1);
+    assertThat(audited("payment.refund", o.orderId()))
+        .singleElement()
+        .satisfies(d -> assertThat(d).contains("refunded"));
   }
 
   @Test

@@ -8,6 +8,8 @@ import cn.govgate.channel.alipay.sim.AlipaySimulator;
 import cn.govgate.channel.alipay.sim.AlipaySimulatorOptions;
 import cn.govgate.channel.alipay.sim.SimUser;
 import cn.govgate.channel.spi.ChannelException;
+import cn.govgate.channel.spi.Payments.CallbackReply;
+import cn.govgate.channel.spi.Payments.CallbackRequest;
 import cn.govgate.channel.spi.Payments.PrepayRequest;
 import cn.govgate.channel.spi.Payments.RefundRequest;
 import cn.govgate.channel.spi.Payments.RefundResult;
@@ -21,7 +23,9 @@ import com.alipay.api.request.AlipayTradeRefundRequest;
 import com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse;
 import com.alipay.api.response.AlipayTradeRefundResponse;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
@@ -110,6 +114,104 @@ class AlipayRefundTest {
     assertThat(sim.refunds(orderId)).containsExactly(Map.entry(request.refundId(), 8850L));
     assertThat(await(adapter.queryOrder(APP, orderId)).status())
         .isEqualTo(cn.govgate.channel.spi.Payments.PaymentStatus.CLOSED);
+  }
+
+  /** A merchant endpoint that records every notification and answers {@code success}. */
+  private static HttpServer notifications(ConcurrentLinkedQueue<CallbackRequest> into) {
+    return await(
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req ->
+                    req.body()
+                        .onSuccess(
+                            body -> {
+                              into.add(
+                                  new CallbackRequest(
+                                      Map.of(), req.getHeader("Content-Type"), body.toString()));
+                              CallbackReply reply = adapter.acknowledgeReply();
+                              req.response()
+                                  .setStatusCode(reply.status())
+                                  .putHeader("Content-Type", reply.contentType())
+                                  .end(reply.body());
+                            }))
+            .listen(0, "127.0.0.1"));
+  }
+
+  private static String paidOrder(long fen, String notifyUrl) {
+    String orderId = "GG" + System.nanoTime();
+    await(
+        adapter.prepay(
+            new PrepayRequest(APP, USER.userId(), orderId, fen, "交通违法罚款", notifyUrl, null)));
+    await(sim.payOrder(orderId));
+    return orderId;
+  }
+
+  @Test
+  void aRefundIsNotifiedOnThePaymentsNotifyUrlSignedLikeItsOtherNotifications() {
+    ConcurrentLinkedQueue<CallbackRequest> received = new ConcurrentLinkedQueue<>();
+    HttpServer merchant = notifications(received);
+    try {
+      String url = "http://127.0.0.1:" + merchant.actualPort() + "/alipay/notify";
+      String orderId = paidOrder(8850, url);
+      TestSupport.eventually(() -> received.size() == 1);
+      // A partial refund, then the rest: each notified with its out_biz_no, the refunded total and
+      // the trade's status after it.
+      await(
+          adapter.refund(new RefundRequest(APP, orderId, orderId + "R1", 3000, 8850, null, null)));
+      await(
+          adapter.refund(new RefundRequest(APP, orderId, orderId + "R2", 5850, 8850, null, null)));
+      TestSupport.eventually(() -> received.size() == 3);
+      TestSupport.eventually(() -> sim.refundNotificationAcknowledged(orderId, orderId + "R2"));
+      List<CallbackRequest> all = new java.util.ArrayList<>(received);
+      RefundResult r1 = await(adapter.verifyRefundCallback(all.get(1)));
+      assertThat(r1.status()).isEqualTo(RefundStatus.SUCCESS);
+      assertThat(r1.orderId()).isEqualTo(orderId);
+      assertThat(r1.refundId()).isEqualTo(orderId + "R1");
+      assertThat(r1.refundFen()).isEqualTo(3000);
+      assertThat(r1.refundedAt()).isNotNull();
+      RefundResult r2 = await(adapter.verifyRefundCallback(all.get(2)));
+      assertThat(r2.refundId()).isEqualTo(orderId + "R2");
+      assertThat(r2.refundFen()).as("refund_fee: the trade's refunded total").isEqualTo(8850);
+      assertThat(sim.refundNotification(orderId, orderId + "R1"))
+          .containsEntry("notify_type", "trade_status_sync")
+          .containsEntry("trade_status", "TRADE_SUCCESS")
+          .containsEntry("out_biz_no", orderId + "R1")
+          .containsEntry("refund_fee", "30.00")
+          .containsKeys("gmt_refund", "sign");
+      assertThat(sim.refundNotification(orderId, orderId + "R2"))
+          .containsEntry("trade_status", "TRADE_CLOSED");
+      // On the payment route, the adapter reads it as no new payment.
+      assertThat(await(adapter.verifyCallback(all.get(1))).status())
+          .isEqualTo(cn.govgate.channel.spi.Payments.PaymentStatus.REFUNDED);
+      // The payment notification is no refund notification; a changed refund_fee breaks the
+      // signature.
+      assertThat(TestSupport.awaitFailure(adapter.verifyRefundCallback(all.get(0))).kind())
+          .isEqualTo(ChannelException.Kind.MALFORMED_RESPONSE);
+      CallbackRequest tampered =
+          new CallbackRequest(
+              Map.of(),
+              all.get(1).contentType(),
+              all.get(1).body().replace("refund_fee=30.00", "refund_fee=88.50"));
+      assertThat(tampered.body()).isNotEqualTo(all.get(1).body());
+      assertThat(TestSupport.awaitFailure(adapter.verifyRefundCallback(tampered)).kind())
+          .isEqualTo(ChannelException.Kind.SIGNATURE_INVALID);
+
+      // The knob off: the refund happens, nothing is notified.
+      sim.knobs().refundNotifications(false);
+      String quiet = paidOrder(1200, url);
+      TestSupport.eventually(() -> received.size() == 4);
+      assertThat(
+              await(
+                      adapter.refund(
+                          new RefundRequest(APP, quiet, quiet + "R1", 1200, 1200, null, null)))
+                  .status())
+          .isEqualTo(RefundStatus.SUCCESS);
+      assertThat(sim.refundNotification(quiet, quiet + "R1")).isNull();
+    } finally {
+      sim.knobs().refundNotifications(true);
+      await(merchant.close());
+    }
   }
 
   @Test

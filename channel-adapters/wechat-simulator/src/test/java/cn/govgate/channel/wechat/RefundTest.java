@@ -1,10 +1,6 @@
 package cn.govgate.channel.wechat;
 
-import static cn.govgate.channel.wechat.WechatTestBed.API_V3_KEY;
 import static cn.govgate.channel.wechat.WechatTestBed.APP_ID;
-import static cn.govgate.channel.wechat.WechatTestBed.MCH_ID;
-import static cn.govgate.channel.wechat.WechatTestBed.MERCHANT_KEYS;
-import static cn.govgate.channel.wechat.WechatTestBed.MERCHANT_SERIAL;
 import static cn.govgate.channel.wechat.WechatTestBed.ZHANG;
 import static cn.govgate.channel.wechat.WechatTestBed.await;
 import static cn.govgate.channel.wechat.WechatTestBed.failure;
@@ -19,7 +15,6 @@ import cn.govgate.channel.spi.Payments.RefundRequest;
 import cn.govgate.channel.spi.Payments.RefundResult;
 import cn.govgate.channel.spi.Payments.RefundStatus;
 import com.wechat.pay.java.core.RSAPublicKeyConfig;
-import com.wechat.pay.java.core.http.DefaultHttpClientBuilder;
 import com.wechat.pay.java.core.notification.NotificationParser;
 import com.wechat.pay.java.core.notification.RequestParam;
 import com.wechat.pay.java.service.refund.RefundService;
@@ -32,8 +27,6 @@ import com.wechat.pay.java.service.refund.model.Status;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -187,36 +180,9 @@ class RefundTest {
     CallbackServer capture =
         CallbackServer.start(
             bed.vertx, callback -> Future.succeededFuture(new CallbackReply(200, null, null)));
-    RSAPublicKeyConfig config =
-        new RSAPublicKeyConfig.Builder()
-            .merchantId(MCH_ID)
-            .privateKey(WechatTestBed.base64(MERCHANT_KEYS.getPrivate().getEncoded()))
-            .merchantSerialNumber(MERCHANT_SERIAL)
-            .publicKey(bed.sim.platformPublicKey())
-            .publicKeyId(bed.sim.platformSerial())
-            .apiV3Key(API_V3_KEY)
-            .build();
-    int port = bed.sim.port();
-    OkHttpClient okHttp =
-        new OkHttpClient.Builder()
-            .addInterceptor(
-                chain -> {
-                  HttpUrl url =
-                      chain
-                          .request()
-                          .url()
-                          .newBuilder()
-                          .scheme("http")
-                          .host("127.0.0.1")
-                          .port(port)
-                          .build();
-                  return chain.proceed(chain.request().newBuilder().url(url).build());
-                })
-            .build();
+    RSAPublicKeyConfig config = WechatPaySdk.config(bed.sim);
     RefundService service =
-        new RefundService.Builder()
-            .httpClient(new DefaultHttpClientBuilder().config(config).okHttpClient(okHttp).build())
-            .build();
+        new RefundService.Builder().httpClient(WechatPaySdk.httpClient(bed.sim, config)).build();
 
     CreateRequest create = new CreateRequest();
     create.setOutTradeNo(order.orderId());

@@ -1,11 +1,8 @@
 package cn.govgate.channel.wechat;
 
-import static cn.govgate.channel.wechat.WechatTestBed.API_V3_KEY;
 import static cn.govgate.channel.wechat.WechatTestBed.APP_ID;
 import static cn.govgate.channel.wechat.WechatTestBed.APP_SECRET;
 import static cn.govgate.channel.wechat.WechatTestBed.MCH_ID;
-import static cn.govgate.channel.wechat.WechatTestBed.MERCHANT_KEYS;
-import static cn.govgate.channel.wechat.WechatTestBed.MERCHANT_SERIAL;
 import static cn.govgate.channel.wechat.WechatTestBed.ZHANG;
 import static cn.govgate.channel.wechat.WechatTestBed.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +18,6 @@ import cn.govgate.channel.spi.Payments.PaymentStatus;
 import cn.govgate.channel.spi.Payments.PrepayRequest;
 import com.wechat.pay.java.core.RSAPublicKeyConfig;
 import com.wechat.pay.java.core.exception.ServiceException;
-import com.wechat.pay.java.core.http.DefaultHttpClientBuilder;
 import com.wechat.pay.java.core.http.HttpClient;
 import com.wechat.pay.java.core.notification.NotificationParser;
 import com.wechat.pay.java.core.notification.RequestParam;
@@ -33,8 +29,6 @@ import com.wechat.pay.java.service.payments.jsapi.model.PrepayWithRequestPayment
 import com.wechat.pay.java.service.payments.jsapi.model.QueryOrderByOutTradeNoRequest;
 import com.wechat.pay.java.service.payments.model.Transaction;
 import io.vertx.core.Future;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,15 +46,7 @@ class SdkInteropTest {
   static void start() {
     bed = WechatTestBed.start();
     bed.login(ZHANG);
-    payConfig =
-        new RSAPublicKeyConfig.Builder()
-            .merchantId(MCH_ID)
-            .privateKey(WechatTestBed.base64(MERCHANT_KEYS.getPrivate().getEncoded()))
-            .merchantSerialNumber(MERCHANT_SERIAL)
-            .publicKey(bed.sim.platformPublicKey())
-            .publicKeyId(bed.sim.platformSerial())
-            .apiV3Key(API_V3_KEY)
-            .build();
+    payConfig = WechatPaySdk.config(bed.sim);
   }
 
   @AfterAll
@@ -173,23 +159,6 @@ class SdkInteropTest {
    * api.mch.weixin.qq.com.
    */
   private static HttpClient toSimulator() {
-    int port = bed.sim.port();
-    OkHttpClient okHttp =
-        new OkHttpClient.Builder()
-            .addInterceptor(
-                chain -> {
-                  HttpUrl url =
-                      chain
-                          .request()
-                          .url()
-                          .newBuilder()
-                          .scheme("http")
-                          .host("127.0.0.1")
-                          .port(port)
-                          .build();
-                  return chain.proceed(chain.request().newBuilder().url(url).build());
-                })
-            .build();
-    return new DefaultHttpClientBuilder().config(payConfig).okHttpClient(okHttp).build();
+    return WechatPaySdk.httpClient(bed.sim, payConfig);
   }
 }

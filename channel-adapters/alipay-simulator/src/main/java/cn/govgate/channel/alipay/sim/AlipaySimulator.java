@@ -52,8 +52,8 @@ public final class AlipaySimulator {
     this.vertx = vertx;
     this.options = options;
     this.knobs = new SimKnobs(options.authCodeTtl(), options.notifyRetryDelays());
-    this.apis = new SimApis(state, knobs, options.clock());
     this.notifier = new SimNotifier(vertx, state, knobs, options.clock());
+    this.apis = new SimApis(state, knobs, options.clock(), notifier, vertx);
   }
 
   /**
@@ -268,6 +268,21 @@ public final class AlipaySimulator {
     synchronized (o) {
       return Map.copyOf(o.refunds);
     }
+  }
+
+  /**
+   * The refund notification (§8.3) sent for refund {@code refundId} ({@code out_request_no}) of an
+   * order, as signed; null when none was sent.
+   */
+  public Map<String, String> refundNotification(String outTradeNo, String refundId) {
+    Order o = state.findOrder(outTradeNo);
+    return o == null ? null : o.refundNotifications.get(refundId);
+  }
+
+  /** Whether the refund notification of {@code refundId} was answered exactly {@code success}. */
+  public boolean refundNotificationAcknowledged(String outTradeNo, String refundId) {
+    Order o = state.findOrder(outTradeNo);
+    return o != null && o.refundsAcknowledged.contains(refundId);
   }
 
   /** How many times the notification of an order was POSTed so far. */

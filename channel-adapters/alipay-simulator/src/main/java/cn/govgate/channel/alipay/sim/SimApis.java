@@ -6,6 +6,7 @@ import cn.govgate.channel.alipay.sim.SimState.Certification;
 import cn.govgate.channel.alipay.sim.SimState.Order;
 import cn.govgate.channel.alipay.sim.SimState.SimApp;
 import cn.govgate.channel.alipay.sim.SimState.Token;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,11 +24,15 @@ final class SimApis {
   private final SimState state;
   private final SimKnobs knobs;
   private final Clock clock;
+  private final SimNotifier notifier;
+  private final Vertx vertx;
 
-  SimApis(SimState state, SimKnobs knobs, Clock clock) {
+  SimApis(SimState state, SimKnobs knobs, Clock clock, SimNotifier notifier, Vertx vertx) {
     this.state = state;
     this.knobs = knobs;
     this.clock = clock;
+    this.notifier = notifier;
+    this.vertx = vertx;
   }
 
   SimReply dispatch(String method, Map<String, String> p, SimApp app) {
@@ -250,7 +255,8 @@ final class SimApis {
   /**
    * §8.1: a paid trade is refunded once per {@code out_request_no} (a replay with the same amount
    * answers {@code fund_change=N}, another amount {@code ACQ.DISCORDANT_REPEAT_REQUEST}); refunds
-   * never exceed the total; a trade refunded in full is {@code TRADE_CLOSED}.
+   * never exceed the total; a trade refunded in full is {@code TRADE_CLOSED}. A refund done is
+   * notified (§8.3) unless the {@code refundNotifications} knob is off.
    */
   private SimReply tradeRefund(JsonObject biz, SimApp app) {
     String method = "alipay.trade.refund";
@@ -280,6 +286,10 @@ final class SimApis {
         o.refundedAt = clock.instant();
         refunded += fen;
         if (refunded == total) o.status = "TRADE_CLOSED";
+        if (knobs.refundNotifications) {
+          Map<String, String> n = notifier.refundNotification(o, requestNo, refunded, o.refundedAt);
+          vertx.runOnContext(v -> notifier.deliverRefund(o, requestNo, n));
+        }
       }
       return SimReply.ok(
           method,

@@ -63,6 +63,7 @@ public final class SimKnobs {
   volatile Duration authCodeTtl;
   volatile List<Duration> notifyRetryDelays;
   volatile String subscriptionRefusedSubCode = "USER_NOT_SUBSCRIBED";
+  volatile boolean refundNotifications = true;
 
   SimKnobs(Duration authCodeTtl, List<Duration> notifyRetryDelays) {
     this.authCodeTtl = authCodeTtl;
@@ -70,6 +71,21 @@ public final class SimKnobs {
   }
 
   /** Added delay before every gateway answer. */
+  /**
+   * Whether a refund, once done, is notified to the payment's {@code notify_url} as a {@code
+   * trade_status_sync} with {@code out_biz_no}, {@code refund_fee} and {@code gmt_refund} (§8.3).
+   * Default true; false plays a refund that is not notified (the refund still succeeds; only the
+   * answer or a query tells).
+   */
+  public SimKnobs refundNotifications(boolean value) {
+    refundNotifications = value;
+    return this;
+  }
+
+  public boolean refundNotifications() {
+    return refundNotifications;
+  }
+
   public SimKnobs latency(Duration latency) {
     this.latency = latency == null ? Duration.ZERO : latency;
     return this;

@@ -14,12 +14,13 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds, signs and delivers trade notifications; re-delivers on any reply other than exactly
- * {@code success}.
+ * Builds, signs and delivers trade notifications — a payment's, and a refund's (§8.3) to the same
+ * {@code notify_url} — and re-delivers on any reply other than exactly {@code success}.
  */
 final class SimNotifier {
 
@@ -83,20 +84,53 @@ final class SimNotifier {
     return n;
   }
 
+  /**
+   * A refund's notification (§8.3): the trade notification of the order as it stands after the
+   * refund ({@code trade_status} {@code TRADE_SUCCESS}, or {@code TRADE_CLOSED} once refunded in
+   * full), plus {@code out_biz_no} (the refund's {@code out_request_no}), {@code refund_fee} (the
+   * trade's refunded total, yuan) and {@code gmt_refund}; signed like every notification.
+   */
+  Map<String, String> refundNotification(Order o, String requestNo, long refundedFen, Instant at) {
+    Map<String, String> n = notification(o);
+    n.remove("sign");
+    n.put("out_biz_no", requestNo);
+    n.put("refund_fee", AlipayWire.yuan(refundedFen));
+    n.put("gmt_refund", AlipayWire.timestamp(at));
+    SimApp app = state.apps.get(o.appId);
+    n.put("sign", app.platformSigner().sign(AlipayWire.notificationSignContent(n)));
+    return n;
+  }
+
+  /** Delivers (and re-delivers) the order's payment notification. */
   void deliver(Order o, int attempt) {
+    deliver(o, o.lastNotification, o.deliveries, () -> o.acknowledged = true, attempt);
+  }
+
+  /** Delivers a refund notification to the payment's {@code notify_url}, re-delivered alike. */
+  void deliverRefund(Order o, String requestNo, Map<String, String> notification) {
+    o.refundNotifications.put(requestNo, notification);
+    deliver(o, notification, o.refundDeliveries, () -> o.refundsAcknowledged.add(requestNo), 0);
+  }
+
+  private void deliver(
+      Order o,
+      Map<String, String> notification,
+      AtomicInteger deliveries,
+      Runnable acked,
+      int attempt) {
     if (o.notifyUrl == null || o.notifyUrl.isEmpty()) return;
-    o.deliveries.incrementAndGet();
+    deliveries.incrementAndGet();
     client
         .postAbs(o.notifyUrl)
         .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
         .timeout(15_000)
-        .sendBuffer(Buffer.buffer(AlipayWire.formEncode(o.lastNotification)))
+        .sendBuffer(Buffer.buffer(AlipayWire.formEncode(notification)))
         .onComplete(
             ar -> {
               if (ar.succeeded()
                   && ar.result().statusCode() == 200
                   && "success".equals(ar.result().bodyAsString())) {
-                o.acknowledged = true;
+                acked.run();
                 return;
               }
               List<Duration> delays = knobs.notifyRetryDelays;
@@ -106,7 +140,8 @@ final class SimNotifier {
                     attempt + 1,
                     delays.get(attempt));
                 vertx.setTimer(
-                    Math.max(1, delays.get(attempt).toMillis()), id -> deliver(o, attempt + 1));
+                    Math.max(1, delays.get(attempt).toMillis()),
+                    id -> deliver(o, notification, deliveries, acked, attempt + 1));
               }
             });
   }

@@ -71,6 +71,18 @@ final class SimState {
 
     volatile Instant refundedAt;
 
+    /** Refund notifications sent (§8.3) by {@code out_request_no}: the parameters as signed. */
+    final Map<String, Map<String, String>> refundNotifications =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The {@code out_request_no}s whose refund notification was answered exactly {@code success}.
+     */
+    final java.util.Set<String> refundsAcknowledged =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    final AtomicInteger refundDeliveries = new AtomicInteger();
+
     Order(
         String appId,
         String outTradeNo,

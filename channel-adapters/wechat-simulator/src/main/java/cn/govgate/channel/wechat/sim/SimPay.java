@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.HttpResponse;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -112,21 +114,29 @@ final class SimPay {
   final Map<String, Refund> refunds = new ConcurrentHashMap<>();
 
   void mount(Router router) {
-    router
-        .post("/v3/refund/domestic/refunds")
-        .handler(ctx -> sim.gate(ctx, "pay_refund", true, this::refund));
-    router
-        .get("/v3/refund/domestic/refunds/:no")
-        .handler(ctx -> sim.gate(ctx, "pay_refund_query", true, this::refundQuery));
-    router
-        .post("/v3/pay/transactions/jsapi")
-        .handler(ctx -> sim.gate(ctx, "pay_jsapi", true, this::jsapi));
-    router
-        .get("/v3/pay/transactions/out-trade-no/:no")
-        .handler(ctx -> sim.gate(ctx, "pay_query", true, this::query));
-    router
-        .post("/v3/pay/transactions/out-trade-no/:no/close")
-        .handler(ctx -> sim.gate(ctx, "pay_close", true, this::close));
+    signed(router.post("/v3/refund/domestic/refunds"), "pay_refund", this::refund);
+    signed(router.get("/v3/refund/domestic/refunds/:no"), "pay_refund_query", this::refundQuery);
+    signed(router.post("/v3/pay/transactions/jsapi"), "pay_jsapi", this::jsapi);
+    signed(router.get("/v3/pay/transactions/out-trade-no/:no"), "pay_query", this::query);
+    signed(router.post("/v3/pay/transactions/out-trade-no/:no/close"), "pay_close", this::close);
+  }
+
+  /**
+   * A WeChat Pay API route: counted and subject to the knobs ({@link WechatSimulator#gate}), then
+   * the request's signature checked ({@link #authenticate}, 401 when it fails) before {@code
+   * handler} runs with the merchant who signed it.
+   */
+  private void signed(Route route, String api, BiConsumer<RoutingContext, Merchant> handler) {
+    route.handler(
+        ctx ->
+            sim.gate(
+                ctx,
+                api,
+                true,
+                c -> {
+                  Merchant merchant = authenticate(c);
+                  if (merchant != null) handler.accept(c, merchant);
+                }));
   }
 
   /**
@@ -175,9 +185,7 @@ final class SimPay {
     return valid ? null : "签名错误 (bad signature)";
   }
 
-  private void jsapi(RoutingContext ctx) {
-    Merchant merchant = authenticate(ctx);
-    if (merchant == null) return;
+  private void jsapi(RoutingContext ctx, Merchant merchant) {
     JsonObject body = sim.jsonBody(ctx);
     String problem = validatePrepay(merchant, body);
     if (problem != null) {
@@ -269,17 +277,13 @@ final class SimPay {
     return order;
   }
 
-  private void query(RoutingContext ctx) {
-    Merchant merchant = authenticate(ctx);
-    if (merchant == null) return;
+  private void query(RoutingContext ctx, Merchant merchant) {
     Order order = ownOrder(ctx, merchant, ctx.queryParams().get("mchid"));
     if (order == null) return;
     sim.signedJson(ctx, 200, transaction(order).encode());
   }
 
-  private void close(RoutingContext ctx) {
-    Merchant merchant = authenticate(ctx);
-    if (merchant == null) return;
+  private void close(RoutingContext ctx, Merchant merchant) {
     JsonObject body = sim.jsonBody(ctx);
     Order order = ownOrder(ctx, merchant, body == null ? null : body.getString("mchid"));
     if (order == null) return;
@@ -298,9 +302,7 @@ final class SimPay {
    * then succeeds on the next turn of the event loop and is notified (§9.3) when it has a {@code
    * notify_url} and the knob allows.
    */
-  private void refund(RoutingContext ctx) {
-    Merchant merchant = authenticate(ctx);
-    if (merchant == null) return;
+  private void refund(RoutingContext ctx, Merchant merchant) {
     JsonObject body = sim.jsonBody(ctx);
     JsonObject amount = body == null ? null : body.getJsonObject("amount");
     String outRefundNo = body == null ? null : body.getString("out_refund_no");
@@ -376,9 +378,7 @@ final class SimPay {
     }
   }
 
-  private void refundQuery(RoutingContext ctx) {
-    Merchant merchant = authenticate(ctx);
-    if (merchant == null) return;
+  private void refundQuery(RoutingContext ctx, Merchant merchant) {
     Refund refund = refunds.get(ctx.pathParam("no"));
     Order order = refund == null ? null : orders.get(refund.outTradeNo());
     if (order == null || !order.mchId().equals(merchant.mchId())) {
