@@ -34,6 +34,7 @@ CODES=${BENCH_CODES:-240000}
 PREP=${BENCH_PREP_CONCURRENCY:-16}
 FIXED_RATE=${BENCH_FIXED_RATE:-}
 IDLE=${BENCH_IDLE:-10000}
+G_CITIZENS=${BENCH_G_CITIZENS:-10000000}
 NGINX_PORT=${BENCH_NGINX_PORT:-20381}
 HEAP=${BENCH_HEAP:-2g}
 SIM_HEAP=${BENCH_SIM_HEAP:-2g}
@@ -265,7 +266,8 @@ done
 warm b "http://127.0.0.1:$NGINX_PORT" scenario-department.lua
 warm c "$DEPARTMENT" scenario-department.lua
 # (d) spends single-use codes: a tenth for the warm-up, then one block per round; none is sent twice.
-D_WARM=$(( CODES / 10 )); D_BLOCK=$(( (CODES - D_WARM) / ROUNDS ))
+D_WARM=$(( CODES / 10 )); D_BLOCKS=$ROUNDS; [ "$G_CITIZENS" -gt 0 ] && D_BLOCKS=$(( ROUNDS + 1 ))
+D_BLOCK=$(( (CODES - D_WARM) / D_BLOCKS ))
 warm d "$GATEWAY" scenario-d.lua 0 1 "$D_WARM"
 warm e "$GATEWAY" scenario-e.lua
 
@@ -293,12 +295,61 @@ if [ "$IDLE" -gt 0 ]; then
   BENCH_LUA="$HERE/lua" taskset -c "$CPUS" wrk -t"$THREADS" -c"$IDLE" -d20s --timeout 30s -s "$HERE/lua/idle.lua" \
     "$GATEWAY" >"$WORK/wrk-idle.txt" 2>&1 &
   IDLE_WRK=$!
-  sleep 12
-  OPEN=$(awk -v p="$(printf '%04X' "${GATEWAY##*:}")" '{ split($2, l, ":") } l[2] == p && $4 == "01" { n++ } END { print n + 0 }' /proc/net/tcp)
+  # The JVM listens on a dual-stack socket ([::ffff:127.0.0.1]), so its connections are in /proc/net/tcp6, not
+  # /proc/net/tcp (which is why an earlier version counted 0). Count the gateway side (local port) in both, and
+  # wait until all are open (at most 16 s).
+  open_count() { cat /proc/net/tcp /proc/net/tcp6 | awk -v p="$(printf '%04X' "${GATEWAY##*:}")" \
+    '{ k = split($2, l, ":") } l[k] == p && $4 == "01" { n++ } END { print n + 0 }'; }
+  OPEN=0
+  for _ in $(seq 1 16); do sleep 1; OPEN=$(open_count); [ "$OPEN" -ge "$IDLE" ] && break; done
+  sleep 2
+  OPEN=$(open_count)
   RSS_IDLE=$(awk '/VmRSS/ { print $2 }' "/proc/$GW_PID/status")
   wait "$IDLE_WRK" || true
-  IDLE_LINE="- (f) $OPEN established connections to the gateway, idle: gateway RSS **$(( RSS_IDLE / 1024 )) MiB** (before: $(( RSS_BEFORE / 1024 )) MiB; heap -Xmx$HEAP) — target <= 512 MB: $([ $(( RSS_IDLE / 1024 )) -le 512 ] && echo met || echo NOT met)"
+  IDLE_LINE="- (f) $OPEN established connections to the gateway, idle: gateway RSS **$(( RSS_IDLE / 1024 )) MiB** (before: $(( RSS_BEFORE / 1024 )) MiB, so $(( (RSS_IDLE - RSS_BEFORE) / 1024 )) MiB for the connections; heap -Xms/-Xmx$HEAP, committed at start) — target <= 512 MB: $([ $(( RSS_IDLE / 1024 )) -le 512 ] && echo met || echo NOT met)"
   say "$IDLE_LINE"
+fi
+
+# ---- (g) many bound citizens seeded with SQL; (d) and (a) again against them; the binding lookup's p99 ----
+G_LINE="- (g) not measured (BENCH_G_CITIZENS=0)"
+# A failing (g) is reported as such; it does not throw away the rounds measured before it.
+g_scenario() {
+  PGBIN=$(dirname "$(command -v psql 2>/dev/null || ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | tail -1)")
+  [ -x "$PGBIN/psql" ] && [ -x "$PGBIN/pgbench" ] || die "(g) needs psql and pgbench (apt-get install postgresql-client)"
+  export PGHOST=127.0.0.1 PGUSER=postgres PGDATABASE=postgres
+  PGPORT=$(sed -n 's/^db\.port=//p' "$WORK/gateway.properties"); export PGPORT
+  [ -n "$PGPORT" ] || die "(g): no db.port in $WORK/gateway.properties"
+  say "(g): seeding $G_CITIZENS bound citizens with SQL"
+  t0=$(date +%s)
+  taskset -c "$CPUS" "$PGBIN/psql" -q -v n="$G_CITIZENS" -v app="$APP_ID" -f "$HERE/seed-citizens.sql" \
+    >"$WORK/seed.log" 2>&1 || die "(g) seeding failed: $(tail -3 "$WORK/seed.log")"
+  SEED_S=$(( $(date +%s) - t0 ))
+  BOUND=$("$PGBIN/psql" -tAc "SELECT count(*) FROM channel_identities WHERE citizen_key IS NOT NULL")
+  DB_SIZE=$("$PGBIN/psql" -tAc "SELECT pg_size_pretty(pg_database_size(current_database()))")
+  say "(g): seeded in $SEED_S s; $BOUND bound channel identities; database $DB_SIZE"
+  G_ROUND=$(( ROUNDS + 1 ))
+  measure g-d "$G_ROUND" "$GATEWAY" scenario-d.lua "$D_DURATION" 0 $(( D_WARM + ROUNDS * D_BLOCK + 1 )) \
+    $(( D_WARM + (ROUNDS + 1) * D_BLOCK ))
+  measure g-a "$G_ROUND" "$GATEWAY" scenario-a.lua "$DURATION"
+  # The binding lookup alone: the login's statement for random seeded identities, 2 clients, prepared, 15 s.
+  rm -f "$WORK"/lookup.*
+  (cd "$WORK" && taskset -c "$CPUS" "$PGBIN/pgbench" -n -M prepared -c 2 -j 1 -T 15 -D n="$G_CITIZENS" \
+    -D app="'$APP_ID'" -l --log-prefix="$WORK/lookup" -f "$HERE/lookup.sql" >"$WORK/pgbench.txt" 2>&1) \
+    || die "(g) pgbench failed: $(tail -3 "$WORK/pgbench.txt")"
+  LOOKUP=$(cat "$WORK"/lookup.* | awk '{ print $3 }' | sort -n | awk '{ a[NR] = $1 } END {
+    printf "%d %.2f %.2f", NR, a[int(NR * 0.5) > 0 ? int(NR * 0.5) : 1] / 1000, a[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1] / 1000 }')
+  read -r L_N L_P50 L_P99 <<<"$LOOKUP"
+  G_LINE=$(jq -s -r --arg n "$BOUND" --arg s "$SEED_S" --arg size "$DB_SIZE" --arg ln "$L_N" --arg l50 "$L_P50" \
+    --arg l99 "$L_P99" --argjson full "$([ "$G_CITIZENS" -ge 10000000 ] && echo true || echo false)" '
+    def r2: . * 100 | round / 100;
+    (map(select(.scenario == "g-d")) | .[0]) as $d | (map(select(.scenario == "g-a")) | .[0]) as $a
+    | "- (g) \($n) bound channel identities (seeded with SQL in \($s) s; database \($size))\(if $full then "" else " — a reduced size, BENCH_G_CITIZENS; the target is for 10 million" end): login (d) \($d.rps | floor) req/s, p99 \($d.p99 / 1000 | r2) ms, gateway + PostgreSQL \($d.cpu.gateway + $d.cpu.postgres | floor) µs per login; (a) \($a.rps | floor) req/s, p99 \($a.p99 / 1000 | r2) ms; binding lookup (the login statement, pgbench, \($ln) lookups of random seeded identities): p50 \($l50) ms, p99 **\($l99) ms** — target <= 2 ms: \(if ($l99 | tonumber) <= 2 then "met" else "NOT met" end)"' "$RUNS")
+  echo "$G_LINE" >"$WORK/g-line.txt"
+}
+if [ "$G_CITIZENS" -gt 0 ]; then
+  ( die() { say "ERROR: $*"; echo "- (g) FAILED: $*" >"$WORK/g-line.txt"; exit 1; }; g_scenario ) || true
+  G_LINE=$(cat "$WORK/g-line.txt" 2>/dev/null || echo "- (g) FAILED: see the log")
+  say "$G_LINE"
 fi
 
 # ---- report ----
@@ -311,9 +362,10 @@ TABLE=$(jq -s -r '
               "c": "(c) department simulator directly",
               "d": "(d) login: auth-code exchange + binding lookup",
               "e": "(e) the query of (a) by a partner: RSA2 signature + consent",
-              "a-fixed": "(a) at the fixed rate", "c-fixed": "(c) at the fixed rate"} | .[$k];
+              "a-fixed": "(a) at the fixed rate", "c-fixed": "(c) at the fixed rate",
+              "g-d": "(g) login (d) against the seeded citizens", "g-a": "(g) (a) against the seeded citizens"} | .[$k];
   (group_by(.scenario) | map({key: .[0].scenario, value: .}) | from_entries) as $g
-  | ["a", "e", "b", "c", "d", "a-fixed", "c-fixed"] | map(select($g[.] != null)) | map(. as $s | $g[$s] as $r |
+  | ["a", "e", "b", "c", "d", "a-fixed", "c-fixed", "g-d", "g-a"] | map(select($g[.] != null)) | map(. as $s | $g[$s] as $r |
     "| \($s | title) | \($r | map(.rps) | med | floor) | \($r | map(.rps) | min | floor)–\($r | map(.rps) | max | floor) "
     + "| \($r | map(.p50) | med | ms) | \($r | map(.p90) | med | ms) | \($r | map(.p99) | med | ms) "
     + "| \($r | map(.non2xx + .socketErrors) | add)\(if ($r | map(.ranOut) | any) then " (codes ran out)" else "" end) "
@@ -328,7 +380,7 @@ SUMMARY=$(jq -s -r '
   def r2: . * 100 | round / 100;
   def round_of($s; $n): map(select(.scenario == $s and .round == $n)) | .[0];
   def met($ok): if $ok then "met" else "NOT met" end;
-  (map(.round) | unique) as $rounds | . as $all
+  (map(select(.scenario == "b") | .round) | unique) as $rounds | . as $all
   | ($rounds | map(. as $n | ($all | round_of("a"; $n) | .rps) / ($all | round_of("b"; $n) | .rps))) as $ratio
   | ($rounds | map(. as $n | (($all | round_of("a"; $n) | .cpu) | .gateway + .postgres)
       / ($all | round_of("b"; $n) | .cpu.nginx))) as $cpuRatio
@@ -348,7 +400,7 @@ SUMMARY=$(jq -s -r '
     ] | join("\n")' "$RUNS")
 SUMMARY="$SUMMARY
 $IDLE_LINE
-- (g) 10 million bound citizens seeded with SQL, login (d) and (a) against them, binding lookup p99: not measured — the scenario is not built yet (see ops/bench/README.md)"
+$G_LINE"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)
 MEM=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)

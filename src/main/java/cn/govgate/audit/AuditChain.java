@@ -150,7 +150,8 @@ public final class AuditChain {
                     j.getString("outcome"),
                     j.getString("requestId"),
                     j.getString("details"),
-                    j.getString("prevHash"));
+                    j.getString("prevHash"),
+                    j.getString("interactionId"));
           } catch (RuntimeException e) {
             return walk.break_(
                 walk.seq + 1,
@@ -211,7 +212,7 @@ public final class AuditChain {
       Pool pool, AuditHasher hasher, long afterSeq, String prevHash, long count) {
     return pool.preparedQuery(
             "SELECT seq, at, actor_type, actor_id, action, citizen_key, outcome, request_id, "
-                + "details, prev_hash, hash, hash_alg FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT "
+                + "details, prev_hash, hash, hash_alg, interaction_id FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT "
                 + PAGE)
         .execute(Tuple.of(afterSeq))
         .compose(rows -> check(pool, hasher, rows, afterSeq, prevHash, count));
@@ -235,7 +236,8 @@ public final class AuditChain {
               row.getString("outcome"),
               row.getString("request_id"),
               row.getString("details"),
-              row.getString("prev_hash"));
+              row.getString("prev_hash"),
+              row.getString("interaction_id"));
       String reason = link(hasher, walk, r, row.getString("hash_alg"), row.getString("hash"));
       if (reason != null) return Future.succeededFuture(walk.break_(r.seq(), reason).broken);
     }

@@ -16,6 +16,9 @@ import io.vertx.core.json.JsonObject;
  * @param outcome {@code success}, {@code failure} or {@code denied}
  * @param requestId the request id, may be null
  * @param details non-personal context (codes, department, service type), may be null
+ * @param interactionId the interaction a read's answer names, null for anything else: the record is
+ *     then also the interaction (who may rate it is the citizen actor, else the citizen concerned;
+ *     service type, department and region are in {@code details}), so a read writes one row
  */
 public record AuditEvent(
     String actorType,
@@ -24,7 +27,25 @@ public record AuditEvent(
     String citizenKey,
     String outcome,
     String requestId,
-    JsonObject details) {
+    JsonObject details,
+    String interactionId) {
+
+  public AuditEvent(
+      String actorType,
+      String actorId,
+      String action,
+      String citizenKey,
+      String outcome,
+      String requestId,
+      JsonObject details) {
+    this(actorType, actorId, action, citizenKey, outcome, requestId, details, null);
+  }
+
+  /** This event as the record of the read whose answer names {@code interactionId}. */
+  public AuditEvent withInteraction(String interactionId) {
+    return new AuditEvent(
+        actorType, actorId, action, citizenKey, outcome, requestId, details, interactionId);
+  }
 
   public static AuditEvent success(
       String actorType,

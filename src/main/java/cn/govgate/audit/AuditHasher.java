@@ -5,9 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
- * HMAC-SHA256 or HMAC-SM3 over the previous hash and every field of a record, with unambiguous
- * separators; the algorithm is stored with each record ({@code hash_alg}, NULL = HMAC-SHA256), so
- * the chain may change algorithm.
+ * HMAC-SHA256 or HMAC-SM3 over the previous hash and every field of a record (the interaction id
+ * only when there is one), with unambiguous separators; the algorithm is stored with each record
+ * ({@code hash_alg}, NULL = HMAC-SHA256), so the chain may change algorithm.
  */
 final class AuditHasher {
   static final String GENESIS = "0".repeat(64);
@@ -40,6 +40,9 @@ final class AuditHasher {
     field(sb, r.outcome());
     field(sb, r.requestId());
     field(sb, r.details());
+    // Only records that carry an interaction (reads, from V165 on) hash it, so every record written
+    // before keeps its hash; setting or clearing the column afterwards breaks the record.
+    if (r.interactionId() != null) field(sb, r.interactionId());
     return HexFormat.of()
         .formatHex(algorithm.mac(key, sb.toString().getBytes(StandardCharsets.UTF_8)));
   }

@@ -14,6 +14,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,17 +31,24 @@ import org.slf4j.LoggerFactory;
  * enqueued while a batch commits goes into the next batch, so the number of transactions follows
  * the database's speed, not the request rate. Each batch is one transaction that takes a
  * cluster-wide advisory lock, reads the last record and appends records with consecutive sequence
- * numbers, each carrying the previous record's hash and its own {@code HMAC-SHA256(auditKey,
- * prevHash | fields)}. Changing, inserting or deleting a record therefore breaks the chain, and
- * without the key the chain cannot be recomputed; {@link AuditChain#verify} finds the first break.
- * A batch that fails is retried (after {@value #RETRY_MS} ms) with its records in front; their
- * Futures stay pending until they are written.
+ * numbers in one multi-row INSERT, each carrying the previous record's hash and its own {@code
+ * HMAC-SHA256(auditKey, prevHash | fields)}. Changing, inserting or deleting a record therefore
+ * breaks the chain, and without the key the chain cannot be recomputed; {@link AuditChain#verify}
+ * finds the first break. A batch that fails is retried (after {@value #RETRY_MS} ms) with its
+ * records in front; their Futures stay pending until they are written.
  */
 public final class AuditLog {
   private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
   private static final long CHAIN_LOCK = 0x476f76_4175646974L; // "GovAudit"
   private static final int BATCH = 500;
   private static final long RETRY_MS = 500;
+  private static final String INSERT =
+      "INSERT INTO audit_log (seq, at, actor_type, actor_id, action, citizen_key, outcome, "
+          + "request_id, details, prev_hash, hash, interaction_id, hash_alg) "
+          + "SELECT s, a, t, i, x, c, o, r, d, p, h, n, $13 FROM unnest($1::bigint[], "
+          + "$2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
+          + "$8::text[], $9::text[], $10::text[], $11::text[], $12::text[]) "
+          + "AS b(s, a, t, i, x, c, o, r, d, p, h, n)";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -215,32 +223,58 @@ public final class AuditLog {
                 seq = last.getLong("seq");
                 prev = last.getString("hash");
               }
-              List<Tuple> tuples = new ArrayList<>(batch.size());
-              for (Pending p : batch) {
+              // One multi-row INSERT of the whole batch (arrays unnested by PostgreSQL): one
+              // statement to plan and execute however many records the batch holds.
+              int n = batch.size();
+              Long[] seqs = new Long[n];
+              OffsetDateTime[] ats = new OffsetDateTime[n];
+              String[] actorTypes = new String[n];
+              String[] actorIds = new String[n];
+              String[] actions = new String[n];
+              String[] citizenKeys = new String[n];
+              String[] outcomes = new String[n];
+              String[] requestIds = new String[n];
+              String[] details = new String[n];
+              String[] prevHashes = new String[n];
+              String[] hashes = new String[n];
+              String[] interactionIds = new String[n];
+              for (int i = 0; i < n; i++) {
+                Pending p = batch.get(i);
                 seq++;
                 AuditRecord r = AuditRecord.of(seq, p.at(), p.event(), prev);
                 String hash = hasher.hash(r, algorithm);
-                tuples.add(
-                    Tuple.of(
-                            r.seq(),
-                            r.at().atOffset(ZoneOffset.UTC),
-                            r.actorType(),
-                            r.actorId(),
-                            r.action(),
-                            r.citizenKey(),
-                            r.outcome(),
-                            r.requestId())
-                        .addValue(r.details())
-                        .addValue(prev)
-                        .addValue(hash)
-                        .addValue(algorithm.configName()));
+                seqs[i] = r.seq();
+                ats[i] = r.at().atOffset(ZoneOffset.UTC);
+                actorTypes[i] = r.actorType();
+                actorIds[i] = r.actorId();
+                actions[i] = r.action();
+                citizenKeys[i] = r.citizenKey();
+                outcomes[i] = r.outcome();
+                requestIds[i] = r.requestId();
+                details[i] = r.details();
+                prevHashes[i] = prev;
+                hashes[i] = hash;
+                interactionIds[i] = r.interactionId();
                 prev = hash;
               }
-              return conn.preparedQuery(
-                      "INSERT INTO audit_log (seq, at, actor_type, actor_id, action, citizen_key, "
-                          + "outcome, request_id, details, prev_hash, hash, hash_alg) "
-                          + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)")
-                  .executeBatch(tuples)
+              return conn.preparedQuery(INSERT)
+                  .execute(
+                      Tuple.from(
+                          new Object[] {
+                            seqs,
+                            ats,
+                            actorTypes,
+                            actorIds,
+                            actions,
+                            citizenKeys,
+                            outcomes,
+                            requestIds,
+                            details,
+                            prevHashes,
+                            hashes,
+                            interactionIds,
+                            algorithm.configName()
+                          }))
                   .mapEmpty();
             });
   }

@@ -2,7 +2,10 @@ package cn.govgate.audit;
 
 import java.time.Instant;
 
-/** An audit record as stored and hashed; {@code details} is the exact JSON text that was hashed. */
+/**
+ * An audit record as stored and hashed; {@code details} is the exact JSON text that was hashed;
+ * {@code interactionId} is null except on a read's record (V165).
+ */
 record AuditRecord(
     long seq,
     Instant at,
@@ -13,7 +16,8 @@ record AuditRecord(
     String outcome,
     String requestId,
     String details,
-    String prevHash) {
+    String prevHash,
+    String interactionId) {
 
   static AuditRecord of(long seq, Instant at, AuditEvent e, String prevHash) {
     return new AuditRecord(
@@ -26,6 +30,7 @@ record AuditRecord(
         e.outcome(),
         e.requestId(),
         e.details() == null ? null : e.details().encode(),
-        prevHash);
+        prevHash,
+        e.interactionId());
   }
 }

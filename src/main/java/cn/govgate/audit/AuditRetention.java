@@ -245,7 +245,7 @@ public final class AuditRetention {
       SqlConnection conn, String partition, AsyncFile out, Export export, long afterSeq) {
     return conn.preparedQuery(
             "SELECT seq, at, actor_type, actor_id, action, citizen_key, outcome, request_id, "
-                + "details, prev_hash, hash, hash_alg FROM \""
+                + "details, prev_hash, hash, hash_alg, interaction_id FROM \""
                 + partition
                 + "\" WHERE seq > $1 ORDER BY seq LIMIT "
                 + PAGE)
@@ -260,29 +260,30 @@ public final class AuditRetention {
                   export.firstSeq = seq;
                   export.firstPrevHash = r.getString("prev_hash");
                 }
-                lines
-                    .append(
-                        new JsonObject()
-                            .put("seq", seq)
-                            .put("at", r.getOffsetDateTime("at").toInstant().toString())
-                            .put("actorType", r.getString("actor_type"))
-                            .put("actorId", r.getString("actor_id"))
-                            .put("action", r.getString("action"))
-                            .put("citizenKey", r.getString("citizen_key"))
-                            .put("outcome", r.getString("outcome"))
-                            .put("requestId", r.getString("request_id"))
-                            .put("details", r.getString("details"))
-                            .put("prevHash", r.getString("prev_hash"))
-                            .put("hash", r.getString("hash"))
-                            // The algorithm the record's hash is in (the chain may change it);
-                            // NULL in the table means the records from before the column.
-                            .put(
-                                "hashAlg",
-                                r.getString("hash_alg") == null
-                                    ? MacAlgorithm.HMAC_SHA256.configName()
-                                    : r.getString("hash_alg"))
-                            .encode())
-                    .append('\n');
+                JsonObject line =
+                    new JsonObject()
+                        .put("seq", seq)
+                        .put("at", r.getOffsetDateTime("at").toInstant().toString())
+                        .put("actorType", r.getString("actor_type"))
+                        .put("actorId", r.getString("actor_id"))
+                        .put("action", r.getString("action"))
+                        .put("citizenKey", r.getString("citizen_key"))
+                        .put("outcome", r.getString("outcome"))
+                        .put("requestId", r.getString("request_id"))
+                        .put("details", r.getString("details"))
+                        .put("prevHash", r.getString("prev_hash"))
+                        .put("hash", r.getString("hash"))
+                        // The algorithm the record's hash is in (the chain may change it);
+                        // NULL in the table means the records from before the column.
+                        .put(
+                            "hashAlg",
+                            r.getString("hash_alg") == null
+                                ? MacAlgorithm.HMAC_SHA256.configName()
+                                : r.getString("hash_alg"));
+                // A read's record carries its interaction (V165), which its hash covers.
+                if (r.getString("interaction_id") != null)
+                  line.put("interactionId", r.getString("interaction_id"));
+                lines.append(line.encode()).append('\n');
                 export.records++;
                 export.lastSeq = seq;
                 export.head = r.getString("hash");

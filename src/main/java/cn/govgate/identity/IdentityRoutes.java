@@ -168,7 +168,7 @@ final class IdentityRoutes {
         subject.channel(),
         subject.appId(),
         subjectIndexes,
-        cipher.seal(SUBJECT_PURPOSE, subject.userId()),
+        () -> cipher.seal(SUBJECT_PURPOSE, subject.userId()),
         cipher.currentKeyRef(),
         realIndex,
         realName);

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The SQL of the identity concern, kept apart from the flows. Values arrive sealed or as blind
@@ -91,21 +92,23 @@ final class IdentityStore {
    * Finds the channel identity by any of its blind indexes (current algorithm first, then the
    * other: rows not yet re-indexed after a profile switch are found) and records the login, or
    * creates it under the current index.
+   *
+   * <p>A returning user costs one statement, which writes only when there is something to write:
+   * the real-name index or name MAC changed, or the last login is more than an hour old ({@code
+   * last_login_at} is kept to the hour). Otherwise the statement is a read and its transaction
+   * commits without a WAL record or flush. Only a new user takes a second statement, and only then
+   * is the channel user id sealed ({@code subjectEnc}).
    */
   Future<ChannelIdentity> upsertIdentity(
       String newKey,
       Channel channel,
       String appId,
       List<String> subjectIndexes,
-      String subjectEnc,
+      Supplier<String> subjectEnc,
       String keyRef,
       String realnameIndex,
       String realnameNameMac) {
-    return pool.preparedQuery(
-            "UPDATE channel_identities SET last_login_at = now(), realname_index = $4, "
-                + "realname_name_mac = $5 WHERE channel = $1 AND app_id = $2 AND subject_index = ANY($3) "
-                + "RETURNING "
-                + IDENTITY_COLS)
+    return pool.preparedQuery(LOGIN)
         .execute(
             Tuple.of(
                 channel.wireName(),
@@ -130,12 +133,26 @@ final class IdentityStore {
                                 channel.wireName(),
                                 appId,
                                 subjectIndexes.get(0),
-                                subjectEnc,
+                                subjectEnc.get(),
                                 keyRef,
                                 realnameIndex,
                                 realnameNameMac))
                         .map(rows -> identity(rows.iterator().next())));
   }
+
+  /**
+   * A returning user's login: the update touches the row only when something changed or the last
+   * login is over an hour old; the select returns the identity either way (the CTE's update is not
+   * visible to it, so the new real-name values are taken from the parameters).
+   */
+  private static final String LOGIN =
+      "WITH touched AS (UPDATE channel_identities SET last_login_at = now(), realname_index = $4, "
+          + "realname_name_mac = $5 WHERE channel = $1 AND app_id = $2 AND subject_index = ANY($3) "
+          + "AND (last_login_at < now() - interval '1 hour' OR realname_index IS DISTINCT FROM $4 "
+          + "OR realname_name_mac IS DISTINCT FROM $5) RETURNING identity_key) "
+          + "SELECT identity_key, channel, app_id, subject_enc, citizen_key, level, verified_at, "
+          + "$4::text AS realname_index, $5::text AS realname_name_mac FROM channel_identities "
+          + "WHERE channel = $1 AND app_id = $2 AND subject_index = ANY($3) LIMIT 1";
 
   Future<ChannelIdentity> identity(String identityKey) {
     return pool.preparedQuery(

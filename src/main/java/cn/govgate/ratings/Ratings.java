@@ -90,35 +90,44 @@ public final class Ratings {
             .put("interactionId", i.id())
             .put("level", r.level())
             .put("ratedAt", at.toInstant().toString());
-    return conn.preparedQuery(
-            "INSERT INTO ratings (interaction_id, service_type, department_id, region, level, "
-                + "indicators, comment, rated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
-        .execute(
-            Tuple.of(
-                i.id(),
-                i.serviceType(),
-                i.departmentId(),
-                i.region(),
-                (short) r.level(),
-                indicators,
-                r.comment(),
-                at))
+    // A read's interaction lives in its audit record until it is rated: copy it first, so the
+    // rating's foreign key holds.
+    return Interactions.keep(conn, i)
         .compose(
-            rows -> {
-              if (!r.bad()) return Future.succeededFuture(answer);
-              OffsetDateTime deadline = at.plus(config.rectificationDeadline());
-              return conn.preparedQuery(
-                      "INSERT INTO rectifications (rating_id, department_id, region, service_type, "
-                          + "opened_at, deadline) VALUES ($1, $2, $3, $4, $5, $6)")
-                  .execute(
-                      Tuple.of(
-                          rows.iterator().next().getLong("id"),
-                          i.departmentId(),
-                          i.region(),
-                          i.serviceType(),
-                          at,
-                          deadline))
-                  .map(v -> answer.put("rectificationDeadline", deadline.toInstant().toString()));
-            });
+            kept ->
+                conn.preparedQuery(
+                        "INSERT INTO ratings (interaction_id, service_type, department_id, region, level, "
+                            + "indicators, comment, rated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+                    .execute(
+                        Tuple.of(
+                            i.id(),
+                            i.serviceType(),
+                            i.departmentId(),
+                            i.region(),
+                            (short) r.level(),
+                            indicators,
+                            r.comment(),
+                            at))
+                    .compose(
+                        rows -> {
+                          if (!r.bad()) return Future.succeededFuture(answer);
+                          OffsetDateTime deadline = at.plus(config.rectificationDeadline());
+                          return conn.preparedQuery(
+                                  "INSERT INTO rectifications (rating_id, department_id, region, service_type, "
+                                      + "opened_at, deadline) VALUES ($1, $2, $3, $4, $5, $6)")
+                              .execute(
+                                  Tuple.of(
+                                      rows.iterator().next().getLong("id"),
+                                      i.departmentId(),
+                                      i.region(),
+                                      i.serviceType(),
+                                      at,
+                                      deadline))
+                              .map(
+                                  v ->
+                                      answer.put(
+                                          "rectificationDeadline",
+                                          deadline.toInstant().toString()));
+                        }));
   }
 }

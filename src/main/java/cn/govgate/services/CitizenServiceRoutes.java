@@ -503,16 +503,15 @@ public final class CitizenServiceRoutes {
       Instant asOf,
       JsonObject details) {
     details.put("department", department).put("stale", stale);
-    return interactions
-        .record(access.caller(), serviceType, department, region)
-        .map(
-            interaction ->
-                new JsonObject()
-                    .put("data", data)
-                    .put("interactionId", interaction.id())
-                    .put("department", department)
-                    .put("stale", stale)
-                    .put("asOf", asOf.toString()));
+    // The interaction is written as part of the read's audit record (see audited), not on its own.
+    Interaction interaction = interactions.ofRead(access.caller(), serviceType, department, region);
+    return Future.succeededFuture(
+        new JsonObject()
+            .put("data", data)
+            .put("interactionId", interaction.id())
+            .put("department", department)
+            .put("stale", stale)
+            .put("asOf", asOf.toString()));
   }
 
   /**
@@ -537,10 +536,13 @@ public final class CitizenServiceRoutes {
                     : ErrorCode.GATEWAY_INTERNAL_ERROR.wire());
           }
           String requestId = RequestIds.of(ctx);
+          // A successful read's record carries the interaction its answer names: one row is both
+          // the audit record and the interaction a rating refers to.
           return audit
               .record(
                   ar.succeeded()
                       ? AuditEvent.success(actorType, actor, action, citizenKey, requestId, details)
+                          .withInteraction(ar.result().getString("interactionId"))
                       : AuditEvent.failure(
                           actorType, actor, action, citizenKey, requestId, details))
               .transform(

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -22,8 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records every service answer as an {@link Interaction} and hands back its id, which the answer
- * carries as {@code interactionId}. Ids are 128 random bits (URL-safe Base64, 22 characters):
- * holding one is what lets an anonymous caller rate, so they must not be guessable or sequential.
+ * carries as {@code interactionId}. A personal-data read's interaction ({@link #ofRead}) is not
+ * written here at all: its audit record carries the id and is its one durable row; the other flows'
+ * interactions (proof issuance, complaint replies) go to {@code service_interactions}. Ids are 128
+ * random bits (URL-safe Base64, 22 characters): holding one is what lets an anonymous caller rate,
+ * so they must not be guessable or sequential.
  *
  * <p>Recording never waits for the database: the id is made at once, the row is queued and a timer
  * writes queued rows in batches (about every {@value #FLUSH_EVERY_MS} ms), keeping a database round
@@ -78,17 +82,66 @@ public final class Interactions {
   }
 
   /**
-   * The interaction with this id, or null when there is none. One still queued is written first, so
-   * that what refers to it (a rating) can rely on its row.
+   * A read's interaction: made at once and written by nobody here — the read's audit record carries
+   * its id ({@link cn.govgate.audit.AuditEvent#withInteraction}) and is the interaction's one row.
+   * The caller must put the id in that record; {@link #find} reads it back from there.
+   */
+  public Interaction ofRead(Caller caller, String serviceType, String departmentId, String region) {
+    return new Interaction(
+        newId(),
+        caller.citizenKey(),
+        serviceType,
+        departmentId,
+        region,
+        clock.instant(),
+        caller.identityKey());
+  }
+
+  /**
+   * The interaction with this id, or null when there is none: one recorded here (still queued ones
+   * are written first, so that what refers to it can rely on its row), else a read's, derived from
+   * its successful audit record — rated by the citizen who read, or, when the actor was not a
+   * citizen (a partner, a channel user), the citizen concerned (null: anyone holding the id); its
+   * channel login is known from the record only for an unbound (channel user) read.
    */
   public Future<Interaction> find(String id) {
     Interaction pending = unwritten.get(id);
     if (pending != null) return flush().map(pending);
-    return pool.preparedQuery(
-            "SELECT id, citizen_key, service_type, department_id, region, created_at, identity_key "
-                + "FROM service_interactions WHERE id = $1")
+    return pool.preparedQuery(FIND)
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : toInteraction(rows.iterator().next()));
+  }
+
+  private static final String FIND =
+      "SELECT id, citizen_key, service_type, department_id, region, created_at, identity_key "
+          + "FROM service_interactions WHERE id = $1 "
+          + "UNION ALL "
+          + "(SELECT interaction_id, CASE WHEN actor_type = 'citizen' THEN actor_id ELSE citizen_key END, "
+          + "details::jsonb->>'serviceType', details::jsonb->>'department', details::jsonb->>'region', at, "
+          + "CASE WHEN actor_type = 'channel_user' THEN actor_id END "
+          + "FROM audit_log WHERE interaction_id = $1 AND outcome = 'success' LIMIT 1) "
+          + "LIMIT 1";
+
+  /**
+   * Makes sure the interaction has its own row (a read's lives only in its audit record), in the
+   * caller's transaction: what refers to it by foreign key (a rating) then has its row, and keeps
+   * it after the audit record's partition is archived.
+   */
+  public static Future<Void> keep(SqlConnection conn, Interaction i) {
+    return conn.preparedQuery(
+            "INSERT INTO service_interactions "
+                + "(id, citizen_key, service_type, department_id, region, created_at, identity_key) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING")
+        .execute(
+            Tuple.of(
+                i.id(),
+                i.citizenKey(),
+                i.serviceType(),
+                i.departmentId(),
+                i.region(),
+                OffsetDateTime.ofInstant(i.createdAt(), ZoneOffset.UTC),
+                i.identityKey()))
+        .mapEmpty();
   }
 
   /** Writes every queued interaction; completes when they are in the database. */

@@ -104,6 +104,52 @@ class AuditLogTest {
   }
 
   @Test
+  void aReadsInteractionIdIsPartOfItsRecordsHash() throws Exception {
+    writeRecords(3);
+    AuditLog audit = gateway.audit();
+    for (int i = 0; i < 3; i++) {
+      audit.record(
+          AuditEvent.success(
+                  "citizen",
+                  "ck-r" + i,
+                  "housing_fund.account.read",
+                  "ck-r" + i,
+                  "req-r" + i,
+                  new JsonObject().put("serviceType", "housing-fund.account"))
+              .withInteraction("interaction-" + i));
+    }
+    audit.flush().await(10, TimeUnit.SECONDS);
+    // Records with and without an interaction, written in one multi-row insert each batch, verify.
+    AuditCheckCommand out = auditCheck();
+    assertThat(out.code()).as(out.stdout()).isZero();
+    assertThat(out.stdout()).contains("audit chain intact: 6 records checked");
+    assertThat(
+            gateway
+                .database()
+                .pool()
+                .query("SELECT count(*) FROM audit_log WHERE interaction_id IS NOT NULL")
+                .execute()
+                .await(10, TimeUnit.SECONDS)
+                .iterator()
+                .next()
+                .getLong(0))
+        .isEqualTo(3);
+
+    // Pointing a record at another interaction (to rate what someone else read) breaks it.
+    exec("ALTER TABLE audit_log DISABLE TRIGGER USER");
+    exec("UPDATE audit_log SET interaction_id = 'interaction-x' WHERE seq = 5");
+    out = auditCheck();
+    assertThat(out.code()).isEqualTo(3);
+    assertThat(out.stdout()).contains("BROKEN at record 5").contains("content does not match");
+    // Put back, the chain is intact again; giving a record without one an interaction breaks it.
+    exec("UPDATE audit_log SET interaction_id = 'interaction-1' WHERE seq = 5");
+    assertThat(auditCheck().code()).isZero();
+    exec("UPDATE audit_log SET interaction_id = 'interaction-y' WHERE seq = 2");
+    out = auditCheck();
+    assertThat(out.stdout()).contains("BROKEN at record 2");
+  }
+
+  @Test
   void theApplicationCannotUpdateOrDeleteRecords() throws Exception {
     writeRecords(2);
     try {

@@ -16,6 +16,7 @@ import cn.govgate.testing.Http;
 import cn.govgate.testing.TestGateways;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,6 +129,44 @@ class IdentityFlowTest {
             .iterator()
             .next();
     assertThat(count.getLong("n")).isPositive();
+  }
+
+  @Test
+  void aReturningUsersLoginWritesTheRowOnlyWhenItsLastLoginIsOverAnHourOld() {
+    SyntheticCitizen p = person(20);
+    String openid = bed.wechatUser(p);
+    String identityKey = payload(bed.wechatToken(gateway, openid)).getString("cid");
+    Row first = loginRow(identityKey);
+    // Logging in again within the hour reads the row and writes nothing (same row version).
+    String again = bed.wechatToken(gateway, openid);
+    assertThat(payload(again).getString("cid")).isEqualTo(identityKey);
+    assertThat(loginRow(identityKey).getString("version")).isEqualTo(first.getString("version"));
+    // An hour later the login is recorded.
+    gateway
+        .database()
+        .pool()
+        .preparedQuery(
+            "UPDATE channel_identities SET last_login_at = now() - interval '2 hours' "
+                + "WHERE identity_key = $1")
+        .execute(Tuple.of(identityKey))
+        .await();
+    bed.wechatToken(gateway, openid);
+    Row later = loginRow(identityKey);
+    assertThat(later.getBoolean("recent")).isTrue();
+    assertThat(later.getString("version")).isNotEqualTo(first.getString("version"));
+  }
+
+  private Row loginRow(String identityKey) {
+    return gateway
+        .database()
+        .pool()
+        .preparedQuery(
+            "SELECT xmin::text AS version, last_login_at > now() - interval '1 minute' AS recent "
+                + "FROM channel_identities WHERE identity_key = $1")
+        .execute(Tuple.of(identityKey))
+        .await()
+        .iterator()
+        .next();
   }
 
   @Test

@@ -239,6 +239,22 @@ class CitizenServicesTest {
       interactions.add(a.getString("interactionId"));
     }
     assertThat(interactions).hasSize(7);
+    // A read leaves one row: its audit record, which carries the interaction; no interaction row.
+    GatewayTestBed.await(bed.gateway.audit().flush());
+    assertThat(
+            count("SELECT count(*) FROM audit_log WHERE interaction_id = ANY ($1)", interactions))
+        .isEqualTo(7);
+    assertThat(count("SELECT count(*) FROM service_interactions WHERE id = ANY ($1)", interactions))
+        .isZero();
+    // Another citizen cannot rate it (nor probe it: the same 404 as an unknown id).
+    HttpResponse<String> stranger =
+        bed.post(
+            "/v1/ratings",
+            new JsonObject()
+                .put("interactionId", account.getString("interactionId"))
+                .put("level", 5),
+            bed.l3(channel, driver()));
+    assertThat(stranger.statusCode()).as(stranger.body()).isEqualTo(404);
     HttpResponse<String> rated =
         bed.post(
             "/v1/ratings",
@@ -247,6 +263,45 @@ class CitizenServicesTest {
                 .put("level", 5),
             token);
     assertThat(rated.statusCode()).as(rated.body()).isEqualTo(201);
+    // The bill (looked up by account number, not as the citizen's own record) is rated by the
+    // citizen who read it.
+    HttpResponse<String> billRated =
+        bed.post(
+            "/v1/ratings",
+            new JsonObject()
+                .put("interactionId", bill.getString("interactionId"))
+                .put("level", 2)
+                .put("comment", "太慢"),
+            token);
+    assertThat(billRated.statusCode()).as(billRated.body()).isEqualTo(201);
+    // A rated read's interaction now has its own row, taken from the audit record.
+    Row kept =
+        GatewayTestBed.await(
+                bed.gateway
+                    .database()
+                    .pool()
+                    .preparedQuery(
+                        "SELECT citizen_key, service_type, department_id, region "
+                            + "FROM service_interactions WHERE id = $1")
+                    .execute(Tuple.of(bill.getString("interactionId"))))
+            .iterator()
+            .next();
+    assertThat(kept.getString("citizen_key")).isEqualTo(citizenKey(token));
+    assertThat(kept.getString("service_type")).isEqualTo("utilities.bill");
+    assertThat(kept.getString("department_id")).isEqualTo(bill.getString("department"));
+    assertThat(kept.getString("region")).isEqualTo(HZ);
+  }
+
+  private long count(String sql, Set<String> ids) {
+    return GatewayTestBed.await(
+            bed.gateway
+                .database()
+                .pool()
+                .preparedQuery(sql)
+                .execute(Tuple.of(ids.toArray(new String[0]))))
+        .iterator()
+        .next()
+        .getLong(0);
   }
 
   // ---------- assurance levels ----------
