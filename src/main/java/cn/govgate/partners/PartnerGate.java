@@ -5,6 +5,7 @@ import cn.govgate.http.AnswerSigner;
 import cn.govgate.http.JsonBody;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -37,6 +38,7 @@ final class PartnerGate {
 
   private final PartnerDirectory directory;
   private final PartnerStore store;
+  private final QuotaLeases quotas;
   private final AnswerKeys answerKeys;
   private final MeterRegistry meters;
   private final Clock clock;
@@ -50,6 +52,7 @@ final class PartnerGate {
       Clock clock) {
     this.directory = directory;
     this.store = store;
+    this.quotas = new QuotaLeases(store);
     this.answerKeys = answerKeys;
     this.meters = meters;
     this.clock = clock;
@@ -190,19 +193,43 @@ final class PartnerGate {
             partner.appId(),
             h.nonce(),
             Instant.ofEpochSecond(h.timestamp() + WINDOW_SECONDS + 1),
-            second,
-            day,
-            partner.quotaPerSecond(),
             consentId)
+        .compose(
+            a -> {
+              if (!a.freshNonce()) return Future.failedFuture(PartnerErrors.nonceReplayed());
+              return withinQuota(partner, second, day).map(a);
+            })
         .onFailure(ctx::fail)
         .onSuccess(
             a -> {
               try {
-                ctx.put(PartnerCall.KEY, admitted(a, partner, scope, consentId, now, second, day));
+                ctx.put(PartnerCall.KEY, admitted(a, partner, scope, consentId, now));
                 ctx.next();
               } catch (ApiException e) {
                 ctx.fail(e);
               }
+            });
+  }
+
+  /**
+   * The second's quota, then (only if it held) the day's, from this instance's leases; fails with
+   * {@code partner.quota_exceeded}.
+   */
+  private Future<Void> withinQuota(Partner partner, long second, long day) {
+    int perSecond = partner.quotaPerSecond();
+    return quotas
+        .take(partner.appId(), 's', second, perSecond, perSecond)
+        .compose(
+            inSecond -> {
+              if (!inSecond) return Future.failedFuture(PartnerErrors.quotaExceeded("second", 1));
+              return quotas.take(partner.appId(), 'd', day, partner.quotaPerDay(), perSecond);
+            })
+        .compose(
+            inDay -> {
+              if (inDay) return Future.succeededFuture();
+              long nextDay = (day + 1) * 86_400 - 8 * 3_600;
+              return Future.failedFuture(
+                  PartnerErrors.quotaExceeded("day", (int) Math.max(1, nextDay - second)));
             });
   }
 
@@ -226,19 +253,7 @@ final class PartnerGate {
   }
 
   private static PartnerCall admitted(
-      PartnerStore.Admission a,
-      Partner partner,
-      String scope,
-      String consentId,
-      Instant now,
-      long second,
-      long day) {
-    if (!a.freshNonce()) throw PartnerErrors.nonceReplayed();
-    if (a.secondUsed() > partner.quotaPerSecond()) throw PartnerErrors.quotaExceeded("second", 1);
-    if (a.dayUsed() > partner.quotaPerDay()) {
-      long nextDay = (day + 1) * 86_400 - 8 * 3_600;
-      throw PartnerErrors.quotaExceeded("day", (int) Math.max(1, nextDay - second));
-    }
+      PartnerStore.Admission a, Partner partner, String scope, String consentId, Instant now) {
     // An endpoint that reaches no citizen's records names no consent.
     if (consentId == null) return new PartnerCall(partner.appId(), null, null);
     PartnerStore.Consent c = a.consent();

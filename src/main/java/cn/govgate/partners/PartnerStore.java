@@ -268,52 +268,28 @@ final class PartnerStore {
 
   // ---------- admission of one signed request ----------
 
-  /**
-   * What one admission statement found: the nonce was new, the window counts, the consent row (if
-   * named).
-   */
-  record Admission(boolean freshNonce, int secondUsed, int dayUsed, Consent consent) {}
+  /** What one admission statement found: the nonce was new, the consent row (if named). */
+  record Admission(boolean freshNonce, Consent consent) {}
 
   /** A consent as the partner API checks it. */
   record Consent(String citizenKey, Set<String> scopes, Instant expiresAt, boolean revoked) {}
 
   /**
-   * In one round trip: records the nonce (unique per app), and only if it was new counts the
-   * request in its second and — if the second's quota held — its day; reads the named consent of
-   * this partner. Counting in the same statement as the nonce keeps the quota exact across any
-   * number of instances.
+   * In one round trip: records the nonce (unique per app, so a replay fails on any instance) and
+   * reads the named consent of this partner. Quotas are leased apart ({@link QuotaLeases}): a row
+   * every request of a partner updates serialises all of them.
    */
-  Future<Admission> admit(
-      String appId,
-      String nonce,
-      Instant nonceExpires,
-      long epochSecond,
-      long beijingDay,
-      int perSecond,
-      String consentId) {
+  Future<Admission> admit(String appId, String nonce, Instant nonceExpires, String consentId) {
     String sql =
         "WITH n AS (INSERT INTO partner_nonces (app_id, nonce, expires_at) VALUES ($1, $2, $3) "
-            + "ON CONFLICT DO NOTHING RETURNING 1), "
-            + "s AS (INSERT INTO partner_usage (app_id, window_kind, window_start, used) SELECT $1, 's', $4, 1 FROM n "
-            + "ON CONFLICT (app_id, window_kind, window_start) DO UPDATE SET used = partner_usage.used + 1 "
-            + "RETURNING used), "
-            + "d AS (INSERT INTO partner_usage (app_id, window_kind, window_start, used) SELECT $1, 'd', $5, 1 FROM s "
-            + "WHERE s.used <= $6 "
-            + "ON CONFLICT (app_id, window_kind, window_start) DO UPDATE SET used = partner_usage.used + 1 "
-            + "RETURNING used) "
-            + "SELECT (SELECT count(*) FROM n) AS fresh, (SELECT used FROM s) AS s_used, (SELECT used FROM d) AS d_used, "
+            + "ON CONFLICT DO NOTHING RETURNING 1) "
+            + "SELECT (SELECT count(*) FROM n) AS fresh, "
             + "c.citizen_key, c.scopes, c.expires_at, c.revoked_at "
-            + "FROM (SELECT 1) one LEFT JOIN consents c ON c.id = $7 AND c.app_id = $1";
+            + "FROM (SELECT 1) one LEFT JOIN consents c ON c.id = $4 AND c.app_id = $1";
     return pool.preparedQuery(sql)
         .execute(
             Tuple.of(
-                appId,
-                nonce,
-                OffsetDateTime.ofInstant(nonceExpires, ZoneOffset.UTC),
-                epochSecond,
-                beijingDay,
-                perSecond,
-                consentId))
+                appId, nonce, OffsetDateTime.ofInstant(nonceExpires, ZoneOffset.UTC), consentId))
         .map(
             rows -> {
               Row r = rows.iterator().next();
@@ -325,11 +301,27 @@ final class PartnerStore {
                           Set.copyOf(List.of(r.getArrayOfStrings("scopes"))),
                           r.getOffsetDateTime("expires_at").toInstant(),
                           r.getOffsetDateTime("revoked_at") != null);
-              Integer s = r.getInteger("s_used");
-              Integer d = r.getInteger("d_used");
-              return new Admission(
-                  r.getLong("fresh") > 0, s == null ? 0 : s, d == null ? 0 : d, consent);
+              return new Admission(r.getLong("fresh") > 0, consent);
             });
+  }
+
+  /**
+   * Asks for {@code chunk} requests of a partner's window ({@code kind} 's': one epoch second, 'd':
+   * one Beijing day): adds them to the window's counter of everything asked for, atomically. Once
+   * the counter reached the quota it stops growing, at {@code quota + chunk} (so refusals never
+   * overflow it, and read as nothing granted).
+   *
+   * @return the counter after this request: below {@code quota + chunk} it was added to, and what
+   *     was asked before is that minus {@code chunk}
+   */
+  Future<Long> lease(String appId, char kind, long window, int chunk, int quota) {
+    return pool.preparedQuery(
+            "INSERT INTO partner_usage (app_id, window_kind, window_start, used) VALUES ($1, $2, $3, $4) "
+                + "ON CONFLICT (app_id, window_kind, window_start) DO UPDATE SET used = "
+                + "CASE WHEN partner_usage.used >= $5 THEN GREATEST(partner_usage.used, $5 + $4) "
+                + "ELSE partner_usage.used + $4 END RETURNING used")
+        .execute(Tuple.of(appId, String.valueOf(kind), window, chunk, quota))
+        .map(rows -> rows.iterator().next().getLong("used"));
   }
 
   /** Deletes nonces past their window and usage rows no quota looks at any more. */

@@ -717,6 +717,36 @@ class PartnerApiTest {
         .isBetween(1, 86_400);
   }
 
+  @Test
+  void aLargerQuotaIsLeasedInChunksAndTheInstancesTogetherNeverExceedIt() throws Exception {
+    // 64 per second: each instance leases 4 at a time from PostgreSQL and admits from its lease.
+    registerPartner(bed, "lease-co", 64, 10_000, "housing-fund.account");
+    PartnerKey key = addKey(bed, "lease-co", "k1", Algorithm.RSA2);
+    GatewayTestBed.await(second.partners().reload());
+    String consentId =
+        consent(bed, aliceL3, "lease-co", 7, "housing-fund.account").getString("consentId");
+    List<String> base = List.of(bed.gateway.baseUrl(), second.baseUrl());
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 72; i++) statuses.add(onInstance(base.get(i % 2), key, consentId).status());
+    assertThat(statuses.subList(0, 64)).containsOnly(200);
+    assertThat(statuses.subList(64, 72)).containsOnly(429);
+    Row usage =
+        bed.gateway
+            .database()
+            .pool()
+            .preparedQuery(
+                "SELECT used FROM partner_usage WHERE app_id = 'lease-co' AND window_kind = 's'")
+            .execute(Tuple.tuple())
+            .await(10, TimeUnit.SECONDS)
+            .iterator()
+            .next();
+    assertThat(usage.getInteger("used"))
+        .as("leases asked for: 16 granted chunks of 4, then refusals")
+        .isBetween(64, 64 + 8 * 4);
+    bed.clock.advance(Duration.ofSeconds(1));
+    assertThat(onInstance(base.get(1), key, consentId).status()).isEqualTo(200);
+  }
+
   /** A signed read of the housing-fund account on an instance, now, with a fresh nonce. */
   private static Call onInstance(String baseUrl, PartnerKey key, String consentId) {
     return readOn(baseUrl, key, consentId, now(), PartnerSigner.newNonce());
@@ -755,7 +785,7 @@ class PartnerApiTest {
     assertThat(rows).isNotEmpty();
     for (Row r : rows) {
       assertThat(r.getString("actor_id"))
-          .isIn("bank-a", "rotating-co", "paused-co", "quota-co", "bank-b");
+          .isIn("bank-a", "rotating-co", "paused-co", "quota-co", "lease-co", "bank-b");
       JsonObject details = new JsonObject(r.getString("details"));
       assertThat(details.getString("partner")).isEqualTo(r.getString("actor_id"));
       assertThat(details.getString("consentId")).startsWith("cst_");
