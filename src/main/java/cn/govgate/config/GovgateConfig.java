@@ -73,7 +73,8 @@ public record GovgateConfig(
             RatingsConfig.from(v),
             CertificatesConfig.from(v, crypto),
             AdminConfig.from(v),
-            RegistryConfig.from(v),
+            RegistryConfig.from(
+                v, crypto.dataSealing() == cn.govgate.crypto.SealAlgorithm.SM4_GCM, dataDir),
             ServicesConfig.from(v),
             PaymentsConfig.from(v),
             ComplaintsConfig.from(v),
