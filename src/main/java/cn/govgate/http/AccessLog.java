@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,14 @@ final class AccessLog implements Handler<RoutingContext> {
 
   private final MeterRegistry meters;
 
+  /**
+   * Timers resolved once per (method, route template, status): every part of the key is bounded
+   * (served methods or {@code other}, templates, status codes), so the map is too.
+   */
+  private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
+  private record TimerKey(String method, String route, int status) {}
+
   AccessLog(MeterRegistry meters) {
     this.meters = meters;
   }
@@ -69,9 +79,13 @@ final class AccessLog implements Handler<RoutingContext> {
   }
 
   private Timer timer(String method, String route, int status) {
+    return timers.computeIfAbsent(new TimerKey(method, route, status), this::register);
+  }
+
+  private Timer register(TimerKey key) {
     return Timer.builder(REQUESTS)
         .description("HTTP requests the gateway answered, by method, route template and status")
-        .tags("method", method, "route", route, "status", String.valueOf(status))
+        .tags("method", key.method(), "route", key.route(), "status", String.valueOf(key.status()))
         .serviceLevelObjectives(BUCKETS)
         .register(meters);
   }
