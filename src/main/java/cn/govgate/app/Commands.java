@@ -92,6 +92,7 @@ final class Commands {
                             RegistryStore.create(
                                     db.pool(),
                                     config.registry().secretKey(),
+                                    config.registry().sm4SecretKey(),
                                     config.crypto().dataSealing())
                                 .resealSecrets(100)
                                 .map(

@@ -46,6 +46,7 @@ import cn.govgate.store.Database;
 import cn.govgate.supervision.CallLedger;
 import cn.govgate.supervision.ServiceLevelRoutes;
 import cn.govgate.supervision.ServiceLevels;
+import cn.govgate.tracing.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -84,6 +85,7 @@ public final class Gateway {
   private final int port;
   private final int opsPort;
   private final List<ServedRoute> routes;
+  private final Tracing tracing;
 
   /** Everything the gateway wired, for the accessors tests and embedding programs use. */
   private record Concerns(
@@ -110,7 +112,9 @@ public final class Gateway {
       Shutdown shutdown,
       int port,
       int opsPort,
-      List<ServedRoute> routes) {
+      List<ServedRoute> routes,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.config = config;
     this.vertx = vertx;
     this.meters = meters;
@@ -146,15 +150,33 @@ public final class Gateway {
    */
   public static Future<Gateway> start(
       GovgateConfig config, Clock clock, Map<String, Supplier<Future<Void>>> readyWhen) {
+    return start(config, clock, readyWhen, Tracing.create(config.tracing()));
+  }
+
+  /**
+   * As {@link #start(GovgateConfig, Clock, Map)}, with the tracing of an embedding program (e.g.
+   * {@link Tracing#exportingTo} its own exporter) instead of the one {@code tracing.*} configures.
+   * The gateway closes it on {@link #stop()}, after Vert.x, so the last spans are exported.
+   */
+  public static Future<Gateway> start(
+      GovgateConfig config,
+      Clock clock,
+      Map<String, Supplier<Future<Void>>> readyWhen,
+      Tracing tracing) {
     PrometheusMeterRegistry meters = Metrics.newRegistry();
-    Vertx vertx = Metrics.newVertx(meters);
+    Vertx vertx = Metrics.newVertx(meters, tracing);
     Shutdown shutdown = new Shutdown();
     return Database.start(vertx, config.db())
         .map(db -> shutdown.add(db, Database::close))
         .compose(db -> recordStart(db).map(db))
-        .compose(db -> wire(config, clock, vertx, meters, db, shutdown, readyWhen))
+        .compose(db -> wire(config, clock, vertx, meters, db, shutdown, readyWhen, tracing))
         .recover(
-            e -> shutdown.run().eventually(vertx::close).transform(ar -> Future.failedFuture(e)));
+            e ->
+                shutdown
+                    .run()
+                    .eventually(vertx::close)
+                    .eventually(tracing::close)
+                    .transform(ar -> Future.failedFuture(e)));
   }
 
   private static Future<Gateway> wire(
@@ -164,7 +186,8 @@ public final class Gateway {
       PrometheusMeterRegistry meters,
       Database db,
       Shutdown shutdown,
-      Map<String, Supplier<Future<Void>>> readyWhen) {
+      Map<String, Supplier<Future<Void>>> readyWhen,
+      Tracing tracing) {
     // Audit records carry the gateway's clock, so that their monthly partition is the one the
     // retention job keeps.
     AuditLog audit =
@@ -216,7 +239,8 @@ public final class Gateway {
             channels,
             audit,
             meters,
-            Clock.systemUTC())
+            Clock.systemUTC(),
+            tracing)
         .map(identity -> shutdown.add(identity, Identity::close))
         .compose(
             identity ->
@@ -233,7 +257,7 @@ public final class Gateway {
                         partners ->
                             registry
                                 .start()
-                                .compose(v -> DepartmentClient.create(registry, ledger))
+                                .compose(v -> DepartmentClient.create(registry, ledger, tracing))
                                 // Key files and the catalogue resource are read once, off the event
                                 // loop.
                                 .compose(
@@ -355,7 +379,7 @@ public final class Gateway {
                                                   readyWhen.forEach(readiness::add);
                                                   return serve(
                                                           config, vertx, meters, db, routes,
-                                                          readiness, shutdown)
+                                                          readiness, shutdown, tracing)
                                                       .map(
                                                           gateway -> {
                                                             baseUrl.set(gateway.baseUrl());
@@ -372,7 +396,8 @@ public final class Gateway {
                                                                 shutdown,
                                                                 gateway.port,
                                                                 gateway.opsPort,
-                                                                gateway.routes);
+                                                                gateway.routes,
+                                                                tracing);
                                                           });
                                                 }))));
   }
@@ -517,12 +542,14 @@ public final class Gateway {
       Database db,
       Routes routes,
       Readiness readiness,
-      Shutdown shutdown) {
+      Shutdown shutdown,
+      Tracing tracing) {
     List<ServerVerticle> servers = new CopyOnWriteArrayList<>();
     return vertx
         .deployVerticle(
             () -> {
-              ServerVerticle v = new ServerVerticle(config.http(), routes, readiness, meters);
+              ServerVerticle v =
+                  new ServerVerticle(config.http(), routes, readiness, meters, tracing);
               servers.add(v);
               return v;
             },
@@ -577,6 +604,7 @@ public final class Gateway {
                       () ->
                           vertx
                               .close()
+                              .eventually(tracing::close)
                               .onComplete(
                                   done -> {
                                     log.info("shutdown complete");
@@ -620,6 +648,11 @@ public final class Gateway {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** This gateway's tracing ({@link Tracing#OFF} unless {@code tracing.enabled} or given). */
+  public Tracing tracing() {
+    return tracing;
   }
 
   public PrometheusMeterRegistry registry() {

@@ -1,6 +1,7 @@
 package cn.govgate.app;
 
 import cn.govgate.http.MethodLabel;
+import cn.govgate.tracing.Tracing;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -62,6 +64,11 @@ public final class Metrics {
    * value, given per request from a precomputed tag set.
    */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    return newVertx(registry, Tracing.OFF);
+  }
+
+  /** As {@link #newVertx(PrometheusMeterRegistry)}, with {@code tracing}'s tracer when it is on. */
+  public static Vertx newVertx(PrometheusMeterRegistry registry, Tracing tracing) {
     MicrometerMetricsOptions metrics =
         new MicrometerMetricsOptions()
             .setEnabled(true)
@@ -69,16 +76,18 @@ public final class Metrics {
             .setLabels(EnumSet.of(Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME))
             .setServerRequestTagsProvider(request -> MethodLabel.tags(request.method().name()))
             .setClientRequestTagsProvider(request -> MethodLabel.tags(request.method().name()));
-    return Vertx.builder()
-        .with(
-            new VertxOptions()
-                .setMetricsOptions(metrics)
-                .setPreferNativeTransport(false)
-                // Tests lower this (surefire sets the property) so that the blocked-thread checker
-                // is loud.
-                .setMaxEventLoopExecuteTime(Long.getLong("govgate.maxEventLoopExecuteTimeMs", 2000))
-                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    VertxBuilder builder =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setMetricsOptions(metrics)
+                    .setPreferNativeTransport(false)
+                    // Tests lower this (surefire sets the property) so that the blocked-thread
+                    // checker is loud.
+                    .setMaxEventLoopExecuteTime(
+                        Long.getLong("govgate.maxEventLoopExecuteTimeMs", 2000))
+                    .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS))
+            .withMetrics(new MicrometerMetricsFactory(registry));
+    return tracing.install(builder).build();
   }
 }

@@ -25,6 +25,7 @@ import java.util.Map;
  * @param reminders proactive reminders (scheduler rhythm, subscription templates per app)
  * @param crypto commercial cryptography: the profile and the algorithm of each use
  * @param partners partner platforms (the gateway's answer-signing keys)
+ * @param tracing OpenTelemetry tracing (off by default)
  */
 public record GovgateConfig(
     Path dataDir,
@@ -43,7 +44,8 @@ public record GovgateConfig(
     ServiceLevelsConfig serviceLevels,
     RemindersConfig reminders,
     CryptoConfig crypto,
-    PartnersConfig partners) {
+    PartnersConfig partners,
+    TracingConfig tracing) {
 
   /** Loads defaults → file → environment, validates, and refuses unknown keys. */
   public static GovgateConfig load(Path file, Map<String, String> env) {
@@ -71,14 +73,16 @@ public record GovgateConfig(
             RatingsConfig.from(v),
             CertificatesConfig.from(v, crypto),
             AdminConfig.from(v),
-            RegistryConfig.from(v),
+            RegistryConfig.from(
+                v, crypto.dataSealing() == cn.govgate.crypto.SealAlgorithm.SM4_GCM, dataDir),
             ServicesConfig.from(v),
             PaymentsConfig.from(v),
             ComplaintsConfig.from(v),
             ServiceLevelsConfig.from(v),
             RemindersConfig.from(v, channels),
             crypto,
-            PartnersConfig.from(v));
+            PartnersConfig.from(v),
+            TracingConfig.from(v));
     v.rejectUnknown();
     return config;
   }

@@ -184,21 +184,13 @@ public record IdentityConfig(
    * The generated SM4 data key: read when its file exists, written first when SM4 seals, else none.
    */
   private static List<NamedKey> generatedSm4Key(Path dataDir, boolean sm4Seals) {
-    Path file = dataDir.resolve("keys").resolve("sm4-data-" + GENERATED_SM4_KID + ".key");
-    try {
-      if (!java.nio.file.Files.exists(file)) {
-        if (!sm4Seals) return List.of();
-        byte[] key = new byte[16];
-        new java.security.SecureRandom().nextBytes(key);
-        KeyMaterial.writeSecret(file, java.util.Base64.getEncoder().encodeToString(key));
-      }
-    } catch (java.io.IOException e) {
-      throw new ConfigException(
-          "identity.sm4DataKeys", "cannot write the generated key " + file + ": " + e.getMessage());
-    }
-    return List.of(
-        new NamedKey(
-            GENERATED_SM4_KID, KeyMaterial.decode("identity.sm4DataKeys", "file:" + file, 16)));
+    byte[] key =
+        KeyMaterial.generated(
+            "identity.sm4DataKeys",
+            dataDir.resolve("keys").resolve("sm4-data-" + GENERATED_SM4_KID + ".key"),
+            16,
+            sm4Seals);
+    return key == null ? List.of() : List.of(new NamedKey(GENERATED_SM4_KID, key));
   }
 
   /** Parses the required {@code kid:key,kid2:key2} of 32-byte keys. */

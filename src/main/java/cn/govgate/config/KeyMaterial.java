@@ -51,6 +51,26 @@ public final class KeyMaterial {
   }
 
   /**
+   * A symmetric key the gateway generates itself when none is configured: read from {@code file}
+   * when it exists, else — when {@code generate} — {@code length} random bytes written there first
+   * (owner-only); null when neither. Blocking file I/O: start-up only.
+   */
+  public static byte[] generated(String key, Path file, int length, boolean generate) {
+    try {
+      if (!Files.exists(file)) {
+        if (!generate) return null;
+        byte[] bytes = new byte[length];
+        new java.security.SecureRandom().nextBytes(bytes);
+        writeSecret(file, Base64.getEncoder().encodeToString(bytes));
+      }
+    } catch (IOException e) {
+      throw new ConfigException(
+          key, "cannot write the generated key " + file + ": " + e.getMessage());
+    }
+    return decode(key, "file:" + file, length);
+  }
+
+  /**
    * Writes a generated secret atomically (temp file + move) and readable by its owner only, where
    * the file system supports POSIX permissions. Blocking.
    */

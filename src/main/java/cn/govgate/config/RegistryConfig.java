@@ -1,5 +1,6 @@
 package cn.govgate.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -19,6 +20,10 @@ import java.time.Duration;
  * @param fullValidationShare share of department answers also validated against the full contract
  *     schema ({@code registry.fullValidationShare}, 0 to 1, default 0.01); every answer gets the
  *     compiled lean check
+ * @param sm4SecretKey 16-byte SM4 key of the same secrets under {@code crypto.dataSealing=SM4-GCM}
+ *     ({@code registry.sm4SecretKey}), independent of {@code secretKey}; unset, generated once into
+ *     {@code <dataDir>/keys/sm4-registry.key} (owner-only) when SM4 first seals and read from there
+ *     afterwards; null when there is none. Several instances must share a configured one
  */
 public record RegistryConfig(
     byte[] secretKey,
@@ -26,9 +31,11 @@ public record RegistryConfig(
     int maxRetries,
     int staleEntries,
     Duration staleTtl,
-    double fullValidationShare) {
+    double fullValidationShare,
+    byte[] sm4SecretKey) {
 
-  static RegistryConfig from(ConfigValues v) {
+  /** Reads the settings; blocking file I/O for the generated SM4 key: start-up only. */
+  static RegistryConfig from(ConfigValues v, boolean sm4Seals, Path dataDir) {
     return new RegistryConfig(
         KeyMaterial.required(v, "registry.secretKey", 32),
         v.duration(
@@ -40,7 +47,14 @@ public record RegistryConfig(
         v.integer("registry.staleEntries", 10_000, 1, 10_000_000),
         v.duration(
             "registry.staleTtl", Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofDays(7)),
-        share(v, "registry.fullValidationShare", 0.01));
+        share(v, "registry.fullValidationShare", 0.01),
+        v.raw("registry.sm4SecretKey") != null
+            ? KeyMaterial.required(v, "registry.sm4SecretKey", 16)
+            : KeyMaterial.generated(
+                "registry.sm4SecretKey",
+                dataDir.resolve("keys").resolve("sm4-registry.key"),
+                16,
+                sm4Seals));
   }
 
   private static double share(ConfigValues v, String key, double def) {

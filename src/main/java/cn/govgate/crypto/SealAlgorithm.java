@@ -23,10 +23,10 @@ import org.bouncycastle.crypto.params.KeyParameter;
  *
  * <p>{@link #AES_256_GCM} uses a 32-byte key (JDK). {@link #SM4_GCM} (GB/T 32907 block cipher, GCM
  * per NIST SP 800-38D as RFC 8998 uses it; Bouncy Castle's {@code SM4Engine} in {@code
- * GCMBlockCipher}) uses a 16-byte key: personal data its own SM4 data key; registry secrets — and
- * personal data an earlier release sealed — a 128-bit key derived from the configured 32-byte key
- * with the SM3 key derivation function of GB/T 32918.4 (§5.4.3) over {@code key ‖
- * "govgate/sm4-gcm/" ‖ use} ({@link #key}).
+ * GCMBlockCipher}) uses a 16-byte key of its own. What an earlier release sealed with SM4 used a
+ * 128-bit key derived from the configured 32-byte AES key with the SM3 key derivation function of
+ * GB/T 32918.4 (§5.4.3) over {@code key ‖ "govgate/sm4-gcm/" ‖ use} ({@link #key}); it is still
+ * derived to read those values, never to seal new ones.
  */
 public enum SealAlgorithm {
   AES_256_GCM("AES-256-GCM"),

@@ -1,11 +1,13 @@
 package cn.govgate.http;
 
 import cn.govgate.config.HttpConfig;
+import cn.govgate.tracing.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
@@ -42,6 +44,7 @@ public final class ServerVerticle extends VerticleBase {
   private final Routes routes;
   private final Readiness readiness;
   private final PrometheusMeterRegistry registry;
+  private final Tracing tracing;
   private HttpServer server;
   private HttpServer opsServer;
   private long lagTimer;
@@ -49,10 +52,20 @@ public final class ServerVerticle extends VerticleBase {
 
   public ServerVerticle(
       HttpConfig config, Routes routes, Readiness readiness, PrometheusMeterRegistry registry) {
+    this(config, routes, readiness, registry, Tracing.OFF);
+  }
+
+  public ServerVerticle(
+      HttpConfig config,
+      Routes routes,
+      Readiness readiness,
+      PrometheusMeterRegistry registry,
+      Tracing tracing) {
     this.config = config;
     this.routes = routes;
     this.readiness = readiness;
     this.registry = registry;
+    this.tracing = tracing;
   }
 
   @Override
@@ -95,7 +108,11 @@ public final class ServerVerticle extends VerticleBase {
             // HTTP/1.1 only (the ingress speaks HTTP/2 to clients): with h2c on, Vert.x sets a
             // connection up after
             // decoding its first request, too late for the framing guard to check that request.
-            .setHttp2ClearTextEnabled(false);
+            .setHttp2ClearTextEnabled(false)
+            // A server span for every request (sampled by tracing.samplerRatio); a client's
+            // traceparent is linked, not joined (see cn.govgate.tracing.ClientTraceLink).
+            // PROPAGATE would trace only the requests that arrive with a traceparent.
+            .setTracingPolicy(TracingPolicy.ALWAYS);
     server = listening(options, root);
     Future<HttpServer> main = server.listen();
     if (!config.separateOpsPort()) return main;
@@ -103,7 +120,9 @@ public final class ServerVerticle extends VerticleBase {
     opsServer =
         listening(
             new HttpServerOptions(options)
-                .setPort(config.opsPort() == 0 ? SHARED_RANDOM_OPS_PORT : config.opsPort()),
+                .setPort(config.opsPort() == 0 ? SHARED_RANDOM_OPS_PORT : config.opsPort())
+                // Probes and scrapes are not traced.
+                .setTracingPolicy(TracingPolicy.IGNORE),
             ops);
     return main.compose(s -> opsServer.listen());
   }
@@ -118,6 +137,7 @@ public final class ServerVerticle extends VerticleBase {
 
   private void installCommon(Router router) {
     router.route().handler(new RequestIds());
+    if (tracing.on()) router.route().handler(new TraceRoute());
     router.route().handler(new AccessLog(registry));
     router.route().handler(InputGuard::beforeBody);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));

@@ -8,6 +8,7 @@ import cn.govgate.config.IdentityConfig;
 import cn.govgate.http.Routes;
 import cn.govgate.http.Surface;
 import cn.govgate.store.Database;
+import cn.govgate.tracing.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,7 +52,8 @@ public final class Identity {
       AssuranceGate gate,
       IdentityRoutes routes,
       PersonalDataCipher cipher,
-      IdentityStore store) {
+      IdentityStore store,
+      Tracing tracing) {
     this.store = store;
     this.config = config;
     this.tokens = tokens;
@@ -61,7 +63,7 @@ public final class Identity {
     this.gate = gate;
     this.routes = routes;
     this.cipher = cipher;
-    this.sessions = Sessions.create(tokens, revocations);
+    this.sessions = Sessions.create(tokens, revocations, tracing);
   }
 
   /** Parses keys, loads the revocation list and subscribes to revocations. */
@@ -73,7 +75,8 @@ public final class Identity {
       Map<Channel, ChannelAdapter> adapters,
       AuditLog audit,
       MeterRegistry meters,
-      Clock clock) {
+      Clock clock,
+      Tracing tracing) {
     SigningKeys signing;
     try {
       signing = SigningKeys.fromPem(config.signingKeysPem());
@@ -108,7 +111,8 @@ public final class Identity {
                         meters,
                         clock),
                     cipher,
-                    store));
+                    store,
+                    tracing));
   }
 
   /**

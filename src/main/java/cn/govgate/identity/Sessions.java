@@ -1,6 +1,10 @@
 package cn.govgate.identity;
 
 import cn.govgate.error.ErrorCode;
+import cn.govgate.tracing.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -14,16 +18,30 @@ import io.vertx.ext.web.RoutingContext;
 public final class Sessions {
   private static final String BEARER = "Bearer ";
 
+  private static final AttributeKey<String> OUTCOME =
+      AttributeKey.stringKey("govgate.session.outcome");
+  private static final AttributeKey<String> LEVEL = AttributeKey.stringKey("govgate.session.level");
+
   private final SessionTokens tokens;
   private final Revocations revocations;
+  private final Tracing tracing;
 
-  private Sessions(SessionTokens tokens, Revocations revocations) {
+  private Sessions(SessionTokens tokens, Revocations revocations, Tracing tracing) {
     this.tokens = tokens;
     this.revocations = revocations;
+    this.tracing = tracing;
   }
 
   public static Sessions create(SessionTokens tokens, Revocations revocations) {
-    return new Sessions(tokens, revocations);
+    return new Sessions(tokens, revocations, Tracing.OFF);
+  }
+
+  /**
+   * As {@link #create(SessionTokens, Revocations)}; each check is a {@code session.check} span
+   * (outcome and assurance level only: never the token, its subject or the citizen).
+   */
+  public static Sessions create(SessionTokens tokens, Revocations revocations, Tracing tracing) {
+    return new Sessions(tokens, revocations, tracing);
   }
 
   /**
@@ -32,20 +50,35 @@ public final class Sessions {
    */
   public Handler<RoutingContext> authenticate() {
     return ctx -> {
+      Span span = tracing.span("session.check");
       String header = ctx.request().getHeader("Authorization");
       if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-        ctx.fail(ErrorCode.AUTH_INVALID_TOKEN.error());
+        refuse(ctx, span, "missing");
         return;
       }
       // Exactly "Bearer <token>": no second space, nothing trimmed (RFC 6750 §2.1).
       Session session = tokens.verify(header.substring(BEARER.length()));
-      if (session == null || revocations.isRevoked(session.jti())) {
-        ctx.fail(ErrorCode.AUTH_INVALID_TOKEN.error());
+      if (session == null) {
+        refuse(ctx, span, "invalid");
         return;
       }
+      if (revocations.isRevoked(session.jti())) {
+        refuse(ctx, span, "revoked");
+        return;
+      }
+      span.setAttribute(OUTCOME, "valid");
+      span.setAttribute(LEVEL, session.level().name());
+      span.end();
       ctx.put(Session.KEY, session);
       ctx.next();
     };
+  }
+
+  private static void refuse(RoutingContext ctx, Span span, String outcome) {
+    span.setAttribute(OUTCOME, outcome);
+    span.setStatus(StatusCode.ERROR);
+    span.end();
+    ctx.fail(ErrorCode.AUTH_INVALID_TOKEN.error());
   }
 
   /**

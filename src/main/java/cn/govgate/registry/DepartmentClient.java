@@ -5,6 +5,9 @@ import cn.govgate.error.ErrorCode;
 import cn.govgate.registry.ServiceTypes.ServiceType;
 import cn.govgate.resilience.LastKnownGoodCache;
 import cn.govgate.resilience.Retrier.Idempotency;
+import cn.govgate.tracing.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -53,9 +56,22 @@ public final class DepartmentClient {
   private final LastKnownGoodCache<JsonObject> lastKnownGood;
   private final Clock clock;
   private final CallObserver observer;
+  private final Tracing tracing;
 
-  private DepartmentClient(Registry registry, AnswerCheck contract, CallObserver observer) {
+  private static final AttributeKey<String> SPAN_DEPARTMENT =
+      AttributeKey.stringKey("govgate.department.id");
+  private static final AttributeKey<String> SPAN_SERVICE_TYPE =
+      AttributeKey.stringKey("govgate.service.type");
+  private static final AttributeKey<String> SPAN_REGION = AttributeKey.stringKey("govgate.region");
+  private static final AttributeKey<String> SPAN_BACKEND =
+      AttributeKey.stringKey("govgate.backend.id");
+  private static final AttributeKey<Boolean> SPAN_STALE =
+      AttributeKey.booleanKey("govgate.department.stale");
+
+  private DepartmentClient(
+      Registry registry, AnswerCheck contract, CallObserver observer, Tracing tracing) {
     this.registry = registry;
+    this.tracing = tracing;
     this.contract = contract;
     this.observer = observer;
     this.clock = registry.clock();
@@ -75,6 +91,16 @@ public final class DepartmentClient {
    * @param observer told of every call and how it ended (the service levels' ledger)
    */
   public static Future<DepartmentClient> create(Registry registry, CallObserver observer) {
+    return create(registry, observer, Tracing.OFF);
+  }
+
+  /**
+   * As {@link #create(Registry, CallObserver)}; each call is a {@code department.call} span
+   * (department, service type, region, backend; never the citizen or the query), parent of the HTTP
+   * client spans of its attempts.
+   */
+  public static Future<DepartmentClient> create(
+      Registry registry, CallObserver observer, Tracing tracing) {
     return OpenAPIContract.from(registry.vertx(), "contracts/department-backend.yaml")
         .map(
             contract ->
@@ -82,7 +108,8 @@ public final class DepartmentClient {
                     registry,
                     AnswerCheck.create(
                         contract, registry.config().fullValidationShare(), registry.meters()),
-                    Objects.requireNonNull(observer)));
+                    Objects.requireNonNull(observer),
+                    tracing));
   }
 
   /**
@@ -102,9 +129,27 @@ public final class DepartmentClient {
       JsonObject query,
       String requestId,
       boolean idempotentRead) {
+    return tracing.around(
+        "department.call",
+        span -> {
+          span.setAttribute(SPAN_SERVICE_TYPE, serviceType);
+          span.setAttribute(SPAN_REGION, region);
+          return observed(serviceType, region, citizen, query, requestId, idempotentRead, span);
+        });
+  }
+
+  private Future<DepartmentAnswer> observed(
+      String serviceType,
+      String region,
+      JsonObject citizen,
+      JsonObject query,
+      String requestId,
+      boolean idempotentRead,
+      Span span) {
     long started = System.nanoTime();
     String[] department = new String[1];
-    return routedCall(serviceType, region, citizen, query, requestId, idempotentRead, department)
+    return routedCall(
+            serviceType, region, citizen, query, requestId, idempotentRead, department, span)
         .andThen(
             ar -> {
               // Only calls that reached a backend count; a route that does not exist is the
@@ -117,6 +162,7 @@ public final class DepartmentClient {
                     CallObserver.classify(ar),
                     (System.nanoTime() - started) / 1000);
               }
+              if (ar.succeeded()) span.setAttribute(SPAN_STALE, ar.result().stale());
             });
   }
 
@@ -127,7 +173,8 @@ public final class DepartmentClient {
       JsonObject query,
       String requestId,
       boolean idempotentRead,
-      String[] department) {
+      String[] department,
+      Span span) {
     ServiceType type = ServiceTypes.find(serviceType).orElse(null);
     if (type == null) {
       return Future.failedFuture(ErrorCode.REQUEST_UNKNOWN_SERVICE_TYPE.error());
@@ -150,6 +197,8 @@ public final class DepartmentClient {
           ErrorCode.REGION_SERVICE_NOT_OFFERED.error(routes.offered(serviceType, region)));
     }
     department[0] = backend.departmentId();
+    span.setAttribute(SPAN_DEPARTMENT, backend.departmentId());
+    span.setAttribute(SPAN_BACKEND, backend.id());
     JsonObject request = new JsonObject().put("serviceType", serviceType).put("region", region);
     if (citizen != null) {
       request.put("citizen", citizen);
@@ -200,6 +249,8 @@ public final class DepartmentClient {
             .postAbs(spec.baseUrl() + type.path())
             // Bounds an abandoned request after the guard's deadline gave up on it (see Guard).
             .idleTimeout(spec.guard().deadline().toMillis() + 1000)
+            // The client span's name: the contract operation, not the URL.
+            .traceOperation("department " + type.operationId())
             .putHeader("Content-Type", "application/json")
             .putHeader(DepartmentAuth.REQUEST_ID_HEADER, requestId);
     if (spec.auth().keyId() != null && backend.secrets().hmacSecret() != null) {

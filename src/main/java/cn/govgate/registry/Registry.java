@@ -103,7 +103,8 @@ public final class Registry {
     this.crypto = crypto;
     this.meters = meters;
     this.clock = clock;
-    this.store = new RegistryStore(pool, config.secretKey(), crypto.dataSealing());
+    this.store =
+        new RegistryStore(pool, config.secretKey(), config.sm4SecretKey(), crypto.dataSealing());
     this.credentialStore = new CredentialStore(pool);
     this.credentials = new Credentials(vertx, credentialStore, store, clock);
     DepartmentMetrics.bindRegistries(meters, breakers, bulkheads);

@@ -44,14 +44,18 @@ public final class RegistryStore {
   private final Pool pool;
   private final SecretBox secrets;
 
-  RegistryStore(Pool pool, byte[] secretKey, SealAlgorithm sealing) {
+  RegistryStore(Pool pool, byte[] secretKey, byte[] sm4SecretKey, SealAlgorithm sealing) {
     this.pool = pool;
-    this.secrets = new SecretBox(secretKey, sealing);
+    this.secrets = new SecretBox(secretKey, sm4SecretKey, sealing);
   }
 
-  /** A store on {@code pool} (the {@code reencrypt} command uses it without a running registry). */
-  public static RegistryStore create(Pool pool, byte[] secretKey, SealAlgorithm sealing) {
-    return new RegistryStore(pool, secretKey, sealing);
+  /**
+   * A store on {@code pool} (the {@code reencrypt} command uses it without a running registry);
+   * {@code sm4SecretKey} may be null unless SM4-GCM seals.
+   */
+  public static RegistryStore create(
+      Pool pool, byte[] secretKey, byte[] sm4SecretKey, SealAlgorithm sealing) {
+    return new RegistryStore(pool, secretKey, sm4SecretKey, sealing);
   }
 
   /**

@@ -82,6 +82,10 @@ class ProfileSwitchTest {
       // One citizen as an earlier release left it under shangmi: SM4 under the key derived from d1.
       sealLikeAnEarlierRelease(bed, citizenKeyOf(bed, ids, seeded.get(1)));
       assertFound(bed, ids, seeded.get(1));
+      // And every backend secret as an earlier release sealed it under shangmi: SM4 under the key
+      // derived from registry.secretKey.
+      resealSecretsLikeAnEarlierRelease(bed);
+      assertThat(backendSecrets(bed)).isNotEmpty().allMatch(v -> v.startsWith("sm4:"));
 
       // Switch: every instance restarts under shangmi; nothing re-encrypted yet.
       bed.stopGateway();
@@ -129,7 +133,7 @@ class ProfileSwitchTest {
       assertThat(sealedPrefixes(bed)).isNotEmpty().allMatch(v -> v.startsWith("sm4k:g1:"));
       assertThat(keyRefs(bed)).containsOnly("sm4k:g1");
       assertThat(indexes(bed)).isNotEmpty().allMatch(v -> v.startsWith("sm3:"));
-      assertThat(backendSecrets(bed)).isNotEmpty().allMatch(v -> v.startsWith("sm4:"));
+      assertThat(backendSecrets(bed)).isNotEmpty().allMatch(v -> v.startsWith("sm4k:"));
       assertNoPlaintext(bed, seeded);
 
       // A restarted instance loads the re-sealed backend secret and signs with it; every citizen is
@@ -200,6 +204,30 @@ class ProfileSwitchTest {
                 "UPDATE citizens SET id_number_enc = $1, name_enc = $2, key_id = 'sm4:d1' "
                     + "WHERE citizen_key = $3")
             .execute(io.vertx.sqlclient.Tuple.of(id, name, citizenKey)));
+  }
+
+  private static void resealSecretsLikeAnEarlierRelease(GatewayTestBed bed) {
+    byte[] key = java.util.Base64.getDecoder().decode(bed.settings.get("registry.secretKey"));
+    byte[] derived = cn.govgate.crypto.SealAlgorithm.SM4_GCM.key(key, "registry");
+    for (Row r : query(bed, "SELECT id, auth_secret FROM backends WHERE auth_secret IS NOT NULL")) {
+      byte[] aad = r.getString(0).getBytes(StandardCharsets.UTF_8);
+      byte[] plain =
+          cn.govgate.crypto.SealAlgorithm.AES_256_GCM.open(
+              key,
+              aad,
+              java.util.Base64.getDecoder().decode(r.getString(1).substring("v1:".length())));
+      String legacy =
+          "sm4:"
+              + java.util.Base64.getEncoder()
+                  .encodeToString(
+                      cn.govgate.crypto.SealAlgorithm.SM4_GCM.seal(derived, aad, plain));
+      GatewayTestBed.await(
+          bed.gateway
+              .database()
+              .pool()
+              .preparedQuery("UPDATE backends SET auth_secret = $1 WHERE id = $2")
+              .execute(io.vertx.sqlclient.Tuple.of(legacy, r.getString(0))));
+    }
   }
 
   private static String legacy(byte[] derivedKey, String purpose, String plaintext) {

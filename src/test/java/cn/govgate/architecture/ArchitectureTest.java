@@ -102,7 +102,8 @@ class ArchitectureTest {
             "cn.govgate.store..",
             "cn.govgate.resilience..",
             "cn.govgate.calendar..",
-            "cn.govgate.crypto..")
+            "cn.govgate.crypto..",
+            "cn.govgate.tracing..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

@@ -36,6 +36,15 @@ class ConfigErrorsTest {
         Arguments.of(Map.of("GOVGATE_DB_POOL_SIZE", "0"), "db.poolSize: must be between 1 and 512"),
         Arguments.of(Map.of("GOVGATE_DB_SSL", "maybe"), "db.ssl: must be true or false"),
         Arguments.of(Map.of("GOVGATE_LOG_LEVEL", "LOUD"), "log.level: must be one of"),
+        Arguments.of(
+            Map.of("GOVGATE_TRACING_SAMPLER_RATIO", "2"),
+            "tracing.samplerRatio: must be a number from 0 to 1"),
+        Arguments.of(
+            Map.of("GOVGATE_TRACING_OTLP_PROTOCOL", "thrift"),
+            "tracing.otlpProtocol: must be one of"),
+        Arguments.of(
+            Map.of("GOVGATE_TRACING_OTLP_ENDPOINT", "collector:4318"),
+            "tracing.otlpEndpoint: must be an http:// or https:// URL"),
         Arguments.of(Map.of("GOVGATE_DEMO", "true"), "GOVGATE_DEMO: unknown configuration key"),
         Arguments.of(
             Map.of("GOVGATE_HTTP_PROT", "8080"), "GOVGATE_HTTP_PROT: unknown configuration key"));

@@ -87,6 +87,23 @@ class IdentityConfigTest {
   }
 
   @Test
+  void theRegistrySm4KeyIsGeneratedLikeTheDataKeyOrConfigured() {
+    Map<String, String> international = real();
+    assertThat(load(international).registry().sm4SecretKey()).isNull();
+    Map<String, String> shangmi = real();
+    shangmi.put("crypto.profile", "shangmi");
+    byte[] key = load(shangmi).registry().sm4SecretKey();
+    assertThat(key).hasSize(16);
+    assertThat(dir.resolve("keys").resolve("sm4-registry.key")).exists();
+    assertThat(load(international).registry().sm4SecretKey()).isEqualTo(key);
+    shangmi.put("registry.sm4SecretKey", TestGateways.randomKey(16));
+    assertThat(load(shangmi).registry().sm4SecretKey()).isNotEqualTo(key);
+    shangmi.put("registry.sm4SecretKey", TestGateways.randomKey(32));
+    assertThatThrownBy(() -> load(shangmi))
+        .hasMessageContaining("registry.sm4SecretKey: must be 16 bytes, got 32");
+  }
+
+  @Test
   void missingOrMalformedKeysAreOneLineErrors() {
     Map<String, String> missing = real();
     missing.remove("identity.sessionKeys");

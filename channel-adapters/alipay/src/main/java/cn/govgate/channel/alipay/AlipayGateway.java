@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -65,7 +66,10 @@ final class AlipayGateway {
             new WebClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis()))
                 .setUserAgent("govgate-alipay")
-                .setFollowRedirects(false));
+                .setFollowRedirects(false)
+                // When the gateway traces: a client span per call inside a traced request, with
+                // the W3C traceparent sent along (outside the signed parameters).
+                .setTracingPolicy(TracingPolicy.PROPAGATE));
   }
 
   /** All signed parameters of a call, protocol and application, {@code sign} included. */
@@ -129,6 +133,7 @@ final class AlipayGateway {
     String api = call.method();
     return client
         .postAbs(url)
+        .traceOperation("alipay " + api)
         .putHeader("Accept", "text/plain,text/xml,text/javascript,text/html,application/json")
         .idleTimeout(config.timeout().toMillis())
         .sendForm(form, "utf-8")

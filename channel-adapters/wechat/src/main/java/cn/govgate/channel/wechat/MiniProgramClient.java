@@ -33,7 +33,12 @@ final class MiniProgramClient {
   <T> Future<T> get(String api, String pathAndQuery, Function<JsonObject, T> extract) {
     return guard.run(
         api,
-        () -> client.getAbs(baseUrl + pathAndQuery).send().map(r -> extract.apply(parse(api, r))));
+        () ->
+            client
+                .getAbs(baseUrl + pathAndQuery)
+                .traceOperation("wechat " + api)
+                .send()
+                .map(r -> extract.apply(parse(api, r))));
   }
 
   /**
@@ -47,6 +52,7 @@ final class MiniProgramClient {
         () ->
             client
                 .postAbs(baseUrl + pathAndQuery)
+                .traceOperation("wechat " + api)
                 .putHeader("Content-Type", "application/json")
                 .sendBuffer(Buffer.buffer(body.encode()))
                 .map(r -> extract.apply(parse(api, r))));

@@ -60,6 +60,7 @@ final class PayClient {
           HttpRequest<Buffer> request =
               client
                   .requestAbs(method, baseUrl + canonicalUrl)
+                  .traceOperation("wechatpay " + api)
                   .putHeader("Accept", "application/json")
                   .putHeader("Wechatpay-Serial", signatures.merchant().platformSerial())
                   .putHeader(

@@ -46,6 +46,7 @@ public final class DepartmentSimulator {
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final DepartmentOperations operations;
   private final AtomicLong requests = new AtomicLong();
+  private final List<String> traceparents = new CopyOnWriteArrayList<>();
   private final AtomicLong errorRateTicks = new AtomicLong();
   private final List<Consumer<JsonObject>> paymentListeners = new CopyOnWriteArrayList<>();
   private volatile DepartmentFaults faults = DepartmentFaults.none();
@@ -290,6 +291,14 @@ public final class DepartmentSimulator {
     return java.util.Set.copyOf(signatureAlgorithms);
   }
 
+  /**
+   * The W3C {@code traceparent} headers of the authentic business requests this simulator served,
+   * in order (tests of the gateway's tracing).
+   */
+  public List<String> traceparentsSeen() {
+    return List.copyOf(traceparents);
+  }
+
   private void serve(RoutingContext ctx, String operation) {
     Buffer body = ctx.body().buffer();
     String unauthentic =
@@ -301,6 +310,8 @@ public final class DepartmentSimulator {
     }
     String algorithm = ctx.request().getHeader(RequestSignatures.ALGORITHM_HEADER);
     signatureAlgorithms.add(algorithm == null ? RequestSignatures.HMAC_SHA256 : algorithm);
+    String traceparent = ctx.request().getHeader("traceparent");
+    if (traceparent != null) traceparents.add(traceparent);
     JsonObject request;
     try {
       request = body == null ? null : body.toJsonObject();
