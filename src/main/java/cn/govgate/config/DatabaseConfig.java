@@ -1,5 +1,7 @@
 package cn.govgate.config;
 
+import java.time.Duration;
+
 /**
  * PostgreSQL settings. The gateway needs a PostgreSQL server ({@code db.host} is required); the
  * demo ({@code ops/demo}) starts an embedded one and passes its address here.
@@ -11,6 +13,14 @@ package cn.govgate.config;
  * @param password password (may be null)
  * @param poolSize connections in the pool (default 16)
  * @param ssl require TLS to the server (default false)
+ * @param maxWaitQueue requests that may wait for a pool connection when all are in use (default
+ *     256); one more is refused at once with 503 {@code store.busy}
+ * @param acquireTimeout longest wait for a pool connection (default 5 s), then 503 {@code
+ *     store.busy}
+ * @param connectTimeout longest TCP connect to the server (default 5 s)
+ * @param statementTimeout PostgreSQL's {@code statement_timeout} for every pooled connection
+ *     (default 10 s): a statement running or waiting for a lock longer is cancelled by the server,
+ *     503 {@code store.timeout}
  */
 public record DatabaseConfig(
     String host,
@@ -19,7 +29,11 @@ public record DatabaseConfig(
     String user,
     String password,
     int poolSize,
-    boolean ssl) {
+    boolean ssl,
+    int maxWaitQueue,
+    Duration acquireTimeout,
+    Duration connectTimeout,
+    Duration statementTimeout) {
 
   static DatabaseConfig from(ConfigValues v) {
     DatabaseConfig config =
@@ -30,7 +44,23 @@ public record DatabaseConfig(
             v.string("db.user", "govgate"),
             v.string("db.password", null),
             v.integer("db.poolSize", 16, 1, 512),
-            v.bool("db.ssl", false));
+            v.bool("db.ssl", false),
+            v.integer("db.maxWaitQueue", 256, 0, 100_000),
+            v.duration(
+                "db.acquireTimeout",
+                Duration.ofSeconds(5),
+                Duration.ofMillis(10),
+                Duration.ofMinutes(1)),
+            v.duration(
+                "db.connectTimeout",
+                Duration.ofSeconds(5),
+                Duration.ofMillis(100),
+                Duration.ofMinutes(1)),
+            v.duration(
+                "db.statementTimeout",
+                Duration.ofSeconds(10),
+                Duration.ofMillis(10),
+                Duration.ofMinutes(10)));
     if (config.host() == null) {
       throw new ConfigException(
           "db.host", "is required: the PostgreSQL server (the demo starts an embedded one)");
@@ -50,6 +80,14 @@ public record DatabaseConfig(
         + user
         + ", poolSize="
         + poolSize
+        + ", maxWaitQueue="
+        + maxWaitQueue
+        + ", acquireTimeout="
+        + acquireTimeout
+        + ", connectTimeout="
+        + connectTimeout
+        + ", statementTimeout="
+        + statementTimeout
         + "]";
   }
 }

@@ -683,6 +683,24 @@ public enum ErrorCode {
       "The partner may not be granted this scope"),
 
   // ---- the gateway ----
+  STORE_BUSY(
+      "store.busy",
+      503,
+      Origin.GATEWAY,
+      "服务正忙，请稍后再试",
+      "The service is handling too many requests; try again shortly"),
+  STORE_TIMEOUT(
+      "store.timeout",
+      503,
+      Origin.GATEWAY,
+      "服务未能按时完成请求，请稍后再试",
+      "The service could not complete the request in time; try again shortly"),
+  STORE_UNAVAILABLE(
+      "store.unavailable",
+      503,
+      Origin.GATEWAY,
+      "服务暂时无法访问数据，请稍后再试",
+      "The service cannot reach its data right now; try again later"),
   GATEWAY_INTERNAL_ERROR(
       "gateway.internal_error",
       500,

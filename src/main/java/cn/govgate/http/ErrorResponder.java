@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import cn.govgate.error.ApiException;
 import cn.govgate.error.ErrorCode;
 import cn.govgate.error.MessageLanguage;
+import cn.govgate.store.StoreFailures;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -183,6 +184,10 @@ public final class ErrorResponder implements Handler<RoutingContext> {
 
   static ApiException classify(Throwable failure, int status) {
     if (failure instanceof ApiException api) return api;
+    // The database could not serve the request (pool full, statement timeout, server down): a coded
+    // 503 with Retry-After, not a 500.
+    ApiException store = StoreFailures.classify(failure);
+    if (store != null) return store;
     if (failure instanceof HttpClosedException) {
       // The client went away mid-request (or the decoder closed a connection it refused): nobody
       // reads this

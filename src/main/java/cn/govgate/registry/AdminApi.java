@@ -243,18 +243,7 @@ public final class AdminApi {
       return Future.failedFuture(ErrorCode.AUTH_MISSING_CREDENTIALS.error());
     }
     if (!p.operator() && !p.departmentId().equals(departmentId)) {
-      audit.record(
-          new AuditEvent(
-              "department",
-              p.id(),
-              "registry.access",
-              null,
-              "denied",
-              RequestIds.of(ctx),
-              new JsonObject()
-                  .put("department", p.departmentId())
-                  .put("target", safeLabel(departmentId))
-                  .put("method", ctx.request().method().name())));
+      auditOtherDepartment(ctx, p, departmentId);
       return Future.failedFuture(ErrorCode.AUTH_FORBIDDEN_DEPARTMENT.error());
     }
     return Future.succeededFuture(p.type() + ":" + p.id());
@@ -271,18 +260,7 @@ public final class AdminApi {
       return Future.failedFuture(ErrorCode.AUTH_MISSING_CREDENTIALS.error());
     }
     if (!p.operator()) {
-      audit.record(
-          new AuditEvent(
-              p.type(),
-              p.id(),
-              "registry.access",
-              null,
-              "denied",
-              RequestIds.of(ctx),
-              new JsonObject()
-                  .put("department", p.departmentId())
-                  .put("code", ErrorCode.AUTH_OPERATOR_ONLY.wire())
-                  .put("method", ctx.request().method().name())));
+      auditOperatorOnly(ctx, p);
       return Future.failedFuture(ErrorCode.AUTH_OPERATOR_ONLY.error());
     }
     return Future.succeededFuture(p.id());
@@ -346,18 +324,7 @@ public final class AdminApi {
       RoutingContext ctx, boolean operatorOnly, Function<Principal, Future<Reply>> action) {
     Principal p = ctx.get(PRINCIPAL);
     if (operatorOnly && !p.operator()) {
-      audit.record(
-          new AuditEvent(
-              p.type(),
-              p.id(),
-              "registry.access",
-              null,
-              "denied",
-              RequestIds.of(ctx),
-              new JsonObject()
-                  .put("department", p.departmentId())
-                  .put("code", ErrorCode.AUTH_OPERATOR_ONLY.wire())
-                  .put("method", ctx.request().method().name())));
+      auditOperatorOnly(ctx, p);
       ctx.fail(ErrorCode.AUTH_OPERATOR_ONLY.error());
       return;
     }
@@ -390,22 +357,37 @@ public final class AdminApi {
     Principal p = ctx.get(PRINCIPAL);
     String departmentId = ctx.pathParam("departmentId");
     if (!p.operator() && !p.departmentId().equals(departmentId)) {
-      audit.record(
-          new AuditEvent(
-              "department",
-              p.id(),
-              "registry.access",
-              null,
-              "denied",
-              RequestIds.of(ctx),
-              new JsonObject()
-                  .put("department", p.departmentId())
-                  .put("target", safeLabel(departmentId))
-                  .put("method", ctx.request().method().name())));
+      auditOtherDepartment(ctx, p, departmentId);
       ctx.fail(ErrorCode.AUTH_FORBIDDEN_DEPARTMENT.error());
       return;
     }
     handle(ctx, operatorOnly, action);
+  }
+
+  /** Audits a department credential refused another department's resources (403). */
+  private void auditOtherDepartment(RoutingContext ctx, Principal p, String departmentId) {
+    auditAccessDenied(
+        ctx, "department", p, new JsonObject().put("target", safeLabel(departmentId)));
+  }
+
+  /** Audits a department credential refused an operator-only route (403). */
+  private void auditOperatorOnly(RoutingContext ctx, Principal p) {
+    auditAccessDenied(
+        ctx, p.type(), p, new JsonObject().put("code", ErrorCode.AUTH_OPERATOR_ONLY.wire()));
+  }
+
+  /**
+   * The one shape of a refused {@code registry.access}: who, their department, why ({@code
+   * reason}'s one field) and the method.
+   */
+  private void auditAccessDenied(
+      RoutingContext ctx, String actorType, Principal p, JsonObject reason) {
+    JsonObject details = new JsonObject().put("department", p.departmentId());
+    details.mergeIn(reason);
+    details.put("method", ctx.request().method().name());
+    audit.record(
+        new AuditEvent(
+            actorType, p.id(), "registry.access", null, "denied", RequestIds.of(ctx), details));
   }
 
   private static String safeLabel(String value) {

@@ -3,6 +3,7 @@ package cn.govgate.store;
 import cn.govgate.config.DatabaseConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -11,6 +12,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.sql.DriverManager;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,11 +44,15 @@ public final class Database {
             .setSslMode(config.ssl() ? SslMode.REQUIRE : SslMode.DISABLE)
             .setCachePreparedStatements(true)
             .setPipeliningLimit(256)
+            // Sent in the start-up packet: every pooled and LISTEN connection has the limit, so a
+            // slow statement or a lock wait ends as an error (store.timeout), not a held request.
+            .addProperty("statement_timeout", String.valueOf(config.statementTimeout().toMillis()))
             // With tracing on: a span per statement made inside a traced request, none for
             // background work. Vert.x records the statement text (parameterised) and never the
             // bind values.
             .setTracingPolicy(TracingPolicy.PROPAGATE);
     if (config.password() != null) options.setPassword(config.password());
+    StoreFailures.register(options.getHost(), options.getPort());
     return vertx
         .executeBlocking(
             () -> {
@@ -61,8 +67,16 @@ public final class Database {
                       .with(
                           new PoolOptions()
                               .setMaxSize(config.poolSize())
+                              // Bounded waiting: when PostgreSQL is slow, requests are refused
+                              // (store.busy) rather than queued for ever.
+                              .setMaxWaitQueueSize(config.maxWaitQueue())
+                              .setConnectionTimeout((int) config.acquireTimeout().toMillis())
+                              .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
                               .setName("govgate-pg")
                               .setShared(true))
+                      .with(
+                          new NetClientOptions()
+                              .setConnectTimeout((int) config.connectTimeout().toMillis()))
                       .connectingTo(options)
                       .using(vertx)
                       .build();

@@ -361,12 +361,27 @@ class RouteAssignmentsTest {
             .database()
             .pool()
             .preparedQuery(
-                "SELECT action, outcome FROM audit_log "
+                "SELECT action, outcome, actor_type, details::text AS details FROM audit_log "
                     + "WHERE details::jsonb->>'department' = $1 ORDER BY seq")
             .execute(Tuple.of(a.getString("id")))
             .await(10, TimeUnit.SECONDS);
     List<String> actions = new ArrayList<>();
     audited.forEach(r -> actions.add(r.getString("action") + "/" + r.getString("outcome")));
+    io.vertx.sqlclient.Row denied = null;
+    for (io.vertx.sqlclient.Row r : audited) {
+      if (denied == null && r.getString("action").equals("registry.access")) denied = r;
+    }
+    assertThat(denied).isNotNull();
+    assertThat(denied.getString("actor_type")).isEqualTo("department");
+    assertThat(new JsonObject(denied.getString("details")))
+        .as("what a refused operator-only call records, in this order")
+        .isEqualTo(
+            new JsonObject()
+                .put("department", a.getString("id"))
+                .put("code", "auth.operator_only")
+                .put("method", "POST"));
+    assertThat(new JsonObject(denied.getString("details")).fieldNames())
+        .containsExactly("department", "code", "method");
     assertThat(actions)
         .containsSubsequence(
             "registry.access/denied",
