@@ -7,6 +7,7 @@ import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -73,6 +74,13 @@ public final class StoreFailures {
     }
     if (t instanceof VertxException && ACQUIRE_TIMEOUT.equals(t.getMessage())) {
       return coded(ErrorCode.STORE_BUSY, BUSY_RETRY_AFTER);
+    }
+    if (t instanceof SocketException && !(t instanceof ConnectException)) {
+      // An established PostgreSQL connection reset or broken under a statement (the server went
+      // away mid-query: "Connection reset"). The department and channel clients turn their own
+      // socket failures into their codes before anything reaches the responder, so a bare one here
+      // is the database's.
+      return coded(ErrorCode.STORE_UNAVAILABLE, UNAVAILABLE_RETRY_AFTER);
     }
     if (t instanceof ConnectException && t.getMessage() != null) {
       // Netty names the address: "Connection refused: /127.0.0.1:5432" (or "localhost/…").
