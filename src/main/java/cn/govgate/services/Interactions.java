@@ -128,20 +128,24 @@ public final class Interactions {
    * it after the audit record's partition is archived.
    */
   public static Future<Void> keep(SqlConnection conn, Interaction i) {
-    return conn.preparedQuery(
-            "INSERT INTO service_interactions "
-                + "(id, citizen_key, service_type, department_id, region, created_at, identity_key) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING")
-        .execute(
-            Tuple.of(
-                i.id(),
-                i.citizenKey(),
-                i.serviceType(),
-                i.departmentId(),
-                i.region(),
-                OffsetDateTime.ofInstant(i.createdAt(), ZoneOffset.UTC),
-                i.identityKey()))
-        .mapEmpty();
+    return conn.preparedQuery(INSERT).execute(row(i)).mapEmpty();
+  }
+
+  /** Writes an interaction once: a second write of the same id changes nothing. */
+  private static final String INSERT =
+      "INSERT INTO service_interactions "
+          + "(id, citizen_key, service_type, department_id, region, created_at, identity_key) "
+          + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING";
+
+  private static Tuple row(Interaction i) {
+    return Tuple.of(
+        i.id(),
+        i.citizenKey(),
+        i.serviceType(),
+        i.departmentId(),
+        i.region(),
+        OffsetDateTime.ofInstant(i.createdAt(), ZoneOffset.UTC),
+        i.identityKey());
   }
 
   /** Writes every queued interaction; completes when they are in the database. */
@@ -154,23 +158,8 @@ public final class Interactions {
     List<Interaction> batch = new ArrayList<>();
     for (Interaction i; batch.size() < BATCH && (i = queue.poll()) != null; ) batch.add(i);
     if (batch.isEmpty()) return Future.succeededFuture();
-    List<Tuple> rows =
-        batch.stream()
-            .map(
-                i ->
-                    Tuple.of(
-                        i.id(),
-                        i.citizenKey(),
-                        i.serviceType(),
-                        i.departmentId(),
-                        i.region(),
-                        OffsetDateTime.ofInstant(i.createdAt(), ZoneOffset.UTC),
-                        i.identityKey()))
-            .toList();
-    return pool.preparedQuery(
-            "INSERT INTO service_interactions (id, citizen_key, service_type, department_id, region, "
-                + "created_at, identity_key) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-                + "ON CONFLICT (id) DO NOTHING")
+    List<Tuple> rows = batch.stream().map(Interactions::row).toList();
+    return pool.preparedQuery(INSERT)
         .executeBatch(rows)
         .<Void>mapEmpty()
         .onSuccess(v -> batch.forEach(i -> unwritten.remove(i.id())))
