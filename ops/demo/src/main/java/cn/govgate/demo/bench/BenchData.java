@@ -235,7 +235,7 @@ public final class BenchData {
    * Runs {@code task(0..count-1)} with at most {@code concurrency} in flight; results in index
    * order.
    */
-  private <T> Future<List<T>> forEach(int count, IntFunction<Future<T>> task) {
+  <T> Future<List<T>> forEach(int count, IntFunction<Future<T>> task) {
     List<T> results = new ArrayList<>(Collections.nCopies(count, null));
     AtomicInteger next = new AtomicInteger();
     Promise<List<T>> done = Promise.promise();
@@ -255,19 +255,41 @@ public final class BenchData {
     return done.future();
   }
 
+  /**
+   * One of {@link #forEach}'s workers: takes the next index when its task ends. Not a chain of
+   * {@code compose} calls — with 240,000 auth codes that nests 15,000 futures per worker, and
+   * completing the last one unwinds them all on one stack (a StackOverflowError on the event loop,
+   * which left the preparation waiting forever).
+   */
   private <T> Future<Void> worker(
       AtomicInteger next, int count, IntFunction<Future<T>> task, List<T> results) {
+    Promise<Void> done = Promise.promise();
+    runNext(next, count, task, results, done);
+    return done.future();
+  }
+
+  private <T> void runNext(
+      AtomicInteger next,
+      int count,
+      IntFunction<Future<T>> task,
+      List<T> results,
+      Promise<Void> done) {
     int i = next.getAndIncrement();
     if (i >= count) {
-      return Future.succeededFuture();
+      done.tryComplete();
+      return;
     }
-    return task.apply(i)
-        .compose(
-            result -> {
-              synchronized (results) {
-                results.set(i, result);
+    task.apply(i)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                done.tryFail(ar.cause());
+                return;
               }
-              return worker(next, count, task, results);
+              synchronized (results) {
+                results.set(i, ar.result());
+              }
+              runNext(next, count, task, results, done);
             });
   }
 
