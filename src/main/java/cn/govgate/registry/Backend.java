@@ -5,8 +5,12 @@ import cn.govgate.resilience.Guard;
 import cn.govgate.resilience.Retrier;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -31,6 +35,12 @@ public final class Backend {
   private final Map<Thread, WebClient> clients;
   private final String basePath;
 
+  /** Host, port and TLS of the base URL, parsed once per backend instead of once per call. */
+  private final String host;
+
+  private final int port;
+  private final boolean ssl;
+
   Backend(
       BackendRow row,
       BackendSpec.Secrets secrets,
@@ -53,8 +63,12 @@ public final class Backend {
     this.retrier = retrier;
     this.newClient = newClient;
     this.clients = clients;
-    String raw = URI.create(row.spec().baseUrl()).getRawPath();
+    URI base = URI.create(row.spec().baseUrl());
+    String raw = base.getRawPath();
     this.basePath = raw == null ? "" : raw;
+    this.ssl = "https".equals(base.getScheme().toLowerCase(Locale.ROOT));
+    this.host = base.getHost();
+    this.port = base.getPort() >= 0 ? base.getPort() : ssl ? 443 : 80;
   }
 
   public String id() {
@@ -91,6 +105,14 @@ public final class Backend {
     WebClient c = key == null ? clients.get(NOT_A_LOOP) : clients.get(key);
     if (c != null) return c;
     return clients.computeIfAbsent(key == null ? NOT_A_LOOP : key, k -> newClient.get());
+  }
+
+  /**
+   * A {@code POST} of {@code operationPath} below the base URL on the calling event loop's client;
+   * the base URL was parsed once for this backend.
+   */
+  HttpRequest<Buffer> post(String operationPath) {
+    return client().request(HttpMethod.POST, port, host, signedPath(operationPath)).ssl(ssl);
   }
 
   /**

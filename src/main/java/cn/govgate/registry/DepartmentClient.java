@@ -245,8 +245,7 @@ public final class DepartmentClient {
     BackendSpec spec = backend.spec();
     var request =
         backend
-            .client()
-            .postAbs(spec.baseUrl() + type.path())
+            .post(type.path())
             // Bounds an abandoned request after the guard's deadline gave up on it (see Guard).
             .idleTimeout(spec.guard().deadline().toMillis() + 1000)
             // The client span's name: the contract operation, not the URL.
@@ -337,6 +336,7 @@ public final class DepartmentClient {
   /** JSON with object keys sorted, so that equal queries make equal cache keys. */
   static String canonical(Object value) {
     if (value instanceof JsonObject object) {
+      if (object.isEmpty()) return "{}";
       StringBuilder out = new StringBuilder("{");
       new TreeMap<>(object.getMap())
           .forEach(
