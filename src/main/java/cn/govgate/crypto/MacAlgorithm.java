@@ -55,6 +55,21 @@ public enum MacAlgorithm {
     return stored != null && stored.startsWith(HMAC_SM3.tag) ? HMAC_SM3 : HMAC_SHA256;
   }
 
+  /**
+   * One JCA {@code Mac} per thread, keyed anew on every use ({@code doFinal} resets it): the
+   * provider look-up of {@code Mac.getInstance} ran on every department request, audit record and
+   * blind index.
+   */
+  private static final ThreadLocal<Mac> HMAC_SHA256_MAC =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Mac.getInstance("HmacSHA256");
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+            }
+          });
+
   /** The MAC of the concatenated {@code parts} under {@code key}. */
   public byte[] mac(byte[] key, byte[]... parts) {
     if (this == HMAC_SM3) {
@@ -66,7 +81,7 @@ public enum MacAlgorithm {
       return out;
     }
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
+      Mac mac = HMAC_SHA256_MAC.get();
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
       for (byte[] p : parts) mac.update(p);
       return mac.doFinal();

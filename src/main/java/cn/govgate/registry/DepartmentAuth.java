@@ -186,12 +186,19 @@ public final class DepartmentAuth {
 
   /** Lower-case hex SHA-256. */
   public static String sha256Hex(byte[] body) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
+    return HexFormat.of().formatHex(SHA256.get().digest(body));
   }
+
+  /** One digest per thread, reused ({@code digest} resets it): no provider look-up per request. */
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException("SHA-256 unavailable", e);
+            }
+          });
 
   /** Lower-case hex SM3 (GB/T 32905). */
   public static String sm3Hex(byte[] body) {

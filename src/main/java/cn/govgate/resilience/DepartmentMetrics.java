@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -107,9 +108,27 @@ public final class DepartmentMetrics {
     TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
   }
 
+  /**
+   * Values already seen to match {@link #LABEL}: the labels in use are a handful of configured ids
+   * and service names, checked on every department call, so the regular expression runs once per
+   * value rather than once per call. Capped, so that it can never grow without bound.
+   */
+  private static final Set<String> KNOWN_LABELS = ConcurrentHashMap.newKeySet();
+
+  private static final int MAX_KNOWN_LABELS = 4096;
+
+  /** Whether {@code value} is a bounded label value ({@link #LABEL}). */
+  public static boolean isLabel(String value) {
+    if (value == null) return false;
+    if (KNOWN_LABELS.contains(value)) return true;
+    if (!LABEL.matcher(value).matches()) return false;
+    if (KNOWN_LABELS.size() < MAX_KNOWN_LABELS) KNOWN_LABELS.add(value);
+    return true;
+  }
+
   /** Throws if {@code value} is not a bounded label value. */
   public static String requireLabel(String what, String value) {
-    if (value == null || !LABEL.matcher(value).matches()) {
+    if (!isLabel(value)) {
       throw new IllegalArgumentException(what + " must match " + LABEL.pattern());
     }
     return value;

@@ -252,7 +252,7 @@ public final class Guard implements AutoCloseable {
   }
 
   private <T> Future<T> run(String service, Supplier<Future<T>> call, AtomicLong answeredAt) {
-    if (service == null || !DepartmentMetrics.LABEL.matcher(service).matches()) {
+    if (!DepartmentMetrics.isLabel(service)) {
       return Future.failedFuture(
           new IllegalArgumentException("service must match " + DepartmentMetrics.LABEL));
     }

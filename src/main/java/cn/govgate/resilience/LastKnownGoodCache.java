@@ -224,18 +224,25 @@ public final class LastKnownGoodCache<V> {
     public static Key of(String department, String service, String citizenKey, String query) {
       Objects.requireNonNull(citizenKey, "citizenKey");
       Objects.requireNonNull(query, "query");
-      try {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        byte[] citizen = citizenKey.getBytes(StandardCharsets.UTF_8);
-        // Length prefix, so that ("ab", "c") and ("a", "bc") differ.
-        sha.update(Integer.toString(citizen.length).getBytes(StandardCharsets.US_ASCII));
-        sha.update((byte) ':');
-        sha.update(citizen);
-        sha.update(query.getBytes(StandardCharsets.UTF_8));
-        return new Key(department, service, HexFormat.of().formatHex(sha.digest()));
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is mandatory in every JRE", e);
-      }
+      MessageDigest sha = SHA256.get();
+      byte[] citizen = citizenKey.getBytes(StandardCharsets.UTF_8);
+      // Length prefix, so that ("ab", "c") and ("a", "bc") differ.
+      sha.update(Integer.toString(citizen.length).getBytes(StandardCharsets.US_ASCII));
+      sha.update((byte) ':');
+      sha.update(citizen);
+      sha.update(query.getBytes(StandardCharsets.UTF_8));
+      return new Key(department, service, HexFormat.of().formatHex(sha.digest()));
     }
+
+    /** One digest per thread, reused (digest() resets it): no provider look-up per call. */
+    private static final ThreadLocal<MessageDigest> SHA256 =
+        ThreadLocal.withInitial(
+            () -> {
+              try {
+                return MessageDigest.getInstance("SHA-256");
+              } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is mandatory in every JRE", e);
+              }
+            });
   }
 }
