@@ -42,6 +42,7 @@ public final class AuditLog {
   private static final long CHAIN_LOCK = 0x476f76_4175646974L; // "GovAudit"
   private static final int BATCH = 500;
   private static final long RETRY_MS = 500;
+  private static final String LAST = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
   private static final String INSERT =
       "INSERT INTO audit_log (seq, at, actor_type, actor_id, action, citizen_key, outcome, "
           + "request_id, details, prev_hash, hash, interaction_id, hash_alg) "
@@ -213,7 +214,9 @@ public final class AuditLog {
     return conn.preparedQuery("SELECT pg_advisory_xact_lock($1)")
         .execute(Tuple.of(CHAIN_LOCK))
         .compose(
-            v -> conn.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").execute())
+            // Prepared (and cached per connection): planned once over audit_log's partitions, not
+            // on every batch.
+            v -> conn.preparedQuery(LAST).execute())
         .compose(
             rows -> {
               long seq = 0;
