@@ -32,6 +32,12 @@ public final class DemoDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DemoDatabase.class);
   private static final Duration STARTUP_WAIT = Duration.ofSeconds(90);
 
+  /**
+   * System property: when {@code true}, the server loads {@code pg_stat_statements} (off by
+   * default; the benchmark's A/B script turns it on to count statements per request).
+   */
+  public static final String STATEMENT_STATS = "govgate.demo.pgStatementStats";
+
   private final EmbeddedPostgres postgres;
 
   private DemoDatabase(EmbeddedPostgres postgres) {
@@ -50,6 +56,13 @@ public final class DemoDatabase implements AutoCloseable {
               .setPGStartupWait(STARTUP_WAIT)
               .setServerConfig("max_connections", "300")
               .setServerConfig("fsync", "on");
+      if (Boolean.getBoolean(STATEMENT_STATS)) {
+        // For measurements only (ops/bench/ab.sh): per-statement calls and times in
+        // pg_stat_statements (CREATE EXTENSION once connected).
+        builder
+            .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+            .setServerConfig("pg_stat_statements.track_planning", "on");
+      }
       if (port > 0) builder.setPort(port);
       EmbeddedPostgres pg = builder.start();
       log.info("embedded PostgreSQL started on 127.0.0.1:{}", pg.getPort());
