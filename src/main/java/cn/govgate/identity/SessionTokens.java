@@ -45,8 +45,39 @@ public final class SessionTokens {
    * Header, payload and a 32-byte HMAC, base64url without padding; nothing before, between or
    * after.
    */
-  private static final Pattern COMPACT =
+  static final Pattern COMPACT =
       Pattern.compile("[A-Za-z0-9_-]{16,512}\\.[A-Za-z0-9_-]{16,3000}\\.[A-Za-z0-9_-]{43}");
+
+  /**
+   * Whether {@code token} matches {@link #COMPACT}, by one pass over its characters: the regular
+   * expression is the definition (and what the tests hold this to), this loop what every request
+   * runs.
+   */
+  static boolean compact(String token) {
+    int n = token.length();
+    if (n < 16 + 1 + 16 + 1 + 43 || n > 512 + 1 + 3000 + 1 + 43) return false;
+    int first = -1;
+    int second = -1;
+    for (int i = 0; i < n; i++) {
+      char c = token.charAt(i);
+      if (c == '.') {
+        if (first < 0) first = i;
+        else if (second < 0) second = i;
+        else return false;
+      } else if (!((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '_'
+          || c == '-')) {
+        return false;
+      }
+    }
+    if (second < 0) return false;
+    int header = first;
+    int payload = second - first - 1;
+    int signature = n - second - 1;
+    return header >= 16 && header <= 512 && payload >= 16 && payload <= 3000 && signature == 43;
+  }
 
   private static final int MAX_ID = 128;
 
@@ -165,7 +196,7 @@ public final class SessionTokens {
   }
 
   private Session check(String token) throws ParseException, JOSEException {
-    if (token == null || !COMPACT.matcher(token).matches()) return null;
+    if (token == null || !compact(token)) return null;
     SignedJWT jwt = SignedJWT.parse(token);
     JWSHeader header = jwt.getHeader();
     MACVerifier verifier = header.getKeyID() == null ? null : verifiers.get(header.getKeyID());
