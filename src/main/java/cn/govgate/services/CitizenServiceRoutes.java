@@ -318,10 +318,7 @@ public final class CitizenServiceRoutes {
                   .compose(
                       owned -> {
                         boolean mine =
-                            owned
-                                .data()
-                                .getJsonArray("vehicles", new JsonArray())
-                                .stream()
+                            owned.data().getJsonArray("vehicles", new JsonArray()).stream()
                                 .map(JsonObject.class::cast)
                                 .anyMatch(
                                     v ->
@@ -455,9 +452,8 @@ public final class CitizenServiceRoutes {
   }
 
   /**
-   * The answer built from the department's answers {@code first} and {@code last} (the same one
-   * for a read of one call): the last names the department; stale when either is, as of the
-   * earlier.
+   * The answer built from the department's answers {@code first} and {@code last} (the same one for
+   * a read of one call): the last names the department; stale when either is, as of the earlier.
    */
   private Future<JsonObject> answer(
       ServiceAccess access,
