@@ -13,7 +13,8 @@
 # Knobs (environment): BENCH_CPUS (all cores), BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_THREADS (2),
 # BENCH_DURATION (15 s), BENCH_D_DURATION (10 s), BENCH_WARMUP (5 s), BENCH_CITIZENS (22000), BENCH_L3 (10000),
 # BENCH_CODES (240000), BENCH_PREP_CONCURRENCY (16), BENCH_FIXED_RATE (half of round 1's (a)), BENCH_IDLE (10000
-# idle connections for (f); 0 skips), BENCH_NGINX_PORT (20381), BENCH_HEAP (2g, the gateway's), BENCH_SIM_HEAP
+# idle connections for (f); 0 skips), BENCH_F_HEAP (717m: (f)'s gateway, sized as deployed), BENCH_NGINX_PORT
+# (20381), BENCH_HEAP (2g, the measured gateway's), BENCH_SIM_HEAP
 # (2g), BENCH_RESULTS (ops/bench/RESULTS.md), BENCH_JAVA_OPTS (extra gateway JVM options, e.g.
 # -XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile), BENCH_SCENARIOS (the scenarios of each round,
 # "a e b c d fixed"; e.g. "a b" for a short (a)/(b) comparison — in another crypto profile with
@@ -40,6 +41,7 @@ IDLE=${BENCH_IDLE:-10000}
 G_CITIZENS=${BENCH_G_CITIZENS:-10000000}
 NGINX_PORT=${BENCH_NGINX_PORT:-20381}
 HEAP=${BENCH_HEAP:-2g}
+F_HEAP=${BENCH_F_HEAP:-717m}
 SIM_HEAP=${BENCH_SIM_HEAP:-2g}
 JAVA_OPTS=${BENCH_JAVA_OPTS:-}
 RESULTS=${BENCH_RESULTS:-$HERE/RESULTS.md}
@@ -82,6 +84,7 @@ fi
 STACK_PID=""; NGINX_STARTED=""
 cleanup() {
   set +e
+  if [ -s "$WORK/f.pid" ]; then kill -TERM "$(cat "$WORK/f.pid")" 2>/dev/null; fi
   if [ -n "$NGINX_STARTED" ]; then "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -s stop 2>/dev/null; fi
   if [ -n "$STACK_PID" ] && kill -0 "$STACK_PID" 2>/dev/null; then
     kill -TERM "$STACK_PID"
@@ -299,26 +302,66 @@ for round in $(seq 1 "$ROUNDS"); do
   measure c-fixed "$round" "$DEPARTMENT" scenario-department.lua "$DURATION" "$FIXED_RATE"
 done
 
-# ---- (f) idle keep-alive connections: the gateway's resident memory ----
+# ---- (f) idle keep-alive connections: the resident memory of a gateway sized as deployed ----
+# The measured gateway above runs with BENCH_HEAP (2g) and has served every scenario, so its RSS says how big a heap
+# the benchmark gave it, not what a deployed instance needs. (f) therefore starts a second gateway process from the
+# same jar and configuration (another port; same database, keys and simulators) with the heap of
+# ops/kubernetes/deployment.yaml: 70 % of the 1 GiB container limit as both initial and maximum heap
+# (-XX:InitialRAMPercentage=70 -XX:MaxRAMPercentage=70) = BENCH_F_HEAP (717m), ActiveProcessorCount=2. It serves
+# (a) over every token and BENCH_WARMUP seconds more, so its heap and pools have been used; then its RSS is read
+# (before), BENCH_IDLE idle keep-alive connections are opened (lua/idle.lua), counted on the gateway side in
+# /proc/net/tcp and /proc/net/tcp6 (the JVM listens dual-stack) until all are open, and its RSS is read again
+# (after). Reported: both, and (after - before) / connections.
 IDLE_LINE="- (f) not measured (BENCH_IDLE=0)"
+f_scenario() {
+  F_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  install -m 600 /dev/null "$WORK/gateway-f.properties"
+  sed "s/^http\.port=.*/http.port=$F_PORT/" "$WORK/gateway.properties" >"$WORK/gateway-f.properties"
+  F_URL="http://127.0.0.1:$F_PORT"
+  say "(f): a gateway with the deployed heap ($F_HEAP) on $F_URL"
+  taskset -c "$CPUS" java -Xms"$F_HEAP" -Xmx"$F_HEAP" -XX:ActiveProcessorCount=2 -XX:+UseG1GC -cp "$GATEWAY_JAR" \
+    cn.govgate.app.Main --config "$WORK/gateway-f.properties" >"$WORK/gateway-f.log" 2>&1 &
+  F_PID=$!
+  echo "$F_PID" >"$WORK/f.pid"
+  for _ in $(seq 1 120); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$F_URL/health/ready")" = 200 ] && break
+    kill -0 "$F_PID" 2>/dev/null || break
+    sleep 1
+  done
+  if [ "$(curl -s -o /dev/null -w '%{http_code}' "$F_URL/health/ready")" != 200 ]; then
+    IDLE_LINE="- (f) FAILED: the gateway with the deployed heap did not get ready ($(tail -1 "$WORK/gateway-f.log"))"
+  else
+    sent=0
+    while [ "$sent" -lt "$L3" ]; do
+      r=$(run_wrk warmup-f "$F_URL" scenario-a.lua "$WARMUP" 0 1 0 "$sent")
+      sent=$(( sent + $(jq -r .requests <<<"$r") ))
+    done
+    run_wrk warmup-f "$F_URL" scenario-a.lua "$WARMUP" >/dev/null
+    sleep 2
+    RSS_BEFORE=$(awk '/VmRSS/ { print $2 }' "/proc/$F_PID/status")
+    BENCH_LUA="$HERE/lua" taskset -c "$CPUS" wrk -t"$THREADS" -c"$IDLE" -d20s --timeout 30s -s "$HERE/lua/idle.lua" \
+      "$F_URL" >"$WORK/wrk-idle.txt" 2>&1 &
+    IDLE_WRK=$!
+    open_count() { cat /proc/net/tcp /proc/net/tcp6 | awk -v p="$(printf '%04X' "$F_PORT")" \
+      '{ k = split($2, l, ":") } l[k] == p && $4 == "01" { n++ } END { print n + 0 }'; }
+    OPEN=0
+    for _ in $(seq 1 16); do sleep 1; OPEN=$(open_count); [ "$OPEN" -ge "$IDLE" ] && break; done
+    sleep 2
+    OPEN=$(open_count)
+    RSS_IDLE=$(awk '/VmRSS/ { print $2 }' "/proc/$F_PID/status")
+    wait "$IDLE_WRK" || true
+    PER_CONN=$(awk -v a="$RSS_IDLE" -v b="$RSS_BEFORE" -v n="$OPEN" 'BEGIN { if (n > 0) printf "%.1f", (a - b) / n; else print "?" }')
+    IDLE_LINE="- (f) a gateway with the deployed heap (-Xms/-Xmx$F_HEAP, as ops/kubernetes/deployment.yaml: 70 % of 1 GiB), after serving (a): RSS **$(( RSS_BEFORE / 1024 )) MiB** before and **$(( RSS_IDLE / 1024 )) MiB** with $OPEN idle keep-alive connections open, **$PER_CONN KiB per connection** — target <= 512 MB: $([ $(( RSS_IDLE / 1024 )) -le 512 ] && echo met || echo NOT met)"
+  fi
+  kill -TERM "$F_PID" 2>/dev/null; wait "$F_PID" 2>/dev/null || true
+  rm -f "$WORK/f.pid"
+  echo "$IDLE_LINE" >"$WORK/f-line.txt"
+}
 if [ "$IDLE" -gt 0 ]; then
-  say "(f): $IDLE idle keep-alive connections to the gateway"
-  RSS_BEFORE=$(awk '/VmRSS/ { print $2 }' "/proc/$GW_PID/status")
-  BENCH_LUA="$HERE/lua" taskset -c "$CPUS" wrk -t"$THREADS" -c"$IDLE" -d20s --timeout 30s -s "$HERE/lua/idle.lua" \
-    "$GATEWAY" >"$WORK/wrk-idle.txt" 2>&1 &
-  IDLE_WRK=$!
-  # The JVM listens on a dual-stack socket ([::ffff:127.0.0.1]), so its connections are in /proc/net/tcp6, not
-  # /proc/net/tcp (which is why an earlier version counted 0). Count the gateway side (local port) in both, and
-  # wait until all are open (at most 16 s).
-  open_count() { cat /proc/net/tcp /proc/net/tcp6 | awk -v p="$(printf '%04X' "${GATEWAY##*:}")" \
-    '{ k = split($2, l, ":") } l[k] == p && $4 == "01" { n++ } END { print n + 0 }'; }
-  OPEN=0
-  for _ in $(seq 1 16); do sleep 1; OPEN=$(open_count); [ "$OPEN" -ge "$IDLE" ] && break; done
-  sleep 2
-  OPEN=$(open_count)
-  RSS_IDLE=$(awk '/VmRSS/ { print $2 }' "/proc/$GW_PID/status")
-  wait "$IDLE_WRK" || true
-  IDLE_LINE="- (f) $OPEN established connections to the gateway, idle: gateway RSS **$(( RSS_IDLE / 1024 )) MiB** (before: $(( RSS_BEFORE / 1024 )) MiB, so $(( (RSS_IDLE - RSS_BEFORE) / 1024 )) MiB for the connections; heap -Xms/-Xmx$HEAP, committed at start) — target <= 512 MB: $([ $(( RSS_IDLE / 1024 )) -le 512 ] && echo met || echo NOT met)"
+  ( die() { say "ERROR: $*"; echo "- (f) FAILED: $*" >"$WORK/f-line.txt"; exit 1; }; f_scenario ) || true
+  # The subshell's gateway, if it is still running after a failure.
+  if [ -s "$WORK/f.pid" ]; then kill -TERM "$(cat "$WORK/f.pid")" 2>/dev/null || true; fi
+  IDLE_LINE=$(cat "$WORK/f-line.txt" 2>/dev/null || echo "- (f) FAILED: see the log")
   say "$IDLE_LINE"
 fi
 
