@@ -526,6 +526,50 @@ class ComplaintsTest {
   }
 
   @Test
+  @Order(12)
+  void anItemMayNameACaseOfTheCitizensOwnAndNoOneElses() {
+    String alice = citizen();
+    String bob = citizen();
+    HttpResponse<String> cases = bed.get("/v1/my/cases", alice);
+    assertThat(cases.statusCode()).as(cases.body()).isEqualTo(200);
+    // An L2 citizen has at least the real-name verification that made them L2.
+    String caseId = Http.json(cases).getJsonArray("items").getJsonObject(0).getString("caseId");
+
+    JsonObject linked =
+        Http.json(
+            file(
+                alice,
+                request("complaint", "traffic.fines", "关于这件办件的处理").put("caseId", caseId),
+                null));
+    assertThat(linked.getString("caseId")).isEqualTo(caseId);
+    assertThat(Http.json(mine(alice, linked.getString("id"))).getString("caseId"))
+        .isEqualTo(caseId);
+    HttpResponse<String> atPolice =
+        admin(
+            "GET",
+            TRAFFIC,
+            "/" + linked.getString("id"),
+            bed.credential(TRAFFIC),
+            null,
+            "getDepartmentComplaint");
+    assertThat(Http.json(atPolice).getString("caseId")).isEqualTo(caseId);
+
+    // Another citizen naming it, or a case nobody has: 404, nothing filed.
+    for (String foreign : new String[] {caseId, "payment-NO-SUCH-ORDER"}) {
+      HttpResponse<String> refused =
+          file(bob, request("complaint", "traffic.fines", "试探").put("caseId", foreign), null);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(404);
+      assertThat(Http.json(refused).getString("code")).isEqualTo("complaint.case_unknown");
+    }
+    HttpResponse<String> malformed =
+        file(bob, request("complaint", "traffic.fines", "格式不对").put("caseId", "nonsense"), null);
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(Http.json(malformed).getJsonObject("details").getJsonObject("fields").fieldNames())
+        .containsExactly("caseId");
+    assertThat(Http.json(bed.get("/v1/complaints", bob)).getJsonArray("items")).isEmpty();
+  }
+
+  @Test
   @Order(100)
   void anUnansweredItemPastItsDeadlineIsMarkedOverdueOnceAndCounted() throws Exception {
     String token = citizen();
