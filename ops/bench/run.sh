@@ -15,7 +15,10 @@
 # BENCH_CODES (240000), BENCH_PREP_CONCURRENCY (16), BENCH_FIXED_RATE (half of round 1's (a)), BENCH_IDLE (10000
 # idle connections for (f); 0 skips), BENCH_NGINX_PORT (20381), BENCH_HEAP (2g, the gateway's), BENCH_SIM_HEAP
 # (2g), BENCH_RESULTS (ops/bench/RESULTS.md), BENCH_JAVA_OPTS (extra gateway JVM options, e.g.
-# -XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile).
+# -XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile), BENCH_SCENARIOS (the scenarios of each round,
+# "a e b c d fixed"; e.g. "a b" for a short (a)/(b) comparison — in another crypto profile with
+# GOVGATE_CRYPTO_PROFILE=shangmi, which the gateway process inherits; a target whose scenarios did not run is reported
+# as not measured).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,6 +43,8 @@ HEAP=${BENCH_HEAP:-2g}
 SIM_HEAP=${BENCH_SIM_HEAP:-2g}
 JAVA_OPTS=${BENCH_JAVA_OPTS:-}
 RESULTS=${BENCH_RESULTS:-$HERE/RESULTS.md}
+SCENARIOS=" ${BENCH_SCENARIOS:-a e b c d fixed} "
+runs() { [[ "$SCENARIOS" == *" $1 "* ]]; }
 DEMO_JAR="$ROOT/ops/demo/target/govgate-demo.jar"
 GATEWAY_JAR="$ROOT/src/target/govgate.jar"
 HZ=$(getconf CLK_TCK)
@@ -192,9 +197,13 @@ run_wrk() {
   jq -c --argjson w "$wrk_s" --argjson early "$early" '. + {wrkSeconds: $w, ranOut: $early}' <<<"$result"
 }
 presign() { curl -sf -X POST "$CONTROL/presign" >/dev/null || die "presign failed"; }
-# (e): signs as many single-use partner requests as the next run can send (1.5 x the last (a) rate; 20,000 at least).
+# (e): signs as many single-use partner requests as the next run can send (1.5 x the last (e) rate, or (a)'s before the
+# first (e); 20,000 at least).
 presign_partner() {
-  local rps; rps=$(jq -s -r '[.[] | select(.scenario == "a")] | if length > 0 then .[-1].rps else 0 end' "$RUNS" 2>/dev/null || echo 0)
+  # (e)'s own last rate when there is one: (a)'s is several times higher, and each request costs BenchStack an RSA
+  # signature to prepare.
+  local rps; rps=$(jq -s -r '([.[] | select(.scenario == "e")] | if length > 0 then .[-1].rps else null end)
+    // ([.[] | select(.scenario == "a")] | if length > 0 then .[-1].rps else 0 end)' "$RUNS" 2>/dev/null || echo 0)
   local n; n=$(awk -v r="$rps" -v d="${1:-$DURATION}" 'BEGIN { n = int(r * d * 1.5); print (n < 20000 ? 20000 : n) }')
   curl -sf -X POST "$CONTROL/presign-partner?count=$n" >/dev/null || die "presign-partner failed"
 }
@@ -248,12 +257,14 @@ A_STATUS=$(curl -s -o "$WORK/a-probe.json" -w '%{http_code}' -H "Authorization: 
 [ "$A_STATUS" = 200 ] || die "GET /v1/social-security/account answered $A_STATUS: (a) cannot be measured"
 
 # Scenario (e) likewise: one signed partner request under a consent.
+if runs e; then
 presign_partner 1
-E_PROBE=$(grep -m1 -o 'path = "[^"]*", auth = "GOVGATE-RSA2 [^}]*' "$(j partnerRequests)")
-E_PATH=$(sed 's/^path = "\([^"]*\)".*/\1/' <<<"$E_PROBE")
-E_AUTH=$(sed 's/.*auth = "\(.*\)"$/\1/; s/\\"/"/g' <<<"$E_PROBE")
+# partner-requests.lua: "path = {", the paths one per line, "}, auth = {", the headers one per line (LuaFiles).
+E_PATH=$(awk '/^path = \{/ { getline; print; exit }' "$(j partnerRequests)" | sed 's/^"\(.*\)",$/\1/')
+E_AUTH=$(awk '/^auth = \{/ { getline; print; exit }' "$(j partnerRequests)" | sed 's/^"\(.*\)",$/\1/; s/\\"/"/g')
 E_STATUS=$(curl -s -o "$WORK/e-probe.json" -w '%{http_code}' -H "Authorization: $E_AUTH" "$GATEWAY$E_PATH")
 [ "$E_STATUS" = 200 ] || die "GET /open/v1/social-security/account answered $E_STATUS: (e) cannot be measured"
+fi
 
 # Warm-up: every token once (fills the citizen cache and the last-known-good cache for the whole working set), then
 # each other scenario once.
@@ -263,22 +274,23 @@ while [ "$sent" -lt "$L3" ]; do
   r=$(run_wrk warmup-a "$GATEWAY" scenario-a.lua "$WARMUP" 0 1 0 "$sent")
   sent=$(( sent + $(jq -r .requests <<<"$r") ))
 done
-warm b "http://127.0.0.1:$NGINX_PORT" scenario-department.lua
-warm c "$DEPARTMENT" scenario-department.lua
+runs b && warm b "http://127.0.0.1:$NGINX_PORT" scenario-department.lua
+runs c && warm c "$DEPARTMENT" scenario-department.lua
 # (d) spends single-use codes: a tenth for the warm-up, then one block per round; none is sent twice.
 D_WARM=$(( CODES / 10 )); D_BLOCKS=$ROUNDS; [ "$G_CITIZENS" -gt 0 ] && D_BLOCKS=$(( ROUNDS + 1 ))
 D_BLOCK=$(( (CODES - D_WARM) / D_BLOCKS ))
-warm d "$GATEWAY" scenario-d.lua 0 1 "$D_WARM"
-warm e "$GATEWAY" scenario-e.lua
+runs d && warm d "$GATEWAY" scenario-d.lua 0 1 "$D_WARM"
+runs e && warm e "$GATEWAY" scenario-e.lua
 
 for round in $(seq 1 "$ROUNDS"); do
   say "round $round of $ROUNDS"
-  measure a "$round" "$GATEWAY" scenario-a.lua "$DURATION"
-  measure e "$round" "$GATEWAY" scenario-e.lua "$DURATION"
-  measure b "$round" "http://127.0.0.1:$NGINX_PORT" scenario-department.lua "$DURATION"
-  measure c "$round" "$DEPARTMENT" scenario-department.lua "$DURATION"
-  measure d "$round" "$GATEWAY" scenario-d.lua "$D_DURATION" 0 $(( D_WARM + (round - 1) * D_BLOCK + 1 )) \
+  runs a && measure a "$round" "$GATEWAY" scenario-a.lua "$DURATION"
+  runs e && measure e "$round" "$GATEWAY" scenario-e.lua "$DURATION"
+  runs b && measure b "$round" "http://127.0.0.1:$NGINX_PORT" scenario-department.lua "$DURATION"
+  runs c && measure c "$round" "$DEPARTMENT" scenario-department.lua "$DURATION"
+  runs d && measure d "$round" "$GATEWAY" scenario-d.lua "$D_DURATION" 0 $(( D_WARM + (round - 1) * D_BLOCK + 1 )) \
     $(( D_WARM + round * D_BLOCK ))
+  runs fixed || continue
   if [ -z "$FIXED_RATE" ]; then
     FIXED_RATE=$(jq -s -r '[.[] | select(.scenario == "a")][0].rps / 2 | floor' "$RUNS")
     say "fixed rate for (a) and (c): $FIXED_RATE requests/s (half of round 1's (a))"
@@ -380,22 +392,24 @@ SUMMARY=$(jq -s -r '
   def r2: . * 100 | round / 100;
   def round_of($s; $n): map(select(.scenario == $s and .round == $n)) | .[0];
   def met($ok): if $ok then "met" else "NOT met" end;
-  (map(select(.scenario == "b") | .round) | unique) as $rounds | . as $all
-  | ($rounds | map(. as $n | ($all | round_of("a"; $n) | .rps) / ($all | round_of("b"; $n) | .rps))) as $ratio
-  | ($rounds | map(. as $n | (($all | round_of("a"; $n) | .cpu) | .gateway + .postgres)
-      / ($all | round_of("b"; $n) | .cpu.nginx))) as $cpuRatio
-  | ($rounds | map(. as $n | (($all | round_of("a-fixed"; $n) | .p50) - ($all | round_of("c-fixed"; $n) | .p50)) / 1000)) as $add50
-  | ($rounds | map(. as $n | (($all | round_of("a-fixed"; $n) | .p90) - ($all | round_of("c-fixed"; $n) | .p90)) / 1000)) as $add90
-  | ($rounds | map(. as $n | ($all | round_of("d"; $n) | .cpu) | .gateway + .postgres)) as $login
-  | ($rounds | map(. as $n | ($all | round_of("e"; $n) | .rps) / ($all | round_of("a"; $n) | .rps))
-      | map(select(. != null))) as $eRatio
+  def has($s): any(.[]; .scenario == $s);
+  def unmeasured($what): "- \($what): not measured (BENCH_SCENARIOS)";
+  (map(select(.scenario == "a") | .round) | unique) as $rounds | . as $all
+  | (if has("b") then $rounds | map(. as $n | ($all | round_of("a"; $n) | .rps) / ($all | round_of("b"; $n) | .rps)) else [] end) as $ratio
+  | (if has("b") then $rounds | map(. as $n | (($all | round_of("a"; $n) | .cpu) | .gateway + .postgres)
+      / ($all | round_of("b"; $n) | .cpu.nginx)) else [] end) as $cpuRatio
+  | (if has("a-fixed") then $rounds | map(. as $n | (($all | round_of("a-fixed"; $n) | .p50) - ($all | round_of("c-fixed"; $n) | .p50)) / 1000) else [] end) as $add50
+  | (if has("a-fixed") then $rounds | map(. as $n | (($all | round_of("a-fixed"; $n) | .p90) - ($all | round_of("c-fixed"; $n) | .p90)) / 1000) else [] end) as $add90
+  | (if has("d") then $rounds | map(. as $n | ($all | round_of("d"; $n) | .cpu) | .gateway + .postgres) else [] end) as $login
+  | (if has("e") then $rounds | map(. as $n | ($all | round_of("e"; $n) | .rps) / ($all | round_of("a"; $n) | .rps))
+      | map(select(. != null)) else [] end) as $eRatio
   | (map(select(.scenario == "a")) | map(.serverMs // empty)) as $srv
   | (map(select(.scenario == "a")) | map(.departmentMs // empty)) as $dep
-  | [ "- throughput (a)/(b), same round: **\($ratio | med | r2)** (rounds: \($ratio | map(r2) | join(", "))) — target >= 0.8: \(met(($ratio | med) >= 0.8))",
-      "- CPU per request, gateway JVM + its PostgreSQL for (a) ÷ nginx for (b): **\($cpuRatio | med | r2)** (rounds: \($cpuRatio | map(r2) | join(", "))) — target <= 2: \(met(($cpuRatio | med) <= 2))",
-      "- added latency (a) − (c) at the fixed rate: p50 **\($add50 | med | r2) ms**, p90 **\($add90 | med | r2) ms** (rounds p50: \($add50 | map(r2) | join(", ")); p90: \($add90 | map(r2) | join(", "))) — targets <= 0.5 ms / <= 1 ms: \(met(($add50 | med) <= 0.5)) / \(met(($add90 | med) <= 1))",
-      "- throughput (e)/(a), same round: **\(if ($eRatio | length) > 0 then ($eRatio | med | r2) else "?" end)** (rounds: \($eRatio | map(r2) | join(", "))) — target >= 0.8: \(if ($eRatio | length) > 0 then met(($eRatio | med) >= 0.8) else "not measured" end)",
-      "- (d) login CPU per request, gateway + PostgreSQL: **\($login | med | floor) µs** (rounds: \($login | map(floor) | join(", "))) — target <= 250 µs: \(met(($login | med) <= 250))",
+  | [ if ($ratio | length) > 0 then "- throughput (a)/(b), same round: **\($ratio | med | r2)** (rounds: \($ratio | map(r2) | join(", "))) — target >= 0.8: \(met(($ratio | med) >= 0.8))" else unmeasured("throughput (a)/(b)") end,
+      if ($cpuRatio | length) > 0 then "- CPU per request, gateway JVM + its PostgreSQL for (a) ÷ nginx for (b): **\($cpuRatio | med | r2)** (rounds: \($cpuRatio | map(r2) | join(", "))) — target <= 2: \(met(($cpuRatio | med) <= 2))" else unmeasured("CPU ratio (a)/(b)") end,
+      if ($add50 | length) > 0 then "- added latency (a) − (c) at the fixed rate: p50 **\($add50 | med | r2) ms**, p90 **\($add90 | med | r2) ms** (rounds p50: \($add50 | map(r2) | join(", ")); p90: \($add90 | map(r2) | join(", "))) — targets <= 0.5 ms / <= 1 ms: \(met(($add50 | med) <= 0.5)) / \(met(($add90 | med) <= 1))" else unmeasured("added latency at the fixed rate") end,
+      if ($eRatio | length) > 0 then "- throughput (e)/(a), same round: **\($eRatio | med | r2)** (rounds: \($eRatio | map(r2) | join(", "))) — target >= 0.8: \(met(($eRatio | med) >= 0.8))" else unmeasured("throughput (e)/(a)") end,
+      if ($login | length) > 0 then "- (d) login CPU per request, gateway + PostgreSQL: **\($login | med | floor) µs** (rounds: \($login | map(floor) | join(", "))) — target <= 250 µs: \(met(($login | med) <= 250))" else unmeasured("(d) login CPU") end,
       "- (a) at max load, the gateway’s own metrics (medians of the rounds): server time \($srv | if length > 0 then med | r2 else "?" end) ms, of which the department call \($dep | if length > 0 then med | r2 else "?" end) ms"
     ] | join("\n")' "$RUNS")
 SUMMARY="$SUMMARY
@@ -422,9 +436,9 @@ KEEP_CRYPTO=$(awk '/^## Commercial cryptography/ { keep = 1 } keep' "$RESULTS" 2
   echo "## Setup"
   echo
   echo "- $(j citizens) synthetic citizens in the channel and department simulators; $(j l3Citizens) Hangzhou citizens logged in and stepped up to L3 through the real APIs ($PREP at a time; $(j prepareSeconds) s with the code issuing)"
-  echo "- $ROUNDS rounds of a, e, b, c, d, a at a fixed rate, c at a fixed rate; wrk $THREADS threads, $CONNECTIONS connections, ${DURATION} s per measured run (d: ${D_DURATION} s); before round 1 (a) is warmed up over every token, the others for ${WARMUP} s"
+  echo "- $ROUNDS rounds of $(echo "$SCENARIOS" | sed 's/^ *//; s/ *$//; s/ /, /g; s/fixed/a at a fixed rate, c at a fixed rate/'); wrk $THREADS threads, $CONNECTIONS connections, ${DURATION} s per measured run (d: ${D_DURATION} s); before round 1 (a) is warmed up over every token, the others for ${WARMUP} s"
   echo "- (a) \`GET /v1/social-security/account?region=$REGION\`, a different citizen's L3 token on each request; (b)/(c) \`POST $DEPT_PATH\` pre-signed for the same citizens, (b) through nginx (keep-alive upstream, access log off); (d) \`POST /v1/sessions\` with single-use WeChat auth codes; (e) \`GET /open/v1/social-security/account?consentId=&region=$REGION\` signed RSA2 by one partner, round-robin over $(j partnerConsents) consents, every request with its own nonce, signed by \`/presign-partner\` just before the run"
-  echo "- fixed rate: $FIXED_RATE requests/s (half of round 1's (a)), paced per connection with wrk's \`delay()\`"
+  echo "- fixed rate: ${FIXED_RATE:-none} requests/s (half of round 1's (a)), paced per connection with wrk's \`delay()\`"
   echo "- CPU per request: user + system time of each process from \`/proc/<pid>/stat\` over the measured run (PostgreSQL: postmaster and every backend; nginx: master and workers; wrk: its own), divided by the requests of the run; medians of the rounds"
   echo
   echo "## Results"

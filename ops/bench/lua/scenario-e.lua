@@ -13,16 +13,16 @@ local signed, i, stride
 function init(args)
   signed = dofile(os.getenv("BENCH_PARTNER"))
   i, stride = common.walk()
-  i = (i - 1) % #signed + 1
+  i = (i - 1) % #signed.path + 1
   common.init_rate()
 end
 
 function request()
-  local r = signed[i]
+  local path, auth = signed.path[i], signed.auth[i]
   i = i + stride
-  if i > #signed then
+  if i > #signed.path then
     -- Past the end a nonce would repeat (401 partner.nonce_replayed, counted as errors): the file is sized for the run.
-    i = i - #signed
+    i = i - #signed.path
   end
-  return wrk.format("GET", r.path, { ["Authorization"] = r.auth })
+  return wrk.format("GET", path, { ["Authorization"] = auth })
 end

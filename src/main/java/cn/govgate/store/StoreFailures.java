@@ -6,8 +6,10 @@ import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,6 +30,16 @@ public final class StoreFailures {
 
   /** The message of the pool's acquire timeout (a shared stackless {@link VertxException}). */
   private static final String ACQUIRE_TIMEOUT = "Timeout waiting for connection";
+
+  /**
+   * The SQL client's stackless {@link VertxException}s for a connection that is gone: a command
+   * given to a connection already closed ("Connection is not active now, current status: CLOSED"),
+   * and the commands pipelined behind one whose server went away ("Pending requests failed to be
+   * sent due to connection has been closed."). Both reach a request while PostgreSQL restarts.
+   */
+  private static final String NOT_ACTIVE = "Connection is not active now";
+
+  private static final String PENDING_FAILED = "Pending requests failed to be sent";
 
   /** "host:port" of every database a {@link Database} was opened on, to tell its connects apart. */
   private static final Set<String> ADDRESSES = ConcurrentHashMap.newKeySet();
@@ -72,14 +84,28 @@ public final class StoreFailures {
       // Only the SQL pool's: the department clients' pools are turned into department.busy first.
       return coded(ErrorCode.STORE_BUSY, BUSY_RETRY_AFTER);
     }
-    if (t instanceof VertxException && ACQUIRE_TIMEOUT.equals(t.getMessage())) {
-      return coded(ErrorCode.STORE_BUSY, BUSY_RETRY_AFTER);
+    if (t instanceof VertxException && t.getMessage() != null) {
+      String message = t.getMessage();
+      if (ACQUIRE_TIMEOUT.equals(message)) return coded(ErrorCode.STORE_BUSY, BUSY_RETRY_AFTER);
+      if (message.startsWith(NOT_ACTIVE) || message.startsWith(PENDING_FAILED)) {
+        return coded(ErrorCode.STORE_UNAVAILABLE, UNAVAILABLE_RETRY_AFTER);
+      }
+    }
+    if (t instanceof ClosedChannelException) {
+      // Netty's (stackless) answer to a write on a channel that has closed under the statement.
+      return coded(ErrorCode.STORE_UNAVAILABLE, UNAVAILABLE_RETRY_AFTER);
     }
     if (t instanceof SocketException && !(t instanceof ConnectException)) {
       // An established PostgreSQL connection reset or broken under a statement (the server went
       // away mid-query: "Connection reset"). The department and channel clients turn their own
       // socket failures into their codes before anything reaches the responder, so a bare one here
       // is the database's.
+      return coded(ErrorCode.STORE_UNAVAILABLE, UNAVAILABLE_RETRY_AFTER);
+    }
+    if (t instanceof IOException
+        && ("Broken pipe".equals(t.getMessage())
+            || "Connection reset by peer".equals(t.getMessage()))) {
+      // The same, as the JDK's and Netty's native transports word it for a plain IOException.
       return coded(ErrorCode.STORE_UNAVAILABLE, UNAVAILABLE_RETRY_AFTER);
     }
     if (t instanceof ConnectException && t.getMessage() != null) {

@@ -48,18 +48,23 @@ final class LuaFiles {
     write(file, lua.append("  }\n}\n"));
   }
 
-  /** {@code return { {path = ..., auth = ...}, ... }}: scenario (e)'s signed partner requests. */
+  /**
+   * {@code return { path = { ... }, auth = { ... } }}: scenario (e)'s signed partner requests, as
+   * two flat arrays of strings, one value per line. Not a table of tables: LuaJIT makes each inner
+   * table a constant of the chunk's main function, which may hold at most 65,536 — a run of (e) at
+   * a few thousand requests per second needs more.
+   */
   static void writePartnerRequests(Path file, List<PartnerRequests.Signed> requests)
       throws IOException {
-    StringBuilder lua = new StringBuilder(requests.size() * 500).append("return {\n");
+    StringBuilder lua = new StringBuilder(requests.size() * 500).append("return {\npath = {\n");
     for (PartnerRequests.Signed r : requests) {
-      lua.append("  {path = ")
-          .append(quote(r.path()))
-          .append(", auth = ")
-          .append(quote(r.authorization()))
-          .append("},\n");
+      lua.append(quote(r.path())).append(",\n");
     }
-    write(file, lua.append("}\n"));
+    lua.append("},\nauth = {\n");
+    for (PartnerRequests.Signed r : requests) {
+      lua.append(quote(r.authorization())).append(",\n");
+    }
+    write(file, lua.append("}\n}\n"));
   }
 
   /**
