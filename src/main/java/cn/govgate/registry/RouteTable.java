@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -33,6 +34,9 @@ public final class RouteTable {
   private final Map<String, Enabled> enabled;
 
   private record Enabled(List<Backend> backends, int totalWeight) {}
+
+  /** The regions of the enabled backends, sorted: worked out once per table, not per request. */
+  private final Set<String> knownRegions;
 
   /**
    * @param assignedTo {@code service|region} → the department assigned to serve it
@@ -61,6 +65,16 @@ public final class RouteTable {
           }
         });
     this.enabled = on;
+    Set<String> regions = new TreeSet<>();
+    for (Backend b : backends) {
+      if (b.enabled()) regions.addAll(b.spec().regions());
+    }
+    this.knownRegions = Collections.unmodifiableSet(regions);
+  }
+
+  /** Every region an enabled backend of this table serves, sorted. */
+  public Set<String> knownRegions() {
+    return knownRegions;
   }
 
   /** Every backend of the table, enabled or not. */
