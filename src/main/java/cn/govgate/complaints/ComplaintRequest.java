@@ -68,9 +68,9 @@ public record ComplaintRequest(
 
   /**
    * The request as one unambiguous string (each part length-prefixed): what its fingerprint, a
-   * keyed MAC in the blind-index algorithm ({@code Complaints.REQUEST_PURPOSE}), is made of, to tell a
-   * repeated request from another one under the same Idempotency-Key. Contains the text: never
-   * stored or logged as such.
+   * keyed MAC in the blind-index algorithm ({@code Complaints.REQUEST_PURPOSE}), is made of, to
+   * tell a repeated request from another one under the same Idempotency-Key. Contains the text:
+   * never stored or logged as such.
    */
   String canonical() {
     StringBuilder sb = new StringBuilder();

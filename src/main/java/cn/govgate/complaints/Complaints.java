@@ -55,6 +55,7 @@ public final class Complaints {
    * anyone reading the table confirm a guessed complaint.
    */
   static final String REQUEST_PURPOSE = "complaints.request";
+
   public static final int MAX_REPLY = 2000;
 
   /** The sealed columns of this concern, for {@code reencrypt}. */
@@ -216,8 +217,8 @@ public final class Complaints {
   }
 
   /**
-   * Whether {@code stored} is the fingerprint of {@code request}: in the algorithm it was made with,
-   * or the unkeyed SHA-256 rows filed before keyed fingerprints carry.
+   * Whether {@code stored} is the fingerprint of {@code request}: in the algorithm it was made
+   * with, or the unkeyed SHA-256 rows filed before keyed fingerprints carry.
    */
   private boolean sameRequest(String stored, ComplaintRequest request) {
     String canonical = request.canonical();
