@@ -14,13 +14,17 @@ import cn.govgate.registry.DepartmentAnswer;
 import cn.govgate.registry.DepartmentClient;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The citizen service endpoints of the four families (mounted below {@code /v1}):
@@ -40,8 +44,54 @@ import java.util.function.Function;
  * an identifier the client sends; only the fields of the department contract are passed on, masked
  * where the citizen does not need them in full. Every call is audited (success or failure, never
  * personal data), and answered only once its record is durable.
+ *
+ * <p>The endpoints are one table ({@link #endpoints}): {@link #mount} registers each row for the
+ * citizen API and {@link #read} serves the rows partners may read, so both go through the same
+ * steps ({@link #serve}).
  */
 public final class CitizenServiceRoutes {
+
+  /** Partner platforms read the endpoint too ({@link #read}, by its service type). */
+  private static final boolean PARTNERS = true;
+
+  private static final boolean CITIZENS_ONLY = false;
+
+  /** A read that sends the department no parameter besides the citizen. */
+  private static final Function<ServiceParams, JsonObject> NO_QUERY = p -> new JsonObject();
+
+  /**
+   * One endpoint: a row of the table.
+   *
+   * @param method its method
+   * @param path its path below {@code /v1}
+   * @param level the assurance level it requires; null: any session
+   * @param serviceType what its audit records and its interaction name, and what a partner asks for
+   * @param action the audit action
+   * @param partners whether partner platforms read it too
+   * @param sessionAccess whose records a session reads and who asks
+   * @param read the read itself: parameters, department calls, shaping
+   */
+  private record Endpoint(
+      HttpMethod method,
+      String path,
+      Level level,
+      String serviceType,
+      String action,
+      boolean partners,
+      Function<RoutingContext, ServiceAccess> sessionAccess,
+      Read read) {}
+
+  /** What differs between the endpoints' reads: parameters, department calls, shaping. */
+  @FunctionalInterface
+  private interface Read {
+    /**
+     * Reads for {@code access}; may throw a validation failure.
+     *
+     * @param details the read's audit details, to which it adds what it learns (region, ...)
+     */
+    Future<JsonObject> run(
+        RoutingContext ctx, ServiceAccess access, String serviceType, JsonObject details);
+  }
 
   private final DepartmentClient departments;
   private final CitizenDirectory directory;
@@ -50,6 +100,8 @@ public final class CitizenServiceRoutes {
   private final OfferedServices offered;
   private final VehicleLookupLimit lookups;
   private final AuditLog audit;
+  private final List<Endpoint> endpoints;
+  private final Map<String, Endpoint> partnerReads;
 
   private CitizenServiceRoutes(
       DepartmentClient departments,
@@ -66,6 +118,11 @@ public final class CitizenServiceRoutes {
     this.offered = offered;
     this.lookups = lookups;
     this.audit = audit;
+    this.endpoints = endpoints();
+    this.partnerReads =
+        endpoints.stream()
+            .filter(Endpoint::partners)
+            .collect(Collectors.toUnmodifiableMap(Endpoint::serviceType, e -> e));
   }
 
   /**
@@ -95,6 +152,83 @@ public final class CitizenServiceRoutes {
         Objects.requireNonNull(audit));
   }
 
+  /** The endpoints, in the order they are mounted. */
+  private List<Endpoint> endpoints() {
+    return List.of(
+        new Endpoint(
+            HttpMethod.GET,
+            "/social-security/account",
+            Level.L3,
+            "social-security.account",
+            "social_security.account.read",
+            PARTNERS,
+            this::citizen,
+            personal(NO_QUERY, CitizenServiceRoutes::socialSecurityAccount)),
+        new Endpoint(
+            HttpMethod.GET,
+            "/social-security/contributions",
+            Level.L3,
+            "social-security.contributions",
+            "social_security.contributions.read",
+            PARTNERS,
+            this::citizen,
+            personal(ServiceParams::monthRange, CitizenServiceRoutes::socialSecurityContributions)),
+        new Endpoint(
+            HttpMethod.GET,
+            "/housing-fund/account",
+            Level.L3,
+            "housing-fund.account",
+            "housing_fund.account.read",
+            PARTNERS,
+            this::citizen,
+            personal(NO_QUERY, CitizenServiceRoutes::housingFundAccount)),
+        new Endpoint(
+            HttpMethod.GET,
+            "/housing-fund/contributions",
+            Level.L3,
+            "housing-fund.contributions",
+            "housing_fund.contributions.read",
+            PARTNERS,
+            this::citizen,
+            personal(ServiceParams::monthRange, CitizenServiceRoutes::housingFundContributions)),
+        new Endpoint(
+            HttpMethod.GET,
+            "/traffic/vehicles",
+            Level.L2,
+            "traffic.vehicles",
+            "traffic.vehicles.read",
+            CITIZENS_ONLY,
+            this::citizen,
+            personal(NO_QUERY, CitizenServiceRoutes::vehicles)),
+        new Endpoint(
+            HttpMethod.GET,
+            "/traffic/fines",
+            Level.L2,
+            "traffic.fines",
+            "traffic.fines.read",
+            PARTNERS,
+            this::citizen,
+            this::ownFines),
+        new Endpoint(
+            HttpMethod.POST,
+            "/traffic/vehicle-lookups",
+            Level.L2,
+            "traffic.fines",
+            "traffic.vehicle_lookup.read",
+            CITIZENS_ONLY,
+            this::citizen,
+            this::vehicleLookup),
+        new Endpoint(
+            HttpMethod.GET,
+            "/utilities/bill",
+            null,
+            "utilities.bill",
+            "utilities.bill.read",
+            PARTNERS,
+            this::sessionHolder,
+            this::utilityBill));
+  }
+
   /**
    * Mounts the routes.
    *
@@ -105,82 +239,11 @@ public final class CitizenServiceRoutes {
       Router router,
       Handler<RoutingContext> authenticate,
       Function<Level, Handler<RoutingContext>> gate) {
-    router
-        .get("/social-security/account")
-        .handler(authenticate)
-        .handler(gate.apply(Level.L3))
-        .respond(
-            ctx ->
-                personal(
-                    ctx,
-                    citizen(ctx),
-                    "social-security.account",
-                    "social_security.account.read",
-                    p -> new JsonObject(),
-                    CitizenServiceRoutes::socialSecurityAccount));
-    router
-        .get("/social-security/contributions")
-        .handler(authenticate)
-        .handler(gate.apply(Level.L3))
-        .respond(
-            ctx ->
-                personal(
-                    ctx,
-                    citizen(ctx),
-                    "social-security.contributions",
-                    "social_security.contributions.read",
-                    ServiceParams::monthRange,
-                    CitizenServiceRoutes::socialSecurityContributions));
-    router
-        .get("/housing-fund/account")
-        .handler(authenticate)
-        .handler(gate.apply(Level.L3))
-        .respond(
-            ctx ->
-                personal(
-                    ctx,
-                    citizen(ctx),
-                    "housing-fund.account",
-                    "housing_fund.account.read",
-                    p -> new JsonObject(),
-                    CitizenServiceRoutes::housingFundAccount));
-    router
-        .get("/housing-fund/contributions")
-        .handler(authenticate)
-        .handler(gate.apply(Level.L3))
-        .respond(
-            ctx ->
-                personal(
-                    ctx,
-                    citizen(ctx),
-                    "housing-fund.contributions",
-                    "housing_fund.contributions.read",
-                    ServiceParams::monthRange,
-                    CitizenServiceRoutes::housingFundContributions));
-    router
-        .get("/traffic/vehicles")
-        .handler(authenticate)
-        .handler(gate.apply(Level.L2))
-        .respond(
-            ctx ->
-                personal(
-                    ctx,
-                    citizen(ctx),
-                    "traffic.vehicles",
-                    "traffic.vehicles.read",
-                    p -> new JsonObject(),
-                    CitizenServiceRoutes::vehicles));
-    router
-        .get("/traffic/fines")
-        .handler(authenticate)
-        .handler(gate.apply(Level.L2))
-        .respond(ctx -> ownFines(ctx, citizen(ctx)));
-    router
-        .post("/traffic/vehicle-lookups")
-        .handler(authenticate)
-        .handler(gate.apply(Level.L2))
-        .respond(this::vehicleLookup);
-    router.get("/utilities/bill").handler(authenticate).respond(ctx -> utilityBill(ctx, null));
+    for (Endpoint e : endpoints) {
+      Route route = router.route(e.method(), e.path()).handler(authenticate);
+      if (e.level() != null) route.handler(gate.apply(e.level()));
+      route.respond(ctx -> serve(ctx, e, e.sessionAccess().apply(ctx)));
+    }
   }
 
   /**
@@ -191,281 +254,152 @@ public final class CitizenServiceRoutes {
    * housing-fund.contributions}, {@code traffic.fines}, {@code utilities.bill}.
    */
   public Future<JsonObject> read(RoutingContext ctx, String serviceType, ServiceAccess access) {
-    return switch (serviceType) {
-      case "social-security.account" ->
-          personal(
-              ctx,
-              access,
-              serviceType,
-              "social_security.account.read",
-              p -> new JsonObject(),
-              CitizenServiceRoutes::socialSecurityAccount);
-      case "social-security.contributions" ->
-          personal(
-              ctx,
-              access,
-              serviceType,
-              "social_security.contributions.read",
-              ServiceParams::monthRange,
-              CitizenServiceRoutes::socialSecurityContributions);
-      case "housing-fund.account" ->
-          personal(
-              ctx,
-              access,
-              serviceType,
-              "housing_fund.account.read",
-              p -> new JsonObject(),
-              CitizenServiceRoutes::housingFundAccount);
-      case "housing-fund.contributions" ->
-          personal(
-              ctx,
-              access,
-              serviceType,
-              "housing_fund.contributions.read",
-              ServiceParams::monthRange,
-              CitizenServiceRoutes::housingFundContributions);
-      case "traffic.fines" -> ownFines(ctx, access);
-      case "utilities.bill" -> utilityBill(ctx, access);
-      default -> throw new IllegalArgumentException("no partner read for " + serviceType);
+    Endpoint e = partnerReads.get(serviceType);
+    if (e == null) throw new IllegalArgumentException("no partner read for " + serviceType);
+    return serve(ctx, e, access);
+  }
+
+  /**
+   * Serves one endpoint to {@code access}: its read, a validation failure as a failed Future, and
+   * the audit record of the outcome, which the answer waits for.
+   */
+  private Future<JsonObject> serve(RoutingContext ctx, Endpoint e, ServiceAccess access) {
+    JsonObject details = access.details(e.serviceType());
+    Future<JsonObject> answer;
+    try {
+      answer = e.read().run(ctx, access, e.serviceType(), details);
+    } catch (RuntimeException failure) {
+      answer = Future.failedFuture(failure);
+    }
+    return audited(ctx, access, e.action(), details, answer);
+  }
+
+  // ---------- the reads ----------
+
+  /**
+   * A read of the citizen's own records: parameters checked, region known, the citizen resolved
+   * from their key, one department call, the data shaped.
+   */
+  private Read personal(
+      Function<ServiceParams, JsonObject> query, Function<JsonObject, JsonObject> shape) {
+    return (ctx, access, serviceType, details) -> {
+      ServiceParams params = ServiceParams.query(ctx);
+      String region = params.region();
+      JsonObject q = query.apply(params);
+      checked(params, region, details);
+      return directory
+          .resolve(access.citizenKey())
+          .compose(
+              citizen ->
+                  departments.call(
+                      serviceType, region, citizenJson(citizen), q, RequestIds.of(ctx), true))
+          .compose(a -> answer(access, serviceType, region, shape.apply(a.data()), details, a, a));
     };
   }
 
-  // ---------- the request shapes ----------
-
-  /**
-   * A read of the session citizen's own records: parameters checked, region known, citizen resolved
-   * from the session, one department call, the data shaped, an interaction recorded, the read
-   * audited.
-   */
-  private Future<JsonObject> personal(
-      RoutingContext ctx,
-      ServiceAccess access,
-      String serviceType,
-      String action,
-      Function<ServiceParams, JsonObject> query,
-      Function<JsonObject, JsonObject> shape) {
-    String citizenKey = access.citizenKey();
-    JsonObject details = access.details(serviceType);
-    Future<JsonObject> answer =
-        attempt(
-            () -> {
-              ServiceParams params = ServiceParams.query(ctx);
-              String region = params.region();
-              JsonObject q = query.apply(params);
-              params.check();
-              details.put("region", region);
-              knownRegion(region);
-              return directory
-                  .resolve(citizenKey)
+  /** The fines of one of the citizen's own vehicles. */
+  private Future<JsonObject> ownFines(
+      RoutingContext ctx, ServiceAccess access, String serviceType, JsonObject details) {
+    ServiceParams params = ServiceParams.query(ctx);
+    String region = params.region();
+    String plate = params.plate();
+    String plateType = params.plateType();
+    checked(params, region, details);
+    String requestId = RequestIds.of(ctx);
+    return directory
+        .resolve(access.citizenKey())
+        .compose(
+            citizen -> {
+              JsonObject who = citizenJson(citizen);
+              // Ownership is decided by the department's list of the citizen's own vehicles, never
+              // by the client.
+              return departments
+                  .call("traffic.vehicles", region, who, new JsonObject(), requestId, true)
                   .compose(
-                      citizen ->
-                          departments.call(
-                              serviceType,
-                              region,
-                              citizenJson(citizen),
-                              q,
-                              RequestIds.of(ctx),
-                              true))
-                  .compose(
-                      a ->
-                          answer(
-                              access,
-                              serviceType,
-                              region,
-                              a.department(),
-                              shape.apply(a.data()),
-                              a.stale(),
-                              a.asOf(),
-                              details));
-            });
-    return audited(ctx, access.actorType(), access.actorId(), action, citizenKey, details, answer);
-  }
-
-  private Future<JsonObject> ownFines(RoutingContext ctx, ServiceAccess access) {
-    String citizenKey = access.citizenKey();
-    JsonObject details = access.details("traffic.fines");
-    Future<JsonObject> answer =
-        attempt(
-            () -> {
-              ServiceParams params = ServiceParams.query(ctx);
-              String region = params.region();
-              String plate = params.plate();
-              String plateType = params.plateType();
-              params.check();
-              details.put("region", region);
-              knownRegion(region);
-              String requestId = RequestIds.of(ctx);
-              return directory
-                  .resolve(citizenKey)
-                  .compose(
-                      citizen -> {
-                        JsonObject who = citizenJson(citizen);
-                        // Ownership is decided by the department's list of the citizen's own
-                        // vehicles, never by the client.
+                      owned -> {
+                        boolean mine =
+                            owned.data().getJsonArray("vehicles", new JsonArray()).stream()
+                                .map(JsonObject.class::cast)
+                                .anyMatch(
+                                    v ->
+                                        plate.equals(v.getString("plate"))
+                                            && plateType.equals(v.getString("plateType")));
+                        if (!mine) {
+                          return Future.failedFuture(ErrorCode.TRAFFIC_VEHICLE_NOT_OWNED.error());
+                        }
+                        JsonObject q =
+                            new JsonObject().put("plate", plate).put("plateType", plateType);
                         return departments
-                            .call(
-                                "traffic.vehicles", region, who, new JsonObject(), requestId, true)
+                            .call(serviceType, region, who, q, requestId, true)
                             .compose(
-                                owned -> {
-                                  boolean mine =
-                                      owned
-                                          .data()
-                                          .getJsonArray("vehicles", new JsonArray())
-                                          .stream()
-                                          .map(JsonObject.class::cast)
-                                          .anyMatch(
-                                              v ->
-                                                  plate.equals(v.getString("plate"))
-                                                      && plateType.equals(
-                                                          v.getString("plateType")));
-                                  if (!mine) {
-                                    return Future.failedFuture(
-                                        ErrorCode.TRAFFIC_VEHICLE_NOT_OWNED.error());
-                                  }
-                                  JsonObject q =
-                                      new JsonObject()
-                                          .put("plate", plate)
-                                          .put("plateType", plateType);
-                                  return departments
-                                      .call("traffic.fines", region, who, q, requestId, true)
-                                      .compose(
-                                          fines ->
-                                              answer(
-                                                  access,
-                                                  "traffic.fines",
-                                                  region,
-                                                  fines.department(),
-                                                  fines(fines.data()),
-                                                  owned.stale() || fines.stale(),
-                                                  earlier(owned, fines),
-                                                  details));
-                                });
+                                fines ->
+                                    answer(
+                                        access,
+                                        serviceType,
+                                        region,
+                                        fines(fines.data()),
+                                        details,
+                                        owned,
+                                        fines));
                       });
             });
-    return audited(
-        ctx,
-        access.actorType(),
-        access.actorId(),
-        "traffic.fines.read",
-        citizenKey,
-        details,
-        answer);
   }
 
-  private Future<JsonObject> vehicleLookup(RoutingContext ctx) {
-    String citizenKey = citizenKey(ctx);
-    JsonObject details = new JsonObject().put("serviceType", "traffic.fines").put("lookup", true);
-    Future<JsonObject> answer =
-        attempt(
-            () -> {
-              ServiceParams params = ServiceParams.body(ctx);
-              String region = params.region();
-              String plate = params.plate();
-              String plateType = params.plateType();
-              String vin = params.vinLast6();
-              params.check();
-              details.put("region", region);
-              knownRegion(region);
-              String requestId = RequestIds.of(ctx);
-              JsonObject key =
-                  new JsonObject()
-                      .put("plate", plate)
-                      .put("plateType", plateType)
-                      .put("vinLast6", vin);
-              // The vehicle is someone else's: the citizen's identity is not sent, the key alone
-              // selects the record.
-              return lookups
-                  .acquire(citizenKey)
-                  .compose(
-                      v -> departments.call("traffic.vehicles", region, null, key, requestId, true))
-                  .compose(
-                      vehicle ->
-                          departments
-                              .call("traffic.fines", region, null, key, requestId, true)
-                              .compose(
-                                  fines -> {
-                                    JsonArray found =
-                                        vehicle.data().getJsonArray("vehicles", new JsonArray());
-                                    if (found.isEmpty()) {
-                                      return Future.failedFuture(
-                                          ErrorCode.DEPARTMENT_VEHICLE_NOT_FOUND.error());
-                                    }
-                                    JsonObject data =
-                                        new JsonObject()
-                                            .put("vehicle", otherVehicle(found.getJsonObject(0)))
-                                            .put(
-                                                "fines", fines(fines.data()).getJsonArray("fines"));
-                                    return answer(
-                                        ServiceAccess.citizen(citizenKey, callers.resolve(ctx)),
-                                        "traffic.fines",
-                                        region,
-                                        fines.department(),
-                                        data,
-                                        vehicle.stale() || fines.stale(),
-                                        earlier(vehicle, fines),
-                                        details);
-                                  }));
-            });
-    return audited(
-        ctx, "citizen", citizenKey, "traffic.vehicle_lookup.read", citizenKey, details, answer);
+  /**
+   * A vehicle not registered to the citizen and its fines, found by plate, plate type and the end
+   * of its VIN; counted against the citizen's lookup limit.
+   */
+  private Future<JsonObject> vehicleLookup(
+      RoutingContext ctx, ServiceAccess access, String serviceType, JsonObject details) {
+    details.put("lookup", true);
+    ServiceParams params = ServiceParams.body(ctx);
+    String region = params.region();
+    String plate = params.plate();
+    String plateType = params.plateType();
+    String vin = params.vinLast6();
+    checked(params, region, details);
+    String requestId = RequestIds.of(ctx);
+    JsonObject key =
+        new JsonObject().put("plate", plate).put("plateType", plateType).put("vinLast6", vin);
+    // The vehicle is someone else's: the citizen's identity is not sent, the key alone selects the
+    // record.
+    return lookups
+        .acquire(access.citizenKey())
+        .compose(v -> departments.call("traffic.vehicles", region, null, key, requestId, true))
+        .compose(
+            vehicle ->
+                departments
+                    .call(serviceType, region, null, key, requestId, true)
+                    .compose(
+                        fines -> {
+                          JsonArray found =
+                              vehicle.data().getJsonArray("vehicles", new JsonArray());
+                          if (found.isEmpty()) {
+                            return Future.failedFuture(
+                                ErrorCode.DEPARTMENT_VEHICLE_NOT_FOUND.error());
+                          }
+                          JsonObject data =
+                              new JsonObject()
+                                  .put("vehicle", otherVehicle(found.getJsonObject(0)))
+                                  .put("fines", fines(fines.data()).getJsonArray("fines"));
+                          return answer(access, serviceType, region, data, details, vehicle, fines);
+                        }));
   }
 
-  /** A bill by its account number; {@code partner} is null for the citizen API (any session). */
-  private Future<JsonObject> utilityBill(RoutingContext ctx, ServiceAccess partner) {
-    String actorType;
-    String actor;
-    ServiceAccess access;
-    if (partner != null) {
-      access = partner;
-      actorType = partner.actorType();
-      actor = partner.actorId();
-    } else {
-      Session session = Session.of(ctx);
-      boolean bound = session.citizenKey() != null;
-      actorType = bound ? "citizen" : "channel_user";
-      actor = bound ? session.citizenKey() : session.identityKey();
-      access =
-          new ServiceAccess(session.citizenKey(), callers.resolve(ctx), actorType, actor, null);
-    }
-    JsonObject details = access.details("utilities.bill");
-    Future<JsonObject> answer =
-        attempt(
-            () -> {
-              ServiceParams params = ServiceParams.query(ctx);
-              String region = params.region();
-              String utilityType = params.utilityType();
-              String accountNo = params.utilityAccountNo();
-              params.check();
-              details.put("region", region).put("utilityType", utilityType);
-              knownRegion(region);
-              JsonObject q =
-                  new JsonObject().put("utilityType", utilityType).put("accountNo", accountNo);
-              return departments
-                  .call("utilities.bill", region, null, q, RequestIds.of(ctx), true)
-                  .compose(
-                      a ->
-                          answer(
-                              access,
-                              "utilities.bill",
-                              region,
-                              a.department(),
-                              bill(a.data()),
-                              a.stale(),
-                              a.asOf(),
-                              details));
-            });
-    // The household looked up is not identified by a citizen key: anyone may look up a bill by its
-    // account number.
-    // A partner looks it up under a citizen's consent, so the read is recorded against that
-    // citizen.
-    return audited(
-        ctx,
-        actorType,
-        actor,
-        "utilities.bill.read",
-        partner == null ? null : partner.citizenKey(),
-        details,
-        answer);
+  /** A bill by its account number. */
+  private Future<JsonObject> utilityBill(
+      RoutingContext ctx, ServiceAccess access, String serviceType, JsonObject details) {
+    ServiceParams params = ServiceParams.query(ctx);
+    String region = params.region();
+    String utilityType = params.utilityType();
+    String accountNo = params.utilityAccountNo();
+    params.check();
+    details.put("region", region).put("utilityType", utilityType);
+    knownRegion(region);
+    JsonObject q = new JsonObject().put("utilityType", utilityType).put("accountNo", accountNo);
+    return departments
+        .call(serviceType, region, null, q, RequestIds.of(ctx), true)
+        .compose(a -> answer(access, serviceType, region, bill(a.data()), details, a, a));
   }
 
   // ---------- common steps ----------
@@ -473,6 +407,23 @@ public final class CitizenServiceRoutes {
   /** The session's citizen reading their own records. */
   private ServiceAccess citizen(RoutingContext ctx) {
     return ServiceAccess.citizen(citizenKey(ctx), callers.resolve(ctx));
+  }
+
+  /**
+   * Whoever holds the session, bound or not. The household a bill belongs to is not identified by a
+   * citizen key: anyone may look up a bill by its account number, so the read is recorded against
+   * no citizen (a partner looks it up under a citizen's consent, so its read is recorded against
+   * that citizen).
+   */
+  private ServiceAccess sessionHolder(RoutingContext ctx) {
+    Session session = Session.of(ctx);
+    boolean bound = session.citizenKey() != null;
+    return new ServiceAccess(
+        null,
+        callers.resolve(ctx),
+        bound ? "citizen" : "channel_user",
+        bound ? session.citizenKey() : session.identityKey(),
+        null);
   }
 
   /**
@@ -489,19 +440,31 @@ public final class CitizenServiceRoutes {
     return key;
   }
 
+  /** Fails on an invalid parameter, then records the region and fails on one not offered. */
+  private void checked(ServiceParams params, String region, JsonObject details) {
+    params.check();
+    details.put("region", region);
+    knownRegion(region);
+  }
+
   private void knownRegion(String region) {
     if (!offered.knownRegions().contains(region)) throw Catalogue.unknownRegion(offered);
   }
 
+  /**
+   * The answer built from the department's answers {@code first} and {@code last} (the same one for
+   * a read of one call): the last names the department; stale when either is, as of the earlier.
+   */
   private Future<JsonObject> answer(
       ServiceAccess access,
       String serviceType,
       String region,
-      String department,
       JsonObject data,
-      boolean stale,
-      Instant asOf,
-      JsonObject details) {
+      JsonObject details,
+      DepartmentAnswer first,
+      DepartmentAnswer last) {
+    String department = last.department();
+    boolean stale = first.stale() || last.stale();
     details.put("department", department).put("stale", stale);
     // The interaction is written as part of the read's audit record (see audited), not on its own.
     Interaction interaction = interactions.ofRead(access.caller(), serviceType, department, region);
@@ -511,21 +474,25 @@ public final class CitizenServiceRoutes {
             .put("interactionId", interaction.id())
             .put("department", department)
             .put("stale", stale)
-            .put("asOf", asOf.toString()));
+            .put(
+                "asOf",
+                (first.asOf().isBefore(last.asOf()) ? first.asOf() : last.asOf()).toString()));
   }
 
   /**
-   * Records the read in the audit log and passes the outcome on only once the record is durable: a
-   * citizen never holds an answer whose record a crash could still lose.
+   * Records the read in the audit log, against the citizen {@code access} names, and passes the
+   * outcome on only once the record is durable: a citizen never holds an answer whose record a
+   * crash could still lose.
    */
   private Future<JsonObject> audited(
       RoutingContext ctx,
-      String actorType,
-      String actor,
+      ServiceAccess access,
       String action,
-      String citizenKey,
       JsonObject details,
       Future<JsonObject> answer) {
+    String actorType = access.actorType();
+    String actor = access.actorId();
+    String citizenKey = access.citizenKey();
     return answer.transform(
         ar -> {
           if (ar.failed()) {
@@ -553,21 +520,8 @@ public final class CitizenServiceRoutes {
         });
   }
 
-  /** Runs a step that may throw a validation failure, as a Future. */
-  private static Future<JsonObject> attempt(java.util.function.Supplier<Future<JsonObject>> step) {
-    try {
-      return step.get();
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
   private static JsonObject citizenJson(Citizen c) {
     return new JsonObject().put("idNumber", c.idNumber()).put("name", c.name());
-  }
-
-  private static Instant earlier(DepartmentAnswer a, DepartmentAnswer b) {
-    return a.asOf().isBefore(b.asOf()) ? a.asOf() : b.asOf();
   }
 
   // ---------- shaping: only contract fields leave the gateway ----------
@@ -578,6 +532,14 @@ public final class CitizenServiceRoutes {
       Object v = from.getValue(f);
       if (v != null) out.put(f, v);
     }
+    return out;
+  }
+
+  /** {@code out} with the object {@code key} of {@code from}, picked to {@code fields}, if any. */
+  private static JsonObject pickObject(
+      JsonObject out, JsonObject from, String key, String... fields) {
+    JsonObject inner = from.getJsonObject(key);
+    if (inner != null) out.put(key, pick(inner, fields));
     return out;
   }
 
@@ -597,9 +559,7 @@ public final class CitizenServiceRoutes {
             "startDate",
             "pensionAccountBalanceFen",
             "lastPaidMonth");
-    JsonObject city = d.getJsonObject("city");
-    if (city != null) out.put("city", pick(city, "code", "name"));
-    return out;
+    return pickObject(out, d, "city", "code", "name");
   }
 
   static JsonObject socialSecurityContributions(JsonObject d) {
@@ -693,9 +653,7 @@ public final class CitizenServiceRoutes {
                           "payable",
                           "status",
                           "paidAt");
-                  JsonObject offence = f.getJsonObject("offence");
-                  if (offence != null) fine.put("offence", pick(offence, "code", "description"));
-                  return fine;
+                  return pickObject(fine, f, "offence", "code", "description");
                 }));
   }
 
@@ -716,8 +674,6 @@ public final class CitizenServiceRoutes {
             "dueDate",
             "status");
     out.put("holderName", Masking.maskName(d.getString("holderName")));
-    JsonObject usage = d.getJsonObject("usage");
-    if (usage != null) out.put("usage", pick(usage, "quantity", "unit"));
-    return out;
+    return pickObject(out, d, "usage", "quantity", "unit");
   }
 }
