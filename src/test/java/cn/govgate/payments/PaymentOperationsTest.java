@@ -320,6 +320,130 @@ class PaymentOperationsTest {
         .satisfies(d -> assertThat(d).contains("refunded"));
   }
 
+  /**
+   * An Alipay order in review whose refund the operator asked for and Alipay only accepted (§8.1
+   * {@code fund_change=N}, §8.2 {@code REFUND_PROCESSING}): checked to stay {@code refunding},
+   * refunded nowhere, while the reconciler asks about it at least twice.
+   */
+  private static InReview aRefundAlipayOnlyAccepted() throws Exception {
+    InReview o = paidTwiceThroughAlipay();
+    String refundId = o.orderId() + "R1";
+    HttpResponse<String> resolved;
+    bed.identity.alipay.knobs().refundsProcessing(true);
+    try {
+      resolved =
+          resolve(
+              o.orderId(),
+              bed.operator,
+              new JsonObject().put("action", "refund").put("reason", "重复缴费"));
+    } finally {
+      // Refunds accepted so far stay processing; later ones are done at once again.
+      bed.identity.alipay.knobs().refundsProcessing(false);
+    }
+    assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
+    ADMIN.assertValid("resolvePayment", resolved);
+    assertThat(Http.json(resolved).getString("status")).isEqualTo("refunding");
+    assertThat(Http.json(resolved).getJsonObject("refund").getString("status"))
+        .isEqualTo("processing");
+    assertThat(bed.identity.alipay.refundsProcessing(o.orderId()))
+        .containsExactly(Map.entry(refundId, o.amountFen()));
+
+    int asked = bed.identity.alipay.refundQueries(o.orderId());
+    RegistryFixture.waitFor(
+        () -> bed.identity.alipay.refundQueries(o.orderId()) >= asked + 2, Duration.ofSeconds(10));
+    HttpResponse<String> meanwhile = bed.order(o.token(), o.orderId());
+    API.assertValid("getPayment", meanwhile);
+    assertThat(Http.json(meanwhile).getString("status")).isEqualTo("refunding");
+    assertThat(bed.identity.alipay.refunds(o.orderId())).isEmpty();
+    assertThat(bed.identity.alipay.refundsProcessing(o.orderId())).hasSize(1);
+    assertThat(audited("payment.refund", o.orderId())).isEmpty();
+    assertThat(refundRows(o.orderId())).containsExactly(refundId + " processing");
+    return o;
+  }
+
+  private static List<String> refundRows(String orderId) throws Exception {
+    var rows =
+        bed.gateway
+            .database()
+            .pool()
+            .preparedQuery(
+                "SELECT refund_id, status FROM payment_refunds WHERE order_id = $1 ORDER BY refund_id")
+            .execute(Tuple.of(orderId))
+            .await(10, TimeUnit.SECONDS);
+    List<String> out = new ArrayList<>();
+    rows.forEach(r -> out.add(r.getString("refund_id") + " " + r.getString("status")));
+    return out;
+  }
+
+  @Test
+  void anAlipayRefundStillProcessingEndsRefundedOnceWhenAlipaySettlesIt() throws Exception {
+    InReview o = aRefundAlipayOnlyAccepted();
+    String refundId = o.orderId() + "R1";
+
+    // Alipay settles it and notifies it (§8.3); the reconciler's next query may tell first.
+    // Either way: refunded once, one audit record, the notification acknowledged.
+    assertThat(bed.identity.alipay.settleRefund(o.orderId(), refundId)).isTrue();
+    bed.awaitStatus(o.token(), o.orderId(), "refunded");
+    API.assertValid("getPayment", bed.order(o.token(), o.orderId()));
+    RegistryFixture.waitFor(
+        () -> bed.identity.alipay.refundNotificationAcknowledged(o.orderId(), refundId),
+        Duration.ofSeconds(10));
+    // The same notification again (Alipay re-delivers until success) changes nothing.
+    HttpResponse<String> duplicate =
+        Http.post(
+            bed.gateway.baseUrl() + "/callbacks/alipay",
+            cn.govgate.channel.alipay.AlipayWire.formEncode(
+                bed.identity.alipay.refundNotification(o.orderId(), refundId)),
+            Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"));
+    assertThat(duplicate.statusCode()).isEqualTo(200);
+    assertThat(duplicate.body()).isEqualTo("success");
+
+    JsonObject order = Http.json(bed.order(o.token(), o.orderId()));
+    assertThat(order.getString("status")).isEqualTo("refunded");
+    assertThat(order.containsKey("receipt")).isFalse();
+    assertThat(bed.identity.alipay.refunds(o.orderId()))
+        .containsExactly(Map.entry(refundId, o.amountFen()));
+    assertThat(bed.identity.alipay.refundsProcessing(o.orderId())).isEmpty();
+    assertThat(refundRows(o.orderId())).containsExactly(refundId + " succeeded");
+    assertThat(audited("payment.resolved", o.orderId()))
+        .singleElement()
+        .satisfies(d -> assertThat(d).contains("\"refund\""));
+    assertThat(audited("payment.refund", o.orderId()))
+        .singleElement()
+        .satisfies(d -> assertThat(d).contains("refunded"));
+    // No operator can refund it a second time.
+    HttpResponse<String> again =
+        resolve(
+            o.orderId(),
+            bed.operator,
+            new JsonObject().put("action", "refund").put("reason", "重复缴费"));
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(Http.json(again).getString("code")).isEqualTo("payment.not_in_review");
+    assertThat(bed.identity.alipay.refunds(o.orderId())).hasSize(1);
+  }
+
+  @Test
+  void anAlipayRefundStillProcessingAndNeverNotifiedIsEndedByTheRefundQuery() throws Exception {
+    InReview o = aRefundAlipayOnlyAccepted();
+    String refundId = o.orderId() + "R1";
+    bed.identity.alipay.knobs().refundNotifications(false);
+    try {
+      assertThat(bed.identity.alipay.settleRefund(o.orderId(), refundId)).isTrue();
+      // Only the reconciler's query (§8.2, now REFUND_SUCCESS) can tell.
+      bed.awaitStatus(o.token(), o.orderId(), "refunded");
+    } finally {
+      bed.identity.alipay.knobs().refundNotifications(true);
+    }
+    API.assertValid("getPayment", bed.order(o.token(), o.orderId()));
+    assertThat(bed.identity.alipay.refundNotification(o.orderId(), refundId)).isNull();
+    assertThat(bed.identity.alipay.refunds(o.orderId()))
+        .containsExactly(Map.entry(refundId, o.amountFen()));
+    assertThat(refundRows(o.orderId())).containsExactly(refundId + " succeeded");
+    assertThat(audited("payment.refund", o.orderId()))
+        .singleElement()
+        .satisfies(d -> assertThat(d).contains("refunded").contains("reconciler"));
+  }
+
   @Test
   void aLostRefundNotificationIsFoundByTheReconciler() {
     InReview o = paidTwiceThroughWechat();

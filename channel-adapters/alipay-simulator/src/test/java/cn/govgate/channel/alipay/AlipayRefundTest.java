@@ -195,6 +195,100 @@ class AlipayRefundTest {
   }
 
   @Test
+  void aRefundStillProcessingIsOnlyAcceptedUntilItSettlesThenNotifiedOnce() throws Exception {
+    ConcurrentLinkedQueue<CallbackRequest> received = new ConcurrentLinkedQueue<>();
+    HttpServer merchant = notifications(received);
+    sim.knobs().refundsProcessing(true);
+    try {
+      String url = "http://127.0.0.1:" + merchant.actualPort() + "/alipay/notify";
+      String orderId = paidOrder(8850, url);
+      TestSupport.eventually(() -> received.size() == 1);
+      RefundRequest request =
+          new RefundRequest(APP, orderId, orderId + "R1", 8850, 8850, "撤销申请", null);
+
+      // Accepted only (§8.1 fund_change=N): the adapter asks §8.2, which says REFUND_PROCESSING.
+      RefundResult first = await(adapter.refund(request));
+      assertThat(first.status()).isEqualTo(RefundStatus.PROCESSING);
+      assertThat(sim.refunds(orderId)).isEmpty();
+      assertThat(sim.refundsProcessing(orderId))
+          .containsExactly(Map.entry(request.refundId(), 8850L));
+      // A retry under the same request number is the same refund, still processing; another
+      // amount under it is refused; nothing is refunded or notified meanwhile.
+      assertThat(await(adapter.refund(request)).status()).isEqualTo(RefundStatus.PROCESSING);
+      assertThat(
+              await(
+                      adapter.refund(
+                          new RefundRequest(
+                              APP, orderId, request.refundId(), 8000, 8850, null, null)))
+                  .status())
+          .isEqualTo(RefundStatus.FAILED);
+      RefundResult queried = await(adapter.queryRefund(APP, orderId, request.refundId()));
+      assertThat(queried.status()).isEqualTo(RefundStatus.PROCESSING);
+      assertThat(queried.refundFen()).isEqualTo(8850);
+      assertThat(sim.refundsProcessing(orderId)).hasSize(1);
+      assertThat(sim.refunds(orderId)).isEmpty();
+      assertThat(sim.refundNotification(orderId, request.refundId())).isNull();
+      assertThat(await(adapter.queryOrder(APP, orderId)).status())
+          .isEqualTo(cn.govgate.channel.spi.Payments.PaymentStatus.PAID);
+
+      // The official SDK reads the same wire: fund_change=N, nothing refunded yet; PROCESSING.
+      DefaultAlipayClient sdk =
+          new DefaultAlipayClient(
+              sim.gatewayUrl(),
+              APP,
+              APP_RSA.privateKey(),
+              "json",
+              "utf-8",
+              sim.platformPublicKey(),
+              "RSA2");
+      AlipayTradeRefundModel model = new AlipayTradeRefundModel();
+      model.setOutTradeNo(orderId);
+      model.setRefundAmount("88.50");
+      model.setOutRequestNo(request.refundId());
+      AlipayTradeRefundRequest sdkRefund = new AlipayTradeRefundRequest();
+      sdkRefund.setBizModel(model);
+      AlipayTradeRefundResponse accepted = sdk.execute(sdkRefund);
+      assertThat(accepted.isSuccess()).as(accepted.getBody()).isTrue();
+      assertThat(accepted.getFundChange()).isEqualTo("N");
+      assertThat(accepted.getRefundFee()).isEqualTo("0.00");
+      AlipayTradeFastpayRefundQueryModel queryModel = new AlipayTradeFastpayRefundQueryModel();
+      queryModel.setOutTradeNo(orderId);
+      queryModel.setOutRequestNo(request.refundId());
+      AlipayTradeFastpayRefundQueryRequest query = new AlipayTradeFastpayRefundQueryRequest();
+      query.setBizModel(queryModel);
+      AlipayTradeFastpayRefundQueryResponse processing = sdk.execute(query);
+      assertThat(processing.getRefundStatus()).isEqualTo("REFUND_PROCESSING");
+      assertThat(processing.getRefundAmount()).isEqualTo("88.50");
+
+      // Settled: refunded once, the query says REFUND_SUCCESS, the trade is closed, one signed
+      // refund notification is delivered; settling again does nothing.
+      assertThat(sim.settleRefund(orderId, request.refundId())).isTrue();
+      assertThat(sim.settleRefund(orderId, request.refundId())).isFalse();
+      assertThat(sim.refunds(orderId)).containsExactly(Map.entry(request.refundId(), 8850L));
+      assertThat(sim.refundsProcessing(orderId)).isEmpty();
+      RefundResult done = await(adapter.queryRefund(APP, orderId, request.refundId()));
+      assertThat(done.status()).isEqualTo(RefundStatus.SUCCESS);
+      assertThat(done.refundFen()).isEqualTo(8850);
+      assertThat(done.refundedAt()).isNotNull();
+      TestSupport.eventually(() -> received.size() == 2);
+      TestSupport.eventually(() -> sim.refundNotificationAcknowledged(orderId, request.refundId()));
+      RefundResult notified = await(adapter.verifyRefundCallback(List.copyOf(received).get(1)));
+      assertThat(notified.status()).isEqualTo(RefundStatus.SUCCESS);
+      assertThat(notified.refundId()).isEqualTo(request.refundId());
+      assertThat(notified.refundFen()).isEqualTo(8850);
+      assertThat(await(adapter.queryOrder(APP, orderId)).status())
+          .isEqualTo(cn.govgate.channel.spi.Payments.PaymentStatus.CLOSED);
+      // A retry after the settlement is a replay of a done refund: confirmed, not repeated.
+      assertThat(await(adapter.refund(request)).status()).isEqualTo(RefundStatus.SUCCESS);
+      assertThat(sim.refunds(orderId)).hasSize(1);
+      assertThat(received).hasSize(2);
+    } finally {
+      sim.knobs().refundsProcessing(false);
+      await(merchant.close());
+    }
+  }
+
+  @Test
   void finalRefusalsAreFailedAndAnUnknownRefundIsNotFound() {
     String unpaid = "GG" + System.nanoTime();
     await(adapter.prepay(new PrepayRequest(APP, USER.userId(), unpaid, 100, "水费", null, null)));

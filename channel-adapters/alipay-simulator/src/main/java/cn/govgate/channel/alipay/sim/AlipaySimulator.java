@@ -271,6 +271,35 @@ public final class AlipaySimulator {
   }
 
   /**
+   * The refunds of an order accepted as still processing (knob {@code refundsProcessing}) and not
+   * settled yet, by {@code out_request_no}, in fen.
+   */
+  public Map<String, Long> refundsProcessing(String outTradeNo) {
+    Order o = state.findOrder(outTradeNo);
+    if (o == null) return Map.of();
+    synchronized (o) {
+      return Map.copyOf(o.refundsProcessing);
+    }
+  }
+
+  /**
+   * Settles refund {@code refundId} ({@code out_request_no}) of an order that was accepted as still
+   * processing: it is refunded now, the refund query answers {@code REFUND_SUCCESS}, and the refund
+   * is notified (§8.3) unless the {@code refundNotifications} knob is off. False when no such
+   * refund is processing.
+   */
+  public boolean settleRefund(String outTradeNo, String refundId) {
+    Order o = state.findOrder(outTradeNo);
+    return o != null && apis.settleRefund(o, refundId);
+  }
+
+  /** How many refund queries ({@code alipay.trade.fastpay.refund.query}) asked about an order. */
+  public int refundQueries(String outTradeNo) {
+    Order o = state.findOrder(outTradeNo);
+    return o == null ? 0 : o.refundQueries.get();
+  }
+
+  /**
    * The refund notification (§8.3) sent for refund {@code refundId} ({@code out_request_no}) of an
    * order, as signed; null when none was sent.
    */

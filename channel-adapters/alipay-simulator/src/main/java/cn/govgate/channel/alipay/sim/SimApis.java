@@ -256,7 +256,9 @@ final class SimApis {
    * §8.1: a paid trade is refunded once per {@code out_request_no} (a replay with the same amount
    * answers {@code fund_change=N}, another amount {@code ACQ.DISCORDANT_REPEAT_REQUEST}); refunds
    * never exceed the total; a trade refunded in full is {@code TRADE_CLOSED}. A refund done is
-   * notified (§8.3) unless the {@code refundNotifications} knob is off.
+   * notified (§8.3) unless the {@code refundNotifications} knob is off. With the {@code
+   * refundsProcessing} knob a new refund is only accepted ({@code fund_change=N}) and done when
+   * {@link #settleRefund} settles it.
    */
   private SimReply tradeRefund(JsonObject biz, SimApp app) {
     String method = "alipay.trade.refund";
@@ -270,7 +272,9 @@ final class SimApis {
       if (o.paidAt == null) return SimReply.business(method, "ACQ.TRADE_STATUS_ERROR", "交易状态不合法");
       String requestNo = biz.getString("out_request_no", o.outTradeNo);
       long refunded = o.refunds.values().stream().mapToLong(Long::longValue).sum();
+      long processing = o.refundsProcessing.values().stream().mapToLong(Long::longValue).sum();
       Long earlier = o.refunds.get(requestNo);
+      if (earlier == null) earlier = o.refundsProcessing.get(requestNo);
       boolean replay = earlier != null;
       if (replay && earlier != fen) {
         return SimReply.business(method, "ACQ.DISCORDANT_REPEAT_REQUEST", "请求信息不一致");
@@ -279,8 +283,12 @@ final class SimApis {
         if (!biz.containsKey("out_request_no") && fen != total) {
           return SimReply.business(method, "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额超限");
         }
-        if (refunded + fen > total) {
+        if (refunded + processing + fen > total) {
           return SimReply.business(method, "ACQ.REASON_TRADE_REFUND_FEE_ERR", "退款金额无效");
+        }
+        if (knobs.refundsProcessing) {
+          o.refundsProcessing.put(requestNo, fen);
+          return processingAnswer(method, o, refunded);
         }
         o.refunds.put(requestNo, fen);
         o.refundedAt = clock.instant();
@@ -290,6 +298,8 @@ final class SimApis {
           Map<String, String> n = notifier.refundNotification(o, requestNo, refunded, o.refundedAt);
           vertx.runOnContext(v -> notifier.deliverRefund(o, requestNo, n));
         }
+      } else if (o.refundsProcessing.containsKey(requestNo)) {
+        return processingAnswer(method, o, refunded);
       }
       return SimReply.ok(
           method,
@@ -303,11 +313,51 @@ final class SimApis {
     }
   }
 
-  /** §8.2: refund data present when the refund happened, absent otherwise. */
+  /**
+   * §8.1 for a refund accepted but not done: {@code 10000}, {@code fund_change=N}, {@code
+   * refund_fee} the trade's refunded total so far, no {@code gmt_refund_pay}.
+   */
+  private static SimReply processingAnswer(String method, Order o, long refundedFen) {
+    return SimReply.ok(
+        method,
+        new JsonObject()
+            .put("trade_no", o.tradeNo)
+            .put("out_trade_no", o.outTradeNo)
+            .put("buyer_logon_id", "use***@example.com")
+            .put("fund_change", "N")
+            .put("refund_fee", AlipayWire.yuan(refundedFen)));
+  }
+
+  /**
+   * Does a refund accepted as processing: it is refunded now (the trade {@code TRADE_CLOSED} once
+   * refunded in full) and notified (§8.3) unless the {@code refundNotifications} knob is off.
+   * Answers false when no such refund is processing.
+   */
+  boolean settleRefund(Order o, String requestNo) {
+    synchronized (o) {
+      Long fen = o.refundsProcessing.remove(requestNo);
+      if (fen == null) return false;
+      o.refunds.put(requestNo, fen);
+      o.refundedAt = clock.instant();
+      long refunded = o.refunds.values().stream().mapToLong(Long::longValue).sum();
+      if (refunded == AlipayWire.fen(o.totalAmount)) o.status = "TRADE_CLOSED";
+      if (knobs.refundNotifications) {
+        Map<String, String> n = notifier.refundNotification(o, requestNo, refunded, o.refundedAt);
+        vertx.runOnContext(v -> notifier.deliverRefund(o, requestNo, n));
+      }
+      return true;
+    }
+  }
+
+  /**
+   * §8.2: refund data present when the refund happened ({@code REFUND_SUCCESS}) or is still
+   * processing ({@code REFUND_PROCESSING}), absent otherwise.
+   */
   private SimReply refundQuery(JsonObject biz, SimApp app) {
     String method = "alipay.trade.fastpay.refund.query";
     Order o = trade(biz, app);
     if (o == null) return SimReply.business(method, "ACQ.TRADE_NOT_EXIST", "交易不存在");
+    o.refundQueries.incrementAndGet();
     String requestNo = biz.getString("out_request_no", "");
     if (requestNo.isEmpty()) return SimReply.business(method, "ACQ.INVALID_PARAMETER", "参数无效");
     JsonObject fields =
@@ -323,6 +373,11 @@ final class SimApis {
             .put("refund_amount", AlipayWire.yuan(fen))
             .put("refund_status", "REFUND_SUCCESS")
             .put("gmt_refund_pay", AlipayWire.timestamp(o.refundedAt));
+      } else if (o.refundsProcessing.containsKey(requestNo)) {
+        fields
+            .put("total_amount", o.totalAmount)
+            .put("refund_amount", AlipayWire.yuan(o.refundsProcessing.get(requestNo)))
+            .put("refund_status", "REFUND_PROCESSING");
       }
     }
     return SimReply.ok(method, fields);

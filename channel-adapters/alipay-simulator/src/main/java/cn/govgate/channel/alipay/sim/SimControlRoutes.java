@@ -13,7 +13,7 @@ import java.util.function.Function;
 
 /**
  * The simulator's JSON control API for the demo, mounted under {@code /__sim/}: {@code POST apps,
- * users, auth-codes, face/perform, orders/pay, knobs}; {@code GET keys, knobs}.
+ * users, auth-codes, face/perform, orders/pay, refunds/settle, knobs}; {@code GET keys, knobs}.
  */
 final class SimControlRoutes {
 
@@ -80,6 +80,16 @@ final class SimControlRoutes {
                 body(ctx)
                     .compose(body -> sim.payOrder(body.getString("outTradeNo")))
                     .map(tradeNo -> new JsonObject().put("tradeNo", tradeNo)));
+    router
+        .post("/__sim/refunds/settle")
+        .respond(
+            json(
+                body ->
+                    new JsonObject()
+                        .put(
+                            "settled",
+                            sim.settleRefund(
+                                body.getString("outTradeNo"), body.getString("outRequestNo")))));
     router
         .post("/__sim/subscribe/templates")
         .respond(
@@ -188,6 +198,9 @@ final class SimControlRoutes {
       k.authCodeTtl(Duration.ofSeconds(b.getLong("authCodeTtlSeconds")));
     if (b.containsKey("subscriptionRefusedSubCode"))
       k.subscriptionRefusedSubCode(b.getString("subscriptionRefusedSubCode"));
+    if (b.containsKey("refundNotifications"))
+      k.refundNotifications(b.getBoolean("refundNotifications"));
+    if (b.containsKey("refundsProcessing")) k.refundsProcessing(b.getBoolean("refundsProcessing"));
     if (b.containsKey("notifyRetryDelaysMillis")) {
       List<Duration> delays = new ArrayList<>();
       b.getJsonArray("notifyRetryDelaysMillis")
@@ -243,6 +256,8 @@ final class SimControlRoutes {
             k.timestampSkewTolerance == null ? null : k.timestampSkewTolerance.toSeconds())
         .put("authCodeTtlSeconds", k.authCodeTtl.toSeconds())
         .put("subscriptionRefusedSubCode", k.subscriptionRefusedSubCode)
+        .put("refundNotifications", k.refundNotifications)
+        .put("refundsProcessing", k.refundsProcessing)
         .put("notifyRetryDelaysMillis", delays)
         .put("forcedErrors", forced);
   }

@@ -64,6 +64,7 @@ public final class SimKnobs {
   volatile List<Duration> notifyRetryDelays;
   volatile String subscriptionRefusedSubCode = "USER_NOT_SUBSCRIBED";
   volatile boolean refundNotifications = true;
+  volatile boolean refundsProcessing;
 
   SimKnobs(Duration authCodeTtl, List<Duration> notifyRetryDelays) {
     this.authCodeTtl = authCodeTtl;
@@ -84,6 +85,24 @@ public final class SimKnobs {
 
   public boolean refundNotifications() {
     return refundNotifications;
+  }
+
+  /**
+   * Whether {@code alipay.trade.refund} accepts a new refund as still processing (§8.1: {@code
+   * 10000} with {@code fund_change=N}; a retry under the same {@code out_request_no} answers the
+   * same) instead of doing it at once. Until {@link AlipaySimulator#settleRefund} settles it,
+   * {@code alipay.trade.fastpay.refund.query} answers {@code refund_status=REFUND_PROCESSING}
+   * (§8.2) and nothing is refunded; once settled, the query answers {@code REFUND_SUCCESS} and the
+   * refund is notified (§8.3) unless {@code refundNotifications} is off. Default false (refunds
+   * done at once); switching it off settles nothing already accepted.
+   */
+  public SimKnobs refundsProcessing(boolean value) {
+    refundsProcessing = value;
+    return this;
+  }
+
+  public boolean refundsProcessing() {
+    return refundsProcessing;
   }
 
   public SimKnobs latency(Duration latency) {

@@ -69,6 +69,15 @@ final class SimState {
      */
     final Map<String, Long> refunds = new java.util.LinkedHashMap<>();
 
+    /**
+     * Refunds accepted but not done yet (knob {@code refundsProcessing}), by {@code
+     * out_request_no}, in fen; guarded by the order's lock like {@link #refunds}.
+     */
+    final Map<String, Long> refundsProcessing = new java.util.LinkedHashMap<>();
+
+    /** How many {@code alipay.trade.fastpay.refund.query} calls asked about this trade. */
+    final AtomicInteger refundQueries = new AtomicInteger();
+
     volatile Instant refundedAt;
 
     /** Refund notifications sent (§8.3) by {@code out_request_no}: the parameters as signed. */

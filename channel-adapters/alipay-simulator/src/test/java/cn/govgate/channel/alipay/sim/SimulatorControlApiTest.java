@@ -14,6 +14,8 @@ import cn.govgate.channel.spi.FaceVerification.FaceStart;
 import cn.govgate.channel.spi.FaceVerification.Outcome;
 import cn.govgate.channel.spi.Payments.PaymentStatus;
 import cn.govgate.channel.spi.Payments.PrepayRequest;
+import cn.govgate.channel.spi.Payments.RefundRequest;
+import cn.govgate.channel.spi.Payments.RefundStatus;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The demo drives the simulator over HTTP only: apps, users, auth codes, face, payment and knobs.
+ * The demo drives the simulator over HTTP only: apps, users, auth codes, face, payment, refund
+ * settlement and knobs.
  */
 class SimulatorControlApiTest {
 
@@ -153,6 +156,48 @@ class SimulatorControlApiTest {
             .put("timestampSkewSeconds", null)
             .put("forcedErrors", new JsonObject()));
     assertThat(sim.knobs().forcedErrors).isEmpty();
+  }
+
+  @Test
+  void aRefundIsKeptProcessingAndSettledOverTheControlApi() {
+    post(
+        "/__sim/users",
+        new JsonObject()
+            .put("userId", "2088000000000044")
+            .put("name", "周八")
+            .put("idNumber", "110101199003071234")
+            .put("certified", true));
+    await(
+        adapter.prepay(
+            new PrepayRequest(APP, "2088000000000044", "REFUND-ORDER-1", 500, "水费", null, null)));
+    post("/__sim/orders/pay", new JsonObject().put("outTradeNo", "REFUND-ORDER-1"));
+    assertThat(
+            post("/__sim/knobs", new JsonObject().put("refundsProcessing", true))
+                .getBoolean("refundsProcessing"))
+        .isTrue();
+    try {
+      RefundStatus accepted =
+          await(
+                  adapter.refund(
+                      new RefundRequest(
+                          APP, "REFUND-ORDER-1", "REFUND-ORDER-1R1", 500, 500, null, null)))
+              .status();
+      assertThat(accepted).isEqualTo(RefundStatus.PROCESSING);
+    } finally {
+      post("/__sim/knobs", new JsonObject().put("refundsProcessing", false));
+    }
+    assertThat(sim.knobs().refundsProcessing()).isFalse();
+    // Switching the knob off settles nothing; the control API does, once.
+    assertThat(sim.refunds("REFUND-ORDER-1")).isEmpty();
+    JsonObject settle =
+        new JsonObject()
+            .put("outTradeNo", "REFUND-ORDER-1")
+            .put("outRequestNo", "REFUND-ORDER-1R1");
+    assertThat(post("/__sim/refunds/settle", settle).getBoolean("settled")).isTrue();
+    assertThat(post("/__sim/refunds/settle", settle).getBoolean("settled")).isFalse();
+    assertThat(await(adapter.queryRefund(APP, "REFUND-ORDER-1", "REFUND-ORDER-1R1")).status())
+        .isEqualTo(RefundStatus.SUCCESS);
+    assertThat(sim.refunds("REFUND-ORDER-1")).containsEntry("REFUND-ORDER-1R1", 500L);
   }
 
   @Test
