@@ -116,6 +116,12 @@ class AlipayRefundTest {
         .isEqualTo(cn.govgate.channel.spi.Payments.PaymentStatus.CLOSED);
   }
 
+  /** The merchant's endpoint: records every notification and answers success. */
+  private static CallbackServer merchant() {
+    return CallbackServer.start(
+        vertx, callback -> Future.succeededFuture(adapter.acknowledgeReply()));
+  }
+
   private static String paidOrder(long fen, String notifyUrl) {
     String orderId = "GG" + System.nanoTime();
     await(
@@ -127,9 +133,7 @@ class AlipayRefundTest {
 
   @Test
   void aRefundIsNotifiedOnThePaymentsNotifyUrlSignedLikeItsOtherNotifications() {
-    // The merchant's endpoint: records every notification and answers success.
-    CallbackServer merchant =
-        CallbackServer.start(vertx, callback -> Future.succeededFuture(adapter.acknowledgeReply()));
+    CallbackServer merchant = merchant();
     List<CallbackRequest> received = merchant.received;
     try {
       String url = merchant.url("/alipay/notify");
@@ -196,11 +200,11 @@ class AlipayRefundTest {
 
   @Test
   void aRefundStillProcessingIsOnlyAcceptedUntilItSettlesThenNotifiedOnce() throws Exception {
-    ConcurrentLinkedQueue<CallbackRequest> received = new ConcurrentLinkedQueue<>();
-    HttpServer merchant = notifications(received);
+    CallbackServer merchant = merchant();
+    List<CallbackRequest> received = merchant.received;
     sim.knobs().refundsProcessing(true);
     try {
-      String url = "http://127.0.0.1:" + merchant.actualPort() + "/alipay/notify";
+      String url = merchant.url("/alipay/notify");
       String orderId = paidOrder(8850, url);
       TestSupport.eventually(() -> received.size() == 1);
       RefundRequest request =
