@@ -178,6 +178,7 @@ for (const [n, channel] of ['alipay', 'wechat'].entries()) {
       await page.getByTestId('rated').filter({ hasText: '整改' }).waitFor();
       await page.getByRole('link', { name: '查看评价统计' }).click();
       await page.getByTestId('rating-stats-card').waitFor();
+      await page.getByTestId('service-level-card').first().waitFor();
       await checkScreen(page, channel + '-stats');
 
       await tile(page, '咨询投诉');

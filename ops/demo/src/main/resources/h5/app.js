@@ -506,10 +506,14 @@ function stats() {
     const l = await api.get('/v1/stats/service-levels?region=' + region());
     if (!l.departments.length) return [h('p', {}, '本月暂无数据。')];
     const pct = x => x === undefined ? '—' : (x * 100).toFixed(1) + '%';
-    return l.departments.slice(0, pageSize(8)).map(d => h('div', { class: 'card' }, h('h3', {}, d.departmentId),
-      kv([['调用次数', d.calls.total], ['可用率', pct(d.availability)], ['错误率', pct(d.errorRate)], ['非实时占比', pct(d.staleShare)],
+    const hours = x => x === undefined ? '—' : x.toFixed(1) + ' 小时';
+    // A department may have items or ratings this month but no call yet: every part is optional.
+    return l.departments.slice(0, pageSize(8)).map(d => h('div', { class: 'card', testid: 'service-level-card' }, h('h3', {}, d.departmentId),
+      kv([['调用次数', d.calls ? d.calls.total : 0], ['可用率', pct(d.availability)], ['错误率', pct(d.errorRate)], ['非实时占比', pct(d.staleShare)],
         ['响应时间 p50 / p95', d.latencyMs ? Math.round(d.latencyMs.p50) + ' / ' + Math.round(d.latencyMs.p95) + ' 毫秒' : '—'],
-        ['咨询按期答复率', d.consultations ? pct(d.consultations.onTimeRate) : '—'], ['投诉按期答复率', d.complaints ? pct(d.complaints.onTimeRate) : '—']])));
+        ['咨询按期答复率', d.consultations ? pct(d.consultations.onTimeRate) : '—'], ['咨询答复用时（中位数）', d.consultations ? hours(d.consultations.medianReplyHours) : '—'],
+        ['投诉按期答复率', d.complaints ? pct(d.complaints.onTimeRate) : '—'], ['投诉答复用时（中位数）', d.complaints ? hours(d.complaints.medianReplyHours) : '—'],
+        ['满意率', d.ratings ? pct(d.ratings.satisfactionRate) : '—'], ['整改按期办结率', d.rectifications ? pct(d.rectifications.onTimeRate) : '—']])));
   });
 }
 

@@ -23,6 +23,11 @@ final class ComplaintErrors {
     return ErrorCode.COMPLAINT_INTERACTION_UNKNOWN.error();
   }
 
+  /** 404 {@code complaint.case_unknown}: the linked case is not in the citizen's 我的办件. */
+  static ApiException caseUnknown() {
+    return ErrorCode.COMPLAINT_CASE_UNKNOWN.error();
+  }
+
   /**
    * 409 {@code complaint.already_replied}: replied items can be closed, not replied to again or
    * transferred.

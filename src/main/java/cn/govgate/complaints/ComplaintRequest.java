@@ -17,9 +17,19 @@ import java.util.HexFormat;
  * @param text what the citizen writes, 1–{@value #MAX_TEXT} characters (Unicode code points),
  *     stripped
  * @param interactionId the service answer it is about (the citizen's own), may be null
+ * @param caseId the case of the citizen's 我的办件 it is about ({@code <kind>-<id>}), may be null
  */
 public record ComplaintRequest(
-    ComplaintKind kind, String serviceType, String region, String text, String interactionId) {
+    ComplaintKind kind,
+    String serviceType,
+    String region,
+    String text,
+    String interactionId,
+    String caseId) {
+  private static final java.util.regex.Pattern CASE_ID =
+      java.util.regex.Pattern.compile(
+          "(payment|proof|rating|verification|complaint|consent)-[\\x21-\\x7e]{1,64}");
+
   public static final int MAX_TEXT = 2000;
 
   /** Parses a body; every field problem at once in a 400 {@code request.invalid}. */
@@ -48,8 +58,12 @@ public record ComplaintRequest(
     if (link != null && (!(link instanceof String s) || s.isBlank() || s.length() > 64)) {
       errors.put("interactionId", "a string of at most 64 characters");
     }
+    Object caseLink = body.getValue("caseId");
+    if (caseLink != null && (!(caseLink instanceof String c) || !CASE_ID.matcher(c).matches())) {
+      errors.put("caseId", "a caseId of GET /v1/my/cases: <kind>-<id>");
+    }
     if (!errors.isEmpty()) throw ApiException.invalidFields(errors);
-    return new ComplaintRequest(kind, serviceType, region, text, (String) link);
+    return new ComplaintRequest(kind, serviceType, region, text, (String) link, (String) caseLink);
   }
 
   /**
@@ -61,8 +75,15 @@ public record ComplaintRequest(
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (String part :
           new String[] {
-            kind.wireName(), serviceType, region, text, interactionId == null ? "" : interactionId
+            kind.wireName(),
+            serviceType,
+            region,
+            text,
+            interactionId == null ? "" : interactionId,
+            // Only when named, so requests stored before the case link keep their hash.
+            caseId
           }) {
+        if (part == null) continue;
         byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
         sha.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
         sha.update((byte) ':');

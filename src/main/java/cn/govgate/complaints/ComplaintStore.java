@@ -23,7 +23,8 @@ final class ComplaintStore {
   static final String COLS =
       "id, kind, citizen_key, channel, service_type, region, department_id, "
           + "first_department_id, text_enc, interaction_id, request_hash, submitted_at, working_days, deadline, "
-          + "reply_enc, replied_at, reply_department_id, reply_interaction_id, closed_at, overdue_at, transfers";
+          + "reply_enc, replied_at, reply_department_id, reply_interaction_id, closed_at, overdue_at, transfers, "
+          + "case_id";
 
   /** One stored item (sealed values as stored). */
   record Row0(
@@ -47,7 +48,8 @@ final class ComplaintStore {
       String replyInteractionId,
       Instant closedAt,
       Instant overdueAt,
-      int transfers) {}
+      int transfers,
+      String caseId) {}
 
   /** One event of an item's trail. */
   record Event(
@@ -98,7 +100,8 @@ final class ComplaintStore {
         r.getString("reply_interaction_id"),
         instant(r, "closed_at"),
         instant(r, "overdue_at"),
-        r.getShort("transfers"));
+        r.getShort("transfers"),
+        r.getString("case_id"));
   }
 
   private static List<Row0> rows(RowSet<Row> set) {
@@ -117,8 +120,8 @@ final class ComplaintStore {
                 conn.preparedQuery(
                         "INSERT INTO complaints (id, kind, citizen_key, channel, "
                             + "service_type, region, department_id, first_department_id, text_enc, interaction_id, "
-                            + "idempotency_key, request_hash, submitted_at, working_days, deadline) "
-                            + "VALUES ($1,$2,$3,$4,$5,$6,$7,$7,$8,$9,$10,$11,$12,$13,$14)")
+                            + "idempotency_key, request_hash, submitted_at, working_days, deadline, case_id) "
+                            + "VALUES ($1,$2,$3,$4,$5,$6,$7,$7,$8,$9,$10,$11,$12,$13,$14,$15)")
                     .execute(
                         Tuple.of(
                                 c.id(),
@@ -134,7 +137,8 @@ final class ComplaintStore {
                             .addValue(c.requestHash())
                             .addValue(ts(c.submittedAt()))
                             .addValue((short) c.workingDays())
-                            .addValue(ts(c.deadline())))
+                            .addValue(ts(c.deadline()))
+                            .addValue(c.caseId()))
                     .compose(
                         v ->
                             event(

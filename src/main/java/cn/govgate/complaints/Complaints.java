@@ -1,6 +1,8 @@
 package cn.govgate.complaints;
 
 import cn.govgate.calendar.WorkingCalendar;
+import cn.govgate.cases.CaseKind;
+import cn.govgate.cases.MyCases;
 import cn.govgate.complaints.ComplaintStore.Row0;
 import cn.govgate.config.ComplaintsConfig;
 import cn.govgate.error.ApiException;
@@ -69,6 +71,7 @@ public final class Complaints {
   private final Interactions interactions;
   private final RegistryStore departments;
   private final ReplyListener replies;
+  private final MyCases cases;
   private final MeterRegistry meters;
   private final Clock clock;
 
@@ -99,6 +102,7 @@ public final class Complaints {
       Interactions interactions,
       RegistryStore departments,
       ReplyListener replies,
+      MyCases cases,
       MeterRegistry meters,
       Clock clock) {
     this.store = store;
@@ -109,6 +113,7 @@ public final class Complaints {
     this.interactions = interactions;
     this.departments = departments;
     this.replies = replies;
+    this.cases = cases;
     this.meters = meters;
     this.clock = clock;
   }
@@ -136,6 +141,7 @@ public final class Complaints {
         Objects.requireNonNull(interactions),
         Objects.requireNonNull(departments),
         Objects.requireNonNull(replies),
+        MyCases.create(pool, clock),
         Objects.requireNonNull(meters),
         Objects.requireNonNull(clock));
   }
@@ -163,8 +169,8 @@ public final class Complaints {
    * an {@code idempotencyKey} the same request again answers the same item.
    *
    * @return fails 404 {@code region.unknown}, {@code region.service_not_offered}, {@code
-   *     complaint.interaction_unknown}; 422 {@code complaint.idempotency_key_reused}; 429 {@code
-   *     complaint.daily_limit}
+   *     complaint.interaction_unknown}, {@code complaint.case_unknown}; 422 {@code
+   *     complaint.idempotency_key_reused}; 429 {@code complaint.daily_limit}
    */
   public Future<Filed> file(Caller caller, ComplaintRequest request, String idempotencyKey) {
     Future<Row0> earlier =
@@ -187,6 +193,7 @@ public final class Complaints {
                         .put("region", request.region())));
           }
           return checkInteraction(caller, request.interactionId())
+              .compose(v -> checkCase(caller, request.caseId()))
               .compose(v -> checkDailyLimit(caller))
               .compose(v -> insert(caller, request, department, idempotencyKey));
         });
@@ -208,6 +215,31 @@ public final class Complaints {
                 i != null && caller.citizenKey().equals(i.citizenKey())
                     ? Future.succeededFuture()
                     : Future.failedFuture(ComplaintErrors.interactionUnknown()));
+  }
+
+  /**
+   * A named case must be one of the caller's own 我的办件 (as {@code GET /v1/my/cases/{caseId}} would
+   * answer it); anything else is 404 {@code complaint.case_unknown}, whether it exists or not.
+   */
+  private Future<Void> checkCase(Caller caller, String caseId) {
+    if (caseId == null) return Future.succeededFuture();
+    int dash = caseId.indexOf('-');
+    CaseKind kind = CaseKind.fromWire(caseId.substring(0, dash));
+    if (kind == null || caller.identityKey() == null) {
+      return Future.failedFuture(ComplaintErrors.caseUnknown());
+    }
+    return cases
+        .one(
+            new MyCases.Owner(caller.identityKey(), caller.citizenKey()),
+            kind,
+            caseId.substring(dash + 1))
+        .<Void>mapEmpty()
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof ApiException a && a.status() == 404
+                        ? ComplaintErrors.caseUnknown()
+                        : e));
   }
 
   private Future<Void> checkDailyLimit(Caller caller) {
@@ -251,7 +283,8 @@ public final class Complaints {
             null,
             null,
             null,
-            0);
+            0,
+            request.caseId());
     return store
         .insert(row, idempotencyKey)
         .compose(
@@ -468,6 +501,7 @@ public final class Complaints {
             .put("deadline", r.deadline().toString())
             .put("text", cipher.open(TEXT_PURPOSE, r.textEnc()));
     if (r.interactionId() != null) j.put("interactionId", r.interactionId());
+    if (r.caseId() != null) j.put("caseId", r.caseId());
     if (r.repliedAt() != null) {
       j.put("reply", cipher.open(REPLY_PURPOSE, r.replyEnc()))
           .put("repliedAt", r.repliedAt().toString())

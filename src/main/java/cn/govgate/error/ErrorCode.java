@@ -476,6 +476,8 @@ public enum ErrorCode {
       Origin.CLIENT,
       "您没有这个编号的办事记录",
       "No interaction of yours has this id"),
+  COMPLAINT_CASE_UNKNOWN(
+      "complaint.case_unknown", 404, Origin.CLIENT, "您的办件中没有这个编号", "No case of yours has this id"),
   COMPLAINT_ALREADY_REPLIED(
       "complaint.already_replied",
       409,

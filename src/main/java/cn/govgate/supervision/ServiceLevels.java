@@ -89,6 +89,14 @@ public final class ServiceLevels {
         meters,
         "govgate.service_level.satisfaction_ratio",
         "Share of this month's ratings at levels 4-5");
+    gauge(
+        meters,
+        "govgate.service_level.median_reply_seconds",
+        "Median time to the reply of this month's consultations or complaints");
+    gauge(
+        meters,
+        "govgate.service_level.rectification_on_time_ratio",
+        "Share of this month's due rectifications closed by their deadline");
   }
 
   private void gauge(MeterRegistry meters, String name, String description) {
@@ -322,11 +330,19 @@ public final class ServiceLevels {
                 for (String kind : List.of("consultations", "complaints")) {
                   JsonObject items = d.getJsonObject(kind);
                   if (items != null) {
+                    Tags itemTags =
+                        tags.and("kind", kind.equals("complaints") ? "complaint" : "consultation");
                     put(
                         rows,
                         "govgate.service_level.on_time_reply_ratio",
-                        tags.and("kind", kind.equals("complaints") ? "complaint" : "consultation"),
+                        itemTags,
                         items.getDouble("onTimeRate"));
+                    Double hours = items.getDouble("medianReplyHours");
+                    put(
+                        rows,
+                        "govgate.service_level.median_reply_seconds",
+                        itemTags,
+                        hours == null ? null : hours * 3600);
                   }
                 }
                 JsonObject ratings = d.getJsonObject("ratings");
@@ -336,6 +352,14 @@ public final class ServiceLevels {
                       "govgate.service_level.satisfaction_ratio",
                       tags,
                       ratings.getDouble("satisfactionRate"));
+                }
+                JsonObject fixes = d.getJsonObject("rectifications");
+                if (fixes != null) {
+                  put(
+                      rows,
+                      "govgate.service_level.rectification_on_time_ratio",
+                      tags,
+                      fixes.getDouble("onTimeRate"));
                 }
               }
               rows.forEach((name, list) -> gauges.get(name).register(list, true));

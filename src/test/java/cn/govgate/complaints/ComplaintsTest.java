@@ -346,18 +346,115 @@ class ComplaintsTest {
 
   @Test
   @Order(8)
-  void theTextIsSealedAtRest() throws Exception {
+  void theTextReplyAndReasonAreSealedInTheProfilesAlgorithmAndNeverLoggedOrAudited()
+      throws Exception {
     String text = "我的身份证号码是330106199001011234，请勿泄露。";
-    String id = filed(citizen(), "complaint", "traffic.fines", text).getString("id");
+    String reason = "投诉人称罚单属于他人车辆，转交车管所核实";
+    String reply = "已核实车辆登记信息，罚单已撤销";
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    String token = citizen();
+    String id;
+    try {
+      id = filed(token, "complaint", "traffic.fines", text).getString("id");
+      assertThat(
+              admin(
+                      "POST",
+                      TRAFFIC,
+                      "/" + id + "/transfer",
+                      bed.credential(TRAFFIC),
+                      new JsonObject().put("toDepartment", HOUSING).put("reason", reason),
+                      "transferComplaint")
+                  .statusCode())
+          .isEqualTo(200);
+      assertThat(
+              admin(
+                      "POST",
+                      HOUSING,
+                      "/" + id + "/reply",
+                      bed.credential(HOUSING),
+                      new JsonObject().put("reply", reply),
+                      "replyToComplaint")
+                  .statusCode())
+          .isEqualTo(200);
+      assertThat(
+              admin("GET", HOUSING, "", bed.credential(HOUSING), null, "listDepartmentComplaints")
+                  .statusCode())
+          .isEqualTo(200);
+      assertThat(Http.json(mine(token, id)).getString("reply")).isEqualTo(reply);
+    } finally {
+      root.detachAppender(logs);
+    }
+
+    // At rest: each sealed column in the algorithm of the profile the suite runs in (AES-256-GCM
+    // under "d1", or SM4-GCM under its own key "sm4k:…" in the shangmi run), none readable.
+    String prefix = cn.govgate.testing.TestGateways.profile().equals("shangmi") ? "sm4k:" : "d1:";
+    Object[] row =
+        query(
+            "SELECT c.text_enc, c.reply_enc, e.reason_enc FROM complaints c JOIN complaint_events e"
+                + " ON e.complaint_id = c.id AND e.reason_enc IS NOT NULL WHERE c.id = $1",
+            id);
+    for (Object sealed : row) {
+      assertThat((String) sealed)
+          .startsWith(prefix)
+          .doesNotContain("330106")
+          .doesNotContain("身份证")
+          .doesNotContain("罚单")
+          .doesNotContain("车管所");
+    }
+
+    // Never in a log line, nor in the audit records of filing, transfer, reply and reads.
+    assertThat(logs.list).as("the flow was logged").isNotEmpty();
+    StringBuilder logged = new StringBuilder();
+    for (ch.qos.logback.classic.spi.ILoggingEvent e : logs.list) {
+      logged
+          .append(e.getFormattedMessage())
+          .append(' ')
+          .append(java.util.Arrays.toString(e.getArgumentArray()))
+          .append(' ')
+          .append(e.getMDCPropertyMap())
+          .append('\n');
+      if (e.getThrowableProxy() != null)
+        logged.append(e.getThrowableProxy().getMessage()).append('\n');
+    }
+    GatewayTestBed.await(bed.gateway.audit().flush());
+    String audited =
+        (String)
+            query(
+                "SELECT string_agg(a::text, E'\\n') FROM audit_log a WHERE a.details LIKE $1",
+                "%" + id + "%")[0];
+    assertThat(audited)
+        .as("audit records of the item")
+        .contains("complaints.filed")
+        .contains("complaints.transferred")
+        .contains("complaints.replied")
+        .contains("complaints.read")
+        .contains("complaints.department_read");
+    for (String secret :
+        new String[] {text, "330106199001011234", reason, "车管所核实", reply, "罚单已撤销"}) {
+      assertThat(logged.toString()).doesNotContain(secret);
+      assertThat(audited).doesNotContain(secret);
+    }
+  }
+
+  private static Object[] query(String sql, Object... params) throws Exception {
     var rows =
         bed.gateway
             .database()
             .pool()
-            .preparedQuery("SELECT text_enc FROM complaints WHERE id = $1")
-            .execute(Tuple.of(id))
+            .preparedQuery(sql)
+            .execute(Tuple.from(java.util.Arrays.asList(params)))
             .await(10, java.util.concurrent.TimeUnit.SECONDS);
-    String stored = rows.iterator().next().getString(0);
-    assertThat(stored).doesNotContain("330106").doesNotContain("身份证").startsWith("d1:");
+    assertThat(rows.size()).as(sql).isEqualTo(1);
+    var r = rows.iterator().next();
+    Object[] out = new Object[r.size()];
+    for (int i = 0; i < out.length; i++) out[i] = r.getValue(i);
+    return out;
   }
 
   @Test
@@ -426,6 +523,50 @@ class ComplaintsTest {
     assertThat(sixth.statusCode()).isEqualTo(429);
     assertThat(Http.json(sixth).getString("code")).isEqualTo("complaint.daily_limit");
     assertThat(sixth.headers().firstValue("Retry-After")).isPresent();
+  }
+
+  @Test
+  @Order(12)
+  void anItemMayNameACaseOfTheCitizensOwnAndNoOneElses() {
+    String alice = citizen();
+    String bob = citizen();
+    HttpResponse<String> cases = bed.get("/v1/my/cases", alice);
+    assertThat(cases.statusCode()).as(cases.body()).isEqualTo(200);
+    // An L2 citizen has at least the real-name verification that made them L2.
+    String caseId = Http.json(cases).getJsonArray("items").getJsonObject(0).getString("caseId");
+
+    JsonObject linked =
+        Http.json(
+            file(
+                alice,
+                request("complaint", "traffic.fines", "关于这件办件的处理").put("caseId", caseId),
+                null));
+    assertThat(linked.getString("caseId")).isEqualTo(caseId);
+    assertThat(Http.json(mine(alice, linked.getString("id"))).getString("caseId"))
+        .isEqualTo(caseId);
+    HttpResponse<String> atPolice =
+        admin(
+            "GET",
+            TRAFFIC,
+            "/" + linked.getString("id"),
+            bed.credential(TRAFFIC),
+            null,
+            "getDepartmentComplaint");
+    assertThat(Http.json(atPolice).getString("caseId")).isEqualTo(caseId);
+
+    // Another citizen naming it, or a case nobody has: 404, nothing filed.
+    for (String foreign : new String[] {caseId, "payment-NO-SUCH-ORDER"}) {
+      HttpResponse<String> refused =
+          file(bob, request("complaint", "traffic.fines", "试探").put("caseId", foreign), null);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(404);
+      assertThat(Http.json(refused).getString("code")).isEqualTo("complaint.case_unknown");
+    }
+    HttpResponse<String> malformed =
+        file(bob, request("complaint", "traffic.fines", "格式不对").put("caseId", "nonsense"), null);
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(Http.json(malformed).getJsonObject("details").getJsonObject("fields").fieldNames())
+        .containsExactly("caseId");
+    assertThat(Http.json(bed.get("/v1/complaints", bob)).getJsonArray("items")).isEmpty();
   }
 
   @Test

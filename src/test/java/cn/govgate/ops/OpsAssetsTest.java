@@ -167,7 +167,9 @@ class OpsAssetsTest {
             "stale_ratio",
             "latency_seconds",
             "on_time_reply_ratio",
-            "satisfaction_ratio")) {
+            "satisfaction_ratio",
+            "median_reply_seconds",
+            "rectification_on_time_ratio")) {
       m.put("govgate_service_level_" + g, literal("govgate.service_level." + g));
     }
     // The gateway's request timer (route template, method, status), recorded with the access log.

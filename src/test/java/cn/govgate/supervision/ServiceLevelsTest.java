@@ -20,7 +20,6 @@ import cn.govgate.testing.TestGateways;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -233,7 +232,7 @@ class ServiceLevelsTest {
     // The rollup moves minutes into days without changing a figure.
     int moved =
         GatewayTestBed.await(
-            bed.gateway.serviceLevels().rollUp(Instant.parse("2026-03-10T05:00:00Z")));
+            bed.gateway.serviceLevels().rollUp(bed.clock.instant().plus(Duration.ofHours(1))));
     assertThat(moved).isPositive();
     long left =
         bed.gateway
@@ -263,9 +262,8 @@ class ServiceLevelsTest {
                 + "\",quantile=\"0.95\"}");
   }
 
-  @Test
-  void repliesAndRatingsOfTheMonthArePublished() {
-    String token = bed.l2(bed.identity.people.get(1));
+  /** Files a consultation about water bills; answers its id. */
+  private static String consultation(String token, String text) {
     HttpResponse<String> filed =
         bed.post(
             "/v1/complaints",
@@ -273,11 +271,14 @@ class ServiceLevelsTest {
                 .put("kind", "consultation")
                 .put("serviceType", "utilities.bill")
                 .put("region", HANGZHOU)
-                .put("text", "水费账单怎么看？"),
+                .put("text", text),
             token);
     assertThat(filed.statusCode()).as(filed.body()).isEqualTo(201);
-    String id = Http.json(filed).getString("id");
-    bed.clock.advance(Duration.ofHours(2));
+    return Http.json(filed).getString("id");
+  }
+
+  /** The water company replies to the item; answers the interaction the citizen rates it with. */
+  private static String reply(String token, String id, String text) {
     HttpResponse<String> reply =
         Http.post(
             bed.gateway.baseUrl()
@@ -286,27 +287,87 @@ class ServiceLevelsTest {
                 + "/complaints/"
                 + id
                 + "/reply",
-            new JsonObject().put("reply", "请见账单说明").encode(),
+            new JsonObject().put("reply", text).encode(),
             Map.of("Authorization", bed.credential(WATER)));
     assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
-    String interaction =
-        Http.json(bed.get("/v1/complaints/" + id, token)).getString("replyInteractionId");
+    return Http.json(bed.get("/v1/complaints/" + id, token)).getString("replyInteractionId");
+  }
+
+  private static HttpResponse<String> rectification(String path, JsonObject body) {
+    return Http.send(
+        body == null ? "GET" : "POST",
+        bed.gateway.baseUrl() + "/admin/v1/departments/" + WATER + "/rectifications" + path,
+        body == null ? null : body.encode(),
+        Map.of("Authorization", bed.credential(WATER)));
+  }
+
+  @Test
+  void repliesRatingsAndRectificationsOfTheMonthArePublished() {
+    String token = bed.l2(bed.identity.people.get(1));
+    // Replied after 2 hours, rated 4 (satisfied).
+    String first = consultation(token, "水费账单怎么看？");
+    bed.clock.advance(Duration.ofHours(2));
+    String satisfied = reply(token, first, "请见账单说明");
     assertThat(
             bed.post(
                     "/v1/ratings",
-                    new JsonObject().put("interactionId", interaction).put("level", 4),
+                    new JsonObject().put("interactionId", satisfied).put("level", 4),
                     token)
                 .statusCode())
         .isEqualTo(201);
+    // Replied after 1 hour, rated 1: a rectification the water company answers and closes in
+    // time.
+    String second = consultation(token, "为什么本月水费翻倍？");
+    bed.clock.advance(Duration.ofHours(1));
+    String unhappy = reply(token, second, "已转抄表员核实");
+    HttpResponse<String> bad =
+        bed.post(
+            "/v1/ratings",
+            new JsonObject()
+                .put("interactionId", unhappy)
+                .put("level", 1)
+                .put("comment", "答复没有解决问题"),
+            token);
+    assertThat(bad.statusCode()).as(bad.body()).isEqualTo(201);
+    HttpResponse<String> open = rectification("?state=open", null);
+    assertThat(open.statusCode()).as(open.body()).isEqualTo(200);
+    assertThat(Http.json(open).getJsonArray("items")).hasSize(1);
+    long fix = Http.json(open).getJsonArray("items").getJsonObject(0).getLong("id");
+    // Not closed yet and not past its deadline: not yet due, so no rate.
+    JsonObject before =
+        department(levels(bed.gateway, "?month=2026-03&department=" + WATER))
+            .getJsonObject("rectifications");
+    assertThat(before.getInteger("due")).isZero();
+    assertThat(before.containsKey("onTimeRate")).isFalse();
+    bed.clock.advance(Duration.ofHours(20));
+    assertThat(
+            rectification("/" + fix + "/answer", new JsonObject().put("answer", "已重新抄表并退还差额"))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(rectification("/" + fix + "/close", new JsonObject()).statusCode()).isEqualTo(200);
 
     JsonObject d = department(levels(bed.gateway, "?month=2026-03&department=" + WATER));
     JsonObject consultations = d.getJsonObject("consultations");
-    assertThat(consultations.getInteger("received")).isEqualTo(1);
-    assertThat(consultations.getInteger("repliedOnTime")).isEqualTo(1);
+    assertThat(consultations.getInteger("received")).isEqualTo(2);
+    assertThat(consultations.getInteger("repliedOnTime")).isEqualTo(2);
     assertThat(consultations.getDouble("onTimeRate")).isEqualTo(1.0);
-    assertThat(consultations.getDouble("medianReplyHours")).isEqualTo(2.0);
-    assertThat(d.getJsonObject("ratings").getInteger("count")).isEqualTo(1);
-    assertThat(d.getJsonObject("ratings").getDouble("satisfactionRate")).isEqualTo(1.0);
+    assertThat(consultations.getDouble("medianReplyHours")).isEqualTo(1.5);
+    assertThat(d.getJsonObject("ratings").getInteger("count")).isEqualTo(2);
+    assertThat(d.getJsonObject("ratings").getDouble("satisfactionRate")).isEqualTo(0.5);
+    JsonObject rectifications = d.getJsonObject("rectifications");
+    assertThat(rectifications.getInteger("due")).isEqualTo(1);
+    assertThat(rectifications.getInteger("closedOnTime")).isEqualTo(1);
+    assertThat(rectifications.getDouble("onTimeRate")).isEqualTo(1.0);
+    // The dashboards get the same figures.
+    GatewayTestBed.await(bed.gateway.serviceLevels().refreshGauges());
+    assertThat(bed.gateway.registry().scrape())
+        .contains(
+            "govgate_service_level_median_reply_seconds{department=\""
+                + WATER
+                + "\",kind=\"consultation\"} 5400.0")
+        .contains(
+            "govgate_service_level_rectification_on_time_ratio{department=\"" + WATER + "\"} 1.0")
+        .contains("govgate_service_level_satisfaction_ratio{department=\"" + WATER + "\"} 0.5");
   }
 
   @Test

@@ -39,7 +39,7 @@ public final class TestGateways {
   /**
    * The crypto profile test gateways run in: {@code international}, or what the system property
    * {@code govgate.test.cryptoProfile} says (the build's {@code shangmi-profile} run of the
-   * identity, audit, registry and proof suites sets {@code shangmi}).
+   * identity, audit, registry, proof, complaint and reminder suites sets {@code shangmi}).
    */
   public static String profile() {
     String p = System.getProperty("govgate.test.cryptoProfile");
