@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The contract fuzzer, large: ContractFuzzTest with 100,000 seeded cases (FUZZ_CASES) against a whole gateway with
 # its channel and department simulators, then its summary. Reproduce one case: FUZZ_ONLY=<index>[,<index>…] with the
-# same FUZZ_SEED. Not part of `mvn -B verify` (which runs 10,000 cases); see ops/fuzz/README.md.
+# same FUZZ_SEED. Not part of `mvn -B verify` (which runs 10,000 cases); see ops/fuzz/RESULTS.md and the README, "The suite that keeps it so".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

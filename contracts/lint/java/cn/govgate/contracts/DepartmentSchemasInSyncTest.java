@@ -19,9 +19,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * department-backend.yaml is the source of truth; schemas/department/*.json are the same schemas as standalone JSON
- * Schema files (refs rewritten from {@code #/components/schemas/X} to {@code X.json}) for departments that
- * validate with plain JSON Schema tooling. This keeps the two from drifting.
+ * department-backend.yaml is the source of truth; schemas/department/*.json are the same schemas as
+ * standalone JSON Schema files (refs rewritten from {@code #/components/schemas/X} to {@code
+ * X.json}) for departments that validate with plain JSON Schema tooling. This keeps the two from
+ * drifting.
  */
 class DepartmentSchemasInSyncTest {
 
@@ -50,10 +51,13 @@ class DepartmentSchemasInSyncTest {
       ObjectNode withoutHeader = ((ObjectNode) file.deepCopy());
       withoutHeader.remove(java.util.List.of("$schema", "$id", "title"));
 
-      assertThat(withoutHeader).as(entry.getKey()).isEqualTo(rewriteRefs(entry.getValue().deepCopy()));
+      assertThat(withoutHeader)
+          .as(entry.getKey())
+          .isEqualTo(rewriteRefs(entry.getValue().deepCopy()));
     }
     try (Stream<Path> files = Files.list(SCHEMAS)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(names);
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrderElementsOf(names);
     }
   }
 

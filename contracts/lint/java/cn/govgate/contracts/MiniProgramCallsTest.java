@@ -25,11 +25,11 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every govgate call the sample mini-programs make ({@code channel-adapters/alipay/miniprogram},
- * {@code channel-adapters/wechat/miniprogram}) is one {@code gateway-api.yaml} documents: the method and path exist,
- * each query parameter is declared, the body's fields are the request schema's (its required ones all sent) and a
- * required header (Idempotency-Key) is sent. The samples make every call through
- * {@code request('METHOD', 'path', {body}, {headers})} on one line, which is what this test reads; a call written
- * another way fails the count check below.
+ * {@code channel-adapters/wechat/miniprogram}) is one {@code gateway-api.yaml} documents: the
+ * method and path exist, each query parameter is declared, the body's fields are the request
+ * schema's (its required ones all sent) and a required header (Idempotency-Key) is sent. The
+ * samples make every call through {@code request('METHOD', 'path', {body}, {headers})} on one line,
+ * which is what this test reads; a call written another way fails the count check below.
  */
 class MiniProgramCallsTest {
   private static final Path ROOT = Path.of("").toAbsolutePath();
@@ -39,8 +39,15 @@ class MiniProgramCallsTest {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{[^}]*}");
   private static final OpenAPI API = parse();
 
-  private record Call(Path file, int line, String method, String path, Set<String> query, Set<String> body,
-      boolean hasBody, String rest) {
+  private record Call(
+      Path file,
+      int line,
+      String method,
+      String path,
+      Set<String> query,
+      Set<String> body,
+      boolean hasBody,
+      String rest) {
     @Override
     public String toString() {
       return ROOT.relativize(file) + ":" + line + " " + method + " " + path;
@@ -53,12 +60,23 @@ class MiniProgramCallsTest {
     for (String channel : List.of("alipay", "wechat")) {
       Path dir = ROOT.resolveSibling("channel-adapters").resolve(channel).resolve("miniprogram");
       List<Call> calls = calls(dir);
-      tests.add(DynamicTest.dynamicTest(channel + ": login, step up, a query, pay, my cases", () ->
-          assertThat(calls.stream().map(c -> c.method() + " " + template(c.path())).toList()).contains(
-              "POST /v1/sessions", "POST /v1/identity/verifications",
-              "POST /v1/identity/verifications/{verificationId}/complete", "GET /v1/traffic/vehicles",
-              "GET /v1/traffic/fines", "POST /v1/payments", "GET /v1/payments/{orderId}", "GET /v1/my/cases")));
-      for (Call call : calls) tests.add(DynamicTest.dynamicTest(call.toString(), () -> check(call)));
+      tests.add(
+          DynamicTest.dynamicTest(
+              channel + ": login, step up, a query, pay, my cases",
+              () ->
+                  assertThat(
+                          calls.stream().map(c -> c.method() + " " + template(c.path())).toList())
+                      .contains(
+                          "POST /v1/sessions",
+                          "POST /v1/identity/verifications",
+                          "POST /v1/identity/verifications/{verificationId}/complete",
+                          "GET /v1/traffic/vehicles",
+                          "GET /v1/traffic/fines",
+                          "POST /v1/payments",
+                          "GET /v1/payments/{orderId}",
+                          "GET /v1/my/cases")));
+      for (Call call : calls)
+        tests.add(DynamicTest.dynamicTest(call.toString(), () -> check(call)));
     }
     return tests.stream();
   }
@@ -73,13 +91,26 @@ class MiniProgramCallsTest {
     if (item.getParameters() != null) params.addAll(item.getParameters());
     if (op.getParameters() != null) params.addAll(op.getParameters());
     Set<String> declaredQuery = new LinkedHashSet<>();
-    params.stream().filter(p -> "query".equals(p.getIn())).forEach(p -> declaredQuery.add(p.getName()));
+    params.stream()
+        .filter(p -> "query".equals(p.getIn()))
+        .forEach(p -> declaredQuery.add(p.getName()));
     assertThat(declaredQuery).as("%s: query parameters", call).containsAll(call.query());
-    params.stream().filter(p -> "query".equals(p.getIn()) && Boolean.TRUE.equals(p.getRequired()))
-        .forEach(p -> assertThat(call.query()).as("%s: required query parameter", call).contains(p.getName()));
-    params.stream().filter(p -> "header".equals(p.getIn()) && Boolean.TRUE.equals(p.getRequired()))
-        .forEach(p -> assertThat(call.rest()).as("%s: required header", call).contains("'" + p.getName() + "'"));
-    boolean bodyRequired = op.getRequestBody() != null && Boolean.TRUE.equals(op.getRequestBody().getRequired());
+    params.stream()
+        .filter(p -> "query".equals(p.getIn()) && Boolean.TRUE.equals(p.getRequired()))
+        .forEach(
+            p ->
+                assertThat(call.query())
+                    .as("%s: required query parameter", call)
+                    .contains(p.getName()));
+    params.stream()
+        .filter(p -> "header".equals(p.getIn()) && Boolean.TRUE.equals(p.getRequired()))
+        .forEach(
+            p ->
+                assertThat(call.rest())
+                    .as("%s: required header", call)
+                    .contains("'" + p.getName() + "'"));
+    boolean bodyRequired =
+        op.getRequestBody() != null && Boolean.TRUE.equals(op.getRequestBody().getRequired());
     if (!call.hasBody()) {
       assertThat(bodyRequired).as("%s: the operation needs a body", call).isFalse();
       return;
@@ -90,11 +121,16 @@ class MiniProgramCallsTest {
     assertThat(properties).as("%s: request schema has properties", call).isNotNull();
     assertThat(properties.keySet()).as("%s: body fields", call).containsAll(call.body());
     if (schema.getRequired() != null) {
-      assertThat(call.body()).as("%s: required body fields", call).containsAll(schema.getRequired());
+      assertThat(call.body())
+          .as("%s: required body fields", call)
+          .containsAll(schema.getRequired());
     }
   }
 
-  /** The call's path with each {@code ${…}} matched to the contract's path template of the same shape. */
+  /**
+   * The call's path with each {@code ${…}} matched to the contract's path template of the same
+   * shape.
+   */
   private static String template(String path) {
     String bare = path.split("\\?", 2)[0];
     if (!bare.contains("${")) return bare;
@@ -127,8 +163,16 @@ class MiniProgramCallsTest {
           while (q.find()) query.add(q.group(1));
           String body = rest.strip().startsWith(",") ? rest.strip().substring(1).strip() : "";
           boolean hasBody = body.startsWith("{");
-          calls.add(new Call(file, i + 1, m.group(1), m.group(3), query, hasBody ? keys(body) : Set.of(), hasBody,
-              rest));
+          calls.add(
+              new Call(
+                  file,
+                  i + 1,
+                  m.group(1),
+                  m.group(3),
+                  query,
+                  hasBody ? keys(body) : Set.of(),
+                  hasBody,
+                  rest));
         }
       }
     }
@@ -136,7 +180,10 @@ class MiniProgramCallsTest {
     return calls;
   }
 
-  /** The top-level keys of the object literal that {@code text} starts with ({@code {a: 1, b}} → a, b). */
+  /**
+   * The top-level keys of the object literal that {@code text} starts with ({@code {a: 1, b}} → a,
+   * b).
+   */
   private static Set<String> keys(String text) {
     Set<String> keys = new LinkedHashSet<>();
     int depth = 0;
@@ -170,7 +217,8 @@ class MiniProgramCallsTest {
     ParseOptions options = new ParseOptions();
     options.setResolve(true);
     options.setResolveFully(true);
-    return new OpenAPIV3Parser().readLocation(ROOT.resolve("gateway-api.yaml").toUri().toString(), null, options)
+    return new OpenAPIV3Parser()
+        .readLocation(ROOT.resolve("gateway-api.yaml").toUri().toString(), null, options)
         .getOpenAPI();
   }
 }

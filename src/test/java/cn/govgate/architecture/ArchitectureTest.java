@@ -2,6 +2,7 @@ package cn.govgate.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -9,6 +10,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +25,43 @@ import org.junit.jupiter.api.Test;
  * channel adapters that never reach into the gateway.
  */
 class ArchitectureTest {
+  /**
+   * The concerns built on identity and the registry: every package of the gateway that is neither
+   * the foundation, nor identity or the registry, nor the composition root ({@link
+   * #everyPackageIsFoundationConcernOrRoot} keeps this list whole).
+   */
+  private static final String[] SERVICE_CONCERNS = {
+    "cn.govgate.services..",
+    "cn.govgate.ratings..",
+    "cn.govgate.certificates..",
+    "cn.govgate.payments..",
+    "cn.govgate.complaints..",
+    "cn.govgate.supervision..",
+    "cn.govgate.reminders..",
+    "cn.govgate.cases..",
+    "cn.govgate.partners.."
+  };
+
+  /** Every concern: identity, the registry and the service concerns. */
+  private static final String[] CONCERNS =
+      Stream.concat(
+              Stream.of("cn.govgate.identity..", "cn.govgate.registry.."),
+              Stream.of(SERVICE_CONCERNS))
+          .toArray(String[]::new);
+
+  /** The foundation: below every concern. */
+  private static final String[] FOUNDATION = {
+    "cn.govgate.error..",
+    "cn.govgate.config..",
+    "cn.govgate.http..",
+    "cn.govgate.audit..",
+    "cn.govgate.store..",
+    "cn.govgate.resilience..",
+    "cn.govgate.calendar..",
+    "cn.govgate.crypto..",
+    "cn.govgate.tracing.."
+  };
+
   /** The gateway's own classes (this module's build output), not the simulators its tests use. */
   private static JavaClasses main;
 
@@ -94,28 +136,31 @@ class ArchitectureTest {
   void theFoundationNeverDependsOnTheConcerns() {
     noClasses()
         .that()
-        .resideInAnyPackage(
-            "cn.govgate.error..",
-            "cn.govgate.config..",
-            "cn.govgate.http..",
-            "cn.govgate.audit..",
-            "cn.govgate.store..",
-            "cn.govgate.resilience..",
-            "cn.govgate.calendar..",
-            "cn.govgate.crypto..",
-            "cn.govgate.tracing..")
+        .resideInAnyPackage(FOUNDATION)
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(
-            "cn.govgate.identity..",
-            "cn.govgate.registry..",
-            "cn.govgate.services..",
-            "cn.govgate.ratings..",
-            "cn.govgate.certificates..",
-            "cn.govgate.payments..")
+        .resideInAnyPackage(CONCERNS)
         .because(
             "configuration, HTTP plumbing, audit, storage and resilience sit below every concern")
         .check(main);
+  }
+
+  @Test
+  void everyPackageIsFoundationConcernOrRoot() {
+    Set<String> layered =
+        Stream.concat(Stream.of(FOUNDATION), Stream.of(CONCERNS))
+            .map(p -> p.substring("cn.govgate.".length(), p.length() - 2))
+            .collect(Collectors.toCollection(TreeSet::new));
+    layered.add("app");
+    Set<String> packages =
+        main.stream()
+            .map(JavaClass::getPackageName)
+            .filter(p -> p.startsWith("cn.govgate."))
+            .map(p -> p.substring("cn.govgate.".length()).split("\\.")[0])
+            .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(packages)
+        .as("a new top-level package joins the foundation or the concerns of the rules above")
+        .isEqualTo(layered);
   }
 
   @Test
@@ -125,11 +170,7 @@ class ArchitectureTest {
         .resideInAnyPackage("cn.govgate.identity..", "cn.govgate.registry..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(
-            "cn.govgate.services..",
-            "cn.govgate.ratings..",
-            "cn.govgate.certificates..",
-            "cn.govgate.payments..")
+        .resideInAnyPackage(SERVICE_CONCERNS)
         .because(
             "the service concerns use identity (who calls) and the registry (which department); not back")
         .check(main);
@@ -150,7 +191,9 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .haveFullyQualifiedName("java.util.concurrent.CompletableFuture")
-        .because("every method that can wait returns a Vert.x Future (STYLE.md, Asynchrony)")
+        .because(
+            "every method that can wait returns a Vert.x Future, composed on the event loop that"
+                + " started it")
         .check(main);
   }
 

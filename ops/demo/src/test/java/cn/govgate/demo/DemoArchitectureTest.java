@@ -29,7 +29,9 @@ class DemoArchitectureTest {
 
   @Test
   void theDemoFormsNoCyclesAndTheBenchmarkSitsOnTopOfIt() {
-    slices().matching("cn.govgate.demo.(**)").should().beFreeOfCycles().check(demo);
+    // One slice per package, cn.govgate.demo itself included ("cn.govgate.demo.(**)" would leave
+    // the launcher's own package out of every slice, and so out of the cycle check).
+    slices().matching("cn.govgate.(**)").should().beFreeOfCycles().check(demo);
     noClasses()
         .that()
         .resideInAPackage("cn.govgate.demo")
