@@ -9,11 +9,17 @@ package cn.govgate.config;
  * @param sm2SigningKey the gateway's SM2 private key that signs answers to SM2 partners ({@code
  *     partners.sm2SigningKey}); null: generated likewise. Several instances must share configured
  *     keys.
+ * @param rsaProvider {@code auto} (default): RSA2 answer signatures and request verifications
+ *     through Amazon Corretto Crypto Provider (native) when it loads and is healthy, else the
+ *     JDK's; {@code jdk}: always the JDK's ({@code partners.rsaProvider})
  */
-public record PartnersConfig(String rsaSigningKey, String sm2SigningKey) {
+public record PartnersConfig(String rsaSigningKey, String sm2SigningKey, String rsaProvider) {
 
   static PartnersConfig from(ConfigValues v) {
-    return new PartnersConfig(v.raw("partners.rsaSigningKey"), v.raw("partners.sm2SigningKey"));
+    return new PartnersConfig(
+        v.raw("partners.rsaSigningKey"),
+        v.raw("partners.sm2SigningKey"),
+        v.oneOf("partners.rsaProvider", "auto", "auto", "jdk"));
   }
 
   @Override
@@ -22,6 +28,8 @@ public record PartnersConfig(String rsaSigningKey, String sm2SigningKey) {
         + (rsaSigningKey == null ? "generated" : "***")
         + ", sm2SigningKey="
         + (sm2SigningKey == null ? "generated" : "***")
+        + ", rsaProvider="
+        + rsaProvider
         + "]";
   }
 }

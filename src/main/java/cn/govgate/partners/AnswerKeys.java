@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.util.Base64;
 import java.util.EnumMap;
@@ -38,8 +39,12 @@ final class AnswerKeys {
       SignatureAlgorithm.Signer signer) {
 
     GatewayKey(
-        String keyId, SignatureAlgorithm algorithm, PrivateKey privateKey, PublicKey publicKey) {
-      this(keyId, algorithm, privateKey, publicKey, algorithm.signer(privateKey));
+        String keyId,
+        SignatureAlgorithm algorithm,
+        PrivateKey privateKey,
+        PublicKey publicKey,
+        Provider rsa) {
+      this(keyId, algorithm, privateKey, publicKey, algorithm.signer(rsa, privateKey));
     }
   }
 
@@ -62,14 +67,27 @@ final class AnswerKeys {
     this.keySet = new JsonObject().put("keys", list);
   }
 
-  static AnswerKeys load(PartnersConfig config, Path dataDir) {
+  /**
+   * @param rsa the provider of RSA2 signatures ({@link RsaProviders#choose})
+   */
+  static AnswerKeys load(PartnersConfig config, Path dataDir, Provider rsa) {
     Map<SignatureAlgorithm, GatewayKey> keys = new EnumMap<>(SignatureAlgorithm.class);
     keys.put(
         SignatureAlgorithm.RSA2,
-        key(SignatureAlgorithm.RSA2, "partners.rsaSigningKey", config.rsaSigningKey(), dataDir));
+        key(
+            SignatureAlgorithm.RSA2,
+            "partners.rsaSigningKey",
+            config.rsaSigningKey(),
+            dataDir,
+            rsa));
     keys.put(
         SignatureAlgorithm.SM2,
-        key(SignatureAlgorithm.SM2, "partners.sm2SigningKey", config.sm2SigningKey(), dataDir));
+        key(
+            SignatureAlgorithm.SM2,
+            "partners.sm2SigningKey",
+            config.sm2SigningKey(),
+            dataDir,
+            rsa));
     return new AnswerKeys(keys);
   }
 
@@ -83,7 +101,7 @@ final class AnswerKeys {
   }
 
   private static GatewayKey key(
-      SignatureAlgorithm algorithm, String setting, String raw, Path dataDir) {
+      SignatureAlgorithm algorithm, String setting, String raw, Path dataDir, Provider rsa) {
     try {
       byte[] pkcs8;
       if (raw != null) {
@@ -117,7 +135,7 @@ final class AnswerKeys {
               + algorithm.name().toLowerCase(Locale.ROOT)
               + "-"
               + HexFormat.of().formatHex(digest, 0, 4);
-      return new GatewayKey(keyId, algorithm, privateKey, publicKey);
+      return new GatewayKey(keyId, algorithm, privateKey, publicKey, rsa);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

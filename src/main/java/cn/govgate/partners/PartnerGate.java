@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.security.Provider;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
@@ -40,6 +41,7 @@ final class PartnerGate {
   private final PartnerStore store;
   private final QuotaLeases quotas;
   private final AnswerKeys answerKeys;
+  private final Provider rsa;
   private final MeterRegistry meters;
   private final Clock clock;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -48,12 +50,14 @@ final class PartnerGate {
       PartnerDirectory directory,
       PartnerStore store,
       AnswerKeys answerKeys,
+      Provider rsa,
       MeterRegistry meters,
       Clock clock) {
     this.directory = directory;
     this.store = store;
     this.quotas = new QuotaLeases(store);
     this.answerKeys = answerKeys;
+    this.rsa = rsa;
     this.meters = meters;
     this.clock = clock;
   }
@@ -170,7 +174,7 @@ final class PartnerGate {
     }
     byte[] canonical =
         CanonicalRequest.of(ctx, h.timestamp(), h.nonce()).getBytes(StandardCharsets.UTF_8);
-    if (!key.algorithm().verify(key.publicKey(), key.sm2UserId(), canonical, h.signature())) {
+    if (!key.algorithm().verify(rsa, key.publicKey(), key.sm2UserId(), canonical, h.signature())) {
       throw PartnerErrors.signatureInvalid();
     }
     if (!partner.scopes().contains(scope)) throw PartnerErrors.scopeDenied(scope);

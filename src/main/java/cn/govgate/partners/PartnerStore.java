@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.security.Provider;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -28,9 +29,14 @@ final class PartnerStore {
   static final String CHANNEL = "govgate_partners";
 
   private final Pool pool;
+  private final Provider rsa;
 
-  PartnerStore(Pool pool) {
+  /**
+   * @param rsa the provider RSA2 keys are read for ({@link RsaProviders#forVerification})
+   */
+  PartnerStore(Pool pool, Provider rsa) {
     this.pool = pool;
+    this.rsa = rsa;
   }
 
   /** Settings of a partner as the operator gives them. */
@@ -42,7 +48,7 @@ final class PartnerStore {
     return pool.withConnection(conn -> partners(conn, null));
   }
 
-  private static Future<Map<String, Partner>> partners(SqlClient conn, String onlyAppId) {
+  private Future<Map<String, Partner>> partners(SqlClient conn, String onlyAppId) {
     String where = onlyAppId == null ? "" : " WHERE app_id = $1";
     Tuple args = onlyAppId == null ? Tuple.tuple() : Tuple.of(onlyAppId);
     return conn.preparedQuery(
@@ -86,7 +92,7 @@ final class PartnerStore {
                         }));
   }
 
-  private static Partner.Key key(Row k) {
+  private Partner.Key key(Row k) {
     SignatureAlgorithm algorithm = SignatureAlgorithm.valueOf(k.getString("algorithm"));
     String spki = k.getString("public_key");
     OffsetDateTime revoked = k.getOffsetDateTime("revoked_at");
@@ -94,7 +100,9 @@ final class PartnerStore {
         k.getString("key_id"),
         algorithm,
         spki,
-        algorithm.publicKey(Base64.getDecoder().decode(spki)),
+        RsaProviders.forVerification(
+            algorithm == SignatureAlgorithm.RSA2 ? rsa : null,
+            algorithm.publicKey(Base64.getDecoder().decode(spki))),
         k.getString("sm2_user_id"),
         revoked != null,
         k.getOffsetDateTime("created_at").toInstant().toString(),
@@ -105,7 +113,7 @@ final class PartnerStore {
     return pool.withConnection(conn -> one(conn, appId));
   }
 
-  private static Future<Partner> one(SqlClient conn, String appId) {
+  private Future<Partner> one(SqlClient conn, String appId) {
     return partners(conn, appId)
         .compose(
             m ->
@@ -247,8 +255,7 @@ final class PartnerStore {
                 .compose(v -> versioned(conn, appId, change, actor)));
   }
 
-  private static Future<Partner> versioned(
-      SqlConnection conn, String appId, String change, String actor) {
+  private Future<Partner> versioned(SqlConnection conn, String appId, String change, String actor) {
     return conn.preparedQuery(
             "UPDATE partners SET version = version + 1, updated_at = now() WHERE app_id = $1")
         .execute(Tuple.of(appId))

@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
+import java.security.Provider;
 import java.time.Clock;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -43,6 +44,7 @@ public final class Partners {
       PartnerStore store,
       PartnerDirectory directory,
       AnswerKeys keys,
+      Provider rsa,
       MeterRegistry meters,
       Clock clock) {
     this.vertx = vertx;
@@ -50,12 +52,13 @@ public final class Partners {
     this.directory = directory;
     this.keys = keys;
     this.clock = clock;
-    this.gate = new PartnerGate(directory, store, keys, meters, clock);
+    this.gate = new PartnerGate(directory, store, keys, rsa, meters, clock);
     this.purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, id -> purge());
   }
 
   /**
-   * Loads the answer keys (off the event loop: file I/O, maybe key generation) and the directory.
+   * Chooses the RSA2 provider ({@code partners.rsaProvider}), then loads the answer keys and the
+   * directory (off the event loop: loading the native provider, file I/O, maybe key generation).
    *
    * @param clock the clock of signature windows, consents and quotas
    */
@@ -67,13 +70,21 @@ public final class Partners {
       Path dataDir,
       MeterRegistry meters,
       Clock clock) {
-    PartnerStore store = new PartnerStore(pool);
     return vertx
-        .executeBlocking(() -> AnswerKeys.load(config, dataDir), false)
+        .executeBlocking(() -> RsaProviders.choose(config.rsaProvider()), false)
         .compose(
-            keys ->
-                PartnerDirectory.start(vertx, store, connect)
-                    .map(directory -> new Partners(vertx, store, directory, keys, meters, clock)));
+            rsa ->
+                vertx
+                    .executeBlocking(() -> AnswerKeys.load(config, dataDir, rsa), false)
+                    .compose(
+                        keys -> {
+                          PartnerStore store = new PartnerStore(pool, rsa);
+                          return PartnerDirectory.start(vertx, store, connect)
+                              .map(
+                                  directory ->
+                                      new Partners(
+                                          vertx, store, directory, keys, rsa, meters, clock));
+                        }));
   }
 
   /**

@@ -2,6 +2,7 @@ package cn.govgate.partners;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -20,8 +21,9 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 /**
  * The two signature algorithms of the partner API: {@code RSA2} = SHA256withRSA (PKCS#1 v1.5, RSA ≥
  * 2048 bits) and {@code SM2} = SM3withSM2 with a user id (default {@value #DEFAULT_SM2_USER_ID}),
- * DER signatures. CPU only: fine on an event loop (an RSA-2048 verification is tens of
- * microseconds).
+ * DER signatures. RSA2 through the provider chosen at start-up ({@link RsaProviders}: the native
+ * ACCP or the JDK's), SM2 through Bouncy Castle. CPU only: fine on an event loop (an RSA-2048
+ * verification is tens of microseconds).
  */
 enum SignatureAlgorithm {
   RSA2,
@@ -48,11 +50,22 @@ enum SignatureAlgorithm {
     return null;
   }
 
-  /** Whether {@code signature} verifies; false for anything malformed, never throws. */
-  boolean verify(PublicKey key, String sm2UserId, byte[] data, byte[] signature) {
+  /**
+   * Whether {@code signature} verifies; false for anything malformed, never throws.
+   *
+   * @param rsa the provider of RSA2 operations ({@link RsaProviders}); SM2 is Bouncy Castle's
+   */
+  boolean verify(Provider rsa, PublicKey key, String sm2UserId, byte[] data, byte[] signature) {
     try {
-      Signature s = signature(sm2UserId);
-      s.initVerify(key);
+      Signature s = signature(rsa, sm2UserId);
+      try {
+        s.initVerify(key);
+      } catch (InvalidKeyException e) {
+        // A key the native provider refuses (RsaProviders.forVerification kept the JDK's): the JDK.
+        if (this != RSA2 || !RsaProviders.isNative(rsa)) return false;
+        s = signature(RsaProviders.jdk(), null);
+        s.initVerify(key);
+      }
       s.update(data);
       return s.verify(signature);
     } catch (GeneralSecurityException | RuntimeException e) {
@@ -60,9 +73,9 @@ enum SignatureAlgorithm {
     }
   }
 
-  byte[] sign(PrivateKey key, byte[] data) {
+  byte[] sign(Provider rsa, PrivateKey key, byte[] data) {
     try {
-      Signature s = signature(null);
+      Signature s = signature(rsa, null);
       s.initSign(key);
       s.update(data);
       return s.sign();
@@ -74,26 +87,31 @@ enum SignatureAlgorithm {
   /**
    * A signer of one private key that keeps one initialised {@link Signature} per thread (the event
    * loops): Bouncy Castle's SM2 derives the public point and the user-id digest Z on every {@code
-   * initSign}, five times the cost of the signature itself (86 vs 462 µs CPU measured); after
-   * {@code sign()} a Signature is ready for the next one with the same key.
+   * initSign}, five times the cost of the signature itself (86 vs 462 µs CPU measured); ACCP
+   * translates the key into a native one on {@code initSign}. After {@code sign()} a Signature is
+   * ready for the next one with the same key.
+   *
+   * @param rsa the provider of RSA2 signatures ({@link RsaProviders})
    */
-  Signer signer(PrivateKey key) {
-    return new Signer(this, key);
+  Signer signer(Provider rsa, PrivateKey key) {
+    return new Signer(this, rsa, key);
   }
 
   static final class Signer {
     private final SignatureAlgorithm algorithm;
+    private final Provider rsa;
     private final PrivateKey key;
     private final ThreadLocal<Signature> perThread;
 
-    private Signer(SignatureAlgorithm algorithm, PrivateKey key) {
+    private Signer(SignatureAlgorithm algorithm, Provider rsa, PrivateKey key) {
       this.algorithm = algorithm;
+      this.rsa = rsa;
       this.key = key;
       this.perThread =
           ThreadLocal.withInitial(
               () -> {
                 try {
-                  Signature s = algorithm.signature(null);
+                  Signature s = algorithm.signature(rsa, null);
                   s.initSign(key);
                   return s;
                 } catch (GeneralSecurityException e) {
@@ -111,13 +129,18 @@ enum SignatureAlgorithm {
       } catch (GeneralSecurityException | RuntimeException e) {
         // Whatever state it was left in, the next signature starts from a fresh one.
         perThread.remove();
-        return algorithm.sign(key, data);
+        return algorithm.sign(rsa, key, data);
       }
+    }
+
+    /** The provider of this signer's signatures. */
+    Provider provider() {
+      return perThread.get().getProvider();
     }
   }
 
-  private Signature signature(String sm2UserId) throws GeneralSecurityException {
-    if (this == RSA2) return Signature.getInstance("SHA256withRSA");
+  private Signature signature(Provider rsa, String sm2UserId) throws GeneralSecurityException {
+    if (this == RSA2) return Signature.getInstance("SHA256withRSA", rsa);
     Signature s = Signature.getInstance("SM3withSM2", BC);
     s.setParameter(
         new SM2ParameterSpec(

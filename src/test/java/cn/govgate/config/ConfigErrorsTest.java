@@ -37,6 +37,9 @@ class ConfigErrorsTest {
         Arguments.of(Map.of("GOVGATE_DB_SSL", "maybe"), "db.ssl: must be true or false"),
         Arguments.of(Map.of("GOVGATE_LOG_LEVEL", "LOUD"), "log.level: must be one of"),
         Arguments.of(
+            Map.of("GOVGATE_PARTNERS_RSA_PROVIDER", "openssl"),
+            "partners.rsaProvider: must be one of auto, jdk"),
+        Arguments.of(
             Map.of("GOVGATE_TRACING_SAMPLER_RATIO", "2"),
             "tracing.samplerRatio: must be a number from 0 to 1"),
         Arguments.of(

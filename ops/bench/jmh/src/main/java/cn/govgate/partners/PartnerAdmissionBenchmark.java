@@ -2,6 +2,8 @@ package cn.govgate.partners;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.security.Provider;
+import java.security.PublicKey;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,6 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * canonical string, verifying the partner's signature, and signing the answer ({@code
  * X-Govgate-Signature}: the gateway's private key of the partner's algorithm, on every answer).
  * What (e) costs beyond these is I/O: the admission statement in PostgreSQL.
+ *
+ * <p>RSA2 runs twice: through the JDK's provider ({@code RSA2-JDK}, {@code
+ * partners.rsaProvider=jdk}) and through Amazon Corretto Crypto Provider ({@code RSA2-ACCP}, what
+ * {@code auto} chooses where its native library loads; the setup fails where it does not).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -34,11 +40,13 @@ public class PartnerAdmissionBenchmark {
   private static final String NONCE = "n0nce-Rsa2-Example-0001";
   private static final long TIMESTAMP = 1_767_225_600L;
 
-  @Param({"RSA2", "SM2"})
+  @Param({"RSA2-JDK", "RSA2-ACCP", "SM2"})
   public String algorithm;
 
   private SignatureAlgorithm alg;
+  private Provider rsa;
   private KeyPair partner;
+  private PublicKey partnerKey;
   private SignatureAlgorithm.Signer gateway;
   private byte[] canonical;
   private byte[] signature;
@@ -47,11 +55,17 @@ public class PartnerAdmissionBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    alg = SignatureAlgorithm.valueOf(algorithm);
+    alg = SignatureAlgorithm.valueOf(algorithm.replaceAll("-.*", ""));
+    rsa = RsaProviders.choose(algorithm.equals("RSA2-ACCP") ? "auto" : "jdk");
+    if (algorithm.equals("RSA2-ACCP") && !RsaProviders.isNative(rsa)) {
+      throw new IllegalStateException("Amazon Corretto Crypto Provider did not load here");
+    }
     partner = alg.generate();
-    gateway = alg.signer(alg.generate().getPrivate());
+    // As the partner directory holds it: translated once for the native provider.
+    partnerKey = RsaProviders.forVerification(rsa, partner.getPublic());
+    gateway = alg.signer(rsa, alg.generate().getPrivate());
     canonical = canonical().getBytes(StandardCharsets.UTF_8);
-    signature = alg.sign(partner.getPrivate(), canonical);
+    signature = alg.sign(rsa, partner.getPrivate(), canonical);
     header =
         alg.scheme()
             + " appid=\"bank-demo\",keyid=\"k-1\",timestamp=\""
@@ -88,7 +102,7 @@ public class PartnerAdmissionBenchmark {
   /** The partner's request signature (the ≈ 36 µs of an RSA-2048 verification). */
   @Benchmark
   public boolean verifyRequest() {
-    return alg.verify(partner.getPublic(), null, canonical, signature);
+    return alg.verify(rsa, partnerKey, null, canonical, signature);
   }
 
   /**
