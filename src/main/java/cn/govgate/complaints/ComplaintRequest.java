@@ -67,29 +67,39 @@ public record ComplaintRequest(
   }
 
   /**
-   * SHA-256 of the request, to tell a repeated request from another one under the same
-   * Idempotency-Key.
+   * The request as one unambiguous string (each part length-prefixed): what its fingerprint, a
+   * keyed MAC in the blind-index algorithm ({@code Complaints.REQUEST_PURPOSE}), is made of, to
+   * tell a repeated request from another one under the same Idempotency-Key. Contains the text:
+   * never stored or logged as such.
    */
-  String hash() {
+  String canonical() {
+    StringBuilder sb = new StringBuilder();
+    for (String part :
+        new String[] {
+          kind.wireName(),
+          serviceType,
+          region,
+          text,
+          interactionId == null ? "" : interactionId,
+          // Only when named, so requests stored before the case link keep their fingerprint.
+          caseId
+        }) {
+      if (part == null) continue;
+      sb.append(part.getBytes(StandardCharsets.UTF_8).length).append(':').append(part);
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The unkeyed SHA-256 (hex) of {@link #canonical} that releases before the keyed fingerprint
+   * stored; still compared, so a retry of a request filed before the upgrade replays.
+   */
+  String legacyHash() {
     try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (String part :
-          new String[] {
-            kind.wireName(),
-            serviceType,
-            region,
-            text,
-            interactionId == null ? "" : interactionId,
-            // Only when named, so requests stored before the case link keep their hash.
-            caseId
-          }) {
-        if (part == null) continue;
-        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-        sha.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
-        sha.update((byte) ':');
-        sha.update(bytes);
-      }
-      return HexFormat.of().formatHex(sha.digest());
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(canonical().getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is in every JRE", e);
     }

@@ -19,6 +19,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +48,14 @@ public final class Complaints {
   static final String TEXT_PURPOSE = "complaints.text";
   static final String REPLY_PURPOSE = "complaints.reply";
   static final String REASON_PURPOSE = "complaints.transfer_reason";
+
+  /**
+   * Purpose of a request's fingerprint ({@code request_hash}): a keyed MAC in the blind-index
+   * algorithm (HMAC-SM3 under {@code shangmi}), since an unkeyed digest of the text would let
+   * anyone reading the table confirm a guessed complaint.
+   */
+  static final String REQUEST_PURPOSE = "complaints.request";
+
   public static final int MAX_REPLY = 2000;
 
   /** The sealed columns of this concern, for {@code reencrypt}. */
@@ -200,10 +210,22 @@ public final class Complaints {
   }
 
   private Future<Filed> replay(Row0 found, ComplaintRequest request) {
-    if (!found.requestHash().equals(request.hash())) {
+    if (!sameRequest(found.requestHash(), request)) {
       return Future.failedFuture(ComplaintErrors.idempotencyKeyReused());
     }
     return store.events(found.id()).map(events -> new Filed(citizenView(found, events), false));
+  }
+
+  /**
+   * Whether {@code stored} is the fingerprint of {@code request}: in the algorithm it was made
+   * with, or the unkeyed SHA-256 rows filed before keyed fingerprints carry.
+   */
+  private boolean sameRequest(String stored, ComplaintRequest request) {
+    String canonical = request.canonical();
+    return cipher.matches(REQUEST_PURPOSE, canonical, stored)
+        || MessageDigest.isEqual(
+            stored.getBytes(StandardCharsets.US_ASCII),
+            request.legacyHash().getBytes(StandardCharsets.US_ASCII));
   }
 
   private Future<Void> checkInteraction(Caller caller, String interactionId) {
@@ -273,7 +295,7 @@ public final class Complaints {
             department,
             cipher.seal(TEXT_PURPOSE, request.text()),
             request.interactionId(),
-            request.hash(),
+            cipher.blindIndex(REQUEST_PURPOSE, request.canonical()),
             now,
             days,
             calendar.deadline(now, days),

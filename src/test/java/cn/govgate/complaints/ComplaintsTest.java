@@ -458,6 +458,37 @@ class ComplaintsTest {
   }
 
   @Test
+  @Order(8)
+  void theRequestFingerprintIsKeyedInTheProfilesBlindIndexAlgorithm() throws Exception {
+    String text = "我的身份证号码是330106199001011234，请勿泄露。";
+    String id = filed(citizen(), "complaint", "traffic.fines", text).getString("id");
+    cn.govgate.identity.PersonalDataCipher cipher =
+        cn.govgate.identity.PersonalDataCipher.create(
+            bed.gateway.config().identity().dataKeys(),
+            bed.gateway.config().identity().sm4DataKeys(),
+            bed.gateway.config().identity().blindIndexKey(),
+            bed.gateway.config().crypto());
+    // Keyed (the blind-index key and algorithm: HMAC-SM3 in the shangmi run), not an unkeyed digest
+    // anyone reading the table could confirm a guessed text with.
+    String canonical = "9:complaint13:traffic.fines6:330100" + utf8Length(text) + ":" + text + "0:";
+    assertThat((String) query("SELECT request_hash FROM complaints WHERE id = $1", id)[0])
+        .isNotEqualTo(sha256Hex(canonical))
+        .isEqualTo(cipher.blindIndex("complaints.request", canonical))
+        .startsWith(cipher.indexing().tag());
+  }
+
+  private static int utf8Length(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+  }
+
+  private static String sha256Hex(String s) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Test
   @Order(9)
   void badRequestsGetCodedErrorsAndNothingIsStored() {
     String token = citizen();
@@ -498,7 +529,7 @@ class ComplaintsTest {
 
   @Test
   @Order(10)
-  void theSameIdempotencyKeyAnswersTheSameItemAndADifferentBodyIsRefused() {
+  void theSameIdempotencyKeyAnswersTheSameItemAndADifferentBodyIsRefused() throws Exception {
     String token = citizen();
     JsonObject body = request("complaint", "traffic.fines", "重复提交测试");
     HttpResponse<String> first = file(token, body, "complaint-key-0001");
@@ -509,6 +540,23 @@ class ComplaintsTest {
     HttpResponse<String> other =
         file(token, request("complaint", "traffic.fines", "另一件事"), "complaint-key-0001");
     assertThat(other.statusCode()).isEqualTo(422);
+    // A row filed before keyed fingerprints holds the unkeyed SHA-256: its retry still replays.
+    String id = Http.json(first).getString("id");
+    String legacy =
+        sha256Hex("9:complaint13:traffic.fines6:330100" + utf8Length("重复提交测试") + ":重复提交测试0:");
+    bed.gateway
+        .database()
+        .pool()
+        .preparedQuery("UPDATE complaints SET request_hash = $2 WHERE id = $1")
+        .execute(Tuple.of(id, legacy))
+        .await(10, java.util.concurrent.TimeUnit.SECONDS);
+    HttpResponse<String> retried = file(token, body, "complaint-key-0001");
+    assertThat(retried.statusCode()).isEqualTo(200);
+    assertThat(Http.json(retried).getString("id")).isEqualTo(id);
+    assertThat(
+            file(token, request("complaint", "traffic.fines", "另一件事"), "complaint-key-0001")
+                .statusCode())
+        .isEqualTo(422);
     assertThat(Http.json(bed.get("/v1/complaints", token)).getJsonArray("items")).hasSize(1);
   }
 

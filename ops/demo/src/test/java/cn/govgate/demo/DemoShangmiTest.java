@@ -370,6 +370,18 @@ class DemoShangmiTest {
           .allSatisfy(v -> assertThat(v).startsWith("sm3:"))
           .contains(hmacSm3(key, "name", person.getString("name")));
 
+      // A complaint's fingerprint (idempotent retries) is keyed too: no digest of its text.
+      String complaint =
+          "9:complaint13:traffic.fines6:"
+              + HANGZHOU
+              + COMPLAINT.getBytes(StandardCharsets.UTF_8).length
+              + ":"
+              + COMPLAINT
+              + "0:";
+      assertThat(strings(db, "SELECT request_hash FROM complaints"))
+          .allSatisfy(v -> assertThat(v).startsWith("sm3:"))
+          .contains(hmacSm3(key, "complaints.request", complaint));
+
       assertThat(strings(db, "SELECT payer_index FROM payment_orders"))
           .isNotEmpty()
           .allSatisfy(
