@@ -103,36 +103,6 @@ public record IdentityConfig(
     sm4DataKeys = List.copyOf(sm4DataKeys);
   }
 
-  /** Settings without SM4 data keys (the international profile, benchmarks). */
-  public IdentityConfig(
-      List<NamedKey> sessionKeys,
-      List<NamedKey> dataKeys,
-      byte[] blindIndexKey,
-      Duration sessionTtl,
-      Duration clockSkew,
-      String issuer,
-      String audience,
-      Duration faceFreshness,
-      int verificationLimit,
-      Duration verificationWindow,
-      Duration revocationPoll,
-      List<String> signingKeysPem) {
-    this(
-        sessionKeys,
-        dataKeys,
-        blindIndexKey,
-        sessionTtl,
-        clockSkew,
-        issuer,
-        audience,
-        faceFreshness,
-        verificationLimit,
-        verificationWindow,
-        revocationPoll,
-        signingKeysPem,
-        List.of());
-  }
-
   /**
    * Reads the settings; the SM4 data keys as configured, else the generated one from {@code
    * dataDir} (generated now when {@code sm4Seals} and not there yet). Blocking file I/O: start-up

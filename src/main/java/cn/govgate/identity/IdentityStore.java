@@ -113,7 +113,8 @@ final class IdentityStore {
             Tuple.of(
                 channel.wireName(),
                 appId,
-                subjectIndexes.toArray(new String[0]),
+                subjectIndexes.get(0),
+                subjectIndexes.get(subjectIndexes.size() - 1),
                 realnameIndex,
                 realnameNameMac))
         .compose(
@@ -141,18 +142,30 @@ final class IdentityStore {
   }
 
   /**
-   * A returning user's login: the update touches the row only when something changed or the last
-   * login is over an hour old; the select returns the identity either way (the CTE's update is not
+   * A returning user's login: the identity is found by the whole unique key (channel, app, subject
+   * index), the current algorithm's index first and the other's only when that finds nothing; the
+   * update touches the found row, by its primary key, only when something changed or the last login
+   * is over an hour old. The select returns the identity either way (the CTE's update is not
    * visible to it, so the new real-name values are taken from the parameters).
+   *
+   * <p>Plain equalities on the unique key, not {@code subject_index = ANY($3)}: once PostgreSQL
+   * switched the prepared statement to its generic plan, the array of unknown length was estimated
+   * at ten rows, and the plan became a sequential scan of the table (small or freshly analysed) or
+   * an index scan on (channel, app) alone that filtered every user of the app (never analysed) —
+   * twice per login. {@code LoginStatementsTest} counts the scans.
    */
   private static final String LOGIN =
-      "WITH touched AS (UPDATE channel_identities SET last_login_at = now(), realname_index = $4, "
-          + "realname_name_mac = $5 WHERE channel = $1 AND app_id = $2 AND subject_index = ANY($3) "
-          + "AND (last_login_at < now() - interval '1 hour' OR realname_index IS DISTINCT FROM $4 "
-          + "OR realname_name_mac IS DISTINCT FROM $5) RETURNING identity_key) "
+      "WITH found AS ((SELECT identity_key, channel, app_id, subject_enc, citizen_key, level, "
+          + "verified_at FROM channel_identities WHERE channel = $1 AND app_id = $2 "
+          + "AND subject_index = $3) UNION ALL (SELECT identity_key, channel, app_id, subject_enc, "
+          + "citizen_key, level, verified_at FROM channel_identities WHERE channel = $1 "
+          + "AND app_id = $2 AND subject_index = $4) LIMIT 1), "
+          + "touched AS (UPDATE channel_identities c SET last_login_at = now(), realname_index = $5, "
+          + "realname_name_mac = $6 FROM found f WHERE c.identity_key = f.identity_key "
+          + "AND (c.last_login_at < now() - interval '1 hour' OR c.realname_index IS DISTINCT FROM $5 "
+          + "OR c.realname_name_mac IS DISTINCT FROM $6) RETURNING c.identity_key) "
           + "SELECT identity_key, channel, app_id, subject_enc, citizen_key, level, verified_at, "
-          + "$4::text AS realname_index, $5::text AS realname_name_mac FROM channel_identities "
-          + "WHERE channel = $1 AND app_id = $2 AND subject_index = ANY($3) LIMIT 1";
+          + "$5::text AS realname_index, $6::text AS realname_name_mac FROM found";
 
   Future<ChannelIdentity> identity(String identityKey) {
     return pool.preparedQuery(

@@ -51,17 +51,7 @@ class AuditArchiveTest {
     Path archive = Files.createTempDirectory("govgate-audit-archive");
     String first = TestGateways.profile().equals("shangmi") ? "HMAC-SM3" : "HMAC-SHA256";
     String second = first.equals("HMAC-SM3") ? "HMAC-SHA256" : "HMAC-SM3";
-    settings =
-        TestGateways.with(
-            TestGateways.settings(),
-            "audit.retentionMonths",
-            "6",
-            "audit.archiveDir",
-            archive.toString(),
-            "audit.maintenanceInterval",
-            "1h",
-            "crypto.auditChain",
-            first);
+    settings = ArchivingSettings.archivingTo(archive, "crypto.auditChain", first);
     LocalDate firstMonth = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).withDayOfMonth(1);
     start();
     record("a", 3);
@@ -163,13 +153,8 @@ class AuditArchiveTest {
       gateway
           .audit()
           .record(
-              AuditEvent.success(
-                  "operator",
-                  "bootstrap",
-                  "test.archive",
-                  null,
-                  "req-" + label + i,
-                  new JsonObject().put("n", i)));
+              ArchivingSettings.operatorAction(
+                  "test.archive", "req-" + label + i, new JsonObject().put("n", i)));
     }
     await(gateway.audit().flush());
   }

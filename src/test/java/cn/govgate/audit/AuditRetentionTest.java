@@ -44,15 +44,7 @@ class AuditRetentionTest {
   static void start() throws Exception {
     clock = TestClock.running();
     archive = Files.createTempDirectory("govgate-audit-archive");
-    Map<String, String> settings =
-        TestGateways.with(
-            TestGateways.settings(),
-            "audit.retentionMonths",
-            "6",
-            "audit.archiveDir",
-            archive.toString(),
-            "audit.maintenanceInterval",
-            "1h");
+    Map<String, String> settings = ArchivingSettings.archivingTo(archive);
     GovgateConfig config = GovgateConfig.from(ConfigValues.of(settings));
     hmacKey = config.audit().hmacKey();
     gateway = Gateway.start(config, clock).await(2, TimeUnit.MINUTES);
@@ -78,13 +70,8 @@ class AuditRetentionTest {
     gateway
         .audit()
         .record(
-            AuditEvent.success(
-                "operator",
-                "bootstrap",
-                "test.retention",
-                null,
-                "req-" + label,
-                new JsonObject().put("month", label)));
+            ArchivingSettings.operatorAction(
+                "test.retention", "req-" + label, new JsonObject().put("month", label)));
     await(gateway.audit().flush());
   }
 

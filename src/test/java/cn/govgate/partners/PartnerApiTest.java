@@ -2,10 +2,13 @@ package cn.govgate.partners;
 
 import static cn.govgate.partners.PartnerTestBed.addKey;
 import static cn.govgate.partners.PartnerTestBed.admin;
-import static cn.govgate.partners.PartnerTestBed.consent;
+import static cn.govgate.partners.PartnerTestBed.consentId;
+import static cn.govgate.partners.PartnerTestBed.partnerWithBothKeys;
+import static cn.govgate.partners.PartnerTestBed.partnerWithRsaKey;
 import static cn.govgate.partners.PartnerTestBed.q;
 import static cn.govgate.partners.PartnerTestBed.registerPartner;
 import static cn.govgate.partners.PartnerTestBed.send;
+import static cn.govgate.partners.PartnerTestBed.twoCitizensAtL3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.govgate.app.Gateway;
@@ -15,8 +18,10 @@ import cn.govgate.partner.client.Algorithm;
 import cn.govgate.partner.client.Keys;
 import cn.govgate.partner.client.PartnerSigner;
 import cn.govgate.partner.client.ResponseVerifier;
+import cn.govgate.partners.PartnerTestBed.BothKeys;
 import cn.govgate.partners.PartnerTestBed.Call;
 import cn.govgate.partners.PartnerTestBed.PartnerKey;
+import cn.govgate.partners.PartnerTestBed.TwoCitizens;
 import cn.govgate.registry.RegistryFixture;
 import cn.govgate.sim.citizens.SyntheticCitizen;
 import cn.govgate.sim.citizens.SyntheticCitizens;
@@ -73,47 +78,19 @@ class PartnerApiTest {
   @BeforeAll
   static void start() throws Exception {
     bed = new GatewayTestBed(60, 1212L, TestClock.frozenNow());
-    bed.department(
-        "hz-gjj",
-        DepartmentFamily.HOUSING_FUND,
-        HZ,
-        "housing-fund.account",
-        "housing-fund.contributions");
-    bed.department(
-        "hz-rsj",
-        DepartmentFamily.SOCIAL_SECURITY,
-        HZ,
-        "social-security.account",
-        "social-security.contributions");
+    PartnerTestBed.fundAndSocialSecurity(bed);
     utilities = bed.department("hz-water", DepartmentFamily.UTILITIES, HZ, "utilities.bill");
-    List<SyntheticCitizen> hangzhou = PartnerTestBed.citizensOf(bed, HZ);
-    alice =
-        hangzhou.stream().filter(p -> !utilities.accountsOf(p).isEmpty()).findFirst().orElseThrow();
-    bob = hangzhou.stream().filter(p -> p != alice).findFirst().orElseThrow();
-    registerPartner(
-        bed,
-        "bank-a",
-        1000,
-        1_000_000,
-        "housing-fund.account",
-        "social-security.account",
-        "utilities.bill");
-    rsa = addKey(bed, "bank-a", "rsa-1", Algorithm.RSA2);
-    sm2 = addKey(bed, "bank-a", "sm2-1", Algorithm.SM2);
-    registerPartner(bed, "bank-b", 1000, 1_000_000, "housing-fund.account");
-    bankB = addKey(bed, "bank-b", "rsa-b", Algorithm.RSA2);
-    aliceL3 = bed.l3("alipay", alice);
-    bobL3 = bed.l3("wechat", bob);
-    aliceConsent =
-        consent(
-                bed,
-                aliceL3,
-                "bank-a",
-                30,
-                "housing-fund.account",
-                "social-security.account",
-                "utilities.bill")
-            .getString("consentId");
+    TwoCitizens citizens = twoCitizensAtL3(bed, p -> !utilities.accountsOf(p).isEmpty());
+    alice = citizens.first();
+    aliceL3 = citizens.firstL3();
+    bob = citizens.other();
+    bobL3 = citizens.otherL3();
+    String[] scopes = {"housing-fund.account", "social-security.account", "utilities.bill"};
+    BothKeys bankA = partnerWithBothKeys(bed, "bank-a", scopes);
+    rsa = bankA.rsa();
+    sm2 = bankA.sm2();
+    bankB = partnerWithRsaKey(bed, "bank-b", "rsa-b", "housing-fund.account");
+    aliceConsent = consentId(bed, aliceL3, "bank-a", 30, scopes);
     keySet = PartnerTestBed.keySet(bed);
     second =
         Gateway.start(GovgateConfig.from(ConfigValues.of(bed.settings)), bed.clock)
@@ -397,8 +374,7 @@ class PartnerApiTest {
   void aRotatedKeyVerifiesUntilRevokedAndARevocationReachesEveryInstance() {
     registerPartner(bed, "rotating-co", 100, 10_000, "housing-fund.account");
     PartnerKey old = addKey(bed, "rotating-co", "2026-a", Algorithm.RSA2);
-    String consentId =
-        consent(bed, aliceL3, "rotating-co", 7, "housing-fund.account").getString("consentId");
+    String consentId = consentId(bed, aliceL3, "rotating-co", 7, "housing-fund.account");
     assertThat(read(old, consentId).status()).isEqualTo(200);
     PartnerKey next = addKey(bed, "rotating-co", "2026-b", Algorithm.SM2);
     assertThat(read(old, consentId).status()).isEqualTo(200);
@@ -426,8 +402,7 @@ class PartnerApiTest {
   void aSuspendedPartnerIsRefusedOnEveryInstanceUntilActivated() {
     registerPartner(bed, "paused-co", 100, 10_000, "housing-fund.account");
     PartnerKey key = addKey(bed, "paused-co", "k1", Algorithm.RSA2);
-    String consentId =
-        consent(bed, aliceL3, "paused-co", 7, "housing-fund.account").getString("consentId");
+    String consentId = consentId(bed, aliceL3, "paused-co", 7, "housing-fund.account");
     assertThat(read(key, consentId).status()).isEqualTo(200);
     HttpResponse<String> suspended = admin(bed, "POST", "/partners/paused-co/suspend", null);
     assertThat(suspended.statusCode()).isEqualTo(200);
@@ -534,8 +509,7 @@ class PartnerApiTest {
 
   @Test
   void aScopeNotGrantedIsRefused() {
-    String consentId =
-        consent(bed, aliceL3, "bank-b", 7, "housing-fund.account").getString("consentId");
+    String consentId = consentId(bed, aliceL3, "bank-b", 7, "housing-fund.account");
     refused(
         "openGetSocialSecurityAccount",
         PartnerTestBed.get(bed, bankB, "/open/v1/social-security/account", account(consentId)),
@@ -560,8 +534,7 @@ class PartnerApiTest {
 
   @Test
   void aConsentNotCoveringTheScopeIsRefused() {
-    String housingOnly =
-        consent(bed, aliceL3, "bank-a", 7, "housing-fund.account").getString("consentId");
+    String housingOnly = consentId(bed, aliceL3, "bank-a", 7, "housing-fund.account");
     refused(
         "openGetSocialSecurityAccount",
         PartnerTestBed.get(bed, rsa, "/open/v1/social-security/account", account(housingOnly)),
@@ -571,8 +544,7 @@ class PartnerApiTest {
 
   @Test
   void aRevokedConsentIsRefusedAtOnceOnEveryInstance() {
-    String consentId =
-        consent(bed, aliceL3, "bank-a", 7, "housing-fund.account").getString("consentId");
+    String consentId = consentId(bed, aliceL3, "bank-a", 7, "housing-fund.account");
     assertThat(read(rsa, consentId).status()).isEqualTo(200);
     HttpResponse<String> foreign =
         Http.send(
@@ -608,8 +580,7 @@ class PartnerApiTest {
 
   @Test
   void anExpiredConsentIsRefused() {
-    String consentId =
-        consent(bed, aliceL3, "bank-a", 1, "housing-fund.account").getString("consentId");
+    String consentId = consentId(bed, aliceL3, "bank-a", 1, "housing-fund.account");
     assertThat(read(rsa, consentId).status()).isEqualTo(200);
     bed.clock.advance(Duration.ofDays(1));
     refused("openGetHousingFundAccount", read(rsa, consentId), 403, "consent.expired");
@@ -694,8 +665,7 @@ class PartnerApiTest {
     registerPartner(bed, "quota-co", 2, 5, "housing-fund.account");
     PartnerKey key = addKey(bed, "quota-co", "k1", Algorithm.RSA2);
     GatewayTestBed.await(second.partners().reload());
-    String consentId =
-        consent(bed, aliceL3, "quota-co", 7, "housing-fund.account").getString("consentId");
+    String consentId = consentId(bed, aliceL3, "quota-co", 7, "housing-fund.account");
     List<String> base = List.of(bed.gateway.baseUrl(), second.baseUrl());
     // The clock is frozen: one second. Two requests pass, on either instance; the third is refused.
     assertThat(onInstance(base.get(0), key, consentId).status()).isEqualTo(200);
@@ -723,8 +693,7 @@ class PartnerApiTest {
     registerPartner(bed, "lease-co", 64, 10_000, "housing-fund.account");
     PartnerKey key = addKey(bed, "lease-co", "k1", Algorithm.RSA2);
     GatewayTestBed.await(second.partners().reload());
-    String consentId =
-        consent(bed, aliceL3, "lease-co", 7, "housing-fund.account").getString("consentId");
+    String consentId = consentId(bed, aliceL3, "lease-co", 7, "housing-fund.account");
     List<String> base = List.of(bed.gateway.baseUrl(), second.baseUrl());
     List<Integer> statuses = new ArrayList<>();
     for (int i = 0; i < 72; i++) statuses.add(onInstance(base.get(i % 2), key, consentId).status());
@@ -770,18 +739,12 @@ class PartnerApiTest {
   void everyReadIsAuditedWithThePartnerAndTheConsent() throws Exception {
     Call call = read(sm2, aliceConsent);
     assertThat(call.status()).isEqualTo(200);
-    bed.gateway.audit().flush().await(10, TimeUnit.SECONDS);
     String aliceKey = GatewayTestBed.citizenKey(aliceL3);
-    List<Row> rows = new ArrayList<>();
-    bed.gateway
-        .database()
-        .pool()
-        .preparedQuery(
+    List<Row> rows =
+        PartnerTestBed.auditRows(
+            bed,
             "SELECT actor_type, actor_id, citizen_key, outcome, details "
-                + "FROM audit_log WHERE action = 'housing_fund.account.read' AND actor_type = 'partner'")
-        .execute(Tuple.tuple())
-        .await(10, TimeUnit.SECONDS)
-        .forEach(rows::add);
+                + "FROM audit_log WHERE action = 'housing_fund.account.read' AND actor_type = 'partner'");
     assertThat(rows).isNotEmpty();
     for (Row r : rows) {
       assertThat(r.getString("actor_id"))

@@ -1,18 +1,20 @@
 package cn.govgate.partners;
 
-import static cn.govgate.partners.PartnerTestBed.addKey;
 import static cn.govgate.partners.PartnerTestBed.answered;
 import static cn.govgate.partners.PartnerTestBed.consent;
+import static cn.govgate.partners.PartnerTestBed.partnerWithBothKeys;
+import static cn.govgate.partners.PartnerTestBed.partnerWithRsaKey;
 import static cn.govgate.partners.PartnerTestBed.post;
 import static cn.govgate.partners.PartnerTestBed.q;
-import static cn.govgate.partners.PartnerTestBed.registerPartner;
+import static cn.govgate.partners.PartnerTestBed.twoCitizensAtL3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.govgate.identity.Masking;
-import cn.govgate.partner.client.Algorithm;
 import cn.govgate.partner.client.PartnerSigner;
+import cn.govgate.partners.PartnerTestBed.BothKeys;
 import cn.govgate.partners.PartnerTestBed.Call;
 import cn.govgate.partners.PartnerTestBed.PartnerKey;
+import cn.govgate.partners.PartnerTestBed.TwoCitizens;
 import cn.govgate.sim.citizens.SyntheticCitizen;
 import cn.govgate.sim.citizens.SyntheticCitizens;
 import cn.govgate.sim.departments.DepartmentData.Vehicle;
@@ -23,16 +25,13 @@ import cn.govgate.testing.Http;
 import cn.govgate.testing.TestClock;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,54 +64,37 @@ class PartnerServicesTest {
   @BeforeAll
   static void start() throws Exception {
     bed = new GatewayTestBed(60, 1213L, TestClock.frozenNow());
-    bed.department(
-        FUND,
-        DepartmentFamily.HOUSING_FUND,
-        HZ,
-        "housing-fund.account",
-        "housing-fund.contributions",
-        "housing-fund.proof-data");
-    bed.department(
-        "hz-rsj",
-        DepartmentFamily.SOCIAL_SECURITY,
-        HZ,
-        "social-security.account",
-        "social-security.contributions");
+    PartnerTestBed.fundAndSocialSecurity(bed, "housing-fund.proof-data");
     traffic =
         bed.department("hz-jj", DepartmentFamily.TRAFFIC, HZ, "traffic.vehicles", "traffic.fines");
-    List<SyntheticCitizen> hangzhou = PartnerTestBed.citizensOf(bed, HZ);
-    driver =
-        hangzhou.stream().filter(p -> !traffic.vehiclesOf(p).isEmpty()).findFirst().orElseThrow();
-    bob = hangzhou.stream().filter(p -> p != driver).findFirst().orElseThrow();
-    registerPartner(
-        bed,
-        "bank-p",
-        1000,
-        1_000_000,
-        "housing-fund.account",
-        "social-security.account",
-        "traffic.fines",
-        "proofs.issue",
-        "proofs.verify");
-    bank = addKey(bed, "bank-p", "rsa-1", Algorithm.RSA2);
-    bankSm2 = addKey(bed, "bank-p", "sm2-1", Algorithm.SM2);
-    registerPartner(bed, "bank-q", 1000, 1_000_000, "proofs.issue", "proofs.verify");
-    other = addKey(bed, "bank-q", "rsa-q", Algorithm.RSA2);
-    registerPartner(bed, "reader-co", 1000, 1_000_000, "housing-fund.account");
-    readOnly = addKey(bed, "reader-co", "rsa-r", Algorithm.RSA2);
-    driverL3 = bed.l3("alipay", driver);
-    bobL3 = bed.l3("wechat", bob);
+    TwoCitizens citizens = twoCitizensAtL3(bed, p -> !traffic.vehiclesOf(p).isEmpty());
+    driver = citizens.first();
+    driverL3 = citizens.firstL3();
+    bob = citizens.other();
+    bobL3 = citizens.otherL3();
+    BothKeys bankP =
+        partnerWithBothKeys(
+            bed,
+            "bank-p",
+            "housing-fund.account",
+            "social-security.account",
+            "traffic.fines",
+            "proofs.issue",
+            "proofs.verify");
+    bank = bankP.rsa();
+    bankSm2 = bankP.sm2();
+    other = partnerWithRsaKey(bed, "bank-q", "rsa-q", "proofs.issue", "proofs.verify");
+    readOnly = partnerWithRsaKey(bed, "reader-co", "rsa-r", "housing-fund.account");
     consentId =
-        consent(
-                bed,
-                driverL3,
-                "bank-p",
-                30,
-                "housing-fund.account",
-                "social-security.account",
-                "traffic.fines",
-                "proofs.issue")
-            .getString("consentId");
+        PartnerTestBed.consentId(
+            bed,
+            driverL3,
+            "bank-p",
+            30,
+            "housing-fund.account",
+            "social-security.account",
+            "traffic.fines",
+            "proofs.issue");
     keySet = PartnerTestBed.keySet(bed);
   }
 
@@ -278,17 +260,11 @@ class PartnerServicesTest {
       assertThat(verdict.getBoolean("valid")).as(verdict.encode()).isTrue();
       assertThat(verdict.getString("serial")).isEqualTo(issued.getString("serial"));
     }
-    bed.gateway.audit().flush().await(10, TimeUnit.SECONDS);
-    List<Row> rows = new ArrayList<>();
-    bed.gateway
-        .database()
-        .pool()
-        .preparedQuery(
+    List<Row> rows =
+        PartnerTestBed.auditRows(
+            bed,
             "SELECT actor_id, citizen_key, outcome, details FROM audit_log "
-                + "WHERE action = 'certificates.issue' AND actor_type = 'partner'")
-        .execute(Tuple.tuple())
-        .await(10, TimeUnit.SECONDS)
-        .forEach(rows::add);
+                + "WHERE action = 'certificates.issue' AND actor_type = 'partner'");
     assertThat(rows).isNotEmpty();
     assertThat(
             rows.stream()

@@ -7,10 +7,14 @@ import cn.govgate.partner.client.Canonical;
 import cn.govgate.partner.client.Keys;
 import cn.govgate.partner.client.PartnerSigner;
 import cn.govgate.sim.citizens.SyntheticCitizen;
+import cn.govgate.sim.citizens.SyntheticCitizens;
+import cn.govgate.sim.departments.DepartmentFamily;
 import cn.govgate.testing.GatewayTestBed;
 import cn.govgate.testing.Http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
@@ -25,6 +29,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.params.ParametersWithID;
@@ -108,6 +113,84 @@ final class PartnerTestBed {
         algorithm,
         pair,
         PartnerSigner.create(appId, keyId, algorithm, pair.getPrivate()));
+  }
+
+  /** Two citizens, each with an L3 session. */
+  record TwoCitizens(
+      SyntheticCitizen first, String firstL3, SyntheticCitizen other, String otherL3) {}
+
+  /**
+   * The first Hangzhou citizen {@code pick} accepts, at L3 through Alipay, and another, at L3
+   * through WeChat.
+   */
+  static TwoCitizens twoCitizensAtL3(
+      GatewayTestBed bed, java.util.function.Predicate<SyntheticCitizen> pick) {
+    List<SyntheticCitizen> hangzhou = citizensOf(bed, SyntheticCitizens.HANGZHOU);
+    SyntheticCitizen first = hangzhou.stream().filter(pick).findFirst().orElseThrow();
+    SyntheticCitizen other = hangzhou.stream().filter(p -> p != first).findFirst().orElseThrow();
+    return new TwoCitizens(first, bed.l3("alipay", first), other, bed.l3("wechat", other));
+  }
+
+  /** A partner's RSA2 key {@code rsa-1} and SM2 key {@code sm2-1}. */
+  record BothKeys(PartnerKey rsa, PartnerKey sm2) {}
+
+  /**
+   * Registers a partner with {@code scopes} and a quota no test reaches, and gives it an RSA2 and
+   * an SM2 key.
+   */
+  static BothKeys partnerWithBothKeys(GatewayTestBed bed, String appId, String... scopes) {
+    registerPartner(bed, appId, 1000, 1_000_000, scopes);
+    return new BothKeys(
+        addKey(bed, appId, "rsa-1", Algorithm.RSA2), addKey(bed, appId, "sm2-1", Algorithm.SM2));
+  }
+
+  /**
+   * Registers a partner with {@code scopes} and a quota no test reaches, and gives it one RSA2 key.
+   */
+  static PartnerKey partnerWithRsaKey(
+      GatewayTestBed bed, String appId, String keyId, String... scopes) {
+    registerPartner(bed, appId, 1000, 1_000_000, scopes);
+    return addKey(bed, appId, keyId, Algorithm.RSA2);
+  }
+
+  /**
+   * Hangzhou's housing fund ({@code hz-gjj}: account, contributions and {@code moreFundServices})
+   * and social security ({@code hz-rsj}: account, contributions), the departments partners read.
+   */
+  static void fundAndSocialSecurity(GatewayTestBed bed, String... moreFundServices) {
+    List<String> fund =
+        new ArrayList<>(List.of("housing-fund.account", "housing-fund.contributions"));
+    fund.addAll(List.of(moreFundServices));
+    bed.department(
+        "hz-gjj",
+        DepartmentFamily.HOUSING_FUND,
+        SyntheticCitizens.HANGZHOU,
+        fund.toArray(String[]::new));
+    bed.department(
+        "hz-rsj",
+        DepartmentFamily.SOCIAL_SECURITY,
+        SyntheticCitizens.HANGZHOU,
+        "social-security.account",
+        "social-security.contributions");
+  }
+
+  /** The id of a consent granted as the citizen of an L3 session ({@link #consent}). */
+  static String consentId(GatewayTestBed bed, String l3, String appId, int days, String... scopes) {
+    return consent(bed, l3, appId, days, scopes).getString("consentId");
+  }
+
+  /** The audit records {@code sql} selects, once every record written so far is durable. */
+  static List<Row> auditRows(GatewayTestBed bed, String sql) throws Exception {
+    bed.gateway.audit().flush().await(10, TimeUnit.SECONDS);
+    List<Row> rows = new ArrayList<>();
+    bed.gateway
+        .database()
+        .pool()
+        .preparedQuery(sql)
+        .execute(Tuple.tuple())
+        .await(10, TimeUnit.SECONDS)
+        .forEach(rows::add);
+    return rows;
   }
 
   /** Makes this instance's directory current at once (other instances hear the NOTIFY). */

@@ -8,12 +8,12 @@ import cn.govgate.channel.alipay.sim.AlipaySimulator;
 import cn.govgate.channel.alipay.sim.AlipaySimulatorOptions;
 import cn.govgate.channel.alipay.sim.SimUser;
 import cn.govgate.channel.spi.ChannelException;
-import cn.govgate.channel.spi.Payments.CallbackReply;
 import cn.govgate.channel.spi.Payments.CallbackRequest;
 import cn.govgate.channel.spi.Payments.PrepayRequest;
 import cn.govgate.channel.spi.Payments.RefundRequest;
 import cn.govgate.channel.spi.Payments.RefundResult;
 import cn.govgate.channel.spi.Payments.RefundStatus;
+import cn.govgate.testing.CallbackServer;
 import com.alipay.api.DefaultAlipayClient;
 import com.alipay.api.domain.AlipayTradeFastpayRefundQueryModel;
 import com.alipay.api.domain.AlipayTradeRefundModel;
@@ -22,8 +22,8 @@ import com.alipay.api.request.AlipayTradeFastpayRefundQueryRequest;
 import com.alipay.api.request.AlipayTradeRefundRequest;
 import com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse;
 import com.alipay.api.response.AlipayTradeRefundResponse;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,26 +116,10 @@ class AlipayRefundTest {
         .isEqualTo(cn.govgate.channel.spi.Payments.PaymentStatus.CLOSED);
   }
 
-  /** A merchant endpoint that records every notification and answers {@code success}. */
-  private static HttpServer notifications(ConcurrentLinkedQueue<CallbackRequest> into) {
-    return await(
-        vertx
-            .createHttpServer()
-            .requestHandler(
-                req ->
-                    req.body()
-                        .onSuccess(
-                            body -> {
-                              into.add(
-                                  new CallbackRequest(
-                                      Map.of(), req.getHeader("Content-Type"), body.toString()));
-                              CallbackReply reply = adapter.acknowledgeReply();
-                              req.response()
-                                  .setStatusCode(reply.status())
-                                  .putHeader("Content-Type", reply.contentType())
-                                  .end(reply.body());
-                            }))
-            .listen(0, "127.0.0.1"));
+  /** The merchant's endpoint: records every notification and answers success. */
+  private static CallbackServer merchant() {
+    return CallbackServer.start(
+        vertx, callback -> Future.succeededFuture(adapter.acknowledgeReply()));
   }
 
   private static String paidOrder(long fen, String notifyUrl) {
@@ -149,10 +133,10 @@ class AlipayRefundTest {
 
   @Test
   void aRefundIsNotifiedOnThePaymentsNotifyUrlSignedLikeItsOtherNotifications() {
-    ConcurrentLinkedQueue<CallbackRequest> received = new ConcurrentLinkedQueue<>();
-    HttpServer merchant = notifications(received);
+    CallbackServer merchant = merchant();
+    List<CallbackRequest> received = merchant.received;
     try {
-      String url = "http://127.0.0.1:" + merchant.actualPort() + "/alipay/notify";
+      String url = merchant.url("/alipay/notify");
       String orderId = paidOrder(8850, url);
       TestSupport.eventually(() -> received.size() == 1);
       // A partial refund, then the rest: each notified with its out_biz_no, the refunded total and
@@ -216,11 +200,11 @@ class AlipayRefundTest {
 
   @Test
   void aRefundStillProcessingIsOnlyAcceptedUntilItSettlesThenNotifiedOnce() throws Exception {
-    ConcurrentLinkedQueue<CallbackRequest> received = new ConcurrentLinkedQueue<>();
-    HttpServer merchant = notifications(received);
+    CallbackServer merchant = merchant();
+    List<CallbackRequest> received = merchant.received;
     sim.knobs().refundsProcessing(true);
     try {
-      String url = "http://127.0.0.1:" + merchant.actualPort() + "/alipay/notify";
+      String url = merchant.url("/alipay/notify");
       String orderId = paidOrder(8850, url);
       TestSupport.eventually(() -> received.size() == 1);
       RefundRequest request =

@@ -14,6 +14,7 @@ import cn.govgate.channel.spi.Payments.CallbackRequest;
 import cn.govgate.channel.spi.Payments.PaymentEvent;
 import cn.govgate.channel.spi.Payments.PaymentStatus;
 import cn.govgate.channel.spi.Payments.PrepayRequest;
+import cn.govgate.testing.CallbackServer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

@@ -15,6 +15,7 @@ import cn.govgate.channel.spi.Payments.PaymentEvent;
 import cn.govgate.channel.spi.Payments.PaymentStatus;
 import cn.govgate.channel.spi.Payments.Prepay;
 import cn.govgate.channel.spi.Payments.PrepayRequest;
+import cn.govgate.testing.CallbackServer;
 import io.vertx.core.MultiMap;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;

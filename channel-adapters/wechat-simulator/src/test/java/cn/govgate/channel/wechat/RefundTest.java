@@ -14,6 +14,7 @@ import cn.govgate.channel.spi.Payments.PrepayRequest;
 import cn.govgate.channel.spi.Payments.RefundRequest;
 import cn.govgate.channel.spi.Payments.RefundResult;
 import cn.govgate.channel.spi.Payments.RefundStatus;
+import cn.govgate.testing.CallbackServer;
 import com.wechat.pay.java.core.RSAPublicKeyConfig;
 import com.wechat.pay.java.core.notification.NotificationParser;
 import com.wechat.pay.java.core.notification.RequestParam;

@@ -16,6 +16,7 @@ import cn.govgate.channel.spi.Payments.CallbackReply;
 import cn.govgate.channel.spi.Payments.CallbackRequest;
 import cn.govgate.channel.spi.Payments.PaymentStatus;
 import cn.govgate.channel.spi.Payments.PrepayRequest;
+import cn.govgate.testing.CallbackServer;
 import com.wechat.pay.java.core.RSAPublicKeyConfig;
 import com.wechat.pay.java.core.exception.ServiceException;
 import com.wechat.pay.java.core.http.HttpClient;

@@ -48,7 +48,8 @@ public class SessionCheckBenchmark {
             5,
             Duration.ofHours(1),
             Duration.ofSeconds(5),
-            List.of());
+            List.of(), // no ES256 proof-signing keys
+            List.of()); // no SM4 data keys
     tokens = SessionTokens.create(config, Clock.systemUTC());
     Instant now = Instant.now();
     token =
