@@ -60,7 +60,7 @@ class SelfContainedRepositoryTest {
   void theSearchFindsReferencesToFilesOutsideTheRepository() throws Exception {
     Set<String> names = Set.of("README.md", "ARCHITECTURE.md");
     String text =
-        "See ../shared/DESIGN.md and STYLE.md, ops/fuzz/README.md, [design](../docs/design.md);"
+        "See ../elsewhere/DESIGN.md and STYLE.md, ops/fuzz/README.md, [design](../docs/design.md);"
             + " README.md, ops/README.md, src/test/java/cn/govgate/authz/AuthorizationMatrixTest"
             + " and src/target/govgate.jar are fine.";
     assertThat(dangling("README.md", text, names))
